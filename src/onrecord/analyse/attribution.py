@@ -1,0 +1,251 @@
+"""Cues and speakers from the dependency parse: who said a quotation, and reported speech without marks.
+
+Candidates -> scorer structure: each finder proposes ``Cue`` candidates with the evidence that found
+them (``how``); ``best_cue`` ranks them. A learned scorer can replace the ranking without touching
+the finders.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from onrecord.analyse.speakers import UTTERANCE_NOUNS
+
+NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
+SENT_END = {".", "!", "?"}
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, frozenset[str]]:
+    """Lemma -> classes (speech, belief, frame) from ``data/cues.txt``."""
+    out: dict[str, set[str]] = {}
+    text = resources.files("onrecord").joinpath("data/cues.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            word, cls = line.split()
+            out.setdefault(word, set()).add(cls)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@dataclass
+class Cue:
+    """A cue candidate: the cue token(s), its speaker token, and how it was found."""
+
+    start: int  # char span of the cue
+    end: int
+    text: str
+    speaker: Token | None
+    how: str  # "outro", "intro", "prev_colon", "tree", "according", "colon", ...
+    score: float
+    verb: Token | None = None
+
+
+def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
+    """Whether token t is a verb of the lexicon in one of ``classes`` (with its particle when needed)."""
+    if t.pos_ not in ("VERB", "AUX") and not t.tag_.startswith("VB"):
+        return False
+    lemma = t.lemma_.lower()
+    cls = cue_lexicon().get(lemma)
+    if not cls or not cls.intersection(classes):
+        return False
+    need = NEED_PARTICLE.get(lemma)
+    return need is None or any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == need and c.i == t.i + 1
+                               for c in t.children)
+
+
+def cue_span(t: Token) -> tuple[int, int]:
+    """The cue verb, with an adjacent particle ("goes on", "pointed out")."""
+    s, e = t.idx, t.idx + len(t)
+    for c in t.children:
+        if c.dep_ in ("prt", "prep", "advmod") and c.i == t.i + 1 and c.lower_ == NEED_PARTICLE.get(t.lemma_.lower()):
+            e = c.idx + len(c)
+    return s, e
+
+
+def headline_passive(v: Token) -> bool:
+    """Headline ellipsis "Corbyn accused of ..." (was accused): the subject is the target, not the speaker."""
+    if v.lemma_.lower() not in ("accuse", "criticise", "criticize", "charge", "blame", "slam", "blast", "brand"):
+        return False
+    kids = list(v.children)
+    return not any(c.dep_ in ("dobj", "aux", "auxpass") for c in kids) and any(
+        c.dep_ == "prep" and c.lower_ in ("of", "for", "over") for c in kids)
+
+
+def _left_nominal(v: Token) -> Token | None:
+    """The noun right before a participle that lacks a subject in the parse ("his spokesman claiming")."""
+    if v.i == 0:
+        return None
+    x = v.doc[v.i - 1]
+    if x.pos_ in ("NOUN", "PROPN", "PRON") and x.sent == v.sent:
+        return x
+    return None
+
+
+def _left_cue_speaker(v: Token) -> Token | None:
+    """For ", saying ..." that hangs from a non-cue verb: the speaker of the nearest cue before it."""
+    for x in reversed(v.doc[v.sent.start: v.i]):
+        if x.i != v.i and is_cue(x, ("speech", "frame", "belief")):
+            return subject_of(x, 3) or _left_nominal(x)
+    return None
+
+
+def subject_of(v: Token, depth: int = 0) -> Token | None:
+    """The speaker of cue verb v: its subject, a passive's "by" agent, or the subject of the verb it
+    hangs from ("..., saying", "who told"); an utterance it names is traced to its author
+    ("which ran a headline describing ...", "issued a statement saying ...")."""
+    found = _subject_of(v, depth)
+    if found is not None and found.lemma_.lower() in UTTERANCE_NOUNS and found.dep_ in ("dobj", "pobj") \
+            and not any(c.dep_ == "poss" for c in found.children):
+        head = found.head.head if found.dep_ == "pobj" else found.head
+        if head.i != v.i and head.pos_ in ("VERB", "AUX") and depth < 5:
+            return _subject_of(head, depth + 1) or found
+    return found
+
+
+def _subject_of(v: Token, depth: int = 0) -> Token | None:
+    if depth > 5:
+        return None
+    if depth == 0 and headline_passive(v):
+        return None
+    if depth == 0 and v.tag_ == "VBG" and v.dep_ in ("acl", "advcl") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+        left = _left_nominal(v)
+        if left is not None:
+            return left
+        found = _left_cue_speaker(v)
+        if found is not None:
+            return found
+    passive = False
+    for c in v.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+                return v.head
+            return c
+        if c.dep_ == "nsubjpass":
+            passive = True
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    if passive and depth == 0:
+        return None
+    if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        noun = v.head
+        if noun.lemma_.lower() in UTTERANCE_NOUNS and noun.head.i != noun.i:
+            return subject_of(noun.head, depth + 1) if noun.head.pos_ in ("VERB", "AUX") else noun
+        return noun
+    if v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "ccomp", "relcl", "prep") and v.head.i != v.i:
+        if v.dep_ == "relcl":
+            return v.head
+        return subject_of(v.head, depth + 1)
+    return None
+
+
+def _span_tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
+    """A cue after the closing mark in the same sentence: '..., he said.', '..., said Mr Johnson.'"""
+    end = close_at + 1
+    text = doc.text
+    while end < limit and text[end] not in ".!?\n“\"‘" and end - close_at < 160:
+        end += 1
+    toks = _span_tokens(doc, close_at + 1, end)
+    for t in toks[:8]:
+        if is_cue(t):
+            return Cue(*cue_span(t), t.text, subject_of(t) or _adjacent_name(t), "outro", 0.9, t)
+    return None
+
+
+def _adjacent_name(t: Token) -> Token | None:
+    """Inverted cue with a parse that missed the subject: 'said Mr Johnson' -> the proper noun after."""
+    for x in t.doc[t.i + 1: t.i + 5]:
+        if x.pos_ in ("PROPN", "PRON") or x.ent_type_ == "PERSON":
+            while x.head.i != x.i and x.dep_ in ("compound", "flat") and x.head.i < t.i + 6:
+                x = x.head
+            return x
+    return None
+
+
+def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
+    """A cue before the opening mark in the same sentence: 'Mr Corbyn said:', 'A Labour spokesman told X:'."""
+    toks = _span_tokens(doc, start, open_at)
+    cut = 0
+    for k, t in enumerate(toks[:-1]):
+        if t.text in SENT_END:
+            cut = k + 1
+    toks = toks[cut:]
+    for t in reversed(toks):
+        if is_cue(t):
+            return Cue(*cue_span(t), t.text, subject_of(t), "intro", 0.9, t)
+        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            return according_cue(t)
+    colon = [t for t in toks if t.text == ":"]
+    if colon and doc.text[colon[-1].idx + 1: open_at].strip() == "":
+        head_np = [t for t in toks if t.i < colon[-1].i]
+        names = [t for t in head_np if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+        if names and len(head_np) <= 8:
+            sp = names[-1]
+            return Cue(colon[-1].idx, colon[-1].idx + 1, ":", sp, "colon", 0.7, None)
+    return None
+
+
+def according_cue(t: Token) -> Cue | None:
+    """'according to X': X is the source."""
+    to = t.doc[t.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+    return Cue(t.idx, to.idx + len(to), "according to", pobj, "according", 0.8, None)
+
+
+def tree_cue(doc: Doc, start: int, end: int) -> Cue | None:
+    """For a quoted fragment: the nearest governing cue verb above it ("branded it a '...'")."""
+    toks = _span_tokens(doc, start, end)
+    if not toks:
+        return None
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    if not roots:
+        return None
+    v = roots[0]
+    for _ in range(8):
+        if v.i not in inside and is_cue(v, ("speech", "frame", "belief")):
+            return Cue(*cue_span(v), v.text, subject_of(v), "tree", 0.85, v)
+        if v.lower_ == "according" and v.i + 1 < len(doc) and doc[v.i + 1].lower_ == "to":
+            return according_cue(v)
+        if v.head.i == v.i:
+            break
+        v = v.head
+    sent = toks[0].sent
+    for t in sent:  # "according to X" anywhere in the sentence
+        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            return according_cue(t)
+    for t in reversed(doc[sent.start: toks[0].i]):  # a misparsed cue before the quote ("claimed strike")
+        if is_cue(t, ("speech", "frame")) and t.i not in inside:
+            return Cue(*cue_span(t), t.text, subject_of(t) or _left_nominal(t), "linear", 0.6, t)
+    return None
+
+
+def clause_span(cue: Cue, start: int, end: int) -> tuple[int, int] | None:
+    """The reported clause around a quoted fragment: the cue's complement that contains the quote."""
+    v = cue.verb
+    if v is None:
+        return None
+    right = [c for c in v.children if c.i > v.i and c.dep_ not in ("punct", "cc", "conj", "prt", "advmod", "npadvmod")
+             and c.dep_ != "advcl" or (c.dep_ == "advcl" and c.idx <= start)]
+    right = [c for c in right if c.i > v.i]
+    if not right:
+        return None
+    s = min(c.left_edge.idx for c in right)
+    last = max((c.right_edge for c in right), key=lambda x: x.i)
+    e = last.idx + len(last)
+    if s <= start and e >= end:
+        return s, e
+    return min(s, start), max(e, end)

@@ -1,0 +1,123 @@
+"""Quotation marks in paragraphs: which marks open and close a quotation, which are apostrophes.
+
+Pure string code (no spaCy): straight and curly, double and single marks, nested quotes, non-breaking
+spaces, and quotes left open at a paragraph's end (continued by the next paragraph that reopens).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOUBLE_OPEN = "“„«"
+DOUBLE_CLOSE = "”»"
+SINGLE_OPEN = "‘‚"
+SINGLE_CLOSE = "’"
+STRAIGHT = "\"'"
+ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + STRAIGHT
+_OPENERS_BEFORE = "([{—–-/:;"  # after these (or space, or another mark) a mark opens
+
+
+@dataclass
+class MarkSpan:
+    """A top-level quotation inside one paragraph: content [start, end) without its marks."""
+
+    start: int
+    end: int
+    open_at: int  # index of the opening mark
+    close_at: int | None  # index of the closing mark, None when left open at the paragraph's end
+    double: bool  # double marks (single marks: 'headline style' or UK style)
+
+
+def _is_double(ch: str) -> bool:
+    return ch in DOUBLE_OPEN or ch in DOUBLE_CLOSE or ch == '"'
+
+
+def _space_like(ch: str | None) -> bool:
+    return ch is None or ch.isspace()
+
+
+def _opens(prev: str | None, nxt: str | None) -> bool:
+    """Opening position: at the start, after a space/bracket/dash/other mark; followed by a non-space."""
+    before_ok = _space_like(prev) or prev in _OPENERS_BEFORE or prev in ALL_MARKS
+    return before_ok and not _space_like(nxt)
+
+
+def _closes(prev: str | None, nxt: str | None) -> bool:
+    """Closing position: after a non-space, followed by the end, a space, punctuation or another mark."""
+    after_ok = _space_like(nxt) or not nxt.isalnum()
+    return not _space_like(prev) and after_ok
+
+
+def _role(text: str, i: int, start: int, end: int, open_kinds: list[str]) -> str | None:
+    """'open', 'close' or None (an apostrophe, a prime, a stray mark) for the mark at text[i]."""
+    ch = text[i]
+    prev = text[i - 1] if i > start else None
+    nxt = text[i + 1] if i + 1 < end else None
+    kind = "d" if _is_double(ch) else "s"
+    if ch in DOUBLE_OPEN or ch in SINGLE_OPEN:
+        return "open"
+    if ch in DOUBLE_CLOSE:
+        return "close" if "d" in open_kinds else None
+    if ch == "’" or ch == "'":
+        if prev is not None and nxt is not None and prev.isalnum() and nxt.isalnum():
+            return None  # Britain's, don't, it’s
+        if kind in open_kinds and _closes(prev, nxt):
+            # closes a pending single quote unless it is an elision inside a word run ("’90s")
+            return "close"
+        if ch == "'" and _opens(prev, nxt) and (nxt is None or not nxt.isdigit()):
+            return "open"
+        if ch == "’" and _opens(prev, nxt) and nxt is not None and nxt.isupper():
+            return "open"  # a curly right mark used as opener before a capital ("’Food not bombs’")
+        return None
+    # straight double
+    if "d" in open_kinds and _closes(prev, nxt):
+        return "close"
+    if _opens(prev, nxt):
+        return "open"
+    if "d" in open_kinds:
+        return "close"
+    return "open" if nxt is not None and not nxt.isspace() else None
+
+
+def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
+    """Top-level quotations in text[start:end]; nested quotes stay inside their outer quotation.
+
+    A quotation still open at the paragraph's end runs to the end (trailing spaces trimmed) when it was
+    opened by double marks, or by any mark at the paragraph's start or after a colon.
+    """
+    out: list[MarkSpan] = []
+    stack: list[tuple[str, int]] = []  # (kind 'd'/'s', index of opening mark)
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in ALL_MARKS:
+            continue
+        role = _role(text, i, start, end, [k for k, _ in stack])
+        kind = "d" if _is_double(ch) else "s"
+        if role == "open":
+            stack.append((kind, i))
+        elif role == "close":
+            # close the innermost open quote of the same kind (marks of the other kind inside are dropped)
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == kind:
+                    k, j = stack[depth]
+                    del stack[depth:]
+                    if depth == 0 and i > j + 1:
+                        out.append(MarkSpan(j + 1, i, j, i, kind == "d"))
+                    break
+    if stack:
+        kind, j = stack[0]
+        head = text[start:j].rstrip()
+        if kind == "d" or not head or head.endswith(":"):
+            e = end
+            while e > j + 1 and text[e - 1].isspace():
+                e -= 1
+            if e > j + 1:
+                out.append(MarkSpan(j + 1, e, j, None, kind == "d"))
+    return out
+
+
+def starts_with_quote(text: str, start: int, end: int) -> bool:
+    """Whether the paragraph text[start:end] opens with a quotation mark."""
+    i = start
+    while i < end and text[i].isspace():
+        i += 1
+    return i < end and text[i] in DOUBLE_OPEN + SINGLE_OPEN + STRAIGHT

@@ -1,0 +1,244 @@
+"""Quotations of an article: quote marks, multi-paragraph statements, kinds, cues and speakers.
+
+``extract_quotes(doc, segments)`` is the public entry point (a pure function of a parsed Doc and the
+paragraph segments of ``onrecord.clean.segment``). It never raises: a failure in one quotation drops
+that quotation only, and every span it returns lies inside ``doc.text``.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from onrecord.analyse import attribution as at
+from onrecord.analyse.marks import MarkSpan, scan_paragraph, starts_with_quote
+from onrecord.analyse.names import NameIndex, build_name_index
+from onrecord.analyse.speakers import Speaker, resolve
+from onrecord.models import Quote, Segment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Cand:
+    """A quotation candidate with its paragraph and what the attribution step found."""
+
+    mark: MarkSpan
+    seg: int
+    kind: str
+    furniture: str | None
+    para_start: int
+    para_end: int
+    cue: at.Cue | None = None
+    speaker: Speaker | None = None
+    group: int | None = None
+    confidence: float = 0.0
+    clause: tuple[int, int] | None = None
+    how: str = "none"
+
+
+def _kind(text: str, m: MarkSpan, para_start: int) -> str:
+    """'direct' for a quoted sentence or paragraph, 'partial' for a fragment inside the writer's sentence."""
+    content = text[m.start:m.end].strip()
+    letters = [c for c in content if c.isalpha()]
+    if not letters:
+        return "partial"
+    upper = letters[0].isupper()
+    before = text[para_start:m.open_at].rstrip()
+    words = len(content.split())
+    if not before:
+        return "direct" if upper or words >= 6 else "partial"
+    if before.endswith(":"):
+        return "direct"
+    if upper and before.endswith(",") and words >= 3:
+        return "direct"
+    ends = content.rstrip("”’\"' ")[-1:] in (".", "?", "!", ",")
+    if upper and ends and words >= 4 and (m.close_at is None or text[m.close_at + 1: m.close_at + 3].strip(" ") in ("", ",")
+                                          or text[m.close_at - 1] in ",.?!"):
+        return "direct"
+    return "partial"
+
+
+def _candidates(text: str, segments: list[Segment]) -> list[_Cand]:
+    out = []
+    for k, seg in enumerate(segments):
+        s, e = max(0, seg.start), min(len(text), seg.end)
+        if e <= s:
+            continue
+        fur = "headline" if seg.kind == "title" else (seg.furniture or "furniture") if seg.kind == "furniture" else None
+        for m in scan_paragraph(text, s, e):
+            if m.end > m.start and text[m.start:m.end].strip():
+                out.append(_Cand(m, k, _kind(text, m, s), fur, s, e))
+    return out
+
+
+def _attribute(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None) -> None:
+    """Find the cue of one candidate from its own sentence (outro, intro, governing verb)."""
+    m = c.mark
+    cue = None
+    if c.kind == "direct":
+        if m.close_at is not None:
+            cue = at.outro_cue(doc, m.close_at, c.para_end)
+        if cue is None:
+            cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
+        if cue is None and m.open_at == c.para_start and prev_seg is not None:
+            prev_text = doc.text[prev_seg.start:prev_seg.end].rstrip()
+            if prev_text.endswith(":"):
+                cue = at.intro_cue(doc, prev_seg.start, prev_seg.end)
+                if cue is not None:
+                    cue.how = "prev_colon"
+        if cue is None:
+            cue = at.tree_cue(doc, m.start, m.end)
+    else:
+        cue = at.tree_cue(doc, m.start, m.end)
+        if cue is None:
+            cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
+            if cue is not None and cue.how != "colon":
+                cue = None
+    c.cue = cue
+    if cue is not None:
+        c.how = cue.how
+        c.confidence = cue.score
+        if c.kind == "partial" and cue.verb is not None:
+            c.clause = at.clause_span(cue, m.start, m.end)
+
+
+def _resolve(c: _Cand, index: NameIndex) -> None:
+    if c.cue is not None and c.cue.speaker is not None:
+        sp = resolve(c.cue.speaker, index)
+        c.speaker = sp
+        c.confidence = round(min(1.0, c.confidence * (0.6 + 0.4 * sp.confidence)), 3)
+
+
+def _prev_body(segments: list[Segment], k: int) -> int | None:
+    j = k - 1
+    while j >= 0 and segments[j].kind != "body":
+        j -= 1
+    return j if j >= 0 else None
+
+
+def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Speaker | None:
+    """The person a paragraph is about: the subject of its first sentence's main verb."""
+    span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = next(iter(span.sents)).root
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    sp = resolve(subj, index)
+    return sp if sp.name and sp.type in ("person", "spokesperson", "organisation", "group") else None
+
+
+def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameIndex) -> None:
+    """Continuations: paragraphs that reopen a quote left open, bare quote paragraphs after a quote
+    (same speaker, same group), and bare quote paragraphs after a paragraph about someone."""
+    text = doc.text
+    group = 0
+    by_seg: dict[int, list[_Cand]] = {}
+    for c in cands:
+        by_seg.setdefault(c.seg, []).append(c)
+    last: _Cand | None = None  # the last attributed quotation of the body
+    for c in cands:
+        seg = segments[c.seg]
+        pb = _prev_body(segments, c.seg) if seg.kind == "body" else None
+        at_start = c.mark.open_at == c.para_start or not text[c.para_start:c.mark.open_at].strip()
+        prev_in_seg = [x for x in by_seg[c.seg] if x.mark.end <= c.mark.start]
+        if c.cue is None and seg.kind == "body" and c.kind == "direct":
+            src = None
+            if prev_in_seg and prev_in_seg[-1].speaker is not None:
+                src, conf = prev_in_seg[-1], 0.8
+            elif at_start and pb is not None and last is not None and last.seg == pb and last.speaker is not None:
+                src, conf = last, 0.75 if last.mark.close_at is None else 0.6
+            if src is not None:
+                c.cue, c.speaker, c.group, c.how = src.cue, src.speaker, src.group, "continuation"
+                c.confidence = round(min(src.confidence, conf), 3)
+            elif at_start and pb is not None and starts_with_quote(text, c.para_start, c.para_end):
+                about = _about_subject(doc, segments[pb], index)
+                if about is not None:
+                    c.speaker, c.how, c.confidence = about, "about", 0.4
+        if c.speaker is not None and c.group is None:
+            group += 1
+            c.group = group
+        if seg.kind == "body" and c.speaker is not None:
+            last = c
+
+
+def _accuser(cands: list[_Cand]) -> None:
+    """A headline/caption/lead "X accused of '...'" without an agent: the accuser is, by news convention,
+    the first other person the body quotes on it (low confidence)."""
+    for c in cands:
+        if c.speaker is not None or c.cue is None or c.cue.verb is None or c.kind != "partial":
+            continue
+        v = c.cue.verb
+        target = next((x for x in v.children if x.dep_ in ("nsubjpass", "nsubj")), None)
+        if target is None or v.lemma_.lower() not in ("accuse", "criticise", "criticize", "brand", "attack", "slam", "blast"):
+            continue
+        tname = target.text.lower()
+        for o in cands:
+            if o.furniture is None and o.speaker is not None and o.speaker.name and o.speaker.type == "person" \
+                    and tname not in o.speaker.name.lower():
+                c.speaker, c.how, c.confidence = o.speaker, "accuser", 0.3
+                break
+
+
+def _to_quote(doc: Doc, c: _Cand) -> Quote:
+    m, sp, cue = c.mark, c.speaker, c.cue
+    return Quote(
+        start=m.start,
+        end=m.end,
+        text=doc.text[m.start:m.end],
+        kind=c.kind,  # type: ignore[arg-type]
+        spans=[(m.start, m.end)],
+        speaker=sp.name if sp else None,
+        speaker_type=(sp.type if sp and sp.name else "unknown"),  # type: ignore[arg-type]
+        on_behalf_of=sp.on_behalf_of if sp else None,
+        speaker_mention=sp.mention if sp else None,
+        speaker_span=sp.span if sp else None,
+        cue=cue.text if cue else None,
+        cue_span=(cue.start, cue.end) if cue else None,
+        furniture=c.furniture,
+        confidence=round(max(0.0, min(1.0, c.confidence if sp and sp.name else min(c.confidence, 0.2))), 3),
+        clause_span=c.clause,
+        group=c.group,
+    )
+
+
+def extract_quotes(doc: Doc, segments: list[Segment]) -> list[Quote]:
+    """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker; never raises."""
+    try:
+        return _extract(doc, segments)
+    except Exception:  # noqa: BLE001 - one article's failure must not stop a batch; logged for debugging
+        log.exception("extract_quotes failed; returning no quotations for this document")
+        return []
+
+
+def _extract(doc: Doc, segments: list[Segment], indirect: bool = True) -> list[Quote]:
+    text = doc.text
+    segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
+    cands = _candidates(text, segments)
+    # furniture and quoted words are never antecedents of a speaker pronoun
+    skip = [(s.start, s.end) for s in segments if s.kind == "furniture"] + [(c.mark.start, c.mark.end) for c in cands]
+    title = next(((s.start, s.end) for s in segments if s.kind == "title"), None)
+    index = build_name_index(doc, skip, title)
+    prev_close: dict[int, int] = {}
+    for c in cands:
+        try:
+            seg_prev = segments[c.seg - 1] if c.seg > 0 else None
+            _attribute(doc, c, prev_close.get(c.seg, c.para_start), seg_prev)
+            _resolve(c, index)
+        except Exception:  # noqa: BLE001
+            log.exception("attribution failed for a quotation at %d", c.mark.start)
+        prev_close[c.seg] = (c.mark.close_at + 1) if c.mark.close_at is not None else c.mark.end
+    _link(doc, cands, segments, index)
+    _accuser(cands)
+    # A fragment in quote marks that nobody is credited with is a scare quote, a title or a name.
+    keep = [c for c in cands if c.kind == "direct" or c.cue is not None]
+    quotes = [_to_quote(doc, c) for c in keep]
+    if indirect:
+        from onrecord.analyse.reported import reported_speech
+
+        quotes += reported_speech(doc, segments, quotes, index)
+    quotes.sort(key=lambda q: (q.start, q.end))
+    return quotes

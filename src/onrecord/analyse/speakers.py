@@ -1,0 +1,223 @@
+"""Resolve a speaker mention (the cue's subject) to a full name and a speaker type within the article.
+
+People go through the in-article name index (``names.py``); spokespeople get ``on_behalf_of`` their
+principal; countries and capitals used as metonyms become the country; parties get their full name;
+an open letter and the plural pronouns around it become the letter's signatories.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from onrecord.analyse.names import (
+    GROUP_NOUNS,
+    PRONOUNS_PERSON,
+    PRONOUNS_PLURAL,
+    RELATIVE,
+    NameIndex,
+    antecedent,
+    is_role_noun,
+    resolve_name_text,
+    resolve_person_by_role,
+)
+
+SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"}
+UTTERANCE_NOUNS = {
+    "letter", "statement", "headline", "tweet", "post", "report", "interview", "speech", "article", "column",
+    "message", "email", "e-mail", "remarks", "op-ed", "editorial", "memo", "note", "petition", "document",
+    "filing", "lawsuit", "complaint", "release", "communique", "announcement", "blog", "video", "ad", "advert",
+}
+# Countries written as their capital or seat of government ("Tehran warned"), and short forms.
+METONYMS = {
+    "tehran": "Iran", "washington": "United States", "moscow": "Russia", "kremlin": "Russia",
+    "beijing": "China", "damascus": "Syria", "baghdad": "Iraq", "kabul": "Afghanistan", "ankara": "Turkey",
+    "riyadh": "Saudi Arabia", "pyongyang": "North Korea", "seoul": "South Korea", "tokyo": "Japan",
+    "paris": "France", "berlin": "Germany", "brussels": "European Union", "kiev": "Ukraine", "kyiv": "Ukraine",
+    "jerusalem": "Israel", "downing street": "United Kingdom government", "whitehall": "United Kingdom government",
+    "white house": "United States government", "pentagon": "United States government",
+    "us": "United States", "u.s.": "United States", "usa": "United States", "america": "United States",
+    "united states": "United States", "uk": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "united kingdom": "United Kingdom",
+}
+PARTIES = {
+    "labour": "Labour Party", "tory": "Conservative Party", "tories": "Conservative Party",
+    "conservative": "Conservative Party", "conservatives": "Conservative Party",
+    "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats", "liberal democrats": "Liberal Democrats",
+    "snp": "Scottish National Party", "ukip": "UK Independence Party", "gop": "Republican Party",
+    "republican": "Republican Party", "democratic": "Democratic Party", "green": "Green Party",
+}
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker: the name, its type, the principal of a spokesperson, the mention as written."""
+
+    name: str | None
+    type: str
+    on_behalf_of: str | None
+    mention: str
+    span: tuple[int, int]
+    confidence: float  # how sure the resolution is (1.0 for a full name written out)
+
+
+def mention_span(t: Token) -> tuple[int, int]:
+    """The speaker's noun phrase as written (its whole subtree, PolNeAR's source convention)."""
+    toks = list(t.subtree)
+    if t.dep_ == "relcl" or (t.lower_ in RELATIVE):
+        toks = [t]
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
+    text = t.doc.text
+    while e > s and text[e - 1] in " ,;:-–—\n":
+        e -= 1
+    return s, e
+
+
+def _core(t: Token) -> list[Token]:
+    """The name part of a noun phrase: determiners, titles, compounds and the head, no clauses or PPs."""
+    keep = [c for c in t.lefts if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "case")]
+    toks = []
+    for c in keep:
+        toks.extend(x for x in c.subtree if x.i < t.i)
+    toks.append(t)
+    toks = sorted(set(toks), key=lambda x: x.i)
+    # keep only the contiguous run ending at the head
+    run = [t]
+    for x in reversed(toks[:-1]):
+        if x.i == run[0].i - 1:
+            run.insert(0, x)
+        else:
+            break
+    return run
+
+
+def _text(toks: list[Token]) -> str:
+    """The text the tokens cover, as written (one line: a name never spans paragraphs)."""
+    toks = [x for x in toks if x.sent == toks[-1].sent]
+    text = toks[-1].doc.text[toks[0].idx: toks[-1].idx + len(toks[-1])]
+    return text.split("\n")[-1].strip()
+
+
+def _org(t: Token) -> str | None:
+    """An organisation/country name for t (party names expanded, metonyms to the country)."""
+    doc = t.doc
+    ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+    text = ent.text if ent is not None else t.text
+    low = " ".join(text.lower().replace("’", "'").split())
+    low = low[4:] if low.startswith("the ") else low
+    low = low[:-2] if low.endswith("'s") else low
+    if low in METONYMS:
+        return METONYMS[low]
+    if low in PARTIES:
+        return PARTIES[low]
+    if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+        words = text.split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        return " ".join(words).removesuffix("'s").removesuffix("’s")
+    return None
+
+
+def _principal(t: Token, index: NameIndex) -> tuple[str | None, str | None]:
+    """For a spokesperson noun: (principal name, short label) from "for X", "X's" or "Labour spokesman"."""
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in ("for", "of"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    r = resolve(p, index)
+                    if r.name:
+                        return r.name, r.name
+        if c.dep_ == "poss":
+            r = resolve(c, index)
+            if r.name:
+                return r.name, r.name
+    for c in t.lefts:
+        if c.dep_ in ("compound", "amod", "nmod"):
+            org = _org(c) or PARTIES.get(c.lower_)
+            if org:
+                return org, c.text
+            name = resolve_name_text(index, c.text) if c.pos_ == "PROPN" else None
+            if name:
+                return name, name
+    return None, None
+
+
+def resolve(t: Token, index: NameIndex) -> Speaker:
+    """Resolve the speaker mention headed by token ``t`` (the cue's subject or agent)."""
+    if t.lower_ in RELATIVE and t.head.dep_ == "relcl":
+        t = t.head.head  # "Mr Trump, who told ..." -> Mr Trump
+    span = mention_span(t)
+    core = _core(t)
+    mention = _text(core)
+    low, lemma = t.lower_, t.lemma_.lower()
+    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and low in index.by_part):
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end and e.label_ == "PERSON"), None)
+        name = resolve_name_text(index, ent.text if ent is not None else _text(core))
+        return Speaker(name, "person", None, mention, span, 1.0 if name and " " in name else 0.7)
+    if lemma in SPOKES or low in SPOKES:
+        who, label = _principal(t, index)
+        if who is None:  # "the spokesman" alone: the principal last talked about
+            who = antecedent(index, t.i, "person")
+            label = who
+        name = f"{label}'s spokesperson" if who and label == who and " " in who else (
+            f"{label} spokesperson" if label else "spokesperson")
+        return Speaker(name, "spokesperson", who, mention, span, 0.8 if who else 0.4)
+    if low in PRONOUNS_PERSON:
+        name = antecedent(index, t.i, "person")
+        return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
+    if low in PRONOUNS_PLURAL or low == "we":
+        if index.letter_group and _near_letter(t, index):
+            return Speaker(index.letter_group, "group", None, mention, span, 0.6)
+        prev = [m for m in index.mentions if m.i < t.i and m.type == "group"]
+        if prev:
+            return Speaker(_group_name(t.doc[prev[-1].i], index), "group", None, mention, span, 0.5)
+        return Speaker(None, "unknown", None, mention, span, 0.2)
+    if lemma in UTTERANCE_NOUNS:
+        if lemma == "letter" and index.letter_group:
+            return Speaker(index.letter_group, "group", None, mention, span, 0.6)
+        for c in t.children:  # "his letter", "Trump's tweet"
+            if c.dep_ == "poss":
+                return resolve(c, index)
+        return Speaker(None, "unknown", None, mention, span, 0.2)
+    org = _org(t)
+    if org is not None:
+        typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
+        return Speaker(org, typ, None, mention, span, 0.8)
+    if is_role_noun(t):
+        name = resolve_person_by_role(t, index, salient=any(c.lower_ in ("the", "this", "that") for c in t.lefts))
+        conf = 0.8
+        if name is None and any(c.lower_ in ("the", "this", "that") for c in t.lefts):
+            name, conf = antecedent(index, t.i, "person"), 0.55
+        if name:
+            return Speaker(name, "person", None, mention, span, conf)
+        return Speaker(_strip_det(mention), "person", None, mention, span, 0.4)
+    if t.tag_ in ("NNS", "NNPS") or low in GROUP_NOUNS:
+        if index.letter_group and _near_letter(t, index):
+            return Speaker(index.letter_group, "group", None, mention, span, 0.6)
+        return Speaker(_group_name(t, index), "group", None, mention, span, 0.5)
+    if t.pos_ == "PROPN":  # "the Morning Star", "Fox News": a named body the NER missed
+        return Speaker(_strip_det(mention), "organisation", None, mention, span, 0.5)
+    if t.pos_ in ("NOUN",):
+        return Speaker(_strip_det(mention), "unknown", None, mention, span, 0.3)
+    return Speaker(None, "unknown", None, mention, span, 0.1)
+
+
+def _strip_det(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in ("the", "a", "an", "this", "that", "some"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _group_name(t: Token, index: NameIndex) -> str:
+    org = _org(t)
+    return org if org else _strip_det(_text(_core(t)))
+
+
+def _near_letter(t: Token, index: NameIndex) -> bool:
+    """The mention sits in a sentence about the letter, or after it was introduced (its signatories)."""
+    sent = t.sent
+    if any(x.lemma_.lower() == "letter" for x in sent):
+        return True
+    first = next((x.i for x in t.doc if x.lemma_.lower() == "letter"), None)
+    return first is not None and first < t.i and t.lower_ in PRONOUNS_PLURAL | GROUP_NOUNS | {"we"}

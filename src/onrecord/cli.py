@@ -1,0 +1,239 @@
+"""The command line: parse arguments, call one library function, print the result, map errors to messages."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+import onrecord
+from onrecord import formats
+from onrecord.errors import OnrecordError
+
+DB_HELP = "SQLite store (default: $ONRECORD_DB, else ./onrecord.db)"
+FORMAT = click.Choice(["table", "jsonl", "csv"])
+
+
+def db_option(f: Any) -> Any:
+    return click.option("--db", envvar="ONRECORD_DB", default="onrecord.db", show_default=True, help=DB_HELP)(f)
+
+
+class Cli(click.Group):
+    """Turns onrecord errors into one clear line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OnrecordError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(onrecord.__version__, prog_name="onrecord")
+def main() -> None:
+    """onrecord: who said what about whom, sourced to the character, from news articles."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--outlet", help="Outlet name for every article ingested in this run.")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Publication date for every article in this run.")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="JSONL sidecar with {file, outlet, date, title?, url?} per file.")
+@click.option("--any-language", is_flag=True, help="Ingest texts that do not look English.")
+@click.option("--max-bytes", type=int, default=50 * 1024 * 1024, show_default=True, help="Size cap per input file.")
+@click.option("--no-analyse", is_flag=True, help="Store articles without analysing them (run `analyse` later).")
+@click.option("--workers", type=int, default=None, help="Analysis processes (default: auto).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-file lines; errors still print.")
+def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | None, manifest: str | None,
+           any_language: bool, max_bytes: int, no_analyse: bool, workers: int | None, quiet: bool) -> None:
+    """Ingest text, HTML, JSONL and WARC files, directories, globs or '-' (stdin) into the store."""
+    from onrecord.ingest.dates import parse_date
+    from onrecord.pipeline import Event, Overrides, ingest as run, load_manifest
+    from onrecord.store import Store
+
+    if date_ and parse_date(date_) is None:
+        raise click.BadParameter(f"{date_!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
+    overrides = Overrides(outlet=outlet, date=parse_date(date_) if date_ else None,
+                          manifest=load_manifest(manifest) if manifest else {})
+    show_bar = not quiet and sys.stderr.isatty()
+
+    def on_event(ev: Event) -> None:
+        if ev.status in ("failed", "skipped"):
+            click.echo(f"{ev.status}: {ev.source}: {ev.reason}", err=True)
+        elif not quiet and not show_bar and ev.status == "duplicate":
+            click.echo(f"duplicate: {ev.source}: {ev.reason} (nothing to do)", err=True)
+
+    with Store(db) as store:
+        if show_bar:
+            from onrecord.ingest import discover
+
+            total = sum(1 for _ in discover(paths))
+            with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+                report = run(paths, store, overrides=overrides, any_language=any_language, max_bytes=max_bytes,
+                             analyse=not no_analyse, workers=workers, on_file=lambda _p: bar.update(1),
+                             on_event=on_event)
+        else:
+            report = run(paths, store, overrides=overrides, any_language=any_language, max_bytes=max_bytes,
+                         analyse=not no_analyse, workers=workers, on_event=on_event)
+    if not quiet:
+        click.echo(f"{report.files_seen} files: {report.count('ingested')} articles ingested, "
+                   f"{report.count('duplicate')} duplicates (already stored), {report.count('skipped')} skipped, "
+                   f"{report.count('failed')} failed -> {db}")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Re-analyse every stored article.")
+@db_option
+@click.option("--workers", type=int, default=None)
+def analyse(ids: tuple[str, ...], all_: bool, db: str, workers: int | None) -> None:
+    """Re-run the analysis on stored articles, replacing earlier results (after a rules or model change)."""
+    from onrecord.pipeline import reanalyse
+
+    if not ids and not all_:
+        raise click.UsageError("give article ids or --all")
+    with onrecord.open(db) as api:
+        full = [api.article(i).id for i in ids]
+        n = reanalyse(api.store, full or None, workers=workers)
+    click.echo(f"analysed {n} articles")
+
+
+@main.command()
+@db_option
+@click.option("--outlet")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--offset", type=int, default=0)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
+def articles(db: str, outlet: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List stored articles: id, outlet, date, title."""
+    with onrecord.open(db) as api:
+        rows = api.articles(outlet=outlet, limit=limit, offset=offset).to_dicts()
+    click.echo(formats.render(rows, "jsonl" if as_json else "table",
+                              ["id", "outlet", "date", "paragraphs", "quotes", "title"], {"title": 60}), nl=False)
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True)
+def show(article_id: str, db: str, as_json: bool) -> None:
+    """Show an article's text segment by segment, with page furniture marked."""
+    with onrecord.open(db) as api:
+        art = api.article(article_id)
+        segs = api.segments(art.id)
+    if as_json:
+        d = art.to_dict()
+        d["segments"] = [s.to_dict() for s in segs]
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{art.id}  {art.outlet or '-'}  {art.date or '-'}  {art.source}")
+    for s in segs:
+        label = s.furniture if s.kind == "furniture" else s.kind
+        mark = f"[{label}]".ljust(18)
+        click.echo(f"{mark}{s.start:>6}-{s.end:<6} {art.text[s.start:s.end]}")
+
+
+QUOTE_COLUMNS = ["date", "outlet", "speaker", "cue", "kind", "text"]
+
+
+@main.command()
+@db_option
+@click.option("--by", help="Speaker name, alias or entity id.")
+@click.option("--about", help="Name of whom or what the quote is about.")
+@click.option("--article", help="Article id.")
+@click.option("--outlet")
+@click.option("--since", metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--search", "q", help="Full-text search in the quoted words.")
+@click.option("--kind", type=click.Choice(["direct", "partial", "indirect", "mixed"]))
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+def quotes(db: str, by: str | None, about: str | None, article: str | None, outlet: str | None,
+           since: str | None, until: str | None, q: str | None, kind: str | None, fmt: str) -> None:
+    """Quotes with their speakers and evidence offsets."""
+    with onrecord.open(db) as api:
+        rows = [r.to_dict() for r in api.all_quotes(by=by, about=about, article=article, outlet=outlet,
+                                                    since=since, until=until, q=q, kind=kind)]
+    click.echo(formats.render(rows, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}), nl=False)
+
+
+@main.group(name="eval")
+def eval_() -> None:
+    """Score the store against gold annotations."""
+
+
+@eval_.command(name="quotes")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--show", is_flag=True, help="List misses, spurious spans and wrong speakers.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
+    """Span P/R/F1, speaker accuracy and end-to-end F1 against gold in the seed_quotes.jsonl format."""
+    from onrecord.evaluate import load_jsonl, score_quotes
+
+    with onrecord.open(db) as api:
+        pred = [r.to_dict() for r in api.all_quotes()]
+    res = score_quotes(load_jsonl(gold), pred)
+    if show:
+        for line in res.pop("details", []):
+            click.echo(line)
+    res.pop("details", None)
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
+@main.command()
+@db_option
+def demo(db: str) -> None:
+    """Print a readable summary of the store: each article, then who said what in it."""
+    with onrecord.open(db) as api:
+        arts = api.articles(limit=1000)
+        for a in arts:
+            click.echo(f"\n{a.date or 'no date':10}  {a.outlet or 'unknown outlet'}  [{a.id}]  "
+                       f"{a.paragraphs} paragraphs, {a.furniture} furniture lines")
+            click.echo(f"  {a.title}")
+            for qr in api.all_quotes(article=a.id):
+                if qr.kind == "indirect":
+                    continue
+                words = " ".join(qr.text.split()[:9])
+                who = qr.speaker or "(unknown)"
+                if qr.speaker_type == "spokesperson" and qr.on_behalf_of:
+                    who = f"{qr.speaker_mention or 'spokesperson'} (for {qr.on_behalf_of})"
+                click.echo(f"    {who[:40]:40} {(qr.cue or ':')[:10]:10} \u201c{words}\u2026\u201d")
+    click.echo(f"\nStore: {db}. Serve it with `make serve` and open http://127.0.0.1:8000/")
+
+
+# -- entities: entities, entity, merge, split ----------------------------------------------------------------
+# (entity commands go here)
+
+# -- stances: stances, timeline, contradictions ---------------------------------------------------------------
+# (stance commands go here)
+
+# -- web: serve -------------------------------------------------------------------------------------------------
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--write-token", envvar="ONRECORD_WRITE_TOKEN", default=None, metavar="TOKEN",
+              help="Enable POST /api/articles for clients sending 'Authorization: Bearer TOKEN' "
+                   "(default: $ONRECORD_WRITE_TOKEN; without it the server is read-only).")
+def serve(db: str, host: str, port: int, write_token: str | None) -> None:
+    """Serve the web UI and the JSON API (read-only unless a write token is set)."""
+    try:
+        import uvicorn
+
+        from onrecord.web.app import create_app
+    except ImportError as exc:
+        from onrecord.errors import MissingExtra
+
+        raise MissingExtra("starlette", "web") from exc
+    app = create_app(db, write_token=write_token)
+    click.echo(f"Serving {db} on http://{host}:{port}/ ({'uploads need the token' if write_token else 'read-only'})")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

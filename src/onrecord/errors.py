@@ -1,0 +1,77 @@
+"""Exception classes with stable codes; messages say what went wrong, where, and what to do."""
+from __future__ import annotations
+
+
+class OnrecordError(Exception):
+    """Base class. ``code`` is stable across releases (E001...), safe to match on."""
+
+    code = "E000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class InputError(OnrecordError):
+    """An input file or record cannot be ingested. Names the source (and line/record) and the reason."""
+
+    code = "E100"
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class BinaryInput(InputError):
+    code = "E101"
+
+
+class DecodeError(InputError):
+    code = "E102"
+
+
+class EmptyInput(InputError):
+    code = "E103"
+
+
+class TooLarge(InputError):
+    code = "E104"
+
+
+class MalformedRecord(InputError):
+    code = "E105"
+
+
+class NotEnglish(InputError):
+    code = "E106"
+
+
+class StoreError(OnrecordError):
+    """The SQLite store cannot be opened, migrated or written."""
+
+    code = "E200"
+
+
+class NotFound(OnrecordError):
+    """An article, entity or statement asked for by id or name does not exist."""
+
+    code = "E300"
+
+
+class BadParameter(OnrecordError):
+    """A query parameter is out of range or malformed."""
+
+    code = "E400"
+
+
+class MissingExtra(OnrecordError):
+    """An optional dependency is not installed; says which extra to install."""
+
+    code = "E500"
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(f"{module} is not installed: pip install 'onrecord[{extra}]'")

@@ -1,0 +1,264 @@
+"""Scoring of quotation predictions, agreeing exactly with the project's two reference scorers.
+
+``score_quotes`` matches ``shared/tools/score_quotes.py`` (sample gold: span P/R/F1 by char IoU >= 0.5,
+speaker accuracy on matched spans, end-to-end F1); ``score_polnear`` matches
+``shared/tools/score_polnear.py`` (PolNeAR brat gold: exact content/source/cue F1 after trimming,
+content overlap F1 and linked attribution F1). ``quote_rows``/``polnear_rows`` turn Quotes into rows.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from onrecord.models import Quote
+
+Row = dict[str, Any]
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "prime", "minister",
+           "general", "the", "a", "an"}
+TRIM = " \t\n\"'“”‘’,.;:()[]—–-"
+
+
+def load_jsonl(path: str | os.PathLike[str]) -> list[Row]:
+    """Rows of a JSONL file (blank lines skipped)."""
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# ---------------------------------------------------------------- sample gold (score_quotes.py)
+
+def norm_speaker(s: str | None) -> str:
+    """Speaker name normalised as the scorer does: lowercase, no possessive, no titles or articles."""
+    s = (s or "").lower().replace("’", "'")
+    s = re.sub(r"'s\b", "", s)
+    return " ".join(t for t in re.findall(r"[a-z0-9]+", s) if t not in _TITLES)
+
+
+def speaker_ok(g: Row, p: Row) -> bool:
+    """Whether the predicted speaker matches the gold name or an alias (spokespeople: their principal)."""
+    want = {norm_speaker(g["speaker"])} | {norm_speaker(a) for a in g.get("speaker_aliases", [])}
+    got = norm_speaker(p.get("speaker"))
+    if got in want and got:
+        return True
+    if g.get("speaker_type") == "spokesperson":
+        who = norm_speaker(g.get("on_behalf_of"))
+        return bool(who) and (norm_speaker(p.get("on_behalf_of")) == who or who in got)
+    return False
+
+
+def _doc_of(r: Row) -> str:
+    return os.path.basename(str(r.get("doc") or r.get("source") or r.get("article") or ""))
+
+
+def score_quotes(gold: list[Row], pred: list[Row], details: bool = False) -> dict[str, Any]:
+    """Span P/R/F1, speaker accuracy on matched spans and end-to-end F1 (indirect predictions left out)."""
+    docs = {_doc_of(g) for g in gold}
+    pred = [p for p in pred if _doc_of(p) in docs and p.get("kind") != "indirect"]
+    tp = fp = fn = sp_ok = 0
+    misses: list[tuple[str, str]] = []
+    spurious: list[tuple[str, str]] = []
+    wrong: list[tuple[str, str, str, Any]] = []
+    for d in sorted(docs):
+        G = [g for g in gold if _doc_of(g) == d]
+        P = [p for p in pred if _doc_of(p) == d]
+        pairs = []
+        for i, g in enumerate(G):
+            for j, p in enumerate(P):
+                s, e = max(g["start"], p["start"]), min(g["end"], p["end"])
+                if e <= s:
+                    continue
+                iou = (e - s) / (max(g["end"], p["end"]) - min(g["start"], p["start"]))
+                if iou >= 0.5:
+                    pairs.append((iou, i, j))
+        used_g: set[int] = set()
+        used_p: set[int] = set()
+        for _iou, i, j in sorted(pairs, reverse=True):
+            if i in used_g or j in used_p:
+                continue
+            used_g.add(i)
+            used_p.add(j)
+            g, p = G[i], P[j]
+            if "optional" in (g.get("note") or ""):
+                continue
+            tp += 1
+            if speaker_ok(g, p):
+                sp_ok += 1
+            else:
+                wrong.append((d, g["text"][:60], g["speaker"], p.get("speaker")))
+        for i, g in enumerate(G):
+            if i not in used_g and "optional" not in (g.get("note") or ""):
+                fn += 1
+                misses.append((d, g["text"][:70]))
+        for j, p in enumerate(P):
+            if j in used_p:
+                continue
+            if any("optional" in (g.get("note") or "") and max(g["start"], p["start"]) < min(g["end"], p["end"])
+                   for g in G):
+                continue
+            fp += 1
+            spurious.append((d, (p.get("text") or "")[:70]))
+    P_ = tp / (tp + fp) if tp + fp else 0.0
+    R_ = tp / (tp + fn) if tp + fn else 0.0
+    F = 2 * P_ * R_ / (P_ + R_) if P_ + R_ else 0.0
+    eP = sp_ok / (tp + fp) if tp + fp else 0.0
+    eR = sp_ok / (tp + fn) if tp + fn else 0.0
+    eF = 2 * eP * eR / (eP + eR) if eP + eR else 0.0
+    res: dict[str, Any] = dict(span_p=round(P_, 3), span_r=round(R_, 3), span_f1=round(F, 3),
+                               speaker_acc=round(sp_ok / tp if tp else 0.0, 3), e2e_f1=round(eF, 3),
+                               tp=tp, fp=fp, fn=fn)
+    if details:
+        res.update(misses=misses, spurious=spurious, wrong=wrong)
+    return res
+
+
+def quote_rows(source: str, quotes: Iterable[Quote]) -> list[Row]:
+    """Prediction rows for ``score_quotes`` from an article's Quotes."""
+    return [dict(source=source, start=q.start, end=q.end, text=q.text, kind=q.kind, speaker=q.speaker,
+                 speaker_type=q.speaker_type, on_behalf_of=q.on_behalf_of) for q in quotes]
+
+
+# ---------------------------------------------------------------- PolNeAR (score_polnear.py)
+
+def parse_ann(path: str | os.PathLike[str]) -> tuple[dict[str, tuple[str, list[tuple[int, int]]]], list[dict[str, str]]]:
+    """Text-bound annotations and events of a brat .ann file."""
+    T: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    E: list[dict[str, str]] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if re.match(r"^T\d+$", parts[0]) and len(parts) >= 2:
+                typ, spans = parts[1].split(" ", 1)
+                T[parts[0]] = (typ, [(int(a), int(b)) for a, b in (s.split() for s in spans.split(";"))])
+            elif re.match(r"^E\d+$", parts[0]) and len(parts) >= 2:
+                E.append(dict(a.split(":", 1) for a in parts[1].split() if ":" in a))
+    return T, E
+
+
+def trim(text: str, spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Spans without quote marks, spaces and edge punctuation, sorted (the scorer's exact-match key)."""
+    out = []
+    for s, e in spans:
+        while s < e and text[s] in TRIM:
+            s += 1
+        while e > s and text[e - 1] in TRIM:
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return tuple(sorted(out))
+
+
+def _chars(spans: Iterable[tuple[int, int]]) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+def _prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
+    p = tp / np_ if np_ else 0.0
+    r = tp / ng if ng else 0.0
+    return round(p, 3), round(r, 3), round(2 * p * r / (p + r) if p + r else 0.0, 3)
+
+
+def polnear_articles(root: str | os.PathLike[str], compartment: str) -> list[dict[str, str]]:
+    """Metadata rows of a PolNeAR compartment (train/dev)."""
+    with open(os.path.join(root, "metadata.tsv"), encoding="utf-8") as f:
+        return [r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == compartment]
+
+
+def polnear_text_path(root: str | os.PathLike[str], compartment: str, filename: str) -> Path:
+    return Path(root) / compartment / "text" / (filename + ".txt")
+
+
+def score_polnear(
+    root: str | os.PathLike[str], compartment: str, pred: list[Row], only: set[str] | None = None
+) -> dict[str, Any]:
+    """Exact F1 per span type, content overlap F1 and linked attribution F1 against the first annotator
+    (``only``: restrict to these article file names, without .txt; the tool scores the whole split)."""
+    meta = polnear_articles(root, compartment)
+    if only is not None:
+        meta = [r for r in meta if r["filename"] in only]
+    preds: dict[str, list[Row]] = defaultdict(list)
+    for r in pred:
+        name = os.path.basename(str(r.get("source") or r.get("doc") or ""))
+        preds[name[:-4] if name.endswith(".txt") else name].append(r)
+    cnt: dict[str, int] = defaultdict(int)
+    for row in meta:
+        fn = row["filename"]
+        text = polnear_text_path(root, compartment, fn).read_text(encoding="utf-8")
+        ann = os.path.join(root, compartment, "attributions", f"{fn}_{row['annotators'].split('|')[0]}.ann")
+        T, E = parse_ann(ann)
+        gold = []
+        for e in E:
+            if "Content" not in e or e["Content"] not in T:
+                continue
+            gold.append(dict(content=trim(text, T[e["Content"]][1]),
+                             source=trim(text, T[e["Source"]][1]) if e.get("Source") in T else (),
+                             cue=trim(text, T[e["Cue"]][1]) if e.get("Cue") in T else ()))
+        mine = []
+        for r in preds.get(fn, []):
+            spans = r.get("spans") or [[r["start"], r["end"]]]
+            sp, cu = r.get("speaker_span"), r.get("cue_span")
+            mine.append(dict(content=trim(text, [tuple(s) for s in spans]),
+                             source=trim(text, [tuple(sp)]) if sp else (),
+                             cue=trim(text, [tuple(cu)]) if cu else ()))
+        for kind in ("content", "source", "cue"):
+            g = {x[kind] for x in gold if x[kind]}
+            p = {x[kind] for x in mine if x[kind]}
+            cnt[kind + "_tp"] += len(g & p)
+            cnt[kind + "_np"] += len(p)
+            cnt[kind + "_ng"] += len(g)
+        pairs = []
+        for i, g in enumerate(gold):
+            gc = _chars(g["content"])
+            for j, p in enumerate(mine):
+                pc = _chars(p["content"])
+                inter = len(gc & pc)
+                if inter and inter / len(gc | pc) >= 0.5:
+                    pairs.append((inter / len(gc | pc), i, j))
+        ug: set[int] = set()
+        up: set[int] = set()
+        for _, i, j in sorted(pairs, reverse=True):
+            if i in ug or j in up:
+                continue
+            ug.add(i)
+            up.add(j)
+            cnt["overlap_tp"] += 1
+            gs, ps = _chars(gold[i]["source"]), _chars(mine[j]["source"])
+            if (not gs and not ps) or (gs & ps):
+                cnt["attr_tp"] += 1
+        cnt["overlap_np"] += len(mine)
+        cnt["overlap_ng"] += len(gold)
+    res: dict[str, Any] = {}
+    for kind in ("content", "source", "cue"):
+        res[kind + "_exact"] = _prf(cnt[kind + "_tp"], cnt[kind + "_np"], cnt[kind + "_ng"])
+    res["content_overlap"] = _prf(cnt["overlap_tp"], cnt["overlap_np"], cnt["overlap_ng"])
+    res["attribution"] = _prf(cnt["attr_tp"], cnt["overlap_np"], cnt["overlap_ng"])
+    res["articles"] = len(meta)
+    res["gold"] = cnt["overlap_ng"]
+    res["pred"] = cnt["overlap_np"]
+    return res
+
+
+def polnear_rows(source: str, quotes: list[Quote], merge_groups: bool = True) -> list[Row]:
+    """PolNeAR prediction rows: a partial quote counts as its whole reported clause (a mixed attribution);
+    with ``merge_groups`` the paragraphs of one statement (same group, same cue) form one attribution
+    with discontinuous spans, as PolNeAR annotates them."""
+    rows: list[Row] = []
+    by_group: dict[tuple[int, tuple[int, int] | None], Row] = {}
+    for q in quotes:
+        if q.kind == "partial" and q.clause_span:
+            spans = [list(q.clause_span)]
+        else:
+            spans = [list(s) for s in (q.spans or [(q.start, q.end)])]
+        row = dict(source=source, spans=spans, speaker_span=list(q.speaker_span) if q.speaker_span else None,
+                   cue_span=list(q.cue_span) if q.cue_span else None, kind=q.kind)
+        key = (q.group, q.cue_span) if q.group is not None else None
+        if merge_groups and key is not None and key in by_group and q.kind == "direct":
+            by_group[key]["spans"].extend(spans)
+            continue
+        if key is not None and q.kind == "direct":
+            by_group[key] = row
+        rows.append(row)
+    return rows

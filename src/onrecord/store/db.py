@@ -1,0 +1,196 @@
+"""The embedded SQLite store: connection settings, migrations, and the writes of the ingest pipeline."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from onrecord.errors import StoreError
+from onrecord.models import Article, ParsedArticle, Quote, Segment
+from onrecord.store.schema import MIGRATIONS
+
+DEFAULT_DB = "onrecord.db"
+
+
+def default_path() -> str:
+    """--db, else $ONRECORD_DB, else ./onrecord.db (the CLI passes --db explicitly when given)."""
+    return os.environ.get("ONRECORD_DB") or DEFAULT_DB
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_id(text: str) -> str:
+    """A stable id: the first 12 hex digits of the text's SHA-256 (the same article gets the same id anywhere)."""
+    return content_hash(text)[:12]
+
+
+class Store:
+    """One SQLite database file in WAL mode with foreign keys on, migrated to the latest schema on open."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False) -> None:
+        self.path = str(path or default_path())
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise StoreError(f"{self.path}: no such database (run `onrecord ingest` first)")
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 5000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open as an onrecord SQLite store ({exc})") from exc
+
+    # -- schema ---------------------------------------------------------------------------------------
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Apply, each in its own transaction, every migration newer than the file's user_version."""
+        current = self.version()
+        for version, _desc, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction():
+                for stmt in _statements(sql):
+                    self.conn.execute(stmt)
+                self.conn.execute(f"PRAGMA user_version = {int(version)}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest runs ------------------------------------------------------------------------------------
+    def start_run(self, args: dict[str, object]) -> int:
+        with self.transaction():
+            cur = self.conn.execute("INSERT INTO ingest_runs(started_at, args) VALUES (?, ?)",
+                                    (now(), json.dumps(args, default=str)))
+        return int(cur.lastrowid or 0)
+
+    def log_event(self, run_id: int, source: str, status: str, reason: str | None = None,
+                  article_id: str | None = None) -> None:
+        column = {"ingested": "ingested", "duplicate": "duplicates", "failed": "failures"}.get(status)
+        with self.transaction():
+            self.conn.execute("INSERT INTO ingest_events(run_id, source, status, reason, article_id) "
+                              "VALUES (?, ?, ?, ?, ?)", (run_id, source, status, reason, article_id))
+            if column:
+                self.conn.execute(f"UPDATE ingest_runs SET {column} = {column} + 1 WHERE id = ?", (run_id,))
+
+    def finish_run(self, run_id: int, files_seen: int) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE ingest_runs SET finished_at = ?, files_seen = ? WHERE id = ?",
+                              (now(), files_seen, run_id))
+
+    # -- articles -----------------------------------------------------------------------------------
+    def find_by_hash(self, text: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash(text),)).fetchone()
+        return row["id"] if row else None
+
+    def insert_article(self, parsed: ParsedArticle, segments: list[Segment], language: str | None) -> Article:
+        """Insert an article and its segments (call inside a transaction). The caller checks for duplicates."""
+        art = Article(id=article_id(parsed.text), source=parsed.source, text=parsed.text, title=parsed.title,
+                      outlet=parsed.outlet, date=parsed.date, url=parsed.url, format=parsed.format,
+                      language=language, content_hash=content_hash(parsed.text), external_id=parsed.external_id,
+                      ingested_at=now())
+        self.conn.execute(
+            "INSERT INTO articles(id, content_hash, source, external_id, title, outlet, date, url, format, language,"
+            " text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (art.id, art.content_hash, art.source, art.external_id, art.title, art.outlet, art.date, art.url,
+             art.format, art.language, art.text, art.ingested_at))
+        self.conn.executemany(
+            'INSERT INTO segments(article_id, n, start, "end", kind, furniture) VALUES (?,?,?,?,?,?)',
+            [(art.id, n, s.start, s.end, s.kind, s.furniture) for n, s in enumerate(segments)])
+        return art
+
+    def write_analysis(self, article_id: str, analysis: Any, version: str) -> None:
+        """Replace everything the analysis stage stored for an article (call inside a transaction)."""
+        self.replace_quotes(article_id, analysis.quotes, version)
+
+    def replace_quotes(self, article_id: str, quotes: list[Quote], version: str) -> None:
+        """Replace an article's quotes with a fresh analysis (call inside a transaction)."""
+        self.conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            'INSERT INTO quotes(article_id, n, start, "end", spans, text, kind, speaker, speaker_type, on_behalf_of,'
+            ' speaker_mention, speaker_start, speaker_end, cue, cue_start, cue_end, furniture, confidence,'
+            ' clause_start, clause_end, grp, speaker_entity_id, on_behalf_of_entity_id)'
+            ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+            [(article_id, n, q.start, q.end, json.dumps([list(s) for s in q.spans]) if q.spans else None, q.text,
+              q.kind, q.speaker, q.speaker_type, q.on_behalf_of, q.speaker_mention, *_pair(q.speaker_span), q.cue,
+              *_pair(q.cue_span), q.furniture, q.confidence, *_pair(q.clause_span), q.group,
+              q.speaker_entity_id, q.on_behalf_of_entity_id) for n, q in enumerate(quotes)])
+        self.conn.execute("UPDATE articles SET analysed_at = ?, analysis_version = ? WHERE id = ?",
+                          (now(), version, article_id))
+
+    # -- reads used by the pipeline ----------------------------------------------------------------------
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row_to_article(row) if row else None
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY date, id")]
+
+    def segments(self, article_id: str) -> list[Segment]:
+        rows = self.conn.execute('SELECT start, "end", kind, furniture FROM segments WHERE article_id = ? '
+                                 "ORDER BY n", (article_id,))
+        return [Segment(r["start"], r["end"], r["kind"], r["furniture"]) for r in rows]
+
+
+def row_to_article(row: sqlite3.Row) -> Article:
+    keys = row.keys()
+    return Article(**{k: row[k] for k in Article.__dataclass_fields__ if k in keys})
+
+
+def _pair(span: tuple[int, int] | list[int] | None) -> tuple[int | None, int | None]:
+    return (int(span[0]), int(span[1])) if span else (None, None)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    out, buf = [], []
+    for line in sql.strip().splitlines():
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        in_trigger = text.upper().startswith("CREATE TRIGGER")
+        if text.endswith(";") and (not in_trigger or text.upper().endswith("END;")):
+            out.append(text)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf).strip())
+    return out

@@ -1,0 +1,308 @@
+"""The JSON API under /api/: one table of endpoints drives both the routes and the OpenAPI document.
+
+Handlers parse parameters (web.params), call one ``Onrecord`` method and serialise its typed records.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import onrecord
+from onrecord.errors import BadParameter, InputError
+from onrecord.web import params as P
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@dataclass
+class Param:
+    name: str
+    description: str
+    type: str = "string"
+    required: bool = False
+    where: str = "query"
+    format: str | None = None
+
+
+@dataclass
+class Endpoint:
+    path: str
+    summary: str
+    handler: Callable[..., Any]
+    params: list[Param] = field(default_factory=list)
+    method: str = "GET"
+    paged: bool = False
+
+
+def jsonable(obj: Any) -> Any:
+    """Typed records (``to_dict``), dataclasses, mappings and sequences as plain JSON values."""
+    if hasattr(obj, "to_dict"):
+        return jsonable(obj.to_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return jsonable(dataclasses.asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [jsonable(v) for v in obj]
+    return obj
+
+
+def page(records: Any, limit: int, offset: int) -> dict[str, Any]:
+    """{"items", "total", "limit", "offset"}: ``total`` counts every match before paging."""
+    items = list(records)
+    return {"items": jsonable(items), "total": getattr(records, "total", len(items) + offset),
+            "limit": limit, "offset": offset}
+
+
+# -- handlers: (web, request) -> JSON value -----------------------------------------------------------------
+def get_quotes(web: Any, req: Request) -> Any:
+    limit, offset = P.paging(req.query_params)
+    return page(web.api().quotes(**P.quote_filters(req.query_params), limit=limit, offset=offset), limit, offset)
+
+
+def get_articles(web: Any, req: Request) -> Any:
+    q = req.query_params
+    limit, offset = P.paging(q)
+    res = web.api().articles(outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+                             limit=limit, offset=offset)
+    return page(res, limit, offset)
+
+
+def get_article(web: Any, req: Request) -> Any:
+    api = web.api()
+    art = api.article(req.path_params["id"])
+    out = art.to_dict()
+    out["segments"] = jsonable(api.segments(art.id))
+    out["quotes"] = jsonable(api.all_quotes(article=art.id))
+    return out
+
+
+def get_entities(web: Any, req: Request) -> Any:
+    limit, offset = P.paging(req.query_params)
+    res = web.api().entities(type=P.text(req.query_params, "type", max_len=40), limit=limit, offset=offset)
+    return page(res, limit, offset)
+
+
+def get_entity(web: Any, req: Request) -> Any:
+    return jsonable(web.api().entity(req.path_params["id"]))
+
+
+def get_timeline(web: Any, req: Request) -> Any:
+    q = req.query_params
+    res = web.api().timeline(P.text(q, "name", required=True), about=P.text(q, "about"),
+                             since=P.date(q, "since"), until=P.date(q, "until"))
+    return page(res, len(res), 0)
+
+
+def get_stances(web: Any, req: Request) -> Any:
+    q = req.query_params
+    limit, offset = P.paging(q)
+    res = web.api().stances(by=P.text(q, "by"), about=P.text(q, "about"), since=P.date(q, "since"),
+                            until=P.date(q, "until"), limit=limit, offset=offset)
+    return page(res, limit, offset)
+
+
+def get_contradictions(web: Any, req: Request) -> Any:
+    res = web.api().contradictions(P.text(req.query_params, "name", required=True))
+    return page(res, len(res), 0)
+
+
+def get_statement(web: Any, req: Request) -> Any:
+    raw = req.path_params["id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise BadParameter(f"a statement id is a number, got {raw[:40]!r}")
+    return jsonable(web.api().statement(int(raw)))
+
+
+def get_search(web: Any, req: Request) -> Any:
+    return jsonable(web.api().search(P.text(req.query_params, "q", required=True)))
+
+
+# -- the one write endpoint ---------------------------------------------------------------------------------
+def check_token(web: Any, req: Request) -> None:
+    """403 when writing is off; 401 unless ``Authorization: Bearer <token>`` matches (constant-time)."""
+    if not web.write_token:
+        raise HTTPException(403, "writing is off on this server: start it with --write-token "
+                                 "(or ONRECORD_WRITE_TOKEN) to accept uploads")
+    scheme, _, given = req.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), web.write_token.encode()):
+        raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required to upload",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+async def read_body(req: Request) -> bytes:
+    if int(req.headers.get("content-length") or 0) > MAX_UPLOAD:
+        raise HTTPException(413, f"the upload is over the limit of {MAX_UPLOAD:,} bytes")
+    body = bytearray()
+    async for chunk in req.stream():
+        body += chunk
+        if len(body) > MAX_UPLOAD:
+            raise HTTPException(413, f"the upload is over the limit of {MAX_UPLOAD:,} bytes")
+    return bytes(body)
+
+
+def upload_record(content_type: str, body: bytes, query: Any) -> dict[str, Any]:
+    """The uploaded article as one JSONL record: a JSON object, or plain text with metadata in the query."""
+    if content_type == "application/json":
+        try:
+            obj = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadParameter(f"the body is not valid JSON ({exc})") from exc
+        if not isinstance(obj, dict):
+            raise BadParameter("the JSON body must be an object with a 'text' field")
+        return {k: obj[k] for k in ("text", "title", "outlet", "date", "url", "id") if k in obj}
+    if content_type == "text/plain":
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadParameter("a text/plain upload must be UTF-8") from exc
+        meta = {k: P.text(query, k) for k in ("title", "outlet", "url")}
+        return {"text": text, "date": P.date(query, "date"), **{k: v for k, v in meta.items() if v}}
+    raise HTTPException(415, "send application/json ({\"text\": ..., \"title\"?, \"outlet\"?, \"date\"?, "
+                             "\"url\"?}) or text/plain")
+
+
+def ingest_record(db_path: str, record: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """Ingest one record through the real pipeline; returns (status, article id, reason)."""
+    with tempfile.TemporaryDirectory(prefix="onrecord-upload-") as tmp:
+        path = Path(tmp) / "upload.jsonl"
+        path.write_text(json.dumps({k: v for k, v in record.items() if v is not None}) + "\n", encoding="utf-8")
+        from onrecord.pipeline import ingest
+        from onrecord.store import Store
+
+        with Store(db_path) as store:
+            report = ingest([str(path)], store)
+    ev = report.events[-1]
+    return ev.status, ev.article_id, ev.reason
+
+
+async def post_article(req: Request) -> Response:
+    web = req.app.state.web
+    check_token(web, req)
+    body = await read_body(req)
+    record = upload_record(req.headers.get("content-type", "").split(";")[0].strip().lower(), body,
+                           req.query_params)
+
+    def run() -> tuple[str, str | None, str | None]:
+        with web.write_lock:
+            return ingest_record(web.db_path, record)
+
+    status, article_id, reason = await run_in_threadpool(run)
+    if status in ("failed", "skipped"):
+        raise InputError("upload", reason or status)
+    return JSONResponse({"status": status, "id": article_id, "reason": reason},
+                        status_code=201 if status == "ingested" else 200)
+
+
+# -- the table -------------------------------------------------------------------------------------------------
+LIMIT = Param("limit", f"page size, 1 to {P.MAX_LIMIT}", "integer")
+OFFSET = Param("offset", "number of results to skip", "integer")
+SINCE = Param("since", "from this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
+UNTIL = Param("until", "up to this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
+
+ENDPOINTS = [
+    Endpoint("/api/quotes", "Quotes with speakers, cues and character offsets", get_quotes, [
+        Param("by", "speaker name, alias or entity id (spokespeople count for their principal)"),
+        Param("about", "name of whom or what the quote mentions"),
+        Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
+        Param("q", "full-text search in the quoted words (every word must occur)"),
+        Param("kind", "direct, partial, indirect or mixed"),
+        Param("article", "article id (or a unique prefix of 4+ characters)"), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/articles", "Articles by date with paragraph, furniture and quote counts", get_articles,
+             [Param("outlet", "outlet name, exactly"), SINCE, UNTIL, LIMIT, OFFSET], paged=True),
+    Endpoint("/api/articles/{id}", "One article: original text, segments and quotes", get_article,
+             [Param("id", "article id (or a unique prefix of 4+ characters)", required=True, where="path")]),
+    Endpoint("/api/articles", "Upload one article to ingest (needs the server's write token)", post_article, [
+        Param("title", "title, for a text/plain upload"), Param("outlet", "outlet, for a text/plain upload"),
+        Param("date", "date, for a text/plain upload", format="date"), Param("url", "URL, for a text/plain upload")],
+        method="POST"),
+    Endpoint("/api/entities", "People and organisations with quote counts", get_entities,
+             [Param("type", "person or organisation"), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/entities/{id}", "One person or organisation: roles, aliases, descriptors by outlet",
+             get_entity, [Param("id", "entity id or name", required=True, where="path")]),
+    Endpoint("/api/timeline", "A speaker's stance statements over time", get_timeline, [
+        Param("name", "speaker name, alias or entity id", required=True), Param("about", "topic or target"),
+        SINCE, UNTIL], paged=True),
+    Endpoint("/api/stances", "Stances: who is for or against whom or what", get_stances, [
+        Param("by", "holder name, alias or entity id"), Param("about", "topic or target"), SINCE, UNTIL,
+        LIMIT, OFFSET], paged=True),
+    Endpoint("/api/contradictions", "Statements by one speaker that contradict each other", get_contradictions,
+             [Param("name", "speaker name, alias or entity id", required=True)], paged=True),
+    Endpoint("/api/statements/{id}", "One statement with every report of it across outlets", get_statement,
+             [Param("id", "statement id", "integer", required=True, where="path")]),
+    Endpoint("/api/search", "People, organisations and quotes matching a text", get_search,
+             [Param("q", "search text", required=True)]),
+]
+
+
+def json_route(ep: Endpoint) -> Route:
+    if ep.method != "GET":
+        return Route(ep.path, ep.handler, methods=[ep.method])
+
+    def endpoint(request: Request) -> Response:  # sync: Starlette runs it in a worker thread
+        return JSONResponse(ep.handler(request.app.state.web, request))
+
+    return Route(ep.path, endpoint, methods=["GET"], name=ep.handler.__name__)
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 document, generated from ENDPOINTS."""
+    error = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    paths: dict[str, Any] = {}
+    for ep in ENDPOINTS:
+        ok: dict[str, Any] = {"description": "a page of results: items, total, limit, offset" if ep.paged else "ok",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}
+                                                               if ep.paged else {"type": "object"}}}}
+        op: dict[str, Any] = {
+            "summary": ep.summary, "operationId": ep.handler.__name__,
+            "parameters": [{"name": p.name, "in": p.where, "required": p.required or p.where == "path",
+                            "description": p.description,
+                            "schema": {"type": p.type, **({"format": p.format} if p.format else {})}}
+                           for p in ep.params],
+            "responses": {"200": ok, "400": error, "404": error, "500": error}}
+        if ep.method == "POST":
+            op["security"] = [{"bearer": []}]
+            op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object", "required": ["text"],
+                "properties": {k: {"type": "string"} for k in ("text", "title", "outlet", "date", "url")}}},
+                "text/plain": {"schema": {"type": "string"}}}}
+            op["responses"] = {"201": {"description": "ingested"}, "200": {"description": "already stored"},
+                               "401": error, "403": error, "413": error}
+        paths.setdefault(ep.path, {})[ep.method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "onrecord", "version": onrecord.__version__,
+                 "description": "Who said what about whom, sourced to the character, from news articles."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "Page": {"type": "object", "properties": {"items": {"type": "array"}, "total": {"type": "integer"},
+                                                          "limit": {"type": "integer"},
+                                                          "offset": {"type": "integer"}}}}}}
+
+
+def openapi_json(request: Request) -> Response:
+    return JSONResponse(openapi())
+
+
+def api_docs(request: Request) -> Response:
+    return request.app.state.web.render("api_docs.html", spec=openapi(), request_path=request.url.path)
+
+
+def routes() -> list[Route]:
+    return [Route("/api/openapi.json", openapi_json, methods=["GET"]), Route("/api/docs", api_docs, methods=["GET"]),
+            *[json_route(ep) for ep in ENDPOINTS]]

@@ -1,0 +1,168 @@
+"""The ASGI app: JSON API under /api/, server-rendered pages, static files, security headers, one error shape.
+
+``create_app("onrecord.db")`` serves a store read-only; a write token enables POST /api/articles.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import urllib.parse
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from onrecord.errors import BadParameter, InputError, NotFound, OnrecordError
+from onrecord.query import Onrecord
+from onrecord.store import Store
+from onrecord.store.schema import SCHEMA_VERSION
+from onrecord.web.markup import speaker_label
+from onrecord.web.svg import label_class
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("onrecord.web")
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds the Content-Security-Policy and friends to every HTTP response, errors and static files included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Web:
+    """What the routes share: a read-only query API per worker thread, the templates, the write settings."""
+
+    def __init__(self, db_path: str, write_token: str | None) -> None:
+        self.db_path = db_path
+        self.write_token = write_token or None
+        self.write_lock = threading.Lock()
+        self._local = threading.local()
+        self._opened: list[Onrecord] = []
+        self._opened_lock = threading.Lock()
+        self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+                                            autoescape=True, undefined=jinja2.StrictUndefined)
+        self.templates.filters["pathpart"] = lambda v: urllib.parse.quote(str(v), safe="")
+        self.templates.globals.update(speaker_label=speaker_label, label_class=label_class)
+
+    def api(self) -> Onrecord:
+        """This thread's read-only connection (SQLite connections are not shared between threads)."""
+        api = getattr(self._local, "api", None)
+        if api is None:
+            api = Onrecord(Store(self.db_path, readonly=True))
+            self._local.api = api
+            with self._opened_lock:
+                self._opened.append(api)
+        return api
+
+    def close(self) -> None:
+        with self._opened_lock:
+            for api in self._opened:
+                api.close()
+            self._opened.clear()
+
+    def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(name).render(**context), status_code=status_code)
+
+
+def migrate_if_needed(db_path: str) -> None:
+    """Bring an older store up to this version's schema (new indexes) before serving it read-only."""
+    with Store(db_path, readonly=True) as ro:
+        current = ro.version()
+    if current < SCHEMA_VERSION:
+        try:
+            Store(db_path).close()
+            log.info("migrated %s from schema %d to %d", db_path, current, SCHEMA_VERSION)
+        except OnrecordError as exc:  # a read-only file: serve it as it is
+            log.warning("cannot migrate %s (%s); serving it as it is", db_path, exc)
+
+
+STATUS = {BadParameter: 400, InputError: 400, NotFound: 404}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "too_large", 415: "unsupported_media_type", 500: "internal_error"}
+
+
+def error_response(request: Request, status: int, message: str, code: str | None = None) -> Response:
+    """The one error shape, {"error": {"code", "message"}}, as JSON under /api/ and as a page elsewhere."""
+    code = code or CODES.get(status, "error")
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    web: Web = request.app.state.web
+    return web.render("error.html", status_code=status, status=status, message=message,
+                      request_path=request.url.path)
+
+
+async def on_onrecord_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OnrecordError)
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
+    return error_response(request, status, exc.message, exc.code)
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {404: "no such page or endpoint", 405: f"method {request.method} is not allowed here"}.get(
+        exc.status_code, str(exc.detail))
+    if exc.status_code not in (404, 405) and exc.detail:
+        message = str(exc.detail)
+    resp = error_response(request, exc.status_code, message)
+    for k, v in (exc.headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+async def on_server_error(request: Request, exc: Exception) -> Response:
+    log.exception("error serving %s", request.url.path, exc_info=exc)
+    return error_response(request, 500, "internal error: the server log has the details")
+
+
+def create_app(db_path: str, *, write_token: str | None = None) -> Starlette:
+    """An ASGI app serving the store at ``db_path`` read-only (plus POST /api/articles when a token is set)."""
+    from onrecord.web import api, pages
+
+    migrate_if_needed(db_path)
+    web = Web(db_path, write_token)
+    routes = [*api.routes(), *pages.routes(),
+              Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        web.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
+        OnrecordError: on_onrecord_error, HTTPException: on_http_error, Exception: on_server_error})
+    app.state.web = web
+    app.add_middleware(SecurityHeaders)
+    return app

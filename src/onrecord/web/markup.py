@@ -1,0 +1,167 @@
+"""HTML fragments built from offsets: an article with its quotes highlighted, and word diffs between reports.
+
+Every piece of article text goes through ``html.escape``; spans are cut into flat, non-nested pieces at every
+boundary, so overlapping or crossing quotes can never break the markup.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+PALETTE = 10  # colour classes c0..c9 in the stylesheet; unknown speakers get "cu"
+
+
+def speaker_label(q: Any) -> str | None:
+    """The name a quote is credited to: the principal of a spokesperson, else the speaker, else the mention."""
+    if getattr(q, "speaker_type", None) == "spokesperson" and getattr(q, "on_behalf_of", None):
+        return str(q.on_behalf_of)
+    return getattr(q, "speaker", None) or getattr(q, "speaker_mention", None)
+
+
+def speaker_colours(quotes: Iterable[Any]) -> dict[str, str]:
+    """Colour class per speaker, in order of first appearance in the article."""
+    out: dict[str, str] = {}
+    for q in sorted(quotes, key=lambda q: q.start):
+        name = speaker_label(q)
+        if name and name not in out:
+            out[name] = f"c{len(out) % PALETTE}"
+    return out
+
+
+def quote_spans(q: Any) -> list[tuple[int, int]]:
+    spans = getattr(q, "spans", None)
+    return [(int(a), int(b)) for a, b in spans] if spans else [(int(q.start), int(q.end))]
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    cls: str
+    label: str | None
+
+
+def _blocks(text: str, segments: Sequence[Any]) -> list[_Block]:
+    """Segments in order, with any non-blank text between them kept as body blocks."""
+    out: list[_Block] = []
+    pos = 0
+    for s in sorted(segments, key=lambda s: s.start):
+        start, end = max(s.start, pos), min(s.end, len(text))
+        if start >= end:
+            continue
+        if text[pos:start].strip():
+            out.append(_Block(pos, start, "body", None))
+        label = s.furniture if s.kind == "furniture" else None
+        out.append(_Block(start, end, s.kind, label))
+        pos = end
+    if text[pos:].strip():
+        out.append(_Block(pos, len(text), "body", None))
+    return out
+
+
+def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any]) -> Markup:
+    """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker, furniture greyed."""
+    colours = speaker_colours(quotes)
+    n = len(text)
+    marks: dict[int, list[tuple[str, int, Any]]] = {}  # position -> (open/close, kind, key)
+
+    def add(a: int, b: int, kind: str, key: Any) -> None:
+        a, b = max(0, min(a, n)), max(0, min(b, n))
+        if a < b:
+            marks.setdefault(a, []).append(("open", kind, key))
+            marks.setdefault(b, []).append(("close", kind, key))
+
+    by_id = {}
+    for q in quotes:
+        by_id[q.id] = q
+        for a, b in quote_spans(q):
+            add(a, b, "q", q.id)
+        if getattr(q, "cue_span", None):
+            add(*q.cue_span, "cue", q.id)
+        if getattr(q, "speaker_span", None):
+            add(*q.speaker_span, "spk", q.id)
+    anchor_at = sorted((min(a for a, _ in quote_spans(q)), q.id) for q in quotes)
+
+    active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}}
+    positions = sorted(marks)
+    done = 0  # marks at positions[:done] are applied
+
+    def advance(to: int) -> None:
+        nonlocal done
+        while done < len(positions) and positions[done] <= to:
+            for action, kind, key in marks[positions[done]]:
+                bucket = active[kind]
+                bucket[key] = bucket.get(key, 0) + (1 if action == "open" else -1)
+                if bucket[key] <= 0:
+                    del bucket[key]
+            done += 1
+
+    out: list[str] = []
+    for block in _blocks(text, segments):
+        inner = positions[bisect_right(positions, block.start):bisect_left(positions, block.end)]
+        cuts = [block.start, *inner, block.end]
+        attrs = f' data-furniture="{escape(block.label)}"' if block.label else ""
+        out.append(f'<p class="seg {escape(block.cls)}"{attrs}>')
+        if block.label:
+            out.append(f'<span class="flabel">{escape(block.label.replace("_", " "))}</span>')
+        for a, b in zip(cuts, cuts[1:]):
+            advance(a)
+            while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
+                out.append(f'<span class="anchor" id="q-{int(anchor_at.pop(0)[1])}"></span>')
+            out.append(_piece(escape(text[a:b]), active, by_id, colours))
+        out.append("</p>")
+    return Markup("".join(out))
+
+
+def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any], colours: dict[str, str]) -> str:
+    """One flat run of escaped text with the classes of every span covering it."""
+    qids = sorted(active["q"], key=lambda i: (by_id[i].end - by_id[i].start, i))
+    extra = [c for c in ("cue", "spk") if active[c]]
+    if qids:
+        main = by_id[qids[0]]
+        colour = colours.get(speaker_label(main) or "", "cu")
+        cls = " ".join(["q", colour, *extra, *(["multi"] if len(qids) > 1 else [])])
+        ids = " ".join(str(int(i)) for i in qids)
+        return f'<mark class="{cls}" data-q="{int(main.id)}" data-qs="{ids}" tabindex="0">{piece}</mark>'
+    if extra:
+        owner = next(iter(active[extra[0]]))
+        return f'<span class="{" ".join(extra)}" data-q="{int(owner)}">{piece}</span>'
+    return piece
+
+
+_WORD = re.compile(r"\S+\s*")
+_NORM = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"})
+
+
+def _norm(token: str) -> str:
+    return token.strip().translate(_NORM).lower()
+
+
+def word_diff(reference: str, other: str) -> Markup:
+    """``other`` with the words it lacks from ``reference`` in ``<del>`` and the words it adds in ``<ins>``."""
+    a, b = _WORD.findall(reference), _WORD.findall(other)
+    sm = difflib.SequenceMatcher(None, [_norm(t) for t in a], [_norm(t) for t in b], autojunk=False)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{escape(''.join(a[i1:i2]).rstrip())}</del> ")
+        if j2 > j1:
+            out.append(f"<ins>{escape(''.join(b[j1:j2]).rstrip())}</ins> ")
+    return Markup("".join(out).rstrip())
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is plain http(s), else None: article metadata never becomes a javascript: link."""
+    if url and re.match(r"https?://[^\s\"'<>]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None

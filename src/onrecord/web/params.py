@@ -1,0 +1,72 @@
+"""Query-string parameters checked once for the API and the pages: bounded sizes, clear 400 messages."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from onrecord.errors import BadParameter
+
+MAX_LIMIT = 500
+MAX_OFFSET = 10_000_000
+MAX_TEXT = 200
+KINDS = ("direct", "partial", "indirect", "mixed")
+
+
+def text(params: Mapping[str, str], name: str, *, required: bool = False, max_len: int = MAX_TEXT) -> str | None:
+    """A trimmed string parameter, at most ``max_len`` characters; None when absent or blank."""
+    value = (params.get(name) or "").strip()
+    if not value:
+        if required:
+            raise BadParameter(f"the parameter {name!r} is required")
+        return None
+    if len(value) > max_len:
+        raise BadParameter(f"{name} is {len(value)} characters long; the limit is {max_len}")
+    return value
+
+
+def integer(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    """An integer parameter within [lo, hi]."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"-?\d{1,12}", raw.strip()):
+        raise BadParameter(f"{name} must be a whole number between {lo} and {hi}, got {raw[:40]!r}")
+    value = int(raw)
+    if not lo <= value <= hi:
+        raise BadParameter(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def paging(params: Mapping[str, str], default: int = 50) -> tuple[int, int]:
+    """(limit, offset): limit 1..500, offset 0 or more."""
+    return integer(params, "limit", default, 1, MAX_LIMIT), integer(params, "offset", 0, 0, MAX_OFFSET)
+
+
+def date(params: Mapping[str, str], name: str) -> str | None:
+    """A date as YYYY, YYYY-MM or YYYY-MM-DD."""
+    value = text(params, name, max_len=10)
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", value)
+    try:
+        if not m:
+            raise ValueError(value)
+        dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+    except ValueError:
+        raise BadParameter(f"{name} must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}") from None
+    return value
+
+
+def kind(params: Mapping[str, str]) -> str | None:
+    value = text(params, "kind", max_len=20)
+    if value is not None and value not in KINDS:
+        raise BadParameter(f"kind must be one of {', '.join(KINDS)}, got {value!r}")
+    return value
+
+
+def quote_filters(params: Mapping[str, str]) -> dict[str, str | None]:
+    """The filters of ``Onrecord.quotes`` from a query string."""
+    return {"by": text(params, "by"), "about": text(params, "about"), "outlet": text(params, "outlet"),
+            "since": date(params, "since"), "until": date(params, "until"), "q": text(params, "q"),
+            "kind": kind(params), "article": text(params, "article", max_len=64)}

@@ -1,0 +1,169 @@
+"""Hostile articles render as inert text; strict headers everywhere; the write endpoint is off unless a token
+is set, then needs it; the store is served read-only."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+import web_support as ws
+from onrecord.web.app import create_app
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+JS_LINK = '<a href="javascript:alert(1)">click here</a>'
+HOSTILE_TEXT = f"""Minister {SCRIPT} faces questions
+
+The minister said: "{SCRIPT} is not our policy, and {IMG} never will be."
+
+"Visit javascript:alert(document.cookie) for more," said Jane {IMG} Smith, a spokesperson for the council.
+
+Opposition leader Tom Jones said the plan was "a disgrace {JS_LINK}" and called for a vote.
+
+Read more: {JS_LINK} and <iframe src="https://evil.example"></iframe> <style>body{{display:none}}</style>
+"""
+HOSTILE_HTML = f"""<!doctype html><html><head><title>Council {SCRIPT} row</title></head><body><article>
+<h1>Council row {IMG}</h1>
+<p>The leader said: &quot;We will not back down &lt;script&gt;alert(2)&lt;/script&gt;,&quot; on Monday.</p>
+<p>She added that the budget was <a href="javascript:alert(3)" onclick="alert(4)">fully funded</a> and
+that residents &quot;deserve better than this&quot;, according to a statement.</p>
+<p>Critics disagreed. &quot;It is a shambles,&quot; said Councillor Ann Lee, who leads the opposition group.</p>
+</article></body></html>"""
+TOKEN = "s3cret-token-for-tests"
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory):
+    from onrecord.pipeline import Overrides, ingest, load_manifest
+    from onrecord.store import Store
+
+    d = tmp_path_factory.mktemp("hostile")
+    (d / "in").mkdir()
+    (d / "in" / "a.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (d / "in" / "b.html").write_text(HOSTILE_HTML, encoding="utf-8")
+    (d / "manifest.jsonl").write_text(json.dumps({
+        "file": "a.txt", "outlet": IMG, "date": "2021-02-03", "title": SCRIPT + " headline",
+        "url": "javascript:alert(document.domain)"}) + "\n", encoding="utf-8")
+    path = d / "hostile.db"
+    with Store(path) as store:
+        report = ingest([str(d / "in")], store, overrides=Overrides(manifest=load_manifest(str(d / "manifest.jsonl"))))
+    assert report.count("ingested") == 2, report.events
+    return path
+
+
+@pytest.fixture(scope="session")
+def client(hostile_db):
+    with ws.TestClient(create_app(str(hostile_db))) as c:
+        yield c
+
+
+def assert_inert(html: str) -> ws.Tree:
+    """No script but the static file, no event handlers, no javascript: URLs, no injected elements."""
+    tree = ws.Tree(html)
+    assert not tree.errors and not tree.stack, tree.errors
+    scripts = [a for t, a in tree.tags if t == "script"]
+    assert scripts == [{"src": "/static/app.js", "defer": None}]
+    for tag, attrs in tree.tags:
+        assert tag not in ("img", "iframe", "style", "object", "embed", "base", "form") or (
+            tag == "form" and attrs.get("action") in ("/", "/articles", "/contradictions")), tag
+        for name, value in attrs.items():
+            assert not name.lower().startswith("on"), (tag, name)
+            assert name != "style", tag
+            if name in ("href", "src", "action", "xlink:href"):
+                assert not (value or "").strip().lower().startswith(("javascript:", "data:", "//")), (tag, value)
+    return tree
+
+
+def test_hostile_article_pages_are_inert(client):
+    arts = client.get("/api/articles").json()["items"]
+    assert len(arts) == 2
+    for art in arts:
+        r = client.get(f"/articles/{art['id']}")
+        assert r.status_code == 200
+        tree = assert_inert(r.text)
+        text = "".join(tree.text)
+        if client.get(f"/api/articles/{art['id']}").json()["format"] == "text":
+            assert SCRIPT in text and IMG in text and JS_LINK in text  # shown, as text
+            assert not tree.find("a", rel="noopener noreferrer nofollow")  # the javascript: URL is not a link
+
+
+def test_hostile_lists_search_and_errors_are_inert(client):
+    for url in ["/", "/articles", f"/?q=script alert", "/articles?outlet=" + IMG,
+                "/?q=" + SCRIPT, "/articles/" + SCRIPT, "/nope" + IMG, "/api/docs", "/contradictions?name=" + IMG]:
+        r = client.get(url)
+        assert r.status_code in (200, 400, 404, 500), url
+        if r.status_code != 500:
+            assert_inert(r.text)
+
+
+def test_security_headers_on_pages_api_static_and_errors(client):
+    for url in ["/", "/api/articles", "/static/style.css", "/static/app.js", "/nope", "/api/nope",
+                "/api/quotes?limit=abc"]:
+        h = client.get(url).headers
+        assert h["content-security-policy"] == CSP, url
+        assert h["x-content-type-options"] == "nosniff"
+        assert h["referrer-policy"] == "same-origin"
+        assert h["x-frame-options"] == "DENY"
+
+
+def test_json_api_returns_hostile_text_as_data(client):
+    art = client.get("/api/articles", params={"outlet": IMG}).json()["items"]
+    r = client.get("/api/articles/" + art[0]["id"])
+    assert r.headers["content-type"] == "application/json"
+    assert SCRIPT in r.json()["text"]
+
+
+def test_writes_are_off_without_a_token(client):
+    r = client.post("/api/articles", json={"text": "Hello"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    assert "--write-token" in r.json()["error"]["message"]
+
+
+def test_the_store_is_opened_read_only(client):
+    api = client.app.state.web.api()
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        api.conn.execute("DELETE FROM articles")
+
+
+@pytest.fixture()
+def writer(hostile_db, tmp_path):
+    with ws.TestClient(create_app(str(ws.copy_store(hostile_db, tmp_path)), write_token=TOKEN)) as c:
+        yield c
+
+
+def test_uploads_need_the_bearer_token(writer):
+    body = {"text": "x"}
+    for headers in [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
+                    {"Authorization": "Basic " + TOKEN}, {"Authorization": "Bearer " + TOKEN + "x"}]:
+        r = writer.post("/api/articles", json=body, headers=headers)
+        assert r.status_code == 401, headers
+        assert r.headers["www-authenticate"] == "Bearer" and set(r.json()["error"]) == {"code", "message"}
+    auth = {"Authorization": "Bearer " + TOKEN}
+    assert writer.post("/api/articles", content=b"x", headers={**auth, "Content-Type": "image/png"}).status_code == 415
+    big = writer.post("/api/articles", content=b"a" * (5 * 1024 * 1024 + 1),
+                      headers={**auth, "Content-Type": "text/plain"})
+    assert big.status_code == 413 and "limit" in big.json()["error"]["message"]
+    bad = writer.post("/api/articles", content=b"{not json", headers={**auth, "Content-Type": "application/json"})
+    assert bad.status_code == 400
+
+
+def test_an_uploaded_article_is_ingested_and_rendered_inert(writer):
+    auth = {"Authorization": "Bearer " + TOKEN}
+    text = (f'Mayor {SCRIPT} resigns\n\nThe mayor said: "I am stepping down {IMG} today," '
+            "in a statement on Friday.\n\nCouncillors said they were surprised by the decision.\n")
+    r = writer.post("/api/articles", json={"text": text, "title": SCRIPT, "outlet": IMG, "date": "2022-05-06",
+                                           "url": "javascript:alert(1)"}, headers=auth)
+    assert r.status_code == 201, r.text
+    aid = r.json()["id"]
+    again = writer.post("/api/articles", json={"text": text}, headers=auth)
+    assert again.status_code == 200 and again.json()["status"] == "duplicate"
+    page = writer.get(f"/articles/{aid}")
+    tree = assert_inert(page.text)
+    assert SCRIPT in "".join(tree.text)
+    plain = writer.post("/api/articles?outlet=Wire&date=2022-05-07", content="Short plain text upload.\n".encode(),
+                        headers={**auth, "Content-Type": "text/plain"})
+    assert plain.status_code == 201
+    assert writer.get(f"/api/articles/{plain.json()['id']}").json()["outlet"] == "Wire"

@@ -1,0 +1,89 @@
+"""Helpers shared by the web tests: the demo store built once per session by the real pipeline, an HTML
+checker, and an in-process client (starlette's TestClient)."""
+from __future__ import annotations
+
+import shutil
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # starlette 1.x nudges from httpx towards httpx2
+    from starlette.testclient import TestClient  # noqa: F401  (re-exported for the test modules)
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
+_BUILT: dict[str, Path] = {}
+
+
+def demo_store(tmp_path_factory: Any) -> Path:
+    """The five sample articles ingested by the real pipeline (built once per session, then copied)."""
+    if "demo" not in _BUILT:
+        from onrecord.pipeline import Overrides, ingest, load_manifest
+        from onrecord.store import Store
+
+        path = tmp_path_factory.mktemp("webdemo") / "demo.db"
+        with Store(path) as store:
+            report = ingest([str(EXAMPLES)], store,
+                            overrides=Overrides(manifest=load_manifest(str(EXAMPLES / "manifest.jsonl"))))
+        assert report.count("ingested") == 5, report.events
+        _BUILT["demo"] = path
+    return _BUILT["demo"]
+
+
+def copy_store(src: Path, dest_dir: Path) -> Path:
+    dest = dest_dir / src.name
+    shutil.copy(src, dest)
+    return dest
+
+
+class Tree(HTMLParser):
+    """Parses a page, records every start tag with its attributes, and checks that tags are balanced."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+            "circle", "line", "path", "rect"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        """Start tags named ``tag`` whose attributes contain the given values (class matches one word)."""
+        out = []
+        for name, a in self.tags:
+            if name != tag:
+                continue
+            ok = True
+            for k, v in attrs.items():
+                k = k.rstrip("_")
+                if k == "class":
+                    ok &= v in (a.get("class") or "").split()
+                else:
+                    ok &= a.get(k) == v
+            if ok:
+                out.append(a)
+        return out
