@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: demo test serve bench-html bench-polnear lint clean lock
+.PHONY: demo test serve bench-html bench-polnear bench-throughput clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ bench-html: $(STAMP)
 	$(BIN)/python bench/html_extraction.py ../shared/corpus/article_extraction
 
 bench-polnear: $(STAMP)
+	$(BIN)/python -m pip install --quiet "textacy>=0.13,<0.14"
 	$(BIN)/python bench/polnear.py ../shared/corpus/polnear --split dev
+
+bench-throughput: $(STAMP)
+	$(BIN)/python bench/throughput.py ../shared/corpus --limit 1000 --workers 2
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -19,7 +19,12 @@ from typing import Any
 
 from onrecord.analyse.quotes import extract_quotes
 from onrecord.clean import segment
-from onrecord.evaluate import polnear_articles, polnear_rows, polnear_text_path, score_polnear
+from onrecord.evaluate import (
+    polnear_articles,
+    polnear_rows,
+    polnear_text_path,
+    score_polnear,
+)
 from onrecord.nlp import load_nlp
 
 METRICS = [("content exact F1", "content_exact"), ("content overlap F1", "content_overlap"),
@@ -57,19 +62,18 @@ def run_textacy(nlp: Any, items: list[tuple[str, str]]) -> tuple[list[dict], flo
             continue
         for t in triples:
             c = t.content
-            rows.append(dict(
-                source=name, start=c[0].idx if hasattr(c, "__getitem__") else c.start_char,
-                end=c[-1].idx + len(c[-1]), text=c.text if hasattr(c, "text") else "",
-                speaker=" ".join(x.text for x in t.speaker),
-                speaker_span=[t.speaker[0].idx, t.speaker[-1].idx + len(t.speaker[-1])] if t.speaker else None,
-                cue_span=[t.cue[0].idx, t.cue[-1].idx + len(t.cue[-1])] if t.cue else None))
+            rows.append({
+                "source": name, "start": c[0].idx if hasattr(c, "__getitem__") else c.start_char,
+                "end": c[-1].idx + len(c[-1]), "text": c.text if hasattr(c, "text") else "",
+                "speaker": " ".join(x.text for x in t.speaker),
+                "speaker_span": [t.speaker[0].idx, t.speaker[-1].idx + len(t.speaker[-1])] if t.speaker else None,
+                "cue_span": [t.cue[0].idx, t.cue[-1].idx + len(t.cue[-1])] if t.cue else None})
     return rows, len(items) / (time.perf_counter() - t0), errs
 
 
 def _write(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
+        f.writelines(json.dumps(r) + "\n" for r in rows)
 
 
 def main(argv: list[str] | None = None) -> int:

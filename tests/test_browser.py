@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 import web_support as ws
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -86,8 +85,12 @@ def console_errors(driver) -> list[str]:
 
 
 def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
-    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+
+    from onrecord.query import Onrecord
+
+    if not (hasattr(Onrecord, "entity") and hasattr(Onrecord, "timeline")):
+        pytest.skip("Onrecord.entity and Onrecord.timeline are not in query.py yet (entities/stances issues)")
 
     browser.get(base_url + "/")
     screenshot(browser, shots, "01-home.png")
@@ -95,7 +98,7 @@ def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     box.send_keys("Corbyn")
     box.submit()
     assert "Corbyn" in browser.title
-    person = browser.find_element(By.PARTIAL_LINK_TEXT, "Jeremy Corbyn")
+    person = browser.find_element(By.XPATH, "//ul[@class='people']//a[starts-with(., 'Jeremy Corbyn')]")
     screenshot(browser, shots, "02-search.png")
     person.click()
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Jeremy Corbyn")
@@ -142,4 +145,5 @@ def check_article_page(browser, shots: Path, anchor: str) -> None:
     row = browser.find_element(By.ID, "qd-" + mark.get_attribute("data-q"))
     speaker = row.find_element(By.CSS_SELECTOR, ".who").text
     assert speaker in pop.text and "Kind" in pop.text and "Confidence" in pop.text
-    screenshot(browser, shots, f"04-article-{anchor}.png")
+    browser.save_screenshot(str(shots / f"04-article-{anchor}-popover.png"))
+    screenshot(browser, shots, f"05-article-{anchor}.png")

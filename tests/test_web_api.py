@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 import web_support as ws
+
 from onrecord.web.app import create_app
 
 
@@ -55,7 +55,8 @@ def test_article_detail_has_text_segments_and_quotes(client, articles):
 def test_quotes_filters(client, articles):
     corbyn = client.get("/api/quotes", params={"by": "Jeremy Corbyn", "limit": 500}).json()
     assert corbyn["total"] >= 3
-    assert all("Corbyn" in (q["speaker"] or "") + (q["on_behalf_of"] or "") for q in corbyn["items"])
+    assert all("Corbyn" in (q["speaker"] or "") + (q["on_behalf_of"] or "")
+               or "person:jeremy-corbyn" in (q["speaker_id"], q["on_behalf_of_id"]) for q in corbyn["items"])
     direct = client.get("/api/quotes?kind=direct&limit=500").json()
     assert direct["total"] > 0 and all(q["kind"] == "direct" for q in direct["items"])
     found = client.get("/api/quotes?q=escalation").json()

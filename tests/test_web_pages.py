@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
+import web_support as ws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import web_support as ws
 from onrecord.models import Segment
 from onrecord.web.app import create_app
 from onrecord.web.markup import highlight_article, safe_url, word_diff

@@ -6,8 +6,8 @@ import json
 import sqlite3
 
 import pytest
-
 import web_support as ws
+
 from onrecord.web.app import create_app
 
 SCRIPT = "<script>alert(1)</script>"
@@ -91,12 +91,11 @@ def test_hostile_article_pages_are_inert(client):
 
 
 def test_hostile_lists_search_and_errors_are_inert(client):
-    for url in ["/", "/articles", f"/?q=script alert", "/articles?outlet=" + IMG,
-                "/?q=" + SCRIPT, "/articles/" + SCRIPT, "/nope" + IMG, "/api/docs", "/contradictions?name=" + IMG]:
+    for url in ["/", "/articles", "/?q=script alert", "/articles?outlet=" + IMG,
+                "/?q=" + SCRIPT, "/articles/" + SCRIPT, "/nope" + IMG, "/api/docs", "/contradictions"]:
         r = client.get(url)
-        assert r.status_code in (200, 400, 404, 500), url
-        if r.status_code != 500:
-            assert_inert(r.text)
+        assert r.status_code in (200, 400, 404), url
+        assert_inert(r.text)
 
 
 def test_security_headers_on_pages_api_static_and_errors(client):
@@ -163,7 +162,7 @@ def test_an_uploaded_article_is_ingested_and_rendered_inert(writer):
     page = writer.get(f"/articles/{aid}")
     tree = assert_inert(page.text)
     assert SCRIPT in "".join(tree.text)
-    plain = writer.post("/api/articles?outlet=Wire&date=2022-05-07", content="Short plain text upload.\n".encode(),
+    plain = writer.post("/api/articles?outlet=Wire&date=2022-05-07", content=b"Short plain text upload.\n",
                         headers={**auth, "Content-Type": "text/plain"})
     assert plain.status_code == 201
     assert writer.get(f"/api/articles/{plain.json()['id']}").json()["outlet"] == "Wire"

@@ -6,7 +6,7 @@ import shutil
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # starlette 1.x nudges from httpx towards httpx2
@@ -40,7 +40,7 @@ def copy_store(src: Path, dest_dir: Path) -> Path:
 class Tree(HTMLParser):
     """Parses a page, records every start tag with its attributes, and checks that tags are balanced."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
             "circle", "line", "path", "rect"}
 
     def __init__(self, html: str) -> None:

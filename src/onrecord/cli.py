@@ -208,9 +208,120 @@ def demo(db: str) -> None:
 
 # -- entities: entities, entity, merge, split ----------------------------------------------------------------
 # (entity commands go here)
+ENTITY_COLUMNS = ["id", "name", "type", "articles", "mentions", "quotes"]
+ENTITY_TYPE = click.Choice(["person", "organisation", "country", "group"])
+
+
+@main.command()
+@db_option
+@click.option("--type", "type_", type=ENTITY_TYPE, help="Only entities of this type.")
+@click.option("--limit", type=int, default=1000, show_default=True)
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+def entities(db: str, type_: str | None, limit: int, fmt: str) -> None:
+    """People, organisations, countries and groups linked across articles, most mentioned first."""
+    with onrecord.open(db) as api:
+        rows = [r.to_dict() for r in api.entities(type=type_, limit=limit)]
+    click.echo(formats.render(rows, fmt, ENTITY_COLUMNS, {"name": 36, "id": 44}), nl=False)
+
+
+@main.command()
+@click.argument("name")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the full record as JSON.")
+def entity(name: str, db: str, as_json: bool) -> None:
+    """One entity by name, alias or id: aliases, roles over time, mentions and descriptors by outlet."""
+    with onrecord.open(db) as api:
+        rec = api.entity(name)
+    click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2) if as_json else rec.to_text())
+
+
+@main.command()
+@click.argument("name")
+@click.argument("other")
+@db_option
+def merge(name: str, other: str, db: str) -> None:
+    """Merge the entity OTHER into NAME (kept by name: survives re-analysis and re-ingest)."""
+    with onrecord.open(db) as api:
+        rec = api.correct_entities("merge", name, other)
+    click.echo(f"merged: {rec.name} [{rec.id}] aliases: {', '.join(rec.aliases)}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--alias", required=True, help="The alias (a name variant) to split off into its own entity.")
+@db_option
+def split(name: str, alias: str, db: str) -> None:
+    """Split an alias wrongly linked to NAME off into an entity of its own (kept by name)."""
+    with onrecord.open(db) as api:
+        rec = api.correct_entities("split", name, alias)
+    click.echo(f"split: {rec.name} [{rec.id}] aliases now: {', '.join(rec.aliases)}")
+
 
 # -- stances: stances, timeline, contradictions ---------------------------------------------------------------
 # (stance commands go here)
+STANCE_COLUMNS = ["date", "outlet", "holder", "label", "negated", "target", "reported_by", "text"]
+
+
+@main.command()
+@db_option
+@click.option("--holder", help="Who holds the stance (name, alias or entity id).")
+@click.option("--target", help="Whom or what the stance is about.")
+@click.option("--label", help="A label from the inventory (docs/stances.md), e.g. condemn, urge.")
+@click.option("--since", metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+def stances(db: str, holder: str | None, target: str | None, label: str | None, since: str | None,
+            until: str | None, fmt: str) -> None:
+    """Stances: holder, label (CAMEO/PLOVER), target, polarity, date, outlet and evidence offsets."""
+    with onrecord.open(db) as api:
+        rows = [r.to_dict() for r in api.all_stances(holder=holder, target=target, label=label, since=since,
+                                                     until=until)]
+    click.echo(formats.render(rows, fmt, STANCE_COLUMNS, {"text": 60, "target": 24, "holder": 24}), nl=False)
+
+
+@main.command()
+@click.argument("name")
+@db_option
+@click.option("--about", help="Only stances toward (and quotes mentioning) this name.")
+@click.option("--since", metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+def timeline(name: str, db: str, about: str | None, since: str | None, until: str | None, fmt: str) -> None:
+    """A person's statements and stances in date order, with outlet and evidence."""
+    with onrecord.open(db) as api:
+        rows = [r.to_dict() for r in api.timeline(name, about=about, since=since, until=until)]
+    click.echo(formats.render(rows, fmt, ["date", "outlet", "kind", "label", "target", "reported_by", "text"],
+                              {"text": 70, "target": 24}), nl=False)
+
+
+@main.command()
+@click.argument("name", required=False)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def contradictions(name: str | None, db: str, fmt: str) -> None:
+    """Claims about someone's stance set against their own (or their spokespeople's) words going the other way."""
+    from onrecord.store.stances import flat_contradiction
+
+    with onrecord.open(db) as api:
+        found = api.contradictions(name)
+    rows = [c.to_dict() for c in found] if fmt == "jsonl" else [flat_contradiction(c) for c in found]
+    click.echo(formats.render(rows, fmt, ["subject", "about", "claim_date", "claim_by", "claim", "counter_date",
+                                          "counter_by", "counter"], {"claim": 50, "counter": 50}), nl=False)
+
+
+@main.command()
+@db_option
+@click.option("--by", help="Speaker name, alias or entity id.")
+@click.option("--search", "q", help="Words in the quote.")
+@click.option("--min-reports", type=int, default=2, show_default=True, help="Only statements reported this often.")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+def statements(db: str, by: str | None, q: str | None, min_reports: int, fmt: str) -> None:
+    """Statements reported by several articles (one statement, many reports), variants kept."""
+    with onrecord.open(db) as api:
+        rows = [r.to_dict() for r in api.statements(by=by, q=q, min_reports=min_reports, limit=1000)]
+    if fmt != "jsonl":
+        rows = [{**r, "reports": len(r["reports"])} for r in rows]
+    click.echo(formats.render(rows, fmt, ["id", "first_date", "speaker", "reports", "text"], {"text": 70}), nl=False)
 
 # -- web: serve -------------------------------------------------------------------------------------------------
 @main.command()

@@ -12,8 +12,9 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from onrecord.models import Quote
 
@@ -107,9 +108,9 @@ def score_quotes(gold: list[Row], pred: list[Row], details: bool = False) -> dic
     eP = sp_ok / (tp + fp) if tp + fp else 0.0
     eR = sp_ok / (tp + fn) if tp + fn else 0.0
     eF = 2 * eP * eR / (eP + eR) if eP + eR else 0.0
-    res: dict[str, Any] = dict(span_p=round(P_, 3), span_r=round(R_, 3), span_f1=round(F, 3),
-                               speaker_acc=round(sp_ok / tp if tp else 0.0, 3), e2e_f1=round(eF, 3),
-                               tp=tp, fp=fp, fn=fn)
+    res: dict[str, Any] = {"span_p": round(P_, 3), "span_r": round(R_, 3), "span_f1": round(F, 3),
+                               "speaker_acc": round(sp_ok / tp if tp else 0.0, 3), "e2e_f1": round(eF, 3),
+                               "tp": tp, "fp": fp, "fn": fn}
     if details:
         res.update(misses=misses, spurious=spurious, wrong=wrong)
     return res
@@ -117,8 +118,8 @@ def score_quotes(gold: list[Row], pred: list[Row], details: bool = False) -> dic
 
 def quote_rows(source: str, quotes: Iterable[Quote]) -> list[Row]:
     """Prediction rows for ``score_quotes`` from an article's Quotes."""
-    return [dict(source=source, start=q.start, end=q.end, text=q.text, kind=q.kind, speaker=q.speaker,
-                 speaker_type=q.speaker_type, on_behalf_of=q.on_behalf_of) for q in quotes]
+    return [{"source": source, "start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "speaker": q.speaker,
+                 "speaker_type": q.speaker_type, "on_behalf_of": q.on_behalf_of} for q in quotes]
 
 
 # ---------------------------------------------------------------- PolNeAR (score_polnear.py)
@@ -182,7 +183,7 @@ def score_polnear(
     preds: dict[str, list[Row]] = defaultdict(list)
     for r in pred:
         name = os.path.basename(str(r.get("source") or r.get("doc") or ""))
-        preds[name[:-4] if name.endswith(".txt") else name].append(r)
+        preds[name.removesuffix(".txt")].append(r)
     cnt: dict[str, int] = defaultdict(int)
     for row in meta:
         fn = row["filename"]
@@ -193,22 +194,22 @@ def score_polnear(
         for e in E:
             if "Content" not in e or e["Content"] not in T:
                 continue
-            gold.append(dict(content=trim(text, T[e["Content"]][1]),
-                             source=trim(text, T[e["Source"]][1]) if e.get("Source") in T else (),
-                             cue=trim(text, T[e["Cue"]][1]) if e.get("Cue") in T else ()))
+            gold.append({"content": trim(text, T[e["Content"]][1]),
+                             "source": trim(text, T[e["Source"]][1]) if e.get("Source") in T else (),
+                             "cue": trim(text, T[e["Cue"]][1]) if e.get("Cue") in T else ()})
         mine = []
         for r in preds.get(fn, []):
             spans = r.get("spans") or [[r["start"], r["end"]]]
             sp, cu = r.get("speaker_span"), r.get("cue_span")
-            mine.append(dict(content=trim(text, [tuple(s) for s in spans]),
-                             source=trim(text, [tuple(sp)]) if sp else (),
-                             cue=trim(text, [tuple(cu)]) if cu else ()))
+            mine.append({"content": trim(text, [tuple(s) for s in spans]),
+                             "source": trim(text, [tuple(sp)]) if sp else (),
+                             "cue": trim(text, [tuple(cu)]) if cu else ()})
         for kind in ("content", "source", "cue"):
-            g = {x[kind] for x in gold if x[kind]}
-            p = {x[kind] for x in mine if x[kind]}
-            cnt[kind + "_tp"] += len(g & p)
-            cnt[kind + "_np"] += len(p)
-            cnt[kind + "_ng"] += len(g)
+            gset = {x[kind] for x in gold if x[kind]}
+            pset = {x[kind] for x in mine if x[kind]}
+            cnt[kind + "_tp"] += len(gset & pset)
+            cnt[kind + "_np"] += len(pset)
+            cnt[kind + "_ng"] += len(gset)
         pairs = []
         for i, g in enumerate(gold):
             gc = _chars(g["content"])
@@ -252,8 +253,8 @@ def polnear_rows(source: str, quotes: list[Quote], merge_groups: bool = True) ->
             spans = [list(q.clause_span)]
         else:
             spans = [list(s) for s in (q.spans or [(q.start, q.end)])]
-        row = dict(source=source, spans=spans, speaker_span=list(q.speaker_span) if q.speaker_span else None,
-                   cue_span=list(q.cue_span) if q.cue_span else None, kind=q.kind)
+        row = {"source": source, "spans": spans, "speaker_span": list(q.speaker_span) if q.speaker_span else None,
+                   "cue_span": list(q.cue_span) if q.cue_span else None, "kind": q.kind}
         key = (q.group, q.cue_span) if q.group is not None else None
         if merge_groups and key is not None and key in by_group and q.kind == "direct":
             by_group[key]["spans"].extend(spans)

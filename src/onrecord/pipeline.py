@@ -90,6 +90,20 @@ def load_manifest(path: str) -> dict[str, dict[str, Any]]:
     return out
 
 
+def segment_article(parsed: ParsedArticle) -> list[Segment]:
+    """Segments of the article; a plain-text article's title is the headline line the segmenter found
+    (the first line that is not page furniture such as "Jump directly to the content")."""
+    if parsed.format != "text":
+        return segment(parsed.text, parsed.title)
+    segs = segment(parsed.text)
+    head = next((s for s in segs if s.kind == "title"), None)
+    first = segs[0] if segs else None
+    guessed = first is not None and parsed.title == parsed.text[first.start:first.end]
+    if head is not None and (guessed or not parsed.title):
+        parsed.title = parsed.text[head.start:head.end]
+    return segs
+
+
 # -- analysis workers ------------------------------------------------------------------------------------
 _WORKER_NLP: Any = None
 
@@ -194,7 +208,8 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                                                  "English; skipped (use --any-language to ingest it anyway)")
                     emit(Event(rec.source, "skipped", err.reason))
                     continue
-                pending.append((rec, segment(rec.text, rec.title), lang))
+                segs = segment_article(rec)
+                pending.append((rec, segs, lang))
                 pending_hashes.add(content_hash(rec.text))
                 if len(pending) >= BATCH:
                     flush()
@@ -210,6 +225,12 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
 
 def link(store: Store) -> None:
     """Cross-article steps that run after articles are analysed: entity linking, statements, stances."""
+    from onrecord.store.entities import link_store
+    from onrecord.store.stances import link_stances
+
+    with store.transaction() as conn:
+        link_store(conn)
+    link_stances(store)  # keep last: statements and contradictions use the entity ids set above
 
 
 

@@ -221,7 +221,9 @@ class Onrecord:
             args.append(kind)
         cond = " AND ".join(where)
         base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {cond}"
-        total = self.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        # counting needs the join only when a filter reads the article row
+        counted = base if (outlet or since or until) else f"FROM quotes q WHERE {cond}"
+        total = self.conn.execute(f"SELECT count(*) {counted}", args).fetchone()[0]
         rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date {base} "
                                  "ORDER BY a.date IS NULL, a.date, a.source, q.start LIMIT ? OFFSET ?",
                                  [*args, limit, offset])
@@ -250,6 +252,161 @@ class Onrecord:
 
     # -- entities: people, organisations, roles, descriptors ------------------------------------------------
     # (entity methods go here)
+    def entities(self, type: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:  # noqa: A002
+        """Canonical entities (person, organisation, country, group), most mentioned first."""
+        from onrecord.store.entities import entity_summaries
+
+        check_paging(limit, offset)
+        if type is not None and type not in ("person", "organisation", "country", "group"):
+            raise BadParameter(f"type must be person, organisation, country or group, got {type!r}")
+        total, rows = entity_summaries(self.conn, type, limit, offset)
+        out: Records[Any] = Records(rows)
+        out.total = total
+        return out
+
+    def entity(self, name_or_id: str) -> Any:
+        """One entity by id, name or alias: aliases, roles over time, mentions and descriptors by outlet."""
+        from onrecord.store.entities import entity_detail
+
+        found = entity_detail(self.conn, name_or_id)
+        if found is None:
+            raise NotFound(f"no entity named {name_or_id!r} (see `onrecord entities`)")
+        return found
+
+    def correct_entities(self, action: str, name: str, other: str) -> Any:
+        """Record a manual ``merge`` (name with other) or ``split`` (alias other off name's entity), kept by
+        name so it survives re-analysis, and re-link; returns the entity ``name`` now names."""
+        from onrecord.pipeline import link
+        from onrecord.store.db import now
+        from onrecord.store.entities import add_correction
+
+        if action not in ("merge", "split"):
+            raise BadParameter(f"action must be merge or split, got {action!r}")
+        first = self.entity(name)
+        if action == "merge":
+            self.entity(other)
+        elif other.lower() not in {a.lower() for a in first.aliases}:
+            raise NotFound(f"{first.name!r} has no alias {other!r} (its aliases: {', '.join(first.aliases)})")
+        with self.store.transaction() as conn:
+            add_correction(conn, action, name, other, now())
+        link(self.store)
+        return self.entity(name)
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     # (stance methods go here)
+    def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
+                since: str | None = None, until: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:
+        """Stances filtered by holder (or their spokespeople's principal), target, label and stance date."""
+        from onrecord.analyse.stances import labels
+        from onrecord.store import stances as st
+
+        check_paging(limit, offset)
+        check_date("since", since)
+        check_date("until", until)
+        where, args = ["1=1"], []
+        if holder:
+            c1, a1 = st.name_condition("s.holder", holder, self.entity_ids(holder), "s.holder_entity_id")
+            where.append(c1)
+            args += a1
+        if target:
+            c2, a2 = st.name_condition("s.target", target, self.entity_ids(target), "s.target_entity_id")
+            where.append(c2)
+            args += a2
+        if label:
+            if label not in labels():
+                raise BadParameter(f"label must be one of {', '.join(labels())}, got {label!r}")
+            where.append("s.label = ?")
+            args.append(label)
+        if since:
+            where.append("s.date >= ?")
+            args.append(since)
+        if until:
+            where.append("substr(s.date, 1, ?) <= ?")
+            args += [len(until), until]
+        cond = " AND ".join(where)
+        total = self.conn.execute(f"SELECT count(*) FROM stances s WHERE {cond}", args).fetchone()[0]
+        out: Records[Any] = Records(st.to_stance(r) for r in st.stance_rows(self.conn, cond, args, limit=limit,
+                                                                          offset=offset))
+        out.total = total
+        return out
+
+    def all_stances(self, **filters: Any) -> list[Any]:
+        """Every stance matching the filters of ``stances``, fetched page by page."""
+        out: list[Any] = []
+        while True:
+            page = self.stances(**filters, limit=MAX_LIMIT, offset=len(out))
+            out.extend(page)
+            if len(page) < MAX_LIMIT:
+                return out
+
+    def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
+                   min_reports: int = 1, limit: int = 100, offset: int = 0) -> Records[Any]:
+        """Statements (one statement, many reports) by id, speaker or words, each with all its reports."""
+        from onrecord.store import stances as st
+
+        check_paging(limit, offset)
+        where, args = ["st.reports >= ?"], [min_reports]
+        if id is not None:
+            where.append("st.id = ?")
+            args.append(id)
+        if by:
+            c, a = st.name_condition("st.speaker", by, self.entity_ids(by), "st.speaker_entity_id")
+            where.append(c)
+            args += a
+        if q:
+            where.append("st.id IN (SELECT sr.statement_id FROM statement_reports sr WHERE sr.quote_id IN "
+                         "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?))")
+            args.append(fts_query(q))
+        cond = " AND ".join(where)
+        out: Records[Any] = Records(st.statements(self.conn, cond, args, limit, offset))
+        out.total = self.conn.execute(f"SELECT count(*) FROM statements st WHERE {cond}", args).fetchone()[0]
+        if id is not None and not out:
+            raise NotFound(f"no statement with id {id} (see `onrecord statements`)")
+        return out
+
+    def contradictions(self, name: str | None = None) -> Records[Any]:
+        """Claims about a holder's stance paired with the holder's own words going the other way."""
+        from onrecord.store import stances as st
+
+        where, args = "1=1", []
+        if name:
+            where, args = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
+        out: Records[Any] = Records(st.contradictions(self.conn, where, args))
+        out.total = len(out)
+        return out
+
+    def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
+                 until: str | None = None) -> Records[Any]:
+        """A person's stances (their own and those claimed for them) and quotes in date order, with evidence."""
+        from onrecord.store.stances import TimelineEntry
+
+        entries = []
+        for s in self.all_stances(holder=name, target=about, since=since, until=until):
+            entries.append(TimelineEntry(s.date, "stance", s.holder, s.label, s.negated, s.target, s.reported_by,
+                                         s.outlet, s.article_id, s.start, s.end, s.text))
+        for qr in self.all_quotes(by=name, q=about, since=since, until=until):
+            entries.append(TimelineEntry(qr.date, "quote", qr.speaker, None, False, None, None, qr.outlet,
+                                         qr.article_id, qr.start, qr.end, qr.text))
+        entries.sort(key=lambda e: (e.date or "9999", e.article_id, e.start, e.kind))
+        out: Records[Any] = Records(entries)
+        out.total = len(entries)
+        return out
+
+    def search(self, text: str, limit: int = 20) -> Records[Any]:
+        """Entities whose name or alias contains the text, then quotes containing its words."""
+        from onrecord.store.stances import SearchHit
+
+        hits: list[Any] = []
+        like = "%" + text.strip().replace("%", "") + "%"
+        try:
+            rows = self.conn.execute("SELECT DISTINCT e.id, e.name FROM entities e LEFT JOIN entity_aliases x ON "
+                                     "x.entity_id = e.id WHERE e.name LIKE ? OR x.alias LIKE ? LIMIT ?",
+                                     (like, like, limit)).fetchall()
+            hits += [SearchHit("entity", r[0], r[1], None, None) for r in rows]
+        except sqlite3.OperationalError:  # no entity tables in this store
+            pass
+        for qr in self.quotes(q=text, limit=min(limit, MAX_LIMIT)):
+            hits.append(SearchHit("quote", str(qr.id), qr.text, qr.speaker, qr.article_id))
+        out: Records[Any] = Records(hits)
+        out.total = len(hits)
+        return out

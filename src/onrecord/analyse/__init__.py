@@ -57,22 +57,28 @@ def _shift_quote(q: Quote, offset: int) -> Quote:
 
 def analyse_docs(docs: Iterable[Any], segments: list[Segment], offsets: list[int]) -> Analysis:
     """Combine the analyses of an article's window docs (doc i starts at offsets[i] in the article)."""
+    from onrecord.analyse.entities import extract_entities, merge_windows
     from onrecord.analyse.quotes import extract_quotes
+    from onrecord.analyse.stances import extract_stances, shift_stance
 
     quotes: list[Quote] = []
+    stances: list[Any] = []
+    entity_parts: list[Any] = []
     group_base = 0
     for doc, off in zip(docs, offsets):
         end = off + len(doc.text)
         local = [Segment(s.start - off, s.end - off, s.kind, s.furniture) for s in segments
                  if s.start >= off and s.end <= end]
         found = extract_quotes(doc, local)
+        entity_parts.append((extract_entities(doc, local), off))
+        stances += [shift_stance(st, off, len(quotes)) for st in extract_stances(doc, local, found)]
         groups = [q.group for q in found if q.group is not None]
         for q in found:
             if q.group is not None:
                 q.group += group_base
             quotes.append(_shift_quote(q, off))
         group_base += (max(groups) + 1) if groups else 0
-    return Analysis(quotes=quotes)
+    return Analysis(quotes=quotes, stances=stances, entities=merge_windows(entity_parts) if entity_parts else None)
 
 
 def analyse_texts(nlp: Any, items: list[tuple[str, list[Segment]]], batch_size: int = 32) -> Iterator[Analysis]:

@@ -13,6 +13,7 @@ from importlib import resources
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.speakers import UTTERANCE_NOUNS
+from onrecord.analyse.textcache import doc_text
 
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
@@ -49,6 +50,8 @@ def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
     if t.pos_ not in ("VERB", "AUX") and not t.tag_.startswith("VB"):
         return False
     lemma = t.lemma_.lower()
+    if t.i >= 2 and t.doc[t.i - 2].lower_ == "so" and t.doc[t.i - 1].text == "-":
+        return False  # "so-called": the writer's distance, not someone's words
     cls = cue_lexicon().get(lemma)
     if not cls or not cls.intersection(classes):
         return False
@@ -153,7 +156,7 @@ def _span_tokens(doc: Doc, start: int, end: int) -> list[Token]:
 def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
     """A cue after the closing mark in the same sentence: '..., he said.', '..., said Mr Johnson.'"""
     end = close_at + 1
-    text = doc.text
+    text = doc_text(doc)
     while end < limit and text[end] not in ".!?\n“\"‘" and end - close_at < 160:
         end += 1
     toks = _span_tokens(doc, close_at + 1, end)
@@ -177,7 +180,7 @@ def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
     """A cue before the opening mark in the same sentence: 'Mr Corbyn said:', 'A Labour spokesman told X:'."""
     toks = _span_tokens(doc, start, open_at)
     cut = 0
-    for k, t in enumerate(toks[:-1]):
+    for k, t in enumerate(toks):
         if t.text in SENT_END:
             cut = k + 1
     toks = toks[cut:]
@@ -187,10 +190,10 @@ def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
         if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             return according_cue(t)
     colon = [t for t in toks if t.text == ":"]
-    if colon and doc.text[colon[-1].idx + 1: open_at].strip() == "":
+    if colon and doc_text(doc)[colon[-1].idx + 1: open_at].strip() == "":
         head_np = [t for t in toks if t.i < colon[-1].i]
         names = [t for t in head_np if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
-        if names and len(head_np) <= 8:
+        if names and len(head_np) <= 14:
             sp = names[-1]
             return Cue(colon[-1].idx, colon[-1].idx + 1, ":", sp, "colon", 0.7, None)
     return None
@@ -205,18 +208,25 @@ def according_cue(t: Token) -> Cue | None:
     return Cue(t.idx, to.idx + len(to), "according to", pobj, "according", 0.8, None)
 
 
-def tree_cue(doc: Doc, start: int, end: int) -> Cue | None:
-    """For a quoted fragment: the nearest governing cue verb above it ("branded it a '...'")."""
+def tree_cue(doc: Doc, start: int, end: int, para: tuple[int, int] | None = None,
+             quoted: list[tuple[int, int]] | None = None) -> Cue | None:
+    """For a quoted fragment: the nearest governing cue verb above it ("branded it a '...'"), within its
+    paragraph and outside any quotation."""
     toks = _span_tokens(doc, start, end)
     if not toks:
         return None
     inside = {t.i for t in toks}
+    lo, hi = para if para is not None else (0, len(doc_text(doc)))
+    for s, e in quoted or []:
+        inside.update(t.i for t in _span_tokens(doc, s, e))
     roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     if not roots:
         return None
     v = roots[0]
     for _ in range(8):
-        if v.i not in inside and is_cue(v, ("speech", "frame", "belief")):
+        if not lo <= v.idx < hi:
+            break
+        if v.i not in inside and is_cue(v, ("speech", "frame", "belief", "stance")):
             return Cue(*cue_span(v), v.text, subject_of(v), "tree", 0.85, v)
         if v.lower_ == "according" and v.i + 1 < len(doc) and doc[v.i + 1].lower_ == "to":
             return according_cue(v)
@@ -225,12 +235,30 @@ def tree_cue(doc: Doc, start: int, end: int) -> Cue | None:
         v = v.head
     sent = toks[0].sent
     for t in sent:  # "according to X" anywhere in the sentence
-        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" and lo <= t.idx < hi:
             return according_cue(t)
     for t in reversed(doc[sent.start: toks[0].i]):  # a misparsed cue before the quote ("claimed strike")
-        if is_cue(t, ("speech", "frame")) and t.i not in inside:
+        if is_cue(t, ("speech", "frame")) and t.i not in inside and lo <= t.idx < hi:
             return Cue(*cue_span(t), t.text, subject_of(t) or _left_nominal(t), "linear", 0.6, t)
     return None
+
+
+def clause_extent(c: Token) -> tuple[int, int]:
+    """The span of a reported clause headed by c, without the speaker's own actions tacked on by the parse
+    (", and urged ...", ", while emphasizing ..." with no subject of their own)."""
+    cut = None
+    for ch in c.children:
+        if ch.i <= c.i:
+            continue
+        own_subj = any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in ch.children)
+        comma = ch.left_edge.i > 0 and c.doc[ch.left_edge.i - 1].text in (",", ";", "--", "—")
+        if (ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX") and not own_subj and comma) or (
+                ch.dep_ == "advcl" and ch.tag_ == "VBG" and not own_subj and comma):
+            cut = ch.left_edge.i if cut is None else min(cut, ch.left_edge.i)
+    toks = [t for t in c.subtree if cut is None or t.i < cut]
+    while len(toks) > 1 and (toks[-1].is_punct and toks[-1].text not in "”’\"'" or toks[-1].dep_ == "cc"):
+        toks.pop()
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
 
 
 def clause_span(cue: Cue, start: int, end: int) -> tuple[int, int] | None:
@@ -238,6 +266,14 @@ def clause_span(cue: Cue, start: int, end: int) -> tuple[int, int] | None:
     v = cue.verb
     if v is None:
         return None
+    if end <= v.idx:  # "Her reaction “could be less about ethanol,” said X": the writer's lead-in counts
+        sent = v.sent
+        return max(sent.start_char, start - 400), end
+    for c in v.children:
+        if c.dep_ == "ccomp":
+            s, e = clause_extent(c)
+            if s <= start and e >= end:
+                return s, e
     right = [c for c in v.children if c.i > v.i and c.dep_ not in ("punct", "cc", "conj", "prt", "advmod", "npadvmod")
              and c.dep_ != "advcl" or (c.dep_ == "advcl" and c.idx <= start)]
     right = [c for c in right if c.i > v.i]

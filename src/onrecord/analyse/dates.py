@@ -4,7 +4,8 @@ News writes relative to its own date: "today", "on Saturday night", "last month"
 "in 2013". ``find_dates`` finds such expressions (pure regex, character offsets); ``anchor`` turns one into an
 ISO date of day ("2018-04-07"), week (the Monday, "2018-04-02"), month ("2018-03") or year ("2013") precision.
 A weekday alone means the most recent such day on or before the article date (news reports the past), unless
-``future`` is set (the verb is future: "will meet on Friday").
+``future`` is set (the verb is future: "will meet on Friday"); a day and month without a year is this year's,
+unless that is more than 60 days after the article (then last year's).
 """
 from __future__ import annotations
 
@@ -45,10 +46,10 @@ PATTERNS: list[tuple[str, str]] = [
     ("day", rf"\b(?P<wd>{_DAY}){_PART}\b"),
     ("deictic", r"\b(?P<k>today|tonight|yesterday|tomorrow|last\s+night|this\s+(?:morning|afternoon|evening))\b"),
     ("in_month", rf"\b(?:in|since|during|until|by)\s+(?:early\s+|late\s+|mid-?)?(?P<m>{_MONTH})(?!\s+\d)\b"),
-    ("year", r"\b(?:in|since|during|until|by|of|from|before|after)\s+(?:early\s+|late\s+|mid-?)?"
-             r"(?P<y>(?:19|20)\d\d)\b(?!\s*[-/]\d)"),
+    ("year", (r"\b(?:in|since|during|until|by|of|from|before|after)\s+(?:early\s+|late\s+|mid-?)?"
+              r"(?P<y>(?:19|20)\d\d)\b(?!\s*[-/]\d)")),
 ]
-_COMPILED = [(k, re.compile(p, re.I)) for k, p in PATTERNS]
+_COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in PATTERNS]
 
 
 @dataclass
@@ -122,7 +123,7 @@ def anchor(expr: str, on: dt.date | str, *, future: bool = False) -> tuple[str, 
             month, day = _month_of(g["m"]), int(g["d"])
             year = base.year
             cand = dt.date(year, month, day)
-            if not future and cand > base + dt.timedelta(days=7):
+            if not future and cand > base + dt.timedelta(days=60):  # well past the article: last year
                 cand = dt.date(year - 1, month, day)
             elif future and cand < base - dt.timedelta(days=7):
                 cand = dt.date(year + 1, month, day)

@@ -37,13 +37,13 @@ def _space_like(ch: str | None) -> bool:
 
 def _opens(prev: str | None, nxt: str | None) -> bool:
     """Opening position: at the start, after a space/bracket/dash/other mark; followed by a non-space."""
-    before_ok = _space_like(prev) or prev in _OPENERS_BEFORE or prev in ALL_MARKS
+    before_ok = prev is None or prev.isspace() or prev in _OPENERS_BEFORE or prev in ALL_MARKS
     return before_ok and not _space_like(nxt)
 
 
 def _closes(prev: str | None, nxt: str | None) -> bool:
     """Closing position: after a non-space, followed by the end, a space, punctuation or another mark."""
-    after_ok = _space_like(nxt) or not nxt.isalnum()
+    after_ok = nxt is None or nxt.isspace() or not nxt.isalnum()
     return not _space_like(prev) and after_ok
 
 
@@ -85,34 +85,53 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
     opened by double marks, or by any mark at the paragraph's start or after a colon.
     """
     out: list[MarkSpan] = []
-    stack: list[tuple[str, int]] = []  # (kind 'd'/'s', index of opening mark)
-    for i in range(start, end):
+    stack: list[tuple[str, int, int]] = []  # (kind 'd'/'s', index of opening mark, its width)
+    i = start
+    while i < end:
         ch = text[i]
         if ch not in ALL_MARKS:
+            i += 1
             continue
-        role = _role(text, i, start, end, [k for k, _ in stack])
-        kind = "d" if _is_double(ch) else "s"
+        width = 2 if ch == "'" and i + 1 < end and text[i + 1] == "'" else 1  # ''NYT style'' doubles
+        if width == 2:
+            role = _role_double_pair(text, i, start, end, [k for k, _, _ in stack])
+            kind = "d"
+        else:
+            role = _role(text, i, start, end, [k for k, _, _ in stack])
+            kind = "d" if _is_double(ch) else "s"
         if role == "open":
-            stack.append((kind, i))
+            stack.append((kind, i, width))
         elif role == "close":
             # close the innermost open quote of the same kind (marks of the other kind inside are dropped)
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == kind:
-                    k, j = stack[depth]
+                    _, j, w = stack[depth]
                     del stack[depth:]
-                    if depth == 0 and i > j + 1:
-                        out.append(MarkSpan(j + 1, i, j, i, kind == "d"))
+                    if depth == 0 and i > j + w:
+                        out.append(MarkSpan(j + w, i, j, i, kind == "d"))
                     break
+        i += width
     if stack:
-        kind, j = stack[0]
+        kind, j, w = stack[0]
         head = text[start:j].rstrip()
         if kind == "d" or not head or head.endswith(":"):
             e = end
-            while e > j + 1 and text[e - 1].isspace():
+            while e > j + w and text[e - 1].isspace():
                 e -= 1
-            if e > j + 1:
-                out.append(MarkSpan(j + 1, e, j, None, kind == "d"))
+            if e > j + w:
+                out.append(MarkSpan(j + w, e, j, None, kind == "d"))
     return out
+
+
+def _role_double_pair(text: str, i: int, start: int, end: int, open_kinds: list[str]) -> str | None:
+    """Two straight single marks used as one double mark (''...'', New York Times house style)."""
+    prev = text[i - 1] if i > start else None
+    nxt = text[i + 2] if i + 2 < end else None
+    if "d" in open_kinds and _closes(prev, nxt):
+        return "close"
+    if _opens(prev, nxt):
+        return "open"
+    return "close" if "d" in open_kinds else None
 
 
 def starts_with_quote(text: str, start: int, end: int) -> bool:

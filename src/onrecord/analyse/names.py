@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.analyse.textcache import doc_text
+
 TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "reverend", "prof", "professor",
     "president", "senator", "sen", "rep", "gov", "governor", "ayatollah", "general", "gen", "king", "queen",
@@ -33,6 +35,7 @@ PERSON_ROLES = {
     "reporter", "journalist", "author", "writer", "economist", "expert", "veteran", "member", "peer",
     "backbencher", "frontbencher", "deputy", "head", "campaigner", "star", "actor", "dictator", "tyrant",
     "cleric", "ayatollah", "monarch", "emperor", "nationalist", "socialist", "conservative", "liberal",
+    "treasurer", "councillor", "councilman", "councilwoman", "inspector", "detective", "officer", "coach",
 }
 CAPITAL_ROLES = {"mp", "president", "minister", "secretary", "chancellor", "senator", "governor", "leader",
                  "mayor", "premier", "chairman", "chairwoman", "speaker", "ambassador", "general"}
@@ -43,7 +46,7 @@ GROUP_NOUNS = {
     "people", "families", "parents", "witnesses", "investigators", "police", "authorities", "prosecutors",
     "researchers", "advisers", "advocates", "opponents", "allies", "aides", "sources", "backbenchers",
     "ministers", "senators", "conservatives", "liberals", "socialists", "unions", "groups", "organisers",
-    "organizers", "campaigners", "officers", "troops", "rebels", "militants", "americans", "britons",
+    "organizers", "officers", "troops", "rebels", "militants", "americans", "britons",
 }
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 PRONOUNS_PLURAL = {"they", "them", "their", "theirs", "themselves"}
@@ -86,19 +89,20 @@ def _tidy(text: str) -> str:
 def clean_person_name(span: Span | str) -> str:
     """A PERSON entity's text without titles ("Mr", "President", "Ayatollah") or possessive."""
     words = _tidy(span if isinstance(span, str) else span.text).split()
-    while len(words) > 1 and words[0].lower().strip(".") in TITLES:
+    while len(words) > 1 and words[0].lower().strip(".") in TITLES or len(words) > 2 and (
+            words[0].lower() in PERSON_ROLES):
         words = words[1:]
     return " ".join(words)
 
 
 def _role_tokens(head: Token) -> list[Token]:
     """Title words written before a name, e.g. "Foreign Secretary" in "Foreign Secretary Boris Johnson"."""
-    out = []
+    out: list[Token] = []
     for c in head.lefts:
         if c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ != "PERSON" and c.is_alpha \
                 and c.lower_ not in HONORIFICS:
-            out.append(c)
-    return out
+            out.extend(x for x in c.subtree if x.is_alpha and x.i <= c.i and x.ent_type_ != "PERSON")
+    return sorted(set(out), key=lambda x: x.i)
 
 
 def _add_role(index: NameIndex, words: list[str], name: str) -> None:
@@ -118,23 +122,38 @@ def _org_name(span: Span) -> str:
     return " ".join(words)
 
 
+def _capitalised_run(doc: Doc, i: int) -> str | None:
+    """The capitalised name starting at token i (after an optional "the"): "the Shelter Now group" ->
+    "Shelter Now"; None when no capitalised word follows."""
+    if i < len(doc) and doc[i].lower_ == "the":
+        i += 1
+    j = i
+    while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and doc[j].sent == doc[i].sent:
+        j += 1
+    return _tidy(doc[i:j].text) if j > i else None
+
+
 def _find_letter_group(doc: Doc) -> str | None:
     """The organisation that published/wrote/organised an open letter the article reports on, if any."""
     for t in doc:
         if t.lemma_.lower() != "letter":
             continue
         cands: list[Token] = []
-        for c in t.children:  # "letter published by X", "letter from X"
+        for c in t.children:  # "letter published by X", "letter from X": the capitalised name after by/from
             for g in [c, *c.children]:
                 if g.dep_ in ("agent", "prep") and g.lower_ in ("by", "from"):
+                    name = _capitalised_run(doc, g.i + 1)
+                    if name:
+                        return f"{name} letter signatories"
                     cands += [p for p in g.children if p.dep_ == "pobj"]
         cands += [c for c in t.children if c.dep_ == "poss"]  # "X's letter"
         if t.dep_ in ("dobj", "attr") and t.head.pos_ == "VERB":  # "X published a letter"
             cands += [c for c in t.head.children if c.dep_ == "nsubj"]
         for c in cands:
-            propns = [x for x in c.subtree if x.i <= c.i and x.pos_ == "PROPN"]
+            propns = [x for x in c.subtree if x.i <= c.i and (x.pos_ == "PROPN" or x.text[:1].isupper())
+                      and x.dep_ != "det"]
             if propns:  # "the Syria Solidarity UK campaign group" -> "Syria Solidarity UK"
-                name = doc.text[propns[0].idx: propns[-1].idx + len(propns[-1])]
+                name = doc_text(doc)[propns[0].idx: propns[-1].idx + len(propns[-1])]
                 return f"{_tidy(name)} letter signatories"
             ent = next((e for e in doc.ents if e.start <= c.i < e.end and e.label_ in ("ORG", "NORP", "GPE")), None)
             if ent is not None:
@@ -163,24 +182,24 @@ def build_name_index(
             index.by_part.setdefault(parts[-1].lower(), name)
             index.by_part.setdefault(parts[0].lower(), name)
     for ent in persons:
-        name = resolve_name_text(index, ent.text)
-        if name is None:
+        found = resolve_name_text(index, ent.text)
+        if found is None:
             continue
         roles = _role_tokens(ent.root)
         if roles:
-            _add_role(index, [t.text for t in roles], name)
+            _add_role(index, [t.text for t in roles], found)
         for c in ent.root.children:  # "Seumas Milne, Mr Corbyn's closest aide"
             if c.dep_ == "appos" and c.ent_type_ != "PERSON":
-                _add_role(index, [t.text for t in c.subtree if t.dep_ in ("compound", "amod") or t == c], name)
+                _add_role(index, [t.text for t in c.subtree if t.dep_ in ("compound", "amod") or t == c], found)
         if ent.root.dep_ == "appos" and ent.root.head.pos_ == "NOUN":  # "the Labour leader, Jeremy Corbyn"
             h = ent.root.head
-            _add_role(index, [t.text for t in h.lefts if t.dep_ in ("compound", "amod")] + [h.text], name)
+            _add_role(index, [t.text for t in h.lefts if t.dep_ in ("compound", "amod")] + [h.text], found)
     index.letter_group = _find_letter_group(doc)
     for ent in persons:
-        name = resolve_name_text(index, ent.text)
-        if name and ent.start not in index.skip_tokens:
+        seen = resolve_name_text(index, ent.text)
+        if seen and ent.start not in index.skip_tokens:
             bonus = TITLE_BONUS if title is not None and title[0] <= ent.start_char < title[1] else 0
-            index.salience[name] = index.salience.get(name, 0) + 1 + bonus
+            index.salience[seen] = index.salience.get(seen, 0) + 1 + bonus
     _collect_mentions(doc, index)
     return index
 

@@ -40,20 +40,20 @@ class _Cand:
 
 def _kind(text: str, m: MarkSpan, para_start: int) -> str:
     """'direct' for a quoted sentence or paragraph, 'partial' for a fragment inside the writer's sentence."""
-    content = text[m.start:m.end].strip()
-    letters = [c for c in content if c.isalpha()]
+    content = text[m.start:min(m.end, m.start + 2000)].strip()
+    letters = [c for c in content[:200] if c.isalpha()]
     if not letters:
         return "partial"
     upper = letters[0].isupper()
-    before = text[para_start:m.open_at].rstrip()
+    before = text[max(para_start, m.open_at - 200):m.open_at].rstrip()  # bounded: paragraphs may be huge
     words = len(content.split())
-    if not before:
+    if not before and m.open_at - para_start <= 200:
         return "direct" if upper or words >= 6 else "partial"
     if before.endswith(":"):
         return "direct"
     if upper and before.endswith(",") and words >= 3:
         return "direct"
-    ends = content.rstrip("”’\"' ")[-1:] in (".", "?", "!", ",")
+    ends = text[m.start:m.end].rstrip("”’\"' ")[-1:] in (".", "?", "!", ",")
     if upper and ends and words >= 4 and (m.close_at is None or text[m.close_at + 1: m.close_at + 3].strip(" ") in ("", ",")
                                           or text[m.close_at - 1] in ",.?!"):
         return "direct"
@@ -73,25 +73,27 @@ def _candidates(text: str, segments: list[Segment]) -> list[_Cand]:
     return out
 
 
-def _attribute(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None) -> None:
+def _attribute(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None,
+               quoted: list[tuple[int, int]]) -> None:
     """Find the cue of one candidate from its own sentence (outro, intro, governing verb)."""
     m = c.mark
     cue = None
+    para = (c.para_start, c.para_end)
     if c.kind == "direct":
         if m.close_at is not None:
             cue = at.outro_cue(doc, m.close_at, c.para_end)
         if cue is None:
             cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
         if cue is None and m.open_at == c.para_start and prev_seg is not None:
-            prev_text = doc.text[prev_seg.start:prev_seg.end].rstrip()
+            prev_text = at.doc_text(doc)[prev_seg.start:prev_seg.end].rstrip()
             if prev_text.endswith(":"):
                 cue = at.intro_cue(doc, prev_seg.start, prev_seg.end)
                 if cue is not None:
                     cue.how = "prev_colon"
         if cue is None:
-            cue = at.tree_cue(doc, m.start, m.end)
+            cue = at.tree_cue(doc, m.start, m.end, para, quoted)
     else:
-        cue = at.tree_cue(doc, m.start, m.end)
+        cue = at.tree_cue(doc, m.start, m.end, para, quoted)
         if cue is None:
             cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
             if cue is not None and cue.how != "colon":
@@ -102,6 +104,11 @@ def _attribute(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None) ->
         c.confidence = cue.score
         if c.kind == "partial" and cue.verb is not None:
             c.clause = at.clause_span(cue, m.start, m.end)
+        elif c.kind == "partial" and cue.how == "colon":  # "Name: Trump's view is 'dangerously wrong'"
+            s = cue.end
+            while s < m.open_at and at.doc_text(doc)[s].isspace():
+                s += 1
+            c.clause = (s, c.para_end)
 
 
 def _resolve(c: _Cand, index: NameIndex) -> None:
@@ -123,7 +130,7 @@ def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Speaker | None:
     span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
     if span is None:
         return None
-    root = next(iter(span.sents)).root
+    root = span[0].sent.root
     subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return None
@@ -134,18 +141,24 @@ def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Speaker | None:
 def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameIndex) -> None:
     """Continuations: paragraphs that reopen a quote left open, bare quote paragraphs after a quote
     (same speaker, same group), and bare quote paragraphs after a paragraph about someone."""
-    text = doc.text
+    text = at.doc_text(doc)
     group = 0
-    by_seg: dict[int, list[_Cand]] = {}
-    for c in cands:
-        by_seg.setdefault(c.seg, []).append(c)
     last: _Cand | None = None  # the last attributed quotation of the body
+    prev_cand: _Cand | None = None
     for c in cands:
         seg = segments[c.seg]
         pb = _prev_body(segments, c.seg) if seg.kind == "body" else None
-        at_start = c.mark.open_at == c.para_start or not text[c.para_start:c.mark.open_at].strip()
-        prev_in_seg = [x for x in by_seg[c.seg] if x.mark.end <= c.mark.start]
-        if c.cue is None and seg.kind == "body" and c.kind == "direct":
+        at_start = c.mark.open_at - c.para_start < 200 and not text[c.para_start:c.mark.open_at].strip()
+        prev_in_seg = [prev_cand] if prev_cand is not None and prev_cand.seg == c.seg else []
+        prev_cand = c
+        prev = prev_in_seg[0] if prev_in_seg else None
+        if prev is not None and prev.cue is not None and prev.cue.how == "outro" and prev.mark.close_at is not None \
+                and prev.cue.end <= c.mark.open_at and c.mark.open_at - prev.mark.close_at < 100 \
+                and text[prev.mark.close_at + 1:c.mark.open_at].rstrip().endswith(","):
+            # “First half,” he said, “second half.” - one statement interrupted by its cue
+            c.kind, c.cue, c.speaker, c.how = prev.kind, prev.cue, prev.speaker, "continuation"
+            c.group, c.confidence, c.clause = prev.group, prev.confidence, None
+        elif c.cue is None and seg.kind == "body" and c.kind == "direct":
             src = None
             if prev_in_seg and prev_in_seg[-1].speaker is not None:
                 src, conf = prev_in_seg[-1], 0.8
@@ -188,7 +201,7 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
     return Quote(
         start=m.start,
         end=m.end,
-        text=doc.text[m.start:m.end],
+        text=at.doc_text(doc)[m.start:m.end],
         kind=c.kind,  # type: ignore[arg-type]
         spans=[(m.start, m.end)],
         speaker=sp.name if sp else None,
@@ -209,26 +222,30 @@ def extract_quotes(doc: Doc, segments: list[Segment]) -> list[Quote]:
     """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker; never raises."""
     try:
         return _extract(doc, segments)
-    except Exception:  # noqa: BLE001 - one article's failure must not stop a batch; logged for debugging
+    except Exception:
         log.exception("extract_quotes failed; returning no quotations for this document")
         return []
 
 
 def _extract(doc: Doc, segments: list[Segment], indirect: bool = True) -> list[Quote]:
-    text = doc.text
+    text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
+    if not doc.has_annotation("DEP"):  # tokenised only (e.g. a text past the parser's limit): marks alone
+        return [_to_quote(doc, c) for c in cands if c.kind == "direct"]
     # furniture and quoted words are never antecedents of a speaker pronoun
     skip = [(s.start, s.end) for s in segments if s.kind == "furniture"] + [(c.mark.start, c.mark.end) for c in cands]
     title = next(((s.start, s.end) for s in segments if s.kind == "title"), None)
     index = build_name_index(doc, skip, title)
     prev_close: dict[int, int] = {}
-    for c in cands:
+    for k, c in enumerate(cands):
         try:
             seg_prev = segments[c.seg - 1] if c.seg > 0 else None
-            _attribute(doc, c, prev_close.get(c.seg, c.para_start), seg_prev)
+            # the neighbouring quotations of the same paragraph hold no cue for this one
+            others = [(o.mark.start, o.mark.end) for o in cands[max(0, k - 1): k + 2] if o is not c and o.seg == c.seg]
+            _attribute(doc, c, prev_close.get(c.seg, c.para_start), seg_prev, others)
             _resolve(c, index)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("attribution failed for a quotation at %d", c.mark.start)
         prev_close[c.seg] = (c.mark.close_at + 1) if c.mark.close_at is not None else c.mark.end
     _link(doc, cands, segments, index)

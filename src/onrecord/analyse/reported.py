@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse import attribution as at
-from onrecord.analyse.names import NameIndex
+from onrecord.analyse.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.speakers import resolve
 from onrecord.models import Quote, Segment
 
@@ -35,12 +35,52 @@ def _content(v: Token) -> tuple[int, int] | None:
     """The clausal complement of cue v: a ccomp (any position), else a to-infinitive for promise-like verbs."""
     for c in v.children:
         if c.dep_ == "ccomp":
-            return _edge_span(c)
+            return at.clause_extent(c)
     if v.lemma_.lower() in XCOMP_CUES:
         for c in v.children:
             if c.dep_ == "xcomp" and c.i > v.i:
                 return _edge_span(c)
     return None
+
+
+_OBJECT_PREPS = {"for", "as", "of", "about", "on", "against", "over", "to"}
+_NEED_PREP = {"talk": "about"}  # "talked about X" (not "talked to X")
+_NO_OBJECT_CONTENT = {"say", "tell", "ask", "add", "write", "go", "continue", "read", "point", "post", "answer",
+                      "respond", "reply", "conclude", "explain", "state", "comment", "mention", "remark"}
+
+
+def _object_content(v: Token) -> tuple[int, int] | None:
+    """A stance/framing verb's object as its content ("endorsed Mr. Cruz", "called for a ban on ...",
+    "described the protests as peaceful")."""
+    lemma = v.lemma_.lower()
+    if lemma in _NO_OBJECT_CONTENT:
+        return None
+    if lemma in _NEED_PREP and not any(c.lower_ == _NEED_PREP[lemma] for c in v.children):
+        return None
+    parts = [c for c in v.children if c.i > v.i and (c.dep_ in ("dobj", "oprd") or (
+        c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and any(x.dep_ in ("pobj", "pcomp") for x in c.children)))]
+    if not parts or parts[0].dep_ == "prep" and parts[0].lower_ in ("to", "on", "over") and len(parts) == 1:
+        return None
+    if parts[0].dep_ == "prep" and parts[0].i == v.i + 1:  # "called for X": the preposition belongs to the cue
+        first = next((x for x in parts[0].children if x.dep_ in ("pobj", "pcomp")), None)
+        if first is None:
+            return None
+        s = first.left_edge.idx
+    else:
+        s = parts[0].left_edge.idx
+    last = max((p.right_edge for p in parts), key=lambda x: x.i)
+    return s, last.idx + len(last)
+
+
+def _speaker_like(t: Token | None) -> bool:
+    """Subjects that can hold a view: people, organisations, pronouns, role and group nouns."""
+    if t is None:
+        return False
+    if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN":
+        return True
+    if t.pos_ == "PRON":
+        return t.lower_ in ("he", "she", "they", "we", "i", "you", "who")
+    return is_role_noun(t) or t.lower_ in GROUP_NOUNS
 
 
 def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
@@ -56,10 +96,28 @@ def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
     left = (sent.start_char, t.idx)
     right_tok = doc[phrase_end]
     right = (right_tok.idx + len(right_tok), sent.end_char)
-    spans = [(s, e) for s, e in (left, right) if doc.text[s:e].strip(" ,.;:—–-\n\"“”")]
+    spans = [(s, e) for s, e in (left, right) if at.doc_text(doc)[s:e].strip(" ,.;:—–-\n\"“”")]
     if not spans:
         return None
     return spans, cue.speaker if cue else None
+
+
+def headline_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tuple[int, int]] | None:
+    """Headline style "Name: what they said" -> (source head token, colon span, content span)."""
+    text = at.doc_text(doc)
+    k = text.find(":", seg.start, seg.end)
+    if k < 0 or not text[k + 1: seg.end].strip():
+        return None
+    head = doc.char_span(seg.start, k, alignment_mode="expand")
+    if head is None or not 1 <= len(head) <= 8:
+        return None
+    names = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+    if not names or any(t.pos_ == "VERB" for t in head):
+        return None
+    s = k + 1
+    while s < seg.end and text[s].isspace():
+        s += 1
+    return names[-1], (k, k + 1), (s, seg.end)
 
 
 def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], index: NameIndex) -> list[Quote]:
@@ -69,6 +127,17 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
     if not allowed:
         return out
     tok_ok = {t.i for s, e in allowed for t in (doc.char_span(s, e, alignment_mode="expand") or [])}
+    for seg in segments:
+        found = headline_colon(doc, seg) if seg.kind == "title" else None
+        if found is not None and not _overlaps(found[2], quotes):
+            tok, colon, (s, e) = found
+            hsp = resolve(tok, index)
+            out.append(Quote(
+                start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=[(s, e)], speaker=hsp.name,
+                speaker_type=(hsp.type if hsp.name else "unknown"),  # type: ignore[arg-type]
+                on_behalf_of=hsp.on_behalf_of, speaker_mention=hsp.mention,
+                speaker_span=(seg.start, colon[0]), cue=":", cue_span=colon, furniture="headline",
+                confidence=0.5, clause_span=(s, e)))
     for t in doc:
         if t.i not in tok_ok or _inside(t.idx, quotes):
             continue
@@ -76,23 +145,23 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
         speaker_tok: Token | None = None
         cue_range: tuple[int, int]
         if t.lower_ == "according":
-            found = _according(t)
-            if found is None:
+            acc = _according(t)
+            if acc is None:
                 continue
-            spans, speaker_tok = found
+            spans, speaker_tok = acc
             cue_range = (t.idx, doc[t.i + 1].idx + len(doc[t.i + 1]))
             cue_text = "according to"
             conf = 0.75
-        elif at.is_cue(t, ("speech", "belief")):
+        elif at.is_cue(t, ("speech", "belief", "frame", "stance")):
             content = _content(t)
-            if content is None:
+            speaker_tok = at.subject_of(t)
+            if content is None and _speaker_like(speaker_tok) and not at.is_cue(t, ("belief",)):
+                content = _object_content(t)
+            if content is None or speaker_tok is None:
                 continue
             spans = [content]
-            speaker_tok = at.subject_of(t)
-            if speaker_tok is None:
-                continue
             cue_range = at.cue_span(t)
-            cue_text = doc.text[cue_range[0]:cue_range[1]]
+            cue_text = at.doc_text(doc)[cue_range[0]:cue_range[1]]
             conf = 0.7 if "speech" in at.cue_lexicon()[t.lemma_.lower()] else 0.5
         else:
             continue
@@ -101,7 +170,7 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
         sp = resolve(speaker_tok, index) if speaker_tok is not None else None
         s, e = spans[0][0], spans[-1][1]
         out.append(Quote(
-            start=s, end=e, text=doc.text[s:e], kind="indirect", spans=spans,
+            start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=spans,
             speaker=sp.name if sp else None,
             speaker_type=(sp.type if sp and sp.name else "unknown"),  # type: ignore[arg-type]
             on_behalf_of=sp.on_behalf_of if sp else None,

@@ -21,6 +21,7 @@ from onrecord.analyse.names import (
     resolve_name_text,
     resolve_person_by_role,
 )
+from onrecord.analyse.textcache import doc_text
 
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"}
 UTTERANCE_NOUNS = {
@@ -67,7 +68,7 @@ def mention_span(t: Token) -> tuple[int, int]:
     if t.dep_ == "relcl" or (t.lower_ in RELATIVE):
         toks = [t]
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
-    text = t.doc.text
+    text = doc_text(t.doc)
     while e > s and text[e - 1] in " ,;:-–—\n":
         e -= 1
     return s, e
@@ -76,7 +77,7 @@ def mention_span(t: Token) -> tuple[int, int]:
 def _core(t: Token) -> list[Token]:
     """The name part of a noun phrase: determiners, titles, compounds and the head, no clauses or PPs."""
     keep = [c for c in t.lefts if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "case")]
-    toks = []
+    toks: list[Token] = []
     for c in keep:
         toks.extend(x for x in c.subtree if x.i < t.i)
     toks.append(t)
@@ -94,7 +95,7 @@ def _core(t: Token) -> list[Token]:
 def _text(toks: list[Token]) -> str:
     """The text the tokens cover, as written (one line: a name never spans paragraphs)."""
     toks = [x for x in toks if x.sent == toks[-1].sent]
-    text = toks[-1].doc.text[toks[0].idx: toks[-1].idx + len(toks[-1])]
+    text = doc_text(toks[-1].doc)[toks[0].idx: toks[-1].idx + len(toks[-1])]
     return text.split("\n")[-1].strip()
 
 
@@ -104,8 +105,8 @@ def _org(t: Token) -> str | None:
     ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
     text = ent.text if ent is not None else t.text
     low = " ".join(text.lower().replace("’", "'").split())
-    low = low[4:] if low.startswith("the ") else low
-    low = low[:-2] if low.endswith("'s") else low
+    low = low.removeprefix("the ")
+    low = low.removesuffix("'s")
     if low in METONYMS:
         return METONYMS[low]
     if low in PARTIES:

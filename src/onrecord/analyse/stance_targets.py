@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from onrecord.analyse.names import NameIndex, antecedent, clean_person_name, resolve_name_text, \
-    resolve_person_by_role
+from onrecord.analyse.names import (
+    PERSON_ROLES,
+    NameIndex,
+    antecedent,
+    clean_person_name,
+    resolve_name_text,
+    resolve_person_by_role,
+)
 
 # Demonyms and short forms -> country (the countries most often in UK/US international news).
 COUNTRIES: dict[str, str] = {
@@ -58,6 +64,7 @@ class Target:
     span: tuple[int, int]
     keys: list[str] = field(default_factory=list)
     about: str | None = None  # the act, when the target is its agent
+    bare: bool = False  # "the regime", "the government": the state is the one last named
 
 
 def country_of(word: str) -> str | None:
@@ -109,7 +116,7 @@ def _np_span(t: Token) -> tuple[int, int]:
     for c in t.rights:
         if c.dep_ in ("prep", "compound", "amod", "nummod", "case") and c.i - t.i < 8:
             toks.extend(x for x in c.subtree if x.dep_ != "relcl")
-    toks = [x for x in toks if not x.is_punct or x.i < t.i]
+    toks = [x for x in toks if x is t or not x.is_punct or x.i < t.i]
     return min(x.idx for x in toks), max(x.idx + len(x.text) for x in toks)
 
 
@@ -123,21 +130,26 @@ def person_name(t: Token, index: NameIndex) -> str | None:
         ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
         return resolve_name_text(index, ent.text if ent is not None else t.text)
     if t.lower_ in ("he", "him", "his", "she", "her", "hers"):
-        return antecedent(index, t.i, "person")
+        near = [m for m in index.mentions if m.sent_start == t.sent.start and m.i < t.i and m.type == "person"]
+        near = [m for m in near if " " in m.name] or near
+        if t.lower_ in ("he", "she"):  # a subject pronoun continues the subject
+            near = [m for m in near if m.subject] or near
+        return near[-1].name if near else antecedent(index, t.i, "person")
     if t.pos_ == "PROPN" and t.lower_ in index.by_part:
         return index.by_part[t.lower_]
-    if t.pos_ == "NOUN":
-        return resolve_person_by_role(t, index)
+    if t.pos_ == "NOUN" and t.lemma_.lower() in PERSON_ROLES:
+        name = resolve_person_by_role(t, index)
+        if name is None and any(c.lower_ in ("the", "this", "that") for c in t.lefts):
+            name = antecedent(index, t.i, "person")
+        return name
     return None
 
 
-def _agents(t: Token) -> list[Token]:
+def agents(t: Token) -> list[Token]:
     """The agents of an act noun: possessor, "by X", "those by X", a proper-noun or demonym modifier."""
     out: list[Token] = []
     for c in t.children:
-        if c.dep_ == "poss":
-            out.append(c)
-        elif c.dep_ in ("compound", "amod", "nmod") and (c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
+        if c.dep_ == "poss" or c.dep_ in ("compound", "amod", "nmod") and (c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
                                                           or country_of(c.text)) and c.i < t.i:
             out.append(c)
         elif c.dep_ == "prep" and c.lower_ == "by":
@@ -145,7 +157,7 @@ def _agents(t: Token) -> list[Token]:
         elif c.dep_ == "prep" and c.lower_ in ("including", "especially", "particularly"):
             for p in c.children:
                 if p.dep_ == "pobj":
-                    out += _agents(p) if p.lower_ in ("those", "that", "one", "ones") else [p]
+                    out += agents(p) if p.lower_ in ("those", "that", "one", "ones") else [p]
         elif c.dep_ == "prep" and c.lower_ == "of" and t.lemma_.lower() in ("action", "actions", "role", "behaviour",
                                                                             "conduct", "stance", "crimes"):
             out += [p for p in c.children if p.dep_ == "pobj"]
@@ -159,16 +171,21 @@ def describe(t: Token, index: NameIndex, lead: dict[str, str]) -> Target:
     """Name, type and keys of the entity a noun phrase head (or modifier) token denotes."""
     doc = t.doc
     span = _np_span(t) if t.dep_ not in ("amod", "compound", "poss") else (t.idx, t.idx + len(t.text))
-    text = re.sub(r"^(the|a|an|all)\s+", "", doc.text[span[0]:span[1]].strip(" ,.;:'\"“”‘’"), flags=re.I)
+    text = re.sub(r"^(the|a|an)\s+", "", doc.text[span[0]:span[1]].strip(" ,.;:'\"“”‘’"), flags=re.IGNORECASE)
     text = re.sub(r"['’]s$", "", text)
     person = person_name(t, index)
     head = t.lemma_.lower()
     mods = [c for c in t.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+    if head in LEADER_NOUNS and t.ent_type_ != "PERSON":  # "the Syrian dictator"
+        adj = [country_of(m.text) for m in mods if country_of(m.text)]
+        if adj:
+            named = [p for p, c in lead.items() if c == adj[-1]]
+            pkeys = [surname_key(named[0])] if len(named) == 1 else []
+            return Target(named[0] if len(named) == 1 else text, "person", span,
+                          pkeys + ["gov:" + str(adj[-1]).lower()])
     if person and t.ent_type_ == "PERSON" or (person and t.pos_ in ("PRON", "NOUN")):
-        keys = [surname_key(person)]
-        if person in lead:
-            keys.append("gov:" + lead[person].lower())
-        return Target(person, "person", span, keys)
+        own = [surname_key(person)] + (["gov:" + lead[person].lower()] if person in lead else [])
+        return Target(person, "person", span, own)
     if head in STATE_NOUNS or t.lower_ in STATE_NOUNS:
         keys: list[str] = []
         for m in mods:
@@ -184,12 +201,14 @@ def describe(t: Token, index: NameIndex, lead: dict[str, str]) -> Target:
                             keys.append("gov:" + lead[p].lower())
         if keys:
             return Target(text, "organisation", span, list(dict.fromkeys(keys)))
+        if head in ("regime", "government", "administration", "dictatorship", "junta"):
+            return Target(text, "organisation", span, ["name:" + text.lower()], bare=True)
     c = country_of(t.text) if t.ent_type_ in ("GPE", "NORP", "ORG", "") or t.pos_ == "PROPN" else None
     if c and (t.ent_type_ in ("GPE", "NORP") or t.pos_ == "PROPN" or t.dep_ in ("amod", "compound")):
         return Target(c, "country", span, ["gov:" + c.lower()])
     if t.ent_type_ in ("ORG", "NORP", "GPE", "FAC"):
         ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
-        name = re.sub(r"^the\s+", "", ent.text if ent is not None else t.text, flags=re.I)
+        name = re.sub(r"^the\s+", "", ent.text if ent is not None else t.text, flags=re.IGNORECASE)
         name = re.sub(r"['’]s$", "", name)
         return Target(name, "organisation", span, ["name:" + name.lower()])
     if t.tag_ in ("NNS", "NNPS") or t.lower_ in ("all", "everyone", "both"):
@@ -203,16 +222,16 @@ def targets_of(t: Token, index: NameIndex, lead: dict[str, str]) -> list[Target]
     out: list[Target] = []
     for h in heads:
         if h.lemma_.lower() in ACT_NOUNS or h.lower_ in ACT_NOUNS:
-            agents = _agents(h)
+            found = agents(h)
             act = _np_span(h)
             about = h.doc.text[act[0]:act[1]]
-            if agents:
-                for a in agents:
+            if found:
+                for a in found:
                     tg = describe(a, index, lead)
                     tg.about = about
                     out.append(tg)
                 continue
-            out.append(Target(re.sub(r"^(the|a|an|all)\s+", "", about, flags=re.I), "event", act,
+            out.append(Target(re.sub(r"^(the|a|an|all)\s+", "", about, flags=re.IGNORECASE), "event", act,
                               ["event:" + h.lemma_.lower()], about))
             continue
         out.append(describe(h, index, lead))

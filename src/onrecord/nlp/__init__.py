@@ -25,11 +25,15 @@ def load_nlp(model: str = MODEL) -> Any:
 
     configure_cpu()
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:  # model package missing
         from onrecord.errors import MissingExtra
 
         raise MissingExtra(f"the spaCy model {model}", "model") from exc
+    from onrecord.nlp.components import add_paragraph_boundaries
+
+    add_paragraph_boundaries(nlp)  # no sentence (and no parse) runs across a line break
+    return nlp
 
 
 def __getattr__(name: str) -> Any:

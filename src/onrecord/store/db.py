@@ -142,6 +142,12 @@ class Store:
     def write_analysis(self, article_id: str, analysis: Any, version: str) -> None:
         """Replace everything the analysis stage stored for an article (call inside a transaction)."""
         self.replace_quotes(article_id, analysis.quotes, version)
+        from onrecord.store.entities import write_entities
+
+        write_entities(self.conn, article_id, getattr(analysis, "entities", None))
+        from onrecord.store.stances import replace_stances
+
+        replace_stances(self.conn, article_id, getattr(analysis, "stances", None) or [])
 
     def replace_quotes(self, article_id: str, quotes: list[Quote], version: str) -> None:
         """Replace an article's quotes with a fresh analysis (call inside a transaction)."""

@@ -103,6 +103,154 @@ CREATE INDEX articles_outlet_order ON articles(outlet, (date IS NULL), date, sou
 CREATE INDEX quotes_speaker_nocase ON quotes(speaker COLLATE NOCASE);
 CREATE INDEX quotes_behalf_nocase ON quotes(on_behalf_of COLLATE NOCASE);
 """),
+    (4, "stances, statements with their reports, contradictions", """
+CREATE TABLE stances (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    cameo TEXT,
+    plover TEXT,
+    polarity REAL NOT NULL,
+    negated INTEGER NOT NULL DEFAULT 0,
+    holder TEXT,
+    holder_type TEXT,
+    holder_start INTEGER,
+    holder_end INTEGER,
+    on_behalf_of TEXT,
+    target TEXT,
+    target_type TEXT,
+    target_start INTEGER,
+    target_end INTEGER,
+    target_keys TEXT,
+    about TEXT,
+    cue TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    reported_by TEXT,
+    reporter_type TEXT,
+    reporter_for TEXT,
+    source TEXT NOT NULL,
+    quote_n INTEGER,
+    date TEXT,
+    date_text TEXT,
+    date_start INTEGER,
+    date_end INTEGER,
+    holder_entity_id TEXT,
+    on_behalf_of_entity_id TEXT,
+    target_entity_id TEXT,
+    UNIQUE (article_id, n)
+);
+CREATE INDEX stances_holder ON stances(holder COLLATE NOCASE);
+CREATE INDEX stances_target ON stances(target COLLATE NOCASE);
+CREATE INDEX stances_holder_entity ON stances(holder_entity_id);
+CREATE INDEX stances_target_entity ON stances(target_entity_id);
+CREATE INDEX stances_date ON stances(date);
+CREATE TABLE statements (
+    id INTEGER PRIMARY KEY,
+    speaker TEXT,
+    speaker_entity_id TEXT,
+    text TEXT NOT NULL,
+    first_date TEXT,
+    reports INTEGER NOT NULL
+);
+CREATE INDEX statements_speaker ON statements(speaker COLLATE NOCASE);
+CREATE TABLE statement_reports (
+    statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (statement_id, quote_id)
+);
+CREATE INDEX statement_reports_quote ON statement_reports(quote_id);
+CREATE TABLE contradictions (
+    id INTEGER PRIMARY KEY,
+    subject TEXT NOT NULL,
+    subject_entity_id TEXT,
+    about TEXT,
+    claim_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    counter_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    shared_keys TEXT
+);
+CREATE INDEX contradictions_subject ON contradictions(subject COLLATE NOCASE);
+"""),
+    (5, "entities: per-article clusters, mentions, roles, descriptors; canonical entities; corrections", """
+CREATE TABLE article_entities (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    entity_id TEXT,
+    PRIMARY KEY (article_id, n)
+);
+CREATE INDEX article_entities_entity ON article_entities(entity_id);
+CREATE TABLE entity_mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE INDEX entity_mentions_article ON entity_mentions(article_id, n);
+CREATE TABLE entity_role_assertions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    former INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX entity_role_assertions_article ON entity_role_assertions(article_id, n);
+CREATE TABLE entity_descriptors (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    key TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    loaded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX entity_descriptors_article ON entity_descriptors(article_id, n);
+CREATE TABLE role_mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    former INTEGER NOT NULL DEFAULT 0,
+    entity_id TEXT,
+    PRIMARY KEY (article_id, n)
+);
+CREATE INDEX role_mentions_entity ON role_mentions(entity_id);
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL
+);
+CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+CREATE TABLE entity_aliases (
+    entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (entity_id, alias)
+);
+CREATE INDEX entity_aliases_alias ON entity_aliases(alias COLLATE NOCASE);
+CREATE TABLE entity_corrections (
+    id INTEGER PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('merge', 'split')),
+    name TEXT NOT NULL,
+    other TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -32,8 +32,8 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("onrecord.web")
 
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                 b"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"content-security-policy", (b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                  b"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
@@ -93,8 +93,8 @@ class Web:
                 api.close()
             self._opened.clear()
 
-    def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(self.templates.get_template(name).render(**context), status_code=status_code)
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(template).render(**context), status_code=status_code)
 
 
 def migrate_if_needed(db_path: str) -> None:

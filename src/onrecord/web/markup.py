@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup
@@ -70,7 +71,7 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any])
     """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker, furniture greyed."""
     colours = speaker_colours(quotes)
     n = len(text)
-    marks: dict[int, list[tuple[str, int, Any]]] = {}  # position -> (open/close, kind, key)
+    marks: dict[int, list[tuple[str, str, Any]]] = {}  # position -> (open/close, kind, key)
 
     def add(a: int, b: int, kind: str, key: Any) -> None:
         a, b = max(0, min(a, n)), max(0, min(b, n))
@@ -84,9 +85,9 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any])
         for a, b in quote_spans(q):
             add(a, b, "q", q.id)
         if getattr(q, "cue_span", None):
-            add(*q.cue_span, "cue", q.id)
+            add(q.cue_span[0], q.cue_span[1], "cue", q.id)
         if getattr(q, "speaker_span", None):
-            add(*q.speaker_span, "spk", q.id)
+            add(q.speaker_span[0], q.speaker_span[1], "spk", q.id)
     anchor_at = sorted((min(a for a, _ in quote_spans(q)), q.id) for q in quotes)
 
     active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}}
@@ -111,7 +112,7 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any])
         out.append(f'<p class="seg {escape(block.cls)}"{attrs}>')
         if block.label:
             out.append(f'<span class="flabel">{escape(block.label.replace("_", " "))}</span>')
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             advance(a)
             while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
                 out.append(f'<span class="anchor" id="q-{int(anchor_at.pop(0)[1])}"></span>')

@@ -14,8 +14,14 @@ from starlette.routing import Route
 
 from onrecord.errors import BadParameter
 from onrecord.web import params as P
-from onrecord.web.markup import highlight_article, safe_url, speaker_colours, speaker_label, word_diff
-from onrecord.web.svg import Point, label_class, timeline_svg
+from onrecord.web.markup import (
+    highlight_article,
+    safe_url,
+    speaker_colours,
+    speaker_label,
+    word_diff,
+)
+from onrecord.web.svg import Point, timeline_svg
 
 PAGE = 20
 
@@ -53,9 +59,9 @@ def _offset(params: Mapping[str, str], key: str = "offset") -> int:
     return P.integer(params, key, 0, 0, P.MAX_OFFSET)
 
 
-def render(request: Request, name: str, **context: Any) -> Response:
+def render(request: Request, template: str, **context: Any) -> Response:
     web = request.app.state.web
-    return web.render(name, request_path=request.url.path, **context)
+    return web.render(template, request_path=request.url.path, **context)
 
 
 # -- pages ------------------------------------------------------------------------------------------------

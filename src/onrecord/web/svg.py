@@ -61,8 +61,7 @@ def _ticks(lo: dt.date, hi: dt.date) -> list[dt.date]:
 
 def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time") -> Markup:
     """The chart as inline SVG markup; an empty string when no point has a date."""
-    dated = [(parse_day(p.date), p) for p in points]
-    dated = [(d, p) for d, p in dated if d is not None]
+    dated: list[tuple[dt.date, Point]] = [(d, p) for p in points if (d := parse_day(p.date)) is not None]
     if not dated:
         return Markup("")
     rows: list[str] = []
@@ -83,8 +82,8 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
     def x(d: dt.date) -> float:
         return round(LEFT + plot_w * (d - lo).days / days, 1)
 
-    parts = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-             f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>']
+    parts = [(f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+              f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>')]
     for i, row in enumerate(rows):
         y = TOP + ROW * i + ROW // 2
         parts.append(f'<line class="lane" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
@@ -106,6 +105,6 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
         dot = (f'<circle class="dot {label_class(p.label)}" cx="{cx}" cy="{cy}" r="6">'
                f'<title>{escape(p.date or "")} \u00b7 {escape(p.label)} \u00b7 {escape(p.title)}</title></circle>')
         local = p.href and p.href.startswith("/") and not p.href.startswith("//")  # links stay on this site
-        parts.append(f'<a href="{escape(p.href)}">{dot}</a>' if local else dot)
+        parts.append(f'<a href="{escape(p.href or "")}">{dot}</a>' if local else dot)
     parts.append("</svg>")
     return Markup("".join(parts))

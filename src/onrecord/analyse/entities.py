@@ -1,0 +1,479 @@
+"""In-article entities: mentions of people, organisations, countries and groups clustered per article.
+
+``extract_entities(doc, segments)`` works on the parse the quotes step already has (no second spaCy pass):
+names and their short forms ("Mr Corbyn", "JEREMY CORBYN", "Corbyn's"), pronouns (via the shared name
+index of ``names.py``), metonyms ("Tehran", "Downing Street", from data/metonyms.tsv), role assertions
+(``roles.py``) and descriptors (``descriptors.py``). Role-only mentions the article does not tie to a name
+("the Prime Minister") are kept as ``RoleMention``s for the linker, which knows the article's date.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from onrecord.analyse import descriptors as desc
+from onrecord.analyse.names import PRONOUNS_PERSON, TITLES, clean_person_name
+from onrecord.analyse.roles import (
+    NATIONALITIES,
+    PARTICLES,
+    is_role_phrase,
+    kb_role,
+    load_countries,
+    load_kb,
+    load_metonyms,
+    metonym_rows,
+    name_key,
+    normalise_phrase,
+    role_name,
+)
+from onrecord.models import Record, Segment
+
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is analysed, so linking stays light
+    from spacy.tokens import Doc, Span, Token
+
+EntityType = str  # person | organisation | country | group
+# Capitalised common nouns and title words that the tagger calls organisations.
+GENERIC_ORGS = {"government", "supreme", "parliament committee", "cabinet", "council", "ministry", "party",
+                "court", "police", "army", "state", "senate committee", "images", "topics"}
+NOT_YET = {"next", "future", "potential", "would-be", "possible", "likely", "prospective", "hypothetical"}
+GENERIC_NOUNS = {"man", "woman", "person", "figure", "one", "individual", "people", "someone", "guy", "lady"}
+
+
+@dataclass
+class EntityMention(Record):
+    """One place the article refers to the entity; ``kind``: name, short, pronoun, description, metonym."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "name"
+
+
+@dataclass
+class RoleAssertion(Record):
+    """The article says the entity holds (or held, ``former``) a role; the span is the evidence."""
+
+    role: str
+    text: str
+    start: int
+    end: int
+    former: bool = False
+
+
+@dataclass
+class Descriptor(Record):
+    """A description of the entity as written (``key`` is what is counted), with its loaded flag."""
+
+    text: str
+    key: str
+    start: int
+    end: int
+    kind: str  # premodifier | appositive | description | rule
+    loaded: bool = False
+
+
+@dataclass
+class ArticleEntity(Record):
+    """One entity of one article: its name as the article gives it in full, type, mentions, roles, descriptors."""
+
+    name: str
+    type: EntityType
+    mentions: list[EntityMention] = field(default_factory=list)
+    roles: list[RoleAssertion] = field(default_factory=list)
+    descriptors: list[Descriptor] = field(default_factory=list)
+
+
+@dataclass
+class RoleMention(Record):
+    """A role-only mention ("the Prime Minister") left for the linker to resolve at the article's date."""
+
+    role: str  # the knowledge file's canonical role
+    text: str
+    start: int
+    end: int
+    former: bool = False
+
+
+@dataclass
+class ArticleEntities(Record):
+    """Everything the entity step found in one article."""
+
+    entities: list[ArticleEntity] = field(default_factory=list)
+    role_mentions: list[RoleMention] = field(default_factory=list)
+
+
+def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
+    out: set[int] = set()
+    for s in segments:
+        if s.kind == "furniture":
+            span = doc.char_span(s.start, s.end, alignment_mode="expand")
+            if span is not None:
+                out.update(range(span.start, span.end))
+    return out
+
+
+def person_name(ent: Span) -> str | None:
+    """A PERSON entity's name, cleaned (titles, possessive, line breaks, trailing clauses), or None if it does
+    not look like a name."""
+    text = ent.text.split("\n")[0]
+    text = re.split(r"\s[-–—]\s|\s(?:who|which|and)\s", text)[0]
+    name = clean_person_name(text)
+    words = name.split()
+    if not words or any(not (w[:1].isupper() or w.lower().split("-")[0] in PARTICLES) for w in words):
+        return None
+    if len(words) > 4 or any(ch.isdigit() for ch in name):
+        return None
+    return name
+
+
+def _org_name(ent: Span) -> str:
+    """An ORG/GPE entity's name without "the", a possessive or a leading "<country>'s" ("Iran's Quds Force")."""
+    text = " ".join(ent.text.split("\n")[0].split())
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    text = re.sub(r"['’]s?$", "", text)
+    m = re.match(r"^[A-Z][\w.]+['’]s\s+(.+)$", text)
+    return m.group(1) if m else text
+
+
+class _Builder:
+    """Accumulates one article's clusters, keyed by (type, name key)."""
+
+    def __init__(self) -> None:
+        self.clusters: dict[tuple[str, str], ArticleEntity] = {}
+        self.first_pos: dict[tuple[str, str], int] = {}
+        self.role_mentions: list[RoleMention] = []
+
+    def get(self, name: str, typ: str, pos: int) -> ArticleEntity:
+        key = (typ, name_key(name))
+        if key not in self.clusters:
+            self.clusters[key] = ArticleEntity(name, typ)
+            self.first_pos[key] = pos
+        return self.clusters[key]
+
+    def persons(self) -> list[ArticleEntity]:
+        return [e for (t, _), e in self.clusters.items() if t == "person"]
+
+
+def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
+    """Cluster the entity mentions of one parsed article (offsets are into ``doc.text``)."""
+    skip = _skip_tokens(doc, segments)
+    b = _Builder()
+    persons = _person_clusters(doc, skip, b)
+    _org_clusters(doc, skip, b)
+    _pronouns(doc, skip, b)
+    _roles_and_descriptors(doc, skip, b, persons)
+    _descriptions(doc, skip, b)
+    ents = sorted(b.clusters.items(), key=lambda kv: b.first_pos[kv[0]])
+    return ArticleEntities([e for _, e in ents if e.mentions], b.role_mentions)
+
+
+def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, ArticleEntity]:
+    """Full names first, then short forms mapped to the full name that shares the word (most recent first).
+    Returns {token index of each PERSON entity's root: its cluster}."""
+    all_ents = list(doc.ents)  # Doc.ents is rebuilt on every access
+    ents = [e for e in all_ents if e.label_ == "PERSON" and e.start not in skip]
+    org_texts = {x.text for x in all_ents if x.label_ in ("ORG", "GPE", "NORP")}
+    metonyms = load_metonyms()
+    names = [(e, person_name(e)) for e in ents]
+    known = {n.lower() for _, n in names if n and len(n.split()) >= 2}
+    names = [(e, _known_suffix(n, known)) for e, n in names]
+    full: list[tuple[Span, str]] = [(e, n) for e, n in names if n is not None and len(n.split()) >= 2]
+    out: dict[int, ArticleEntity] = {}
+    for e, full_name in full:
+        c = b.get(full_name, "person", e.start_char)
+        c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "name"))
+        out[e.root.i] = c
+    singles: dict[str, list[tuple[Span, str]]] = {}
+    for e, n in names:
+        if n and len(n.split()) == 1:
+            singles.setdefault(n.lower(), []).append((e, n))
+    for low, group in singles.items():
+        for e, n in group:
+            if name_key(n) in metonyms or e.text in org_texts:
+                continue  # "Labour", "Twitter" tagged PERSON by mistake
+            target = _full_for(low, e.start_char, full)
+            title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")
+            title = e[0].lower_.strip(".") if title not in TITLES else title
+            titled = title in TITLES
+            office = _office_holder(low, title) if titled else None
+            if office and (target is None or name_key(target) != name_key(office)):
+                target = office  # "President Obama" is Barack, not the Michelle Obama named earlier
+            if target is None and len(group) < 2 and not titled:
+                continue
+            c = b.get(target or n, "person", e.start_char)
+            c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
+            out[e.root.i] = c
+    return out
+
+
+def _office_holder(surname: str, title: str) -> str | None:
+    """The one person in the knowledge file with this surname who held an office named by the title
+    ("President Obama" -> Barack Obama), if the title names an office and exactly one fits."""
+    if title not in ("president", "chancellor", "minister", "secretary", "leader", "premier"):
+        return None
+    names = {r.holder for r in load_kb().rows if name_key(r.holder).split()[-1] == surname and title in r.role.lower()}
+    return names.pop() if len(names) == 1 else None
+
+
+def _known_suffix(name: str | None, known: set[str]) -> str | None:
+    """A name with a stray word before another name of the article ("Rip Donald Trump" in a headline,
+    "Crooked Hillary Clinton") is that name."""
+    if not name:
+        return name
+    words = name.split()
+    for k in range(1, len(words) - 1):
+        tail = " ".join(words[k:])
+        if tail.lower() in known:
+            return tail
+    return name
+
+
+def _full_for(word: str, pos: int, full: list[tuple[Span, str]]) -> str | None:
+    """The full name a single word stands for: the nearest preceding full name with that surname (or first
+    name), else the first following one."""
+    def parts(n: str) -> list[str]:
+        ws = [w.lower() for w in n.split()]
+        last = ws[-1]
+        return [last, last.split("-")[-1], ws[0]]
+
+    before = [n for e, n in full if e.start_char < pos and word in parts(n)]
+    if before:
+        return before[-1]
+    after = [n for e, n in full if word in parts(n)]
+    return after[0] if after else None
+
+
+def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
+    """Organisations, countries (states and their governments) and groups, metonyms mapped via metonyms.tsv."""
+    metonyms, countries = load_metonyms(), load_countries()
+    surnames = {name_key(c.name).split()[-1]: c for c in b.persons() if " " in c.name}
+    for e in [*doc.ents, *_metonym_spans(doc)]:
+        if e.start in skip or e.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC", "METONYM"):
+            continue
+        name = _org_name(e)
+        if not name or not name[:1].isalnum() or name.lower() in GENERIC_ORGS:
+            continue
+        key = name_key(name)
+        if " " not in key and key in surnames:  # "Soleimani" tagged GPE, "Trump's" ORG: that person
+            surnames[key].mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
+            continue
+        if key in metonyms:
+            target, typ = metonyms[key]
+            kind = "name" if name_key(target) == key else "metonym"
+        elif e.label_ == "GPE" and key in countries:
+            target, typ, kind = name, "country", "name"
+        elif e.label_ == "ORG":
+            target, typ, kind = name, "organisation", "name"
+        elif e.label_ == "NORP" and e.root.tag_ in ("NNPS", "NNS"):
+            target, typ, kind = name, "group", "name"
+        else:
+            continue  # nationality adjectives ("Syrian") are not mentions; FAC and LOC only as metonyms
+        b.get(target, typ, e.start_char).mentions.append(EntityMention(e.start_char, e.end_char, e.text, kind))
+
+
+_MATCHERS: dict[int, Any] = {}
+
+
+def _metonym_spans(doc: Doc) -> list[Span]:
+    """Metonyms the entity recogniser missed ("Downing Street said"), matched as written (capitalised
+    entries of metonyms.tsv) outside any recognised entity; labelled METONYM."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc, Span
+
+    vocab = doc.vocab
+    matcher = _MATCHERS.get(id(vocab))
+    if matcher is None:
+        matcher = PhraseMatcher(vocab, attr="ORTH")
+        terms = sorted({m for m, _, _ in metonym_rows() if m[:1].isupper() and " " in m or m in ("Whitehall",
+                                                                                             "Westminster", "Kremlin")})
+        matcher.add("METONYM", [Doc(vocab, words=t.split()) for t in terms])
+        _MATCHERS[id(vocab)] = matcher
+    taken = {i for e in doc.ents for i in range(e.start, e.end)}
+    return [Span(doc, s, e, label="METONYM") for _, s, e in matcher(doc) if not taken & set(range(s, e))]
+
+
+def _pronouns(doc: Doc, skip: set[int], b: _Builder) -> None:
+    """He/she/his...: the person named most recently before, preferring the subject of the nearest earlier
+    sentence that names one (news style: the pronoun continues the last sentence's subject)."""
+    named = sorted((m.start, c) for c in b.persons() for m in c.mentions)
+    if not named:
+        return
+    starts = [s for s, _ in named]
+    for t in doc:
+        if t.lower_ not in PRONOUNS_PERSON or t.i in skip or t.pos_ != "PRON":
+            continue
+        k = bisect_left(starts, t.idx)
+        if k == 0:
+            continue
+        sent_start = doc[t.i].sent.start_char if t.sent.start_char <= starts[k - 1] else None
+        prev = named[k - 1]
+        if sent_start is None:  # no one named earlier in this sentence: the last sentence that names someone
+            last = doc.char_span(prev[0], prev[0] + 1, alignment_mode="expand")
+            sent = last.sent if last is not None else None
+            if sent is not None:
+                firsts = [(s, c) for s, c in named[:k] if s >= sent.start_char]
+                subj = [c for s, c in firsts if _is_subject(doc, s)]
+                prev = (prev[0], subj[0] if subj else firsts[0][1])
+        prev[1].mentions.append(EntityMention(t.idx, t.idx + len(t), t.text, "pronoun"))
+
+
+def _is_subject(doc: Doc, start: int) -> bool:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and (span.root.dep_ in ("nsubj", "nsubjpass") or span.root.head.dep_ in
+                                 ("nsubj", "nsubjpass") and span.root.dep_ in ("compound", "flat"))
+
+
+def _by_surname(name: str, b: _Builder) -> ArticleEntity | None:
+    last = name_key(name).split()[-1:] or [""]
+    hits = [c for c in b.persons() if name_key(c.name).split()[-1:] == last]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _roles_and_descriptors(doc: Doc, skip: set[int], b: _Builder, persons: dict[int, ArticleEntity]) -> None:
+    """Premodifiers and appositives of each named person; noun-of-rule phrases ("the Assad regime")."""
+    for e in doc.ents:
+        if e.label_ != "PERSON" or e.root.i not in persons or e.start in skip:
+            continue
+        c = persons[e.root.i]
+        modifies_noun = e.root.dep_ in ("compound", "amod", "nmod") and e.root.head.i >= e.end
+        pre = desc.premodifier(e) if not modifies_noun else []
+        if pre:
+            _describe(c, pre, "premodifier", end=e.end_char)
+        for np in desc.appositives(e):
+            _describe(c, np, "appositive")
+        rule = desc.rule_phrase(e.root)
+        if rule:
+            s, t_end, text = desc.description_text(rule)
+            c.descriptors.append(Descriptor(text, desc.descriptor_key(text), s, t_end, "rule", desc.is_loaded(text)))
+
+
+def _describe(c: ArticleEntity, toks: list[Token], kind: str, end: int | None = None) -> None:
+    """Record a premodifier/appositive as a role (if it names an office) and/or a descriptor (if not a bare title)."""
+    s, e, text = desc.description_text(toks)
+    phrase, former = normalise_phrase([t.text for t in toks])
+    if not phrase or not any(t.is_alpha and len(t.text) >= 2 for t in toks):
+        return
+    role = is_role_phrase(phrase)
+    if not role and any(t.tag_ == "POS" for t in toks) and kind == "premodifier":
+        return  # "Editor's note: Donald Trump ...": not a description of the name
+    if role:  # a bare title keeps its word ("President"): which office it is depends on the person
+        name = role_name(phrase) if " " in phrase else phrase.title()
+        c.roles.append(RoleAssertion(name, text, s, end or e, former))
+    bare_title = kb_role(phrase) is not None or (len(toks) == 1 and toks[0].lower_.strip(".") in TITLES)
+    generic = len(phrase.split()) == 1 and phrase in GENERIC_NOUNS  # "a man", "the woman"
+    if not bare_title and not generic:
+        c.descriptors.append(Descriptor(text, desc.descriptor_key(text), s, e, kind, desc.is_loaded(text)))
+
+
+def _profile(c: ArticleEntity) -> set[str]:
+    """Words that tie a person to descriptions: their roles and descriptors here and their roles in the KB."""
+    words: set[str] = set()
+    texts = [r.text for r in c.roles] + [r.role for r in c.roles] + [d.text for d in c.descriptors]
+    texts += [r.role for r in load_kb().roles_of(c.name)]
+    for t in texts:
+        for w in re.findall(r"[\w.]+", t.lower().replace("’", "'")):
+            words.add(w)
+            words.add(NATIONALITIES.get(w, w).lower())
+            for country_word in NATIONALITIES.get(w, "").lower().split():
+                words.add(country_word)
+    return words
+
+
+def _descriptions(doc: Doc, skip: set[int], b: _Builder) -> None:
+    """Definite descriptions ("the Labour leader", "the Syrian tyrant"): text evidence in the article first,
+    then the knowledge file (left to the linker), then the most salient person the description fits."""
+    persons = b.persons()
+    profiles = [_profile(c) for c in persons]
+    for t in doc:
+        if t.i in skip:
+            continue
+        toks = desc.definite_description(t)
+        if not toks:
+            continue
+        s, e, text = desc.description_text(toks)
+        words = [x.text for x in toks]
+        phrase, former = normalise_phrase(words)
+        if NOT_YET & set(phrase.split()):
+            continue  # "the next president" is nobody yet
+        role = kb_role(phrase)
+        holders = _asserted_holders(phrase, role, persons) if is_role_phrase(phrase) else set()
+        if len(holders) == 1 and not former:
+            persons[next(iter(holders))].mentions.append(EntityMention(s, e, text, "description"))
+            continue
+        if role is not None:
+            b.role_mentions.append(RoleMention(role, text, s, e, former))
+            continue
+        fit = _fit(toks, t, persons, profiles)
+        if fit is None:
+            continue
+        c = fit
+        c.mentions.append(EntityMention(s, e, text, "description"))
+        c.descriptors.append(Descriptor(text, desc.descriptor_key(text), s, e, "description", desc.is_loaded(text)))
+        if is_role_phrase(phrase):
+            c.roles.append(RoleAssertion(role_name(phrase), text, s, e, former))
+
+
+def _asserted_holders(phrase: str, role: str | None, persons: list[ArticleEntity]) -> set[int]:
+    """People the article itself gives this role: the same office, or for a bare title ("the president",
+    "the prime minister") any office with that title ("Russian president", "Israeli Prime Minister")."""
+    out = set()
+    for i, c in enumerate(persons):
+        for r in c.roles:
+            if r.former:
+                continue
+            held, written = r.role.lower(), normalise_phrase(r.text.split())[0]
+            if (role and held == role.lower()) or held == role_name(phrase).lower() or \
+                    written.endswith(" " + phrase) or held.startswith(phrase + " of ") or \
+                    (role and role.lower().startswith(held + " of ")):
+                out.add(i)
+    return out
+
+
+def _fit(toks: list[Token], head: Token, persons: list[ArticleEntity], profiles: list[set[str]]
+         ) -> ArticleEntity | None:
+    """The most mentioned person whose profile has every proper modifier of the description (nationality,
+    party, country), or, for a description without one, the only person whose profile has its head noun."""
+    keys = [x.lower_ for x in toks if x.i != head.i and x.pos_ in ("PROPN", "ADJ", "NOUN")
+            and (x.text[:1].isupper() or x.ent_type_ in ("NORP", "ORG", "GPE")) and x.lower_ not in ("former",)]
+    lemma = head.lemma_.lower()
+    phrase, _ = normalise_phrase([x.text for x in toks])
+    if is_role_phrase(phrase):  # an office must fit word for word: "vice presidential nominee" is not "nominee"
+        words = [w for w in re.findall(r"[\w.]+", phrase) if w not in ("of", "the") and not desc.is_loaded(w)]
+        fits = [i for i, p in enumerate(profiles) if all(w in p or NATIONALITIES.get(w, w).lower() in p
+                                                         for w in words)]
+    elif keys:
+        fits = [i for i, p in enumerate(profiles) if all(k in p or NATIONALITIES.get(k, k).lower() in p for k in keys)]
+    else:
+        fits = [i for i, p in enumerate(profiles) if lemma in p]
+        if len(fits) != 1:
+            return None
+    if len(fits) > 1 and not keys and is_role_phrase(phrase):
+        return None
+    if not fits:
+        return None
+    return max((persons[i] for i in fits), key=lambda c: sum(m.kind in ("name", "short") for m in c.mentions))
+
+
+def merge_windows(parts: list[tuple[ArticleEntities, int]]) -> ArticleEntities:
+    """Combine the entities of an article's windows (window i starts at offset i): spans shifted, clusters
+    of the same name and type joined."""
+    if len(parts) == 1 and parts[0][1] == 0:
+        return parts[0][0]
+    out = ArticleEntities()
+    seen: dict[tuple[str, str], ArticleEntity] = {}
+    for found, off in parts:
+        for e in found.entities:
+            key = (e.type, name_key(e.name))
+            tgt = seen.get(key)
+            if tgt is None:
+                tgt = seen[key] = ArticleEntity(e.name, e.type)
+                out.entities.append(tgt)
+            tgt.mentions += [EntityMention(m.start + off, m.end + off, m.text, m.kind) for m in e.mentions]
+            tgt.roles += [RoleAssertion(r.role, r.text, r.start + off, r.end + off, r.former) for r in e.roles]
+            tgt.descriptors += [Descriptor(d.text, d.key, d.start + off, d.end + off, d.kind, d.loaded)
+                                for d in e.descriptors]
+        out.role_mentions += [RoleMention(r.role, r.text, r.start + off, r.end + off, r.former)
+                              for r in found.role_mentions]
+    return out

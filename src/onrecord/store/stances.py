@@ -1,0 +1,348 @@
+"""Stance, statement and contradiction tables: writes from the analysis and link stages, reads for queries."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from onrecord.analyse.dates import anchor_mention
+from onrecord.analyse.stance_targets import surname_key
+from onrecord.analyse.stances import OUTLET, Stance
+
+UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
+
+
+def _pair(span: Any) -> tuple[int | None, int | None]:
+    return (int(span[0]), int(span[1])) if span else (None, None)
+
+
+def stance_date(s: Stance, article_date: str | None) -> str | None:
+    """The stance's date: the time expression that modifies its cue, anchored on the article date, else the
+    article date."""
+    if s.date_text and article_date:
+        return anchor_mention(s.date_text, article_date, future=s.future) or article_date
+    return article_date
+
+
+def replace_stances(conn: sqlite3.Connection, article_id: str, stances: list[Stance]) -> None:
+    """Replace an article's stances (call inside a transaction); dates and the outlet come from the article."""
+    row = conn.execute("SELECT outlet, date FROM articles WHERE id = ?", (article_id,)).fetchone()
+    outlet, date = (row[0], row[1]) if row else (None, None)
+    conn.execute("DELETE FROM stances WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        'INSERT INTO stances(article_id, n, start, "end", text, label, cameo, plover, polarity, negated, holder,'
+        ' holder_type, holder_start, holder_end, on_behalf_of, target, target_type, target_start, target_end,'
+        ' target_keys, about, cue, cue_start, cue_end, reported_by, reporter_type, reporter_for, source, quote_n,'
+        ' date, date_text, date_start, date_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'
+        '?,?,?)',
+        [(article_id, n, s.start, s.end, s.text, s.label, s.cameo, s.plover, s.polarity, int(s.negated), s.holder,
+          s.holder_type, *_pair(s.holder_span), s.on_behalf_of, s.target, s.target_type, *_pair(s.target_span),
+          json.dumps(s.target_keys), s.about, s.cue, *_pair(s.cue_span),
+          (outlet or UNKNOWN_OUTLET) if s.reported_by == OUTLET else s.reported_by, s.reporter_type,
+          s.reporter_for, s.source, s.quote_index, stance_date(s, date), s.date_text, *_pair(s.date_span))
+         for n, s in enumerate(stances)])
+
+
+def _has_entities(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entity_aliases'").fetchone() is not None
+
+
+def entity_for(conn: sqlite3.Connection, name: str | None) -> str | None:
+    """The entity id a name or alias resolves to, when exactly one entity has it (None without entity tables)."""
+    if not name or not _has_entities(conn):
+        return None
+    try:
+        rows = conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE "
+                            "UNION SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (name, name)).fetchall()
+    except sqlite3.OperationalError:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def link_stance_entities(conn: sqlite3.Connection) -> None:
+    """Fill holder, principal and target entity ids: the holder of a quote's stance takes the quote speaker's
+    entity; other names resolve through entity aliases."""
+    rows = conn.execute("SELECT s.id, s.holder, s.on_behalf_of, s.target, q.speaker AS qs, q.speaker_entity_id AS qe,"
+                        " q.on_behalf_of_entity_id AS qb FROM stances s LEFT JOIN quotes q ON q.article_id ="
+                        " s.article_id AND q.n = s.quote_n").fetchall()
+    cache: dict[str, str | None] = {}
+
+    def look(name: str | None) -> str | None:
+        if not name:
+            return None
+        if name not in cache:
+            cache[name] = entity_for(conn, name)
+        return cache[name]
+
+    updates = []
+    for r in rows:
+        holder_id = r["qe"] if r["qs"] and r["qs"] == r["holder"] and r["qe"] else look(r["holder"])
+        behalf_id = r["qb"] if r["qs"] and r["qs"] == r["holder"] and r["qb"] else look(r["on_behalf_of"])
+        updates.append((holder_id, behalf_id, look(r["target"]), r["id"]))
+    conn.executemany("UPDATE stances SET holder_entity_id = ?, on_behalf_of_entity_id = ?, target_entity_id = ? "
+                     "WHERE id = ?", updates)
+
+
+def holder_key(name: str | None, holder_type: str | None, entity_id: str | None) -> str | None:
+    """A key that matches the same holder across articles: the entity id, else the person's surname."""
+    if entity_id:
+        return "entity:" + entity_id
+    if not name:
+        return None
+    if holder_type == "person":
+        return surname_key(name)
+    return "name:" + name.lower()
+
+
+def stance_rows(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any] = (),
+                order: str = "s.date IS NULL, s.date, a.date, s.article_id, s.start", limit: int | None = None,
+                offset: int = 0) -> list[sqlite3.Row]:
+    """Stance rows joined with their article's outlet and date."""
+    sql = (f"SELECT s.*, a.outlet, a.date AS article_date, a.source AS article_source FROM stances s JOIN articles a ON a.id ="
+           f" s.article_id WHERE {where} ORDER BY {order}")
+    params = list(args)
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return conn.execute(sql, params).fetchall()
+
+
+def replace_statements(conn: sqlite3.Connection, groups: list[dict[str, Any]]) -> None:
+    """Replace all statements: each group is {speaker, speaker_entity_id, text, first_date, reports: [(quote_id,
+    article_id, similarity)]} (call inside a transaction)."""
+    conn.execute("DELETE FROM statements")
+    for g in groups:
+        cur = conn.execute("INSERT INTO statements(speaker, speaker_entity_id, text, first_date, reports) "
+                           "VALUES (?,?,?,?,?)", (g["speaker"], g.get("speaker_entity_id"), g["text"],
+                                                  g.get("first_date"), len(g["reports"])))
+        conn.executemany("INSERT INTO statement_reports(statement_id, quote_id, article_id, similarity) "
+                         "VALUES (?,?,?,?)", [(cur.lastrowid, q, a, sim) for q, a, sim in g["reports"]])
+
+
+def replace_contradictions(conn: sqlite3.Connection, pairs: list[dict[str, Any]]) -> None:
+    """Replace all contradictions: {subject, subject_entity_id, about, claim_id, counter_id, kind, shared_keys}."""
+    conn.execute("DELETE FROM contradictions")
+    conn.executemany("INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind,"
+                     " shared_keys) VALUES (?,?,?,?,?,?,?)",
+                     [(p["subject"], p.get("subject_entity_id"), p.get("about"), p["claim_id"], p["counter_id"],
+                       p["kind"], json.dumps(p.get("shared_keys", []))) for p in pairs])
+
+
+def link_stances(store: Any) -> None:
+    """Cross-article stance steps: entity ids on stances, statements with their reports, contradictions."""
+    from onrecord.analyse.contradictions import StanceRef, find_contradictions
+    from onrecord.analyse.stances import labels
+    from onrecord.analyse.statements import QuoteRef, group_statements
+
+    conn = store.conn
+    with store.transaction():
+        link_stance_entities(conn)
+        quotes = conn.execute("SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_type, q.speaker_entity_id,"
+                              " a.date FROM quotes q JOIN articles a ON a.id = q.article_id"
+                              " WHERE q.kind != 'indirect' AND q.furniture IS NULL ORDER BY a.date, q.id").fetchall()
+        refs = [QuoteRef(r["id"], r["article_id"], holder_key(r["speaker"], r["speaker_type"], None), r["text"],
+                         r["date"], r["speaker"], r["speaker_entity_id"]) for r in quotes]
+        replace_statements(conn, [{"speaker": g.speaker, "speaker_entity_id": g.speaker_entity_id, "text": g.text,
+                                   "first_date": g.first_date, "reports": g.reports}
+                                  for g in group_statements(refs)])
+        rows = stance_rows(conn)
+        refs2 = [StanceRef(r["id"], r["holder"], holder_key(r["holder"], r["holder_type"], r["holder_entity_id"]),
+                           r["target"], json.loads(r["target_keys"] or "[]") + (
+                               ["entity:" + r["target_entity_id"]] if r["target_entity_id"] else []),
+                           r["label"], r["polarity"], bool(r["negated"]), r["reported_by"], r["reporter_for"],
+                           r["date"], r["article_id"], r["holder_entity_id"], r["target_type"]) for r in rows]
+        pol = {k: v.polarity for k, v in labels().items()}
+        replace_contradictions(conn, [c.__dict__ for c in find_contradictions(refs2, pol)])
+
+
+# -- reads for the query API ---------------------------------------------------------------------------------
+@dataclass
+class StanceRecord:
+    """A stored stance with its article's outlet and date; offsets point into the article's original text."""
+
+    id: int
+    article_id: str
+    outlet: str | None
+    date: str | None
+    article_date: str | None
+    holder: str | None
+    holder_id: str | None
+    holder_type: str | None
+    on_behalf_of: str | None
+    on_behalf_of_id: str | None
+    target: str | None
+    target_id: str | None
+    target_type: str | None
+    label: str
+    cameo: str | None
+    plover: str | None
+    polarity: float
+    negated: bool
+    about: str | None
+    cue: str | None
+    reported_by: str | None
+    reporter_type: str | None
+    reporter_for: str | None
+    source: str
+    start: int
+    end: int
+    text: str
+    date_text: str | None
+    holder_span: list[int] | None
+    target_span: list[int] | None
+    cue_span: list[int] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _span(a: Any, b: Any) -> list[int] | None:
+    return [a, b] if a is not None and b is not None else None
+
+
+def to_stance(r: sqlite3.Row) -> StanceRecord:
+    return StanceRecord(
+        id=r["id"], article_id=r["article_id"], outlet=r["outlet"], date=r["date"], article_date=r["article_date"],
+        holder=r["holder"], holder_id=r["holder_entity_id"], holder_type=r["holder_type"],
+        on_behalf_of=r["on_behalf_of"], on_behalf_of_id=r["on_behalf_of_entity_id"], target=r["target"],
+        target_id=r["target_entity_id"], target_type=r["target_type"], label=r["label"], cameo=r["cameo"],
+        plover=r["plover"], polarity=r["polarity"], negated=bool(r["negated"]), about=r["about"], cue=r["cue"],
+        reported_by=r["reported_by"], reporter_type=r["reporter_type"], reporter_for=r["reporter_for"],
+        source=r["source"], start=r["start"], end=r["end"], text=r["text"], date_text=r["date_text"],
+        holder_span=_span(r["holder_start"], r["holder_end"]), target_span=_span(r["target_start"], r["target_end"]),
+        cue_span=_span(r["cue_start"], r["cue_end"]))
+
+
+@dataclass
+class ReportRecord:
+    """One report of a statement: the quote in one article."""
+
+    quote_id: int
+    article_id: str
+    outlet: str | None
+    date: str | None
+    text: str
+    start: int
+    end: int
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StatementRecord:
+    """One statement (the longest wording) with every report of it, variants included."""
+
+    id: int
+    speaker: str | None
+    speaker_id: str | None
+    text: str
+    first_date: str | None
+    reports: list[ReportRecord] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ContradictionRecord:
+    """A claim about a holder's stance and the holder's own (or spokesperson's) words going the other way."""
+
+    id: int
+    subject: str
+    subject_id: str | None
+    about: str | None
+    kind: str
+    shared_keys: list[str]
+    claim: StanceRecord
+    counter: StanceRecord
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class TimelineEntry:
+    """A dated item of a person's record: a stance (held or claimed) or a quoted statement."""
+
+    date: str | None
+    kind: str  # stance | quote
+    holder: str | None
+    label: str | None
+    negated: bool
+    target: str | None
+    reported_by: str | None
+    outlet: str | None
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tuple[str, list[Any]]:
+    """SQL matching a name column by the full name, a trailing surname ("Corbyn"), or entity ids."""
+    cond = [f"{column} = ? COLLATE NOCASE", f"{column} LIKE ? ESCAPE '\\'"]
+    args: list[Any] = [name, "% " + name.replace("%", "\\%").replace("_", "\\_")]
+    if ids:
+        cond.append(f"{id_column} IN ({','.join('?' * len(ids))})")
+        args += ids
+    return "(" + " OR ".join(cond) + ")", args
+
+
+def statements(conn: sqlite3.Connection, where: str, args: list[Any], limit: int, offset: int
+               ) -> list[StatementRecord]:
+    """Statements (with their reports) matching a condition on the statements table ``st``."""
+    rows = conn.execute(f"SELECT * FROM statements st WHERE {where} ORDER BY st.first_date IS NULL, st.first_date,"
+                        f" st.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+    out = []
+    for r in rows:
+        reps = conn.execute('SELECT q.id, q.article_id, a.outlet, a.date, q.text, q.start, q."end", sr.similarity '
+                            "FROM statement_reports sr JOIN quotes q ON q.id = sr.quote_id JOIN articles a ON "
+                            "a.id = q.article_id WHERE sr.statement_id = ? ORDER BY a.date, q.id", (r["id"],))
+        out.append(StatementRecord(r["id"], r["speaker"], r["speaker_entity_id"], r["text"], r["first_date"],
+                                   [ReportRecord(*tuple(x)) for x in reps]))
+    return out
+
+
+def contradictions(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any] = ()
+                   ) -> list[ContradictionRecord]:
+    """Contradictions with both sides' evidence, claims in date order."""
+    rows = conn.execute(f"SELECT * FROM contradictions c WHERE {where} ORDER BY c.subject, c.id", list(args)).fetchall()
+    out = []
+    for r in rows:
+        pair = {x["id"]: to_stance(x) for x in stance_rows(conn, "s.id IN (?, ?)", (r["claim_id"], r["counter_id"]))}
+        if r["claim_id"] in pair and r["counter_id"] in pair:
+            out.append(ContradictionRecord(r["id"], r["subject"], r["subject_entity_id"], r["about"], r["kind"],
+                                           json.loads(r["shared_keys"] or "[]"), pair[r["claim_id"]],
+                                           pair[r["counter_id"]]))
+    return out
+
+
+@dataclass
+class SearchHit:
+    """A search result: an entity (id, name) or a quote (id, text, speaker, article)."""
+
+    kind: str
+    id: str
+    text: str
+    speaker: str | None
+    article_id: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def flat_contradiction(c: ContradictionRecord) -> dict[str, Any]:
+    """One table row for a contradiction: each side's date, who vouches for it, and its evidence sentence."""
+    def by(s: StanceRecord) -> str:
+        return s.reported_by or f"{s.holder} (own words)"
+
+    return {"subject": c.subject, "about": c.about, "claim_date": c.claim.date, "claim_by": by(c.claim),
+            "claim": c.claim.text, "counter_date": c.counter.date, "counter_by": by(c.counter),
+            "counter": c.counter.text, "claim_article": c.claim.article_id, "counter_article": c.counter.article_id}

@@ -1,0 +1,178 @@
+"""Quotation extraction on short hand-written texts: marks, kinds, cues, continuations (real model)."""
+from __future__ import annotations
+
+import pytest
+
+from onrecord.analyse.marks import scan_paragraph
+from onrecord.analyse.quotes import extract_quotes
+from onrecord.clean import segment
+
+
+def run(nlp, text: str):
+    return extract_quotes(nlp(text), segment(text))
+
+
+def by_text(quotes, fragment: str):
+    found = [q for q in quotes if fragment in q.text]
+    assert found, f"no quotation containing {fragment!r} in {[q.text for q in quotes]}"
+    return found[0]
+
+
+HEAD = "Council approves new budget\n\n"
+
+
+def test_inverted_cue_after_quote(nlp):
+    text = HEAD + "“We will not raise taxes this year,” said Mayor Anna Lopez.\n"
+    q = by_text(run(nlp, text), "We will not raise taxes")
+    assert q.kind == "direct"
+    assert q.text == "We will not raise taxes this year,"
+    assert text[q.start:q.end] == q.text
+    assert q.speaker == "Anna Lopez" and q.speaker_type == "person"
+    assert q.cue == "said" and text[q.cue_span[0]:q.cue_span[1]] == "said"
+    assert text[q.speaker_span[0]:q.speaker_span[1]].endswith("Anna Lopez")
+
+
+def test_colon_block_in_next_paragraph_carries_speaker(nlp):
+    text = (HEAD + "Mayor Anna Lopez spoke to reporters on Monday.\n\nLater, Ms Lopez said:\n\n"
+            "“The budget protects every library in the city.\n\n“It also pays for new buses.”\n")
+    quotes = [q for q in run(nlp, text) if q.kind == "direct"]
+    assert [q.text for q in quotes] == ["The budget protects every library in the city.",
+                                        "It also pays for new buses."]
+    assert all(q.speaker == "Anna Lopez" for q in quotes)
+    assert quotes[0].group == quotes[1].group is not None
+
+
+def test_pronoun_speaker_resolves_to_previous_subject(nlp):
+    text = (HEAD + "Treasurer Mark Olsen presented the figures on Tuesday.\n\n"
+            "He replied: “These numbers are final and they are balanced.”\n")
+    q = by_text(run(nlp, text), "These numbers are final")
+    assert q.speaker == "Mark Olsen"
+    assert q.speaker_mention == "He"
+    assert q.cue == "replied"
+
+
+def test_title_and_surname_resolve_to_full_name(nlp):
+    text = (HEAD + "Anna Lopez was elected mayor in 2019.\n\n"
+            "Ms Lopez told reporters: “Nobody will lose their job.”\n")
+    q = by_text(run(nlp, text), "Nobody will lose")
+    assert q.speaker == "Anna Lopez" and q.speaker_mention == "Ms Lopez"
+
+
+def test_spokesperson_for_a_person(nlp):
+    text = (HEAD + "Mayor Anna Lopez declined to comment.\n\n"
+            "A spokesman for Ms Lopez said: “The mayor stands by the plan.”\n")
+    q = by_text(run(nlp, text), "stands by the plan")
+    assert q.speaker_type == "spokesperson"
+    assert q.on_behalf_of == "Anna Lopez"
+
+
+def test_party_spokesperson(nlp):
+    text = HEAD + "A Labour spokesman said: “This budget fails working families.”\n"
+    q = by_text(run(nlp, text), "fails working families")
+    assert q.speaker_type == "spokesperson" and q.on_behalf_of == "Labour Party"
+
+
+def test_metonym_capital_is_the_country(nlp):
+    text = ("Talks stall\n\nMoscow warned of “serious consequences” if the sanctions went ahead.\n")
+    q = by_text(run(nlp, text), "serious consequences")
+    assert q.kind == "partial"
+    assert q.speaker == "Russia" and q.speaker_type == "organisation"
+    assert q.clause_span is not None and q.clause_span[0] <= q.start and q.clause_span[1] >= q.end
+
+
+def test_multi_paragraph_quote_with_caption_between(nlp):
+    text = (HEAD + "The mayor, Anna Lopez, said: “We have listened to every resident.\n\n"
+            "A view of the city hall in spring\nPhoto: Reuters\n\n"
+            "“And we will keep listening.”\n")
+    segs = segment(text)
+    assert any(s.kind == "furniture" for s in segs)
+    quotes = [q for q in extract_quotes(nlp(text), segs) if q.kind == "direct"]
+    assert [q.text for q in quotes] == ["We have listened to every resident.", "And we will keep listening."]
+    assert quotes[0].group == quotes[1].group
+    assert {q.speaker for q in quotes} == {"Anna Lopez"}
+
+
+def test_scare_quote_and_title_are_not_quotations(nlp):
+    text = (HEAD + "The so-called “green belt” covers half of the county.\n\n"
+            "She starred in “The Long Road Home” in 2004.\n")
+    assert [q for q in run(nlp, text) if q.kind != "indirect"] == []
+
+
+def test_nested_quote_stays_inside_outer(nlp):
+    text = HEAD + "Mr Olsen said: “People keep telling me ‘no more cuts’, and I agree with them.”\n"
+    quotes = [q for q in run(nlp, text) if q.kind != "indirect"]
+    assert len(quotes) == 1
+    assert quotes[0].text == "People keep telling me ‘no more cuts’, and I agree with them."
+
+
+def test_straight_single_quotes_vs_apostrophes():
+    text = "Britain's finance minister said the plan was 'a disaster' for the city's schools"
+    spans = scan_paragraph(text, 0, len(text))
+    assert [text[m.start:m.end] for m in spans] == ["a disaster"]
+
+
+def test_nyt_double_single_marks():
+    text = "''We are ready,'' she said."
+    spans = scan_paragraph(text, 0, len(text))
+    assert [text[m.start:m.end] for m in spans] == ["We are ready,"]
+
+
+def test_non_breaking_space_and_curly_marks(nlp):
+    text = HEAD + "Mr\u00a0Olsen said:\u00a0“Taxes will\u00a0stay the same.”\n"
+    q = by_text(run(nlp, text), "Taxes will")
+    assert q.text == "Taxes will\u00a0stay the same."
+
+
+def test_unknown_speaker_when_nothing_supports_one(nlp):
+    text = HEAD + "The weather was mild.\n\n“Nobody expected this.”\n"
+    q = by_text(run(nlp, text), "Nobody expected this.")
+    assert q.speaker is None and q.speaker_type == "unknown"
+    assert q.confidence <= 0.2
+
+
+def test_indirect_speech(nlp):
+    text = HEAD + "Mayor Anna Lopez said the city would hire forty new teachers next year.\n"
+    q = by_text(run(nlp, text), "forty new teachers")
+    assert q.kind == "indirect"
+    assert q.speaker == "Anna Lopez" and q.cue == "said"
+    assert text[q.start:q.end].startswith("the city would hire")
+
+
+def test_according_to(nlp):
+    text = HEAD + "The deficit will double by 2026, according to the Fiscal Council.\n"
+    q = by_text(run(nlp, text), "The deficit will double")
+    assert q.kind == "indirect" and q.cue == "according to"
+    assert q.speaker == "Fiscal Council"
+
+
+def test_bare_quote_paragraph_goes_to_the_person_the_previous_paragraph_is_about(nlp):
+    text = (HEAD + "Mr Olsen also criticised the previous council for its spending.\n\n"
+            "\"Every year they spent more than they had, and every year the debt grew.\"\n"
+            "\n")
+    text = "Treasurer Mark Olsen\n\n" + text
+    q = by_text(run(nlp, text), "Every year they spent")
+    assert q.speaker == "Mark Olsen"
+    assert q.confidence < 0.6
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "“", "\"'\"'", "No quotes at all here."])
+def test_degenerate_inputs(nlp, text):
+    for q in run(nlp, text):
+        assert 0 <= q.start <= q.end <= len(text)
+
+
+def test_spacy_component_sets_doc_extension(nlp):
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    import onrecord.nlp.components as comp
+    from onrecord.nlp import make_quotes_component
+
+    assert Language.has_factory("onrecord_quotes") and Doc.has_extension("quotes")
+    assert "onrecord_paragraphs" in nlp.pipe_names  # sentences never run across a line break
+    component = make_quotes_component(nlp, "onrecord_quotes")
+    text = HEAD + "“We are ready,” said Anna Lopez.\n"
+    doc = component(nlp(text))
+    assert [q.speaker for q in doc._.quotes if q.kind == "direct"] == ["Anna Lopez"]
+    comp._register_factory()  # registering twice keeps the first registration
+    assert Language.has_factory("onrecord_quotes")

@@ -1,0 +1,71 @@
+"""The in-article name index and speaker resolution: names, roles, pronouns, groups, organisations."""
+from __future__ import annotations
+
+from onrecord.analyse.names import (
+    build_name_index,
+    clean_person_name,
+    resolve_name_text,
+)
+from onrecord.analyse.quotes import extract_quotes
+from onrecord.analyse.speakers import resolve
+from onrecord.clean import segment
+
+
+def token(doc, word: str, nth: int = 0):
+    return [t for t in doc if t.text == word][nth]
+
+
+def test_clean_person_name_drops_titles_and_possessive():
+    assert clean_person_name("Mr Corbyn's") == "Corbyn"
+    assert clean_person_name("President Donald Trump") == "Donald Trump"
+    assert clean_person_name("JEREMY CORBYN") == "Jeremy Corbyn"
+
+
+def test_surname_and_title_map_to_full_name(nlp):
+    doc = nlp("Angela Merkel met the press.\n\nMrs Merkel said little.\n")
+    index = build_name_index(doc)
+    assert resolve_name_text(index, "Mrs Merkel") == "Angela Merkel"
+    assert resolve_name_text(index, "Merkel") == "Angela Merkel"
+
+
+def test_role_title_maps_to_person(nlp):
+    doc = nlp("Foreign Secretary Boris Johnson visited Paris.\n\nThe foreign secretary said the talks went well.\n")
+    index = build_name_index(doc)
+    assert index.roles.get("foreign secretary") == "Boris Johnson"
+    assert resolve(token(doc, "secretary", 0), index).name == "Boris Johnson"
+
+
+def test_pronoun_prefers_main_clause_subject(nlp):
+    doc = nlp("Maria Santos, who met Tom Reed in May, opened the session.\n\nShe said she was hopeful.\n")
+    index = build_name_index(doc)
+    assert resolve(token(doc, "She"), index).name == "Maria Santos"
+
+
+def test_spokesperson_of_organisation(nlp):
+    doc = nlp("A Pentagon spokesman said the strike was lawful.\n")
+    sp = resolve(token(doc, "spokesman"), build_name_index(doc))
+    assert sp.type == "spokesperson" and sp.on_behalf_of == "United States government"
+
+
+def test_country_short_form(nlp):
+    doc = nlp("The US said the embassy would stay open.\n")
+    sp = resolve(token(doc, "US"), build_name_index(doc))
+    assert (sp.name, sp.type) == ("United States", "organisation")
+
+
+def test_letter_signatories(nlp):
+    text = ("Campaigners urge action on housing\n\n"
+            "In an open letter published by the Shelter Now campaign group, they call for new homes.\n\n"
+            "The letter goes on: “Every family deserves a safe home.”\n\n"
+            "They add: “Ministers must act before winter.”\n")
+    quotes = [q for q in extract_quotes(nlp(text), segment(text)) if q.kind == "direct"]
+    assert [q.speaker for q in quotes] == ["Shelter Now letter signatories"] * 2
+    assert all(q.speaker_type == "group" for q in quotes)
+
+
+def test_definite_role_refers_to_the_headline_protagonist(nlp):
+    text = ("Sarah Collins wins party vote\n\nSarah Collins was elected on Sunday with 60% of the vote.\n\n"
+            "Her rival, David Brown, conceded defeat.\n\n"
+            "The party leader said she would “unite the country”.\n")
+    q = next(q for q in extract_quotes(nlp(text), segment(text)) if "unite" in q.text)
+    assert q.speaker == "Sarah Collins"
