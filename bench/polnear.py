@@ -32,14 +32,16 @@ METRICS = [("content exact F1", "content_exact"), ("content overlap F1", "conten
            ("linked attribution F1", "attribution")]
 
 
-def run_onrecord(nlp: Any, items: list[tuple[str, str]], merge_groups: bool) -> tuple[list[dict], list[dict], float]:
-    """onrecord rows (merged groups and per paragraph) and articles/s of parse + segment + extract_quotes."""
+def run_onrecord(nlp: Any, items: list[tuple[str, str]], merge_groups: bool,
+                 learned: bool = True) -> tuple[list[dict], list[dict], float]:
+    """onrecord rows (merged groups and per paragraph) and articles/s of parse + segment + extract_quotes
+    (with the learned attributions of ``onrecord.analyse.learned`` unless ``learned`` is False)."""
     merged: list[dict] = []
     split: list[dict] = []
     t0 = time.perf_counter()
     for name, text in items:
         doc = nlp(text)
-        quotes = extract_quotes(doc, segment(text))
+        quotes = extract_quotes(doc, segment(text), learned=learned)
         merged += polnear_rows(name, quotes, merge_groups=True)
         split += polnear_rows(name, quotes, merge_groups=False)
     dt = time.perf_counter() - t0
@@ -81,12 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("root", help="the PolNeAR folder (metadata.tsv, train/, dev/)")
     ap.add_argument("--split", default="dev", choices=["train", "dev"])
     ap.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
+    ap.add_argument("--every", type=int, default=0,
+                    help="every Nth article only (train --every 5: the tuning sample train_attribution.py holds out)")
     ap.add_argument("--out", default="bench/out", help="folder for the two prediction files")
     ap.add_argument("--per-paragraph", action="store_true",
                     help="export each paragraph of a multi-paragraph quote as its own attribution")
     ap.add_argument("--no-textacy", action="store_true", help="skip the baseline")
+    ap.add_argument("--rules-only", action="store_true", help="without the learned attributions (learned.py)")
     a = ap.parse_args(argv)
     meta = polnear_articles(a.root, a.split)
+    if a.every:
+        meta = meta[:: a.every]
     if a.limit:
         meta = meta[: a.limit]
     items = [(r["filename"] + ".txt", polnear_text_path(a.root, a.split, r["filename"]).read_text(encoding="utf-8"))
@@ -95,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     nlp("warm up")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    ours, other, ours_speed = run_onrecord(nlp, items, merge_groups=not a.per_paragraph)
+    ours, other, ours_speed = run_onrecord(nlp, items, merge_groups=not a.per_paragraph, learned=not a.rules_only)
     _write(out / "onrecord.jsonl", ours)
-    only = {r["filename"] for r in meta} if a.limit else None
+    only = {r["filename"] for r in meta} if a.limit or a.every else None
     results = {"onrecord": (score_polnear(a.root, a.split, ours, only), ours_speed)}
     alt = score_polnear(a.root, a.split, other, only)
     if not a.no_textacy:
@@ -107,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         if errs:
             print(f"textacy raised on {errs} articles", file=sys.stderr)
     names = list(results)
-    print(f"PolNeAR {a.split}: {len(items)} articles" + (" (scored on these only)" if a.limit else ""))
+    print(f"PolNeAR {a.split}: {len(items)} articles" + (" (scored on these only)" if only else ""))
     print(f"{'metric':24}" + "".join(f"{n:>12}" for n in names))
     for label, key in METRICS:
         print(f"{label:24}" + "".join(f"{results[n][0][key][2]:>12.3f}" for n in names))

@@ -87,11 +87,6 @@ def console_errors(driver) -> list[str]:
 def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     from selenium.webdriver.common.by import By
 
-    from onrecord.query import Onrecord
-
-    if not (hasattr(Onrecord, "entity") and hasattr(Onrecord, "timeline")):
-        pytest.skip("Onrecord.entity and Onrecord.timeline are not in query.py yet (entities/stances issues)")
-
     browser.get(base_url + "/")
     screenshot(browser, shots, "01-home.png")
     box = browser.find_element(By.ID, "q")
@@ -102,15 +97,44 @@ def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     screenshot(browser, shots, "02-search.png")
     person.click()
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Jeremy Corbyn")
+    assert "Leader of the Labour Party" in browser.find_element(By.ID, "roles").text
     dots = browser.find_elements(By.CSS_SELECTOR, "svg.timeline circle.dot")
-    assert dots, "the stance chart has no statements"
+    assert len(dots) >= 10, "the stance chart has too few statements"
+    # the chart's marks are filled with their label's colour by the stylesheet (not the SVG default black)
+    fills = {d.get_attribute("data-label"): d.value_of_css_property("fill") for d in dots
+             if "claimed" not in (d.get_attribute("class") or "")}
+    assert len(set(fills.values())) >= 3 and "rgb(0, 0, 0)" not in fills.values(), fills
     assert browser.find_elements(By.CSS_SELECTOR, "#said li.quote")
+    assert "Who says otherwise" in browser.find_element(By.ID, "contradictions-link").text
     screenshot(browser, shots, "03-person.png")
+    # "what has he said about Assad, and who says otherwise?": one click on the topic
+    browser.find_element(By.XPATH, "//ul[@class='topics']//a[starts-with(., 'Bashar al-Assad')]").click()
+    assert "about=Assad" in browser.current_url
+    pairs = browser.find_elements(By.CSS_SELECTOR, "#counter .pair")
+    assert pairs and "The Sun" in pairs[0].find_element(By.CSS_SELECTOR, ".claim").text
+    assert "condemn" in pairs[0].find_element(By.CSS_SELECTOR, ".counter").text
+    screenshot(browser, shots, "03b-person-about-assad.png")
+    browser.back()
     link = browser.find_element(By.CSS_SELECTOR, "#said li.quote a[href*='#q-']")
     anchor = link.get_attribute("href").split("#")[1]
     link.click()
     assert browser.current_url.endswith("#" + anchor)
     check_article_page(browser, shots, anchor)
+    assert not console_errors(browser)
+
+
+def test_evidence_links_outline_their_characters(browser, base_url, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/contradictions?name=Jeremy+Corbyn")
+    screenshot(browser, shots, "06-contradictions.png")
+    link = browser.find_element(By.CSS_SELECTOR, ".pair .claim a[href*='span=']")
+    anchor = link.get_attribute("href").split("#")[1]
+    link.click()
+    target = browser.find_element(By.ID, anchor)
+    outlined = browser.find_elements(By.CSS_SELECTOR, "#text mark.focus")
+    assert outlined and "Corbyn" in " ".join(m.text for m in outlined).replace("CORBYN", "Corbyn")
+    assert target.location["y"] <= outlined[0].location["y"] + 5
     assert not console_errors(browser)
 
 

@@ -99,3 +99,10 @@ def test_polnear_rows_uses_clause_and_merges_groups():
     rows = polnear_rows("x.txt", qs)
     assert [r["spans"] for r in rows] == [[[5, 30]], [[40, 60], [80, 99]]]
     assert len(polnear_rows("x.txt", qs, merge_groups=False)) == 3
+
+
+def test_polnear_rows_one_attribution_per_reported_clause():
+    # two quoted fragments of one reported clause ("called it 'a' and 'b'") are one PolNeAR attribution
+    qs = [Quote(10, 20, "a", "partial", [(10, 20)], clause_span=(5, 40), cue_span=(0, 4)),
+          Quote(25, 35, "b", "partial", [(25, 35)], clause_span=(5, 40), cue_span=(0, 4))]
+    assert [r["spans"] for r in polnear_rows("x.txt", qs)] == [[[5, 40]]]

@@ -128,3 +128,136 @@ def test_openapi_describes_every_endpoint_and_parameter(client):
     assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
     for path in spec["paths"]:
         assert path in docs.text
+
+
+# -- entities, stances, statements, contradictions, search --------------------------------------------------------
+CORBYN = "person:jeremy-corbyn"
+
+
+def test_entities_list_is_paged_and_typed(client):
+    body = client.get("/api/entities?limit=500").json()
+    assert body["total"] == len(body["items"]) > 10
+    assert CORBYN in {e["id"] for e in body["items"]}
+    mentions = [e["mentions"] for e in body["items"]]
+    assert mentions == sorted(mentions, reverse=True)
+    people = client.get("/api/entities?type=person&limit=3").json()
+    assert len(people["items"]) == 3 and people["total"] > 3 and {e["type"] for e in people["items"]} == {"person"}
+    second = client.get("/api/entities?type=person&limit=3&offset=3").json()
+    assert not {e["id"] for e in people["items"]} & {e["id"] for e in second["items"]}
+
+
+def test_entity_detail_has_roles_with_evidence_and_descriptors(client):
+    ent = client.get(f"/api/entities/{CORBYN}").json()
+    assert ent["name"] == "Jeremy Corbyn" and ent["type"] == "person"
+    assert client.get("/api/entities/Jeremy Corbyn").json()["id"] == CORBYN  # by name too
+    leader = next(r for r in ent["roles"] if r["role"] == "Leader of the Labour Party")
+    assert leader["from"] == "2015-09-12" and leader["to"] == "2020-04-04"
+    assert leader["evidence"] and all("leader" in e["text"].lower() for e in leader["evidence"])
+    sun = [d for d in ent["descriptors"] if d["outlet"] == "The Sun"]
+    assert any(d["loaded"] and "leftie" in d["text"] for d in sun)
+    assert ent["mentions_by_outlet"]["The Sun"] > 0 and ent["quotes_by"] >= 10
+
+
+def test_timeline_is_in_date_order_and_filters_by_topic(client):
+    body = client.get("/api/timeline", params={"name": "Jeremy Corbyn", "limit": 500}).json()
+    items = body["items"]
+    assert body["total"] == len(items) > 10 and {i["kind"] for i in items} == {"stance", "quote"}
+    dates = [i["date"] for i in items if i["date"]]
+    assert dates == sorted(dates)
+    page2 = client.get("/api/timeline", params={"name": "Jeremy Corbyn", "limit": 5, "offset": 5}).json()
+    assert page2["items"] == items[5:10] and page2["total"] == body["total"]
+    assad = client.get("/api/timeline", params={"name": "Jeremy Corbyn", "about": "Assad"}).json()
+    stances = [i for i in assad["items"] if i["kind"] == "stance"]
+    assert stances and all(i["target"] == "Bashar al-Assad" for i in stances)
+    assert any(i["reported_by"] == "The Sun" and i["negated"] for i in stances)  # "refused to blame"
+
+
+def test_stances_filter_by_holder_target_label_and_date(client):
+    condemn = client.get("/api/stances", params={"holder": CORBYN, "label": "condemn", "limit": 500}).json()
+    assert condemn["total"] >= 3 and all(s["label"] == "condemn" for s in condemn["items"])
+    assert all(s["holder_id"] == CORBYN or "Corbyn" in s["holder"] for s in condemn["items"])
+    toward = client.get("/api/stances", params={"target": "Assad", "limit": 500}).json()
+    assert toward["total"] >= 3 and all("Assad" in (s["target"] or "") for s in toward["items"])
+    y2020 = client.get("/api/stances?since=2020-01-01&limit=500").json()
+    assert y2020["total"] > 0 and all(s["date"] >= "2020-01-01" for s in y2020["items"])
+    for s in y2020["items"]:
+        art = client.get(f"/api/articles/{s['article_id']}").json()
+        assert art["text"][s["start"]:s["end"]] == s["text"]  # evidence offsets point at the text
+
+
+def test_contradictions_pair_the_suns_claim_with_corbyns_own_words(client):
+    body = client.get("/api/contradictions", params={"name": "Jeremy Corbyn"}).json()
+    assert body["total"] == len(body["items"]) >= 2
+    refused = [c for c in body["items"] if "refused to blame" in c["claim"]["text"]]
+    assert refused, [c["claim"]["text"] for c in body["items"]]
+    counters = {c["counter"]["reported_by"] or "own words" for c in refused}
+    assert any("spokesperson" in c for c in counters) or "own words" in counters
+    assert all(c["claim"]["reported_by"] == "The Sun" and c["counter"]["label"] == "condemn" for c in refused)
+    assert client.get("/api/contradictions", params={"name": "Jeremy Corbyn", "about": "Assad"}).json()["total"] >= 2
+    assert client.get("/api/contradictions", params={"name": "Jeremy Corbyn", "about": "Brexit"}).json()["total"] == 0
+    assert client.get("/api/contradictions?limit=1").json()["total"] == client.get("/api/contradictions").json()["total"]
+
+
+def raab_statement(client, words: str) -> dict:
+    found = client.get("/api/statements", params={"by": "Dominic Raab", "q": words, "min_reports": 2}).json()
+    assert found["total"] == 1, found
+    return found["items"][0]
+
+
+def test_statement_reports_across_outlets(client):
+    st = raab_statement(client, "urge all parties to de-escalate")
+    one = client.get(f"/api/statements/{st['id']}").json()
+    assert one == st and one["speaker_id"] == "person:dominic-raab"
+    assert sorted(r["outlet"] for r in one["reports"]) == ["LBC", "Yahoo News UK"]
+    assert all("de-escalate" in r["text"] for r in one["reports"])
+    several = client.get("/api/statements?min_reports=2&limit=500").json()
+    assert several["total"] >= 2 and all(len(s["reports"]) >= 2 for s in several["items"])
+
+
+def test_search_finds_entities_then_quotes(client):
+    body = client.get("/api/search?q=Corbyn").json()
+    kinds = [h["kind"] for h in body["items"]]
+    assert kinds[0] == "entity" and "quote" in kinds and kinds == sorted(kinds)  # entities first
+    assert body["items"][0]["id"] == CORBYN and body["total"] == len(body["items"])
+    assert client.get("/api/search?q=Corbyn&limit=1&offset=1").json()["items"] == body["items"][1:2]
+
+
+@pytest.mark.parametrize("url, words", [
+    ("/api/entities?type=planet", "type must be person"),
+    ("/api/entities?limit=0", "limit must be between"),
+    ("/api/timeline", "'name' is required"),
+    ("/api/timeline?name=Corbyn&since=yesterday", "since must be a date"),
+    ("/api/stances?label=hug", "label must be one of"),
+    ("/api/stances?offset=x", "offset must be a whole number"),
+    ("/api/contradictions?limit=9999", "limit must be between"),
+    ("/api/statements?min_reports=0", "min_reports must be between"),
+    ("/api/statements/abc", "a statement id is a number"),
+    ("/api/search", "'q' is required"),
+])
+def test_bad_entity_and_stance_parameters_are_400(client, url, words):
+    r = client.get(url)
+    assert r.status_code == 400, r.text
+    assert set(r.json()["error"]) == {"code", "message"} and words in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("url", ["/api/entities/person:nobody-at-all", "/api/statements/999999"])
+def test_unknown_entity_or_statement_is_404(client, url):
+    r = client.get(url)
+    assert r.status_code == 404 and set(r.json()["error"]) == {"code", "message"}
+
+
+def test_openapi_documents_the_entity_and_stance_parameters(client):
+    spec = client.get("/api/openapi.json").json()
+
+    def names(path: str) -> set[str]:
+        return {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
+
+    assert names("/api/stances") == {"holder", "target", "label", "since", "until", "limit", "offset"}
+    assert names("/api/timeline") == {"name", "about", "since", "until", "limit", "offset"}
+    assert names("/api/contradictions") == {"name", "about", "limit", "offset"}
+    assert names("/api/statements") == {"by", "q", "min_reports", "limit", "offset"}
+    assert names("/api/search") == {"q", "limit", "offset"}
+    for path in ["/api/entities", "/api/timeline", "/api/stances", "/api/contradictions", "/api/statements",
+                 "/api/search"]:
+        assert spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Page"}

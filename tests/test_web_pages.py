@@ -163,3 +163,110 @@ def test_timeline_svg_is_valid_svg_with_one_dot_per_dated_statement():
     assert hrefs == ["/statements/1", "/statements/2"]  # the javascript: link is dropped
     assert "&lt;b&gt;" in svg
     assert str(timeline_svg([Point(None, "x", "oppose", "t")])) == ""
+
+
+# -- entity, statement and contradiction pages on the demo store ----------------------------------------------------
+CORBYN = "/entities/person:jeremy-corbyn"
+
+
+def section_text(html: str, section_id: str) -> str:
+    part = html.split(f'id="{section_id}"', 1)[1].split("</section>", 1)[0]
+    return " ".join(" ".join(ws.Tree("<div " + part + "</div>").text).split())
+
+
+def test_search_lists_people_by_name_and_alias(client):
+    tree = page(client, "/?q=Corbyn")
+    people = [a["href"] for a in tree.find("a") if (a["href"] or "").startswith("/entities/")]
+    assert people and people[0] == "/entities/person%3Ajeremy-corbyn"
+    assert page(client, "/?q=Raab").find("a", href="/entities/person%3Adominic-raab")
+
+
+def test_person_page_shows_roles_with_evidence_and_descriptors(client):
+    r = client.get(CORBYN)
+    tree = page(client, CORBYN)
+    assert "Jeremy Corbyn" in "".join(tree.text)
+    roles = section_text(r.text, "roles")
+    assert "Leader of the Labour Party 2015-09-12 2020-04-04" in roles
+    evidence = [a["href"] for a in tree.find("a", class_="evidence")]
+    assert evidence and all(re.fullmatch(r"/articles/\w{12}\?span=\d+-\d+#s-\d+-\d+", h) for h in evidence)
+    described = section_text(r.text, "descriptors")
+    assert "The Sun" in described and "“the leftie Labour boss” loaded" in described
+    assert tree.find("span", class_="descriptor")  # each description, loaded ones marked
+    assert [a for a in tree.find("span", class_="loaded")]
+
+
+def test_person_chart_has_one_mark_per_dated_stance_coloured_by_label(client):
+    stances = client.get("/api/stances", params={"holder": "person:jeremy-corbyn", "limit": 500}).json()["items"]
+    dated = [s for s in stances if s["date"]]
+    r = client.get(CORBYN)
+    svg = r.text.split('<figure class="chart">', 1)[1].split("<figcaption>", 1)[0]
+    root = ET.fromstring(svg)
+    dots = root.findall(".//{http://www.w3.org/2000/svg}circle")
+    assert len(dots) == len(dated) > 10
+    labels = sorted(d.get("data-label") for d in dots)
+    assert labels == sorted(s["label"] for s in dated)
+    for d in dots:
+        assert f"st-{d.get('data-label')}" in d.get("class").split()
+    claimed = [d for d in dots if "claimed" in d.get("class").split()]
+    assert len(claimed) == sum(1 for s in dated if s["reporter_type"] not in (None, "spokesperson"))
+    legend = ws.Tree(r.text.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0])
+    assert {a["class"].split()[1] for a in legend.find("span", class_="sw")} >= {f"st-{s['label']}" for s in dated}
+
+
+def test_person_page_answers_what_he_said_about_assad_and_who_says_otherwise(client):
+    tree = page(client, CORBYN)
+    assert tree.find("a", href="/contradictions?name=person%3Ajeremy-corbyn")
+    topics = [a["href"] for a in tree.find("a") if "?about=" in (a["href"] or "")]
+    assert f"{CORBYN.replace(':', '%3A')}?about=Assad" in topics
+    r = client.get(CORBYN + "?about=Assad")
+    assert r.status_code == 200
+    counter = section_text(r.text, "counter")
+    assert "refused to blame" in counter and "The Sun" in counter and "condemn" in counter
+    stances = section_text(r.text, "stances")
+    assert "Bashar al-Assad" in stances and "Brexit" not in stances
+    said = ws.Tree(r.text.split('id="said"', 1)[1].split("</section>", 1)[0])
+    assert all("assad" in t.lower() for t in said.text if t.startswith("“"))
+
+
+def test_statement_page_marks_wording_differences_between_outlets(client):
+    def statement(words: str) -> tuple[ws.Tree, str]:
+        st = client.get("/api/statements", params={"by": "Dominic Raab", "q": words}).json()["items"][0]
+        r = client.get(f"/statements/{st['id']}")
+        return page(client, f"/statements/{st['id']}"), r.text.split("<tbody>", 1)[1]
+
+    tree, html = statement("urge all parties to de-escalate")
+    rows = tree.find("tr", class_="report")
+    assert len(rows) == 2 and "Yahoo News UK" in html and "LBC" in html and "<del>" not in html
+    tree, html = statement("aggressive threat Quds")
+    assert len(tree.find("tr", class_="report")) == 2
+    assert "<del>Qassem</del>" in html and "<ins>Qasem</ins>" in html
+    assert "Soleimani,</del>" not in html  # punctuation alone is no difference
+    page(client, "/statements/abc", 400)
+    page(client, "/statements/999999", 404)
+
+
+def test_contradictions_page_sets_claims_beside_counter_evidence(client):
+    r = client.get("/contradictions?name=Jeremy+Corbyn")
+    tree = page(client, "/contradictions?name=Jeremy+Corbyn")
+    pairs = r.text.count('<div class="pair">')
+    assert pairs == client.get("/api/contradictions?name=Jeremy+Corbyn").json()["total"] >= 2
+    assert len(tree.find("div", class_="claim")) == len(tree.find("div", class_="counter")) == pairs
+    text = " ".join("".join(tree.text).split())
+    assert "refused to blame Syrian dictator Bashar al-Assad" in text
+    assert "condemned" in text and "spokesperson" in text
+    links = [a["href"] for a in tree.find("a") if "span=" in (a["href"] or "")]
+    assert len(links) == 2 * pairs
+    for href in links[:4]:  # each side links to its characters, outlined and anchored
+        path, anchor = href.split("#")
+        art = page(client, path)
+        assert art.find("span", id=anchor) and (art.find("mark", class_="focus"))
+    assert "No contradictions" in "".join(page(client, "/contradictions?name=Nobody+Atall").text)
+
+
+def test_evidence_span_is_checked(client, first_article):
+    aid = first_article["id"]
+    page(client, f"/articles/{aid}?span=10-5", 400)
+    page(client, f"/articles/{aid}?span=0-99999999", 400)
+    page(client, f"/articles/{aid}?span=x", 400)
+    tree = page(client, f"/articles/{aid}?span=0-20")
+    assert tree.find("span", id="s-0-20") and tree.find("mark", class_="focus")

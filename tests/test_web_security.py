@@ -68,7 +68,8 @@ def assert_inert(html: str) -> ws.Tree:
     assert scripts == [{"src": "/static/app.js", "defer": None}]
     for tag, attrs in tree.tags:
         assert tag not in ("img", "iframe", "style", "object", "embed", "base", "form") or (
-            tag == "form" and attrs.get("action") in ("/", "/articles", "/contradictions")), tag
+            tag == "form" and (attrs.get("action") in ("/", "/articles", "/contradictions")
+                               or (attrs.get("action") or "").startswith("/entities/"))), tag
         for name, value in attrs.items():
             assert not name.lower().startswith("on"), (tag, name)
             assert name != "style", tag
@@ -96,6 +97,25 @@ def test_hostile_lists_search_and_errors_are_inert(client):
         r = client.get(url)
         assert r.status_code in (200, 400, 404), url
         assert_inert(r.text)
+
+
+def test_hostile_entity_statement_and_contradiction_pages_are_inert(client):
+    ents = client.get("/api/entities?limit=500").json()["items"]
+    assert ents
+    for e in ents:
+        from urllib.parse import quote
+
+        r = client.get("/entities/" + quote(e["id"], safe=""), params={"about": SCRIPT})
+        assert r.status_code == 200, e
+        assert_inert(r.text)
+        assert SCRIPT not in r.text  # the topic is shown escaped
+    for st in client.get("/api/statements?limit=500").json()["items"]:
+        assert_inert(client.get(f"/statements/{st['id']}").text)
+    for url in ["/contradictions?name=" + IMG + "&about=" + SCRIPT, "/articles/x?span=" + SCRIPT,
+                "/entities/" + IMG]:
+        assert_inert(client.get(url).text)
+    r = client.get("/api/timeline", params={"name": IMG})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
 
 
 def test_security_headers_on_pages_api_static_and_errors(client):

@@ -203,11 +203,21 @@ def demo(db: str) -> None:
                 if qr.speaker_type == "spokesperson" and qr.on_behalf_of:
                     who = f"{qr.speaker_mention or 'spokesperson'} (for {qr.on_behalf_of})"
                 click.echo(f"    {who[:40]:40} {(qr.cue or ':')[:10]:10} \u201c{words}\u2026\u201d")
+        people = sorted(api.entities(limit=1000), key=lambda e: (-e.quotes, -e.articles, e.name))[:8]
+        click.echo("\nMost quoted (quotes, articles):")
+        for e in people:
+            n = f"{e.articles} article" + ("s" if e.articles != 1 else "")
+            click.echo(f"    {e.name[:40]:40} {e.type:12} {e.quotes:3} quotes, in {n:11} [{e.id}]")
+        found = api.contradictions()
+        click.echo(f"\nContradictions: {len(found)} claims about someone's stance set against their own words")
+        for c in list(found)[:3]:
+            click.echo(f"    {c.claim.date} {c.claim.reported_by or c.claim.holder}: {' '.join(c.claim.text.split()[:12])}…")
+            click.echo(f"      vs {c.counter.date} {c.counter.holder}: {' '.join(c.counter.text.split()[:12])}…")
+        click.echo('    (all of them: onrecord contradictions --db DB; a person\'s history: onrecord timeline "NAME")')
     click.echo(f"\nStore: {db}. Serve it with `make serve` and open http://127.0.0.1:8000/")
 
 
 # -- entities: entities, entity, merge, split ----------------------------------------------------------------
-# (entity commands go here)
 ENTITY_COLUMNS = ["id", "name", "type", "articles", "mentions", "quotes"]
 ENTITY_TYPE = click.Choice(["person", "organisation", "country", "group"])
 
@@ -232,7 +242,16 @@ def entity(name: str, db: str, as_json: bool) -> None:
     """One entity by name, alias or id: aliases, roles over time, mentions and descriptors by outlet."""
     with onrecord.open(db) as api:
         rec = api.entity(name)
-    click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2) if as_json else rec.to_text())
+        said = api.quotes(by=rec.id, limit=8)
+    if as_json:
+        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(rec.to_text())
+    if said.total:
+        click.echo(f"  what they said ({len(said)} of {said.total}; all: onrecord quotes --by {rec.id!r}):")
+        for q in said:
+            click.echo(f"    {q.date or '-':10} {q.outlet or '-':14.14} {q.cue or ':':10.10} "
+                       f"\u201c{' '.join(q.text.split()[:14])}\u2026\u201d")
 
 
 @main.command()
@@ -258,8 +277,12 @@ def split(name: str, alias: str, db: str) -> None:
 
 
 # -- stances: stances, timeline, contradictions ---------------------------------------------------------------
-# (stance commands go here)
-STANCE_COLUMNS = ["date", "outlet", "holder", "label", "negated", "target", "reported_by", "text"]
+def _negated_label(row: dict[str, Any]) -> dict[str, Any]:
+    """For tables: "not accuse" reads better than a label and a separate negated column."""
+    return {**row, "label": f"not {row['label']}"} if row.get("negated") and row.get("label") else row
+
+
+STANCE_COLUMNS = ["date", "outlet", "holder", "label", "target", "reported_by", "text"]
 
 
 @main.command()
@@ -276,6 +299,8 @@ def stances(db: str, holder: str | None, target: str | None, label: str | None, 
     with onrecord.open(db) as api:
         rows = [r.to_dict() for r in api.all_stances(holder=holder, target=target, label=label, since=since,
                                                      until=until)]
+    if fmt == "table":
+        rows = [_negated_label(r) for r in rows]
     click.echo(formats.render(rows, fmt, STANCE_COLUMNS, {"text": 60, "target": 24, "holder": 24}), nl=False)
 
 
@@ -290,6 +315,8 @@ def timeline(name: str, db: str, about: str | None, since: str | None, until: st
     """A person's statements and stances in date order, with outlet and evidence."""
     with onrecord.open(db) as api:
         rows = [r.to_dict() for r in api.timeline(name, about=about, since=since, until=until)]
+    if fmt == "table":
+        rows = [_negated_label(r) for r in rows]
     click.echo(formats.render(rows, fmt, ["date", "outlet", "kind", "label", "target", "reported_by", "text"],
                               {"text": 70, "target": 24}), nl=False)
 

@@ -248,8 +248,12 @@ def polnear_rows(source: str, quotes: list[Quote], merge_groups: bool = True) ->
     with discontinuous spans, as PolNeAR annotates them."""
     rows: list[Row] = []
     by_group: dict[tuple[int, tuple[int, int] | None], Row] = {}
+    clauses: set[tuple[int, int]] = set()
     for q in quotes:
         if q.kind == "partial" and q.clause_span:
+            if q.clause_span in clauses:  # two quoted fragments of one reported clause: one attribution
+                continue
+            clauses.add(q.clause_span)
             spans = [list(q.clause_span)]
         else:
             spans = [list(s) for s in (q.spans or [(q.start, q.end)])]

@@ -91,3 +91,6 @@ class Quote(Record):
     clause_span: tuple[int, int] | None = None
     # Quotes with the same group number (within an article) are paragraphs of one statement.
     group: int | None = None
+    # How the attribution was found: "rules" (quote marks, cues, parse patterns) or "learned" (the
+    # attribution classifier of analyse/learned.py, for stances, perceptions and plans the rules miss).
+    method: str = "rules"

@@ -76,6 +76,7 @@ class QuoteRecord:
     group: int | None
     speaker_id: str | None
     on_behalf_of_id: str | None
+    method: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,7 +95,7 @@ def _quote(row: sqlite3.Row) -> QuoteRecord:
         speaker_span=_span(row["speaker_start"], row["speaker_end"]), cue=row["cue"],
         cue_span=_span(row["cue_start"], row["cue_end"]), furniture=row["furniture"],
         confidence=row["confidence"], clause_span=_span(row["clause_start"], row["clause_end"]), group=row["grp"],
-        speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"])
+        speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"], method=row["method"])
 
 
 def check_paging(limit: int, offset: int) -> None:
@@ -115,6 +116,16 @@ def fts_query(text: str) -> str:
     if not words:
         raise BadParameter("the search text has no words")
     return " ".join('"' + w.replace('"', "") + '"' for w in words[:20])
+
+
+def every_page(fetch: Any, **filters: Any) -> list[Any]:
+    """Call a paged query method until it returns a short page; all the records."""
+    out: list[Any] = []
+    while True:
+        page = fetch(**filters, limit=MAX_LIMIT, offset=len(out))
+        out.extend(page)
+        if len(page) < MAX_LIMIT:
+            return out
 
 
 class Onrecord:
@@ -198,7 +209,7 @@ class Onrecord:
             where.append("(" + " OR ".join(cond) + ")")
         if about:
             where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-            args.append(fts_query(about.split()[-1] if len(about.split()) > 1 else about))
+            args.append(self.about_query(about))
         if q:
             where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
             args.append(fts_query(q))
@@ -233,12 +244,23 @@ class Onrecord:
 
     def all_quotes(self, **filters: Any) -> list[QuoteRecord]:
         """Every quote matching the filters of ``quotes``, fetched page by page."""
-        out: list[QuoteRecord] = []
-        while True:
-            page = self.quotes(**filters, limit=MAX_LIMIT, offset=len(out))
-            out.extend(page)
-            if len(page) < MAX_LIMIT:
-                return out
+        return every_page(self.quotes, **filters)
+
+    def about_query(self, about: str) -> str:
+        """An FTS5 query matching any name of whom a quote may be about: the entity's name and aliases (and a
+        person's surname), or the words given when no entity matches."""
+        names = {about}
+        for eid in self.entity_ids(about)[:5]:
+            rows = self.conn.execute("SELECT name, type FROM entities WHERE id = ? UNION ALL "
+                                     "SELECT alias, '' FROM entity_aliases WHERE entity_id = ?", (eid, eid))
+            for name, typ in rows:
+                names.add(name)
+                if typ == "person" and len(name.split()) > 1:
+                    names.add(name.split()[-1])
+        phrases = sorted({" ".join(re.findall(r"\w+", n)) for n in names} - {""})
+        if not phrases:
+            raise BadParameter("the 'about' name has no words")
+        return " OR ".join('"' + p.replace('"', "") + '"' for p in phrases[:30])
 
     def entity_ids(self, name: str) -> list[str]:
         """Entity ids matching a name, alias or id (empty until entities are resolved)."""
@@ -251,7 +273,6 @@ class Onrecord:
             return []
 
     # -- entities: people, organisations, roles, descriptors ------------------------------------------------
-    # (entity methods go here)
     def entities(self, type: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:  # noqa: A002
         """Canonical entities (person, organisation, country, group), most mentioned first."""
         from onrecord.store.entities import entity_summaries
@@ -293,7 +314,6 @@ class Onrecord:
         return self.entity(name)
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
-    # (stance methods go here)
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
                 since: str | None = None, until: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:
         """Stances filtered by holder (or their spokespeople's principal), target, label and stance date."""
@@ -332,12 +352,7 @@ class Onrecord:
 
     def all_stances(self, **filters: Any) -> list[Any]:
         """Every stance matching the filters of ``stances``, fetched page by page."""
-        out: list[Any] = []
-        while True:
-            page = self.stances(**filters, limit=MAX_LIMIT, offset=len(out))
-            out.extend(page)
-            if len(page) < MAX_LIMIT:
-                return out
+        return every_page(self.stances, **filters)
 
     def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> Records[Any]:

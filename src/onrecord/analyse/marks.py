@@ -5,6 +5,7 @@ spaces, and quotes left open at a paragraph's end (continued by the next paragra
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DOUBLE_OPEN = "“„«"
@@ -14,6 +15,8 @@ SINGLE_CLOSE = "’"
 STRAIGHT = "\"'"
 ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + STRAIGHT
 _OPENERS_BEFORE = "([{—–-/:;"  # after these (or space, or another mark) a mark opens
+# Markup left in the text (an embedded tweet's <tweet author="..." ...>): its marks delimit attribute values
+_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s+[\w-]+=(?:\"[^\"<>\n]*\"|'[^'<>\n]*'))*\s*/?>")
 
 
 @dataclass
@@ -89,6 +92,11 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
     i = start
     while i < end:
         ch = text[i]
+        if ch == "<":
+            tag = _TAG.match(text, i, end)
+            if tag is not None:
+                i = tag.end()
+                continue
         if ch not in ALL_MARKS:
             i += 1
             continue

@@ -218,16 +218,18 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
     )
 
 
-def extract_quotes(doc: Doc, segments: list[Segment]) -> list[Quote]:
-    """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker; never raises."""
+def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True) -> list[Quote]:
+    """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker; never raises.
+    ``learned`` (default on) adds PolNeAR-style attributions of ``learned.py`` (stances, perceptions, plans:
+    "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses."""
     try:
-        return _extract(doc, segments)
+        return _extract(doc, segments, learned=learned)
     except Exception:
         log.exception("extract_quotes failed; returning no quotations for this document")
         return []
 
 
-def _extract(doc: Doc, segments: list[Segment], indirect: bool = True) -> list[Quote]:
+def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False) -> list[Quote]:
     text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
@@ -256,6 +258,19 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True) -> list[Q
     if indirect:
         from onrecord.analyse.reported import reported_speech
 
-        quotes += reported_speech(doc, segments, quotes, index)
+        reported = reported_speech(doc, segments, quotes, index)
+        if learned:
+            from onrecord.analyse.learned import (
+                learned_attributions,
+                refine_clauses,
+                split_rule_output,
+            )
+
+            refine_clauses(doc, quotes)
+            fixed, by_verb = split_rule_output(reported)
+            quotes += fixed
+            quotes += learned_attributions(doc, segments, quotes, by_verb, index)
+        else:
+            quotes += reported
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes

@@ -102,6 +102,22 @@ def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
     return spans, cue.speaker if cue else None
 
 
+def _person_word(t: Token) -> bool:
+    """A capitalised word the article uses elsewhere in a person's name ("Ryan:" after "Paul Ryan")."""
+    if not t.is_title or t.is_stop:
+        return False
+    doc = t.doc
+    key = (id(doc), len(doc), doc[-1].idx)
+    words = _PERSON_WORDS.get(key)
+    if words is None:
+        _PERSON_WORDS.clear()
+        words = _PERSON_WORDS[key] = {x.text for e in doc.ents if e.label_ == "PERSON" for x in e}
+    return t.text in words
+
+
+_PERSON_WORDS: dict[tuple[int, int, int], set[str]] = {}  # for the Doc last asked about
+
+
 def headline_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tuple[int, int]] | None:
     """Headline style "Name: what they said" -> (source head token, colon span, content span)."""
     text = at.doc_text(doc)
@@ -111,13 +127,35 @@ def headline_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tupl
     head = doc.char_span(seg.start, k, alignment_mode="expand")
     if head is None or not 1 <= len(head) <= 8:
         return None
-    names = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+    names = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"
+             or _person_word(t)]
     if not names or any(t.pos_ == "VERB" for t in head):
         return None
     s = k + 1
     while s < seg.end and text[s].isspace():
         s += 1
     return names[-1], (k, k + 1), (s, seg.end)
+
+
+def speaker_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tuple[int, int]] | None:
+    """Transcript and Q&A style "Matthews: what he said" at a body paragraph's start: a bare name of at
+    most four words (no other word, so "Update:" or "The upshot:" are not speakers) before a colon."""
+    text = at.doc_text(doc)
+    k = text.find(":", seg.start, min(seg.end, seg.start + 50))
+    if k < 0 or not text[k + 1: seg.end].strip() or text[k + 1: k + 2] not in (" ", "\xa0"):
+        return None
+    head = doc.char_span(seg.start, k, alignment_mode="expand")
+    if head is None or not 1 <= len(head) <= 4 or head.end_char != k:
+        return None
+    if not all(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") or _person_word(t) or t.text in (".", "-")
+               for t in head):
+        return None
+    if not any(t.ent_type_ in ("PERSON", "ORG") or _person_word(t) for t in head) or any(t.is_lower for t in head):
+        return None
+    s = k + 1
+    while s < seg.end and text[s].isspace():
+        s += 1
+    return head[-1], (k, k + 1), (s, seg.end)
 
 
 def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], index: NameIndex) -> list[Quote]:
@@ -128,7 +166,8 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
         return out
     tok_ok = {t.i for s, e in allowed for t in (doc.char_span(s, e, alignment_mode="expand") or [])}
     for seg in segments:
-        found = headline_colon(doc, seg) if seg.kind == "title" else None
+        found = headline_colon(doc, seg) if seg.kind == "title" else speaker_colon(doc, seg) if (
+            seg.kind == "body") else None
         if found is not None and not _overlaps(found[2], quotes):
             tok, colon, (s, e) = found
             hsp = resolve(tok, index)
@@ -136,7 +175,8 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
                 start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=[(s, e)], speaker=hsp.name,
                 speaker_type=(hsp.type if hsp.name else "unknown"),  # type: ignore[arg-type]
                 on_behalf_of=hsp.on_behalf_of, speaker_mention=hsp.mention,
-                speaker_span=(seg.start, colon[0]), cue=":", cue_span=colon, furniture="headline",
+                speaker_span=(seg.start, colon[0]), cue=":", cue_span=colon,
+                furniture="headline" if seg.kind == "title" else None,
                 confidence=0.5, clause_span=(s, e)))
     for t in doc:
         if t.i not in tok_ok or _inside(t.idx, quotes):

@@ -120,10 +120,6 @@ def _np_span(t: Token) -> tuple[int, int]:
     return min(x.idx for x in toks), max(x.idx + len(x.text) for x in toks)
 
 
-def _ent_of(t: Token) -> str | None:
-    return t.ent_type_ or None
-
-
 def person_name(t: Token, index: NameIndex) -> str | None:
     """The full name a person mention token refers to (names, pronouns, role nouns), or None."""
     if t.ent_type_ == "PERSON":
@@ -149,8 +145,8 @@ def agents(t: Token) -> list[Token]:
     """The agents of an act noun: possessor, "by X", "those by X", a proper-noun or demonym modifier."""
     out: list[Token] = []
     for c in t.children:
-        if c.dep_ == "poss" or c.dep_ in ("compound", "amod", "nmod") and (c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
-                                                          or country_of(c.text)) and c.i < t.i:
+        if c.dep_ == "poss" or c.dep_ in ("compound", "amod", "nmod") and (
+                c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or country_of(c.text)) and c.i < t.i:
             out.append(c)
         elif c.dep_ == "prep" and c.lower_ == "by":
             out += [p for p in c.children if p.dep_ == "pobj"]

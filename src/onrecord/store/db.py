@@ -155,12 +155,12 @@ class Store:
         self.conn.executemany(
             'INSERT INTO quotes(article_id, n, start, "end", spans, text, kind, speaker, speaker_type, on_behalf_of,'
             ' speaker_mention, speaker_start, speaker_end, cue, cue_start, cue_end, furniture, confidence,'
-            ' clause_start, clause_end, grp, speaker_entity_id, on_behalf_of_entity_id)'
-            ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+            ' clause_start, clause_end, grp, speaker_entity_id, on_behalf_of_entity_id, method)'
+            ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
             [(article_id, n, q.start, q.end, json.dumps([list(s) for s in q.spans]) if q.spans else None, q.text,
               q.kind, q.speaker, q.speaker_type, q.on_behalf_of, q.speaker_mention, *_pair(q.speaker_span), q.cue,
               *_pair(q.cue_span), q.furniture, q.confidence, *_pair(q.clause_span), q.group,
-              q.speaker_entity_id, q.on_behalf_of_entity_id) for n, q in enumerate(quotes)])
+              q.speaker_entity_id, q.on_behalf_of_entity_id, q.method) for n, q in enumerate(quotes)])
         self.conn.execute("UPDATE articles SET analysed_at = ?, analysis_version = ? WHERE id = ?",
                           (now(), version, article_id))
 

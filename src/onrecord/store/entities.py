@@ -125,12 +125,22 @@ class _LocalIndex:
             return here[key]
         if start is not None and end is not None:  # the longest mention inside or around, a person's for a person
             inside = sorted((s - e, s, n) for s, e, n in self.spans.get(aid, ()) if (start <= s and e <= end or s <= start and end <= e)
-                            and (typ != "person" or self.types[(aid, n)] == "person"))
+                            and _compatible(typ, self.types[(aid, n)]))
             if inside:
                 return inside[0][2]
         last = key.split()[-1:]
         hits = {n for k, n in here.items() if k.split()[-1:] == last and self.types[(aid, n)] == "person"}
         return hits.pop() if len(hits) == 1 and len(key.split()) <= 2 else None
+
+
+def _compatible(speaker_type: str, entity_type: str) -> bool:
+    """A person speaker needs a person mention; a group or organisation speaker ("supporters of Jeremy Corbyn")
+    never takes the person named inside its description."""
+    if speaker_type == "person":
+        return entity_type == "person"
+    if speaker_type in ("group", "organisation"):
+        return entity_type != "person"
+    return True
 
 
 def _resolve(local: _LocalIndex, linking: Linking, aid: str, name: str | None, start: int | None,
@@ -194,10 +204,15 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
         "e.n = m.n WHERE e.entity_id = ? AND coalesce(q.speaker_entity_id, '') != ? AND "
         "coalesce(q.on_behalf_of_entity_id, '') != ? AND m.kind != 'pronoun'", (eid, eid, eid)).fetchone()[0]
     articles = conn.execute("SELECT count(DISTINCT article_id) FROM (SELECT article_id FROM article_entities WHERE "
-                            "entity_id = ? UNION SELECT article_id FROM role_mentions WHERE entity_id = ?)",
-                            (eid, eid)).fetchone()[0]
+                            "entity_id = ? UNION SELECT article_id FROM role_mentions WHERE entity_id = ? UNION "
+                            "SELECT article_id FROM quotes WHERE speaker_entity_id = ? OR on_behalf_of_entity_id = ?)",
+                            (eid, eid, eid, eid)).fetchone()[0]
+    written = [{"text": r[0], "kind": r[1], "count": r[2]} for r in conn.execute(
+        "SELECT m.text, m.kind, count(*) FROM entity_mentions m JOIN article_entities e ON e.article_id = "
+        "m.article_id AND e.n = m.n WHERE e.entity_id = ? AND m.kind != 'pronoun' GROUP BY m.text, m.kind "
+        "ORDER BY 3 DESC, 1 LIMIT 50", (eid,))]
     return {"aliases": aliases, "evidence": evidence, "mentions_by_outlet": by_outlet, "descriptors": descriptors,
-            "quotes_by": quotes_by, "quotes_about": quotes_about, "articles": articles}
+            "quotes_by": quotes_by, "quotes_about": quotes_about, "articles": articles, "written_as": written}
 
 
 def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:
@@ -206,7 +221,9 @@ def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: 
     total = conn.execute(f"SELECT count(*) FROM entities e {where}", args).fetchone()[0]
     rows = conn.execute(
         f"""SELECT e.id, e.name, e.type,
-               (SELECT count(DISTINCT ae.article_id) FROM article_entities ae WHERE ae.entity_id = e.id) AS articles,
+               (SELECT count(*) FROM (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = e.id
+                  UNION SELECT q.article_id FROM quotes q WHERE q.speaker_entity_id = e.id
+                  OR q.on_behalf_of_entity_id = e.id)) AS articles,
                (SELECT count(*) FROM entity_mentions m JOIN article_entities ae ON ae.article_id = m.article_id
                   AND ae.n = m.n WHERE ae.entity_id = e.id)
                + (SELECT count(*) FROM role_mentions r WHERE r.entity_id = e.id) AS mentions,
@@ -246,6 +263,7 @@ class EntityDetail:
     quotes_by: int
     quotes_about: int
     articles: int
+    written_as: list[dict[str, Any]]  # the mentions as the articles write them (not pronouns), with counts
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -255,7 +273,8 @@ class EntityDetail:
     def to_text(self) -> str:
         """A readable summary for the terminal."""
         lines = [f"{self.name}  [{self.id}]  {self.type}, {self.articles} article(s)",
-                 f"  aliases: {', '.join(self.aliases) or '-'}"]
+                 f"  aliases: {', '.join(self.aliases) or '-'}",
+                 "  written as: " + (", ".join(f"{w['text']} x{w['count']}" for w in self.written_as) or "-")]
         for r in self.roles:
             span = f"{r.start or '?'} .. {r.end or ('now' if r.source != 'text' else '?')}"
             ev = f", {len(r.evidence)} text evidence" if r.evidence else ""
@@ -299,4 +318,4 @@ def entity_detail(conn: sqlite3.Connection, name_or_id: str) -> EntityDetail | N
                     "loaded": bool(d["loaded"]), "kinds": (d["kinds"] or "").split(",")} for d in facts["descriptors"]]
     return EntityDetail(row["id"], row["name"], row["type"], facts["aliases"], held_roles(facts["evidence"], kb_rows),
                         facts["mentions_by_outlet"], descriptors, facts["quotes_by"], facts["quotes_about"],
-                        facts["articles"])
+                        facts["articles"], facts["written_as"])

@@ -251,6 +251,9 @@ CREATE TABLE entity_corrections (
     created_at TEXT NOT NULL
 );
 """),
+    (6, "quotes: how each attribution was found (rules or the learned classifier)", """
+ALTER TABLE quotes ADD COLUMN method TEXT NOT NULL DEFAULT 'rules';
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -99,35 +99,54 @@ def get_entity(web: Any, req: Request) -> Any:
     return jsonable(web.api().entity(req.path_params["id"]))
 
 
+def sliced(records: Any, q: Any) -> dict[str, Any]:
+    """Page an unpaged list of records (timeline, contradictions, search) with limit and offset."""
+    limit, offset = P.paging(q)
+    items = list(records)
+    return {"items": jsonable(items[offset:offset + limit]), "total": len(items), "limit": limit, "offset": offset}
+
+
 def get_timeline(web: Any, req: Request) -> Any:
     q = req.query_params
+    P.paging(q)  # a bad limit or offset is a 400 before the work
     res = web.api().timeline(P.text(q, "name", required=True), about=P.text(q, "about"),
                              since=P.date(q, "since"), until=P.date(q, "until"))
-    return page(res, len(res), 0)
+    return sliced(res, q)
 
 
 def get_stances(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    res = web.api().stances(by=P.text(q, "by"), about=P.text(q, "about"), since=P.date(q, "since"),
+    res = web.api().stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
+                            label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
                             until=P.date(q, "until"), limit=limit, offset=offset)
     return page(res, limit, offset)
 
 
 def get_contradictions(web: Any, req: Request) -> Any:
-    res = web.api().contradictions(P.text(req.query_params, "name", required=True))
-    return page(res, len(res), 0)
+    from onrecord.web.views import contradictions_about
+
+    q = req.query_params
+    P.paging(q)
+    return sliced(contradictions_about(web.api(), P.text(q, "name"), P.text(q, "about")), q)
+
+
+def get_statements(web: Any, req: Request) -> Any:
+    q = req.query_params
+    limit, offset = P.paging(q)
+    res = web.api().statements(by=P.text(q, "by"), q=P.text(q, "q"),
+                               min_reports=P.integer(q, "min_reports", 1, 1, 1000), limit=limit, offset=offset)
+    return page(res, limit, offset)
 
 
 def get_statement(web: Any, req: Request) -> Any:
-    raw = req.path_params["id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise BadParameter(f"a statement id is a number, got {raw[:40]!r}")
-    return jsonable(web.api().statement(int(raw)))
+    return jsonable(web.api().statements(P.path_id(req.path_params["id"], "statement"))[0])
 
 
 def get_search(web: Any, req: Request) -> Any:
-    return jsonable(web.api().search(P.text(req.query_params, "q", required=True)))
+    q = req.query_params
+    P.paging(q)
+    return sliced(web.api().search(P.text(q, "q", required=True), limit=P.MAX_LIMIT), q)
 
 
 # -- the one write endpoint ---------------------------------------------------------------------------------
@@ -228,22 +247,34 @@ ENDPOINTS = [
         Param("title", "title, for a text/plain upload"), Param("outlet", "outlet, for a text/plain upload"),
         Param("date", "date, for a text/plain upload", format="date"), Param("url", "URL, for a text/plain upload")],
         method="POST"),
-    Endpoint("/api/entities", "People and organisations with quote counts", get_entities,
-             [Param("type", "person or organisation"), LIMIT, OFFSET], paged=True),
-    Endpoint("/api/entities/{id}", "One person or organisation: roles, aliases, descriptors by outlet",
-             get_entity, [Param("id", "entity id or name", required=True, where="path")]),
-    Endpoint("/api/timeline", "A speaker's stance statements over time", get_timeline, [
-        Param("name", "speaker name, alias or entity id", required=True), Param("about", "topic or target"),
-        SINCE, UNTIL], paged=True),
-    Endpoint("/api/stances", "Stances: who is for or against whom or what", get_stances, [
-        Param("by", "holder name, alias or entity id"), Param("about", "topic or target"), SINCE, UNTIL,
-        LIMIT, OFFSET], paged=True),
-    Endpoint("/api/contradictions", "Statements by one speaker that contradict each other", get_contradictions,
-             [Param("name", "speaker name, alias or entity id", required=True)], paged=True),
+    Endpoint("/api/entities", "People, organisations, countries and groups, most mentioned first", get_entities,
+             [Param("type", "person, organisation, country or group"), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/entities/{id}", "One entity: aliases, roles over time (from, to, evidence), mentions and "
+             "descriptors by outlet (loaded ones marked), quote counts", get_entity,
+             [Param("id", "entity id (person:jeremy-corbyn), name or alias", required=True, where="path")]),
+    Endpoint("/api/timeline", "A person's stances (their own and those claimed for them) and quotes in date order",
+             get_timeline, [Param("name", "name, alias or entity id", required=True),
+                            Param("about", "only stances toward, and quotes containing, this name or words"),
+                            SINCE, UNTIL, LIMIT, OFFSET], paged=True),
+    Endpoint("/api/stances", "Stances: who condemns, supports, urges ... whom, when, by whose account", get_stances, [
+        Param("holder", "who holds the stance: name, alias or entity id (spokespeople count for their principal)"),
+        Param("target", "whom or what the stance is toward: name, alias or entity id"),
+        Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL, LIMIT, OFFSET],
+        paged=True),
+    Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
+             "words going the other way", get_contradictions,
+             [Param("name", "whose stance: name, alias or entity id (all when absent)"),
+              Param("about", "only pairs whose topic or targets match this name or words"), LIMIT, OFFSET],
+             paged=True),
+    Endpoint("/api/statements", "Statements (one statement, many reports across articles) with every report",
+             get_statements, [Param("by", "speaker name, alias or entity id"),
+                              Param("q", "full-text search in the reported words"),
+                              Param("min_reports", "only statements reported at least this often", "integer"),
+                              LIMIT, OFFSET], paged=True),
     Endpoint("/api/statements/{id}", "One statement with every report of it across outlets", get_statement,
              [Param("id", "statement id", "integer", required=True, where="path")]),
-    Endpoint("/api/search", "People, organisations and quotes matching a text", get_search,
-             [Param("q", "search text", required=True)]),
+    Endpoint("/api/search", "Entities whose name or alias contains the text, then quotes containing its words",
+             get_search, [Param("q", "search text", required=True), LIMIT, OFFSET], paged=True),
 ]
 
 

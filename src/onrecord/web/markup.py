@@ -67,8 +67,20 @@ def _blocks(text: str, segments: Sequence[Any]) -> list[_Block]:
     return out
 
 
-def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any]) -> Markup:
-    """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker, furniture greyed."""
+def span_anchor(start: int, end: int) -> str:
+    """The element id of a highlighted character span (``/articles/ID?span=S-E#s-S-E``)."""
+    return f"s-{int(start)}-{int(end)}"
+
+
+def span_link(article_id: str, start: int, end: int) -> str:
+    """A link to characters ``start:end`` of an article, highlighted and scrolled to."""
+    return f"/articles/{article_id}?span={int(start)}-{int(end)}#{span_anchor(start, end)}"
+
+
+def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
+                      focus: tuple[int, int] | None = None) -> Markup:
+    """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker, furniture greyed;
+    ``focus`` (a stance's or role's evidence span) is outlined and anchored as ``s-START-END``."""
     colours = speaker_colours(quotes)
     n = len(text)
     marks: dict[int, list[tuple[str, str, Any]]] = {}  # position -> (open/close, kind, key)
@@ -88,9 +100,12 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any])
             add(q.cue_span[0], q.cue_span[1], "cue", q.id)
         if getattr(q, "speaker_span", None):
             add(q.speaker_span[0], q.speaker_span[1], "spk", q.id)
-    anchor_at = sorted((min(a for a, _ in quote_spans(q)), q.id) for q in quotes)
+    anchor_at = sorted((min(a for a, _ in quote_spans(q)), f"q-{int(q.id)}") for q in quotes)
+    if focus is not None:
+        add(focus[0], focus[1], "focus", 0)
+        anchor_at = sorted([*anchor_at, (max(0, min(focus[0], n)), span_anchor(*focus))])
 
-    active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}}
+    active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}, "focus": {}}
     positions = sorted(marks)
     done = 0  # marks at positions[:done] are applied
 
@@ -115,7 +130,7 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any])
         for a, b in pairwise(cuts):
             advance(a)
             while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
-                out.append(f'<span class="anchor" id="q-{int(anchor_at.pop(0)[1])}"></span>')
+                out.append(f'<span class="anchor" id="{anchor_at.pop(0)[1]}"></span>')
             out.append(_piece(escape(text[a:b]), active, by_id, colours))
         out.append("</p>")
     return Markup("".join(out))
@@ -124,13 +139,15 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any])
 def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any], colours: dict[str, str]) -> str:
     """One flat run of escaped text with the classes of every span covering it."""
     qids = sorted(active["q"], key=lambda i: (by_id[i].end - by_id[i].start, i))
-    extra = [c for c in ("cue", "spk") if active[c]]
+    extra = [c for c in ("cue", "spk", "focus") if active[c]]
     if qids:
         main = by_id[qids[0]]
         colour = colours.get(speaker_label(main) or "", "cu")
         cls = " ".join(["q", colour, *extra, *(["multi"] if len(qids) > 1 else [])])
         ids = " ".join(str(int(i)) for i in qids)
         return f'<mark class="{cls}" data-q="{int(main.id)}" data-qs="{ids}" tabindex="0">{piece}</mark>'
+    if "focus" in extra:
+        return f'<mark class="{" ".join(extra)}">{piece}</mark>'
     if extra:
         owner = next(iter(active[extra[0]]))
         return f'<span class="{" ".join(extra)}" data-q="{int(owner)}">{piece}</span>'
@@ -142,7 +159,9 @@ _NORM = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"
 
 
 def _norm(token: str) -> str:
-    return token.strip().translate(_NORM).lower()
+    """A word as compared: quotes and dashes unified, case and surrounding punctuation ignored."""
+    word = token.strip().translate(_NORM).lower()
+    return word.strip(".,;:!?'\"") or word
 
 
 def word_diff(reference: str, other: str) -> Markup:

@@ -1,5 +1,6 @@
 """Server-rendered HTML pages: search, an entity, an article with its quotes highlighted, a statement's
-reports side by side, contradictions. Handlers gather typed records; templates (autoescaped) format them.
+reports side by side, contradictions. Handlers call the query API (views shapes its records for the templates);
+templates (autoescaped) format them.
 """
 from __future__ import annotations
 
@@ -12,16 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from onrecord.errors import BadParameter
 from onrecord.web import params as P
-from onrecord.web.markup import (
-    highlight_article,
-    safe_url,
-    speaker_colours,
-    speaker_label,
-    word_diff,
-)
-from onrecord.web.svg import Point, timeline_svg
+from onrecord.web import views
+from onrecord.web.markup import highlight_article, safe_url, speaker_colours, word_diff
 
 PAGE = 20
 
@@ -66,23 +60,17 @@ def render(request: Request, template: str, **context: Any) -> Response:
 
 # -- pages ------------------------------------------------------------------------------------------------
 def home(request: Request) -> Response:
-    """Search people, organisations and quotes; the latest articles."""
+    """Search people and organisations (names and aliases) and quotes (full text); the latest articles."""
     api = request.app.state.web.api()
     q = P.text(request.query_params, "q")
     offset = _offset(request.query_params)
-    people: dict[str, str] = {}
+    people: list[Any] = []
     quotes: Any = []
     quote_pager = None
     if q:
-        by = api.quotes(by=q, limit=1)  # the name as a speaker (names, aliases and entity ids match)
-        if by:
-            people[speaker_label(by[0]) or q] = by[0].speaker_id or speaker_label(by[0]) or q
+        people = [h for h in api.search(q, limit=PAGE) if h.kind == "entity"]
         quotes = api.quotes(q=q, limit=PAGE, offset=offset)
         quote_pager = pager(request, quotes.total, PAGE, offset)
-        for r in quotes:  # the speakers of the quotes found
-            name = speaker_label(r)
-            if name and name not in people:
-                people[name] = r.speaker_id or name
     total = api.articles(limit=1).total
     latest = list(reversed(api.articles(limit=10, offset=max(0, total - 10))))
     return render(request, "home.html", q=q or "", people=people, quotes=quotes, quote_pager=quote_pager,
@@ -101,56 +89,69 @@ def articles(request: Request) -> Response:
 
 
 def article(request: Request) -> Response:
-    """The original text with every quote highlighted and coloured by speaker, furniture greyed."""
+    """The original text with every quote highlighted and coloured by speaker, furniture greyed; ``span=S-E``
+    outlines one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
     api = request.app.state.web.api()
     art = api.article(request.path_params["id"])
+    focus = P.span(request.query_params, "span", len(art.text))
     segments = api.segments(art.id)
     quotes = api.all_quotes(article=art.id)
     colours = speaker_colours(quotes)
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
-                  body=highlight_article(art.text, segments, quotes),
+                  body=highlight_article(art.text, segments, quotes, focus=focus),
                   furniture=sum(s.kind == "furniture" for s in segments))
 
 
 def entity(request: Request) -> Response:
-    """A person or organisation: roles, stance timeline, what they said, what others said, descriptors."""
-    web = request.app.state.web
-    api = web.api()
+    """A person or organisation: roles over time with evidence, their stances charted by label, what they
+    said and what others said about them (both filterable by topic), claims against their own words, and how
+    each outlet describes them."""
+    api = request.app.state.web.api()
     params = request.query_params
     ent = api.entity(request.path_params["id"])
-    said_off, about_off = _offset(params, "said"), _offset(params, "about")
-    said = api.quotes(by=ent.id, limit=PAGE, offset=said_off)
-    about = api.quotes(about=ent.name, limit=PAGE, offset=about_off)
-    points = [Point(getattr(s, "date", None), getattr(s, "about", None) or "(no topic)",
-                    getattr(s, "label", None) or "unknown", getattr(s, "text", "") or "",
-                    f"/statements/{int(s.statement_id)}" if getattr(s, "statement_id", None) is not None else None)
-              for s in api.timeline(ent.name)]
-    labels = sorted({p.label for p in points})
-    return render(request, "entity.html", ent=ent, said=said, about=about, chart=timeline_svg(
-        points, title=f"Statements by {ent.name} over time"), labels=labels,
+    about = P.text(params, "about")
+    said_off, others_off = _offset(params, "said"), _offset(params, "others")
+    said = api.quotes(by=ent.id, about=about, limit=PAGE, offset=said_off)
+    stances = api.all_stances(holder=ent.id, target=about)
+    others = views.quotes_by_others(api, ent, about)
+    counter = views.contradictions_about(api, ent.id, about)
+    return render(
+        request, "entity.html", ent=ent, about=about or "", said=said,
         said_pager=pager(request, said.total, PAGE, said_off, "said"),
-        about_pager=pager(request, about.total, PAGE, about_off, "about"))
+        stances=stances, chart=views.stance_chart(stances, ent.name, about),
+        labels=sorted({s.label for s in stances}), topics=views.topics(api, ent.id),
+        toward=views.stances_toward(api, ent.id, about),
+        others=others[others_off:others_off + PAGE], others_pager=pager(request, len(others), PAGE, others_off,
+                                                                        "others"),
+        contradictions=counter, all_contradictions=len(api.contradictions(ent.id)) if about else len(counter),
+        statements=api.statements(by=ent.id, min_reports=2, limit=PAGE),
+        descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link)
 
 
 def statement(request: Request) -> Response:
     """Every report of one statement across outlets, each worded against the first report."""
     api = request.app.state.web.api()
-    raw = request.path_params["id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise BadParameter(f"a statement id is a number, got {raw[:40]!r}")
-    st = api.statement(int(raw))
+    st = api.statements(P.path_id(request.path_params["id"], "statement"))[0]
     reports = list(st.reports)
     ref = reports[0].text if reports else ""
     rows = [(r, word_diff(ref, r.text) if i else None) for i, r in enumerate(reports)]
-    return render(request, "statement.html", st=st, rows=rows)
+    return render(request, "statement.html", st=st, rows=rows, outlets=sorted({r.outlet or "" for r in reports}))
 
 
 def contradictions(request: Request) -> Response:
-    """Claims and the counter-evidence, side by side, each linked to its place in the article."""
+    """Claims about someone's stance beside their own (or their spokespeople's) words going the other way,
+    each side linked to its characters in the article."""
     api = request.app.state.web.api()
-    name = P.text(request.query_params, "name")
-    items = list(api.contradictions(name)) if name else []
-    return render(request, "contradictions.html", name=name or "", items=items)
+    params = request.query_params
+    name, about = P.text(params, "name"), P.text(params, "about")
+    offset = _offset(params)
+    items = views.contradictions_about(api, name, about)
+    subject = None
+    if name:
+        subject = views.find_entity(api, name)
+    return render(request, "contradictions.html", name=name or "", about=about or "", subject=subject,
+                  items=items[offset:offset + PAGE], paging=pager(request, len(items), PAGE, offset),
+                  span_link=views.span_link, by=views.vouched_by)
 
 
 def routes() -> list[Route]:

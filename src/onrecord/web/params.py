@@ -70,3 +70,22 @@ def quote_filters(params: Mapping[str, str]) -> dict[str, str | None]:
     return {"by": text(params, "by"), "about": text(params, "about"), "outlet": text(params, "outlet"),
             "since": date(params, "since"), "until": date(params, "until"), "q": text(params, "q"),
             "kind": kind(params), "article": text(params, "article", max_len=64)}
+
+
+def span(params: Mapping[str, str], name: str, length: int) -> tuple[int, int] | None:
+    """A character span ``START-END`` inside a text of ``length`` characters."""
+    value = text(params, name, max_len=30)
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", value)
+    if not m or not int(m[1]) < int(m[2]) <= length:
+        raise BadParameter(f"{name} must be START-END with 0 <= START < END <= {length} (the article's length), "
+                           f"got {value!r}")
+    return int(m[1]), int(m[2])
+
+
+def path_id(raw: str, what: str) -> int:
+    """A numeric id from the URL path (statements are numbered)."""
+    if not raw.isdigit() or len(raw) > 12:
+        raise BadParameter(f"a {what} id is a number, got {raw[:40]!r}")
+    return int(raw)

@@ -26,6 +26,8 @@ class Point:
     label: str
     title: str
     href: str | None = None
+    claimed: bool = False  # a claim by someone else (drawn as a ring) rather than the holder's own words
+    negated: bool = False  # "refused to blame": the label negated (drawn with a dashed outline)
 
 
 def parse_day(value: str | None) -> dt.date | None:
@@ -71,8 +73,8 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
     if len(rows) > MAX_ROWS:
         keep = set(rows[: MAX_ROWS - 1])
         rows = rows[: MAX_ROWS - 1] + ["(other topics)"]
-        dated = [(d, p if p.row in keep else Point(p.date, "(other topics)", p.label, p.title, p.href))
-                 for d, p in dated]
+        dated = [(d, p if p.row in keep else Point(p.date, "(other topics)", p.label, p.title, p.href, p.claimed,
+                                                  p.negated)) for d, p in dated]
     lo = min(d for d, _ in dated) - dt.timedelta(days=15)
     hi = max(d for d, _ in dated) + dt.timedelta(days=15)
     days = max(1, (hi - lo).days)
@@ -101,9 +103,13 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
         cx = x(d)
         stack = seen.get((p.row, cx), 0)  # statements on the same day fan out vertically
         seen[(p.row, cx)] = stack + 1
-        cy = TOP + ROW * row_i + ROW // 2 + (stack % 3 - 1) * 6 * (stack > 0)
-        dot = (f'<circle class="dot {label_class(p.label)}" cx="{cx}" cy="{cy}" r="6">'
-               f'<title>{escape(p.date or "")} \u00b7 {escape(p.label)} \u00b7 {escape(p.title)}</title></circle>')
+        cy = TOP + ROW * row_i + ROW // 2 + (0, -9, 9)[stack % 3]
+        cx = round(cx + 13 * (stack // 3), 1)
+        cls = " ".join(["dot", label_class(p.label), *(["claimed"] if p.claimed else []),
+                        *(["negated"] if p.negated else [])])
+        label = ("not " if p.negated else "") + p.label
+        dot = (f'<circle class="{cls}" cx="{cx}" cy="{cy}" r="6" data-label="{escape(p.label)}">'
+               f'<title>{escape(p.date or "")} \u00b7 {escape(label)} \u00b7 {escape(p.title)}</title></circle>')
         local = p.href and p.href.startswith("/") and not p.href.startswith("//")  # links stay on this site
         parts.append(f'<a href="{escape(p.href or "")}">{dot}</a>' if local else dot)
     parts.append("</svg>")

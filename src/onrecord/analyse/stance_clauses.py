@@ -1,0 +1,172 @@
+"""The clause around a stance cue: who and what it relates, and whether the stance is actually taken.
+
+Participants: the cue's subject (through control verbs, never across a paragraph break), its passive agent,
+its objects, what it is over, and the holder of an embedded stance ("accused of siding with"). Mood: negation
+("did not condemn", "refused to blame"), habit ("has consistently condemned"), modality ("should urge"),
+appeals ("urged X to condemn Y") and irrealis (conditions, questions, negated frames). Pure functions of the
+parse; the paragraph bounds come from ``doc.user_data[SEG_KEY]``, set by ``extract_stances``.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from onrecord.analyse.stance_lexicon import HABITUAL, NEGATORS, match_cue
+
+SEG_KEY = "onrecord_stance_segments"
+
+
+def para_of(t: Token) -> int:
+    """The paragraph (segment) number of a token: spaCy's sentences may run across paragraphs, relations may not."""
+    bounds = t.doc.user_data.get(SEG_KEY)
+    if not bounds:
+        return 0
+    return next((k for k, (s, e) in enumerate(bounds) if s <= t.idx < e), -1)
+
+
+def same_para(a: Token, b: Token) -> bool:
+    """Both tokens sit in the same paragraph."""
+    return para_of(a) == para_of(b)
+
+
+def cue_subject(v: Token) -> tuple[Token | None, bool]:
+    """The subject of a verb (following xcomp/conj/advcl-less control up the tree) and whether it is passive."""
+    cur: Token | None = v
+    for _ in range(4):
+        if cur is None or not same_para(cur, v):
+            break
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "csubj") and same_para(c, v):
+                return c, False
+            if c.dep_ == "nsubjpass" and same_para(c, v):
+                return c, True
+        if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+            cur = cur.head
+            continue
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "VERB"):
+            return None, False  # "accused of siding with": the subject is the accusation's object
+        break
+    return None, False
+
+
+def agent_of(v: Token) -> Token | None:
+    """The passive's agent ("condemned by X": X), or None."""
+    for c in v.children:
+        if c.dep_ == "agent":
+            return next((p for p in c.children if p.dep_ == "pobj"), None)
+    return None
+
+
+def para_subject(v: Token) -> Token | None:
+    """When the parse took a subject from another paragraph: the last proper name (or pronoun) before the verb
+    in its own paragraph and clause, e.g. "JEREMY CORBYN today refused ..."."""
+    cands = [t for t in v.doc[v.sent.start:v.i] if same_para(t, v) and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
+                                                                     or t.lower_ in ("he", "she", "they"))]
+    if not cands or any(t.pos_ in ("VERB", "AUX") for t in v.doc[cands[-1].i:v.i]):
+        return None
+    return cands[-1]
+
+
+def cue_objects(v: Token, parts: tuple[str, ...]) -> list[Token]:
+    """The object heads of a cue: the preposition's object for "side with X", else the direct object."""
+    if len(parts) > 1:
+        prep = parts[-1]
+        for c in v.children:
+            if c.dep_ in ("prep", "prt", "dative") and c.lower_ == prep:
+                objs = [p for p in c.children if p.dep_ in ("pobj", "pcomp")]
+                if objs:
+                    return objs
+            if c.dep_ == "dobj":
+                for g in c.children:
+                    if g.dep_ == "prep" and g.lower_ == prep:
+                        return [p for p in g.children if p.dep_ == "pobj"]
+        return [c for c in v.children if c.dep_ == "dobj"]
+    objs = [c for c in v.children if c.dep_ in ("dobj", "dative")]
+    if not objs and v.lemma_.lower() in ("appeal", "plead", "object"):
+        objs = [p for c in v.children if c.dep_ == "prep" and c.lower_ in ("to", "for")
+                for p in c.children if p.dep_ == "pobj"]
+    return objs
+
+
+def about_of(v: Token, label: str) -> str | None:
+    """What the stance is over: "to de-escalate", "of siding with ...", "for the chemical attack"."""
+    for c in v.children:
+        if c.dep_ in ("xcomp", "ccomp") and label in ("urge", "demand", "warn", "threaten", "refuse", "deny"):
+            return " ".join(x.text for x in c.subtree).strip()
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "over", "about") and label not in ("support", "defend"):
+            return " ".join(x.text for x in c.subtree).strip()
+    return None
+
+
+def embedded_holder(v: Token) -> tuple[Token | None, Token | None]:
+    """For "X was accused of siding with Y" / "a history of standing up for Y": (the holder X, the accusing verb)."""
+    if v.dep_ != "pcomp" or v.head.lower_ != "of":
+        return None, None
+    gov = v.head.head
+    if gov.pos_ == "VERB":
+        subj, passive = cue_subject(gov)
+        if passive:
+            return subj, gov
+        return next((c for c in gov.children if c.dep_ == "dobj"), None), gov
+    if gov.pos_ == "NOUN":  # "has a history of standing up for"
+        owner = gov.head if gov.dep_ in ("dobj", "attr") else None
+        if owner is not None:
+            subj, _ = cue_subject(owner)
+            return subj, None
+    return None, None
+
+
+# -- mood: is the stance taken? -------------------------------------------------------------------------------
+def is_negated(v: Token) -> bool:
+    """The cue is negated ("did not condemn") or under a negator ("refused to blame", "failed to condemn")."""
+    if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in v.children):
+        return True
+    h = v
+    while h.dep_ in ("xcomp", "pcomp", "pobj", "prep") and h.head is not h:
+        h = h.head
+        if h.lemma_.lower() in NEGATORS:
+            return not any(c.dep_ == "neg" for c in h.children)
+    return False
+
+
+def is_habitual(v: Token) -> bool:
+    """The cue describes a habit or history ("has consistently condemned", "a history of standing up for")."""
+    toks = [v, *([v.head] if v.dep_ in ("xcomp", "pcomp", "pobj") else [])]
+    if any(c.lower_ in HABITUAL for t in toks for c in t.children if c.dep_ in ("advmod", "npadvmod")):
+        return True
+    anc = [a.lower_ for a in v.ancestors][:4]
+    return "history" in anc or "record" in anc
+
+
+def is_hypothetical(v: Token) -> bool:
+    """A stance under a modal of possibility or obligation ("should urge", "could condemn") is not taken."""
+    return any(c.dep_ == "aux" and c.lower_ in ("should", "could", "might", "must", "would", "ought", "may")
+               for c in v.children)
+
+
+def is_requested(v: Token) -> bool:
+    """The stance asked for in an appeal ("urged X to condemn Y", "we ask that you condemn Y") is not taken."""
+    h = v
+    for _ in range(2):
+        if h.dep_ not in ("xcomp", "ccomp", "advcl") or h.head is h or not same_para(h.head, v):
+            return False
+        h = h.head
+        m = match_cue(h)
+        if m is not None and m[0] in ("urge", "demand"):
+            return True
+    return False
+
+
+def is_irrealis(v: Token) -> bool:
+    """Conditions, questions and negated frames ("if X does the right thing", "nor does it mean that X ...")."""
+    h: Token | None = v
+    for _ in range(4):
+        if h is None:
+            return False
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in h.children):
+            return True
+        if h is not v and any(c.dep_ == "neg" or c.lower_ in ("nor", "not", "never") for c in h.children):
+            return True
+        if h.head is h or not same_para(h.head, v):
+            return h.sent.text.rstrip().endswith("?")
+        h = h.head if h.dep_ in ("ccomp", "conj", "xcomp", "advcl") else None
+    return False

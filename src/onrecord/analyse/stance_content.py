@@ -1,0 +1,102 @@
+"""Stance finders over a speaker's quoted words: evaluations, appeals and named atrocities.
+
+In a quote, "X posed a threat" / "X's actions are barbaric war crimes" is the speaker's criticise / condemn
+(or praise) toward X; "X should V" is the speaker urging X; "the slaughter of civilians by X" condemns X
+(docs/stances.md, "Where stances come from", 4). Conditions, questions and negated frames are skipped.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from onrecord.analyse.names import GROUP_NOUNS
+from onrecord.analyse.stance_clauses import cue_subject, is_irrealis
+from onrecord.analyse.stance_holders import addressee_targets, make_stances
+from onrecord.analyse.stance_lexicon import FRAME_VERBS, STRONG_NEG, evaluation_label, match_cue, polarity_of
+from onrecord.analyse.stance_records import Stance, StanceContext, quote_holder
+from onrecord.analyse.stance_targets import Target, agents, describe, targets_of
+from onrecord.models import Quote
+
+GROUP_HEADS = {"countries", "parties", "sides", "nations", "states", "leaders", "governments", "powers", "allies"}
+
+
+def _entity_target(tg: Target) -> bool:
+    """Targets worth a stance record: people, organisations, countries, the agents of acts, named groups."""
+    if tg.type in ("person", "organisation", "country"):
+        return True
+    return tg.type == "group" and tg.name.split()[-1].lower() in GROUP_HEADS | GROUP_NOUNS
+
+
+def _quoted(ctx: StanceContext, q: Quote) -> Span | None:
+    """The tokens of a quote with a known speaker (None when it has none or the span does not align)."""
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    return None if span is None or not q.speaker else span
+
+
+def content_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
+    """Evaluations in a speaker's quoted words: "X posed a threat", "the actions of X are barbaric war crimes"."""
+    span = _quoted(ctx, q)
+    if span is None:
+        return []
+    out: list[Stance] = []
+    for t in span:
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ in ("i", "we", "you", "it", "this", "that", "there",
+                                                                 "they", "which", "who", "what"):
+            continue
+        pred = t.head
+        if match_cue(pred) is not None or pred.lemma_.lower() in FRAME_VERBS or is_irrealis(pred):
+            continue
+        toks = [pred] + [x for c in pred.children if c.dep_ in ("attr", "acomp", "dobj", "oprd", "neg", "conj")
+                         for x in c.subtree if x.dep_ not in ("relcl", "advcl", "ccomp", "xcomp", "pcomp")]
+        sign, strong = polarity_of([x for x in toks if q.start <= x.idx < q.end])
+        if sign == 0:
+            continue
+        tgs = targets_of(t, ctx.index, ctx.lead)
+        tgs = [tg for tg in tgs if _entity_target(tg)]
+        if not tgs:
+            continue
+        out += make_stances(ctx, pred, evaluation_label(sign, strong), quote_holder(q), tgs, "content", False,
+                            (None, None), k)
+    return out
+
+
+def modal_urges(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
+    """In a speaker's words, "X should/must V" is the speaker urging X to V."""
+    span = _quoted(ctx, q)
+    if span is None:
+        return []
+    out: list[Stance] = []
+    for t in span:
+        if t.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought")
+                                                    for c in t.children):
+            continue
+        subj, _ = cue_subject(t)
+        if subj is None or subj.lower_ in ("i", "it", "this", "that", "there", "which", "who"):
+            continue
+        tgs = [tg for tg in targets_of(subj, ctx.index, ctx.lead) if _entity_target(tg)] \
+            if subj.lower_ not in ("we", "you") else []
+        if subj.lower_ == "you":
+            tgs = addressee_targets(ctx, q, subj)
+        if not tgs:
+            continue
+        about = " ".join(x.text for x in t.subtree if x.i >= t.i or x.dep_ == "neg")
+        out += make_stances(ctx, t, "urge", quote_holder(q), tgs, "content", False, (None, None), k, about)
+    return out
+
+
+def act_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
+    """A speaker naming an atrocity and its agent condemns the agent: "the slaughter of civilians by Russian
+    and Assad-regime forces", "his crimes"."""
+    span = _quoted(ctx, q)
+    if span is None:
+        return []
+    out: list[Stance] = []
+    for t in span:
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in STRONG_NEG and t.lower_ not in STRONG_NEG:
+            continue
+        doers = [a for a in agents(t) if a.lower_ not in ("our", "my", "their", "its", "your")]
+        tgs = [tg for a in doers for tg in [describe(a, ctx.index, ctx.lead)] if _entity_target(tg)]
+        if tgs and not is_irrealis(t.head if t.head is not t else t):
+            for tg in tgs:
+                tg.about = ctx.doc.text[t.idx:t.idx + len(t.text)]
+            out += make_stances(ctx, t, "condemn", quote_holder(q), tgs, "content", False, (None, None), k)
+    return out

@@ -1,0 +1,192 @@
+"""Stance finders over reporting sentences: cue verbs, frames and nominal cues.
+
+Cue verbs ("condemned X", "sided with X", "X was accused of ..."), frames ("branded X a 'dangerous
+escalation'") and nominal cues ("his criticism of X", "issued a condemnation of X"): each finder takes one
+token and returns the stances it heads (docs/stances.md, "Where stances come from", 1-3).
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from onrecord.analyse.attribution import headline_passive
+from onrecord.analyse.stance_clauses import (
+    about_of,
+    agent_of,
+    cue_objects,
+    cue_subject,
+    embedded_holder,
+    is_hypothetical,
+    is_negated,
+    is_requested,
+    para_subject,
+    same_para,
+)
+from onrecord.analyse.stance_holders import addressee_targets, holder_of, make_stances, voice_of
+from onrecord.analyse.stance_lexicon import (
+    FRAME_VERBS,
+    LIGHT_VERBS,
+    NEGATORS,
+    cues,
+    evaluation_label,
+    match_cue,
+    polarity_of,
+)
+from onrecord.analyse.stance_records import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
+from onrecord.analyse.stance_targets import Target, targets_of
+
+
+def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
+    """A cue verb's stances: holder from the subject (the passive's agent, the accuser of an embedded stance,
+    the quote it reports), targets from the objects; none when hypothetical or requested."""
+    m = match_cue(t)
+    if m is None:
+        return []
+    label, parts = m
+    kq = ctx.cue_quote(t)
+    sp = ctx.quotes[kq].speaker_span if kq is not None else None
+    if sp and t.sent.start_char <= sp[0] < t.sent.end_char and ctx.seg(sp[0]) != ctx.seg(t.idx):
+        kq = None  # a speaker from another paragraph: the parse ran across a paragraph break
+    quote = ctx.quote_around(t.idx)
+    if is_hypothetical(t) or is_requested(t):
+        return []
+    if t.lemma_.lower() in NEGATORS and any(c.dep_ == "xcomp" and match_cue(c) for c in t.children):
+        return []  # "refused to blame X": the negated blame carries it
+    subj, passive = cue_subject(t)
+    if subj is None:
+        top = t
+        while top.dep_ == "xcomp" and top.head is not top:
+            top = top.head
+        if top.dep_ in ("ROOT", "advcl", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") and same_para(c, top)
+                                                             for c in top.children):
+            subj = para_subject(top)
+    passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
+    reported: Voice | None = None
+    if passive:
+        agent = agent_of(t)
+        objs = [subj] if subj is not None else []
+        kq = kq if kq is not None else _same_cue(ctx, t)
+        if agent is not None:
+            holder = holder_of(ctx, agent, quote)
+        elif kq is not None and ctx.quotes[kq].speaker:
+            holder = quote_holder(ctx.quotes[kq])
+        else:
+            return []
+    else:
+        objs = cue_objects(t, parts)
+        if subj is None:
+            emb, gov = embedded_holder(t)
+            if emb is None:
+                if kq is None:
+                    return []
+                holder = quote_holder(ctx.quotes[kq])
+            else:
+                holder = holder_of(ctx, emb, quote)
+                accuser = cue_stances(ctx, gov) if gov is not None else []
+                reported = ((accuser[0].holder, accuser[0].holder_type) if accuser and accuser[0].holder
+                            else (OUTLET, "outlet"))
+        elif kq is not None and ctx.quotes[kq].speaker and quote is None:
+            holder = quote_holder(ctx.quotes[kq])
+        else:
+            holder = holder_of(ctx, subj, quote)
+    if holder[0] is None:
+        return []
+    if label in ("urge", "demand"):  # "we ask that you condemn X": the ccomp's subject
+        for c in t.children:
+            if c.dep_ == "ccomp":
+                s, _ = cue_subject(c)
+                if s is not None:
+                    objs = [s]
+    tgs: list[Target] = []
+    for o in objs:
+        if o.lower_ in ("it", "this", "that", "them", "which", "what"):
+            continue
+        if o.lower_ == "you" and quote is not None:
+            tgs += addressee_targets(ctx, quote, o)
+            continue
+        tgs += targets_of(o, ctx.index, ctx.lead)
+    negated = is_negated(t)
+    voice, k = voice_of(ctx, t, holder, label, negated)
+    if reported is not None:
+        voice = reported
+    return make_stances(ctx, t, label, holder, tgs, "cue", negated, voice, k, about_of(t, label))
+
+
+def _same_cue(ctx: StanceContext, v: Token) -> int | None:
+    """An agentless passive ("X has been accused of ...") restates an attributed accusation made elsewhere in
+    the article with the same verb: the index of that quote, whose speaker is the holder."""
+    subj, _ = cue_subject(v)
+    names = {subj.lower_} if subj is not None else set()
+    for k, q in enumerate(ctx.quotes):
+        if not (q.speaker and q.cue and q.cue_span):
+            continue
+        span = ctx.doc.char_span(*q.cue_span, alignment_mode="expand")
+        if span is not None and span.root.lemma_.lower() == v.lemma_.lower() and q.speaker_type != "unknown" \
+                and q.furniture in (None, "headline", "title") and ctx.in_body(q.start) \
+                and names & {x.lower_ for x in span.root.sent}:
+            return k
+    return None
+
+
+def frame_stances(ctx: StanceContext, t: Token) -> list[Stance]:
+    """"branded X (as) a 'dangerous escalation'", "calling X 'a threat'": the complement's polarity."""
+    if t.lemma_.lower() not in FRAME_VERBS or t.pos_ != "VERB":
+        return []
+    obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+    comp: list[Token] = []
+    for c in t.children:
+        if c.dep_ in ("oprd", "xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as"):
+            comp += list(c.subtree)
+    if obj is not None:
+        for g in obj.children:
+            if g.dep_ in ("appos", "acl") or (g.dep_ == "prep" and g.lower_ == "as"):
+                comp += list(g.subtree)
+    if obj is None or not comp:
+        return []
+    sign, strong = polarity_of(comp)
+    if sign == 0:
+        return []
+    label = evaluation_label(sign, strong)
+    kq = ctx.cue_quote(t)
+    subj, _ = cue_subject(t)
+    quote = ctx.quote_around(t.idx)
+    holder: Holder
+    if kq is not None and ctx.quotes[kq].speaker:
+        holder = quote_holder(ctx.quotes[kq])
+    elif subj is not None:
+        holder = holder_of(ctx, subj, quote)
+    else:
+        return []
+    if holder[0] is None:
+        return []
+    voice, k = voice_of(ctx, t, holder, label, False)
+    about = " ".join(x.text for x in comp).strip(" '\"“”‘’")
+    return make_stances(ctx, t, label, holder, targets_of(obj, ctx.index, ctx.lead), "frame", False, voice, k, about)
+
+
+def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
+    """"his criticism of Russia's actions", "written in support of Assad's regime"."""
+    _, _, nouns = cues()
+    if t.pos_ != "NOUN" or t.lemma_.lower() not in nouns:
+        return []
+    label = nouns[t.lemma_.lower()]
+    objs = [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "on", "against", "to")
+            for p in c.children if p.dep_ == "pobj"]
+    if not objs:
+        return []
+    quote = ctx.quote_around(t.idx)
+    poss = next((c for c in t.children if c.dep_ == "poss"), None)
+    owner = None
+    if poss is None and t.dep_ in ("dobj", "pobj"):
+        gov = t.head if t.dep_ == "dobj" else t.head.head
+        if t.dep_ == "dobj" and gov.lemma_.lower() not in LIGHT_VERBS:
+            return []
+        owner, _ = cue_subject(gov)
+    who = poss or owner
+    if who is None:
+        return []
+    holder = holder_of(ctx, who, quote)
+    if holder[0] is None:
+        return []
+    tgs = [tg for o in objs for tg in targets_of(o, ctx.index, ctx.lead)]
+    voice, k = voice_of(ctx, t, holder, label, False)
+    return make_stances(ctx, t, label, holder, tgs, "nominal", False, voice, k)

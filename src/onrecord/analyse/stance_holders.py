@@ -1,0 +1,178 @@
+"""Whose stance, on whose word, and when: holders, voice and dates, and the ``Stance`` records they go into.
+
+A subject token becomes a holder ("I"/"we" inside a quote is the speaker; "you" is the addressee; pronouns and
+role nouns resolve to the article's people; the organisation a speaker leads is the speaker). The voice says
+who vouches for the stance: the holder's own words, a quoted speaker (and the principal when that speaker is
+their spokesperson), or the outlet when the writer characterises a position (docs/stances.md).
+"""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from onrecord.analyse.dates import find_dates
+from onrecord.analyse.names import PERSON_ROLES
+from onrecord.analyse.speakers import resolve
+from onrecord.analyse.stance_clauses import is_habitual
+from onrecord.analyse.stance_lexicon import POSITIONAL, labels
+from onrecord.analyse.stance_records import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
+from onrecord.analyse.stance_targets import Target, country_of, person_name, surname_key
+from onrecord.models import Quote
+
+
+def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
+    """(holder, holder_type, span, on_behalf_of) for a subject token; first person inside a quote = speaker."""
+    if subj is None:
+        return None, "unknown", None, None
+    span = (subj.idx, subj.idx + len(subj.text))
+    if q is not None and (subj.lower_ in ("i", "we", "us", "me") or speaks_for(ctx, q, subj)):
+        return quote_holder(q)
+    if q is not None and subj.lower_ == "you":
+        addr = addressee(ctx, q)
+        return (addr, "person", None, None) if addr else (None, "unknown", span, None)
+    if subj.lower_ in ("he", "she", "his", "her") or subj.pos_ == "NOUN" and subj.lemma_.lower() in PERSON_ROLES:
+        name = person_name(subj, ctx.index)
+        if name or subj.pos_ == "PRON":
+            return (name, "person", span, None) if name else (None, "unknown", span, None)
+    if subj.lower_ in ctx.index.by_part and subj.text[:1].isupper():  # "CORBYN" tagged as a common noun
+        return ctx.index.by_part[subj.lower_], "person", ctx.clip(span), None
+    sp = resolve(subj, ctx.index)
+    if sp.name is None or sp.type == "unknown" and subj.pos_ not in ("PROPN",):
+        return None, "unknown", span, None
+    name = sp.name
+    if sp.type in ("organisation", "group") and country_of(name):
+        name = country_of(name) or name
+    return name, sp.type, ctx.clip(sp.span), sp.on_behalf_of
+
+
+def speaks_for(ctx: StanceContext, q: Quote, subj: Token) -> bool:
+    """The subject is the organisation the speaker leads or speaks for ("Labour has long condemned ..." in a
+    letter by the Labour leader)."""
+    if subj.ent_type_ not in ("ORG", "NORP") or person_name(subj, ctx.index):
+        return False
+    org = subj.text.lower()
+    if q.on_behalf_of and q.on_behalf_of.lower().startswith(org):
+        return True
+    if not q.speaker:
+        return False
+    return leads(ctx, q.speaker, org)
+
+
+def leads(ctx: StanceContext, person: str, org: str) -> bool:
+    """The article gives ``person`` a role of the organisation ("the <org> leader"): in its name index, else
+    anywhere in its text."""
+    if any(org in role.split() and who == person for role, who in ctx.index.roles.items()):
+        return True
+    return any(t.lemma_.lower() in PERSON_ROLES and person_name(t, ctx.index) == person
+               and any(c.lower_ == org for c in t.children if c.dep_ in ("compound", "amod")) for t in ctx.doc)
+
+
+def addressee(ctx: StanceContext, q: Quote) -> str | None:
+    """Whom a quote's "you" means: the cue's indirect object, else the addressee of a letter in the article."""
+    doc = ctx.doc
+    if q.cue_span:
+        span = doc.char_span(q.cue_span[0], q.cue_span[1], alignment_mode="expand")
+        if span is not None:
+            for c in span.root.children:
+                objs = [c] if c.dep_ in ("dative", "dobj") else \
+                    [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "to" else []
+                for o in objs:
+                    name = person_name(o, ctx.index)
+                    if name:
+                        return name
+    for t in doc:
+        if t.lemma_.lower() == "letter":
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ == "to":
+                    for p in c.children:
+                        name = person_name(p, ctx.index) if p.dep_ == "pobj" else None
+                        if name:
+                            return name
+    return None
+
+
+def addressee_targets(ctx: StanceContext, q: Quote, you: Token) -> list[Target]:
+    """The addressee of a quote as the target that its "you" stands for (none when unknown)."""
+    addr = addressee(ctx, q)
+    return [Target(addr, "person", (you.idx, you.idx + len(you.text)), [surname_key(addr)])] if addr else []
+
+
+def principal_of(ctx: StanceContext, q: Quote, holder: str | None) -> str | None:
+    """The holder, when the quote's speaker is a spokesperson for the holder or for the body the holder leads
+    ("A Labour spokesman: 'Jeremy Corbyn has consistently condemned ...'")."""
+    if q.speaker_type != "spokesperson" or not holder or not q.on_behalf_of:
+        return None
+    if q.on_behalf_of == holder:
+        return holder
+    return holder if leads(ctx, holder, q.on_behalf_of.split()[0].lower()) else None
+
+
+def voice_of(ctx: StanceContext, v: Token, holder: Holder, label: str, negated: bool) -> tuple[Voice, int | None]:
+    """Who vouches for the stance: None (the holder's own words), a quoted speaker, or the outlet."""
+    k = ctx.quote_at(v.idx)
+    if k is not None:
+        q = ctx.quotes[k]
+        if holder[0] is not None and holder[0] == q.speaker:
+            return (None, None), k
+        return (q.speaker or "unknown", q.speaker_type, principal_of(ctx, q, holder[0])), k
+    kc = ctx.cue_quote(v)
+    if kc is None and (negated or is_habitual(v) or label in POSITIONAL):
+        return (OUTLET, "outlet"), None
+    return (None, None), kc
+
+
+def cue_date(ctx: StanceContext, v: Token, sent: Span) -> tuple[str | None, tuple[int, int] | None, bool]:
+    """The time expression that modifies the cue verb (not one inside a nested clause), and future tense."""
+    future = any(c.lower_ in ("will", "'ll", "shall") or c.tag_ == "MD" and c.lower_ == "would"
+                 for c in v.children if c.dep_ == "aux")
+    seg = ctx.seg(v.idx)
+    for d in find_dates(sent.text):
+        s = sent.start_char + d.start
+        if not seg[0] <= s < seg[1]:
+            continue
+        span = ctx.doc.char_span(s, s + len(d.text), alignment_mode="expand")
+        if span is None:
+            continue
+        t = span.root
+        while t.head is not t and t.pos_ not in ("VERB", "AUX"):
+            t = t.head
+        verbs = {v, *[x for x in v.children if x.dep_ in ("xcomp",)]}
+        if t in verbs or (v.dep_ == "xcomp" and t == v.head):
+            return d.text, (s, s + len(d.text)), future
+    return None, None, future
+
+
+def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: list[Target], source: str,
+                 negated: bool, reported: Voice, k: int | None, about: str | None = None) -> list[Stance]:
+    """One record per target (or one without a target) for the cue ``v``: evidence clipped to the cue's
+    paragraph, date, polarity (a negated stance leans mildly the other way) and CAMEO/PLOVER codes."""
+    info = labels()[label]
+    sent = v.sent
+    ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)
+    seg_start = ctx.seg(v.idx)[0]
+    if seg_start < ev_start and not any(ch in ".!?" for ch in ctx.doc.text[seg_start:ev_start].rstrip(" \"”’")[-1:]):
+        ev_start = seg_start  # the parser started the sentence inside a paragraph's first words
+    text = ctx.doc.text[ev_start:ev_end]
+    date_text, date_span, future = cue_date(ctx, v, sent)
+    pol = info.polarity * (-0.25 if negated else 1.0)
+    cue_text = " ".join(x.text for x in [v, *[c for c in v.children if c.dep_ == "prt"]])
+    out = []
+    options: list[Target | None] = list(tgs) or [None]
+    for tg in options:
+        if tg is not None and tg.type == "other" and not any(ch.isupper() for ch in tg.name[:1]):
+            about, tg = about or tg.name, None  # an abstract object ("urged restraint") is what, not whom
+        if tg is not None and holder[0] and tg.name.lower() == str(holder[0]).lower():
+            continue
+        if tg is not None and tg.bare:  # "the regime": the state last named in the article
+            tg.keys = list(ctx.recent_gov) or tg.keys
+        if tg is not None:
+            ctx.recent_gov = [k for k in tg.keys if k.startswith("gov:")] or ctx.recent_gov
+        out.append(Stance(
+            start=ev_start, end=ev_end, text=text, label=label, polarity=round(pol, 3),
+            negated=negated, holder=holder[0], holder_type=holder[1], holder_span=holder[2],
+            on_behalf_of=holder[3], target=tg.name if tg else None, target_type=tg.type if tg else None,
+            target_span=tg.span if tg else None, target_keys=tg.keys if tg else [],
+            about=(tg.about if tg and tg.about else about), cue=cue_text, cue_span=(v.idx, v.idx + len(v.text)),
+            reported_by=reported[0], reporter_type=reported[1],
+            reporter_for=reported[2] if len(reported) > 2 else None, source=source, quote_index=k,
+            date_text=date_text, date_span=date_span, future=future, cameo=info.cameo, plover=info.plover))
+    return out

@@ -1,0 +1,124 @@
+"""The stance record and the per-article context the stance finders share.
+
+``Stance`` is what ``extract_stances`` returns and the store writes; ``StanceContext`` carries one article's
+doc, name index, quotes and body paragraphs, and answers where a character sits: in which paragraph, inside
+which quote, on which quote's cue.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from onrecord.analyse.names import NameIndex
+from onrecord.models import Quote, Record
+
+OUTLET = "<outlet>"  # reported_by placeholder: the store writes the article's outlet
+Voice = tuple  # (reported_by, reporter_type[, reporter_for])
+Holder = tuple[str | None, str, tuple[int, int] | None, str | None]  # (name, type, span, on_behalf_of)
+
+
+@dataclass
+class Stance(Record):
+    """A holder's position toward a target, with its label, polarity and character evidence."""
+
+    start: int  # evidence: the clause or sentence
+    end: int
+    text: str
+    label: str
+    polarity: float
+    negated: bool = False
+    holder: str | None = None
+    holder_type: str = "unknown"
+    holder_span: tuple[int, int] | None = None
+    on_behalf_of: str | None = None
+    target: str | None = None
+    target_type: str | None = None
+    target_span: tuple[int, int] | None = None
+    target_keys: list[str] = field(default_factory=list)
+    about: str | None = None
+    cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    reported_by: str | None = None  # None: the holder's own words; OUTLET: the writer; else a speaker
+    reporter_type: str | None = None
+    reporter_for: str | None = None  # a spokesperson reporting their principal's stance: the principal
+    source: str = "cue"  # cue | nominal | frame | content
+    quote_index: int | None = None
+    date_text: str | None = None
+    date_span: tuple[int, int] | None = None
+    future: bool = False
+    cameo: str = ""
+    plover: str = ""
+
+
+def shift_stance(s: Stance, offset: int, quote_base: int = 0) -> Stance:
+    """The stance with its offsets moved by ``offset`` (a window's start) and its quote index by ``quote_base``."""
+
+    def sh(span: tuple[int, int] | None) -> tuple[int, int] | None:
+        return (span[0] + offset, span[1] + offset) if span else span
+
+    return dataclasses.replace(
+        s, start=s.start + offset, end=s.end + offset, holder_span=sh(s.holder_span), target_span=sh(s.target_span),
+        cue_span=sh(s.cue_span), date_span=sh(s.date_span),
+        quote_index=None if s.quote_index is None else s.quote_index + quote_base)
+
+
+def quote_holder(q: Quote) -> Holder:
+    """The quote's speaker as a stance holder: the speaker holds what their own words say."""
+    return q.speaker, q.speaker_type, q.speaker_span, q.on_behalf_of
+
+
+@dataclass
+class StanceContext:
+    """One article as the stance finders see it; ``recent_gov`` is the state last named ("the regime")."""
+
+    doc: Doc
+    index: NameIndex
+    lead: dict[str, str]
+    quotes: list[Quote]
+    body: list[tuple[int, int]]
+    recent_gov: list[str] = field(default_factory=list)
+
+    def in_body(self, char: int) -> bool:
+        """The character is in the body or headline, not in page furniture."""
+        return any(s <= char < e for s, e in self.body)
+
+    def seg(self, char: int) -> tuple[int, int]:
+        """The body paragraph holding the character (the whole text when none does)."""
+        return next(((s, e) for s, e in self.body if s <= char < e), (0, len(self.doc.text)))
+
+    def clip(self, span: tuple[int, int] | None, at: int | None = None) -> tuple[int, int] | None:
+        """A span cut to the paragraph of ``at`` (default: its start): spaCy sentences may run across paragraphs."""
+        if span is None:
+            return None
+        s, e = self.seg(span[0] if at is None else at)
+        lo, hi = max(span[0], s), min(span[1], e)
+        return (lo, hi) if lo < hi else span
+
+    def quote_at(self, char: int) -> int | None:
+        """Index of the quote whose content holds this character (direct/partial/mixed marks or indirect clause);
+        the shortest when quotes nest."""
+        best = None
+        for k, q in enumerate(self.quotes):
+            if q.method == "learned":  # a classifier's guess is not evidence of whose words these are
+                continue
+            spans = q.spans or [(q.start, q.end)]
+            if q.clause_span:
+                spans = [*spans, q.clause_span]
+            if any(s <= char < e for s, e in spans) and (
+                    best is None or (q.end - q.start) < (self.quotes[best].end - self.quotes[best].start)):
+                best = k
+        return best
+
+    def quote_around(self, char: int) -> Quote | None:
+        """The quote whose content holds this character, if any (see ``quote_at``)."""
+        k = self.quote_at(char)
+        return self.quotes[k] if k is not None else None
+
+    def cue_quote(self, t: Token) -> int | None:
+        """Index of the quote whose reporting cue is this token (the first such quote)."""
+        for k, q in enumerate(self.quotes):
+            if q.method != "learned" and q.cue_span and q.cue_span[0] <= t.idx < q.cue_span[1]:
+                return k
+        return None

@@ -1,0 +1,86 @@
+"""The learned attribution step (analyse/learned.py) and the rules added beside it, on short texts (real model)."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from onrecord.analyse.learned import MODEL_FILE, candidates, load_model, score
+from onrecord.analyse.marks import scan_paragraph
+from onrecord.analyse.quotes import extract_quotes
+from onrecord.clean import segment
+
+HEAD = "Weekend roundup\n\n"
+
+
+def run(nlp, text: str, learned: bool = True):
+    return extract_quotes(nlp(text), segment(text), learned=learned)
+
+
+def test_stance_object_is_an_attribution(nlp):
+    text = HEAD + "Senator Maria Ortiz opposes the new pipeline through the county.\n"
+    [q] = run(nlp, text)
+    assert q.kind == "indirect" and q.cue == "opposes"
+    assert q.text.startswith("the new pipeline") and q.speaker == "Maria Ortiz"
+    assert text[q.start:q.end] == q.text
+
+
+def test_verbs_outside_the_lexicon_come_from_the_model(nlp):
+    # "ripped", "worried about", "declined to": no cue-lexicon verb, attributed content all the same
+    for body, content, cue in [("ripped the new pipeline plan on Tuesday.", "the new pipeline plan", "ripped"),
+                               ("worried about the cost of the pipeline.", "the cost of the pipeline", "worried"),
+                               ("declined to comment on the pipeline.", "to comment on the pipeline", "declined")]:
+        text = HEAD + "Senator Maria Ortiz " + body + "\n"
+        assert run(nlp, text, learned=False) == []
+        [q] = run(nlp, text)
+        assert content in q.text and q.cue == cue and q.speaker == "Maria Ortiz"
+
+
+def test_reported_clause_stops_before_the_full_stop(nlp):
+    text = HEAD + "Mayor Anna Lopez said the city would hire forty new teachers next year.\n"
+    [q] = run(nlp, text)
+    assert q.text == "the city would hire forty new teachers next year" and q.speaker == "Anna Lopez"
+
+
+def test_sourceless_passive_keeps_its_subject_in_the_content(nlp):
+    text = HEAD + "The senator is expected to announce her candidacy next week.\n"
+    [q] = run(nlp, text)
+    assert q.text.startswith("The senator is expected to announce") and q.speaker is None
+    assert q.confidence <= 0.2
+
+
+def test_a_plain_event_is_no_attribution(nlp):
+    text = HEAD + "The bridge was closed for repairs on Tuesday after a storm.\n"
+    assert run(nlp, text) == []
+
+
+def test_transcript_speaker_colon(nlp):
+    text = HEAD + "Chris Matthews hosted the panel.\n\nMatthews: Well, speculation is bad for everybody.\n"
+    q = next(q for q in run(nlp, text) if q.cue == ":")
+    assert q.text.startswith("Well, speculation") and q.speaker == "Chris Matthews"
+
+
+def test_markup_quote_marks_are_not_quotations():
+    text = '<tweet author="JebBush" tweet_id="1">Praying for the "victims"</tweet>. He said "enough".'
+    assert [text[m.start:m.end] for m in scan_paragraph(text, 0, len(text))] == ["victims", "enough"]
+
+
+def test_candidates_and_scores_are_well_formed(nlp):
+    text = HEAD + "Voters in Ohio worried about the economy, a poll found.\n"
+    doc = nlp(text)
+    model = load_model()
+    cands = candidates(doc, segment(text), [])
+    assert cands
+    for c in cands:
+        assert "bias" in c.features and c.variants
+        assert all(0 <= v.start < v.end <= len(text) for v in c.variants)
+        assert 0.0 < score(c.features, model["weights"]) < 1.0
+
+
+def test_model_file_holds_only_feature_weights():
+    raw = resources.files("onrecord").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    model = json.loads(raw)
+    assert len(raw) < 1_000_000
+    assert 0.0 < model["threshold"] < 1.0
+    for table in ("weights", "span_weights"):
+        assert all(isinstance(w, float) for w in model[table].values())
+        assert max(len(f) for f in model[table]) < 60  # feature names (labels, lemmas), no text
