@@ -3,8 +3,9 @@
 
     python bench/polnear.py ../shared/corpus/polnear --split dev [--limit N] [--out DIR]
 
-Both systems run on the same texts with the same spaCy model (loaded once by ``onrecord.nlp.load_nlp``);
-the textacy baseline is the code of ``shared/tools/baseline_textacy.py`` (``direct_quotations``). Both
+onrecord ingests the texts through its real pipeline (read, clean, parse, analyse, link, store into a temporary
+SQLite file) and its quotes are read back from the store; the baseline runs on the same texts with the same
+spaCy model (``onrecord.nlp.load_nlp``): it is the code of ``shared/tools/baseline_textacy.py`` (``direct_quotations``). Both
 prediction files are written to --out and scored with ``onrecord.evaluate.score_polnear``, which gives the
 numbers of ``shared/tools/score_polnear.py``. Needs ``pip install textacy`` (the "bench" extra).
 """
@@ -13,39 +14,64 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from onrecord.analyse.quotes import extract_quotes
-from onrecord.clean import segment
 from onrecord.evaluate import (
     polnear_articles,
     polnear_rows,
     polnear_text_path,
     score_polnear,
 )
+from onrecord.models import Quote
 from onrecord.nlp import load_nlp
+from onrecord.pipeline import ingest
+from onrecord.query import MAX_LIMIT, Onrecord
+from onrecord.store import Store
 
 METRICS = [("content exact F1", "content_exact"), ("content overlap F1", "content_overlap"),
            ("source exact F1", "source_exact"), ("cue exact F1", "cue_exact"),
            ("linked attribution F1", "attribution")]
 
 
-def run_onrecord(nlp: Any, items: list[tuple[str, str]], merge_groups: bool,
-                 learned: bool = True) -> tuple[list[dict], list[dict], float]:
-    """onrecord rows (merged groups and per paragraph) and articles/s of parse + segment + extract_quotes
-    (with the learned attributions of ``onrecord.analyse.learned`` unless ``learned`` is False)."""
+def run_onrecord(items: list[tuple[str, str]], merge_groups: bool, workers: int | None
+                 ) -> tuple[list[dict], list[dict], float]:
+    """Ingest the texts with onrecord's real pipeline (read, clean, parse, analyse, link, store into a temporary
+    SQLite file), read the quotes back from the store, and return the PolNeAR rows (merged groups and per
+    paragraph) and articles/s of the whole ingest."""
     merged: list[dict] = []
     split: list[dict] = []
-    t0 = time.perf_counter()
-    for name, text in items:
-        doc = nlp(text)
-        quotes = extract_quotes(doc, segment(text), learned=learned)
-        merged += polnear_rows(name, quotes, merge_groups=True)
-        split += polnear_rows(name, quotes, merge_groups=False)
-    dt = time.perf_counter() - t0
-    return (merged, split, len(items) / dt) if merge_groups else (split, merged, len(items) / dt)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "articles"
+        src.mkdir()
+        for name, text in items:
+            (src / name).write_text(text, encoding="utf-8")
+        with Store(Path(tmp) / "bench.db") as store:
+            t0 = time.perf_counter()
+            report = ingest([str(src)], store, any_language=True, workers=workers)
+            dt = time.perf_counter() - t0
+            if not report.ok:
+                print(f"ingest failures: {[e.reason for e in report.events if e.status == 'failed']}", file=sys.stderr)
+            api = Onrecord(store)
+            for art in api.articles(limit=MAX_LIMIT):
+                name = Path(art.source).name
+                quotes = [stored_quote(r) for r in api.all_quotes(article=art.id)]
+                merged += polnear_rows(name, quotes, merge_groups=True)
+                split += polnear_rows(name, quotes, merge_groups=False)
+    speed = len(items) / dt
+    return (merged, split, speed) if merge_groups else (split, merged, speed)
+
+
+def stored_quote(r: Any) -> Quote:
+    """A Quote rebuilt from a stored quote record (the fields the PolNeAR export reads)."""
+    def pair(v: Any) -> tuple[int, int] | None:
+        return (int(v[0]), int(v[1])) if v else None
+
+    return Quote(start=r.start, end=r.end, text=r.text, kind=r.kind, spans=[pair(x) for x in r.spans or []],
+                 speaker_span=pair(r.speaker_span), cue_span=pair(r.cue_span), clause_span=pair(r.clause_span),
+                 group=r.group, method=r.method)
 
 
 def run_textacy(nlp: Any, items: list[tuple[str, str]]) -> tuple[list[dict], float, int]:
@@ -89,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-paragraph", action="store_true",
                     help="export each paragraph of a multi-paragraph quote as its own attribution")
     ap.add_argument("--no-textacy", action="store_true", help="skip the baseline")
-    ap.add_argument("--rules-only", action="store_true", help="without the learned attributions (learned.py)")
+    ap.add_argument("--workers", type=int, default=None, help="onrecord's analysis processes (default: auto)")
     a = ap.parse_args(argv)
     meta = polnear_articles(a.root, a.split)
     if a.every:
@@ -98,16 +124,16 @@ def main(argv: list[str] | None = None) -> int:
         meta = meta[: a.limit]
     items = [(r["filename"] + ".txt", polnear_text_path(a.root, a.split, r["filename"]).read_text(encoding="utf-8"))
              for r in meta]
-    nlp = load_nlp()
-    nlp("warm up")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    ours, other, ours_speed = run_onrecord(nlp, items, merge_groups=not a.per_paragraph, learned=not a.rules_only)
+    ours, other, ours_speed = run_onrecord(items, merge_groups=not a.per_paragraph, workers=a.workers)
     _write(out / "onrecord.jsonl", ours)
     only = {r["filename"] for r in meta} if a.limit or a.every else None
     results = {"onrecord": (score_polnear(a.root, a.split, ours, only), ours_speed)}
     alt = score_polnear(a.root, a.split, other, only)
     if not a.no_textacy:
+        nlp = load_nlp()
+        nlp("warm up")
         base, base_speed, errs = run_textacy(nlp, items)
         _write(out / "textacy.jsonl", base)
         results["textacy"] = (score_polnear(a.root, a.split, base, only), base_speed)
@@ -118,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'metric':24}" + "".join(f"{n:>12}" for n in names))
     for label, key in METRICS:
         print(f"{label:24}" + "".join(f"{results[n][0][key][2]:>12.3f}" for n in names))
-    print(f"{'articles/s':24}" + "".join(f"{results[n][1]:>12.2f}" for n in names))
+    print(f"{'articles/s (ingest)':24}" + "".join(f"{results[n][1]:>12.2f}" for n in names))
     other_name = "merged groups" if a.per_paragraph else "per paragraph"
     print(f"(onrecord with {other_name}: attribution F1 {alt['attribution'][2]:.3f}, "
           f"content overlap F1 {alt['content_overlap'][2]:.3f})")

@@ -62,7 +62,7 @@ def main() -> None:
         db = Path(tmp) / "bench.db"
         chars = sum(len(r["text"]) for r in rows)
         t0 = time.perf_counter()
-        cmd = [sys.executable, "-m", "onrecord.cli", "ingest", str(src), "--db", str(db), "--quiet",
+        cmd = [sys.executable, "-m", "onrecord.cli", "ingest", str(src), "--db", str(db), "--quiet", "--any-language",
                "--workers", str(a.workers)]
         subprocess.run(cmd, check=False)
         dt = time.perf_counter() - t0

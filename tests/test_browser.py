@@ -86,13 +86,14 @@ def console_errors(driver) -> list[str]:
 
 def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(base_url + "/")
     screenshot(browser, shots, "01-home.png")
     box = browser.find_element(By.ID, "q")
     box.send_keys("Corbyn")
     box.submit()
-    assert "Corbyn" in browser.title
+    WebDriverWait(browser, 10).until(lambda d: "Corbyn" in d.title)  # the results page has loaded
     person = browser.find_element(By.XPATH, "//ul[@class='people']//a[starts-with(., 'Jeremy Corbyn')]")
     screenshot(browser, shots, "02-search.png")
     person.click()
@@ -109,7 +110,7 @@ def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     screenshot(browser, shots, "03-person.png")
     # "what has he said about Assad, and who says otherwise?": one click on the topic
     browser.find_element(By.XPATH, "//ul[@class='topics']//a[starts-with(., 'Bashar al-Assad')]").click()
-    assert "about=Assad" in browser.current_url
+    WebDriverWait(browser, 10).until(lambda d: "about=Assad" in d.current_url)
     pairs = browser.find_elements(By.CSS_SELECTOR, "#counter .pair")
     assert pairs and "The Sun" in pairs[0].find_element(By.CSS_SELECTOR, ".claim").text
     assert "condemn" in pairs[0].find_element(By.CSS_SELECTOR, ".counter").text

@@ -204,8 +204,8 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                     continue
                 lang = detect_language(rec.text)
                 if lang not in ("en", None) and not any_language:
-                    err = NotEnglish(rec.source, f"the text looks {NAMES.get(lang or '', 'not English')}, not "
-                                                 "English; skipped (use --any-language to ingest it anyway)")
+                    looks = f"looks {NAMES[lang]}, not English" if lang in NAMES else "does not look English"
+                    err = NotEnglish(rec.source, f"the text {looks}; skipped (use --any-language to ingest it anyway)")
                     emit(Event(rec.source, "skipped", err.reason))
                     continue
                 segs = segment_article(rec)

@@ -399,7 +399,9 @@ class Onrecord:
         for s in self.all_stances(holder=name, target=about, since=since, until=until):
             entries.append(TimelineEntry(s.date, "stance", s.holder, s.label, s.negated, s.target, s.reported_by,
                                          s.outlet, s.article_id, s.start, s.end, s.text))
-        for qr in self.all_quotes(by=name, q=about, since=since, until=until):
+        for qr in self.all_quotes(by=name, about=about, since=since, until=until):
+            if qr.method == "learned":  # a characterisation ("argued against ...") shows up as a stance
+                continue
             entries.append(TimelineEntry(qr.date, "quote", qr.speaker, None, False, None, None, qr.outlet,
                                          qr.article_id, qr.start, qr.end, qr.text))
         entries.sort(key=lambda e: (e.date or "9999", e.article_id, e.start, e.kind))

@@ -6,12 +6,14 @@ share. Long texts are analysed in windows of whole paragraphs so memory stays bo
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from onrecord.models import Quote, Segment
 
+log = logging.getLogger(__name__)
 ANALYSIS_VERSION = "onrecord-analysis-1"
 WINDOW_CHARS = 100_000  # spaCy needs ~1 GB of temporary memory per 100,000 characters
 
@@ -69,9 +71,15 @@ def analyse_docs(docs: Iterable[Any], segments: list[Segment], offsets: list[int
         end = off + len(doc.text)
         local = [Segment(s.start - off, s.end - off, s.kind, s.furniture) for s in segments
                  if s.start >= off and s.end <= end]
-        found = extract_quotes(doc, local)
-        entity_parts.append((extract_entities(doc, local), off))
-        stances += [shift_stance(st, off, len(quotes)) for st in extract_stances(doc, local, found)]
+        found = extract_quotes(doc, local)  # never raises
+        try:
+            entity_parts.append((extract_entities(doc, local), off))
+        except Exception:  # a bug in one step must not lose the article or the other steps' results
+            log.exception("extract_entities failed on a window at offset %d; no entities from it", off)
+        try:
+            stances += [shift_stance(st, off, len(quotes)) for st in extract_stances(doc, local, found)]
+        except Exception:
+            log.exception("extract_stances failed on a window at offset %d; no stances from it", off)
         groups = [q.group for q in found if q.group is not None]
         for q in found:
             if q.group is not None:

@@ -122,6 +122,10 @@ def _subject_of(v: Token, depth: int = 0) -> Token | None:
         found = _left_cue_speaker(v)
         if found is not None:
             return found
+    if v.tag_ == "VBN":  # a passive with a "by" agent: the agent speaks, whatever the parse calls the subject
+        agent = next((p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"), None)
+        if agent is not None:
+            return agent
     passive = False
     for c in v.children:
         if c.dep_ in ("nsubj", "csubj"):

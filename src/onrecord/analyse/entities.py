@@ -248,7 +248,7 @@ def _full_for(word: str, pos: int, full: list[tuple[Span, str]]) -> str | None:
 def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
     """Organisations, countries (states and their governments) and groups, metonyms mapped via metonyms.tsv."""
     metonyms, countries = load_metonyms(), load_countries()
-    surnames = {name_key(c.name).split()[-1]: c for c in b.persons() if " " in c.name}
+    surnames = {key.split()[-1]: c for c in b.persons() if " " in c.name and (key := name_key(c.name))}
     for e in [*doc.ents, *_metonym_spans(doc)]:
         if e.start in skip or e.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC", "METONYM"):
             continue

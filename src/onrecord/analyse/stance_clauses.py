@@ -39,7 +39,7 @@ def cue_subject(v: Token) -> tuple[Token | None, bool]:
                 return c, False
             if c.dep_ == "nsubjpass" and same_para(c, v):
                 return c, True
-        if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+        if cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i:
             cur = cur.head
             continue
         if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "VERB"):
@@ -121,7 +121,7 @@ def is_negated(v: Token) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in v.children):
         return True
     h = v
-    while h.dep_ in ("xcomp", "pcomp", "pobj", "prep") and h.head is not h:
+    while h.dep_ in ("xcomp", "pcomp", "pobj", "prep") and h.head.i != h.i:
         h = h.head
         if h.lemma_.lower() in NEGATORS:
             return not any(c.dep_ == "neg" for c in h.children)
@@ -147,7 +147,7 @@ def is_requested(v: Token) -> bool:
     """The stance asked for in an appeal ("urged X to condemn Y", "we ask that you condemn Y") is not taken."""
     h = v
     for _ in range(2):
-        if h.dep_ not in ("xcomp", "ccomp", "advcl") or h.head is h or not same_para(h.head, v):
+        if h.dep_ not in ("xcomp", "ccomp", "advcl") or h.head.i == h.i or not same_para(h.head, v):
             return False
         h = h.head
         m = match_cue(h)
@@ -166,7 +166,7 @@ def is_irrealis(v: Token) -> bool:
             return True
         if h is not v and any(c.dep_ == "neg" or c.lower_ in ("nor", "not", "never") for c in h.children):
             return True
-        if h.head is h or not same_para(h.head, v):
+        if h.head.i == h.i or not same_para(h.head, v):
             return h.sent.text.rstrip().endswith("?")
         h = h.head if h.dep_ in ("ccomp", "conj", "xcomp", "advcl") else None
     return False

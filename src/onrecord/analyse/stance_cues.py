@@ -54,7 +54,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     subj, passive = cue_subject(t)
     if subj is None:
         top = t
-        while top.dep_ == "xcomp" and top.head is not top:
+        while top.dep_ == "xcomp" and top.head.i != top.i:
             top = top.head
         if top.dep_ in ("ROOT", "advcl", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") and same_para(c, top)
                                                              for c in top.children):

@@ -133,7 +133,7 @@ def cue_date(ctx: StanceContext, v: Token, sent: Span) -> tuple[str | None, tupl
         if span is None:
             continue
         t = span.root
-        while t.head is not t and t.pos_ not in ("VERB", "AUX"):
+        while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
             t = t.head
         verbs = {v, *[x for x in v.children if x.dep_ in ("xcomp",)]}
         if t in verbs or (v.dep_ == "xcomp" and t == v.head):

@@ -116,7 +116,7 @@ def _np_span(t: Token) -> tuple[int, int]:
     for c in t.rights:
         if c.dep_ in ("prep", "compound", "amod", "nummod", "case") and c.i - t.i < 8:
             toks.extend(x for x in c.subtree if x.dep_ != "relcl")
-    toks = [x for x in toks if x is t or not x.is_punct or x.i < t.i]
+    toks = [x for x in toks if x.i == t.i or not x.is_punct or x.i < t.i]
     return min(x.idx for x in toks), max(x.idx + len(x.text) for x in toks)
 
 

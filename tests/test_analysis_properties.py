@@ -1,0 +1,39 @@
+"""The whole analysis stage (quotes, entities, stances) on arbitrary news-like text: it returns, never raises,
+never loops, and every span lies inside the text."""
+from __future__ import annotations
+
+import signal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onrecord.analyse import analyse_text
+from onrecord.clean import segment
+
+WORDS = ["Mr", "Smith", "said", "told", "the", "minister", "condemned", "refused", "to", "blame", "Russia",
+         "on", "Saturday", "night", "last", "month", "he", "she", "they", "warned", "that", "\u201c", "\u201d",
+         '"', "'", ",", ".", ":", "\n\n", "\n", "Labour", "spokesman", "for", "according", "accused", "of",
+         "in", "2013", "Tehran", "urged", "by", "supporters", "The", "Prime", "Minister", "a", "year", "ago",
+         "Jane", "Doe", "(", ")", "-", "\u00a0", "5", "Credit:", "Reuters", "WATCH:", "not", "never"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=0, max_size=120))
+def test_analysis_returns_spans_inside_the_text(nlp, words):
+    text = " ".join(words)
+
+    def too_slow(*_):
+        raise TimeoutError("the analysis did not finish in 20 s")
+
+    old = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        result = analyse_text(nlp, text, segment(text))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    for q in result.quotes:
+        for s, e in [(q.start, q.end), *(q.spans or []), *(x for x in (q.speaker_span, q.cue_span, q.clause_span) if x)]:
+            assert 0 <= s <= e <= len(text)
+    for stance in result.stances:
+        assert 0 <= stance.start <= stance.end <= len(text)
