@@ -155,6 +155,7 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
            ) -> IngestReport:
     """Ingest every article found under ``paths`` into ``store`` and report what happened to each."""
     overrides = overrides or Overrides()
+    paths = list(paths)
     inputs = list(discover(paths))
     run_id = store.start_run({"paths": [str(p) for p in paths], "outlet": overrides.outlet,
                               "date": overrides.date, "any_language": any_language})
@@ -231,7 +232,6 @@ def link(store: Store) -> None:
     with store.transaction() as conn:
         link_store(conn)
     link_stances(store)  # keep last: statements and contradictions use the entity ids set above
-
 
 
 def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = None,

@@ -110,6 +110,16 @@ def check_date(name: str, value: str | None) -> None:
         raise BadParameter(f"{name} must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}")
 
 
+def date_range(where: list[str], args: list[Any], column: str, since: str | None, until: str | None) -> None:
+    """Add a date filter; ``until`` may be a prefix ("2016-12" includes the whole of December)."""
+    if since:
+        where.append(f"{column} >= ?")
+        args.append(since)
+    if until:
+        where.append(f"substr({column}, 1, ?) <= ?")
+        args += [len(until), until]
+
+
 def fts_query(text: str) -> str:
     """Turn free text into a safe FTS5 query: each word quoted, all required."""
     words = re.findall(r"\w+", text)
@@ -155,12 +165,7 @@ class Onrecord:
         if outlet:
             where.append("a.outlet = ?")
             args.append(outlet)
-        if since:
-            where.append("a.date >= ?")
-            args.append(since)
-        if until:
-            where.append("a.date <= ?")
-            args.append(until)
+        date_range(where, args, "a.date", since, until)
         cond = " AND ".join(where)
         total = self.conn.execute(f"SELECT count(*) FROM articles a WHERE {cond}", args).fetchone()[0]
         rows = self.conn.execute(
@@ -219,12 +224,7 @@ class Onrecord:
         if outlet:
             where.append("a.outlet = ?")
             args.append(outlet)
-        if since:
-            where.append("a.date >= ?")
-            args.append(since)
-        if until:
-            where.append("a.date <= ?")
-            args.append(until)
+        date_range(where, args, "a.date", since, until)
         if kind:
             if kind not in ("direct", "partial", "indirect", "mixed"):
                 raise BadParameter(f"kind must be direct, partial, indirect or mixed, got {kind!r}")
@@ -337,12 +337,7 @@ class Onrecord:
                 raise BadParameter(f"label must be one of {', '.join(labels())}, got {label!r}")
             where.append("s.label = ?")
             args.append(label)
-        if since:
-            where.append("s.date >= ?")
-            args.append(since)
-        if until:
-            where.append("substr(s.date, 1, ?) <= ?")
-            args += [len(until), until]
+        date_range(where, args, "s.date", since, until)
         cond = " AND ".join(where)
         total = self.conn.execute(f"SELECT count(*) FROM stances s WHERE {cond}", args).fetchone()[0]
         out: Records[Any] = Records(st.to_stance(r) for r in st.stance_rows(self.conn, cond, args, limit=limit,
