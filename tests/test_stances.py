@@ -25,8 +25,8 @@ EXAMPLES = ROOT / "examples" / "articles"
 GOLD = Path(__file__).resolve().parent / "fixtures" / "seed_stances.jsonl"
 FAMILIES = [{"condemn", "criticise"}, {"urge", "demand"}, {"support", "praise", "defend"}, {"warn", "threaten"}]
 # Measured on the sample articles: P 0.71, R 0.46 (2026-11-24); floors only go up.
-FLOOR_PRECISION = 0.65
-FLOOR_RECALL = 0.42
+FLOOR_PRECISION = 0.74  # measured 0.756 (floors only go up)
+FLOOR_RECALL = 0.47  # measured 0.485
 
 
 @pytest.fixture(scope="module")
