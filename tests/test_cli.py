@@ -48,6 +48,12 @@ def test_ingest_articles_show_quotes_demo(tmp_path):
         assert texts[rec["article_id"]][rec["start"]:rec["end"]] == rec["text"]
     assert any(r["speaker"] == "Jeremy Corbyn" for r in quotes)
 
+    sure = CliRunner().invoke(main, ["quotes", "--db", db, "--min-confidence", "0.8", "--format", "jsonl"])
+    kept = [json.loads(line) for line in sure.output.splitlines()]
+    assert kept and len(kept) < len(quotes) and all(r["confidence"] >= 0.8 for r in kept)
+    bad = CliRunner().invoke(main, ["quotes", "--db", db, "--min-confidence", "2"])
+    assert bad.exit_code == 2 and "between 0 and 1" in bad.output
+
     by = CliRunner().invoke(main, ["quotes", "--db", db, "--by", "Jeremy Corbyn", "--format", "csv"])
     assert by.exit_code == 0 and by.output.splitlines()[0].startswith("id,")
 

@@ -151,13 +151,16 @@ QUOTE_COLUMNS = ["date", "outlet", "speaker", "cue", "kind", "text"]
 @click.option("--until", metavar="YYYY-MM-DD")
 @click.option("--search", "q", help="Full-text search in the quoted words.")
 @click.option("--kind", type=click.Choice(["direct", "partial", "indirect", "mixed"]))
+@click.option("--min-confidence", type=float, default=None, help="Only attributions at least this sure (0-1).")
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
 def quotes(db: str, by: str | None, about: str | None, article: str | None, outlet: str | None,
-           since: str | None, until: str | None, q: str | None, kind: str | None, fmt: str) -> None:
+           since: str | None, until: str | None, q: str | None, kind: str | None, min_confidence: float | None,
+           fmt: str) -> None:
     """Quotes with their speakers and evidence offsets."""
     with onrecord.open(db) as api:
         rows = [r.to_dict() for r in api.all_quotes(by=by, about=about, article=article, outlet=outlet,
-                                                    since=since, until=until, q=q, kind=kind)]
+                                                    since=since, until=until, q=q, kind=kind,
+                                                    min_confidence=min_confidence)]
     click.echo(formats.render(rows, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}), nl=False)
 
 

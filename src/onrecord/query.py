@@ -195,8 +195,8 @@ class Onrecord:
     # -- quotes ----------------------------------------------------------------------------------------------
     def quotes(self, *, by: str | None = None, about: str | None = None, article: str | None = None,
                outlet: str | None = None, since: str | None = None, until: str | None = None,
-               q: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0,
-               ) -> Records[QuoteRecord]:
+               q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
+               limit: int = 100, offset: int = 0) -> Records[QuoteRecord]:
         """Quotes filtered by speaker (name, alias or entity id; spokespeople count for their principal),
         subject mentioned, article, outlet, date range, full-text search and kind."""
         check_paging(limit, offset)
@@ -230,6 +230,11 @@ class Onrecord:
                 raise BadParameter(f"kind must be direct, partial, indirect or mixed, got {kind!r}")
             where.append("q.kind = ?")
             args.append(kind)
+        if min_confidence is not None:
+            if not 0.0 <= min_confidence <= 1.0:
+                raise BadParameter(f"min_confidence must be between 0 and 1, got {min_confidence}")
+            where.append("q.confidence >= ?")
+            args.append(min_confidence)
         cond = " AND ".join(where)
         base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {cond}"
         # counting needs the join only when a filter reads the article row
