@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from onrecord.errors import BadParameter, NotFound
-from onrecord.models import Article, Segment
+from onrecord.models import Article, Record, Segment
 from onrecord.store import Store
 from onrecord.store.db import row_to_article
 
@@ -35,7 +35,7 @@ class Records(list, Generic[T]):  # type: ignore[type-arg]
 
 
 @dataclass
-class ArticleSummary:
+class ArticleSummary(Record):
     id: str
     source: str
     outlet: str | None
@@ -45,12 +45,10 @@ class ArticleSummary:
     furniture: int
     quotes: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
-class QuoteRecord:
+class QuoteRecord(Record):
     """A stored quote with its article's metadata; offsets point into the article's original text."""
 
     id: int
@@ -78,8 +76,6 @@ class QuoteRecord:
     on_behalf_of_id: str | None
     method: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _span(a: Any, b: Any) -> list[int] | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from onrecord.analyse.roles import HeldRole, held_roles, name_key
+from onrecord.models import Record
 
 if TYPE_CHECKING:
     from onrecord.analyse.entities import ArticleEntities
@@ -234,7 +235,7 @@ def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: 
 
 
 @dataclass
-class EntitySummary:
+class EntitySummary(Record):
     """One canonical entity with its counts, for lists."""
 
     id: str
@@ -244,12 +245,10 @@ class EntitySummary:
     mentions: int
     quotes: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
-class EntityDetail:
+class EntityDetail(Record):
     """Everything known about one entity: aliases, roles over time with evidence, how each outlet mentions and
     describes it, and how many quotes are by or about it."""
 
@@ -266,7 +265,7 @@ class EntityDetail:
     written_as: list[dict[str, Any]]  # the mentions as the articles write them (not pronouns), with counts
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = super().to_dict()
         d["roles"] = [r.to_dict() for r in self.roles]
         return d
 

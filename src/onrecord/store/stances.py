@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.stance_targets import surname_key
 from onrecord.analyse.stances import OUTLET, Stance
+from onrecord.models import Record
 
 UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
 
@@ -159,7 +160,7 @@ def link_stances(store: Any) -> None:
 
 # -- reads for the query API ---------------------------------------------------------------------------------
 @dataclass
-class StanceRecord:
+class StanceRecord(Record):
     """A stored stance with its article's outlet and date; offsets point into the article's original text."""
 
     id: int
@@ -194,8 +195,6 @@ class StanceRecord:
     target_span: list[int] | None
     cue_span: list[int] | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _span(a: Any, b: Any) -> list[int] | None:
@@ -216,7 +215,7 @@ def to_stance(r: sqlite3.Row) -> StanceRecord:
 
 
 @dataclass
-class ReportRecord:
+class ReportRecord(Record):
     """One report of a statement: the quote in one article."""
 
     quote_id: int
@@ -228,12 +227,10 @@ class ReportRecord:
     end: int
     similarity: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
-class StatementRecord:
+class StatementRecord(Record):
     """One statement (the longest wording) with every report of it, variants included."""
 
     id: int
@@ -243,12 +240,10 @@ class StatementRecord:
     first_date: str | None
     reports: list[ReportRecord] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
-class ContradictionRecord:
+class ContradictionRecord(Record):
     """A claim about a holder's stance and the holder's own (or spokesperson's) words going the other way."""
 
     id: int
@@ -260,12 +255,10 @@ class ContradictionRecord:
     claim: StanceRecord
     counter: StanceRecord
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
-class TimelineEntry:
+class TimelineEntry(Record):
     """A dated item of a person's record: a stance (held or claimed) or a quoted statement."""
 
     date: str | None
@@ -281,8 +274,6 @@ class TimelineEntry:
     end: int
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tuple[str, list[Any]]:
@@ -325,7 +316,7 @@ def contradictions(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[
 
 
 @dataclass
-class SearchHit:
+class SearchHit(Record):
     """A search result: an entity (id, name) or a quote (id, text, speaker, article)."""
 
     kind: str
@@ -334,8 +325,6 @@ class SearchHit:
     speaker: str | None
     article_id: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def flat_contradiction(c: ContradictionRecord) -> dict[str, Any]:
