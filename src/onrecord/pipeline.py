@@ -104,6 +104,15 @@ def segment_article(parsed: ParsedArticle) -> list[Segment]:
     return segs
 
 
+def prepare(parsed: ParsedArticle, any_language: bool = False) -> tuple[list[Segment], str | None]:
+    """The clean step of one article: its language (NotEnglish unless ``any_language``) and its segments."""
+    lang = detect_language(parsed.text)
+    if lang not in ("en", None) and not any_language:
+        looks = f"looks {NAMES[lang]}, not English" if lang in NAMES else "does not look English"
+        raise NotEnglish(parsed.source, f"the text {looks}; skipped (use --any-language to ingest it anyway)")
+    return segment_article(parsed), lang
+
+
 # -- analysis workers ------------------------------------------------------------------------------------
 _WORKER_NLP: Any = None
 
@@ -203,13 +212,11 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                 if dup or content_hash(rec.text) in pending_hashes:
                     emit(Event(rec.source, "duplicate", "already stored" + (f" as {dup}" if dup else ""), dup))
                     continue
-                lang = detect_language(rec.text)
-                if lang not in ("en", None) and not any_language:
-                    looks = f"looks {NAMES[lang]}, not English" if lang in NAMES else "does not look English"
-                    err = NotEnglish(rec.source, f"the text {looks}; skipped (use --any-language to ingest it anyway)")
+                try:
+                    segs, lang = prepare(rec, any_language)
+                except NotEnglish as err:
                     emit(Event(rec.source, "skipped", err.reason))
                     continue
-                segs = segment_article(rec)
                 pending.append((rec, segs, lang))
                 pending_hashes.add(content_hash(rec.text))
                 if len(pending) >= BATCH:
