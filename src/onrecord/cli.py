@@ -46,7 +46,8 @@ def main() -> None:
 @click.option("--any-language", is_flag=True, help="Ingest texts that do not look English.")
 @click.option("--max-bytes", type=int, default=50 * 1024 * 1024, show_default=True, help="Size cap per input file.")
 @click.option("--no-analyse", is_flag=True, help="Store articles without analysing them (run `analyse` later).")
-@click.option("--workers", type=int, default=None, help="Analysis processes (default: auto).")
+@click.option("--jobs", "--workers", "workers", type=int, default=None,
+              help="Analysis processes (default: auto, both cores for large inputs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-file lines; errors still print.")
 def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | None, manifest: str | None,
            any_language: bool, max_bytes: int, no_analyse: bool, workers: int | None, quiet: bool) -> None:
@@ -90,7 +91,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | Non
 @click.argument("ids", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Re-analyse every stored article.")
 @db_option
-@click.option("--workers", type=int, default=None)
+@click.option("--jobs", "--workers", "workers", type=int, default=None, help="Analysis processes (default: auto).")
 def analyse(ids: tuple[str, ...], all_: bool, db: str, workers: int | None) -> None:
     """Re-run the analysis on stored articles, replacing earlier results (after a rules or model change)."""
     from onrecord.pipeline import reanalyse
@@ -352,6 +353,56 @@ def statements(db: str, by: str | None, q: str | None, min_reports: int, fmt: st
     if fmt != "jsonl":
         rows = [{**r, "reports": len(r["reports"])} for r in rows]
     click.echo(formats.render(rows, fmt, ["id", "first_date", "speaker", "reports", "text"], {"text": 70}), nl=False)
+
+
+# -- spark: spark analyse, load ------------------------------------------------------------------------------
+@main.group()
+def spark() -> None:
+    """Analyse many articles on Spark into Parquet tables (needs: pip install 'onrecord[spark]')."""
+
+
+@spark.command(name="analyse")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the Parquet tables.")
+@click.option("--master", default=None, help="Spark master (local[2], spark://HOST:7077, yarn; default: the one "
+                                               "spark-submit gives, else local[*]).")
+@click.option("--partitions", type=int, default=None, help="Partitions for the analysis (default: the parallelism).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="JSONL sidecar with {file, outlet, date, title?, url?} per file.")
+@click.option("--outlet", help="Outlet name for every article.")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Publication date for every article.")
+@click.option("--any-language", is_flag=True, help="Analyse texts that do not look English.")
+def spark_analyse(inputs: tuple[str, ...], out: str, master: str | None, partitions: int | None,
+                  manifest: str | None, outlet: str | None, date_: str | None, any_language: bool) -> None:
+    """Read, clean and analyse INPUT files (text, HTML, JSONL, WARC, Parquet) on Spark; write Parquet tables."""
+    from onrecord.ingest.dates import parse_date
+    from onrecord.pipeline import load_manifest
+    from onrecord.spark import analyse as run
+
+    if date_ and parse_date(date_) is None:
+        raise click.BadParameter(f"{date_!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
+    report = run(list(inputs), out, master=master, partitions=partitions, any_language=any_language,
+                 manifest=load_manifest(manifest) if manifest else None, outlet=outlet,
+                 date=parse_date(date_) if date_ else None)
+    events = ", ".join(f"{n} {status}" for status, n in sorted(report.events.items())) or "no events"
+    click.echo(f"{report.rows.get('articles', 0)} articles analysed, {report.rows.get('quotes', 0)} quotes; "
+               f"{events} -> {out} (load it: onrecord load {out})")
+    sys.exit(1 if report.events.get("failed") else 0)  # as ingest: 1 when some input failed
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@db_option
+def load(path: str, db: str) -> None:
+    """Merge the Parquet tables of `onrecord spark analyse` into the store and link entities across articles."""
+    from onrecord.store import Store
+    from onrecord.store.parquet import load_parquet
+
+    with Store(db) as store:
+        report = load_parquet(path, store)
+    events = ", ".join(f"{n} {status}" for status, n in sorted(report.events.items())) or "none"
+    click.echo(f"{report.loaded} articles loaded, {report.duplicates} already stored; job events: {events} -> {db}")
+
 
 # -- web: serve -------------------------------------------------------------------------------------------------
 @main.command()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from onrecord.analyse.textcache import doc_text
+from onrecord.analyse.textcache import doc_text, entity_at
 
 TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "reverend", "prof", "professor",
@@ -155,7 +155,7 @@ def _find_letter_group(doc: Doc) -> str | None:
             if propns:  # "the Syria Solidarity UK campaign group" -> "Syria Solidarity UK"
                 name = doc_text(doc)[propns[0].idx: propns[-1].idx + len(propns[-1])]
                 return f"{_tidy(name)} letter signatories"
-            ent = next((e for e in doc.ents if e.start <= c.i < e.end and e.label_ in ("ORG", "NORP", "GPE")), None)
+            ent = entity_at(c, ("ORG", "NORP", "GPE"))
             if ent is not None:
                 return f"{_org_name(ent)} letter signatories"
     return None
@@ -219,7 +219,7 @@ def resolve_name_text(index: NameIndex, text: str) -> str | None:
 
 def _person_mention_name(t: Token, index: NameIndex) -> str | None:
     if t.ent_type_ == "PERSON":
-        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        ent = entity_at(t)
         return resolve_name_text(index, ent.text if ent is not None else t.text)
     if t.pos_ == "PROPN" and t.lower_ in index.by_part:
         return index.by_part[t.lower_]

@@ -21,7 +21,7 @@ from onrecord.analyse.names import (
     resolve_name_text,
     resolve_person_by_role,
 )
-from onrecord.analyse.textcache import doc_text
+from onrecord.analyse.textcache import doc_text, entity_at
 
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"}
 UTTERANCE_NOUNS = {
@@ -102,7 +102,7 @@ def _text(toks: list[Token]) -> str:
 def _org(t: Token) -> str | None:
     """An organisation/country name for t (party names expanded, metonyms to the country)."""
     doc = t.doc
-    ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+    ent = entity_at(t)
     text = ent.text if ent is not None else t.text
     low = " ".join(text.lower().replace("’", "'").split())
     low = low.removeprefix("the ")
@@ -152,7 +152,7 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     mention = _text(core)
     low, lemma = t.lower_, t.lemma_.lower()
     if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and low in index.by_part):
-        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end and e.label_ == "PERSON"), None)
+        ent = entity_at(t, ("PERSON",))
         name = resolve_name_text(index, ent.text if ent is not None else _text(core))
         return Speaker(name, "person", None, mention, span, 1.0 if name and " " in name else 0.7)
     if lemma in SPOKES or low in SPOKES:

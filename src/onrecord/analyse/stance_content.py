@@ -97,6 +97,6 @@ def act_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
         tgs = [tg for a in doers for tg in [describe(a, ctx.index, ctx.lead)] if _entity_target(tg)]
         if tgs and not is_irrealis(t.head if t.head.i != t.i else t):
             for tg in tgs:
-                tg.about = ctx.doc.text[t.idx:t.idx + len(t.text)]
+                tg.about = t.text
             out += make_stances(ctx, t, "condemn", quote_holder(q), tgs, "content", False, (None, None), k)
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from onrecord.analyse.textcache import doc_text
 from onrecord.analyse.dates import find_dates
 from onrecord.analyse.names import PERSON_ROLES
 from onrecord.analyse.speakers import resolve
@@ -149,9 +150,9 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     sent = v.sent
     ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)
     seg_start = ctx.seg(v.idx)[0]
-    if seg_start < ev_start and not any(ch in ".!?" for ch in ctx.doc.text[seg_start:ev_start].rstrip(" \"”’")[-1:]):
+    if seg_start < ev_start and not any(ch in ".!?" for ch in doc_text(ctx.doc)[seg_start:ev_start].rstrip(" \"”’")[-1:]):
         ev_start = seg_start  # the parser started the sentence inside a paragraph's first words
-    text = ctx.doc.text[ev_start:ev_end]
+    text = doc_text(ctx.doc)[ev_start:ev_end]
     date_text, date_span, future = cue_date(ctx, v, sent)
     pol = info.polarity * (-0.25 if negated else 1.0)
     cue_text = " ".join(x.text for x in [v, *[c for c in v.children if c.dep_ == "prt"]])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from onrecord.analyse.textcache import doc_text
 from onrecord.analyse.names import NameIndex
 from onrecord.models import Quote, Record
 
@@ -86,7 +87,7 @@ class StanceContext:
 
     def seg(self, char: int) -> tuple[int, int]:
         """The body paragraph holding the character (the whole text when none does)."""
-        return next(((s, e) for s, e in self.body if s <= char < e), (0, len(self.doc.text)))
+        return next(((s, e) for s, e in self.body if s <= char < e), (0, len(doc_text(self.doc))))
 
     def clip(self, span: tuple[int, int] | None, at: int | None = None) -> tuple[int, int] | None:
         """A span cut to the paragraph of ``at`` (default: its start): spaCy sentences may run across paragraphs."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from onrecord.analyse.textcache import doc_text, entity_at
 from onrecord.analyse.names import (
     PERSON_ROLES,
     NameIndex,
@@ -123,7 +124,7 @@ def _np_span(t: Token) -> tuple[int, int]:
 def person_name(t: Token, index: NameIndex) -> str | None:
     """The full name a person mention token refers to (names, pronouns, role nouns), or None."""
     if t.ent_type_ == "PERSON":
-        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        ent = entity_at(t)
         return resolve_name_text(index, ent.text if ent is not None else t.text)
     if t.lower_ in ("he", "him", "his", "she", "her", "hers"):
         near = [m for m in index.mentions if m.sent_start == t.sent.start and m.i < t.i and m.type == "person"]
@@ -167,7 +168,7 @@ def describe(t: Token, index: NameIndex, lead: dict[str, str]) -> Target:
     """Name, type and keys of the entity a noun phrase head (or modifier) token denotes."""
     doc = t.doc
     span = _np_span(t) if t.dep_ not in ("amod", "compound", "poss") else (t.idx, t.idx + len(t.text))
-    text = re.sub(r"^(the|a|an)\s+", "", doc.text[span[0]:span[1]].strip(" ,.;:'\"“”‘’"), flags=re.IGNORECASE)
+    text = re.sub(r"^(the|a|an)\s+", "", doc_text(doc)[span[0]:span[1]].strip(" ,.;:'\"“”‘’"), flags=re.IGNORECASE)
     text = re.sub(r"['’]s$", "", text)
     person = person_name(t, index)
     head = t.lemma_.lower()
@@ -203,7 +204,7 @@ def describe(t: Token, index: NameIndex, lead: dict[str, str]) -> Target:
     if c and (t.ent_type_ in ("GPE", "NORP") or t.pos_ == "PROPN" or t.dep_ in ("amod", "compound")):
         return Target(c, "country", span, ["gov:" + c.lower()])
     if t.ent_type_ in ("ORG", "NORP", "GPE", "FAC"):
-        ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+        ent = entity_at(t)
         name = re.sub(r"^the\s+", "", ent.text if ent is not None else t.text, flags=re.IGNORECASE)
         name = re.sub(r"['’]s$", "", name)
         return Target(name, "organisation", span, ["name:" + name.lower()])
@@ -220,7 +221,7 @@ def targets_of(t: Token, index: NameIndex, lead: dict[str, str]) -> list[Target]
         if h.lemma_.lower() in ACT_NOUNS or h.lower_ in ACT_NOUNS:
             found = agents(h)
             act = _np_span(h)
-            about = h.doc.text[act[0]:act[1]]
+            about = doc_text(h.doc)[act[0]:act[1]]
             if found:
                 for a in found:
                     tg = describe(a, index, lead)

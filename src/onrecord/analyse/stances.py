@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from onrecord.analyse.textcache import doc_text
 from onrecord.analyse.names import NameIndex, build_name_index
 from onrecord.analyse.stance_clauses import SEG_KEY
 from onrecord.analyse.stance_content import act_stances, content_stances, modal_urges
@@ -35,7 +36,7 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
     """Every stance in an article's body and headline (furniture is skipped), in reading order."""
     skip = [(s.start, s.end) for s in segments if s.kind == "furniture"]
     index = index or build_name_index(doc, skip)
-    body = [(s.start, s.end) for s in segments if s.kind != "furniture"] or [(0, len(doc.text))]
+    body = [(s.start, s.end) for s in segments if s.kind != "furniture"] or [(0, len(doc_text(doc)))]
     doc.user_data[SEG_KEY] = body
     ctx = StanceContext(doc, index, leaders(doc, index), quotes, body)
     found: list[Stance] = []
