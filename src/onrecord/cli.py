@@ -48,9 +48,13 @@ def main() -> None:
 @click.option("--no-analyse", is_flag=True, help="Store articles without analysing them (run `analyse` later).")
 @click.option("--jobs", "--workers", "workers", type=int, default=None,
               help="Analysis processes (default: auto, both cores for large inputs).")
+@click.option("--selective", is_flag=True,
+              help="Parse only the sentences that can carry an attribution (a quotation mark or a cue word): "
+                   "faster on general news, slightly lower recall on attribution-dense text.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-file lines; errors still print.")
 def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | None, manifest: str | None,
-           any_language: bool, max_bytes: int, no_analyse: bool, workers: int | None, quiet: bool) -> None:
+           any_language: bool, max_bytes: int, no_analyse: bool, workers: int | None, selective: bool,
+           quiet: bool) -> None:
     """Ingest text, HTML, JSONL and WARC files, directories, globs or '-' (stdin) into the store."""
     from onrecord.ingest.dates import parse_date
     from onrecord.pipeline import Event, Overrides, ingest as run, load_manifest
@@ -75,11 +79,11 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | Non
             total = sum(1 for _ in discover(paths))
             with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
                 report = run(paths, store, overrides=overrides, any_language=any_language, max_bytes=max_bytes,
-                             analyse=not no_analyse, workers=workers, on_file=lambda _p: bar.update(1),
-                             on_event=on_event)
+                             analyse=not no_analyse, workers=workers, selective=selective,
+                             on_file=lambda _p: bar.update(1), on_event=on_event)
         else:
             report = run(paths, store, overrides=overrides, any_language=any_language, max_bytes=max_bytes,
-                         analyse=not no_analyse, workers=workers, on_event=on_event)
+                         analyse=not no_analyse, workers=workers, selective=selective, on_event=on_event)
     if not quiet:
         click.echo(f"{report.files_seen} files: {report.count('ingested')} articles ingested, "
                    f"{report.count('duplicate')} duplicates (already stored), {report.count('skipped')} skipped, "

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import sqlite3
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +23,10 @@ from onrecord.ingest.language import NAMES, detect_language
 from onrecord.models import ParsedArticle, Segment
 from onrecord.store import Store, content_hash
 
-BATCH = 64  # articles analysed together; a full batch in "auto" mode starts the worker processes
+BATCH = 64  # articles re-analysed together
+CHUNK = 16  # articles handed to the analysis (and stored) together during an ingest
+AUTO_BYTES = 1_000_000  # inputs this large (~200 articles) start worker processes in "auto" mode
+KEEP_EVENTS = 10_000  # events kept in memory for the report; all of them are in the store's ingest_events
 
 
 @dataclass
@@ -36,12 +41,20 @@ class Event:
 
 @dataclass
 class IngestReport:
+    """Counts of every outcome; the first KEEP_EVENTS events themselves (the store keeps them all)."""
+
     run_id: int
     files_seen: int = 0
     events: list[Event] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, ev: Event) -> None:
+        self.counts[ev.status] += 1
+        if len(self.events) < KEEP_EVENTS or ev.status == "failed" and len(self.events) < 2 * KEEP_EVENTS:
+            self.events.append(ev)
 
     def count(self, status: str) -> int:
-        return sum(e.status == status for e in self.events)
+        return self.counts[status]
 
     @property
     def ok(self) -> bool:
@@ -124,31 +137,45 @@ def _worker_init() -> None:
     _WORKER_NLP = load_nlp()
 
 
-def _worker_analyse(items: list[tuple[str, list[Segment]]]) -> list[Analysis]:
-    return list(analyse_texts(_WORKER_NLP, items))
+def _worker_analyse(items: list[tuple[str, list[Segment]]], selective: bool = False) -> list[Analysis]:
+    return list(analyse_texts(_WORKER_NLP, items, selective=selective))
 
 
 class Analyser:
-    """Runs the analysis in this process, or in worker processes once the work is large enough."""
+    """Analyses chunks of articles in this process, or in ``workers`` processes that run while the caller
+    stores earlier results (``submit`` returns at once; ``result`` gives the chunks back in order)."""
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers  # None = auto: start min(2, cpus) workers on the first full batch
+    def __init__(self, workers: int = 1, selective: bool = False) -> None:
+        self.workers = max(1, workers)
+        self.selective = selective  # parse only the sentences that can carry an attribution (plan.py)
         self._pool: Any = None
         self._nlp: Any = None
 
-    def __call__(self, items: list[tuple[str, list[Segment]]]) -> list[Analysis]:
-        n = self.workers if self.workers is not None else (min(2, os.cpu_count() or 1) if len(items) >= BATCH else 1)
-        if n > 1 and self._pool is None:
-            self._pool = mp.get_context("spawn").Pool(n, initializer=_worker_init)
+    @property
+    def depth(self) -> int:
+        """Chunks to keep in flight: two per worker, so none waits while the caller writes."""
+        return 2 * self.workers if self.workers > 1 else 0
+
+    def submit(self, items: list[tuple[str, list[Segment]]]) -> Any:
+        if self.workers > 1:
+            if self._pool is None:
+                self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_worker_init)
+            return self._pool.apply_async(_worker_analyse, (items, self.selective))
+        return self.run(items)
+
+    @staticmethod
+    def result(handle: Any) -> list[Analysis]:
+        return handle if isinstance(handle, list) else handle.get()
+
+    def run(self, items: list[tuple[str, list[Segment]]]) -> list[Analysis]:
+        """Analyse now and return the results (in a worker when there is a pool)."""
         if self._pool is not None:
-            chunk = max(1, len(items) // (n * 4) or 1)
-            parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
-            return [a for res in self._pool.map(_worker_analyse, parts) for a in res]
+            return self._pool.apply(_worker_analyse, (items, self.selective))
         if self._nlp is None:
             from onrecord.nlp import load_nlp
 
             self._nlp = load_nlp()
-        return list(analyse_texts(self._nlp, items))
+        return list(analyse_texts(self._nlp, items, selective=self.selective))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -157,43 +184,73 @@ class Analyser:
             self._pool = None
 
 
+def auto_workers(inputs: list[Any]) -> int:
+    """Both cores (at most 2 workers) once the input is large enough to repay starting the processes."""
+    size = 0
+    for item in inputs:
+        try:
+            size += os.path.getsize(item.path) if getattr(item, "path", "-") != "-" else AUTO_BYTES
+        except OSError:
+            continue
+    return min(2, os.cpu_count() or 1) if size >= AUTO_BYTES else 1
+
+
 # -- ingest ------------------------------------------------------------------------------------------------
 def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = None, any_language: bool = False,
            max_bytes: int = DEFAULT_MAX_BYTES, analyse: bool = True, workers: int | None = None,
-           on_file: Callable[[str], None] | None = None, on_event: Callable[[Event], None] | None = None,
-           ) -> IngestReport:
-    """Ingest every article found under ``paths`` into ``store`` and report what happened to each."""
+           selective: bool = False, on_file: Callable[[str], None] | None = None,
+           on_event: Callable[[Event], None] | None = None) -> IngestReport:
+    """Ingest every article found under ``paths`` into ``store`` and report what happened to each.
+
+    Articles stream through in chunks: while the workers analyse one chunk, this process reads the next
+    and stores the finished ones, each chunk in one transaction (one savepoint per article, so a bad
+    article fails alone). Memory stays bounded however many articles the input holds."""
     overrides = overrides or Overrides()
     paths = list(paths)
     inputs = list(discover(paths))
     run_id = store.start_run({"paths": [str(p) for p in paths], "outlet": overrides.outlet,
                               "date": overrides.date, "any_language": any_language})
     report = IngestReport(run_id=run_id)
-    analyser = Analyser(workers) if analyse else None
+    analyser = Analyser(workers if workers is not None else auto_workers(inputs), selective) if analyse else None
 
-    def emit(ev: Event) -> None:
-        report.events.append(ev)
-        store.log_event(run_id, ev.source, ev.status, ev.reason, ev.article_id)
+    def emit(ev: Event, log: bool = True) -> None:
+        report.add(ev)
+        if log:
+            store.log_event(run_id, ev.source, ev.status, ev.reason, ev.article_id)
         if on_event:
             on_event(ev)
 
-    pending: list[tuple[ParsedArticle, list[Segment], str | None]] = []
-    pending_hashes: set[str] = set()
+    Chunk = list[tuple[ParsedArticle, list[Segment], str | None]]
+    chunk: Chunk = []
+    inflight: deque[tuple[Chunk, Any]] = deque()
+    unstored: set[str] = set()  # content hashes read but not yet committed
 
-    def flush() -> None:
-        if not pending:
-            return
-        results: list[Analysis | None] = [None] * len(pending)
-        if analyser is not None:
-            results = list(analyser([(p.text, segs) for p, segs, _ in pending]))
-        for (parsed, segs, lang), result in zip(pending, results):
-            with store.transaction():
-                art = store.insert_article(parsed, segs, lang)
-                if result is not None:
-                    store.write_analysis(art.id, result, ANALYSIS_VERSION)
-            emit(Event(parsed.source, "ingested", None, art.id))
-        pending.clear()
-        pending_hashes.clear()
+    def write(done: Chunk, handle: Any) -> None:
+        results = Analyser.result(handle) if handle is not None else [None] * len(done)
+        events = []
+        with store.transaction():
+            for (parsed, segs, lang), result in zip(done, results):
+                try:
+                    with store.savepoint():
+                        art = store.insert_article(parsed, segs, lang)
+                        if result is not None:
+                            store.write_analysis(art.id, result, ANALYSIS_VERSION)
+                        ev = Event(parsed.source, "ingested", None, art.id)
+                except sqlite3.Error as exc:
+                    ev = Event(parsed.source, "failed", f"could not store the article ({exc})")
+                store.log_event(run_id, ev.source, ev.status, ev.reason, ev.article_id)
+                events.append(ev)
+        for (parsed, _segs, _lang), ev in zip(done, events):
+            unstored.discard(content_hash(parsed.text))
+            emit(ev, log=False)
+
+    def flush(final: bool = False) -> None:
+        if chunk:
+            items = [(p.text, segs) for p, segs, _ in chunk]
+            inflight.append((list(chunk), analyser.submit(items) if analyser is not None else None))
+            chunk.clear()
+        while inflight and (final or len(inflight) > (analyser.depth if analyser is not None else 0)):
+            write(*inflight.popleft())
 
     try:
         for item in inputs:
@@ -208,8 +265,9 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                     emit(Event(rec.source, "failed", rec.reason))
                     continue
                 overrides.apply(rec, item.path)
+                digest = content_hash(rec.text)
                 dup = store.find_by_hash(rec.text)
-                if dup or content_hash(rec.text) in pending_hashes:
+                if dup or digest in unstored:
                     emit(Event(rec.source, "duplicate", "already stored" + (f" as {dup}" if dup else ""), dup))
                     continue
                 try:
@@ -217,11 +275,11 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                 except NotEnglish as err:
                     emit(Event(rec.source, "skipped", err.reason))
                     continue
-                pending.append((rec, segs, lang))
-                pending_hashes.add(content_hash(rec.text))
-                if len(pending) >= BATCH:
+                chunk.append((rec, segs, lang))
+                unstored.add(digest)
+                if len(chunk) >= CHUNK:
                     flush()
-        flush()
+        flush(final=True)
     finally:
         if analyser is not None:
             analyser.close()
@@ -250,13 +308,13 @@ def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = 
     for aid in ids:
         if store.article(aid) is None:
             raise NotFound(f"no article with id {aid!r} (see `onrecord articles`)")
-    analyser = Analyser(workers)
+    analyser = Analyser(workers if workers is not None else (min(2, os.cpu_count() or 1) if len(ids) >= BATCH else 1))
     try:
         for i in range(0, len(ids), BATCH):
             chunk = ids[i:i + BATCH]
             arts = [store.article(a) for a in chunk]
             items = [(a.text, store.segments(a.id)) for a in arts if a]
-            for aid, result in zip(chunk, analyser(items)):
+            for aid, result in zip(chunk, analyser.run(items)):
                 with store.transaction():
                     store.write_analysis(aid, result, ANALYSIS_VERSION)
                 if on_done:

@@ -6,6 +6,8 @@ which quote, on which quote's cue.
 """
 from __future__ import annotations
 
+import bisect
+
 import dataclasses
 from dataclasses import dataclass, field
 
@@ -81,13 +83,21 @@ class StanceContext:
     body: list[tuple[int, int]]
     recent_gov: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.body = sorted(self.body)
+        self._starts = [s for s, _ in self.body]
+
+    def _body_at(self, char: int) -> tuple[int, int] | None:
+        k = bisect.bisect_right(self._starts, char) - 1
+        return self.body[k] if k >= 0 and char < self.body[k][1] else None
+
     def in_body(self, char: int) -> bool:
         """The character is in the body or headline, not in page furniture."""
-        return any(s <= char < e for s, e in self.body)
+        return self._body_at(char) is not None
 
     def seg(self, char: int) -> tuple[int, int]:
         """The body paragraph holding the character (the whole text when none does)."""
-        return next(((s, e) for s, e in self.body if s <= char < e), (0, len(doc_text(self.doc))))
+        return self._body_at(char) or (0, len(doc_text(self.doc)))
 
     def clip(self, span: tuple[int, int] | None, at: int | None = None) -> tuple[int, int] | None:
         """A span cut to the paragraph of ``at`` (default: its start): spaCy sentences may run across paragraphs."""

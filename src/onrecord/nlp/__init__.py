@@ -33,9 +33,9 @@ def load_nlp(model: str = MODEL) -> Any:
     from onrecord.nlp.components import add_paragraph_boundaries
 
     add_paragraph_boundaries(nlp)  # no sentence (and no parse) runs across a line break
-    from onrecord.nlp.fast_ruler import replace_attribute_ruler
+    from onrecord.nlp.fast import use_fast_components
 
-    replace_attribute_ruler(nlp)  # same annotations as the model's attribute_ruler, 6x cheaper
+    use_fast_components(nlp)  # the same annotations as the model's attribute_ruler and lemmatizer, cheaper
     return nlp
 
 
