@@ -35,11 +35,13 @@ bench-polnear: $(STAMP)
 	$(BIN)/python bench/polnear.py ../shared/corpus/polnear --split dev
 
 bench-throughput: $(STAMP)
-	$(BIN)/python bench/throughput.py ../shared/corpus --limit 1000 --workers 2
+	$(BIN)/python -c "import psutil" 2>/dev/null || $(BIN)/python -m pip install --quiet psutil
+	$(BIN)/python -m pip install --quiet "textacy>=0.13,<0.14"
+	$(BIN)/python bench/throughput.py ../shared/corpus --n 2000 --jobs 2
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra web --extra test --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra web --extra test --extra spark --strip-extras -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache build src/*.egg-info

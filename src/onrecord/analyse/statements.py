@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -64,6 +65,15 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _similarity_if_near(a: str, b: str, ca: Counter[str], cb: Counter[str]) -> float:
+    """``similarity(a, b)`` when it can reach THRESHOLD, else 0.0: difflib's ratio is at most the share of
+    characters the two texts have in common, which is cheap to count first."""
+    if len(a) / max(1, len(b)) >= THRESHOLD - 0.1 and len(b) / max(1, len(a)) >= THRESHOLD - 0.1:
+        if 2 * sum((ca & cb).values()) / (len(a) + len(b)) < THRESHOLD:
+            return 0.0
+    return similarity(a, b)
+
+
 def _same_speaker(a: QuoteRef, b: QuoteRef) -> bool:
     if a.speaker_entity_id and b.speaker_entity_id:
         return a.speaker_entity_id == b.speaker_entity_id
@@ -82,19 +92,31 @@ def group_statements(quotes: list[QuoteRef]) -> list[Statement]:
         return i
 
     norm = [normalise(q.text) for q in quotes]
-    by_speaker: dict[str, list[int]] = {}
+    # Quotes with the same normalised words and the same speaker fields are one statement (similarity 1.0);
+    # only one of them is compared with the rest, which makes re-reported agency copy cheap.
+    same: dict[tuple[str, str | None, str | None], list[int]] = {}
     for i, q in enumerate(quotes):
-        by_speaker.setdefault(q.speaker_entity_id or q.speaker_key or f"?{i}", []).append(i)
+        if norm[i] and _same_speaker(q, q):
+            same.setdefault((norm[i], q.speaker_entity_id, q.speaker_key), []).append(i)
+    reps = {members[0]: members for members in same.values()}
+    for members in reps.values():
+        for j in members[1:]:
+            parent[find(j)] = find(members[0])
+            best[members[0]] = best[j] = 1.0
+    counts = {i: Counter(norm[i]) for i in reps}
+    by_speaker: dict[str, list[int]] = {}
+    for i in reps:
+        by_speaker.setdefault(quotes[i].speaker_entity_id or quotes[i].speaker_key or f"?{i}", []).append(i)
     for idx in by_speaker.values():
         for x, i in enumerate(idx):
             for j in idx[x + 1:]:
                 if not _same_speaker(quotes[i], quotes[j]):
                     continue
-                sim = similarity(norm[i], norm[j])
+                sim = _similarity_if_near(norm[i], norm[j], counts[i], counts[j])
                 if sim >= THRESHOLD:
                     parent[find(j)] = find(i)
-                    best[i] = max(best.get(i, 0.0), sim)
-                    best[j] = max(best.get(j, 0.0), sim)
+                    for k in (*reps[i], *reps[j]):
+                        best[k] = max(best.get(k, 0.0), sim)
     groups: dict[int, list[int]] = {}
     for i in range(len(quotes)):
         groups.setdefault(find(i), []).append(i)

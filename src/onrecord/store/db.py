@@ -88,6 +88,18 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A nested step inside a transaction: on an exception only this step is undone."""
+        self.conn.execute("SAVEPOINT step")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK TO step")
+            self.conn.execute("RELEASE step")
+            raise
+        self.conn.execute("RELEASE step")
+
     def close(self) -> None:
         self.conn.close()
 
@@ -125,18 +137,12 @@ class Store:
 
     def insert_article(self, parsed: ParsedArticle, segments: list[Segment], language: str | None) -> Article:
         """Insert an article and its segments (call inside a transaction). The caller checks for duplicates."""
-        art = Article(id=article_id(parsed.text), source=parsed.source, text=parsed.text, title=parsed.title,
-                      outlet=parsed.outlet, date=parsed.date, url=parsed.url, format=parsed.format,
-                      language=language, content_hash=content_hash(parsed.text), external_id=parsed.external_id,
-                      ingested_at=now())
-        self.conn.execute(
-            "INSERT INTO articles(id, content_hash, source, external_id, title, outlet, date, url, format, language,"
-            " text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (art.id, art.content_hash, art.source, art.external_id, art.title, art.outlet, art.date, art.url,
-             art.format, art.language, art.text, art.ingested_at))
-        self.conn.executemany(
-            'INSERT INTO segments(article_id, n, start, "end", kind, furniture) VALUES (?,?,?,?,?,?)',
-            [(art.id, n, s.start, s.end, s.kind, s.furniture) for n, s in enumerate(segments)])
+        from onrecord.store.rows import article_row, insert_rows, segment_rows
+
+        row = article_row(parsed, language, now())
+        insert_rows(self.conn, "articles", [row])
+        insert_rows(self.conn, "segments", segment_rows(row["id"], segments))
+        art = Article(**{k: row[k] for k in Article.__dataclass_fields__})
         return art
 
     def write_analysis(self, article_id: str, analysis: Any, version: str) -> None:
@@ -151,16 +157,10 @@ class Store:
 
     def replace_quotes(self, article_id: str, quotes: list[Quote], version: str) -> None:
         """Replace an article's quotes with a fresh analysis (call inside a transaction)."""
+        from onrecord.store.rows import insert_rows, quote_rows
+
         self.conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
-        self.conn.executemany(
-            'INSERT INTO quotes(article_id, n, start, "end", spans, text, kind, speaker, speaker_type, on_behalf_of,'
-            ' speaker_mention, speaker_start, speaker_end, cue, cue_start, cue_end, furniture, confidence,'
-            ' clause_start, clause_end, grp, speaker_entity_id, on_behalf_of_entity_id, method)'
-            ' VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-            [(article_id, n, q.start, q.end, json.dumps([list(s) for s in q.spans]) if q.spans else None, q.text,
-              q.kind, q.speaker, q.speaker_type, q.on_behalf_of, q.speaker_mention, *_pair(q.speaker_span), q.cue,
-              *_pair(q.cue_span), q.furniture, q.confidence, *_pair(q.clause_span), q.group,
-              q.speaker_entity_id, q.on_behalf_of_entity_id, q.method) for n, q in enumerate(quotes)])
+        insert_rows(self.conn, "quotes", quote_rows(article_id, quotes))
         self.conn.execute("UPDATE articles SET analysed_at = ?, analysis_version = ? WHERE id = ?",
                           (now(), version, article_id))
 
@@ -181,10 +181,6 @@ class Store:
 def row_to_article(row: sqlite3.Row) -> Article:
     keys = row.keys()
     return Article(**{k: row[k] for k in Article.__dataclass_fields__ if k in keys})
-
-
-def _pair(span: tuple[int, int] | list[int] | None) -> tuple[int | None, int | None]:
-    return (int(span[0]), int(span[1])) if span else (None, None)
 
 
 def _statements(sql: str) -> list[str]:

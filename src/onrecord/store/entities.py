@@ -20,24 +20,12 @@ PER_ARTICLE = ("article_entities", "entity_mentions", "entity_role_assertions", 
 
 def write_entities(conn: sqlite3.Connection, article_id: str, found: ArticleEntities | None) -> None:
     """Replace an article's clusters, mentions, roles and descriptors (call inside a transaction)."""
+    from onrecord.store.rows import entity_rows, insert_rows
+
     for table in PER_ARTICLE:
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-    if not found:
-        return
-    for n, e in enumerate(found.entities):
-        conn.execute("INSERT INTO article_entities(article_id, n, name, type) VALUES (?,?,?,?)",
-                     (article_id, n, e.name, e.type))
-        conn.executemany('INSERT INTO entity_mentions(article_id, n, start, "end", text, kind) VALUES (?,?,?,?,?,?)',
-                         [(article_id, n, m.start, m.end, m.text, m.kind) for m in e.mentions])
-        conn.executemany('INSERT INTO entity_role_assertions(article_id, n, role, text, start, "end", former) '
-                         "VALUES (?,?,?,?,?,?,?)",
-                         [(article_id, n, r.role, r.text, r.start, r.end, int(r.former)) for r in e.roles])
-        conn.executemany('INSERT INTO entity_descriptors(article_id, n, text, key, start, "end", kind, loaded) '
-                         "VALUES (?,?,?,?,?,?,?,?)", [(article_id, n, d.text, d.key, d.start, d.end, d.kind,
-                                                       int(d.loaded)) for d in e.descriptors])
-    conn.executemany('INSERT INTO role_mentions(article_id, n, role, text, start, "end", former) VALUES (?,?,?,?,?,?,?)',
-                     [(article_id, n, r.role, r.text, r.start, r.end, int(r.former))
-                      for n, r in enumerate(found.role_mentions)])
+    for table, rows in entity_rows(article_id, found).items():
+        insert_rows(conn, table, rows)
 
 
 def add_correction(conn: sqlite3.Connection, action: str, name: str, other: str, when: str) -> None:

@@ -9,14 +9,10 @@ from typing import Any
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.stance_targets import surname_key
-from onrecord.analyse.stances import OUTLET, Stance
+from onrecord.analyse.stances import Stance
 from onrecord.models import Record
 
 UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
-
-
-def _pair(span: Any) -> tuple[int | None, int | None]:
-    return (int(span[0]), int(span[1])) if span else (None, None)
 
 
 def stance_date(s: Stance, article_date: str | None) -> str | None:
@@ -29,21 +25,12 @@ def stance_date(s: Stance, article_date: str | None) -> str | None:
 
 def replace_stances(conn: sqlite3.Connection, article_id: str, stances: list[Stance]) -> None:
     """Replace an article's stances (call inside a transaction); dates and the outlet come from the article."""
+    from onrecord.store.rows import insert_rows, stance_rows
+
     row = conn.execute("SELECT outlet, date FROM articles WHERE id = ?", (article_id,)).fetchone()
     outlet, date = (row[0], row[1]) if row else (None, None)
     conn.execute("DELETE FROM stances WHERE article_id = ?", (article_id,))
-    conn.executemany(
-        'INSERT INTO stances(article_id, n, start, "end", text, label, cameo, plover, polarity, negated, holder,'
-        ' holder_type, holder_start, holder_end, on_behalf_of, target, target_type, target_start, target_end,'
-        ' target_keys, about, cue, cue_start, cue_end, reported_by, reporter_type, reporter_for, source, quote_n,'
-        ' date, date_text, date_start, date_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'
-        '?,?,?)',
-        [(article_id, n, s.start, s.end, s.text, s.label, s.cameo, s.plover, s.polarity, int(s.negated), s.holder,
-          s.holder_type, *_pair(s.holder_span), s.on_behalf_of, s.target, s.target_type, *_pair(s.target_span),
-          json.dumps(s.target_keys), s.about, s.cue, *_pair(s.cue_span),
-          (outlet or UNKNOWN_OUTLET) if s.reported_by == OUTLET else s.reported_by, s.reporter_type,
-          s.reporter_for, s.source, s.quote_index, stance_date(s, date), s.date_text, *_pair(s.date_span))
-         for n, s in enumerate(stances)])
+    insert_rows(conn, "stances", stance_rows(article_id, stances, outlet, date))
 
 
 def _has_entities(conn: sqlite3.Connection) -> bool:
