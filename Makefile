@@ -37,7 +37,7 @@ bench-polnear: $(STAMP)
 bench-throughput: $(STAMP)
 	$(BIN)/python -c "import psutil" 2>/dev/null || $(BIN)/python -m pip install --quiet psutil
 	$(BIN)/python -m pip install --quiet "textacy>=0.13,<0.14"
-	$(BIN)/python bench/throughput.py ../shared/corpus --n 2000 --jobs 2
+	$(BIN)/python bench/throughput.py ../shared/corpus --n 2000 --jobs 2 --selective
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -76,8 +76,10 @@ class KB:
         return [r for r in self.rows if name_key(r.holder) == key]
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Lower-case, accents and punctuation folded: the key names are compared on."""
+    """Lower-case, accents and punctuation folded: the key names are compared on (cached: it is asked for the
+    same few thousand names over and over)."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
