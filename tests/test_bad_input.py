@@ -92,3 +92,30 @@ def test_not_a_database(tmp_path):
     p.write_bytes(b"this is not sqlite" * 100)
     r = CliRunner().invoke(main, ["articles", "--db", str(p)])
     assert r.exit_code == 2 and "cannot open as an onrecord SQLite store" in r.output
+
+
+def test_an_analysis_failure_fails_its_articles_only_and_a_rerun_retries_them(tmp_path, monkeypatch):
+    import onrecord.pipeline as pipeline
+
+    real = pipeline.Analyser.run
+
+    def flaky(self, items):
+        if any("BOOM" in text for text, _segs in items):
+            raise RuntimeError("a bug in a rule")
+        return real(self, items)
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("Good title\n\n" + GOOD, encoding="utf-8")
+    (d / "b.txt").write_text("Bad title\n\nBOOM. " + GOOD, encoding="utf-8")
+    monkeypatch.setattr(pipeline, "CHUNK", 1)
+    monkeypatch.setattr(pipeline.Analyser, "run", flaky)
+    with Store(tmp_path / "x.db") as store:
+        report = ingest([str(d)], store, workers=1)
+        events = _events(report)
+        assert events["a.txt"][0] == "ingested"
+        assert events["b.txt"][0] == "failed" and "the analysis failed (RuntimeError: a bug in a rule)" in events["b.txt"][1]
+        assert len(store.article_ids()) == 1
+        monkeypatch.setattr(pipeline.Analyser, "run", real)
+        again = _events(ingest([str(d)], store, workers=1))
+        assert again["b.txt"][0] == "ingested" and again["a.txt"][0] == "duplicate"

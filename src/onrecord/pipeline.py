@@ -6,6 +6,7 @@ loses nothing already committed.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing as mp
 import os
 import sqlite3
@@ -23,6 +24,7 @@ from onrecord.ingest.language import NAMES, detect_language
 from onrecord.models import ParsedArticle, Segment
 from onrecord.store import Store, content_hash
 
+log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together
 CHUNK = 16  # articles handed to the analysis (and stored) together during an ingest
 AUTO_BYTES = 1_000_000  # inputs this large (~200 articles) start worker processes in "auto" mode
@@ -183,6 +185,12 @@ class Analyser:
             self._pool.join()
             self._pool = None
 
+    def terminate(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
 
 def auto_workers(inputs: list[Any]) -> int:
     """Both cores (at most 2 workers) once the input is large enough to repay starting the processes."""
@@ -226,7 +234,17 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
     unstored: set[str] = set()  # content hashes read but not yet committed
 
     def write(done: Chunk, handle: Any) -> None:
-        results = Analyser.result(handle) if handle is not None else [None] * len(done)
+        try:
+            if isinstance(handle, Exception):
+                raise handle
+            results = Analyser.result(handle) if handle is not None else [None] * len(done)
+        except Exception as exc:  # a bug in the analysis fails this chunk only; nothing of it is stored
+            log.exception("the analysis failed on a chunk of %d articles", len(done))
+            for parsed, _segs, _lang in done:
+                unstored.discard(content_hash(parsed.text))
+                emit(Event(parsed.source, "failed", f"the analysis failed ({type(exc).__name__}: {exc}); "
+                                                    "not stored, re-run the ingest to retry"))
+            return
         events = []
         with store.transaction():
             for (parsed, segs, lang), result in zip(done, results):
@@ -247,7 +265,11 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
     def flush(final: bool = False) -> None:
         if chunk:
             items = [(p.text, segs) for p, segs, _ in chunk]
-            inflight.append((list(chunk), analyser.submit(items) if analyser is not None else None))
+            try:
+                handle = analyser.submit(items) if analyser is not None else None
+            except Exception as exc:  # noqa: BLE001 - in-process analysis raised: write() fails the chunk
+                handle = exc
+            inflight.append((list(chunk), handle))
             chunk.clear()
         while inflight and (final or len(inflight) > (analyser.depth if analyser is not None else 0)):
             write(*inflight.popleft())
@@ -280,6 +302,10 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                 if len(chunk) >= CHUNK:
                     flush()
         flush(final=True)
+    except BaseException:
+        if analyser is not None:
+            analyser.terminate()  # interrupted: do not wait for chunks that will not be stored
+        raise
     finally:
         if analyser is not None:
             analyser.close()
