@@ -142,3 +142,19 @@ def test_crlf_is_read_as_python_text_mode(tmp_path):
     p.write_bytes(("Title\r\n\r\n" + BODY).encode())
     art = next(read_input(InputFile(str(p))))
     assert art.text == Path(p).read_text()
+
+
+def test_worker_processes_store_the_same_as_one_process(tmp_path):
+    """The streaming pool (workers analyse while the main process stores) changes nothing in what is stored,
+    for an ingest and for a re-analysis."""
+    from onrecord.pipeline import reanalyse
+
+    def quotes(store: Store) -> list[tuple]:
+        return [tuple(r) for r in store.conn.execute(
+            'SELECT article_id, n, start, "end", speaker, kind FROM quotes ORDER BY article_id, n')]
+
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "two.db") as two:
+        ingest([str(EXAMPLES)], one, workers=1)
+        report = ingest([str(EXAMPLES)], two, workers=2)
+        assert report.count("ingested") == 5 and quotes(one) == quotes(two)
+        assert reanalyse(two, workers=2) == 5 and quotes(two) == quotes(one)

@@ -158,11 +158,17 @@ class Analyser:
         """Chunks to keep in flight: two per worker, so none waits while the caller writes."""
         return 2 * self.workers if self.workers > 1 else 0
 
+    def _workers(self) -> Any:
+        """The worker pool (started on first use), or None when analysing in this process."""
+        if self.workers > 1 and self._pool is None:
+            self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_worker_init)
+        return self._pool
+
     def submit(self, items: list[tuple[str, list[Segment]]]) -> Any:
-        if self.workers > 1:
-            if self._pool is None:
-                self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_worker_init)
-            return self._pool.apply_async(_worker_analyse, (items, self.selective))
+        """Start analysing; a handle for ``result`` (with no workers, the results themselves)."""
+        pool = self._workers()
+        if pool is not None:
+            return pool.apply_async(_worker_analyse, (items, self.selective))
         return self.run(items)
 
     @staticmethod
@@ -171,8 +177,11 @@ class Analyser:
 
     def run(self, items: list[tuple[str, list[Segment]]]) -> list[Analysis]:
         """Analyse now and return the results (in a worker when there is a pool)."""
-        if self._pool is not None:
-            return self._pool.apply(_worker_analyse, (items, self.selective))
+        pool = self._workers()
+        if pool is not None:  # one part per worker
+            size = max(1, -(-len(items) // self.workers))
+            parts = [(items[i:i + size], self.selective) for i in range(0, len(items), size)]
+            return [a for res in pool.starmap(_worker_analyse, parts) for a in res]
         if self._nlp is None:
             from onrecord.nlp import load_nlp
 
@@ -196,8 +205,10 @@ def auto_workers(inputs: list[Any]) -> int:
     """Both cores (at most 2 workers) once the input is large enough to repay starting the processes."""
     size = 0
     for item in inputs:
+        if isinstance(item, InputError):
+            continue
         try:
-            size += os.path.getsize(item.path) if getattr(item, "path", "-") != "-" else AUTO_BYTES
+            size += AUTO_BYTES if item.path == "-" else os.path.getsize(item.path)  # stdin: assume large
         except OSError:
             continue
     return min(2, os.cpu_count() or 1) if size >= AUTO_BYTES else 1
