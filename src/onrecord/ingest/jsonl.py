@@ -24,25 +24,33 @@ def iter_jsonl(text: str, source: str) -> Iterator[ParsedArticle | InputError]:
         if not isinstance(obj, dict):
             yield MalformedRecord(where, f"line {lineno} is a JSON {type(obj).__name__}, expected an object")
             continue
-        body = obj.get("text")
-        if not isinstance(body, str) or not body.strip():
-            yield MalformedRecord(where, f"line {lineno} has no non-empty string field 'text'")
+        parsed = record_article(obj, where, f"line {lineno}", "field")
+        if isinstance(parsed, InputError):
+            yield parsed
             continue
-        parsed = read_text(body, where)
-        title = obj.get("title")
-        if isinstance(title, str) and title.strip():
-            parsed.title = title.strip()
-        date = obj.get("date")
-        if date is not None:
-            iso = parse_date(str(date))
-            if iso is None:
-                yield MalformedRecord(where, f"line {lineno}: unrecognised date {str(date)[:40]!r} (use YYYY-MM-DD)")
-                continue
-            parsed.date = iso
-        for key in ("url", "outlet"):
-            if isinstance(obj.get(key), str):
-                setattr(parsed, key, obj[key])
-        if obj.get("id") is not None:
-            parsed.external_id = str(obj["id"])
         parsed.format = "jsonl"
         yield parsed
+
+
+def record_article(obj: dict, where: str, label: str, kind: str = "field") -> ParsedArticle | InputError:
+    """An article from one record with ``text`` and optional title, url, date, outlet, id (a JSONL line, a
+    Parquet row); ``label`` ("line 3", "row 3") and ``kind`` ("field", "column") name it in errors."""
+    body = obj.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return MalformedRecord(where, f"{label} has no non-empty string {kind} 'text'")
+    parsed = read_text(body, where)
+    title = obj.get("title")
+    if isinstance(title, str) and title.strip():
+        parsed.title = title.strip()
+    date = obj.get("date")
+    if date is not None:
+        iso = parse_date(str(date))
+        if iso is None:
+            return MalformedRecord(where, f"{label}: unrecognised date {str(date)[:40]!r} (use YYYY-MM-DD)")
+        parsed.date = iso
+    for key in ("url", "outlet"):
+        if isinstance(obj.get(key), str):
+            setattr(parsed, key, obj[key])
+    if obj.get("id") is not None:
+        parsed.external_id = str(obj["id"])
+    return parsed

@@ -84,28 +84,12 @@ def parquet_rows(outlet: str | None, date: str | None
 def parquet_article(row: dict[str, Any], outlet: str | None = None, date: str | None = None
                     ) -> ParsedArticle | InputError:
     """One Parquet input row as an article, or the error naming the file and row."""
-    from onrecord.errors import MalformedRecord
-    from onrecord.ingest.dates import parse_date
-    from onrecord.ingest.text import read_text
+    from onrecord.ingest.jsonl import record_article
 
-    where = f"{row['file']}#{row['record_n'] + 1}"
-    body = row.get("text")
-    if not isinstance(body, str) or not body.strip():
-        return MalformedRecord(where, f"row {row['record_n'] + 1} has no non-empty string in column 'text'")
-    parsed = read_text(body, where)
+    parsed = record_article(row, f"{row['file']}#{row['record_n'] + 1}", f"row {row['record_n'] + 1}", "column")
+    if isinstance(parsed, InputError):
+        return parsed
     parsed.format = "parquet"
-    if isinstance(row.get("title"), str) and row["title"].strip():
-        parsed.title = row["title"].strip()
-    if row.get("date") is not None:
-        iso = parse_date(str(row["date"]))
-        if iso is None:
-            return MalformedRecord(where, f"unrecognised date {str(row['date'])[:40]!r} (use YYYY-MM-DD)")
-        parsed.date = iso
-    for key in ("url", "outlet"):
-        if isinstance(row.get(key), str):
-            setattr(parsed, key, row[key])
-    if row.get("id") is not None:
-        parsed.external_id = str(row["id"])
     parsed.outlet = outlet or parsed.outlet
     parsed.date = date or parsed.date
     return parsed
