@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the attribution classifier of ``onrecord.analyse.learned`` on PolNeAR train.
+"""Train the attribution classifier of ``onrecord.analyse.attribution.learned`` on PolNeAR train.
 
     python bench/train_attribution.py ../shared/corpus/polnear [--cache /tmp/polnear_train.spacy]
 
@@ -21,14 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from onrecord.analyse.learned import (
+from onrecord.analyse.attribution.learned import (
     MODEL_FILE,
     candidates,
     occupied,
     score,
     split_rule_output,
 )
-from onrecord.analyse.quotes import extract_quotes
+from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
 from onrecord.evaluate import parse_ann, polnear_articles, polnear_text_path, trim
 from onrecord.nlp import load_nlp

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.analyse.marks import scan_paragraph
-from onrecord.analyse.quotes import extract_quotes
+from onrecord.analyse.attribution.marks import scan_paragraph
+from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.analyse.quotes import extract_quotes
+from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
 from onrecord.evaluate import quote_rows, score_quotes
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onrecord.analyse.marks import scan_paragraph
-from onrecord.analyse.quotes import extract_quotes
+from onrecord.analyse.attribution.marks import scan_paragraph
+from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
 from onrecord.models import Quote
 from onrecord.nlp.components import parse_text

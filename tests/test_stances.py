@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from onrecord.analyse.contradictions import StanceRef, find_contradictions
-from onrecord.analyse.stance_targets import surname_key
+from onrecord.link.contradictions import StanceRef, find_contradictions
+from onrecord.analyse.stances.targets import surname_key
 from onrecord.analyse.stances import extract_stances, labels
-from onrecord.analyse.statements import (
+from onrecord.link.statements import (
     QuoteRef,
     group_statements,
     normalise,

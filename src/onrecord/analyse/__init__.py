@@ -63,8 +63,8 @@ def _shift_quote(q: Quote, offset: int) -> Quote:
 
 def analyse_docs(docs: Iterable[Any], segments: list[Segment], offsets: list[int]) -> Analysis:
     """Combine the analyses of an article's window docs (doc i starts at offsets[i] in the article)."""
-    from onrecord.analyse.entities import extract_entities, merge_windows
-    from onrecord.analyse.quotes import extract_quotes
+    from onrecord.analyse.entities.mentions import extract_entities, merge_windows
+    from onrecord.analyse.attribution.quotes import extract_quotes
     from onrecord.analyse.stances import extract_stances, shift_stance
 
     quotes: list[Quote] = []

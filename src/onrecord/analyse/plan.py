@@ -70,7 +70,7 @@ def forms(lemma: str) -> set[str]:
 @lru_cache(maxsize=1)
 def trigger_words() -> frozenset[str]:
     """Every surface form of every cue the analysis knows: reporting verbs, stance verbs and nouns."""
-    from onrecord.analyse.stance_lexicon import labels
+    from onrecord.analyse.stances.lexicon import labels
 
     words: set[str] = set(EXTRA)
     text = resources.files("onrecord").joinpath("data/cues.txt").read_text(encoding="utf-8")
@@ -88,7 +88,7 @@ def trigger_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def multiword_cues() -> list[tuple[frozenset[str], frozenset[str]]]:
     """(forms of the first word, the other words) of each multiword stance cue ("hit out at")."""
-    from onrecord.analyse.stance_lexicon import labels
+    from onrecord.analyse.stances.lexicon import labels
 
     out = []
     for info in labels().values():

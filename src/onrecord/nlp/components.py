@@ -27,7 +27,7 @@ class QuotesComponent:
         _register_extension()
 
     def __call__(self, doc: Doc) -> Doc:
-        from onrecord.analyse.quotes import extract_quotes
+        from onrecord.analyse.attribution.quotes import extract_quotes
         from onrecord.clean import segment
 
         doc._.set(EXTENSION, extract_quotes(doc, segment(doc.text)))

@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from onrecord.analyse.roles import HeldRole, held_roles, name_key
+from onrecord.analyse.entities.roles import HeldRole, held_roles, name_key
 from onrecord.models import Record
 
 if TYPE_CHECKING:
-    from onrecord.analyse.entities import ArticleEntities
-    from onrecord.analyse.linking import Correction, Linking
+    from onrecord.analyse.entities.mentions import ArticleEntities
+    from onrecord.link.entities import Correction, Linking
 
 PER_ARTICLE = ("article_entities", "entity_mentions", "entity_role_assertions", "entity_descriptors",
                "role_mentions")
@@ -35,7 +35,7 @@ def add_correction(conn: sqlite3.Connection, action: str, name: str, other: str,
 
 
 def corrections(conn: sqlite3.Connection) -> list[Correction]:
-    from onrecord.analyse.linking import Correction
+    from onrecord.link.entities import Correction
 
     return [Correction(r[0], r[1], r[2]) for r in
             conn.execute("SELECT action, name, other FROM entity_corrections ORDER BY id")]
@@ -44,7 +44,7 @@ def corrections(conn: sqlite3.Connection) -> list[Correction]:
 def link_store(conn: sqlite3.Connection) -> Linking:
     """Link every article's clusters into canonical entities and point quotes at them (call inside a
     transaction). Entities are upserted by id so rows of later stages that reference them stay valid."""
-    from onrecord.analyse.linking import LinkCluster, LinkRoleMention, link_entities
+    from onrecord.link.entities import LinkCluster, LinkRoleMention, link_entities
 
     clusters = [LinkCluster(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
         "SELECT e.article_id, e.n, e.name, e.type, (SELECT count(*) FROM entity_mentions m WHERE "
@@ -152,7 +152,7 @@ def entity_row(conn: sqlite3.Connection, name_or_id: str) -> sqlite3.Row | None:
 
 def _by_short_name(conn: sqlite3.Connection, text: str) -> sqlite3.Row | None:
     """"Mr Corbyn", "Corbyn": the only person whose name ends with that surname (titles dropped)."""
-    from onrecord.analyse.names import clean_person_name
+    from onrecord.analyse.entities.names import clean_person_name
 
     name = clean_person_name(text)
     if name != text and (row := entity_row(conn, name)) is not None:
@@ -287,7 +287,7 @@ def entity_summaries(conn: sqlite3.Connection, type: str | None, limit: int, off
 
 def entity_detail(conn: sqlite3.Connection, name_or_id: str) -> EntityDetail | None:
     """The entity with this id, name or alias, or None."""
-    from onrecord.analyse.roles import load_kb
+    from onrecord.analyse.entities.roles import load_kb
 
     row = entity_row(conn, name_or_id) or _by_short_name(conn, name_or_id)
     if row is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onrecord.analyse.dates import anchor_mention
-from onrecord.analyse.stance_targets import surname_key
+from onrecord.analyse.stances.targets import surname_key
 from onrecord.analyse.stances import Stance
 from onrecord.models import Record
 
@@ -120,9 +120,9 @@ def replace_contradictions(conn: sqlite3.Connection, pairs: list[dict[str, Any]]
 
 def link_stances(store: Any) -> None:
     """Cross-article stance steps: entity ids on stances, statements with their reports, contradictions."""
-    from onrecord.analyse.contradictions import StanceRef, find_contradictions
+    from onrecord.link.contradictions import StanceRef, find_contradictions
     from onrecord.analyse.stances import labels
-    from onrecord.analyse.statements import QuoteRef, group_statements
+    from onrecord.link.statements import QuoteRef, group_statements
 
     conn = store.conn
     with store.transaction():

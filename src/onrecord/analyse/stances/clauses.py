@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from onrecord.analyse.stance_lexicon import HABITUAL, NEGATORS, match_cue
+from onrecord.analyse.stances.lexicon import HABITUAL, NEGATORS, match_cue
 
 SEG_KEY = "onrecord_stance_segments"
 

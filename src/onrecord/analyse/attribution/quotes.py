@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from onrecord.analyse import attribution as at
-from onrecord.analyse.marks import MarkSpan, scan_paragraph, starts_with_quote
-from onrecord.analyse.names import NameIndex, build_name_index
-from onrecord.analyse.speakers import Speaker, resolve
+from onrecord.analyse.attribution import cues as at
+from onrecord.analyse.attribution.marks import MarkSpan, scan_paragraph, starts_with_quote
+from onrecord.analyse.entities.names import NameIndex, build_name_index
+from onrecord.analyse.attribution.speakers import Speaker, resolve
 from onrecord.models import Quote, Segment
 
 log = logging.getLogger(__name__)
@@ -256,11 +256,11 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
     keep = [c for c in cands if c.kind == "direct" or c.cue is not None]
     quotes = [_to_quote(doc, c) for c in keep]
     if indirect:
-        from onrecord.analyse.reported import reported_speech
+        from onrecord.analyse.attribution.reported import reported_speech
 
         reported = reported_speech(doc, segments, quotes, index)
         if learned:
-            from onrecord.analyse.learned import (
+            from onrecord.analyse.attribution.learned import (
                 learned_attributions,
                 refine_clauses,
                 split_rule_output,

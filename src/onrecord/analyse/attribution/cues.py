@@ -12,7 +12,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from onrecord.analyse.speakers import UTTERANCE_NOUNS
+from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS
 from onrecord.analyse.textcache import doc_text
 
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.textcache import doc_text
-from onrecord.analyse.names import NameIndex
+from onrecord.analyse.entities.names import NameIndex
 from onrecord.models import Quote, Record
 
 OUTLET = "<outlet>"  # reported_by placeholder: the store writes the article's outlet

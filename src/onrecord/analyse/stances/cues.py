@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from onrecord.analyse.attribution import headline_passive
-from onrecord.analyse.stance_clauses import (
+from onrecord.analyse.attribution.cues import headline_passive
+from onrecord.analyse.stances.clauses import (
     about_of,
     agent_of,
     cue_objects,
@@ -21,8 +21,8 @@ from onrecord.analyse.stance_clauses import (
     para_subject,
     same_para,
 )
-from onrecord.analyse.stance_holders import addressee_targets, holder_of, make_stances, voice_of
-from onrecord.analyse.stance_lexicon import (
+from onrecord.analyse.stances.holders import addressee_targets, holder_of, make_stances, voice_of
+from onrecord.analyse.stances.lexicon import (
     FRAME_VERBS,
     LIGHT_VERBS,
     NEGATORS,
@@ -31,8 +31,8 @@ from onrecord.analyse.stance_lexicon import (
     match_cue,
     polarity_of,
 )
-from onrecord.analyse.stance_records import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
-from onrecord.analyse.stance_targets import Target, targets_of
+from onrecord.analyse.stances.context import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
+from onrecord.analyse.stances.targets import Target, targets_of
 
 
 def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:

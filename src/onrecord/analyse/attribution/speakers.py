@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from onrecord.analyse.names import (
+from onrecord.analyse.entities.names import (
     GROUP_NOUNS,
     PRONOUNS_PERSON,
     PRONOUNS_PLURAL,

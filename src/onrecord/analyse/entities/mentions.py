@@ -13,9 +13,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from onrecord.analyse import descriptors as desc
-from onrecord.analyse.names import PRONOUNS_PERSON, TITLES, clean_person_name
-from onrecord.analyse.roles import (
+from onrecord.analyse.entities import descriptors as desc
+from onrecord.analyse.entities.names import PRONOUNS_PERSON, TITLES, clean_person_name
+from onrecord.analyse.entities.roles import (
     NATIONALITIES,
     PARTICLES,
     is_role_phrase,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.textcache import doc_text, entity_at
-from onrecord.analyse.names import (
+from onrecord.analyse.entities.names import (
     PERSON_ROLES,
     NameIndex,
     antecedent,

@@ -20,9 +20,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from onrecord.analyse import attribution as at
-from onrecord.analyse.names import GROUP_NOUNS, NameIndex, is_role_noun
-from onrecord.analyse.speakers import resolve
+from onrecord.analyse.attribution import cues as at
+from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
+from onrecord.analyse.attribution.speakers import resolve
 from onrecord.models import Quote, Segment
 
 MODEL_FILE = "data/attribution_model.json"

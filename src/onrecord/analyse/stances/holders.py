@@ -11,12 +11,12 @@ from spacy.tokens import Span, Token
 
 from onrecord.analyse.textcache import doc_text
 from onrecord.analyse.dates import find_dates
-from onrecord.analyse.names import PERSON_ROLES
-from onrecord.analyse.speakers import resolve
-from onrecord.analyse.stance_clauses import is_habitual
-from onrecord.analyse.stance_lexicon import POSITIONAL, labels
-from onrecord.analyse.stance_records import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
-from onrecord.analyse.stance_targets import Target, country_of, person_name, surname_key
+from onrecord.analyse.entities.names import PERSON_ROLES
+from onrecord.analyse.attribution.speakers import resolve
+from onrecord.analyse.stances.clauses import is_habitual
+from onrecord.analyse.stances.lexicon import POSITIONAL, labels
+from onrecord.analyse.stances.context import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
+from onrecord.analyse.stances.targets import Target, country_of, person_name, surname_key
 from onrecord.models import Quote
 
 

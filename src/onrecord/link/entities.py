@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from onrecord.analyse.roles import (
+from onrecord.analyse.entities.roles import (
     KB,
     NATIONALITIES,
     PARTICLES,

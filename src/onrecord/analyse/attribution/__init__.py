@@ -1,0 +1,1 @@
+"""Attribution: quotation marks, cues, speakers, reported speech and the learned step, assembled by ``quotes``."""

@@ -1,0 +1,1 @@
+"""Link: cross-article work after the store, entity linking, statements and contradictions."""
