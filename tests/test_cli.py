@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from conftest import EXAMPLES
 
 from onrecord.cli import main
-
-from conftest import EXAMPLES
 
 
 def test_ingest_articles_show_quotes_demo(tmp_path):

@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 
 from click.testing import CliRunner
+from conftest import ROOT
 
 from onrecord.cli import main
-
-from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -14,16 +14,16 @@ from conftest import EXAMPLES
 
 import onrecord
 from onrecord.analyse.entities.mentions import extract_entities
+from onrecord.analyse.entities.roles import held_roles, load_kb, resolve_role_at
+from onrecord.clean import segment
 from onrecord.link.entities import (
-    Correction,
     LinkCluster,
     LinkRoleMention,
     link_entities,
     similar_names,
 )
-from onrecord.analyse.entities.roles import KBRole, held_roles, load_kb, resolve_role_at
-from onrecord.clean import segment
-from onrecord.pipeline import Overrides, ingest, load_manifest, reanalyse
+from onrecord.models import Correction, KBRole, Overrides
+from onrecord.pipeline import ingest, load_manifest, reanalyse
 from onrecord.store import Store
 
 

@@ -5,14 +5,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 
-from onrecord.ingest import detect_format, discover, read_input, InputFile
+from onrecord.ingest import InputFile, detect_format, discover, read_input
 from onrecord.ingest.dates import date_line, parse_date
 from onrecord.ingest.text import read_text
-from onrecord.pipeline import Overrides, ingest, load_manifest
+from onrecord.models import Overrides
+from onrecord.pipeline import ingest, load_manifest
 from onrecord.store import Store
-
-from conftest import EXAMPLES
 
 BODY = ("The minister said on Tuesday that the plan would go ahead. Critics said it was a mistake and that "
         "the government had not listened to the people who live in the area.\n")

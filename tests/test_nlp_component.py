@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import spacy
+from conftest import EXAMPLES
 
 from onrecord.models import Quote
 from onrecord.nlp import MODEL
-
-from conftest import EXAMPLES
 
 
 def test_add_pipe_sets_doc_quotes():

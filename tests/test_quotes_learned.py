@@ -4,7 +4,12 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from onrecord.analyse.attribution.learned import MODEL_FILE, candidates, load_model, score
+from onrecord.analyse.attribution.learned import (
+    MODEL_FILE,
+    candidates,
+    load_model,
+    score,
+)
 from onrecord.analyse.attribution.marks import scan_paragraph
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from conftest import EXAMPLES
 
 from onrecord.analyse import ANALYSIS_VERSION, analyse_texts
 from onrecord.ingest import InputFile, read_input
-from onrecord.pipeline import Overrides, ingest, load_manifest, prepare
+from onrecord.models import Overrides
+from onrecord.pipeline import ingest, load_manifest, prepare
 from onrecord.store import Store
 from onrecord.store.rows import COLUMNS, TABLES, article_rows
-
-from conftest import EXAMPLES
 
 # Columns the rows leave out: autoincrement ids, and entity ids that cross-article linking fills in.
 FILLED_LATER = {"quotes": {"id"}, "article_entities": {"entity_id"}, "role_mentions": {"entity_id"},

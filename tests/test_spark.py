@@ -9,12 +9,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLES
 
 from onrecord.cli import main
-from onrecord.pipeline import Overrides, ingest, load_manifest
+from onrecord.models import Overrides
+from onrecord.pipeline import ingest, load_manifest
 from onrecord.store import Store
-
-from conftest import EXAMPLES
 
 GERMAN = ("Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die steigenden Energiepreise beschlossen. "
           "Der Kanzler sagte, man werde die Bürger nicht im Stich lassen. Die Opposition kritisierte die Pläne als "

@@ -1,13 +1,13 @@
 """The in-article name index and speaker resolution: names, roles, pronouns, groups, organisations."""
 from __future__ import annotations
 
+from onrecord.analyse.attribution.quotes import extract_quotes
+from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.entities.names import (
     build_name_index,
     clean_person_name,
     resolve_name_text,
 )
-from onrecord.analyse.attribution.quotes import extract_quotes
-from onrecord.analyse.attribution.speakers import resolve
 from onrecord.clean import segment
 
 

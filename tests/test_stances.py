@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from onrecord.link.contradictions import StanceRef, find_contradictions
-from onrecord.analyse.stances.targets import surname_key
 from onrecord.analyse.stances import extract_stances, labels
+from onrecord.analyse.stances.targets import surname_key
+from onrecord.clean import segment
+from onrecord.link.contradictions import StanceRef, find_contradictions
 from onrecord.link.statements import (
     QuoteRef,
     group_statements,
     normalise,
     similarity,
 )
-from onrecord.clean import segment
+from onrecord.models import Overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
@@ -31,7 +32,7 @@ FLOOR_RECALL = 0.47  # measured 0.485
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from onrecord.pipeline import Overrides, ingest, load_manifest
+    from onrecord.pipeline import ingest, load_manifest
     from onrecord.store import Store
 
     path = str(tmp_path_factory.mktemp("stances") / "s.db")

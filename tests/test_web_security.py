@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 import web_support as ws
 
+from onrecord.models import Overrides
 from onrecord.web.app import create_app
 
 SCRIPT = "<script>alert(1)</script>"
@@ -37,7 +38,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 @pytest.fixture(scope="session")
 def hostile_db(tmp_path_factory):
-    from onrecord.pipeline import Overrides, ingest, load_manifest
+    from onrecord.pipeline import ingest, load_manifest
     from onrecord.store import Store
 
     d = tmp_path_factory.mktemp("hostile")

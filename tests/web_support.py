@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
+from onrecord.models import Overrides
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # starlette 1.x nudges from httpx towards httpx2
     from starlette.testclient import TestClient  # noqa: F401  (re-exported for the test modules)
@@ -19,7 +21,7 @@ _BUILT: dict[str, Path] = {}
 def demo_store(tmp_path_factory: Any) -> Path:
     """The five sample articles ingested by the real pipeline (built once per session, then copied)."""
     if "demo" not in _BUILT:
-        from onrecord.pipeline import Overrides, ingest, load_manifest
+        from onrecord.pipeline import ingest, load_manifest
         from onrecord.store import Store
 
         path = tmp_path_factory.mktemp("webdemo") / "demo.db"

@@ -10,6 +10,7 @@ import click
 import onrecord
 from onrecord import formats
 from onrecord.errors import OnrecordError
+from onrecord.models import Event, Overrides
 
 DB_HELP = "SQLite store (default: $ONRECORD_DB, else ./onrecord.db)"
 FORMAT = click.Choice(["table", "jsonl", "csv"])
@@ -57,7 +58,8 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | Non
            quiet: bool) -> None:
     """Ingest text, HTML, JSONL and WARC files, directories, globs or '-' (stdin) into the store."""
     from onrecord.ingest.dates import parse_date
-    from onrecord.pipeline import Event, Overrides, ingest as run, load_manifest
+    from onrecord.pipeline import ingest as run
+    from onrecord.pipeline import load_manifest
     from onrecord.store import Store
 
     if date_ and parse_date(date_) is None:
@@ -254,7 +256,7 @@ def entity(name: str, db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(rec.to_text())
+    click.echo(formats.entity_text(rec))
     if said.total:
         click.echo(f"  what they said ({len(said)} of {said.total}; all: onrecord quotes --by {rec.id!r}):")
         for q in said:
@@ -335,11 +337,10 @@ def timeline(name: str, db: str, about: str | None, since: str | None, until: st
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def contradictions(name: str | None, db: str, fmt: str) -> None:
     """Claims about someone's stance set against their own (or their spokespeople's) words going the other way."""
-    from onrecord.store.stances import flat_contradiction
 
     with onrecord.open(db) as api:
         found = api.contradictions(name)
-    rows = [c.to_dict() for c in found] if fmt == "jsonl" else [flat_contradiction(c) for c in found]
+    rows = [c.to_dict() for c in found] if fmt == "jsonl" else [formats.flat_contradiction(c) for c in found]
     click.echo(formats.render(rows, fmt, ["subject", "about", "claim_date", "claim_by", "claim", "counter_date",
                                           "counter_by", "counter"], {"claim": 50, "counter": 50}), nl=False)
 

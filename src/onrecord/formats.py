@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from onrecord.models import ContradictionRecord, EntityDetail, StanceRecord
+
 
 def _cell(v: Any, width: int) -> str:
     s = "" if v is None else str(v)
@@ -46,3 +48,30 @@ def render(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str],
     if fmt == "csv":
         return to_csv(rows, list(rows[0].keys()) if rows else columns)
     return table(rows, columns, widths) + "\n"
+
+
+def entity_text(e: EntityDetail) -> str:
+    """A readable summary of an entity for the terminal."""
+    lines = [f"{e.name}  [{e.id}]  {e.type}, {e.articles} article(s)",
+             f"  aliases: {', '.join(e.aliases) or '-'}",
+             "  written as: " + (", ".join(f"{w['text']} x{w['count']}" for w in e.written_as) or "-")]
+    for r in e.roles:
+        span = f"{r.start or '?'} .. {r.end or ('now' if r.source != 'text' else '?')}"
+        ev = f", {len(r.evidence)} text evidence" if r.evidence else ""
+        lines.append(f"  role: {'former ' if r.former else ''}{r.role}  ({span}; {r.source}{ev})")
+    if e.mentions_by_outlet:
+        lines.append("  mentions: " + ", ".join(f"{o} {n}" for o, n in e.mentions_by_outlet.items()))
+    for d in e.descriptors:
+        lines.append(f"  described as \"{d['text']}\" by {d['outlet'] or 'unknown'} x{d['count']}"
+                     + ("  [loaded]" if d["loaded"] else ""))
+    lines.append(f"  quotes by: {e.quotes_by}, quotes mentioning: {e.quotes_about}")
+    return "\n".join(lines)
+
+def flat_contradiction(c: ContradictionRecord) -> dict[str, Any]:
+    """One table row for a contradiction: each side's date, who vouches for it, and its evidence sentence."""
+    def by(s: StanceRecord) -> str:
+        return s.reported_by or f"{s.holder} (own words)"
+
+    return {"subject": c.subject, "about": c.about, "claim_date": c.claim.date, "claim_by": by(c.claim),
+            "claim": c.claim.text, "counter_date": c.counter.date, "counter_by": by(c.counter),
+            "counter": c.counter.text, "claim_article": c.claim.article_id, "counter_article": c.counter.article_id}

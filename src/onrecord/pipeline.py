@@ -10,76 +10,30 @@ import logging
 import multiprocessing as mp
 import os
 import sqlite3
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from onrecord.analyse import ANALYSIS_VERSION, Analysis, analyse_texts
+from onrecord.analyse import ANALYSIS_VERSION, analyse_texts
 from onrecord.clean import segment
 from onrecord.errors import InputError, MalformedRecord, NotEnglish
 from onrecord.ingest import DEFAULT_MAX_BYTES, discover, read_input
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.language import NAMES, detect_language
-from onrecord.models import ParsedArticle, Segment
+from onrecord.models import (
+    Analysis,
+    Event,
+    IngestReport,
+    Overrides,
+    ParsedArticle,
+    Segment,
+)
 from onrecord.store import Store, content_hash
 
 log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together
 CHUNK = 16  # articles handed to the analysis (and stored) together during an ingest
 AUTO_BYTES = 1_000_000  # inputs this large (~200 articles) start worker processes in "auto" mode
-KEEP_EVENTS = 10_000  # events kept in memory for the report; all of them are in the store's ingest_events
-
-
-@dataclass
-class Event:
-    """One outcome of an ingest run, for progress display and the run record."""
-
-    source: str
-    status: str  # ingested | duplicate | failed | skipped
-    reason: str | None = None
-    article_id: str | None = None
-
-
-@dataclass
-class IngestReport:
-    """Counts of every outcome; the first KEEP_EVENTS events themselves (the store keeps them all)."""
-
-    run_id: int
-    files_seen: int = 0
-    events: list[Event] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def add(self, ev: Event) -> None:
-        self.counts[ev.status] += 1
-        if len(self.events) < KEEP_EVENTS or ev.status == "failed" and len(self.events) < 2 * KEEP_EVENTS:
-            self.events.append(ev)
-
-    def count(self, status: str) -> int:
-        return self.counts[status]
-
-    @property
-    def ok(self) -> bool:
-        return self.count("failed") == 0
-
-
-@dataclass
-class Overrides:
-    """Metadata given by the user: flags apply to every article, the manifest per file name."""
-
-    outlet: str | None = None
-    date: str | None = None
-    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def apply(self, parsed: ParsedArticle, path: str) -> None:
-        entry = self.manifest.get(path) or self.manifest.get(os.path.basename(path)) or {}
-        for key in ("outlet", "date", "title", "url"):
-            if entry.get(key):
-                setattr(parsed, key, entry[key])
-        if self.outlet:
-            parsed.outlet = self.outlet
-        if self.date:
-            parsed.date = self.date
 
 
 def load_manifest(path: str) -> dict[str, dict[str, Any]]:

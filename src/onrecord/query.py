@@ -4,78 +4,23 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from onrecord.errors import BadParameter, NotFound
-from onrecord.models import Article, Record, Segment
+from onrecord.models import (
+    Article,
+    ArticleSummary,
+    QuoteRecord,
+    Records,
+    SearchHit,
+    Segment,
+    TimelineEntry,
+)
 from onrecord.store import Store
 from onrecord.store.db import row_to_article
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
-
-
-class Records(list, Generic[T]):  # type: ignore[type-arg]
-    """A list of typed records with the total count before paging and an optional pandas view."""
-
-    total: int = 0
-
-    def to_pandas(self) -> Any:
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            from onrecord.errors import MissingExtra
-
-            raise MissingExtra("pandas", "pandas") from exc
-        return pd.DataFrame([r.to_dict() for r in self])
-
-    def to_dicts(self) -> list[dict[str, Any]]:
-        return [r.to_dict() for r in self]
-
-
-@dataclass
-class ArticleSummary(Record):
-    id: str
-    source: str
-    outlet: str | None
-    date: str | None
-    title: str | None
-    paragraphs: int
-    furniture: int
-    quotes: int
-
-
-
-@dataclass
-class QuoteRecord(Record):
-    """A stored quote with its article's metadata; offsets point into the article's original text."""
-
-    id: int
-    article_id: str
-    source: str
-    outlet: str | None
-    date: str | None
-    start: int
-    end: int
-    spans: list[list[int]] | None
-    text: str
-    kind: str
-    speaker: str | None
-    speaker_type: str
-    on_behalf_of: str | None
-    speaker_mention: str | None
-    speaker_span: list[int] | None
-    cue: str | None
-    cue_span: list[int] | None
-    furniture: str | None
-    confidence: float
-    clause_span: list[int] | None
-    group: int | None
-    speaker_id: str | None
-    on_behalf_of_id: str | None
-    method: str
-
 
 
 def _span(a: Any, b: Any) -> list[int] | None:
@@ -389,7 +334,6 @@ class Onrecord:
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
                  until: str | None = None) -> Records[Any]:
         """A person's stances (their own and those claimed for them) and quotes in date order, with evidence."""
-        from onrecord.store.stances import TimelineEntry
 
         entries = []
         for s in self.all_stances(holder=name, target=about, since=since, until=until):
@@ -407,7 +351,6 @@ class Onrecord:
 
     def search(self, text: str, limit: int = 20) -> Records[Any]:
         """Entities whose name or alias contains the text, then quotes containing its words."""
-        from onrecord.store.stances import SearchHit
 
         hits: list[Any] = []
         like = "%" + text.strip().replace("%", "") + "%"

@@ -8,27 +8,17 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
 from spacy.attrs import DEP, HEAD
 from spacy.tokens import Doc
 
-from onrecord.models import Quote, Segment
+from onrecord.models import Analysis, Quote, Segment
 
 log = logging.getLogger(__name__)
 ANALYSIS_VERSION = "onrecord-analysis-1"
 WINDOW_CHARS = 100_000  # spaCy needs ~1 GB of temporary memory per 100,000 characters
-
-
-@dataclass
-class Analysis:
-    """Everything the analysis stage found in one article."""
-
-    quotes: list[Quote] = field(default_factory=list)
-    entities: Any = None  # in-article entity clusters, mentions, roles and descriptors
-    stances: list[Any] = field(default_factory=list)
 
 
 def windows(text: str, segments: list[Segment], size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
@@ -63,8 +53,8 @@ def _shift_quote(q: Quote, offset: int) -> Quote:
 
 def analyse_docs(docs: Iterable[Any], segments: list[Segment], offsets: list[int]) -> Analysis:
     """Combine the analyses of an article's window docs (doc i starts at offsets[i] in the article)."""
-    from onrecord.analyse.entities.mentions import extract_entities, merge_windows
     from onrecord.analyse.attribution.quotes import extract_quotes
+    from onrecord.analyse.entities.mentions import extract_entities, merge_windows
     from onrecord.analyse.stances import extract_stances, shift_stance
 
     quotes: list[Quote] = []

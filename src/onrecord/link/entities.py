@@ -24,7 +24,7 @@ from onrecord.analyse.entities.roles import (
     name_key,
     resolve_role_at,
 )
-from onrecord.models import Record
+from onrecord.models import Correction, Record
 
 Node = tuple[str, str]  # (type, name key)
 
@@ -50,15 +50,6 @@ class LinkRoleMention:
     date: str | None
     former: bool = False
     mentioned: frozenset[str] = frozenset()
-
-
-@dataclass
-class Correction:
-    """A manual decision: ``merge`` name with other, or ``split`` the alias ``other`` off ``name``'s entity."""
-
-    action: str
-    name: str
-    other: str
 
 
 @dataclass

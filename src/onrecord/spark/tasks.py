@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from onrecord.errors import InputError, NotEnglish
-from onrecord.models import ParsedArticle, Segment
+from onrecord.models import Overrides, ParsedArticle, Segment
 from onrecord.store.rows import TABLES, arrow_schema
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,6 @@ def read_files(manifest: dict[str, dict[str, Any]], outlet: str | None, date: st
 def apply_overrides(parsed: ParsedArticle, path: str, manifest: dict[str, dict[str, Any]], outlet: str | None,
                     date: str | None) -> None:
     """The manifest's metadata for this file, then --outlet/--date, as the single-machine ingest applies them."""
-    from onrecord.pipeline import Overrides
 
     Overrides(outlet=outlet, date=date, manifest=manifest).apply(parsed, path)
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from onrecord.analyse.entities.roles import HeldRole, held_roles, name_key
-from onrecord.models import Record
+from onrecord.analyse.entities.roles import held_roles, name_key
+from onrecord.models import (
+    ArticleEntities,
+    Correction,
+    EntityDetail,
+    EntitySummary,
+)
 
 if TYPE_CHECKING:
-    from onrecord.analyse.entities.mentions import ArticleEntities
-    from onrecord.link.entities import Correction, Linking
+    from onrecord.link.entities import Linking
 
 PER_ARTICLE = ("article_entities", "entity_mentions", "entity_role_assertions", "entity_descriptors",
                "role_mentions")
@@ -35,7 +38,6 @@ def add_correction(conn: sqlite3.Connection, action: str, name: str, other: str,
 
 
 def corrections(conn: sqlite3.Connection) -> list[Correction]:
-    from onrecord.link.entities import Correction
 
     return [Correction(r[0], r[1], r[2]) for r in
             conn.execute("SELECT action, name, other FROM entity_corrections ORDER BY id")]
@@ -220,63 +222,6 @@ def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: 
                  AS quotes
             FROM entities e {where} ORDER BY mentions DESC, e.name LIMIT ? OFFSET ?""", [*args, limit, offset])
     return total, rows.fetchall()
-
-
-@dataclass
-class EntitySummary(Record):
-    """One canonical entity with its counts, for lists."""
-
-    id: str
-    name: str
-    type: str
-    articles: int
-    mentions: int
-    quotes: int
-
-
-
-@dataclass
-class EntityDetail(Record):
-    """Everything known about one entity: aliases, roles over time with evidence, how each outlet mentions and
-    describes it, and how many quotes are by or about it."""
-
-    id: str
-    name: str
-    type: str
-    aliases: list[str]
-    roles: list[HeldRole]
-    mentions_by_outlet: dict[str, int]
-    descriptors: list[dict[str, Any]]
-    quotes_by: int
-    quotes_about: int
-    articles: int
-    written_as: list[dict[str, Any]]  # the mentions as the articles write them (not pronouns), with counts
-
-    def to_dict(self) -> dict[str, Any]:
-        d = super().to_dict()
-        d["roles"] = [r.to_dict() for r in self.roles]
-        return d
-
-    def to_text(self) -> str:
-        """A readable summary for the terminal."""
-        lines = [f"{self.name}  [{self.id}]  {self.type}, {self.articles} article(s)",
-                 f"  aliases: {', '.join(self.aliases) or '-'}",
-                 "  written as: " + (", ".join(f"{w['text']} x{w['count']}" for w in self.written_as) or "-")]
-        for r in self.roles:
-            span = f"{r.start or '?'} .. {r.end or ('now' if r.source != 'text' else '?')}"
-            ev = f", {len(r.evidence)} text evidence" if r.evidence else ""
-            lines.append(f"  role: {'former ' if r.former else ''}{r.role}  ({span}; {r.source}{ev})")
-        if self.mentions_by_outlet:
-            lines.append("  mentions: " + ", ".join(f"{o} {n}" for o, n in self.mentions_by_outlet.items()))
-        for d in self.descriptors:
-            lines.append(f"  described as \"{d['text']}\" by {d['outlet'] or 'unknown'} x{d['count']}"
-                         + ("  [loaded]" if d["loaded"] else ""))
-        lines.append(f"  quotes by: {self.quotes_by}, quotes mentioning: {self.quotes_about}")
-        return "\n".join(lines)
-
-    def roles_at(self, date: str) -> list[str]:
-        """The roles held on ``date`` (ISO), by the knowledge file or the text of that time."""
-        return sorted({r.role for r in self.roles if r.covers(date)})
 
 
 def entity_summaries(conn: sqlite3.Connection, type: str | None, limit: int, offset: int

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from onrecord.models import ParsedArticle, Quote, Segment
+from onrecord.models import OUTLET, UNKNOWN_OUTLET, ParsedArticle, Quote, Segment
 from onrecord.store.db import article_id as make_article_id
 from onrecord.store.db import content_hash
 
@@ -110,8 +110,7 @@ def entity_rows(article_id: str, found: Any) -> dict[str, list[Row]]:
 
 def stance_rows(article_id: str, stances: Iterable[Any], outlet: str | None, date: str | None) -> list[Row]:
     """Stance rows; a writer's own claim is reported by the article's outlet and dates anchor on its date."""
-    from onrecord.analyse.stances import OUTLET
-    from onrecord.store.stances import UNKNOWN_OUTLET, stance_date
+    from onrecord.store.stances import stance_date
 
     out = []
     for n, s in enumerate(stances):

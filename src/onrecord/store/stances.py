@@ -4,15 +4,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.stances.targets import surname_key
-from onrecord.analyse.stances import Stance
-from onrecord.models import Record
-
-UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
+from onrecord.models import (
+    ContradictionRecord,
+    ReportRecord,
+    Stance,
+    StanceRecord,
+    StatementRecord,
+)
 
 
 def stance_date(s: Stance, article_date: str | None) -> str | None:
@@ -120,8 +122,8 @@ def replace_contradictions(conn: sqlite3.Connection, pairs: list[dict[str, Any]]
 
 def link_stances(store: Any) -> None:
     """Cross-article stance steps: entity ids on stances, statements with their reports, contradictions."""
-    from onrecord.link.contradictions import StanceRef, find_contradictions
     from onrecord.analyse.stances import labels
+    from onrecord.link.contradictions import StanceRef, find_contradictions
     from onrecord.link.statements import QuoteRef, group_statements
 
     conn = store.conn
@@ -146,42 +148,6 @@ def link_stances(store: Any) -> None:
 
 
 # -- reads for the query API ---------------------------------------------------------------------------------
-@dataclass
-class StanceRecord(Record):
-    """A stored stance with its article's outlet and date; offsets point into the article's original text."""
-
-    id: int
-    article_id: str
-    outlet: str | None
-    date: str | None
-    article_date: str | None
-    holder: str | None
-    holder_id: str | None
-    holder_type: str | None
-    on_behalf_of: str | None
-    on_behalf_of_id: str | None
-    target: str | None
-    target_id: str | None
-    target_type: str | None
-    label: str
-    cameo: str | None
-    plover: str | None
-    polarity: float
-    negated: bool
-    about: str | None
-    cue: str | None
-    reported_by: str | None
-    reporter_type: str | None
-    reporter_for: str | None
-    source: str
-    start: int
-    end: int
-    text: str
-    date_text: str | None
-    holder_span: list[int] | None
-    target_span: list[int] | None
-    cue_span: list[int] | None
-
 
 
 def _span(a: Any, b: Any) -> list[int] | None:
@@ -199,68 +165,6 @@ def to_stance(r: sqlite3.Row) -> StanceRecord:
         source=r["source"], start=r["start"], end=r["end"], text=r["text"], date_text=r["date_text"],
         holder_span=_span(r["holder_start"], r["holder_end"]), target_span=_span(r["target_start"], r["target_end"]),
         cue_span=_span(r["cue_start"], r["cue_end"]))
-
-
-@dataclass
-class ReportRecord(Record):
-    """One report of a statement: the quote in one article."""
-
-    quote_id: int
-    article_id: str
-    outlet: str | None
-    date: str | None
-    text: str
-    start: int
-    end: int
-    similarity: float
-
-
-
-@dataclass
-class StatementRecord(Record):
-    """One statement (the longest wording) with every report of it, variants included."""
-
-    id: int
-    speaker: str | None
-    speaker_id: str | None
-    text: str
-    first_date: str | None
-    reports: list[ReportRecord] = field(default_factory=list)
-
-
-
-@dataclass
-class ContradictionRecord(Record):
-    """A claim about a holder's stance and the holder's own (or spokesperson's) words going the other way."""
-
-    id: int
-    subject: str
-    subject_id: str | None
-    about: str | None
-    kind: str
-    shared_keys: list[str]
-    claim: StanceRecord
-    counter: StanceRecord
-
-
-
-@dataclass
-class TimelineEntry(Record):
-    """A dated item of a person's record: a stance (held or claimed) or a quoted statement."""
-
-    date: str | None
-    kind: str  # stance | quote
-    holder: str | None
-    label: str | None
-    negated: bool
-    target: str | None
-    reported_by: str | None
-    outlet: str | None
-    article_id: str
-    start: int
-    end: int
-    text: str
-
 
 
 def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tuple[str, list[Any]]:
@@ -300,25 +204,3 @@ def contradictions(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[
                                            json.loads(r["shared_keys"] or "[]"), pair[r["claim_id"]],
                                            pair[r["counter_id"]]))
     return out
-
-
-@dataclass
-class SearchHit(Record):
-    """A search result: an entity (id, name) or a quote (id, text, speaker, article)."""
-
-    kind: str
-    id: str
-    text: str
-    speaker: str | None
-    article_id: str | None
-
-
-
-def flat_contradiction(c: ContradictionRecord) -> dict[str, Any]:
-    """One table row for a contradiction: each side's date, who vouches for it, and its evidence sentence."""
-    def by(s: StanceRecord) -> str:
-        return s.reported_by or f"{s.holder} (own words)"
-
-    return {"subject": c.subject, "about": c.about, "claim_date": c.claim.date, "claim_by": by(c.claim),
-            "claim": c.claim.text, "counter_date": c.counter.date, "counter_by": by(c.counter),
-            "counter": c.counter.text, "claim_article": c.claim.article_id, "counter_article": c.counter.article_id}

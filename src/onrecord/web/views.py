@@ -12,9 +12,8 @@ from typing import Any
 from markupsafe import Markup
 
 from onrecord.errors import NotFound
+from onrecord.models import ContradictionRecord, EntityDetail, StanceRecord
 from onrecord.query import Onrecord
-from onrecord.store.entities import EntityDetail
-from onrecord.store.stances import ContradictionRecord, StanceRecord
 from onrecord.web.markup import span_link
 from onrecord.web.svg import Point, timeline_svg
 

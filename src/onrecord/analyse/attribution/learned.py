@@ -21,8 +21,8 @@ from importlib import resources
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.attribution.speakers import resolve
+from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.models import Quote, Segment
 
 MODEL_FILE = "data/attribution_model.json"

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution.marks import MarkSpan, scan_paragraph, starts_with_quote
-from onrecord.analyse.entities.names import NameIndex, build_name_index
+from onrecord.analyse.attribution.marks import (
+    MarkSpan,
+    scan_paragraph,
+    starts_with_quote,
+)
 from onrecord.analyse.attribution.speakers import Speaker, resolve
+from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.models import Quote, Segment
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.attribution.speakers import resolve
+from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.models import Quote, Segment
 
 # Verbs whose to-infinitive complement is reported content ("vowed to repeal", "urged voters to ...").

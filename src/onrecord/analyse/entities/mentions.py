@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from onrecord.analyse.entities import descriptors as desc
@@ -28,80 +27,24 @@ from onrecord.analyse.entities.roles import (
     normalise_phrase,
     role_name,
 )
-from onrecord.models import Record, Segment
+from onrecord.models import (
+    ArticleEntities,
+    ArticleEntity,
+    Descriptor,
+    EntityMention,
+    RoleAssertion,
+    RoleMention,
+    Segment,
+)
 
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is analysed, so linking stays light
     from spacy.tokens import Doc, Span, Token
 
-EntityType = str  # person | organisation | country | group
 # Capitalised common nouns and title words that the tagger calls organisations.
 GENERIC_ORGS = {"government", "supreme", "parliament committee", "cabinet", "council", "ministry", "party",
                 "court", "police", "army", "state", "senate committee", "images", "topics"}
 NOT_YET = {"next", "future", "potential", "would-be", "possible", "likely", "prospective", "hypothetical"}
 GENERIC_NOUNS = {"man", "woman", "person", "figure", "one", "individual", "people", "someone", "guy", "lady"}
-
-
-@dataclass
-class EntityMention(Record):
-    """One place the article refers to the entity; ``kind``: name, short, pronoun, description, metonym."""
-
-    start: int
-    end: int
-    text: str
-    kind: str = "name"
-
-
-@dataclass
-class RoleAssertion(Record):
-    """The article says the entity holds (or held, ``former``) a role; the span is the evidence."""
-
-    role: str
-    text: str
-    start: int
-    end: int
-    former: bool = False
-
-
-@dataclass
-class Descriptor(Record):
-    """A description of the entity as written (``key`` is what is counted), with its loaded flag."""
-
-    text: str
-    key: str
-    start: int
-    end: int
-    kind: str  # premodifier | appositive | description | rule
-    loaded: bool = False
-
-
-@dataclass
-class ArticleEntity(Record):
-    """One entity of one article: its name as the article gives it in full, type, mentions, roles, descriptors."""
-
-    name: str
-    type: EntityType
-    mentions: list[EntityMention] = field(default_factory=list)
-    roles: list[RoleAssertion] = field(default_factory=list)
-    descriptors: list[Descriptor] = field(default_factory=list)
-
-
-@dataclass
-class RoleMention(Record):
-    """A role-only mention ("the Prime Minister") left for the linker to resolve at the article's date."""
-
-    role: str  # the knowledge file's canonical role
-    text: str
-    start: int
-    end: int
-    former: bool = False
-
-
-@dataclass
-class ArticleEntities(Record):
-    """Everything the entity step found in one article."""
-
-    entities: list[ArticleEntity] = field(default_factory=list)
-    role_mentions: list[RoleMention] = field(default_factory=list)
 
 
 def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from onrecord.models import Record
+from onrecord.models import HeldRole, KBRole, RoleEvidence
 
 # Head nouns that make a phrase an office or position ("Foreign Secretary", "Labour MP", "the nominee").
 ROLE_HEADS = {
@@ -41,17 +41,6 @@ PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "del", "della", "di", 
              "la", "le", "bint", "ben", "mc", "st", "y"}
 QUALIFIERS_PAST = {"former", "ex", "ex-", "then", "late", "erstwhile", "previous", "outgoing"}
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their"}
-
-
-@dataclass
-class KBRole(Record):
-    """One row of roles.tsv: ``holder`` held ``role`` from ``start`` to ``end`` (None: still in office)."""
-
-    role: str
-    holder: str
-    start: str | None
-    end: str | None
-    source: str = "manual"
 
 
 @dataclass
@@ -177,43 +166,6 @@ def resolve_role_at(role: str, date: str | None, mentioned: set[str], former: bo
     if former or len({name_key(r.holder) for r in rows}) != 1:
         return None
     return rows[0].holder
-
-
-@dataclass
-class RoleEvidence(Record):
-    """Where an article states (or implies, by a role-only mention) that someone holds a role."""
-
-    article_id: str
-    date: str | None
-    outlet: str | None
-    start: int
-    end: int
-    text: str
-
-
-@dataclass
-class HeldRole(Record):
-    """A role held over a period: from the knowledge file (``kb``), the text (``text``: first to last date
-    seen), or both (``kb+text``), with the text evidence."""
-
-    role: str
-    start: str | None
-    end: str | None
-    source: str
-    former: bool = False
-    evidence: list[RoleEvidence] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, object]:
-        d = super().to_dict()
-        d["from"], d["to"] = d.pop("start"), d.pop("end")
-        return d
-
-    def covers(self, date: str) -> bool:
-        if self.former:
-            return False
-        if self.source == "text":
-            return (self.start or "") <= date <= (self.end or "")
-        return (self.start or "") <= date and (self.end is None or date < self.end)
 
 
 def held_roles(evidence: list[dict[str, Any]], kb_rows: list[KBRole]) -> list[HeldRole]:

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from onrecord.analyse.textcache import doc_text
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.analyse.stances.clauses import SEG_KEY
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
+from onrecord.analyse.stances.context import StanceContext, shift_stance
 from onrecord.analyse.stances.cues import cue_stances, frame_stances, nominal_stances
 from onrecord.analyse.stances.lexicon import LabelInfo, labels
-from onrecord.analyse.stances.context import OUTLET, Stance, StanceContext, shift_stance
 from onrecord.analyse.stances.targets import leaders
-from onrecord.models import Quote, Segment
+from onrecord.analyse.textcache import doc_text
+from onrecord.models import OUTLET, Quote, Segment, Stance
 
 __all__ = ["OUTLET", "LabelInfo", "Stance", "extract_stances", "labels", "shift_stance"]
 

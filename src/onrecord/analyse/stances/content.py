@@ -10,11 +10,17 @@ from spacy.tokens import Span
 
 from onrecord.analyse.entities.names import GROUP_NOUNS
 from onrecord.analyse.stances.clauses import cue_subject, is_irrealis
+from onrecord.analyse.stances.context import StanceContext, quote_holder
 from onrecord.analyse.stances.holders import addressee_targets, make_stances
-from onrecord.analyse.stances.lexicon import FRAME_VERBS, STRONG_NEG, evaluation_label, match_cue, polarity_of
-from onrecord.analyse.stances.context import Stance, StanceContext, quote_holder
+from onrecord.analyse.stances.lexicon import (
+    FRAME_VERBS,
+    STRONG_NEG,
+    evaluation_label,
+    match_cue,
+    polarity_of,
+)
 from onrecord.analyse.stances.targets import Target, agents, describe, targets_of
-from onrecord.models import Quote
+from onrecord.models import Quote, Stance
 
 GROUP_HEADS = {"countries", "parties", "sides", "nations", "states", "leaders", "governments", "powers", "allies"}
 

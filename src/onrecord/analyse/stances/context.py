@@ -7,52 +7,17 @@ which quote, on which quote's cue.
 from __future__ import annotations
 
 import bisect
-
 import dataclasses
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from onrecord.analyse.textcache import doc_text
 from onrecord.analyse.entities.names import NameIndex
-from onrecord.models import Quote, Record
+from onrecord.analyse.textcache import doc_text
+from onrecord.models import Quote, Stance
 
-OUTLET = "<outlet>"  # reported_by placeholder: the store writes the article's outlet
 Voice = tuple  # (reported_by, reporter_type[, reporter_for])
 Holder = tuple[str | None, str, tuple[int, int] | None, str | None]  # (name, type, span, on_behalf_of)
-
-
-@dataclass
-class Stance(Record):
-    """A holder's position toward a target, with its label, polarity and character evidence."""
-
-    start: int  # evidence: the clause or sentence
-    end: int
-    text: str
-    label: str
-    polarity: float
-    negated: bool = False
-    holder: str | None = None
-    holder_type: str = "unknown"
-    holder_span: tuple[int, int] | None = None
-    on_behalf_of: str | None = None
-    target: str | None = None
-    target_type: str | None = None
-    target_span: tuple[int, int] | None = None
-    target_keys: list[str] = field(default_factory=list)
-    about: str | None = None
-    cue: str | None = None
-    cue_span: tuple[int, int] | None = None
-    reported_by: str | None = None  # None: the holder's own words; OUTLET: the writer; else a speaker
-    reporter_type: str | None = None
-    reporter_for: str | None = None  # a spokesperson reporting their principal's stance: the principal
-    source: str = "cue"  # cue | nominal | frame | content
-    quote_index: int | None = None
-    date_text: str | None = None
-    date_span: tuple[int, int] | None = None
-    future: bool = False
-    cameo: str = ""
-    plover: str = ""
 
 
 def shift_stance(s: Stance, offset: int, quote_base: int = 0) -> Stance:

@@ -21,7 +21,13 @@ from onrecord.analyse.stances.clauses import (
     para_subject,
     same_para,
 )
-from onrecord.analyse.stances.holders import addressee_targets, holder_of, make_stances, voice_of
+from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
+from onrecord.analyse.stances.holders import (
+    addressee_targets,
+    holder_of,
+    make_stances,
+    voice_of,
+)
 from onrecord.analyse.stances.lexicon import (
     FRAME_VERBS,
     LIGHT_VERBS,
@@ -31,8 +37,8 @@ from onrecord.analyse.stances.lexicon import (
     match_cue,
     polarity_of,
 )
-from onrecord.analyse.stances.context import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
 from onrecord.analyse.stances.targets import Target, targets_of
+from onrecord.models import OUTLET, Stance
 
 
 def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:

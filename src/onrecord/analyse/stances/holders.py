@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from onrecord.analyse.textcache import doc_text
+from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.dates import find_dates
 from onrecord.analyse.entities.names import PERSON_ROLES
-from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.stances.clauses import is_habitual
+from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
 from onrecord.analyse.stances.lexicon import POSITIONAL, labels
-from onrecord.analyse.stances.context import OUTLET, Holder, Stance, StanceContext, Voice, quote_holder
-from onrecord.analyse.stances.targets import Target, country_of, person_name, surname_key
-from onrecord.models import Quote
+from onrecord.analyse.stances.targets import (
+    Target,
+    country_of,
+    person_name,
+    surname_key,
+)
+from onrecord.analyse.textcache import doc_text
+from onrecord.models import OUTLET, Quote, Stance
 
 
 def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:

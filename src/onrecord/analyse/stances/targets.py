@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from onrecord.analyse.textcache import doc_text, entity_at
 from onrecord.analyse.entities.names import (
     PERSON_ROLES,
     NameIndex,
@@ -27,6 +26,7 @@ from onrecord.analyse.entities.names import (
     resolve_name_text,
     resolve_person_by_role,
 )
+from onrecord.analyse.textcache import doc_text, entity_at
 
 # Demonyms and short forms -> country (the countries most often in UK/US international news).
 COUNTRIES: dict[str, str] = {

@@ -1,0 +1,55 @@
+"""Typed records that flow through the pipeline: ingest -> clean -> analyse -> store -> link -> query.
+
+Every public record type lives here, one module per stage. Every record that points into an article carries
+character offsets into ``Article.text``, the article text exactly as decoded at ingest.
+"""
+from onrecord.models.analysis import Analysis
+from onrecord.models.articles import (
+    Article,
+    ArticleSummary,
+    ParsedArticle,
+    Segment,
+    SegmentKind,
+)
+from onrecord.models.base import Record, Records
+from onrecord.models.entities import (
+    ArticleEntities,
+    ArticleEntity,
+    Correction,
+    Descriptor,
+    EntityDetail,
+    EntityMention,
+    EntitySummary,
+    EntityType,
+    HeldRole,
+    KBRole,
+    RoleAssertion,
+    RoleEvidence,
+    RoleMention,
+)
+from onrecord.models.ingest import KEEP_EVENTS, Event, IngestReport, Overrides
+from onrecord.models.quotes import (
+    Quote,
+    QuoteKind,
+    QuoteRecord,
+    ReportRecord,
+    SearchHit,
+    SpeakerType,
+    StatementRecord,
+)
+from onrecord.models.stances import (
+    OUTLET,
+    UNKNOWN_OUTLET,
+    ContradictionRecord,
+    Stance,
+    StanceRecord,
+    TimelineEntry,
+)
+
+__all__ = [
+    "Analysis", "Article", "ArticleEntities", "ArticleEntity", "ArticleSummary", "ContradictionRecord", "Correction",
+    "Descriptor", "EntityDetail", "EntityMention", "EntitySummary", "EntityType", "Event", "HeldRole", "IngestReport",
+    "KBRole", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle", "Quote", "QuoteKind", "QuoteRecord", "Record",
+    "Records", "ReportRecord", "RoleAssertion", "RoleEvidence", "RoleMention", "SearchHit", "Segment", "SegmentKind",
+    "SpeakerType", "Stance", "StanceRecord", "StatementRecord", "TimelineEntry", "UNKNOWN_OUTLET",
+]

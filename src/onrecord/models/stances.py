@@ -1,0 +1,113 @@
+"""Stances: a holder's position toward a target (as analysed and as stored), contradictions, timelines."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from onrecord.models.base import Record
+
+OUTLET = "<outlet>"  # reported_by placeholder: the store writes the article's outlet
+
+
+@dataclass
+class Stance(Record):
+    """A holder's position toward a target, with its label, polarity and character evidence."""
+
+    start: int  # evidence: the clause or sentence
+    end: int
+    text: str
+    label: str
+    polarity: float
+    negated: bool = False
+    holder: str | None = None
+    holder_type: str = "unknown"
+    holder_span: tuple[int, int] | None = None
+    on_behalf_of: str | None = None
+    target: str | None = None
+    target_type: str | None = None
+    target_span: tuple[int, int] | None = None
+    target_keys: list[str] = field(default_factory=list)
+    about: str | None = None
+    cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    reported_by: str | None = None  # None: the holder's own words; OUTLET: the writer; else a speaker
+    reporter_type: str | None = None
+    reporter_for: str | None = None  # a spokesperson reporting their principal's stance: the principal
+    source: str = "cue"  # cue | nominal | frame | content
+    quote_index: int | None = None
+    date_text: str | None = None
+    date_span: tuple[int, int] | None = None
+    future: bool = False
+    cameo: str = ""
+    plover: str = ""
+
+
+UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
+
+
+@dataclass
+class StanceRecord(Record):
+    """A stored stance with its article's outlet and date; offsets point into the article's original text."""
+
+    id: int
+    article_id: str
+    outlet: str | None
+    date: str | None
+    article_date: str | None
+    holder: str | None
+    holder_id: str | None
+    holder_type: str | None
+    on_behalf_of: str | None
+    on_behalf_of_id: str | None
+    target: str | None
+    target_id: str | None
+    target_type: str | None
+    label: str
+    cameo: str | None
+    plover: str | None
+    polarity: float
+    negated: bool
+    about: str | None
+    cue: str | None
+    reported_by: str | None
+    reporter_type: str | None
+    reporter_for: str | None
+    source: str
+    start: int
+    end: int
+    text: str
+    date_text: str | None
+    holder_span: list[int] | None
+    target_span: list[int] | None
+    cue_span: list[int] | None
+
+
+@dataclass
+class ContradictionRecord(Record):
+    """A claim about a holder's stance and the holder's own (or spokesperson's) words going the other way."""
+
+    id: int
+    subject: str
+    subject_id: str | None
+    about: str | None
+    kind: str
+    shared_keys: list[str]
+    claim: StanceRecord
+    counter: StanceRecord
+
+
+@dataclass
+class TimelineEntry(Record):
+    """A dated item of a person's record: a stance (held or claimed) or a quoted statement."""
+
+    date: str | None
+    kind: str  # stance | quote
+    holder: str | None
+    label: str | None
+    negated: bool
+    target: str | None
+    reported_by: str | None
+    outlet: str | None
+    article_id: str
+    start: int
+    end: int
+    text: str
