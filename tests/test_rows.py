@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES
 
-from onrecord.analyse import ANALYSIS_VERSION, analyse_texts
+from onrecord.analyse import ANALYSIS_VERSION, analyse_texts, dated
 from onrecord.ingest import InputFile, read_input
 from onrecord.models import Overrides
 from onrecord.pipeline import ingest, load_manifest, prepare
@@ -37,7 +37,7 @@ def sample_articles(nlp):
         segs, lang = prepare(parsed)
         out.append((parsed, segs, lang))
     results = list(analyse_texts(nlp, [(p.text, s) for p, s, _ in out]))
-    return [(p, s, lang, a) for (p, s, lang), a in zip(out, results)]
+    return [(p, s, lang, dated(a, p.date)) for (p, s, lang), a in zip(out, results)]
 
 
 def _table(store: Store, table: str, article_id: str) -> list[dict]:
@@ -88,7 +88,7 @@ QUOTE_SQL = ('SELECT article_id, n, start, "end", text, speaker, cue, kind, spea
 
 def test_load_matches_a_direct_ingest_and_is_idempotent(tmp_path, sample_articles):
     pytest.importorskip("pyarrow", reason="the Parquet loader needs pyarrow (pip install 'onrecord[spark]')")
-    from onrecord.store.parquet import load_parquet
+    from onrecord.pipeline import load as load_parquet
 
     write_parquet(tmp_path / "out", sample_articles)
     with Store(tmp_path / "direct.db") as direct:
@@ -116,7 +116,7 @@ def test_load_matches_a_direct_ingest_and_is_idempotent(tmp_path, sample_article
 def test_load_names_a_folder_that_is_no_spark_output(tmp_path):
     pytest.importorskip("pyarrow", reason="the Parquet loader needs pyarrow (pip install 'onrecord[spark]')")
     from onrecord.errors import InputError
-    from onrecord.store.parquet import load_parquet
+    from onrecord.pipeline import load as load_parquet
 
     with Store(tmp_path / "s.db") as store, pytest.raises(InputError, match="no articles/ folder.*spark analyse"):
         load_parquet(str(tmp_path), store)

@@ -400,8 +400,8 @@ def spark_analyse(inputs: tuple[str, ...], out: str, master: str | None, partiti
 @db_option
 def load(path: str, db: str) -> None:
     """Merge the Parquet tables of `onrecord spark analyse` into the store and link entities across articles."""
+    from onrecord.pipeline import load as load_parquet
     from onrecord.store import Store
-    from onrecord.store.parquet import load_parquet
 
     with Store(db) as store:
         report = load_parquet(path, store)

@@ -14,12 +14,13 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from onrecord.analyse import ANALYSIS_VERSION, analyse_texts
+from onrecord.analyse import ANALYSIS_VERSION, analyse_texts, dated
 from onrecord.clean import segment
-from onrecord.errors import InputError, MalformedRecord, NotEnglish
+from onrecord.errors import InputError, MalformedRecord, NotEnglish, NotFound
 from onrecord.ingest import DEFAULT_MAX_BYTES, discover, read_input
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.language import NAMES, detect_language
+from onrecord.link import link
 from onrecord.models import (
     Analysis,
     Event,
@@ -29,6 +30,7 @@ from onrecord.models import (
     Segment,
 )
 from onrecord.store import Store, content_hash
+from onrecord.store.parquet import LoadReport, load_parquet
 
 log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together
@@ -217,7 +219,7 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
                     with store.savepoint():
                         art = store.insert_article(parsed, segs, lang)
                         if result is not None:
-                            store.write_analysis(art.id, result, ANALYSIS_VERSION)
+                            store.write_analysis(art.id, dated(result, parsed.date), ANALYSIS_VERSION)
                         ev = Event(parsed.source, "ingested", None, art.id)
                 except sqlite3.Error as exc:
                     ev = Event(parsed.source, "failed", f"could not store the article ({exc})")
@@ -280,21 +282,11 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
     return report
 
 
-def link(store: Store) -> None:
-    """Cross-article steps that run after articles are analysed: entity linking, statements, stances."""
-    from onrecord.store.entities import link_store
-    from onrecord.store.stances import link_stances
-
-    with store.transaction() as conn:
-        link_store(conn)
-    link_stances(store)  # keep last: statements and contradictions use the entity ids set above
 
 
 def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = None,
               on_done: Callable[[str], None] | None = None) -> int:
     """Re-run the analysis on stored articles (all, or the given ids), replacing earlier results."""
-    from onrecord.errors import NotFound
-
     ids = ids or store.article_ids()
     for aid in ids:
         if store.article(aid) is None:
@@ -305,12 +297,20 @@ def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = 
             chunk = ids[i:i + BATCH]
             arts = [store.article(a) for a in chunk]
             items = [(a.text, store.segments(a.id)) for a in arts if a]
-            for aid, result in zip(chunk, analyser.run(items)):
+            for art, result in zip([a for a in arts if a], analyser.run(items)):
                 with store.transaction():
-                    store.write_analysis(aid, result, ANALYSIS_VERSION)
+                    store.write_analysis(art.id, dated(result, art.date), ANALYSIS_VERSION)
                 if on_done:
-                    on_done(aid)
+                    on_done(art.id)
     finally:
         analyser.close()
     link(store)
     return len(ids)
+
+
+def load(path: str, store: Store) -> LoadReport:
+    """Merge a Spark job's Parquet output folder into the store, then link what it added."""
+    report = load_parquet(path, store)
+    if report.loaded:
+        link(store)
+    return report

@@ -6,10 +6,16 @@ import re
 import sqlite3
 from typing import Any, TypeVar
 
+from onrecord.analyse.entities.names import clean_person_name
+from onrecord.analyse.entities.roles import held_roles, load_kb
+from onrecord.analyse.stances import labels
 from onrecord.errors import BadParameter, NotFound
+from onrecord.link import link
 from onrecord.models import (
     Article,
     ArticleSummary,
+    EntityDetail,
+    EntitySummary,
     QuoteRecord,
     Records,
     SearchHit,
@@ -17,7 +23,14 @@ from onrecord.models import (
     TimelineEntry,
 )
 from onrecord.store import Store
-from onrecord.store.db import row_to_article
+from onrecord.store import stances as st
+from onrecord.store.db import now, row_to_article
+from onrecord.store.entities import (
+    add_correction,
+    entity_facts,
+    entity_list,
+    entity_row,
+)
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
@@ -221,8 +234,6 @@ class Onrecord:
     # -- entities: people, organisations, roles, descriptors ------------------------------------------------
     def entities(self, type: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:  # noqa: A002
         """Canonical entities (person, organisation, country, group), most mentioned first."""
-        from onrecord.store.entities import entity_summaries
-
         check_paging(limit, offset)
         if type is not None and type not in ("person", "organisation", "country", "group"):
             raise BadParameter(f"type must be person, organisation, country or group, got {type!r}")
@@ -233,8 +244,6 @@ class Onrecord:
 
     def entity(self, name_or_id: str) -> Any:
         """One entity by id, name or alias: aliases, roles over time, mentions and descriptors by outlet."""
-        from onrecord.store.entities import entity_detail
-
         found = entity_detail(self.conn, name_or_id)
         if found is None:
             raise NotFound(f"no entity named {name_or_id!r} (see `onrecord entities`)")
@@ -243,10 +252,6 @@ class Onrecord:
     def correct_entities(self, action: str, name: str, other: str) -> Any:
         """Record a manual ``merge`` (name with other) or ``split`` (alias other off name's entity), kept by
         name so it survives re-analysis, and re-link; returns the entity ``name`` now names."""
-        from onrecord.pipeline import link
-        from onrecord.store.db import now
-        from onrecord.store.entities import add_correction
-
         if action not in ("merge", "split"):
             raise BadParameter(f"action must be merge or split, got {action!r}")
         first = self.entity(name)
@@ -263,9 +268,6 @@ class Onrecord:
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
                 since: str | None = None, until: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:
         """Stances filtered by holder (or their spokespeople's principal), target, label and stance date."""
-        from onrecord.analyse.stances import labels
-        from onrecord.store import stances as st
-
         check_paging(limit, offset)
         check_date("since", since)
         check_date("until", until)
@@ -298,8 +300,6 @@ class Onrecord:
     def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> Records[Any]:
         """Statements (one statement, many reports) by id, speaker or words, each with all its reports."""
-        from onrecord.store import stances as st
-
         check_paging(limit, offset)
         where, args = ["st.reports >= ?"], [min_reports]
         if id is not None:
@@ -322,8 +322,6 @@ class Onrecord:
 
     def contradictions(self, name: str | None = None) -> Records[Any]:
         """Claims about a holder's stance paired with the holder's own words going the other way."""
-        from onrecord.store import stances as st
-
         where, args = "1=1", []
         if name:
             where, args = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
@@ -366,3 +364,42 @@ class Onrecord:
         out: Records[Any] = Records(hits)
         out.total = len(hits)
         return out
+
+
+def _by_short_name(conn: sqlite3.Connection, text: str) -> sqlite3.Row | None:
+    """"Mr Corbyn", "Corbyn": the only person whose name ends with that surname (titles dropped)."""
+    name = clean_person_name(text)
+    if name != text and (row := entity_row(conn, name)) is not None:
+        return row
+    if not name or " " in name:
+        return None
+    rows = conn.execute("SELECT * FROM entities WHERE type = 'person' AND name LIKE ? LIMIT 2",
+                        ("% " + name,)).fetchall()
+    return rows[0] if len(rows) == 1 else None
+
+
+def entity_summaries(conn: sqlite3.Connection, type: str | None, limit: int, offset: int
+                     ) -> tuple[int, list[EntitySummary]]:
+    total, rows = entity_list(conn, type, limit, offset)
+    return total, [EntitySummary(**dict(r)) for r in rows]
+
+
+def entity_detail(conn: sqlite3.Connection, name_or_id: str) -> EntityDetail | None:
+    """The entity with this id, name or alias, or None."""
+    row = entity_row(conn, name_or_id) or _by_short_name(conn, name_or_id)
+    if row is None:
+        return None
+    facts = entity_facts(conn, row["id"])
+    kb_rows = []
+    if row["type"] == "person":
+        seen: set[tuple[str, str | None]] = set()
+        for name in [row["name"], *facts["aliases"]]:
+            for r in load_kb().roles_of(name):
+                if (r.role, r.start) not in seen:
+                    seen.add((r.role, r.start))
+                    kb_rows.append(r)
+    descriptors = [{"text": d["text"], "key": d["key"], "outlet": d["outlet"], "count": d["count"],
+                    "loaded": bool(d["loaded"]), "kinds": (d["kinds"] or "").split(",")} for d in facts["descriptors"]]
+    return EntityDetail(row["id"], row["name"], row["type"], facts["aliases"], held_roles(facts["evidence"], kb_rows),
+                        facts["mentions_by_outlet"], descriptors, facts["quotes_by"], facts["quotes_about"],
+                        facts["articles"], facts["written_as"])

@@ -14,6 +14,7 @@ import numpy
 from spacy.attrs import DEP, HEAD
 from spacy.tokens import Doc
 
+from onrecord.analyse.stances import date_stances
 from onrecord.models import Analysis, Quote, Segment
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,12 @@ def tokenised(nlp: Any, text: str) -> Doc:
     values = numpy.array([[h, root_label if h == 0 else dep] for h in heads], dtype="int64").astype("uint64")
     doc.from_array([HEAD, DEP], values)
     return doc
+
+
+def dated(analysis: Analysis, article_date: str | None) -> Analysis:
+    """The analysis with its stances dated on the article's publication date (the store keeps these dates)."""
+    date_stances(analysis.stances, article_date)
+    return analysis
 
 
 def analyse_text(nlp: Any, text: str, segments: list[Segment]) -> Analysis:

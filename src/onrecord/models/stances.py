@@ -34,6 +34,7 @@ class Stance(Record):
     reporter_for: str | None = None  # a spokesperson reporting their principal's stance: the principal
     source: str = "cue"  # cue | nominal | frame | content
     quote_index: int | None = None
+    date: str | None = None  # ISO date (day, week, month or year precision), set by ``date_stances``
     date_text: str | None = None
     date_span: tuple[int, int] | None = None
     future: bool = False

@@ -36,7 +36,7 @@ PARSED_KEYS = ("source", "text", "title", "outlet", "date", "url", "format", "ex
 
 
 def _record(file_n: int, record_n: int, item: ParsedArticle | InputError) -> dict[str, Any]:
-    from onrecord.store.db import content_hash
+    from onrecord.store import content_hash
 
     if isinstance(item, InputError):
         return {"file_n": file_n, "record_n": record_n, "source": item.source, "status": "failed",
@@ -115,7 +115,7 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
                   ) -> pa.RecordBatch:
     """Prepare and analyse up to BATCH articles in one ``analyse_texts`` call (one article at a time when the
     batch raises, so a bad article fails alone)."""
-    from onrecord.analyse import ANALYSIS_VERSION, analyse_texts
+    from onrecord.analyse import ANALYSIS_VERSION, analyse_texts, dated
     from onrecord.nlp import load_nlp
     from onrecord.pipeline import prepare
     from onrecord.store.rows import article_rows
@@ -152,7 +152,7 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
         if isinstance(result, Exception):
             out.append(_event(parsed.source, "failed", f"analysis failed ({type(result).__name__}: {result})"))
         else:
-            out.append({**article_rows(parsed, segs, lang, result, version, when), "event": None})
+            out.append({**article_rows(parsed, segs, lang, dated(result, parsed.date), version, when), "event": None})
     return pa.RecordBatch.from_pylist(out, schema=RESULT_SCHEMA)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sqlite3
@@ -13,7 +12,11 @@ from typing import Any
 
 from onrecord.errors import StoreError
 from onrecord.models import Article, ParsedArticle, Quote, Segment
+from onrecord.store.entities import write_entities
+from onrecord.store.ids import content_hash
+from onrecord.store.rows import article_row, insert_rows, quote_rows, segment_rows
 from onrecord.store.schema import MIGRATIONS
+from onrecord.store.stances import replace_stances
 
 DEFAULT_DB = "onrecord.db"
 
@@ -25,15 +28,6 @@ def default_path() -> str:
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def article_id(text: str) -> str:
-    """A stable id: the first 12 hex digits of the text's SHA-256 (the same article gets the same id anywhere)."""
-    return content_hash(text)[:12]
 
 
 class Store:
@@ -137,8 +131,6 @@ class Store:
 
     def insert_article(self, parsed: ParsedArticle, segments: list[Segment], language: str | None) -> Article:
         """Insert an article and its segments (call inside a transaction). The caller checks for duplicates."""
-        from onrecord.store.rows import article_row, insert_rows, segment_rows
-
         row = article_row(parsed, language, now())
         insert_rows(self.conn, "articles", [row])
         insert_rows(self.conn, "segments", segment_rows(row["id"], segments))
@@ -148,17 +140,11 @@ class Store:
     def write_analysis(self, article_id: str, analysis: Any, version: str) -> None:
         """Replace everything the analysis stage stored for an article (call inside a transaction)."""
         self.replace_quotes(article_id, analysis.quotes, version)
-        from onrecord.store.entities import write_entities
-
         write_entities(self.conn, article_id, getattr(analysis, "entities", None))
-        from onrecord.store.stances import replace_stances
-
         replace_stances(self.conn, article_id, getattr(analysis, "stances", None) or [])
 
     def replace_quotes(self, article_id: str, quotes: list[Quote], version: str) -> None:
         """Replace an article's quotes with a fresh analysis (call inside a transaction)."""
-        from onrecord.store.rows import insert_rows, quote_rows
-
         self.conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
         insert_rows(self.conn, "quotes", quote_rows(article_id, quotes))
         self.conn.execute("UPDATE articles SET analysed_at = ?, analysis_version = ? WHERE id = ?",

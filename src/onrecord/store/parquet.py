@@ -1,4 +1,4 @@
-"""Load the Parquet tables written by the Spark job into a store, then link entities across articles.
+"""Load the Parquet tables written by the Spark job into a store (the pipeline links them afterwards).
 
 Needs pyarrow only (the ``spark`` extra), not Spark. Loading is idempotent: an article whose text is already
 stored is skipped by content hash, each article is written in its own transaction, and the job's events
@@ -30,8 +30,8 @@ class LoadReport:
     events: dict[str, int] = field(default_factory=dict)
 
 
-def load_parquet(path: str, store: Store, *, link_after: bool = True) -> LoadReport:
-    """Merge the Spark job's output folder ``path`` into ``store`` and run the cross-article linking."""
+def load_parquet(path: str, store: Store) -> LoadReport:
+    """Merge the Spark job's output folder ``path`` into ``store`` (``pipeline.load`` then links it)."""
     ds = _dataset_module()
     if not os.path.isdir(os.path.join(path, "articles")):
         raise InputError(path, "not an onrecord Parquet output (no articles/ folder); write one with "
@@ -64,10 +64,6 @@ def load_parquet(path: str, store: Store, *, link_after: bool = True) -> LoadRep
             report.loaded += _load_batch(ds, tables, new[i:i + size], store, run_id)
     finally:
         store.finish_run(run_id, seen)
-    if link_after and report.loaded:
-        from onrecord.pipeline import link
-
-        link(store)
     return report
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord.models import OUTLET, UNKNOWN_OUTLET, ParsedArticle, Quote, Segment
-from onrecord.store.db import article_id as make_article_id
-from onrecord.store.db import content_hash
+from onrecord.store.ids import article_id as make_article_id
+from onrecord.store.ids import content_hash
 
 Row = dict[str, Any]
 
@@ -110,7 +110,6 @@ def entity_rows(article_id: str, found: Any) -> dict[str, list[Row]]:
 
 def stance_rows(article_id: str, stances: Iterable[Any], outlet: str | None, date: str | None) -> list[Row]:
     """Stance rows; a writer's own claim is reported by the article's outlet and dates anchor on its date."""
-    from onrecord.store.stances import stance_date
 
     out = []
     for n, s in enumerate(stances):
@@ -127,7 +126,7 @@ def stance_rows(article_id: str, stances: Iterable[Any], outlet: str | None, dat
                     "cue": s.cue, "cue_start": cue_start, "cue_end": cue_end,
                     "reported_by": (outlet or UNKNOWN_OUTLET) if s.reported_by == OUTLET else s.reported_by,
                     "reporter_type": s.reporter_type, "reporter_for": s.reporter_for, "source": s.source,
-                    "quote_n": s.quote_index, "date": stance_date(s, date), "date_text": s.date_text,
+                    "quote_n": s.quote_index, "date": s.date if s.date is not None else date, "date_text": s.date_text,
                     "date_start": date_start, "date_end": date_end})
     return out
 

@@ -6,8 +6,6 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from onrecord.analyse.dates import anchor_mention
-from onrecord.analyse.stances.targets import surname_key
 from onrecord.models import (
     ContradictionRecord,
     ReportRecord,
@@ -15,24 +13,16 @@ from onrecord.models import (
     StanceRecord,
     StatementRecord,
 )
-
-
-def stance_date(s: Stance, article_date: str | None) -> str | None:
-    """The stance's date: the time expression that modifies its cue, anchored on the article date, else the
-    article date."""
-    if s.date_text and article_date:
-        return anchor_mention(s.date_text, article_date, future=s.future) or article_date
-    return article_date
+from onrecord.store.rows import insert_rows
+from onrecord.store.rows import stance_rows as stance_table_rows
 
 
 def replace_stances(conn: sqlite3.Connection, article_id: str, stances: list[Stance]) -> None:
     """Replace an article's stances (call inside a transaction); dates and the outlet come from the article."""
-    from onrecord.store.rows import insert_rows, stance_rows
-
     row = conn.execute("SELECT outlet, date FROM articles WHERE id = ?", (article_id,)).fetchone()
     outlet, date = (row[0], row[1]) if row else (None, None)
     conn.execute("DELETE FROM stances WHERE article_id = ?", (article_id,))
-    insert_rows(conn, "stances", stance_rows(article_id, stances, outlet, date))
+    insert_rows(conn, "stances", stance_table_rows(article_id, stances, outlet, date))
 
 
 def _has_entities(conn: sqlite3.Connection) -> bool:
@@ -49,41 +39,6 @@ def entity_for(conn: sqlite3.Connection, name: str | None) -> str | None:
     except sqlite3.OperationalError:
         return None
     return rows[0][0] if len(rows) == 1 else None
-
-
-def link_stance_entities(conn: sqlite3.Connection) -> None:
-    """Fill holder, principal and target entity ids: the holder of a quote's stance takes the quote speaker's
-    entity; other names resolve through entity aliases."""
-    rows = conn.execute("SELECT s.id, s.holder, s.on_behalf_of, s.target, q.speaker AS qs, q.speaker_entity_id AS qe,"
-                        " q.on_behalf_of_entity_id AS qb FROM stances s LEFT JOIN quotes q ON q.article_id ="
-                        " s.article_id AND q.n = s.quote_n").fetchall()
-    cache: dict[str, str | None] = {}
-
-    def look(name: str | None) -> str | None:
-        if not name:
-            return None
-        if name not in cache:
-            cache[name] = entity_for(conn, name)
-        return cache[name]
-
-    updates = []
-    for r in rows:
-        holder_id = r["qe"] if r["qs"] and r["qs"] == r["holder"] and r["qe"] else look(r["holder"])
-        behalf_id = r["qb"] if r["qs"] and r["qs"] == r["holder"] and r["qb"] else look(r["on_behalf_of"])
-        updates.append((holder_id, behalf_id, look(r["target"]), r["id"]))
-    conn.executemany("UPDATE stances SET holder_entity_id = ?, on_behalf_of_entity_id = ?, target_entity_id = ? "
-                     "WHERE id = ?", updates)
-
-
-def holder_key(name: str | None, holder_type: str | None, entity_id: str | None) -> str | None:
-    """A key that matches the same holder across articles: the entity id, else the person's surname."""
-    if entity_id:
-        return "entity:" + entity_id
-    if not name:
-        return None
-    if holder_type == "person":
-        return surname_key(name)
-    return "name:" + name.lower()
 
 
 def stance_rows(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any] = (),
@@ -118,33 +73,6 @@ def replace_contradictions(conn: sqlite3.Connection, pairs: list[dict[str, Any]]
                      " shared_keys) VALUES (?,?,?,?,?,?,?)",
                      [(p["subject"], p.get("subject_entity_id"), p.get("about"), p["claim_id"], p["counter_id"],
                        p["kind"], json.dumps(p.get("shared_keys", []))) for p in pairs])
-
-
-def link_stances(store: Any) -> None:
-    """Cross-article stance steps: entity ids on stances, statements with their reports, contradictions."""
-    from onrecord.analyse.stances import labels
-    from onrecord.link.contradictions import StanceRef, find_contradictions
-    from onrecord.link.statements import QuoteRef, group_statements
-
-    conn = store.conn
-    with store.transaction():
-        link_stance_entities(conn)
-        quotes = conn.execute("SELECT q.id, q.article_id, q.text, q.speaker, q.speaker_type, q.speaker_entity_id,"
-                              " a.date FROM quotes q JOIN articles a ON a.id = q.article_id"
-                              " WHERE q.kind != 'indirect' AND q.furniture IS NULL ORDER BY a.date, q.id").fetchall()
-        refs = [QuoteRef(r["id"], r["article_id"], holder_key(r["speaker"], r["speaker_type"], None), r["text"],
-                         r["date"], r["speaker"], r["speaker_entity_id"]) for r in quotes]
-        replace_statements(conn, [{"speaker": g.speaker, "speaker_entity_id": g.speaker_entity_id, "text": g.text,
-                                   "first_date": g.first_date, "reports": g.reports}
-                                  for g in group_statements(refs)])
-        rows = stance_rows(conn)
-        refs2 = [StanceRef(r["id"], r["holder"], holder_key(r["holder"], r["holder_type"], r["holder_entity_id"]),
-                           r["target"], json.loads(r["target_keys"] or "[]") + (
-                               ["entity:" + r["target_entity_id"]] if r["target_entity_id"] else []),
-                           r["label"], r["polarity"], bool(r["negated"]), r["reported_by"], r["reporter_for"],
-                           r["date"], r["article_id"], r["holder_entity_id"], r["target_type"]) for r in rows]
-        pol = {k: v.polarity for k, v in labels().items()}
-        replace_contradictions(conn, [c.__dict__ for c in find_contradictions(refs2, pol)])
 
 
 # -- reads for the query API ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.analyse.stances.clauses import SEG_KEY
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
@@ -55,3 +56,17 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
             seen.add(key)
             out.append(s)
     return out
+
+
+def stance_date(s: Stance, article_date: str | None) -> str | None:
+    """The stance's date: the time expression that modifies its cue, anchored on the article date, else the
+    article date."""
+    if s.date_text and article_date:
+        return anchor_mention(s.date_text, article_date, future=s.future) or article_date
+    return article_date
+
+
+def date_stances(stances: list[Stance], article_date: str | None) -> None:
+    """Set every stance's ``date`` (see ``stance_date``) once the article's publication date is known."""
+    for s in stances:
+        s.date = stance_date(s, article_date)
