@@ -1,13 +1,17 @@
-"""The whole analysis stage (quotes, entities, stances) on arbitrary news-like text: it returns, never raises,
-never loops, and every span lies inside the text."""
+"""The whole analysis stage (quotes, entities, stances) on arbitrary news-like text: it returns, never raises
+(strict mode: a bug fails the test instead of being logged and skipped), never loops, and every span lies
+inside the text."""
 from __future__ import annotations
 
 import signal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from onrecord import analyse
 from onrecord.analyse import analyse_text
+from onrecord.analyse.attribution import quotes as quotes_module
 from onrecord.clean import segment
 
 WORDS = ["Mr", "Smith", "said", "told", "the", "minister", "condemned", "refused", "to", "blame", "Russia",
@@ -28,7 +32,7 @@ def test_analysis_returns_spans_inside_the_text(nlp, words):
     old = signal.signal(signal.SIGALRM, too_slow)
     signal.alarm(20)
     try:
-        result = analyse_text(nlp, text, segment(text))
+        result = analyse_text(nlp, text, segment(text), strict=True)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
@@ -37,3 +41,20 @@ def test_analysis_returns_spans_inside_the_text(nlp, words):
             assert 0 <= s <= e <= len(text)
     for stance in result.stances:
         assert 0 <= stance.start <= stance.end <= len(text)
+
+
+def test_strict_raises_where_the_product_path_logs_and_goes_on(nlp, monkeypatch, caplog):
+    text = "Budget row\n\nMr Smith said: “The plan works.”\n\nThe minister condemned Russia.\n"
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug in one step")
+
+    monkeypatch.setattr(analyse, "extract_stances", broken)
+    monkeypatch.setattr(quotes_module, "decide", broken)
+    result = analyse_text(nlp, text, segment(text))  # the product path: logged, the article kept
+    direct = [q for q in result.quotes if q.kind == "direct"]
+    assert [q.text for q in direct] == ["The plan works."] and direct[0].speaker is None
+    assert result.stances == [] and result.entities is not None
+    assert "a bug in one step" in caplog.text
+    with pytest.raises(RuntimeError, match="a bug in one step"):
+        analyse_text(nlp, text, segment(text), strict=True)

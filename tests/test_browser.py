@@ -1,14 +1,21 @@
 """Real-browser tests: headless Chromium (Debian's chromium + chromedriver) against uvicorn on a free port.
 
-From search to a person to an article; the quotes are highlighted and explain themselves on hover; the chart
-is drawn. Screenshots go to $ONRECORD_SCREENSHOTS (default artifacts/screenshots) for a human to look at.
+From search to a person to an article; the person page's summary, tabs and chart (no two marks overlap); the
+entity index and a quote list whose facets change the list and whose CSV export is the list; unsure attributions
+marked; a hostile 500-character outlet name wraps; a right-to-left override in a quote shows its words in order.
+Screenshots go to $ONRECORD_SCREENSHOTS (default artifacts/screenshots) for a human to look at.
 """
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import os
 import socket
 import threading
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +27,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(
     reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; CI installs them)")]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+@contextlib.contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """uvicorn serving the store at ``db`` on a free port, in a thread; yields the base URL."""
     import uvicorn
 
     from onrecord.web.app import create_app
 
-    app = create_app(str(ws.demo_store(tmp_path_factory)))
+    app = create_app(str(db))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -37,10 +45,24 @@ def base_url(tmp_path_factory):
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    with serving(ws.demo_store(tmp_path_factory)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def awkward_url(tmp_path_factory):
+    with serving(ws.awkward_store(tmp_path_factory)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +106,18 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def fits_the_window(driver) -> bool:
+    """Nothing pushes the page wider than the window (no horizontal scrolling), once the layout has settled."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, 3, poll_frequency=0.1).until(lambda d: d.execute_script(
+            "return document.readyState === 'complete' && document.documentElement.scrollWidth <= window.innerWidth"))
+    except TimeoutException:
+        return False
+
+
 def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -95,27 +129,41 @@ def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     box.submit()
     WebDriverWait(browser, 10).until(lambda d: "Corbyn" in d.title)  # the results page has loaded
     person = browser.find_element(By.XPATH, "//ul[@class='people']//a[starts-with(., 'Jeremy Corbyn')]")
+    assert browser.find_elements(By.CSS_SELECTOR, "mark.hit")  # the search words are marked in the quotes
     screenshot(browser, shots, "02-search.png")
     person.click()
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Jeremy Corbyn")
-    assert "Leader of the Labour Party" in browser.find_element(By.ID, "roles").text
-    dots = browser.find_elements(By.CSS_SELECTOR, "svg.timeline circle.dot")
-    assert len(dots) >= 10, "the stance chart has too few statements"
+    summary = browser.find_element(By.ID, "summary").text
+    assert "Leader of the Labour Party" in summary and "The Sun" in summary
+    marks = browser.find_elements(By.CSS_SELECTOR, "svg.timeline path.dot")
+    assert len(marks) >= 10, "the stance chart has too few statements"
     # the chart's marks are filled with their label's colour by the stylesheet (not the SVG default black)
-    fills = {d.get_attribute("data-label"): d.value_of_css_property("fill") for d in dots
+    fills = {d.get_attribute("data-label"): d.value_of_css_property("fill") for d in marks
              if "claimed" not in (d.get_attribute("class") or "")}
-    assert len(set(fills.values())) >= 3 and "rgb(0, 0, 0)" not in fills.values(), fills
-    assert browser.find_elements(By.CSS_SELECTOR, "#said li.quote")
-    assert "Who says otherwise" in browser.find_element(By.ID, "contradictions-link").text
+    assert len(set(fills.values())) >= 3 and "rgb(0, 0, 0)" in fills.values()  # accuse is black, on purpose
+    assert fills["condemn"] != fills["criticise"]
+    # no two marks overlap on screen
+    boxes = [m.rect for m in marks]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap_x = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+            overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)
+    assert browser.find_elements(By.CSS_SELECTOR, "figcaption svg.glyph")  # a legend of shapes and colours
+    assert "set against" in browser.find_element(By.ID, "contradictions-link").text
     screenshot(browser, shots, "03-person.png")
-    # "what has he said about Assad, and who says otherwise?": one click on the topic
+    # "what has he said about Assad, and who says otherwise?": one click on the topic, one on the tab
     browser.find_element(By.XPATH, "//ul[@class='topics']//a[starts-with(., 'Bashar al-Assad')]").click()
     WebDriverWait(browser, 10).until(lambda d: "about=Assad" in d.current_url)
-    pairs = browser.find_elements(By.CSS_SELECTOR, "#counter .pair")
-    assert pairs and "The Sun" in pairs[0].find_element(By.CSS_SELECTOR, ".claim").text
-    assert "condemn" in pairs[0].find_element(By.CSS_SELECTOR, ".counter").text
-    screenshot(browser, shots, "03b-person-about-assad.png")
-    browser.back()
+    browser.find_element(By.ID, "tab-claims").click()
+    WebDriverWait(browser, 10).until(lambda d: "tab=claims" in d.current_url)
+    groups = browser.find_elements(By.CSS_SELECTOR, "#counter .claimgroup")
+    assert groups and "The Sun" in groups[0].find_element(By.CSS_SELECTOR, ".claims").text
+    assert "condemn" in groups[0].find_element(By.CSS_SELECTOR, ".counters").text
+    assert "against their own words" in groups[0].text
+    screenshot(browser, shots, "03b-person-claims-about-assad.png")
+    browser.find_element(By.ID, "tab-said").click()
+    WebDriverWait(browser, 10).until(lambda d: "tab=said" in d.current_url)
     link = browser.find_element(By.CSS_SELECTOR, "#said li.quote a[href*='#q-']")
     anchor = link.get_attribute("href").split("#")[1]
     link.click()
@@ -124,12 +172,112 @@ def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     assert not console_errors(browser)
 
 
+def test_entity_index_facets_and_sort(browser, base_url, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/entities")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.entities tbody tr")
+    assert len(rows) >= 20 and rows[0].text.startswith("Jeremy Corbyn")
+    screenshot(browser, shots, "07-entities.png")
+    browser.find_element(By.CSS_SELECTOR, "section[data-facet='type'] a[href='/entities?type=organisation']").click()
+    types = {t.text.lower() for t in browser.find_elements(By.CSS_SELECTOR, "table.entities tbody .badge")}
+    assert types == {"organisation"}
+    browser.find_element(By.XPATH, "//th/a[starts-with(., 'Quotes by')]").click()
+    browser.find_element(By.XPATH, "//th/a[starts-with(., 'Quotes by')]").click()  # again: descending
+    assert "_sort_desc=quotes_by" in browser.current_url and "type=organisation" in browser.current_url
+    counts = [int(r.find_elements(By.TAG_NAME, "td")[2].text) for r in
+              browser.find_elements(By.CSS_SELECTOR, "table.entities tbody tr")]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    assert fits_the_window(browser) and not console_errors(browser)
+
+
+def test_a_faceted_quote_list_exports_what_it_shows(browser, base_url, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/quotes")
+    before = len(browser.find_elements(By.CSS_SELECTOR, "ol.quotes > li"))
+    browser.find_element(By.CSS_SELECTOR, "section[data-facet='outlet'] a[href='/quotes?outlet=The+Sun']").click()
+    items = browser.find_elements(By.CSS_SELECTOR, "ol.quotes > li")
+    assert 0 < len(items) < before and all("The Sun" in i.text for i in items)
+    browser.find_element(By.CSS_SELECTOR, "section[data-facet='kind'] li a").click()  # a second facet narrows more
+    assert "outlet=The+Sun" in browser.current_url and "kind=" in browser.current_url
+    shown = [a.get_attribute("href").rsplit("#q-", 1)[1] for a in
+             browser.find_elements(By.CSS_SELECTOR, "ol.quotes > li .meta a[href*='#q-']")]
+    assert shown
+    screenshot(browser, shots, "08-quotes-faceted.png")
+    href = browser.find_element(By.CSS_SELECTOR, ".export a.csv").get_attribute("href")
+    with urllib.request.urlopen(href) as resp:  # noqa: S310 - our own server on localhost
+        assert resp.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(resp.read().decode("utf-8"))))
+    assert [r["id"] for r in rows] == shown and {r["outlet"] for r in rows} == {"The Sun"}
+    assert not console_errors(browser)
+
+
+def test_unsure_attributions_are_marked_and_collapsed(browser, base_url, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/quotes")
+    note = browser.find_element(By.CSS_SELECTOR, ".hidden-note")
+    assert "unsure attribution" in note.text
+    note.find_element(By.TAG_NAME, "a").click()
+    low = browser.find_elements(By.CSS_SELECTOR, "ol.quotes > li.low")
+    assert low
+    first = low[0]
+    assert first.value_of_css_property("border-top-style") == "dashed"
+    assert not first.find_element(By.TAG_NAME, "blockquote").is_displayed()  # collapsed until opened
+    first.find_element(By.TAG_NAME, "summary").click()
+    assert first.find_element(By.TAG_NAME, "blockquote").is_displayed()
+    conf = first.find_element(By.CSS_SELECTOR, ".conf.low")
+    assert "low confidence" in conf.text and "found by" in conf.get_attribute("title")
+    screenshot(browser, shots, "09-quotes-unsure-shown.png")
+    assert not console_errors(browser)
+
+
+def test_a_hostile_long_name_wraps_and_bidi_text_reads_in_order(browser, awkward_url, shots):
+    from selenium.webdriver.common.by import By
+
+    for path in ["/articles", "/quotes?min_confidence=0", "/entities"]:
+        browser.get(awkward_url + path)
+        assert fits_the_window(browser), path
+    browser.get(awkward_url + "/articles")
+    cell = browser.find_element(By.XPATH, "//td[starts-with(., 'WWWW')]")
+    table = browser.find_element(By.CSS_SELECTOR, "table.list")
+    assert cell.rect["height"] > 3 * 20  # the 500 characters wrap onto several lines ...
+    assert table.rect["x"] + table.rect["width"] <= browser.execute_script("return window.innerWidth")
+    screenshot(browser, shots, "10-long-outlet-wraps.png")
+    browser.find_element(By.CSS_SELECTOR, "table.list tbody a").click()
+    assert fits_the_window(browser)
+    # the words after a right-to-left override still read left to right on screen
+    order = browser.execute_script("""
+        const text = document.getElementById('text');
+        const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+        const where = {};
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          for (const w of ['never', 'library', 'budget']) {
+            const i = n.data.indexOf(w);
+            if (i >= 0 && !(w in where)) {
+              const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + w.length);
+              const b = r.getBoundingClientRect(); where[w] = [b.left, b.top];
+            }
+          }
+        }
+        return where;""")
+    assert set(order) == {"never", "library", "budget"}, order
+    on_one_line = abs(order["never"][1] - order["budget"][1]) < 5
+    assert (order["never"][0] < order["library"][0] < order["budget"][0]) if on_one_line else (
+        order["never"][1] <= order["budget"][1])
+    shown = browser.find_element(By.ID, "text").text
+    assert "U+202E" in shown and "\u202e" not in shown  # the control is shown, not applied
+    screenshot(browser, shots, "11-bidi-article.png")
+    assert not console_errors(browser)
+
+
 def test_evidence_links_outline_their_characters(browser, base_url, shots):
     from selenium.webdriver.common.by import By
 
     browser.get(base_url + "/contradictions?name=Jeremy+Corbyn")
     screenshot(browser, shots, "06-contradictions.png")
-    link = browser.find_element(By.CSS_SELECTOR, ".pair .claim a[href*='span=']")
+    link = browser.find_element(By.CSS_SELECTOR, ".claimgroup .claim a[href*='span=']")
     anchor = link.get_attribute("href").split("#")[1]
     link.click()
     target = browser.find_element(By.ID, anchor)
@@ -162,13 +310,16 @@ def check_article_page(browser, shots: Path, anchor: str) -> None:
     assert mark.value_of_css_property("background-color") != "rgba(255, 255, 0, 1)"
     furniture = browser.find_elements(By.CSS_SELECTOR, "#text p.furniture")
     assert furniture and furniture[0].value_of_css_property("color") == "rgba(154, 161, 171, 1)"
+    for low in browser.find_elements(By.CSS_SELECTOR, "#text mark.q.low"):  # unsure quotes look unsure
+        assert low.value_of_css_property("border-bottom-style") == "dashed"
     pop = browser.find_element(By.ID, "popover")
     assert not pop.is_displayed()
     ActionChains(browser).move_to_element(mark).perform()
     time.sleep(0.2)
     assert pop.is_displayed()
     row = browser.find_element(By.ID, "qd-" + mark.get_attribute("data-q"))
-    speaker = row.find_element(By.CSS_SELECTOR, ".who").text
+    speaker = row.find_element(By.CSS_SELECTOR, ".who").get_attribute("textContent").strip()
     assert speaker in pop.text and "Kind" in pop.text and "Confidence" in pop.text
+    assert fits_the_window(browser)
     browser.save_screenshot(str(shots / f"04-article-{anchor}-popover.png"))
     screenshot(browser, shots, f"05-article-{anchor}.png")

@@ -1,71 +1,578 @@
-"""The CLI in-process: exit codes, output and the resulting database."""
+"""The CLI in-process, one behaviour per test: exit status and the exact output (or the exact lines that matter),
+on a store built from the five sample articles by `onrecord ingest` (once per module; commands that write get a
+copy). Errors a user can make end in one line naming what to do, exit status 2."""
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
-from click.testing import CliRunner
-from conftest import EXAMPLES
+import pytest
+from click.testing import CliRunner, Result
+from conftest import EXAMPLES, FIXTURES
 
+import onrecord
+from onrecord import settings
 from onrecord.cli import main
+from onrecord.errors import BadParameter
+
+MANIFEST = EXAMPLES / "manifest.jsonl"
+# article id (the content hash), file, outlet, date, body paragraphs, title: fixed by the sample texts and manifest
+ARTICLES = [
+    ("89dc12f5fc0e", "004_b3a66aeb771e6232.txt", "PoliticsHome", "2016-10-08", 14,
+     "Jeremy Corbyn urged by left-wing supporters to condemn Russia over Syria"),
+    ("a2c660ed68f6", "003_835a80c3a358b54e.txt", "PoliticsHome", "2016-12-13", 18,
+     "Jeremy Corbyn says Russian attacks in Syria are inexcusable"),
+    ("b318a3769e98", "002_8afbbc9a472fbeea.txt", "The Sun", "2018-04-09", 22,
+     "How Jeremy Corbyn and his aides have a history of standing up for the Syrian dictator"),
+    ("f4e8d3da92ae", "000_0c11736e192a045e.txt", "Yahoo News UK", "2020-01-03", 16,
+     "Corbyn accused of 'siding with our enemies' over US killing of Iranian general"),
+    ("a0b531139b1a", "001_d9314bceb94995f8.txt", "LBC", "2020-01-05", 21, "Boris Johnson finally responds to Iran crisis"),
+]
 
 
-def test_ingest_articles_show_quotes_demo(tmp_path):
-    db = str(tmp_path / "s.db")
-    r = CliRunner().invoke(main, ["ingest", str(EXAMPLES), "--manifest", str(EXAMPLES / "manifest.jsonl"),
-                                  "--db", db])
-    assert r.exit_code == 0, r.output
-    assert "5 files: 5 articles ingested, 0 duplicates" in r.output
-
-    again = CliRunner().invoke(main, ["ingest", str(EXAMPLES), "--db", db])
-    assert again.exit_code == 0 and "0 articles ingested, 5 duplicates" in again.output
-    assert "duplicate:" in again.output and "already stored" in again.output
-
-    arts = CliRunner().invoke(main, ["articles", "--db", db, "--json"])
-    rows = [json.loads(line) for line in arts.output.splitlines()]
-    assert [(a["outlet"], a["date"]) for a in rows] == [
-        ("PoliticsHome", "2016-10-08"), ("PoliticsHome", "2016-12-13"), ("The Sun", "2018-04-09"),
-        ("Yahoo News UK", "2020-01-03"), ("LBC", "2020-01-05")]
-
-    sun = rows[2]["id"]
-    shown = CliRunner().invoke(main, ["show", sun[:6], "--db", db])
-    assert shown.exit_code == 0
-    assert "[skip_link]" in shown.output and "Jump directly to the content" in shown.output
-
-    js = CliRunner().invoke(main, ["show", sun, "--db", db, "--json"])
-    doc = json.loads(js.output)
-    assert doc["id"] == sun and doc["text"].startswith("Jump directly")
-    assert all(doc["text"][s["start"]:s["end"]].strip() for s in doc["segments"])
-
-    q = CliRunner().invoke(main, ["quotes", "--db", db, "--format", "jsonl"])
-    assert q.exit_code == 0
-    quotes = [json.loads(line) for line in q.output.splitlines()]
-    texts = {a["id"]: (EXAMPLES / a["source"].rsplit("/", 1)[-1]).read_text(encoding="utf-8") for a in rows}
-    for rec in quotes:
-        for key in ("source", "article_id", "start", "end", "text", "kind", "speaker", "speaker_type",
-                    "on_behalf_of", "speaker_span", "cue", "cue_span", "furniture", "confidence"):
-            assert key in rec
-        assert texts[rec["article_id"]][rec["start"]:rec["end"]] == rec["text"]
-    assert any(r["speaker"] == "Jeremy Corbyn" for r in quotes)
-
-    sure = CliRunner().invoke(main, ["quotes", "--db", db, "--min-confidence", "0.8", "--format", "jsonl"])
-    kept = [json.loads(line) for line in sure.output.splitlines()]
-    assert kept and len(kept) < len(quotes) and all(r["confidence"] >= 0.8 for r in kept)
-    bad = CliRunner().invoke(main, ["quotes", "--db", db, "--min-confidence", "2"])
-    assert bad.exit_code == 2 and "between 0 and 1" in bad.output
-
-    by = CliRunner().invoke(main, ["quotes", "--db", db, "--by", "Jeremy Corbyn", "--format", "csv"])
-    assert by.exit_code == 0 and by.output.splitlines()[0].startswith("id,")
-
-    demo = CliRunner().invoke(main, ["demo", "--db", db])
-    assert demo.exit_code == 0
-    assert "The Sun" in demo.output and "Jeremy Corbyn" in demo.output and "make serve" in demo.output
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
 
 
-def test_unknown_article_is_a_clear_error(tmp_path):
-    r = CliRunner().invoke(main, ["show", "nosuchid", "--db", str(tmp_path / "s.db")])
-    assert r.exit_code == 2 and "no article with id 'nosuchid'" in r.output
+def jsonl(result: Result) -> list[dict]:
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_bad_date_flag(tmp_path):
-    r = CliRunner().invoke(main, ["ingest", str(EXAMPLES), "--date", "soon", "--db", str(tmp_path / "s.db")])
-    assert r.exit_code == 2 and "is not a date" in r.output
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Result]:
+    db = tmp_path_factory.mktemp("cli") / "s.db"
+    return db, run("ingest", str(EXAMPLES), "--manifest", str(MANIFEST), "--db", str(db))
+
+
+@pytest.fixture()
+def db(built) -> str:
+    return str(built[0])
+
+
+@pytest.fixture()
+def copy(built, tmp_path) -> str:
+    """A copy of the sample store, for commands that write."""
+    dest = tmp_path / "copy.db"
+    with closing(sqlite3.connect(built[0])) as src, closing(sqlite3.connect(dest)) as out:
+        src.backup(out)
+    return str(dest)
+
+
+# -- ingest ------------------------------------------------------------------------------------------------------
+def test_ingest(built):
+    db, result = built
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"5 files: 5 articles ingested, 0 duplicates (already stored), 0 skipped, 0 failed -> {db}\n"
+    assert result.stderr == ""
+
+
+def test_reingest_is_idempotent_and_says_so(copy):
+    result = run("ingest", str(EXAMPLES), "--db", copy)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"5 files: 0 articles ingested, 5 duplicates (already stored), 0 skipped, 0 failed -> {copy}\n"
+    assert result.stderr.splitlines() == [
+        f"duplicate: {EXAMPLES / name}: already stored as {aid} (nothing to do)" for aid, name, *_ in
+        sorted(ARTICLES, key=lambda a: a[1])]
+    assert len(jsonl(run("articles", "--json", "--db", copy))) == 5
+
+
+def test_ingest_a_bad_date_is_an_error_and_stores_nothing(tmp_path):
+    result = run("ingest", str(EXAMPLES), "--date", "soon", "--db", str(tmp_path / "new.db"))
+    assert result.exit_code == 2
+    assert result.output == "Error: [E400] cannot read the date 'soon' (use YYYY-MM-DD)\n"
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_ingest_a_missing_file_fails_with_status_1(tmp_path):
+    missing = tmp_path / "missing.txt"
+    result = run("ingest", str(missing), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 1
+    assert result.stderr == f"failed: {missing}: no such file or directory\n"
+    assert result.stdout.endswith("0 files: 0 articles ingested, 0 duplicates (already stored), 0 skipped, 1 failed "
+                                  f"-> {tmp_path / 's.db'}\n")
+
+
+# -- articles, show ----------------------------------------------------------------------------------------------
+def test_articles(db):
+    counts = {aid: len(jsonl(run("quotes", "--article", aid, "--format", "jsonl", "--db", db)))
+              for aid, *_ in ARTICLES}
+    result = run("articles", "--db", db)
+    assert result.exit_code == 0, result.output
+    rows = [f"{aid}  {outlet:13}  {date}  {paras:<10}  {counts[aid]:<6}  {title[:59] + '…' if len(title) > 60 else title}"
+            for aid, _f, outlet, date, paras, title in ARTICLES]
+    assert result.stdout.splitlines() == [
+        "id            outlet         date        paragraphs  quotes  title",
+        "------------  -------------  ----------  ----------  ------  " + "-" * 60,
+        *[r.rstrip() for r in rows]]
+
+
+def test_articles_json_by_outlet(db):
+    rows = jsonl(run("articles", "--outlet", "PoliticsHome", "--json", "--db", db))
+    assert [(r["id"], r["source"], r["date"]) for r in rows] == [
+        (aid, str(EXAMPLES / name), date) for aid, name, outlet, date, *_ in ARTICLES if outlet == "PoliticsHome"]
+
+
+def test_show(db):
+    result = run("show", "a0b5", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:4] == [
+        f"a0b531139b1a  LBC  2020-01-05  {EXAMPLES / '001_d9314bceb94995f8.txt'}",
+        "[dateline]             1-30     date 2020-01-05 Breaking News",
+        "[title]               32-77     Boris Johnson finally responds to Iran crisis",
+        ("[caption]             79-193    Boris Johnson finally responds to Iran crisis calling Qasem Soleimani "
+        "'a threat to all our interests'. Picture: PA")]
+
+
+def test_show_json(db):
+    result = run("show", "b318a3769e98", "--json", "--db", db)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    text = (EXAMPLES / "002_8afbbc9a472fbeea.txt").read_text(encoding="utf-8")
+    assert doc["id"] == "b318a3769e98" and doc["text"] == text and doc["outlet"] == "The Sun"
+    assert doc["segments"][0] == {"start": 0, "end": 28, "kind": "furniture", "furniture": "skip_link"}
+    assert text[0:28] == "Jump directly to the content"
+
+
+def test_show_an_unknown_article(db):
+    result = run("show", "nosuchid", "--db", db)
+    assert result.exit_code == 2
+    assert result.output == "Error: [E300] no article with id 'nosuchid' (see `onrecord articles`)\n"
+
+
+def test_a_missing_store_is_an_error_and_is_not_created(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = run("quotes", "--db", str(missing))
+    assert result.exit_code == 2
+    assert result.output == f"Error: [E200] {missing}: no such database (run `onrecord ingest` first)\n"
+    assert not missing.exists()
+
+
+# -- quotes ------------------------------------------------------------------------------------------------------
+def test_quotes_table(db):
+    result = run("quotes", "--by", "Boris Johnson", "--outlet", "LBC", "--kind", "direct", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "date        outlet  speaker        cue   kind    text",
+        "----------  ------  -------------  ----  ------  " + "-" * 70,
+        ("2020-01-05  LBC     Boris Johnson  said  direct  Today I have spoken with President Macron, President Trump "
+         "and Chance…"),
+        ("2020-01-05  LBC     Boris Johnson  said  direct  General Qassem Soleimani posed a threat to all our "
+        "interests and was …"),
+        ("2020-01-05  LBC     Boris Johnson  said  direct  Given the leading role he has played in actions that have "
+         "led to the …"),
+        ("2020-01-05  LBC     Boris Johnson  said  direct  It is clear however that all calls for retaliation or "
+        "reprisals will …"),
+        ("2020-01-05  LBC     Boris Johnson  said  direct  We are in close contact with all sides to encourage "
+         "de-escalation."),
+        ("2020-01-05  LBC     Boris Johnson  said  direct  I will be speaking to other leaders and our Iraqi friends "
+        "to support …")]
+
+
+def test_quotes_jsonl_offsets_point_into_the_original_text(db):
+    quotes = jsonl(run("quotes", "--format", "jsonl", "--db", db))
+    texts = {aid: (EXAMPLES / name).read_text(encoding="utf-8") for aid, name, *_ in ARTICLES}
+    assert len(quotes) > 60 and {q["article_id"] for q in quotes} == set(texts)
+    for q in quotes:
+        assert texts[q["article_id"]][q["start"]:q["end"]] == q["text"]
+        assert q["source"] == str(EXAMPLES / {a[0]: a[1] for a in ARTICLES}[q["article_id"]])
+
+
+def test_quotes_csv(db):
+    result = run("quotes", "--by", "Jeremy Corbyn", "--format", "csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.splitlines()[0] == (
+        "id,article_id,source,outlet,date,start,end,spans,text,kind,speaker,speaker_type,on_behalf_of,"
+        "speaker_mention,speaker_span,cue,cue_span,furniture,confidence,clause_span,group,speaker_id,"
+        "on_behalf_of_id,method")
+    assert rows and all("person:jeremy-corbyn" in (r["speaker_id"], r["on_behalf_of_id"]) for r in rows)
+
+
+def test_quotes_filters(db):
+    assert {q["date"] for q in jsonl(run("quotes", "--since", "2018", "--until", "2018-12", "--format", "jsonl",
+                                         "--db", db))} == {"2018-04-09"}
+    found = jsonl(run("quotes", "--search", "negotiated political solution", "--format", "jsonl", "--db", db))
+    assert [(q["speaker"], q["on_behalf_of"], q["outlet"]) for q in found] == [
+        ("Jeremy Corbyn's spokesperson", "Jeremy Corbyn", "PoliticsHome")]
+    about = jsonl(run("quotes", "--about", "Soleimani", "--format", "jsonl", "--db", db))
+    assert about and all("Soleimani" in q["text"] for q in about)
+
+
+def test_quotes_min_confidence_flag_and_environment(db):
+    every = jsonl(run("quotes", "--format", "jsonl", "--db", db))
+    sure = jsonl(run("quotes", "--min-confidence", "0.8", "--format", "jsonl", "--db", db))
+    assert sure and len(sure) < len(every) and all(q["confidence"] >= 0.8 for q in sure)
+    from_env = jsonl(run("quotes", "--format", "jsonl", "--db", db, env={"ONRECORD_MIN_CONFIDENCE": "0.8"}))
+    assert from_env == sure
+    flag_wins = jsonl(run("quotes", "--min-confidence", "0", "--format", "jsonl", "--db", db,
+                          env={"ONRECORD_MIN_CONFIDENCE": "0.8"}))
+    assert flag_wins == every
+
+
+def test_quotes_min_confidence_out_of_range(db):
+    result = run("quotes", "--min-confidence", "2", "--db", db)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == ("Error: Invalid value for '--min-confidence' (env var: "
+                                              "'ONRECORD_MIN_CONFIDENCE'): 2.0 is not in the range 0<=x<=1.")
+
+
+def test_quotes_a_bad_date(db):
+    result = run("quotes", "--since", "last week", "--db", db)
+    assert result.exit_code == 2
+    assert result.output == ("Error: [E400] since must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), "
+                             "got 'last week'\n")
+
+
+# -- analyse, eval -----------------------------------------------------------------------------------------------
+def test_analyse_ids_and_all(copy):
+    before = jsonl(run("quotes", "--format", "jsonl", "--db", copy))
+    result = run("analyse", "a2c6", "b318a3769e98", "--db", copy)
+    assert (result.exit_code, result.output) == (0, "analysed 2 articles\n")
+    result = run("analyse", "--all", "--jobs", "1", "--db", copy)
+    assert (result.exit_code, result.output) == (0, "analysed 5 articles\n")
+    after = jsonl(run("quotes", "--format", "jsonl", "--db", copy))
+    keys = ("article_id", "start", "end", "speaker", "cue", "kind")
+    assert [tuple(q[k] for k in keys) for q in after] == [tuple(q[k] for k in keys) for q in before]
+
+
+def test_analyse_needs_ids_or_all(copy):
+    result = run("analyse", "--db", copy)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: give article ids or --all (not both)"
+
+
+def test_analyse_an_unknown_article(copy):
+    result = run("analyse", "zzzz", "--db", copy)
+    assert result.exit_code == 2
+    assert result.output == "Error: [E300] no article with id 'zzzz' (see `onrecord articles`)\n"
+
+
+def test_eval_quotes(db):
+    gold = str(FIXTURES / "seed_quotes.jsonl")
+    result = run("eval", "quotes", "--gold", gold, "--show", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "span_p=1.0 span_r=1.0 span_f1=1.0 speaker_acc=1.0 e2e_f1=1.0 tp=59 fp=0 fn=0\n"
+    as_json = json.loads(run("eval", "quotes", "--gold", gold, "--json", "--db", db).stdout)
+    assert as_json == {"span_p": 1.0, "span_r": 1.0, "span_f1": 1.0, "speaker_acc": 1.0, "e2e_f1": 1.0, "tp": 59,
+                       "fp": 0, "fn": 0}
+
+
+def test_eval_quotes_show_lists_what_is_wrong(copy):
+    with closing(sqlite3.connect(copy)) as conn, conn:  # one gold quote lost, one speaker wrong
+        conn.execute("DELETE FROM quotes WHERE text LIKE 'Today I have spoken with President Macron%'")
+        conn.execute("UPDATE quotes SET speaker = 'Nobody' WHERE text LIKE 'We are in close contact with all sides%'")
+    result = run("eval", "quotes", "--gold", str(FIXTURES / "seed_quotes.jsonl"), "--show", "--db", copy)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("missed: 001_d9314bceb94995f8.txt: Today I have spoken with President Macron, President "
+                        "Trump and Chancel")
+    assert lines[1] == ("wrong speaker: 001_d9314bceb94995f8.txt: We are in close contact with all sides to "
+                        "encourage de-escal (gold Boris Johnson, found Nobody)")
+    assert lines[2].startswith("span_p=1.0 span_r=0.983 ") and lines[2].endswith(" tp=58 fp=0 fn=1")
+
+
+# -- demo --------------------------------------------------------------------------------------------------------
+def test_demo(db):
+    result = run("demo", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["", "2016-10-08  PoliticsHome  [89dc12f5fc0e]  14 paragraphs, 7 furniture lines",
+                         "  Jeremy Corbyn urged by left-wing supporters to condemn Russia over Syria"]
+    assert ("    A spokesman (for Jeremy Corbyn)          said       \u201cJeremy has always been clear on Syria and "
+            "how\u2026\u201d") in lines
+    assert "Most quoted (quotes, articles):" in lines
+    assert lines[-1] == f"Store: {db}. Serve it with `make serve` and open http://127.0.0.1:8000/"
+
+
+# -- entities, entity, merge, split ------------------------------------------------------------------------------
+def test_entities(db):
+    result = run("entities", "--type", "country", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["id", "name", "type", "articles", "mentions", "quotes"]
+    ids = [line.split()[0] for line in lines[2:]]
+    assert {"country:syria", "country:iran", "country:russia", "country:united-states"} <= set(ids)
+    assert all(line.split()[-4] == "country" for line in lines[2:])
+
+
+def test_entities_csv(db):
+    result = run("entities", "--type", "person", "--format", "csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.splitlines()[0] == "id,name,type,articles,mentions,quotes"
+    corbyn = next(r for r in rows if r["id"] == "person:jeremy-corbyn")
+    assert (corbyn["name"], corbyn["type"], corbyn["articles"]) == ("Jeremy Corbyn", "person", "4")
+
+
+def test_entity(db):
+    result = run("entity", "Jeremy Corbyn", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Jeremy Corbyn  [person:jeremy-corbyn]  person, 4 article(s)", "  aliases: Jeremy Corbyn"]
+    assert any(line.startswith("  role: Leader of the Labour Party  (2015-09-12 .. 2020-04-04; kb+text")
+               for line in lines)
+    assert "  described as \"the leftie Labour boss\" by The Sun x1  [loaded]" in lines
+    assert any(line.startswith("  what they said (8 of ") and line.endswith(
+        "; all: onrecord quotes --by 'person:jeremy-corbyn'):") for line in lines)
+
+
+def test_entity_json(db):
+    result = run("entity", "Mr Corbyn", "--json", "--db", db)
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.stdout)
+    assert (rec["id"], rec["name"], rec["type"]) == ("person:jeremy-corbyn", "Jeremy Corbyn", "person")
+    assert {"aliases", "roles", "mentions_by_outlet", "descriptors", "quotes_by", "quotes_about"} <= set(rec)
+
+
+def test_entity_unknown(db):
+    result = run("entity", "Nobody Atall", "--db", db)
+    assert result.exit_code == 2
+    assert result.output == "Error: [E300] no entity named 'Nobody Atall' (see `onrecord entities`)\n"
+
+
+def test_merge(copy):
+    result = run("merge", "United Nations", "UN Security Council", "--db", copy)
+    assert result.exit_code == 0, result.output
+    assert result.output == ("merged: United Nations [organisation:united-nations] aliases: United Nations, UN, "
+                             "UN Security Council\n")
+    assert json.loads(run("entity", "UN Security Council", "--json", "--db", copy).stdout)["id"] == \
+        "organisation:united-nations"
+
+
+def test_split(copy):
+    assert json.loads(run("entity", "Assad", "--json", "--db", copy).stdout)["id"] == "person:bashar-al-assad"
+    result = run("split", "Bashar al-Assad", "--alias", "Assad", "--db", copy)
+    assert result.exit_code == 0, result.output
+    assert result.output == "split: Bashar al-Assad [person:bashar-al-assad] aliases now: Bashar al-Assad\n"
+    assert json.loads(run("entity", "Assad", "--json", "--db", copy).stdout)["id"] != "person:bashar-al-assad"
+
+
+def test_split_an_unknown_alias(copy):
+    result = run("split", "Jeremy Corbyn", "--alias", "Nobody", "--db", copy)
+    assert result.exit_code == 2
+    assert result.output == "Error: [E300] 'Jeremy Corbyn' has no alias 'Nobody' (its aliases: Jeremy Corbyn)\n"
+
+
+def test_merge_into_a_missing_store_creates_nothing(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = run("merge", "A", "B", "--db", str(missing))
+    assert result.exit_code == 2
+    assert result.output == f"Error: [E200] {missing}: no such database (run `onrecord ingest` first)\n"
+    assert not missing.exists()
+
+
+# -- stances, timeline, contradictions, statements ---------------------------------------------------------------
+def test_stances(db):
+    result = run("stances", "--holder", "Jeremy Corbyn", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].split() == ["date", "outlet", "holder", "label", "target", "reported_by",
+                                                     "text"]
+    condemn = jsonl(run("stances", "--label", "condemn", "--format", "jsonl", "--db", db))
+    assert condemn and {s["label"] for s in condemn} == {"condemn"}
+    assert any(s["holder"] == "Jeremy Corbyn" and s["date"] == "2016-12-13" for s in condemn)
+
+
+def test_stances_an_unknown_label(db):
+    result = run("stances", "--label", "nonsense", "--db", db)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: [E400] label must be one of ") and "got 'nonsense'" in result.output
+
+
+def test_timeline(db):
+    result = run("timeline", "Jeremy Corbyn", "--about", "Assad", "--format", "csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert {(r["date"], r["kind"], r["label"], r["negated"], r["target"], r["reported_by"]) for r in rows} >= {
+        ("2018-04-09", "stance", "support", "False", "Bashar al-Assad", "The Sun"),
+        ("2018-04-09", "stance", "accuse", "True", "Bashar al-Assad", "The Sun")}
+    table = run("timeline", "Jeremy Corbyn", "--about", "Assad", "--db", db).stdout.splitlines()
+    assert table[0].split() == ["date", "outlet", "kind", "label", "target", "reported_by", "text"]
+    assert any(" not accuse " in line for line in table)  # a negated stance reads "not accuse" in a table
+
+
+def test_contradictions(db):
+    found = jsonl(run("contradictions", "Jeremy Corbyn", "--format", "jsonl", "--db", db))
+    sides = {(c["claim"]["outlet"], c["claim"]["reported_by"], c["counter"]["date"], c["counter"]["holder"])
+             for c in found}
+    assert ("The Sun", "The Sun", "2016-12-13", "Jeremy Corbyn") in sides
+    result = run("contradictions", "Jeremy Corbyn", "--about", "Assad", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["subject", "about", "claim_date", "claim_by", "claim", "counter_date", "counter_by",
+                                "counter"]
+    assert len(lines) > 2 and all(line.startswith("Jeremy Corbyn  Bashar al-Assad  2018-04-09  The Sun")
+                                  for line in lines[2:])
+
+
+def test_statements(db):
+    result = run("statements", "--by", "Dominic Raab", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "id  first_date  speaker       reports  text",
+        "--  ----------  ------------  -------  " + "-" * 70,
+        result.stdout.splitlines()[2][:4] + "2020-01-03  Dominic Raab  2        Following his death, we urge all parties "
+        "to de-escalate. Further conf…"]
+    (first, *_) = jsonl(run("statements", "--by", "Dominic Raab", "--format", "jsonl", "--db", db))
+    assert [r["outlet"] for r in first["reports"]] == ["Yahoo News UK", "LBC"]
+
+
+# -- load, spark analyse -----------------------------------------------------------------------------------------
+def _spark_output(out: Path) -> None:
+    """The Spark job's Parquet tables for the five samples, written by its executor functions without Spark."""
+    pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install 'onrecord[spark]')")
+    import pyarrow.parquet as pq
+
+    from onrecord.spark import tasks
+
+    given = onrecord.make_overrides(manifest=MANIFEST)
+    records = []
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        (parsed,) = onrecord.batch.read_file(str(path))
+        given.apply(parsed, str(path))
+        records.append({k: getattr(parsed, k) for k in tasks.PARSED_KEYS})
+    results = tasks.analyse_batch(records, any_language=False).to_pylist()
+    for table in onrecord.batch.TABLES:
+        (out / table).mkdir(parents=True)
+        rows = [row for r in results for row in r[table] or []]
+        pq.write_table(pa.Table.from_pylist(rows, schema=onrecord.batch.arrow_schema(table)),
+                       out / table / "part-0.parquet")
+
+
+def test_load(db, tmp_path):
+    _spark_output(tmp_path / "out")
+    target = tmp_path / "loaded.db"
+    result = run("load", str(tmp_path / "out"), "--db", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"5 articles loaded, 0 already stored; job events: none -> {target}\n"
+    keys = ("article_id", "start", "end", "text", "speaker", "cue", "kind", "speaker_id")
+    loaded = jsonl(run("quotes", "--format", "jsonl", "--db", str(target)))
+    ingested = jsonl(run("quotes", "--format", "jsonl", "--db", db))
+    assert [tuple(q[k] for k in keys) for q in loaded] == [tuple(q[k] for k in keys) for q in ingested]
+    again = run("load", str(tmp_path / "out"), "--db", str(target))
+    assert again.output == f"0 articles loaded, 5 already stored; job events: none -> {target}\n"
+
+
+def test_load_a_folder_that_is_not_spark_output(tmp_path):
+    result = run("load", str(tmp_path), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 2
+    assert result.output == (f"Error: [E100] {tmp_path}: not an onrecord Parquet output (no articles/ folder); write "
+                             "one with `onrecord spark analyse INPUT... --out DIR`\n")
+
+
+def _spark_or_skip() -> None:
+    """Skip without pyspark or Java, except where ONRECORD_REQUIRE_SPARK is set (CI): there that is a failure."""
+    missing = [m for m in ("pyspark", "pyarrow") if not _importable(m)] + (
+        [] if shutil.which("java") else ["a Java runtime"])
+    if missing:
+        if os.environ.get("ONRECORD_REQUIRE_SPARK"):
+            pytest.fail(f"ONRECORD_REQUIRE_SPARK is set but {', '.join(missing)} is missing")
+        pytest.skip(f"{', '.join(missing)} is not installed (pip install 'onrecord[spark]')")
+
+
+def _importable(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_spark_analyse(db, tmp_path):
+    _spark_or_skip()
+    aid, name, outlet, date, *_ = ARTICLES[4]
+    quotes = len(jsonl(run("quotes", "--article", aid, "--format", "jsonl", "--db", db)))
+    out = tmp_path / "out"
+    result = run("spark", "analyse", str(EXAMPLES / name), "--out", str(out), "--master", "local[1]",
+                 "--outlet", outlet, "--date", date)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (f"1 articles analysed, {quotes} quotes; no events -> {out} "
+                                              f"(load it: onrecord load {out})")
+
+
+def test_spark_analyse_a_bad_date(tmp_path):
+    result = run("spark", "analyse", str(EXAMPLES), "--out", str(tmp_path / "out"), "--date", "soon")
+    assert result.exit_code == 2
+    assert result.output == "Error: [E400] cannot read the date 'soon' (use YYYY-MM-DD)\n"
+
+
+# -- migrate ------------------------------------------------------------------------------------------------------
+def test_migrate_an_older_store(tmp_path):
+    from onrecord.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+    old = tmp_path / "old.db"
+    with closing(sqlite3.connect(old)) as conn:
+        for version, _what, sql in MIGRATIONS[:-1]:
+            conn.executescript(sql)
+            conn.execute(f"PRAGMA user_version = {version}")
+    result = run("migrate", "--db", str(old))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{old}: migrated from schema {SCHEMA_VERSION - 1} to {SCHEMA_VERSION}\n"
+    again = run("migrate", "--db", str(old))
+    assert again.output == f"{old}: schema {SCHEMA_VERSION}, nothing to do\n"
+
+
+def test_migrate_a_missing_store(tmp_path):
+    result = run("migrate", "--db", str(tmp_path / "missing.db"))
+    assert result.exit_code == 2
+    assert result.output == f"Error: [E200] {tmp_path / 'missing.db'}: no such database (run `onrecord ingest` first)\n"
+
+
+# -- serve -------------------------------------------------------------------------------------------------------
+def test_serve_help_lists_the_settings():
+    result = run("serve", "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: main serve [OPTIONS]\n\n  Serve the web UI and the JSON API")
+    flat = " ".join(result.output.split())
+    for name in ("db", "host", "port", "write_token"):
+        s = settings.get(name)
+        assert f"{s.flag} {s.metavar}" in flat and s.env in flat, name
+
+
+def test_serve_a_missing_store_fails_before_serving(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = run("serve", "--db", str(missing), "--port", "1")
+    assert result.exit_code == 2
+    assert result.output == f"Error: [E200] {missing}: no such database (run `onrecord ingest` first)\n"
+
+
+def test_serve_a_bad_port_from_the_environment(db):
+    result = run("serve", "--db", db, env={"ONRECORD_PORT": "http"})
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == ("Error: Invalid value for '--port' (env var: 'ONRECORD_PORT'): 'http' "
+                                              "is not a valid integer range.")
+
+
+# -- settings: default < environment < flag; the version ----------------------------------------------------------
+def test_the_store_comes_from_the_environment_unless_a_flag_names_one(db, tmp_path):
+    from_env = run("articles", "--json", env={"ONRECORD_DB": db})
+    assert len(jsonl(from_env)) == 5
+    flag_wins = run("articles", "--db", str(tmp_path / "none.db"), env={"ONRECORD_DB": db})
+    assert flag_wins.exit_code == 2 and "none.db: no such database" in flag_wins.output
+
+
+def test_settings_values(monkeypatch):
+    monkeypatch.delenv("ONRECORD_JOBS", raising=False)
+    assert settings.value("jobs") is None and settings.value("time_limit") == 120.0
+    monkeypatch.setenv("ONRECORD_JOBS", "2")
+    assert settings.value("jobs") == 2 and settings.value("jobs", 1) == 1
+    monkeypatch.setenv("ONRECORD_JOBS", "two")
+    with pytest.raises(BadParameter, match=r"ONRECORD_JOBS='two' is not a whole number"):
+        settings.value("jobs")
+    with pytest.raises(BadParameter, match=r"--jobs must be between 1 and 64, got 0"):
+        settings.value("jobs", 0)
+    monkeypatch.setenv("ONRECORD_SELECTIVE", "yes")
+    assert settings.value("selective") is True
+
+
+def test_version():
+    result = run("--version")
+    assert (result.exit_code, result.output) == (0, f"onrecord, version {onrecord.__version__}\n")

@@ -42,9 +42,21 @@ def test_pronoun_prefers_main_clause_subject(nlp):
 
 
 def test_spokesperson_of_organisation(nlp):
+    # the principal as data/metonyms.tsv names it, the same entity the cross-article linker uses
     doc = nlp("A Pentagon spokesman said the strike was lawful.\n")
     sp = resolve(token(doc, "spokesman"), build_name_index(doc))
-    assert sp.type == "spokesperson" and sp.on_behalf_of == "United States government"
+    assert sp.type == "spokesperson" and sp.on_behalf_of == "United States Department of Defense"
+
+
+def test_downing_street_is_the_prime_ministers_office(nlp):
+    text = "Talks stall\n\nDowning Street said: “The talks will resume on Monday.”\n"
+    [q] = [q for q in extract_quotes(nlp(text), segment(text)) if q.kind == "direct"]
+    assert (q.speaker, q.speaker_type) == ("Prime Minister's Office (UK)", "organisation")
+
+
+def test_capital_speaks_for_its_country_only_as_a_speaker(nlp):
+    doc = nlp("Paris warned that the deal was at risk.\n")
+    assert resolve(token(doc, "Paris"), build_name_index(doc)).name == "France"
 
 
 def test_country_short_form(nlp):

@@ -1,9 +1,14 @@
 """The JSON API in-process: lists, filters, paging, one error shape, OpenAPI coverage."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 import web_support as ws
 
+import onrecord
+from onrecord.errors import StoreError
+from onrecord.store.ids import article_id
 from onrecord.web.app import create_app
 
 
@@ -95,17 +100,20 @@ def test_bad_parameters_are_400_with_the_error_shape(client, url, words):
     assert set(err) == {"code", "message"} and words in err["message"]
 
 
-@pytest.mark.parametrize("method, url, status", [
-    ("GET", "/api/articles/ffffffffffff", 404),
-    ("GET", "/api/no-such-endpoint", 404),
-    ("DELETE", "/api/quotes", 405),
-    ("PUT", "/api/articles", 405),
+@pytest.mark.parametrize("method, url, status, code", [
+    ("GET", "/api/articles/ffffffffffff", 404, "E300"),
+    ("GET", "/api/no-such-endpoint", 404, "E300"),
+    ("DELETE", "/api/quotes", 405, "E400"),
+    ("PUT", "/api/articles", 405, "E400"),
+    ("GET", "/api/quotes?limit=abc", 400, "E400"),
 ])
-def test_not_found_and_method_errors_use_the_error_shape(client, method, url, status):
+def test_errors_use_one_shape_with_the_command_lines_codes(client, method, url, status, code):
     r = client.request(method, url)
     assert r.status_code == status
     assert r.headers["content-type"].startswith("application/json")
-    assert set(r.json()["error"]) == {"code", "message"}
+    assert set(r.json()["error"]) == {"code", "message"} and r.json()["error"]["code"] == code
+    if status == 405:
+        assert r.headers["allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_sql_and_fts_syntax_in_parameters_is_harmless(client):
@@ -118,12 +126,17 @@ def test_sql_and_fts_syntax_in_parameters_is_harmless(client):
 def test_openapi_describes_every_endpoint_and_parameter(client):
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    served = {(r.path, m) for r in client.app.routes if getattr(r, "path", "").startswith("/api/")
-              for m in (r.methods or []) if m != "HEAD" and r.path not in ("/api/openapi.json", "/api/docs")}
-    documented = {(p, m.upper()) for p, ops in spec["paths"].items() for m in ops}
-    assert served == documented
+    served = {r.path for r in client.app.routes if getattr(r, "path", "").startswith("/api/")} - {
+        "/api/openapi.json", "/api/docs"}
+    assert served == set(spec["paths"])
+    for path, ops in spec["paths"].items():  # OPTIONS tells the truth (POST only while uploads are on)
+        r = client.options(path.replace("{id}", "x"))
+        assert r.status_code == 204
+        allow = {m.strip() for m in r.headers["allow"].split(",")}
+        assert {m.upper() for m in ops} - {"POST"} <= allow and "POST" not in allow and "OPTIONS" in allow
     quote_params = {p["name"] for p in spec["paths"]["/api/quotes"]["get"]["parameters"]}
-    assert quote_params == {"by", "about", "outlet", "since", "until", "q", "kind", "article", "limit", "offset"}
+    assert quote_params == {"by", "about", "outlet", "since", "until", "q", "kind", "article", "min_confidence",
+                            "method", "_sort", "_sort_desc", "limit", "offset"}
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
     for path in spec["paths"]:
@@ -222,6 +235,72 @@ def test_search_finds_entities_then_quotes(client):
     assert client.get("/api/search?q=Corbyn&limit=1&offset=1").json()["items"] == body["items"][1:2]
 
 
+def test_search_totals_and_paging_are_exact(client):
+    quotes = client.get("/api/quotes?q=Syria&limit=500").json()["total"]
+    entities = [e for e in client.get("/api/entities?q=Syria&limit=500").json()["items"]]
+    body = client.get("/api/search?q=Syria&limit=500").json()
+    assert body["total"] == quotes + len(entities) == len(body["items"])
+    pages = [client.get(f"/api/search?q=Syria&limit=3&offset={o}").json() for o in range(0, body["total"], 3)]
+    assert [h for p in pages for h in p["items"]] == body["items"]  # page by page, across entities and quotes
+    assert all(p["total"] == body["total"] for p in pages)
+    assert client.get("/api/search?q=%25").status_code == 400  # no words; and % is no wildcard anywhere
+    assert client.get("/api/search?q=Syri_").json()["total"] == 0
+
+
+def test_id_lookups_take_no_wildcards(client, articles):
+    aid = articles[0]["id"]
+    for probe in ["%" + aid[-6:], "_" * 12, aid[:3] + "%", aid[:4] + "_" * 8, "%25"]:
+        r = client.get("/api/articles/" + probe.replace("%", "%25"))
+        assert r.status_code == 404, (probe, r.text)
+    assert client.get("/api/articles/" + aid[:4]).json()["id"] == aid  # a real prefix still works
+    assert client.get("/articles/" + "%25" + aid[-6:]).status_code == 404
+
+
+def test_sources_are_relative_and_urls_only_http(client, articles):
+    for a in client.get("/api/articles").json()["items"]:
+        assert a["source"].endswith(".txt") and "/" not in a["source"]  # relative to examples/articles
+    art = client.get(f"/api/articles/{articles[0]['id']}").json()
+    assert "/" not in art["source"] and all("/" not in q["source"] for q in art["quotes"])
+    assert art["url"] is None or art["url"].startswith(("http://", "https://"))
+
+
+def test_lists_sort_both_ways(client):
+    newest = client.get("/api/articles?_sort_desc=date").json()["items"]
+    assert [a["date"] for a in newest] == sorted((a["date"] for a in newest), reverse=True)
+    sure = client.get("/api/quotes?_sort_desc=confidence&limit=500").json()["items"]
+    assert [q["confidence"] for q in sure] == sorted((q["confidence"] for q in sure), reverse=True)
+    people = client.get("/api/entities?_sort=name&type=person&limit=500").json()["items"]
+    assert [e["name"] for e in people] == sorted(e["name"] for e in people)
+    r = client.get("/api/quotes?_sort=shoe_size")
+    assert r.status_code == 400 and "sort must be one of date" in r.json()["error"]["message"]
+    assert client.get("/api/quotes?_sort=date&_sort_desc=date").status_code == 400
+
+
+def test_quotes_filter_by_confidence_and_method(client):
+    everything = client.get("/api/quotes?limit=500").json()
+    sure = client.get("/api/quotes?limit=500&min_confidence=0.4").json()
+    assert 0 < sure["total"] < everything["total"] and all(q["confidence"] >= 0.4 for q in sure["items"])
+    learned = client.get("/api/quotes?limit=500&method=learned").json()
+    assert learned["total"] > 0 and {q["method"] for q in learned["items"]} == {"learned"}
+    assert client.get("/api/quotes?min_confidence=2").status_code == 400
+    assert client.get("/api/quotes?method=guess").status_code == 400
+
+
+def test_entity_index_counts_filters_and_facets(client):
+    body = client.get("/api/entities?limit=500").json()
+    corbyn = next(e for e in body["items"] if e["id"] == CORBYN)
+    detail = client.get(f"/api/entities/{CORBYN}").json()
+    assert (corbyn["quotes_by"], corbyn["quotes_about"], corbyn["articles"]) == (
+        detail["quotes_by"], detail["quotes_about"], detail["articles"])
+    assert corbyn["outlets"] == len(detail["mentions_by_outlet"])
+    sun = client.get("/api/entities", params={"outlet": "The Sun", "limit": 500}).json()
+    assert 0 < sun["total"] < body["total"]
+    in_sun = next(e for e in sun["items"] if e["id"] == CORBYN)
+    assert in_sun["outlets"] == 1 and in_sun["quotes_by"] < corbyn["quotes_by"]  # counted in The Sun only
+    found = client.get("/api/entities?q=corb").json()
+    assert [e["id"] for e in found["items"]] == [CORBYN]
+
+
 @pytest.mark.parametrize("url, words", [
     ("/api/entities?type=planet", "type must be person"),
     ("/api/entities?limit=0", "limit must be between"),
@@ -252,12 +331,57 @@ def test_openapi_documents_the_entity_and_stance_parameters(client):
     def names(path: str) -> set[str]:
         return {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
 
-    assert names("/api/stances") == {"holder", "target", "label", "since", "until", "limit", "offset"}
+    sort = {"_sort", "_sort_desc"}
+    assert names("/api/stances") == {"holder", "target", "label", "since", "until", "outlet", "limit", "offset"} | sort
     assert names("/api/timeline") == {"name", "about", "since", "until", "limit", "offset"}
     assert names("/api/contradictions") == {"name", "about", "limit", "offset"}
-    assert names("/api/statements") == {"by", "q", "min_reports", "limit", "offset"}
+    assert names("/api/statements") == {"by", "q", "min_reports", "min_articles", "outlet", "since", "until",
+                                        "limit", "offset"} | sort
+    assert names("/api/entities") == {"type", "outlet", "q", "limit", "offset"} | sort
     assert names("/api/search") == {"q", "limit", "offset"}
     for path in ["/api/entities", "/api/timeline", "/api/stances", "/api/contradictions", "/api/statements",
                  "/api/search"]:
         assert spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Page"}
+
+
+# -- ambiguous prefixes, and a server that never writes ------------------------------------------------------------
+def _colliding_texts() -> tuple[str, str]:
+    """Two article texts whose ids share their first four characters."""
+    seen: dict[str, str] = {}
+    for n in range(100_000):
+        text = f"Council meets on budget, item {n}.\n\nThe council said the budget would pass.\n"
+        prefix = article_id(text)[:4]
+        if prefix in seen:
+            return seen[prefix], text
+        seen[prefix] = text
+    raise AssertionError("no collision")
+
+
+def test_an_ambiguous_id_prefix_is_409(tmp_path):
+    a, b = _colliding_texts()
+    db = tmp_path / "two.db"
+    report = onrecord.ingest_articles([{"text": a, "id": "a"}, {"text": b, "id": "b"}], db, analyse=False)
+    assert report.count("ingested") == 2
+    with ws.TestClient(create_app(str(db))) as c:
+        ids = [x["id"] for x in c.get("/api/articles").json()["items"]]
+        prefix = ids[0][:4]
+        assert ids[1].startswith(prefix)
+        r = c.get(f"/api/articles/{prefix}")
+        assert r.status_code == 409 and r.json()["error"]["code"] == "E301"
+        assert "several" in r.json()["error"]["message"]
+        assert c.get(f"/articles/{prefix}").status_code == 409
+        assert c.get(f"/api/articles/{ids[0]}").json()["id"] == ids[0]  # the whole id is never ambiguous
+
+
+def test_serving_never_writes_and_refuses_an_older_schema(tmp_path):
+    db = tmp_path / "old.db"
+    onrecord.ingest_articles([{"text": "Mayor resigns.\n\nThe mayor said she would go.\n"}], db, analyse=False)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 5")  # as an older onrecord left it
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match="onrecord migrate"):
+        create_app(str(db))
+    assert db.read_bytes() == before  # nothing written, nothing migrated

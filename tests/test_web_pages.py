@@ -156,7 +156,7 @@ def test_timeline_svg_is_valid_svg_with_one_dot_per_dated_statement():
     svg = str(timeline_svg(pts))
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    dots = root.findall(f".//{ns}circle")
+    dots = root.findall(f".//{ns}path")
     assert len(dots) == 3
     assert {d.get("class") for d in dots} == {"dot st-oppose", "dot st-support", "dot st-neutral"}
     hrefs = [a.get("href") for a in root.findall(f".//{ns}a")]
@@ -182,26 +182,48 @@ def test_search_lists_people_by_name_and_alias(client):
 
 
 def test_person_page_shows_roles_with_evidence_and_descriptors(client):
-    r = client.get(CORBYN)
-    tree = page(client, CORBYN)
+    r = client.get(CORBYN + "?tab=roles")
+    tree = page(client, CORBYN + "?tab=roles")
     assert "Jeremy Corbyn" in "".join(tree.text)
     roles = section_text(r.text, "roles")
     assert "Leader of the Labour Party 2015-09-12 2020-04-04" in roles
     evidence = [a["href"] for a in tree.find("a", class_="evidence")]
     assert evidence and all(re.fullmatch(r"/articles/\w{12}\?span=\d+-\d+#s-\d+-\d+", h) for h in evidence)
+    r = client.get(CORBYN + "?tab=descriptions")
+    tree = page(client, CORBYN + "?tab=descriptions")
     described = section_text(r.text, "descriptors")
-    assert "The Sun" in described and "“the leftie Labour boss” loaded" in described
+    assert "The Sun" in described and "“ the leftie Labour boss ” loaded" in described
     assert tree.find("span", class_="descriptor")  # each description, loaded ones marked
     assert [a for a in tree.find("span", class_="loaded")]
 
 
-def test_person_chart_has_one_mark_per_dated_stance_coloured_by_label(client):
+def test_person_page_summary_and_tabs(client):
+    r = client.get(CORBYN)
+    tree = page(client, CORBYN)
+    summary = section_text(r.text, "summary")
+    assert "Leader of the Labour Party" in summary  # the role the latest articles give him
+    assert "Bashar al-Assad" in summary  # what he takes stances on most
+    assert "The Sun 11 20" in summary  # quotes by him and mentions of him, per outlet
+    tabs = {a["id"]: a["href"] for a in tree.find("a") if (a.get("id") or "").startswith("tab-")}
+    assert {"tab-overview", "tab-said", "tab-others", "tab-stances", "tab-claims", "tab-roles"} <= set(tabs)
+    assert tabs["tab-said"] == "/entities/person:jeremy-corbyn?tab=said"
+    for href in tabs.values():  # every tab loads on its own, as a shareable URL
+        page(client, href)
+    # an entity with nothing in a section has no tab for it
+    raab = page(client, "/entities/person%3Adominic-raab")
+    raab_tabs = {a["id"] for a in raab.find("a") if (a.get("id") or "").startswith("tab-")}
+    assert "tab-claims" not in raab_tabs and "tab-said" in raab_tabs
+    claims = section_text(client.get("/entities/person%3Adominic-raab").text, "summary")
+    assert "none found" in claims and not raab.find("a", id="contradictions-link")  # no alert box for none
+
+
+def test_person_chart_has_one_mark_per_dated_stance_coloured_and_shaped_by_label(client):
     stances = client.get("/api/stances", params={"holder": "person:jeremy-corbyn", "limit": 500}).json()["items"]
     dated = [s for s in stances if s["date"]]
     r = client.get(CORBYN)
     svg = r.text.split('<figure class="chart">', 1)[1].split("<figcaption>", 1)[0]
     root = ET.fromstring(svg)
-    dots = root.findall(".//{http://www.w3.org/2000/svg}circle")
+    dots = root.findall(".//{http://www.w3.org/2000/svg}path")
     assert len(dots) == len(dated) > 10
     labels = sorted(d.get("data-label") for d in dots)
     assert labels == sorted(s["label"] for s in dated)
@@ -210,20 +232,53 @@ def test_person_chart_has_one_mark_per_dated_stance_coloured_by_label(client):
     claimed = [d for d in dots if "claimed" in d.get("class").split()]
     assert len(claimed) == sum(1 for s in dated if s["reporter_type"] not in (None, "spokesperson"))
     legend = ws.Tree(r.text.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0])
-    assert {a["class"].split()[1] for a in legend.find("span", class_="sw")} >= {f"st-{s['label']}" for s in dated}
+    assert {a["class"].split()[1] for a in legend.find("path", class_="dot")} >= {f"st-{s['label']}" for s in dated}
+    # each mark links to its evidence
+    links = [a.get("href") for a in root.findall(".//{http://www.w3.org/2000/svg}a")]
+    assert len(links) == len(dots) and all(re.fullmatch(r"/articles/\w{12}\?span=\d+-\d+#s-\d+-\d+", h)
+                                           for h in links)
+
+
+def _marks(svg: str) -> list[tuple[float, float, str, str]]:
+    """(x, y, label, shape) of each mark of a chart, in drawing order."""
+    out = []
+    for path in ET.fromstring(svg).findall(".//{http://www.w3.org/2000/svg}path"):
+        x, y = re.fullmatch(r"translate\((\S+) (\S+)\)", path.get("transform")).groups()
+        out.append((float(x), float(y), path.get("data-label"), path.get("d")))
+    return out
+
+
+def test_same_day_marks_never_overlap_and_similar_labels_differ():
+    labels = ["condemn", "criticise", "oppose", "urge", "demand", "support", "praise", "warn"]
+    pts = [Point("2020-01-03", "Iran", label, f"s{i}", "/x") for i, label in enumerate(labels)]
+    pts += [Point("2020-01-04", "Iran", "condemn", "next day", "/x"), Point("2020-01-03", "Iraq", "urge", "o", "/x")]
+    marks = _marks(str(timeline_svg(pts)))
+    assert len(marks) == len(pts)
+    pairs = [(a, b) for i, a in enumerate(marks) for b in marks[i + 1:]]
+    assert all(abs(a[0] - b[0]) >= 11 or abs(a[1] - b[1]) >= 11 for a, b in pairs)  # none touches another
+    shape = {m[2]: m[3] for m in marks}
+    # oppose has its own shape; condemn and criticise share one and differ in colour; so do urge and demand
+    assert shape["condemn"] == shape["criticise"] != shape["oppose"]
+    assert shape["urge"] == shape["demand"] != shape["support"]
+    css = (ws.EXAMPLES.parent.parent / "src/onrecord/web/static/style.css").read_text(encoding="utf-8")
+    fill = {lab: re.search(rf"\.st-{lab} {{ fill: (#\w+);", css)[1] for lab in labels}
+    assert fill["condemn"] != fill["criticise"] and fill["urge"] != fill["demand"]
 
 
 def test_person_page_answers_what_he_said_about_assad_and_who_says_otherwise(client):
     tree = page(client, CORBYN)
-    assert tree.find("a", href="/contradictions?name=person%3Ajeremy-corbyn")
+    assert tree.find("a", id="contradictions-link")
     topics = [a["href"] for a in tree.find("a") if "?about=" in (a["href"] or "")]
-    assert f"{CORBYN.replace(':', '%3A')}?about=Assad" in topics
-    r = client.get(CORBYN + "?about=Assad")
+    assert f"{CORBYN}?about=Assad" in topics
+    r = client.get(CORBYN + "?about=Assad&tab=claims")
     assert r.status_code == 200
     counter = section_text(r.text, "counter")
     assert "refused to blame" in counter and "The Sun" in counter and "condemn" in counter
-    stances = section_text(r.text, "stances")
+    assert "against their own words" in counter and "claim-vs-own" not in counter  # words, not codes
+    assert counter.count("Labour has long condemned all attacks") == 1  # each piece of evidence once
+    stances = section_text(client.get(CORBYN + "?about=Assad&tab=stances").text, "stances")
     assert "Bashar al-Assad" in stances and "Brexit" not in stances
+    r = client.get(CORBYN + "?about=Assad&tab=said")
     said = ws.Tree(r.text.split('id="said"', 1)[1].split("</section>", 1)[0])
     assert all("assad" in t.lower() for t in said.text if t.startswith("“"))
 
@@ -245,17 +300,22 @@ def test_statement_page_marks_wording_differences_between_outlets(client):
     page(client, "/statements/999999", 404)
 
 
-def test_contradictions_page_sets_claims_beside_counter_evidence(client):
-    r = client.get("/contradictions?name=Jeremy+Corbyn")
+def test_contradictions_page_groups_claims_beside_counter_evidence(client):
     tree = page(client, "/contradictions?name=Jeremy+Corbyn")
-    pairs = r.text.count('<div class="pair">')
-    assert pairs == client.get("/api/contradictions?name=Jeremy+Corbyn").json()["total"] >= 2
-    assert len(tree.find("div", class_="claim")) == len(tree.find("div", class_="counter")) == pairs
+    pairs = client.get("/api/contradictions?name=Jeremy+Corbyn&limit=500").json()["items"]
+    assert len(pairs) >= 2
+    claims = {p["claim"]["id"] for p in pairs}
+    counters = {p["counter"]["id"] for p in pairs}
+    # every claim and every piece of counter-evidence shows once, grouped, not once per pair
+    assert len(tree.find("div", class_="claim")) == len(claims)
+    assert len(tree.find("div", class_="counter")) <= len(pairs) and len(counters) <= len(tree.find("div",
+                                                                                                     class_="counter"))
     text = " ".join("".join(tree.text).split())
     assert "refused to blame Syrian dictator Bashar al-Assad" in text
-    assert "condemned" in text and "spokesperson" in text
+    assert "condemned" in text and "spokesperson" in text and "against their own words" in text
+    assert "claim-vs" not in text and "claim vs" not in text  # kinds in words, not codes
     links = [a["href"] for a in tree.find("a") if "span=" in (a["href"] or "")]
-    assert len(links) == 2 * pairs
+    assert len(links) == len(tree.find("div", class_="claim")) + len(tree.find("div", class_="counter"))
     for href in links[:4]:  # each side links to its characters, outlined and anchored
         path, anchor = href.split("#")
         art = page(client, path)

@@ -3,6 +3,7 @@ is set, then needs it; the store is served read-only."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -31,6 +32,11 @@ HOSTILE_HTML = f"""<!doctype html><html><head><title>Council {SCRIPT} row</title
 that residents &quot;deserve better than this&quot;, according to a statement.</p>
 <p>Critics disagreed. &quot;It is a shambles,&quot; said Councillor Ann Lee, who leads the opposition group.</p>
 </article></body></html>"""
+RLO, PDF = "\u202e", "\u202c"
+BIDI_TEXT = (f"Council {RLO}backs{PDF} the budget\n\n"
+             f'The council leader said: "We will {RLO}never cut the library budget{PDF} this year," on Monday.\n\n'
+             "Opposition councillor Ann Lee said the plan was \"a sensible compromise\" and backed it.\n")
+LONG_OUTLET = "W" * 500
 TOKEN = "s3cret-token-for-tests"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -45,13 +51,15 @@ def hostile_db(tmp_path_factory):
     (d / "in").mkdir()
     (d / "in" / "a.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
     (d / "in" / "b.html").write_text(HOSTILE_HTML, encoding="utf-8")
+    (d / "in" / "c.txt").write_text(BIDI_TEXT, encoding="utf-8")
     (d / "manifest.jsonl").write_text(json.dumps({
         "file": "a.txt", "outlet": IMG, "date": "2021-02-03", "title": SCRIPT + " headline",
-        "url": "javascript:alert(document.domain)"}) + "\n", encoding="utf-8")
+        "url": "javascript:alert(document.domain)"}) + "\n" + json.dumps({
+        "file": "c.txt", "outlet": LONG_OUTLET + RLO, "date": "2021-03-04"}) + "\n", encoding="utf-8")
     path = d / "hostile.db"
     with Store(path) as store:
         report = ingest([str(d / "in")], store, overrides=Overrides(manifest=load_manifest(str(d / "manifest.jsonl"))))
-    assert report.count("ingested") == 2, report.events
+    assert report.count("ingested") == 3, report.events
     return path
 
 
@@ -69,7 +77,8 @@ def assert_inert(html: str) -> ws.Tree:
     assert scripts == [{"src": "/static/app.js", "defer": None}]
     for tag, attrs in tree.tags:
         assert tag not in ("img", "iframe", "style", "object", "embed", "base", "form") or (
-            tag == "form" and (attrs.get("action") in ("/", "/articles", "/contradictions")
+            tag == "form" and (attrs.get("action") in ("/", "/articles", "/contradictions", "/quotes", "/stances",
+                                                       "/statements", "/entities")
                                or (attrs.get("action") or "").startswith("/entities/"))), tag
         for name, value in attrs.items():
             assert not name.lower().startswith("on"), (tag, name)
@@ -81,13 +90,13 @@ def assert_inert(html: str) -> ws.Tree:
 
 def test_hostile_article_pages_are_inert(client):
     arts = client.get("/api/articles").json()["items"]
-    assert len(arts) == 2
+    assert len(arts) == 3
     for art in arts:
         r = client.get(f"/articles/{art['id']}")
         assert r.status_code == 200
         tree = assert_inert(r.text)
         text = "".join(tree.text)
-        if client.get(f"/api/articles/{art['id']}").json()["format"] == "text":
+        if art["source"] == "a.txt":
             assert SCRIPT in text and IMG in text and JS_LINK in text  # shown, as text
             assert not tree.find("a", rel="noopener noreferrer nofollow")  # the javascript: URL is not a link
 
@@ -138,7 +147,7 @@ def test_json_api_returns_hostile_text_as_data(client):
 
 def test_writes_are_off_without_a_token(client):
     r = client.post("/api/articles", json={"text": "Hello"})
-    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    assert r.status_code == 403 and r.json()["error"]["code"] == "E600"
     assert "--write-token" in r.json()["error"]["message"]
 
 
@@ -162,6 +171,8 @@ def test_uploads_need_the_bearer_token(writer):
         assert r.status_code == 401, headers
         assert r.headers["www-authenticate"] == "Bearer" and set(r.json()["error"]) == {"code", "message"}
     auth = {"Authorization": "Bearer " + TOKEN}
+    assert writer.post("/api/articles", json=body, headers={"Authorization": "Bearer wrong"}).json()["error"][
+        "code"] == "E600"
     assert writer.post("/api/articles", content=b"x", headers={**auth, "Content-Type": "image/png"}).status_code == 415
     big = writer.post("/api/articles", content=b"a" * (5 * 1024 * 1024 + 1),
                       headers={**auth, "Content-Type": "text/plain"})
@@ -187,3 +198,57 @@ def test_an_uploaded_article_is_ingested_and_rendered_inert(writer):
                         headers={**auth, "Content-Type": "text/plain"})
     assert plain.status_code == 201
     assert writer.get(f"/api/articles/{plain.json()['id']}").json()["outlet"] == "Wire"
+
+
+def test_options_lists_post_only_while_uploads_are_on(client, writer):
+    assert client.options("/api/articles").headers["allow"] == "GET, HEAD, OPTIONS"
+    assert writer.options("/api/articles").headers["allow"] == "GET, POST, HEAD, OPTIONS"
+    r = writer.delete("/api/articles")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+def test_the_api_shows_no_server_paths_and_no_javascript_urls(client):
+    arts = client.get("/api/articles").json()["items"]
+    assert sorted(a["source"] for a in arts) == ["a.txt", "b.html", "c.txt"]  # relative to the ingest argument
+    for a in arts:
+        full = client.get(f"/api/articles/{a['id']}").json()
+        assert not full["source"].startswith("/") and full["url"] is None  # the javascript: URL is null
+        assert all(not q["source"].startswith("/") for q in full["quotes"])
+    for q in client.get("/api/quotes?limit=500").json()["items"]:
+        assert not q["source"].startswith("/")
+
+
+def test_bidi_controls_are_shown_not_applied_everywhere(client):
+    art = next(a for a in client.get("/api/articles").json()["items"] if a["source"] == "c.txt")
+    assert RLO in client.get(f"/api/articles/{art['id']}").json()["text"]  # the data keeps them
+    quotes = client.get("/api/quotes", params={"article": art["id"]}).json()["items"]
+    assert any(RLO in q["text"] for q in quotes)
+    for url in [f"/articles/{art['id']}", "/quotes?min_confidence=0", "/articles", "/?q=library budget",
+                "/quotes?q=library", "/entities", f"/quotes.csv?article={art['id']}"]:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        if ".csv" in url:
+            assert RLO in r.text  # an export is data, kept exact
+            continue
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", r.text), url  # no control reaches a page
+        assert "U+202E" in r.text, url  # but each is shown where it was
+        assert_inert(r.text)
+    for url in ["/stances", "/statements?min_articles=1", "/contradictions"]:
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", client.get(url).text), url
+
+
+def test_exported_csv_cannot_run_formulas(client):
+    from onrecord.web.lists import csv_cell
+
+    assert csv_cell("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert [csv_cell(v) for v in ["+1", "-1", "@SUM(A1)", "plain", None, 0.5]] == ["'+1", "'-1", "'@SUM(A1)", "plain",
+                                                                                    "", 0.5]
+
+
+def test_uploads_get_an_upload_source(writer):
+    auth = {"Authorization": "Bearer " + TOKEN}
+    r = writer.post("/api/articles", json={"text": "Budget passes.\n\nThe mayor said it was fair.\n",
+                                           "name": "budget-note"}, headers=auth)
+    assert r.status_code == 201, r.text
+    art = writer.get(f"/api/articles/{r.json()['id']}").json()
+    assert art["source"] == "upload:budget-note"

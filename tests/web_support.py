@@ -33,6 +33,34 @@ def demo_store(tmp_path_factory: Any) -> Path:
     return _BUILT["demo"]
 
 
+RLO, PDF = "\u202e", "\u202c"
+LONG_NAME = "W" * 500
+AWKWARD_TEXT = (f"Council {RLO}backs{PDF} the budget\n\n"
+                f'The council leader said: "We will {RLO}never cut the library budget{PDF} this year," on Monday.\n\n'
+                "Opposition councillor Ann Lee said the plan was \"a sensible compromise\" and backed it.\n")
+
+
+def awkward_store(tmp_path_factory: Any) -> Path:
+    """One article with a 500-character outlet name and a quote holding a right-to-left override (U+202E), built
+    by the real pipeline once per session."""
+    if "awkward" not in _BUILT:
+        from onrecord.pipeline import ingest, load_manifest
+        from onrecord.store import Store
+
+        d = tmp_path_factory.mktemp("awkward")
+        (d / "in").mkdir()
+        (d / "in" / "c.txt").write_text(AWKWARD_TEXT, encoding="utf-8")
+        (d / "manifest.jsonl").write_text(
+            '{"file": "c.txt", "outlet": "%s", "date": "2021-03-04"}\n' % LONG_NAME, encoding="utf-8")
+        path = d / "awkward.db"
+        with Store(path) as store:
+            report = ingest([str(d / "in")], store,
+                            overrides=Overrides(manifest=load_manifest(str(d / "manifest.jsonl"))))
+        assert report.count("ingested") == 1, report.events
+        _BUILT["awkward"] = path
+    return _BUILT["awkward"]
+
+
 def copy_store(src: Path, dest_dir: Path) -> Path:
     dest = dest_dir / src.name
     shutil.copy(src, dest)

@@ -4,30 +4,182 @@
     db = onrecord.open("onrecord.db")
     for q in db.quotes(by="Jeremy Corbyn"):
         print(q.date, q.speaker, q.text)
+
+The CLI, the web app and the Spark job use only this module (with ``models``, ``errors``, ``formats``,
+``settings`` and ``batch``); settings left as None take their environment variable, then their default.
 """
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from onrecord.errors import OnrecordError
-from onrecord.models import Article, Quote, Segment
+from onrecord import batch, pipeline, settings
+from onrecord.errors import BadParameter, OnrecordError, StoreError
+from onrecord.evaluate import load_jsonl, score_quotes
+from onrecord.ingest import discover
+from onrecord.ingest.dates import parse_date
+from onrecord.link import link as link_store
+from onrecord.models import (
+    Article,
+    Event,
+    IngestReport,
+    Overrides,
+    ParsedArticle,
+    Quote,
+    Segment,
+)
+from onrecord.pipeline import load_manifest
 from onrecord.query import Onrecord
+from onrecord.store import Store
+from onrecord.store.parquet import LoadReport
+from onrecord.store.schema import SCHEMA_VERSION
 
 __version__ = "0.1.0"
-__all__ = ["open", "ingest", "Onrecord", "Article", "Quote", "Segment", "OnrecordError", "__version__"]
+__all__ = [
+    "SCHEMA_VERSION", "Article", "Event", "IngestReport", "LoadReport", "Onrecord", "OnrecordError", "Overrides",
+    "ParsedArticle", "Quote", "Segment", "__version__", "batch", "count_inputs", "evaluate_quotes", "ingest",
+    "ingest_articles", "link", "load", "load_manifest", "make_overrides", "migrate", "open", "reanalyse",
+    "schema_version", "settings",
+]
+log = logging.getLogger(__name__)
+StrPath = str | os.PathLike[str]
 
 
-def open(path: str | os.PathLike[str] | None = None, *, readonly: bool = False) -> Onrecord:  # noqa: A001
-    """Open (creating and migrating if needed) a store and return the query API over it."""
-    from onrecord.store import Store
-
-    return Onrecord(Store(path, readonly=readonly))
+def _db(path: StrPath | None) -> str:
+    return str(path) if path is not None else str(settings.value("db"))
 
 
-def ingest(paths: list[str], db: str | os.PathLike[str] | None = None, **options: object) -> object:
-    """Ingest files, directories, globs (or '-') into the store at ``db``; returns an IngestReport."""
-    from onrecord.pipeline import ingest as run
-    from onrecord.store import Store
+def open(path: StrPath | None = None, *, readonly: bool = False, create: bool = True,
+         migrate: bool = True) -> Onrecord:
+    """The query API over a store: read-write (created unless ``create`` is False, and migrated as needed), or
+    ``readonly`` (never created; an older schema is migrated first when the file can be written, unless
+    ``migrate`` is False: then nothing is ever written and an older schema is a StoreError saying to run
+    ``onrecord migrate``). StoreError when there is no store to open, or it was written by a newer onrecord."""
+    where = _db(path)
+    if readonly or not create:
+        version = schema_version(where)
+        if version < SCHEMA_VERSION and migrate:
+            try:
+                Store(where).close()
+                log.info("migrated %s from schema %d to %d", where, version, SCHEMA_VERSION)
+            except StoreError as exc:  # a file that cannot be written is read as it is
+                log.warning("cannot migrate %s (%s); reading it as it is", where, exc)
+    store = Store(where, readonly=readonly)
+    try:
+        version = store.version()
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        raise StoreError(f"{where}: cannot open as an onrecord SQLite store ({exc})") from exc
+    if version > SCHEMA_VERSION:
+        store.close()
+        raise StoreError(f"{where}: written by a newer onrecord (schema {version}; this one reads up to "
+                         f"{SCHEMA_VERSION}): upgrade onrecord")
+    if version < SCHEMA_VERSION and not migrate:
+        store.close()
+        raise StoreError(f"{where}: the store has schema {version}, older than this onrecord's {SCHEMA_VERSION}: "
+                         f"run `onrecord migrate --db {where}` (it writes to the file), then try again")
+    return Onrecord(store)
 
-    with Store(db) as store:
-        return run(paths, store, **options)  # type: ignore[arg-type]
+
+def schema_version(path: StrPath | None = None) -> int:
+    """The schema version of the store at ``path``, read without writing; StoreError when there is none."""
+    where = _db(path)
+    try:
+        with Store(where, readonly=True) as ro:
+            return ro.version()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{where}: cannot open as an onrecord SQLite store ({exc})") from exc
+
+
+def migrate(path: StrPath | None = None) -> tuple[int, int]:
+    """Bring an existing store to this version's schema (new tables, columns, indexes); returns the versions
+    before and after. StoreError when there is no store, it cannot be written, or a newer onrecord wrote it."""
+    where = _db(path)
+    before = schema_version(where)
+    if before > SCHEMA_VERSION:
+        raise StoreError(f"{where}: written by a newer onrecord (schema {before}; this one reads up to "
+                         f"{SCHEMA_VERSION}): upgrade onrecord")
+    if before < SCHEMA_VERSION:
+        Store(where).close()
+    return before, SCHEMA_VERSION
+
+
+def make_overrides(outlet: str | None = None, date: str | None = None, manifest: StrPath | None = None) -> Overrides:
+    """Metadata for every article of a run (``outlet``, ``date``) and per file (a JSONL ``manifest``);
+    BadParameter when the date cannot be read, MalformedRecord naming a bad manifest line."""
+    iso = None
+    if date:
+        iso = parse_date(date)
+        if iso is None:
+            raise BadParameter(f"cannot read the date {date!r} (use YYYY-MM-DD)")
+    return Overrides(outlet=outlet or None, date=iso, manifest=load_manifest(str(manifest)) if manifest else {})
+
+
+def count_inputs(paths: Iterable[str]) -> int:
+    """How many input files ``ingest`` will read from these paths (for a progress bar)."""
+    return sum(1 for item in discover(list(paths)) if not isinstance(item, OnrecordError))
+
+
+def ingest(paths: Iterable[str], db: StrPath | None = None, *, outlet: str | None = None, date: str | None = None,
+           manifest: StrPath | None = None, any_language: bool | None = None, max_bytes: int | None = None,
+           analyse: bool = True, jobs: int | None = None, selective: bool | None = None,
+           time_limit: float | None = None, on_file: Callable[[str], None] | None = None,
+           on_event: Callable[[Event], None] | None = None) -> IngestReport:
+    """Ingest files, directories, globs (or '-') into the store at ``db`` and report what happened to each."""
+    overrides = make_overrides(outlet, date, manifest)
+    with Store(_db(db)) as store:
+        return pipeline.ingest(list(paths), store, overrides=overrides,
+                               any_language=settings.value("any_language", any_language),
+                               max_bytes=settings.value("max_bytes", max_bytes), analyse=analyse,
+                               workers=settings.value("jobs", jobs), selective=settings.value("selective", selective),
+                               time_limit=settings.value("time_limit", time_limit), on_file=on_file,
+                               on_event=on_event)
+
+
+def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], db: StrPath | None = None, *,
+                    source: str = "api", outlet: str | None = None, date: str | None = None,
+                    any_language: bool | None = None, analyse: bool = True, jobs: int | None = None,
+                    time_limit: float | None = None, on_event: Callable[[Event], None] | None = None
+                    ) -> IngestReport:
+    """Ingest articles given in memory, as ParsedArticles or dicts with "text" and optional "title", "outlet",
+    "date", "url", "id" and "source" (default ``SOURCE#N``), into the store at ``db``. No file is written."""
+    overrides = make_overrides(outlet, date)
+    with Store(_db(db)) as store:
+        return pipeline.ingest_articles(records, store, source=source, overrides=overrides,
+                                        any_language=settings.value("any_language", any_language),
+                                        analyse=analyse, workers=jobs, on_event=on_event,
+                                        time_limit=settings.value("time_limit", time_limit))
+
+
+def reanalyse(ids: Iterable[str] | None, db: StrPath | None = None, *, jobs: int | None = None,
+              on_done: Callable[[str], None] | None = None) -> int:
+    """Re-run the analysis on the stored articles with these ids or unique id prefixes (None: every article),
+    replacing earlier results and re-linking; returns how many were analysed."""
+    with open(db, create=False) as api:
+        full = [api.article(i).id for i in ids] if ids is not None else None
+        if full == []:
+            return 0
+        return pipeline.reanalyse(api.store, full, workers=settings.value("jobs", jobs), on_done=on_done)
+
+
+def link(db: StrPath | None = None) -> None:
+    """Re-run the cross-article stage (entity linking, statements, contradictions) over the whole store."""
+    with open(db, create=False) as api:
+        link_store(api.store)
+
+
+def load(path: StrPath, db: StrPath | None = None) -> LoadReport:
+    """Merge the Parquet tables of ``onrecord spark analyse`` into the store and link what they added."""
+    with Store(_db(db)) as store:
+        return pipeline.load(str(path), store)
+
+
+def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:
+    """Span P/R/F1, speaker accuracy and end-to-end F1 of the stored quotes against gold in the
+    seed_quotes.jsonl format; with ``details``, the misses, spurious spans and wrong speakers."""
+    with open(db, readonly=True) as api:
+        pred = [q.to_dict() for q in api.all_quotes()]
+    return score_quotes(load_jsonl(gold), pred, details=details)

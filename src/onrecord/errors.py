@@ -50,6 +50,12 @@ class NotEnglish(InputError):
     code = "E106"
 
 
+class NotFollowed(InputError):
+    """A link to a folder inside an input folder: not walked (skipped, not failed; name the folder to read it)."""
+
+    code = "E107"
+
+
 class StoreError(OnrecordError):
     """The SQLite store cannot be opened, migrated or written."""
 
@@ -60,6 +66,12 @@ class NotFound(OnrecordError):
     """An article, entity or statement asked for by id or name does not exist."""
 
     code = "E300"
+
+
+class Ambiguous(NotFound):
+    """An id prefix (or a name) matches several records: give more of it."""
+
+    code = "E301"
 
 
 class BadParameter(OnrecordError):
@@ -75,3 +87,32 @@ class MissingExtra(OnrecordError):
 
     def __init__(self, module: str, extra: str) -> None:
         super().__init__(f"{module} is not installed: pip install 'onrecord[{extra}]'")
+
+
+def describe(exc: BaseException, limit: int = 200) -> str:
+    """An unexpected exception as one short printable line (class and message), for a failure event."""
+    text = " ".join(str(exc).split()).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    if len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class NotAllowed(OnrecordError):
+    """A request the server does not allow: writing is off, or the credentials are missing or wrong."""
+
+    code = "E600"
+
+
+class DataFileError(OnrecordError):
+    """A bundled data file (lexicon or knowledge table, docs/data.md) does not parse or gives one key two
+    values: names the file and line and what to fix."""
+
+    code = "E700"
+
+    def __init__(self, name: str, line: int, reason: str) -> None:
+        where = f"src/onrecord/data/{name}" + (f", line {line}" if line else "")
+        super().__init__(f"{where}: {reason}")
+        self.name = name
+        self.line = line
+        self.reason = reason

@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing as mp
 import os
-import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from onrecord.analyse import ANALYSIS_VERSION, analyse_texts, dated
+from onrecord.analyse import ANALYSIS_VERSION, dated
 from onrecord.clean import segment
-from onrecord.errors import InputError, MalformedRecord, NotEnglish, NotFound
-from onrecord.ingest import DEFAULT_MAX_BYTES, discover, read_input
+from onrecord.errors import InputError, MalformedRecord, NotEnglish, NotFollowed, NotFound, describe
+from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, read_input
 from onrecord.ingest.dates import parse_date
+from onrecord.ingest.jsonl import record_article
 from onrecord.ingest.language import NAMES, detect_language
 from onrecord.link import link
 from onrecord.models import (
-    Analysis,
     Event,
     IngestReport,
     Overrides,
@@ -31,11 +29,11 @@ from onrecord.models import (
 )
 from onrecord.store import Store, content_hash
 from onrecord.store.parquet import LoadReport, load_parquet
+from onrecord.workers import Analyser, Failed, auto_workers
 
 log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together
 CHUNK = 16  # articles handed to the analysis (and stored) together during an ingest
-AUTO_BYTES = 1_000_000  # inputs this large (~200 articles) start worker processes in "auto" mode
 
 
 def load_manifest(path: str) -> dict[str, dict[str, Any]]:
@@ -84,109 +82,55 @@ def prepare(parsed: ParsedArticle, any_language: bool = False) -> tuple[list[Seg
     return segment_article(parsed), lang
 
 
-# -- analysis workers ------------------------------------------------------------------------------------
-_WORKER_NLP: Any = None
-
-
-def _worker_init() -> None:
-    global _WORKER_NLP
-    from onrecord.nlp import load_nlp
-
-    _WORKER_NLP = load_nlp()
-
-
-def _worker_analyse(items: list[tuple[str, list[Segment]]], selective: bool = False) -> list[Analysis]:
-    return list(analyse_texts(_WORKER_NLP, items, selective=selective))
-
-
-class Analyser:
-    """Analyses chunks of articles in this process, or in ``workers`` processes that run while the caller
-    stores earlier results (``submit`` returns at once; ``result`` gives the chunks back in order)."""
-
-    def __init__(self, workers: int = 1, selective: bool = False) -> None:
-        self.workers = max(1, workers)
-        self.selective = selective  # parse only the sentences that can carry an attribution (plan.py)
-        self._pool: Any = None
-        self._nlp: Any = None
-
-    @property
-    def depth(self) -> int:
-        """Chunks to keep in flight: two per worker, so none waits while the caller writes."""
-        return 2 * self.workers if self.workers > 1 else 0
-
-    def _workers(self) -> Any:
-        """The worker pool (started on first use), or None when analysing in this process."""
-        if self.workers > 1 and self._pool is None:
-            self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_worker_init)
-        return self._pool
-
-    def submit(self, items: list[tuple[str, list[Segment]]]) -> Any:
-        """Start analysing; a handle for ``result`` (with no workers, the results themselves)."""
-        pool = self._workers()
-        if pool is not None:
-            return pool.apply_async(_worker_analyse, (items, self.selective))
-        return self.run(items)
-
-    @staticmethod
-    def result(handle: Any) -> list[Analysis]:
-        return handle if isinstance(handle, list) else handle.get()
-
-    def run(self, items: list[tuple[str, list[Segment]]]) -> list[Analysis]:
-        """Analyse now and return the results (in a worker when there is a pool)."""
-        pool = self._workers()
-        if pool is not None:  # one part per worker
-            size = max(1, -(-len(items) // self.workers))
-            parts = [(items[i:i + size], self.selective) for i in range(0, len(items), size)]
-            return [a for res in pool.starmap(_worker_analyse, parts) for a in res]
-        if self._nlp is None:
-            from onrecord.nlp import load_nlp
-
-            self._nlp = load_nlp()
-        return list(analyse_texts(self._nlp, items, selective=self.selective))
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
-
-    def terminate(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-
-
-def auto_workers(inputs: list[Any]) -> int:
-    """Both cores (at most 2 workers) once the input is large enough to repay starting the processes."""
-    size = 0
-    for item in inputs:
-        if isinstance(item, InputError):
-            continue
-        try:
-            size += AUTO_BYTES if item.path == "-" else os.path.getsize(item.path)  # stdin: assume large
-        except OSError:
-            continue
-    return min(2, os.cpu_count() or 1) if size >= AUTO_BYTES else 1
-
-
 # -- ingest ------------------------------------------------------------------------------------------------
 def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = None, any_language: bool = False,
            max_bytes: int = DEFAULT_MAX_BYTES, analyse: bool = True, workers: int | None = None,
            selective: bool = False, on_file: Callable[[str], None] | None = None,
-           on_event: Callable[[Event], None] | None = None) -> IngestReport:
+           on_event: Callable[[Event], None] | None = None, time_limit: float | None = None) -> IngestReport:
     """Ingest every article found under ``paths`` into ``store`` and report what happened to each.
 
     Articles stream through in chunks: while the workers analyse one chunk, this process reads the next
     and stores the finished ones, each chunk in one transaction (one savepoint per article, so a bad
     article fails alone). Memory stays bounded however many articles the input holds."""
-    overrides = overrides or Overrides()
     paths = list(paths)
-    inputs = list(discover(paths))
-    run_id = store.start_run({"paths": [str(p) for p in paths], "outlet": overrides.outlet,
-                              "date": overrides.date, "any_language": any_language})
+    return _ingest(list(discover(paths)), lambda item: read_input(item, max_bytes), store,
+                   {"paths": [str(p) for p in paths]}, overrides=overrides, any_language=any_language,
+                   analyse=analyse, workers=workers, selective=selective, on_file=on_file, on_event=on_event,
+                   time_limit=time_limit)
+
+
+def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store: Store, *, source: str = "api",
+                    overrides: Overrides | None = None, any_language: bool = False, analyse: bool = True,
+                    workers: int | None = None, selective: bool = False,
+                    on_event: Callable[[Event], None] | None = None, time_limit: float | None = None) -> IngestReport:
+    """Ingest articles handed over in memory, as ``ingest`` does files (no file is written): ParsedArticles, or
+    dicts with "text" and optional "title", "outlet", "date", "url", "id", "source" (default ``SOURCE#N``)."""
+    def read(_item: InputFile) -> Iterator[ParsedArticle | InputError]:
+        for n, rec in enumerate(records, start=1):
+            if isinstance(rec, ParsedArticle):
+                yield rec
+            elif not isinstance(rec, Mapping):
+                yield MalformedRecord(f"{source}#{n}", f"record {n} is a {type(rec).__name__}, not an article")
+            else:
+                yield record_article(dict(rec), str(rec.get("source") or f"{source}#{n}"), f"record {n}")
+
+    return _ingest([InputFile(source)], read, store, {"articles": source}, overrides=overrides,
+                   any_language=any_language, analyse=analyse, workers=1 if workers is None else workers,
+                   selective=selective, on_file=None, on_event=on_event, time_limit=time_limit)
+
+
+def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], Iterable[ParsedArticle | InputError]],
+            store: Store, run_args: dict[str, Any], *, overrides: Overrides | None, any_language: bool,
+            analyse: bool, workers: int | None, selective: bool, on_file: Callable[[str], None] | None,
+            on_event: Callable[[Event], None] | None, time_limit: float | None = None) -> IngestReport:
+    """The ingest loop over ``inputs``, each read into articles by ``read``; ``time_limit``: seconds the
+    analysis may go without progress on one article before that article fails (default 120)."""
+    overrides = overrides or Overrides()
+    run_id = store.start_run({**run_args, "outlet": overrides.outlet, "date": overrides.date,
+                              "any_language": any_language})
     report = IngestReport(run_id=run_id)
-    analyser = Analyser(workers if workers is not None else auto_workers(inputs), selective) if analyse else None
+    analyser = Analyser(workers if workers is not None else auto_workers(inputs), selective,
+                        time_limit) if analyse else None
 
     def emit(ev: Event, log: bool = True) -> None:
         report.add(ev)
@@ -209,7 +153,7 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
             log.exception("the analysis failed on a chunk of %d articles", len(done))
             for parsed, _segs, _lang in done:
                 unstored.discard(content_hash(parsed.text))
-                emit(Event(parsed.source, "failed", f"the analysis failed ({type(exc).__name__}: {exc}); "
+                emit(Event(parsed.source, "failed", f"the analysis failed ({describe(exc)}); "
                                                     "not stored, re-run the ingest to retry"))
             return
         events = []
@@ -217,12 +161,19 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
             for (parsed, segs, lang), result in zip(done, results):
                 try:
                     with store.savepoint():
-                        art = store.insert_article(parsed, segs, lang)
-                        if result is not None:
-                            store.write_analysis(art.id, dated(result, parsed.date), ANALYSIS_VERSION)
-                        ev = Event(parsed.source, "ingested", None, art.id)
-                except sqlite3.Error as exc:
-                    ev = Event(parsed.source, "failed", f"could not store the article ({exc})")
+                        dup = store.find_by_hash(parsed.text)  # stored meanwhile by another process
+                        if isinstance(result, Failed):  # a worker died or timed out on it, or a rule raised
+                            ev = Event(parsed.source, "failed", result.reason)
+                        elif dup is not None:
+                            ev = Event(parsed.source, "duplicate", f"already stored as {dup} (by another ingest "
+                                                                   "running at the same time)", dup)
+                        else:
+                            art = store.insert_article(parsed, segs, lang)
+                            if result is not None:
+                                store.write_analysis(art.id, dated(result, parsed.date), ANALYSIS_VERSION)
+                            ev = Event(parsed.source, "ingested", "; ".join(parsed.warnings) or None, art.id)
+                except Exception as exc:  # noqa: BLE001 - whatever goes wrong with one article fails it alone
+                    ev = Event(parsed.source, "failed", f"could not store the article ({describe(exc)})")
                 store.log_event(run_id, ev.source, ev.status, ev.reason, ev.article_id)
                 events.append(ev)
         for (parsed, _segs, _lang), ev in zip(done, events):
@@ -244,25 +195,28 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
     try:
         for item in inputs:
             if isinstance(item, InputError):
-                emit(Event(item.source, "failed", item.reason))
+                emit(Event(item.source, "skipped" if isinstance(item, NotFollowed) else "failed", item.reason))
                 continue
             report.files_seen += 1
             if on_file:
                 on_file(item.path)
-            for rec in read_input(item, max_bytes):
+            for rec in read(item):
                 if isinstance(rec, InputError):
                     emit(Event(rec.source, "failed", rec.reason))
                     continue
-                overrides.apply(rec, item.path)
-                digest = content_hash(rec.text)
-                dup = store.find_by_hash(rec.text)
-                if dup or digest in unstored:
-                    emit(Event(rec.source, "duplicate", "already stored" + (f" as {dup}" if dup else ""), dup))
-                    continue
                 try:
+                    overrides.apply(rec, item.path)
+                    digest = content_hash(rec.text)
+                    dup = store.find_by_hash(rec.text)
+                    if dup or digest in unstored:
+                        emit(Event(rec.source, "duplicate", "already stored" + (f" as {dup}" if dup else ""), dup))
+                        continue
                     segs, lang = prepare(rec, any_language)
                 except NotEnglish as err:
                     emit(Event(rec.source, "skipped", err.reason))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - an article that cannot be hashed or cleaned fails alone
+                    emit(Event(rec.source, "failed", f"could not read the article ({describe(exc)})"))
                     continue
                 chunk.append((rec, segs, lang))
                 unstored.add(digest)
@@ -298,6 +252,9 @@ def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = 
             arts = [store.article(a) for a in chunk]
             items = [(a.text, store.segments(a.id)) for a in arts if a]
             for art, result in zip([a for a in arts if a], analyser.run(items)):
+                if isinstance(result, Failed):  # its earlier analysis stays
+                    log.error("%s: %s", art.id, result.reason)
+                    continue
                 with store.transaction():
                     store.write_analysis(art.id, dated(result, art.date), ANALYSIS_VERSION)
                 if on_done:

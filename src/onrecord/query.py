@@ -9,17 +9,23 @@ from typing import Any, TypeVar
 from onrecord.analyse.entities.names import clean_person_name
 from onrecord.analyse.entities.roles import held_roles, load_kb
 from onrecord.analyse.stances import labels
-from onrecord.errors import BadParameter, NotFound
+from onrecord import browse
+from onrecord.errors import Ambiguous, BadParameter, NotFound
 from onrecord.link import link
 from onrecord.models import (
     Article,
     ArticleSummary,
+    ContradictionRecord,
     EntityDetail,
+    EntityRow,
     EntitySummary,
+    Facet,
     QuoteRecord,
     Records,
     SearchHit,
     Segment,
+    StanceRecord,
+    StatementRecord,
     TimelineEntry,
 )
 from onrecord.store import Store
@@ -109,10 +115,8 @@ class Onrecord:
         self.close()
 
     # -- articles -------------------------------------------------------------------------------------------
-    def articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
-                 limit: int = 100, offset: int = 0) -> Records[ArticleSummary]:
-        """Articles by date, with paragraph, furniture and quote counts."""
-        check_paging(limit, offset)
+    def _article_where(self, outlet: str | None = None, since: str | None = None, until: str | None = None
+                       ) -> tuple[str, list[Any]]:
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
@@ -120,40 +124,55 @@ class Onrecord:
             where.append("a.outlet = ?")
             args.append(outlet)
         date_range(where, args, "a.date", since, until)
-        cond = " AND ".join(where)
+        return " AND ".join(where), args
+
+    def articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                 sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[ArticleSummary]:
+        """Articles with paragraph, furniture and quote counts, oldest first unless ``sort`` says otherwise
+        (``date``, ``outlet``, ``title``, ``quotes``; ``-date`` for newest first)."""
+        check_paging(limit, offset)
+        cond, args = self._article_where(outlet, since, until)
+        order = browse.order_by("articles", sort, "date")
         total = self.conn.execute(f"SELECT count(*) FROM articles a WHERE {cond}", args).fetchone()[0]
         rows = self.conn.execute(
             f"""SELECT a.id, a.source, a.outlet, a.date, a.title,
                    (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.kind = 'body') AS paragraphs,
                    (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.kind = 'furniture') AS furniture,
                    (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes
-                FROM articles a WHERE {cond} ORDER BY a.date IS NULL, a.date, a.source LIMIT ? OFFSET ?""",
+                FROM articles a WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?""",
             [*args, limit, offset])
         out: Records[ArticleSummary] = Records(ArticleSummary(**dict(r)) for r in rows)
         out.total = total
         return out
 
+    def article_facets(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                       fields: tuple[str, ...] = ("outlet", "year")) -> list[Facet]:
+        """How many of the articles ``articles`` selects have each outlet, year (or month)."""
+        cond, args = self._article_where(outlet, since, until)
+        return browse.facets(self.conn, "articles", "articles a", cond, args, fields)
+
     def article(self, article_id: str) -> Article:
-        """One article with its original text; NotFound names the id."""
-        row = self.conn.execute("SELECT * FROM articles WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2",
-                                (article_id, article_id + "%") if len(article_id) >= 4 else (article_id, article_id)
-                                ).fetchall()
-        if len(row) != 1:
-            raise NotFound(f"no article with id {article_id!r} (see `onrecord articles`)" if not row else
-                           f"the id prefix {article_id!r} matches several articles: give more characters")
+        """One article by its id or a unique prefix of 4 or more characters (taken literally: ``%`` and ``_`` are
+        no wildcards); NotFound names the id, Ambiguous says the prefix matches several."""
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchall()
+        if not row and len(article_id) >= 4:
+            row = self.conn.execute("SELECT * FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                                    (article_id, article_id + "\U0010ffff")).fetchall()
+        if len(row) > 1:
+            raise Ambiguous(f"the id prefix {article_id!r} matches several articles: give more characters")
+        if not row:
+            raise NotFound(f"no article with id {article_id!r} (see `onrecord articles`)")
         return row_to_article(row[0])
 
     def segments(self, article_id: str) -> list[Segment]:
         return self.store.segments(self.article(article_id).id)
 
     # -- quotes ----------------------------------------------------------------------------------------------
-    def quotes(self, *, by: str | None = None, about: str | None = None, article: str | None = None,
-               outlet: str | None = None, since: str | None = None, until: str | None = None,
-               q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
-               limit: int = 100, offset: int = 0) -> Records[QuoteRecord]:
-        """Quotes filtered by speaker (name, alias or entity id; spokespeople count for their principal),
-        subject mentioned, article, outlet, date range, full-text search and kind."""
-        check_paging(limit, offset)
+    def _quote_where(self, by: str | None = None, about: str | None = None, article: str | None = None,
+                     outlet: str | None = None, since: str | None = None, until: str | None = None,
+                     q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
+                     method: str | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``."""
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
@@ -189,17 +208,42 @@ class Onrecord:
                 raise BadParameter(f"min_confidence must be between 0 and 1, got {min_confidence}")
             where.append("q.confidence >= ?")
             args.append(min_confidence)
-        cond = " AND ".join(where)
+        if method:
+            if method not in ("rules", "learned"):
+                raise BadParameter(f"method must be rules or learned, got {method!r}")
+            where.append("q.method = ?")
+            args.append(method)
+        return " AND ".join(where), args
+
+    def quotes(self, *, by: str | None = None, about: str | None = None, article: str | None = None,
+               outlet: str | None = None, since: str | None = None, until: str | None = None,
+               q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
+               method: str | None = None, sort: str | None = None, limit: int = 100, offset: int = 0
+               ) -> Records[QuoteRecord]:
+        """Quotes filtered by speaker (name, alias or entity id; spokespeople count for their principal),
+        subject mentioned, article, outlet, date range, full-text search, kind, confidence and method (rules or
+        learned), in date order unless ``sort`` says otherwise (``date``, ``outlet``, ``speaker``,
+        ``confidence``, ``kind``; ``-confidence`` for the surest first)."""
+        check_paging(limit, offset)
+        cond, args = self._quote_where(by, about, article, outlet, since, until, q, kind, min_confidence, method)
+        order = browse.order_by("quotes", sort, "date")
         base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {cond}"
         # counting needs the join only when a filter reads the article row
         counted = base if (outlet or since or until) else f"FROM quotes q WHERE {cond}"
         total = self.conn.execute(f"SELECT count(*) {counted}", args).fetchone()[0]
-        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date {base} "
-                                 "ORDER BY a.date IS NULL, a.date, a.source, q.start LIMIT ? OFFSET ?",
+        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date {base} ORDER BY {order} LIMIT ? OFFSET ?",
                                  [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
         out.total = total
         return out
+
+    def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"), **filters: Any
+                     ) -> list[Facet]:
+        """How many of the quotes ``quotes(**filters)`` selects have each outlet, speaker (``by``: an entity id
+        or a name, a spokesperson's quotes under their principal), kind, method, year (or month)."""
+        cond, args = self._quote_where(**filters)
+        return browse.facets(self.conn, "quotes", "quotes q JOIN articles a ON a.id = q.article_id", cond, args,
+                             fields)
 
     def all_quotes(self, **filters: Any) -> list[QuoteRecord]:
         """Every quote matching the filters of ``quotes``, fetched page by page."""
@@ -232,24 +276,54 @@ class Onrecord:
             return []
 
     # -- entities: people, organisations, roles, descriptors ------------------------------------------------
-    def entities(self, type: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:  # noqa: A002
+    def entities(self, type: str | None = None, limit: int = 100, offset: int = 0  # noqa: A002
+                 ) -> Records[EntitySummary]:
         """Canonical entities (person, organisation, country, group), most mentioned first."""
         check_paging(limit, offset)
         if type is not None and type not in ("person", "organisation", "country", "group"):
             raise BadParameter(f"type must be person, organisation, country or group, got {type!r}")
         total, rows = entity_summaries(self.conn, type, limit, offset)
-        out: Records[Any] = Records(rows)
+        out: Records[EntitySummary] = Records(rows)
         out.total = total
         return out
 
-    def entity(self, name_or_id: str) -> Any:
+    def entity_index(self, *, type: str | None = None, outlet: str | None = None, q: str | None = None,  # noqa: A002
+                     sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[EntityRow]:
+        """People, organisations, countries and groups with quotes by and about them, articles, outlets and
+        mentions; filtered by type, an outlet they appear in (then counted in its articles only) and words in a
+        name or alias; most mentioned first unless ``sort`` says otherwise (``name``, ``type``, ``quotes_by``,
+        ``quotes_about``, ``articles``, ``outlets``, ``mentions``; ``-`` first for descending)."""
+        check_paging(limit, offset)
+        total, rows = browse.entity_index(self.conn, type, outlet, q, sort, limit, offset)
+        out: Records[EntityRow] = Records(rows)
+        out.total = total
+        return out
+
+    def entity_facets(self, *, type: str | None = None, outlet: str | None = None,  # noqa: A002
+                      q: str | None = None) -> list[Facet]:
+        """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet."""
+        return browse.entity_facets(self.conn, type, outlet, q)
+
+    def ingest_roots(self) -> list[str]:
+        """The paths given to every ingest run (files, directories, globs), for showing sources relative to
+        them."""
+        roots: set[str] = set()
+        for (args,) in self.conn.execute("SELECT args FROM ingest_runs WHERE args IS NOT NULL"):
+            try:
+                paths = json.loads(args).get("paths") or []
+            except (ValueError, AttributeError):
+                continue
+            roots.update(p for p in paths if isinstance(p, str) and p)
+        return sorted(roots)
+
+    def entity(self, name_or_id: str) -> EntityDetail:
         """One entity by id, name or alias: aliases, roles over time, mentions and descriptors by outlet."""
         found = entity_detail(self.conn, name_or_id)
         if found is None:
             raise NotFound(f"no entity named {name_or_id!r} (see `onrecord entities`)")
         return found
 
-    def correct_entities(self, action: str, name: str, other: str) -> Any:
+    def correct_entities(self, action: str, name: str, other: str) -> EntityDetail:
         """Record a manual ``merge`` (name with other) or ``split`` (alias other off name's entity), kept by
         name so it survives re-analysis, and re-link; returns the entity ``name`` now names."""
         if action not in ("merge", "split"):
@@ -265,10 +339,10 @@ class Onrecord:
         return self.entity(name)
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
-    def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
-                since: str | None = None, until: str | None = None, limit: int = 100, offset: int = 0) -> Records[Any]:
-        """Stances filtered by holder (or their spokespeople's principal), target, label and stance date."""
-        check_paging(limit, offset)
+    def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
+                      since: str | None = None, until: str | None = None, outlet: str | None = None
+                      ) -> tuple[str, list[Any]]:
+        """The condition on ``stances s JOIN articles a`` for the filters of ``stances``."""
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
@@ -286,22 +360,55 @@ class Onrecord:
             where.append("s.label = ?")
             args.append(label)
         date_range(where, args, "s.date", since, until)
-        cond = " AND ".join(where)
-        total = self.conn.execute(f"SELECT count(*) FROM stances s WHERE {cond}", args).fetchone()[0]
-        out: Records[Any] = Records(st.to_stance(r) for r in st.stance_rows(self.conn, cond, args, limit=limit,
-                                                                          offset=offset))
+        if outlet:
+            where.append("a.outlet = ?")
+            args.append(outlet)
+        return " AND ".join(where), args
+
+    def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
+                since: str | None = None, until: str | None = None, outlet: str | None = None,
+                sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[StanceRecord]:
+        """Stances filtered by holder (or their spokespeople's principal), target, label, stance date and outlet,
+        in date order unless ``sort`` says otherwise (``date``, ``label``, ``holder``, ``target``, ``outlet``)."""
+        check_paging(limit, offset)
+        cond, args = self._stance_where(holder, target, label, since, until, outlet)
+        order = (browse.order_by("stances", sort, "date") if sort
+                 else "s.date IS NULL, s.date, a.date, s.article_id, s.start")
+        total = self.conn.execute(f"SELECT count(*) FROM stances s JOIN articles a ON a.id = s.article_id "
+                                  f"WHERE {cond}", args).fetchone()[0]
+        out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
+            self.conn, cond, args, order=order, limit=limit, offset=offset))
         out.total = total
         return out
 
-    def all_stances(self, **filters: Any) -> list[Any]:
+    def stance_facets(self, *, fields: tuple[str, ...] = ("label", "holder", "target", "outlet", "year"),
+                      **filters: Any) -> list[Facet]:
+        """How many of the stances ``stances(**filters)`` selects have each label, holder, target, outlet, year
+        (or month); holders and targets by entity id when linked."""
+        cond, args = self._stance_where(**filters)
+        return browse.facets(self.conn, "stances", "stances s JOIN articles a ON a.id = s.article_id", cond, args,
+                             fields)
+
+    def all_stances(self, **filters: Any) -> list[StanceRecord]:
         """Every stance matching the filters of ``stances``, fetched page by page."""
         return every_page(self.stances, **filters)
 
-    def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
-                   min_reports: int = 1, limit: int = 100, offset: int = 0) -> Records[Any]:
-        """Statements (one statement, many reports) by id, speaker or words, each with all its reports."""
-        check_paging(limit, offset)
+    def _statement_where(self, id: int | None = None, by: str | None = None, q: str | None = None,  # noqa: A002
+                         min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
+                         since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``statements st`` for the filters of ``statements``."""
+        check_date("since", since)
+        check_date("until", until)
         where, args = ["st.reports >= ?"], [min_reports]
+        if min_articles > 1:
+            where.append("(SELECT count(DISTINCT r.article_id) FROM statement_reports r WHERE r.statement_id = st.id)"
+                         " >= ?")
+            args.append(min_articles)
+        if outlet:
+            where.append("st.id IN (SELECT r.statement_id FROM statement_reports r JOIN articles a ON "
+                         "a.id = r.article_id WHERE a.outlet = ?)")
+            args.append(outlet)
+        date_range(where, args, "st.first_date", since, until)
         if id is not None:
             where.append("st.id = ?")
             args.append(id)
@@ -313,24 +420,44 @@ class Onrecord:
             where.append("st.id IN (SELECT sr.statement_id FROM statement_reports sr WHERE sr.quote_id IN "
                          "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?))")
             args.append(fts_query(q))
-        cond = " AND ".join(where)
-        out: Records[Any] = Records(st.statements(self.conn, cond, args, limit, offset))
+        return " AND ".join(where), args
+
+    def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,  # noqa: A002
+                   min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
+                   since: str | None = None, until: str | None = None, sort: str | None = None,
+                   limit: int = 100, offset: int = 0) -> Records[StatementRecord]:
+        """Statements (one statement, many reports) by id, speaker, words, outlet reporting them and first date,
+        each with all its reports; ``min_articles`` counts distinct articles (several reports in one article
+        are one); in date order unless ``sort`` says otherwise (``date``, ``speaker``, ``reports``,
+        ``articles``)."""
+        check_paging(limit, offset)
+        cond, args = self._statement_where(id, by, q, min_reports, min_articles, outlet, since, until)
+        order = browse.order_by("statements", sort, "date")
+        out: Records[StatementRecord] = Records(st.statements(self.conn, cond, args, limit, offset, order))
         out.total = self.conn.execute(f"SELECT count(*) FROM statements st WHERE {cond}", args).fetchone()[0]
         if id is not None and not out:
             raise NotFound(f"no statement with id {id} (see `onrecord statements`)")
         return out
 
-    def contradictions(self, name: str | None = None) -> Records[Any]:
+    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"), **filters: Any) -> list[Facet]:
+        """How many of the statements ``statements(**filters)`` selects have each speaker, reporting outlet and
+        first year."""
+        cond, args = self._statement_where(**filters)
+        tables = ("statements st LEFT JOIN statement_reports sr ON sr.statement_id = st.id "
+                  "LEFT JOIN articles a ON a.id = sr.article_id")
+        return browse.facets(self.conn, "statements", tables, cond, args, fields)
+
+    def contradictions(self, name: str | None = None) -> Records[ContradictionRecord]:
         """Claims about a holder's stance paired with the holder's own words going the other way."""
         where, args = "1=1", []
         if name:
             where, args = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
-        out: Records[Any] = Records(st.contradictions(self.conn, where, args))
+        out: Records[ContradictionRecord] = Records(st.contradictions(self.conn, where, args))
         out.total = len(out)
         return out
 
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
-                 until: str | None = None) -> Records[Any]:
+                 until: str | None = None) -> Records[TimelineEntry]:
         """A person's stances (their own and those claimed for them) and quotes in date order, with evidence."""
 
         entries = []
@@ -343,27 +470,61 @@ class Onrecord:
             entries.append(TimelineEntry(qr.date, "quote", qr.speaker, None, False, None, None, qr.outlet,
                                          qr.article_id, qr.start, qr.end, qr.text))
         entries.sort(key=lambda e: (e.date or "9999", e.article_id, e.start, e.kind))
-        out: Records[Any] = Records(entries)
+        out: Records[TimelineEntry] = Records(entries)
         out.total = len(entries)
         return out
 
-    def search(self, text: str, limit: int = 20) -> Records[Any]:
-        """Entities whose name or alias contains the text, then quotes containing its words."""
-
-        hits: list[Any] = []
-        like = "%" + text.strip().replace("%", "") + "%"
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Records[SearchHit]:
+        """Entities whose name or alias contains the text (literally: ``%`` and ``_`` are no wildcards), the
+        most mentioned first, then quotes containing its words; ``total`` counts both, paging runs across both."""
+        check_paging(limit, offset)
+        like = browse.like_pattern(text.strip())
+        match = ("FROM entities e WHERE e.name LIKE ? ESCAPE '\\' OR e.id IN "
+                 "(SELECT entity_id FROM entity_aliases WHERE alias LIKE ? ESCAPE '\\')")
         try:
-            rows = self.conn.execute("SELECT DISTINCT e.id, e.name FROM entities e LEFT JOIN entity_aliases x ON "
-                                     "x.entity_id = e.id WHERE e.name LIKE ? OR x.alias LIKE ? LIMIT ?",
-                                     (like, like, limit)).fetchall()
-            hits += [SearchHit("entity", r[0], r[1], None, None) for r in rows]
+            n_entities = self.conn.execute(f"SELECT count(*) {match}", (like, like)).fetchone()[0]
         except sqlite3.OperationalError:  # no entity tables in this store
-            pass
-        for qr in self.quotes(q=text, limit=min(limit, MAX_LIMIT)):
-            hits.append(SearchHit("quote", str(qr.id), qr.text, qr.speaker, qr.article_id))
-        out: Records[Any] = Records(hits)
-        out.total = len(hits)
+            n_entities = 0
+        hits: list[SearchHit] = []
+        if offset < n_entities:
+            rows = self.conn.execute(
+                f"SELECT e.id, e.name {match} ORDER BY e.name = ? COLLATE NOCASE DESC, (SELECT count(*) FROM "
+                "article_entities ae WHERE ae.entity_id = e.id) DESC, e.name, e.id LIMIT ? OFFSET ?",
+                (like, like, text.strip(), limit, offset)).fetchall()
+            hits += [SearchHit("entity", r[0], r[1], None, None) for r in rows]
+        quotes = self.quotes(q=text, limit=max(1, limit - len(hits)), offset=max(0, offset - n_entities))
+        if len(hits) < limit:
+            hits += [SearchHit("quote", str(qr.id), qr.text, qr.speaker, qr.article_id) for qr in quotes]
+        out: Records[SearchHit] = Records(hits)
+        out.total = n_entities + quotes.total
         return out
+
+    # -- for the adapters: corrections by name, contradictions on a topic, the schema version ----------------
+    def merge(self, name: str, other: str) -> EntityDetail:
+        """Merge the entity ``other`` into ``name`` (kept by name, so it survives re-analysis); the merged entity."""
+        return self.correct_entities("merge", name, other)
+
+    def split(self, name: str, alias: str) -> EntityDetail:
+        """Split ``alias`` off the entity ``name`` into an entity of its own (kept by name); what ``name`` names."""
+        return self.correct_entities("split", name, alias)
+
+    def contradictions_about(self, name: str | None, about: str | None) -> Records[ContradictionRecord]:
+        """Contradictions for a subject (all when None), kept when either side's target or topic is ``about``
+        (an entity's name, alias or id, or words in the target or topic)."""
+        found = self.contradictions(name)
+        if not about:
+            return found
+        ids = set(self.entity_ids(about))
+        low = about.lower()
+        out: Records[ContradictionRecord] = Records(
+            c for c in found if any(low in (t or "").lower() for t in (c.about, c.claim.target, c.counter.target))
+            or ids & {c.claim.target_id, c.counter.target_id})
+        out.total = len(out)
+        return out
+
+    def schema_version(self) -> int:
+        """The store's schema version (``onrecord.SCHEMA_VERSION`` is the one this onrecord writes)."""
+        return self.store.version()
 
 
 def _by_short_name(conn: sqlite3.Connection, text: str) -> sqlite3.Row | None:

@@ -10,9 +10,8 @@ sentences before it are parsed too, back to the nearest one naming someone, so t
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 
+from onrecord import data
 from onrecord.models import Segment
 
 QUOTE_MARK = re.compile(r"[\"“”«»„‘]|(?<![\w’'])'(?=\w)")
@@ -67,31 +66,24 @@ def forms(lemma: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1)
+@data.cached
 def trigger_words() -> frozenset[str]:
     """Every surface form of every cue the analysis knows: reporting verbs, stance verbs and nouns."""
-    from onrecord.analyse.stances.lexicon import labels
-
     words: set[str] = set(EXTRA)
-    text = resources.files("onrecord").joinpath("data/cues.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words |= forms(line.split()[0])
-    for info in labels().values():
+    for lemma in data.cue_classes():
+        words |= forms(lemma)
+    for info in data.stance_labels().values():
         for cue in [*info.verbs, *info.nouns]:
             if len(cue.split()) == 1:
                 words |= forms(cue)
     return frozenset(words)
 
 
-@lru_cache(maxsize=1)
+@data.cached
 def multiword_cues() -> list[tuple[frozenset[str], frozenset[str]]]:
     """(forms of the first word, the other words) of each multiword stance cue ("hit out at")."""
-    from onrecord.analyse.stances.lexicon import labels
-
     out = []
-    for info in labels().values():
+    for info in data.stance_labels().values():
         for cue in [*info.verbs, *info.nouns]:
             first, *rest = cue.lower().split()
             if rest:

@@ -1,12 +1,64 @@
-"""Bytes -> text: binary detection, charset decoding, newline normalisation (as Python's text mode reads)."""
+"""Bytes -> text: binary detection, charset decoding, newline normalisation (as Python's text mode reads).
+
+UTF-8 comes first: a UTF-8 file with a few bytes that are not valid UTF-8 (a stray Latin-1 byte, a character
+cut in half) is read as UTF-8 with each of those bytes replaced by U+FFFD, and the caller warns; a legacy code
+page is guessed only for text that is not mostly UTF-8 (cp1252/Latin-1 files have no valid UTF-8 sequences).
+"""
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
 
 from onrecord.errors import BinaryInput, DecodeError, EmptyInput
 
-_BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 _TEXT_CONTROLS = {9, 10, 12, 13, 27}
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes Python's surrogateescape kept undecoded
+_UTF16_MIN_PAIRS = 4
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text, and the offsets in it of each U+FFFD put in for a byte that was not valid UTF-8."""
+
+    text: str
+    replaced: tuple[int, ...] = ()
+
+    def count(self, start: int = 0, end: int | None = None) -> int:
+        """How many bytes were replaced in text[start:end]."""
+        stop = len(self.text) if end is None else end
+        return sum(1 for i in self.replaced if start <= i < stop)
+
+
+def invalid_bytes_warning(n: int) -> str:
+    """The warning for an article in which ``n`` bytes that were not valid UTF-8 were replaced."""
+    what = "byte that is" if n == 1 else "bytes that are"
+    return f"{n} {what} not valid UTF-8 replaced with U+FFFD (the rest read as UTF-8)"
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """'utf-16' for UTF-16 text with a BOM, 'utf-16-le'/'utf-16-be' for UTF-16 without one (every other byte
+    NUL, as in mostly-ASCII UTF-16 text), else None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:8192]
+    pairs = len(head) // 2
+    if pairs < _UTF16_MIN_PAIRS:
+        return None
+    even, odd = head[0:2 * pairs:2].count(0), head[1:2 * pairs:2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _controls(sample: bytes | str) -> float:
+    """The share of control characters that text does not use (NUL, BEL, ...) in ``sample``."""
+    codes = sample if isinstance(sample, bytes) else [ord(c) for c in sample]
+    return sum(1 for b in codes if b < 32 and b not in _TEXT_CONTROLS) / max(1, len(codes))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -14,12 +66,12 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if not head:
         return False
-    if any(head.startswith(bom) for bom, _ in _BOMS[1:]):
-        return False  # UTF-16 text has NULs
+    enc = utf16_encoding(head)
+    if enc is not None:  # UTF-16 text has NULs; judge the characters instead
+        return _controls(head.decode(enc, errors="replace")) > 0.05
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
-    return controls / len(head) > 0.05
+    return _controls(head) > 0.05
 
 
 def normalise_newlines(text: str) -> str:
@@ -27,25 +79,49 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode(data: bytes, source: str, declared: str | None = None) -> str:
-    """Decode bytes to text: BOM, then a declared charset, then UTF-8, then a detected charset, else a clear error."""
+def utf8_replacing(data: bytes) -> Decoded:
+    """The data as UTF-8, each byte that is not valid UTF-8 replaced with one U+FFFD (so it can be counted)."""
+    try:
+        return Decoded(normalise_newlines(data.decode("utf-8")))
+    except UnicodeDecodeError:
+        pass
+    raw = normalise_newlines(data.decode("utf-8", errors="surrogateescape"))
+    replaced = tuple(m.start() for m in _ESCAPED.finditer(raw))
+    return Decoded(_ESCAPED.sub("\ufffd", raw), replaced)
+
+
+def lenient_utf8(data: bytes) -> Decoded | None:
+    """The data as UTF-8 with its invalid bytes replaced when it is mostly UTF-8 (at least as many valid
+    multi-byte sequences as invalid bytes); None for data that looks like a legacy code page."""
+    decoded = utf8_replacing(data)
+    if not decoded.replaced:
+        return decoded
+    non_ascii = len(decoded.text) - len(decoded.text.encode("ascii", errors="ignore"))
+    return decoded if non_ascii - len(decoded.replaced) >= len(decoded.replaced) else None
+
+
+def decode(data: bytes, source: str, declared: str | None = None) -> Decoded:
+    """Decode bytes to text: BOM, then a declared charset, then UTF-8 (with a few invalid bytes replaced),
+    then a detected charset, else a clear error."""
     if not data.strip():
         raise EmptyInput(source, "the file is empty")
     if looks_binary(data):
         raise BinaryInput(source, "binary data, not text, HTML, JSONL or WARC (is it an image, a PDF or an archive?)")
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return normalise_newlines(data.decode(enc, errors="replace"))
-    candidates = [declared] if declared else []
-    for enc in [*candidates, "utf-8"]:
+    if data.startswith(codecs.BOM_UTF8):
+        return utf8_replacing(data[len(codecs.BOM_UTF8):])
+    utf16 = utf16_encoding(data)
+    if utf16 is not None:
+        return Decoded(normalise_newlines(data.decode(utf16, errors="replace")))
+    if declared:
         try:
-            return normalise_newlines(data.decode(enc))
+            return Decoded(normalise_newlines(data.decode(declared)))
         except (UnicodeDecodeError, LookupError):
-            continue
-    from charset_normalizer import from_bytes
-
+            pass
+    utf8 = lenient_utf8(data)
+    if utf8 is not None:
+        return utf8
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DecodeError(source, "cannot decode the text: it is not UTF-8 and no charset could be detected; "
                                   "re-save it as UTF-8")
-    return normalise_newlines(str(best))
+    return Decoded(normalise_newlines(str(best)))

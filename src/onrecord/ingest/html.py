@@ -15,12 +15,14 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import trafilatura
+from charset_normalizer import from_bytes
 from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
 from onrecord.errors import DecodeError, EmptyInput, MalformedRecord
+from onrecord.ingest.decode import Decoded, invalid_bytes_warning, lenient_utf8, utf16_encoding
 from onrecord.models import ParsedArticle
 
 NO_TEXT = "no article text found in the HTML page (is it an index or a login page?)"
@@ -72,30 +74,31 @@ def declared_charset(data: bytes) -> str | None:
     label = m.group(1).decode("ascii", "ignore").lower()
     label = _BROWSER_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        name = codecs.lookup(label).name
     except LookupError:
         return None
+    if name.startswith("utf-16") and utf16_encoding(data) is None:
+        return None  # a page re-encoded to UTF-8 that still says utf-16 (browsers ignore it too)
+    return name
 
 
-def decode_html(data: bytes, source: str) -> str:
-    """Decode page bytes: the declared charset (BOM or <meta>), else UTF-8, else charset-normalizer's guess."""
+def decode_html(data: bytes, source: str) -> Decoded:
+    """Decode page bytes: the declared charset (BOM or <meta>), else UTF-8 (a few invalid bytes replaced),
+    else charset-normalizer's guess."""
     declared = declared_charset(data)
     if declared:
         try:
-            return data.decode(declared)
+            return Decoded(data.decode(declared))
         except (UnicodeDecodeError, LookupError):
             pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
+    utf8 = lenient_utf8(data)
+    if utf8 is not None:
+        return utf8
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError(source, "cannot tell the character encoding of this HTML page; "
                                   "add a <meta charset> or convert it to UTF-8")
-    return str(best)
+    return Decoded(str(best))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,9 +363,10 @@ def read_html(data: bytes | str, source: str, url: str | None = None) -> ParsedA
     if isinstance(data, bytes):
         if not data.strip():
             raise EmptyInput(source, "the file is empty")
-        html = decode_html(data, source)
+        decoded = decode_html(data, source)
+        html, replaced = decoded.text, len(decoded.replaced)
     else:
-        html = data
+        html, replaced = data, 0
     if not html.strip():
         raise EmptyInput(source, "the file is empty")
     text, doc = extract_text(html, url)
@@ -373,5 +377,9 @@ def read_html(data: bytes | str, source: str, url: str | None = None) -> ParsedA
     outlet = _clean_sitename(doc.sitename) or outlet_from_url(page_url)
     title = _SPACES.sub(" ", doc.title).strip() if doc.title else None
     date = _page_date(html, doc.date, page_url)
-    return ParsedArticle(text=text, source=source, title=title or None, outlet=outlet, date=date,
-                         url=page_url or url, format="html")
+    article = ParsedArticle(text=text, source=source, title=title or None, outlet=outlet, date=date,
+                            url=page_url or url, format="html")
+    kept = min(replaced, text.count("\ufffd"))  # replaced bytes that reached the article text
+    if kept:
+        article.warnings.append(invalid_bytes_warning(kept))
+    return article

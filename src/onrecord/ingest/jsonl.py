@@ -1,18 +1,33 @@
-"""JSONL dumps: one article per line with ``text`` and optional title, url, date, outlet, id."""
+"""JSONL dumps: one article per line with ``text`` and optional title, url, date, outlet, id.
+
+A lone surrogate escape in a field (``"\\ud800"``, half of an emoji cut by a scraper) cannot be stored as
+UTF-8: it is replaced with U+FFFD and the article is stored with a warning, since one broken character should
+not cost a journalist the article. The replacement is one character for one, so offsets stay valid.
+"""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from onrecord.errors import InputError, MalformedRecord
+from onrecord.errors import InputError, MalformedRecord, describe
 from onrecord.ingest.dates import parse_date
+from onrecord.ingest.decode import Decoded, invalid_bytes_warning
 from onrecord.ingest.text import read_text
 from onrecord.models import ParsedArticle
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FIELDS = ("text", "title", "url", "outlet", "date", "id")
 
-def iter_jsonl(text: str, source: str) -> Iterator[ParsedArticle | InputError]:
+
+def iter_jsonl(decoded: Decoded | str, source: str) -> Iterator[ParsedArticle | InputError]:
     """Yield one ParsedArticle per line (source ``path#LINE``), or an InputError naming the bad line."""
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    if isinstance(decoded, str):
+        decoded = Decoded(decoded)
+    start = 0
+    for lineno, line in enumerate(decoded.text.split("\n"), start=1):
+        line_start, start = start, start + len(line) + 1
         if not line.strip():
             continue
         where = f"{source}#{lineno}"
@@ -21,20 +36,42 @@ def iter_jsonl(text: str, source: str) -> Iterator[ParsedArticle | InputError]:
         except json.JSONDecodeError as exc:
             yield MalformedRecord(where, f"line {lineno} is not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield MalformedRecord(where, f"line {lineno} nests its JSON too deeply to read")
+            continue
         if not isinstance(obj, dict):
             yield MalformedRecord(where, f"line {lineno} is a JSON {type(obj).__name__}, expected an object")
             continue
-        parsed = record_article(obj, where, f"line {lineno}", "field")
+        try:
+            parsed = record_article(obj, where, f"line {lineno}", "field")
+        except Exception as exc:  # noqa: BLE001 - a record the reader cannot handle fails alone
+            yield MalformedRecord(where, f"line {lineno} could not be read ({describe(exc)})")
+            continue
         if isinstance(parsed, InputError):
             yield parsed
             continue
         parsed.format = "jsonl"
+        invalid = decoded.count(line_start, line_start + len(line))
+        if invalid:
+            parsed.warnings.insert(0, invalid_bytes_warning(invalid))
         yield parsed
+
+
+def _without_surrogates(obj: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The record with every lone surrogate in its string fields replaced by U+FFFD, and how many there were."""
+    clean, n = dict(obj), 0
+    for key in _FIELDS:
+        value = obj.get(key)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            clean[key], count = _SURROGATE.subn("\ufffd", value)
+            n += count
+    return clean, n
 
 
 def record_article(obj: dict, where: str, label: str, kind: str = "field") -> ParsedArticle | InputError:
     """An article from one record with ``text`` and optional title, url, date, outlet, id (a JSONL line, a
     Parquet row); ``label`` ("line 3", "row 3") and ``kind`` ("field", "column") name it in errors."""
+    obj, surrogates = _without_surrogates(obj)
     body = obj.get("text")
     if not isinstance(body, str) or not body.strip():
         return MalformedRecord(where, f"{label} has no non-empty string {kind} 'text'")
@@ -52,5 +89,9 @@ def record_article(obj: dict, where: str, label: str, kind: str = "field") -> Pa
         if isinstance(obj.get(key), str):
             setattr(parsed, key, obj[key])
     if obj.get("id") is not None:
-        parsed.external_id = str(obj["id"])
+        parsed.external_id = _SURROGATE.sub("\ufffd", str(obj["id"]))
+    if surrogates:
+        what = "escape" if surrogates == 1 else "escapes"
+        parsed.warnings.append(f"{surrogates} lone surrogate {what} (such as \\ud800, half of an emoji) "
+                               "replaced with U+FFFD")
     return parsed

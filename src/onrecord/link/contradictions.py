@@ -79,25 +79,35 @@ def own_side(s: StanceRef) -> bool:
     return s.reported_by is None or (s.reporter_for is not None and s.reporter_for == s.holder)
 
 
-def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, float]) -> list[Contradiction]:
-    """Every (claim, counter) pair about the same holder and overlapping targets with opposite directions."""
-    links = expand_keys(stances)
+def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, float],
+                        links: dict[str, set[str]] | None = None) -> list[Contradiction]:
+    """Every (claim, counter) pair about the same holder and overlapping targets with opposite directions.
+    ``links``: person key -> government keys (``expand_keys`` of these stances when not given: the link stage
+    passes the links of the whole store)."""
+    links = expand_keys(stances) if links is None else links
     by_holder: dict[str, list[StanceRef]] = {}
     for s in stances:
         if s.holder_key:
             by_holder.setdefault(s.holder_key, []).append(s)
     out: list[Contradiction] = []
     for group in by_holder.values():
-        claims = [s for s in group if not own_side(s)]
         own = [s for s in group if own_side(s)]
-        for c in claims:
+        by_key: dict[str, list[int]] = {}
+        own_keys = []
+        for i, o in enumerate(own):
+            ko = _keys(o, links)
+            own_keys.append(ko)
+            for k in ko:
+                by_key.setdefault(k, []).append(i)
+        for c in (s for s in group if not own_side(s)):
             dc = direction(c.polarity, c.negated, label_polarity.get(c.label))
             kc = _keys(c, links)
             if dc == 0 or not kc:
                 continue
-            for o in own:
+            for i in sorted({i for k in kc for i in by_key.get(k, ())}):
+                o = own[i]
                 do = direction(o.polarity, o.negated, label_polarity.get(o.label))
-                shared = sorted(kc & _keys(o, links))
+                shared = sorted(kc & own_keys[i])
                 if do == 0 or do == dc or not shared:
                     continue
                 out.append(Contradiction(

@@ -6,6 +6,11 @@ ignored), close spellings of a name of the same type (every word alike, e.g. "Qa
 a lone surname when exactly one known person has it, a leading nationality on an organisation ("Iranian
 Quds Force") when the bare name is known, metonyms (data/metonyms.tsv) as aliases, then the user's manual
 merge/split decisions, which are keyed by names so they survive re-analysis.
+
+The unit of linking is a *node*, one (type, name key) with the surface forms written for it and their weights.
+``group_nodes`` links any set of nodes; every rule that can join two nodes needs them to share one of the keys
+``facets`` gives (the name key, the core key, the surname, the spelling bucket, the bare organisation name), so
+the link stage can relink just the nodes a batch of articles touches and what those keys reach.
 """
 from __future__ import annotations
 
@@ -58,6 +63,9 @@ class CanonicalEntity(Record):
     name: str
     type: str
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, kind: name | variant | metonym)
+    nodes: list[Node] = field(default_factory=list)
+    base: str = ""  # the id before a "-2" suffix told apart entities with the same name
+    first: str = ""  # the group's smallest node as "type|key": the order lookups and suffixes follow
 
 
 @dataclass
@@ -68,10 +76,21 @@ class Linking:
     cluster_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     role_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     by_key: dict[str, list[str]] = field(default_factory=dict)  # name key -> entity ids
+    node_ids: dict[Node, str] = field(default_factory=dict)
 
     def lookup(self, name: str) -> list[str]:
         """Entity ids whose name or alias is ``name`` (case, accents and punctuation folded)."""
         return self.by_key.get(name_key(name), [])
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The keys under which a node can meet another: see ``group_nodes``."""
+
+    core: str
+    surname: str | None  # a person's last core word (a one-word person: that word)
+    bucket: str | None  # a person of two words or more: word count and initials of the core key
+    bare: str | None  # an organisation with a leading nationality: the rest of its name
 
 
 def slug(name: str) -> str:
@@ -81,6 +100,29 @@ def slug(name: str) -> str:
 def core_key(key: str) -> str:
     """A name key without particles ("bashar al assad" -> "bashar assad")."""
     return " ".join(w for w in key.split() if w not in PARTICLES)
+
+
+def node_text(node: Node) -> str:
+    return f"{node[0]}|{node[1]}"
+
+
+def text_node(text: str) -> Node:
+    typ, _, key = text.partition("|")
+    return typ, key
+
+
+def facets(node: Node) -> Facets:
+    typ, key = node
+    words, core = key.split(), core_key(key)
+    cw = core.split()
+    surname = bucket = bare = None
+    if typ == "person" and len(words) >= 2 and cw:
+        surname, bucket = cw[-1], f"{len(cw)}:{''.join(w[0] for w in cw)}"
+    elif typ == "person" and len(words) == 1:
+        surname = key
+    if typ == "organisation" and len(words) >= 3 and words[0] in NATIONALITIES:
+        bare = " ".join(words[1:])
+    return Facets(core, surname, bucket, bare)
 
 
 def similar_names(a: str, b: str) -> bool:
@@ -96,7 +138,7 @@ def similar_names(a: str, b: str) -> bool:
 
 
 class _Groups:
-    """Union-find over nodes."""
+    """Union-find over nodes; a component's root is its smallest node."""
 
     def __init__(self) -> None:
         self.parent: dict[Node, Node] = {}
@@ -128,31 +170,41 @@ def link_entities(clusters: Iterable[LinkCluster], role_mentions: Iterable[LinkR
     """Link clusters (and KB holders of role mentions, and ``extra_names`` (name, type) such as quote speakers
     not otherwise known) into canonical entities."""
     kb = kb or load_kb()
-    metonyms = list(metonym_rows() if metonyms is None else metonyms)
     clusters, role_mentions = list(clusters), list(role_mentions)
     surfaces: dict[Node, Counter[str]] = defaultdict(Counter)
-    g = _Groups()
-
-    def node(name: str, typ: str, weight: int) -> Node:
-        n = (typ, name_key(name))
-        g.add(n)
-        surfaces[n][name] += weight
-        return n
-
     for c in clusters:
-        node(c.name, c.type, c.weight)
+        surfaces[(c.type, name_key(c.name))][c.name] += c.weight
     role_holders: dict[tuple[str, int], Node] = {}
     for r in role_mentions:
         holder = resolve_role_at(r.role, r.date, set(r.mentioned), r.former, kb)
         if holder:
-            role_holders[(r.article_id, r.n)] = node(holder, "person", 0)
-    known = {k for _, k in g.parent}
-    for name, typ in extra_names:
+            role_holders[(r.article_id, r.n)] = ("person", name_key(holder))
+            surfaces[role_holders[(r.article_id, r.n)]][holder] += 0
+    known = {k for _, k in surfaces}
+    for name, typ in set(extra_names):
         if name and name_key(name) not in known:
-            node(name, typ, 1)
+            surfaces[(typ, name_key(name))][name] += 1
+    out = group_nodes(surfaces, corrections, kb, metonyms)
+    for c in clusters:
+        out.cluster_ids[(c.article_id, c.n)] = out.node_ids[(c.type, name_key(c.name))]
+    for k, n in role_holders.items():
+        out.role_ids[k] = out.node_ids[n]
+    return out
+
+
+def group_nodes(surfaces: dict[Node, Counter[str]], corrections: Iterable[Correction] = (), kb: KB | None = None,
+                metonyms: Iterable[tuple[str, str, str]] | None = None) -> Linking:
+    """Link nodes (each with its surface forms and their weights) into canonical entities. The result for a
+    set of nodes closed under the keys of ``facets`` (and the names of the corrections) is the same as for
+    those nodes inside any larger set."""
+    kb = kb or load_kb()
+    metonyms = list(metonym_rows() if metonyms is None else metonyms)
+    g = _Groups()
+    for n in surfaces:
+        g.add(n)
     _auto_merge(g, kb)
-    groups = _apply_corrections(g.components(), list(corrections), surfaces)
-    return _build(groups, surfaces, clusters, role_holders, metonyms)
+    groups, heads = _apply_corrections(g.components(), list(corrections))
+    return _build(groups, heads, surfaces, metonyms)
 
 
 def _auto_merge(g: _Groups, kb: KB) -> None:
@@ -164,11 +216,10 @@ def _auto_merge(g: _Groups, kb: KB) -> None:
             g.union(by_core[k], n)
         else:
             by_core[k] = n
-    persons = [n for n in nodes if n[0] == "person" and len(n[1].split()) >= 2]
-    buckets: dict[tuple[int, str], list[Node]] = defaultdict(list)
+    persons = [n for n in nodes if n[0] == "person" and len(n[1].split()) >= 2 and core_key(n[1])]
+    buckets: dict[str | None, list[Node]] = defaultdict(list)
     for n in persons:
-        words = core_key(n[1]).split()
-        buckets[(len(words), "".join(w[0] for w in words))].append(n)
+        buckets[facets(n).bucket].append(n)
     for bucket in buckets.values():  # spelling variants, pairwise within same length and initials
         for i, a in enumerate(bucket):
             for b in bucket[i + 1:]:
@@ -192,21 +243,23 @@ def _auto_merge(g: _Groups, kb: KB) -> None:
             g.union(full, n)
     orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}
     for n in nodes:  # "Iranian Quds Force" -> "Quds Force" when both are known
-        words = n[1].split()
-        if n[0] == "organisation" and len(words) >= 3 and words[0] in NATIONALITIES:
-            bare = orgs.get(" ".join(words[1:]))
-            if bare is not None:
-                g.union(bare, n)
+        bare = facets(n).bare
+        if bare is not None and bare in orgs:
+            g.union(orgs[bare], n)
 
 
-def _apply_corrections(groups: list[list[Node]], corrections: list[Correction],
-                       surfaces: dict[Node, Counter[str]]) -> list[list[Node]]:
-    """Apply manual merges and splits in the order they were made; a name that matches nothing is skipped."""
+def _apply_corrections(groups: list[list[Node]], corrections: list[Correction]
+                       ) -> tuple[list[list[Node]], list[list[Node] | None]]:
+    """Apply manual merges and splits in the order they were made; a name that matches nothing is skipped.
+    A merged group keeps a *head*, the nodes of the group it was merged into: ``merge A B`` keeps A's name,
+    type and id."""
     auto = {n: frozenset(grp) for grp in groups for n in grp}
+    heads: list[list[Node] | None] = [None] * len(groups)
+
     def find(name: str) -> int | None:
         key = name_key(name)
         for i, grp in enumerate(groups):
-            if any(n[1] == key or any(name_key(s) == key for s in surfaces.get(n, ())) for n in grp):
+            if any(n[1] == key for n in grp):
                 return i
         return None
 
@@ -217,51 +270,62 @@ def _apply_corrections(groups: list[list[Node]], corrections: list[Correction],
         if c.action == "merge":
             j = find(c.other)
             if j is not None and j != i:
+                heads[i] = heads[i] or list(groups[i])
                 groups[i] = groups[i] + groups[j]
                 groups.pop(j)
+                heads.pop(j)
         elif c.action == "split":  # the alias goes with its own automatic links, not with name's
             key = name_key(c.other)
-            own = {m for n in groups[i] if n[1] == key for m in auto[n]}
-            keep = {m for n in groups[i] if n[1] == name_key(c.name) for m in auto[n]}
+            own = {m for n in groups[i] if n[1] == key for m in auto.get(n, {n})}
+            keep = {m for n in groups[i] if n[1] == name_key(c.name) for m in auto.get(n, {n})}
             moved = [n for n in groups[i] if n in own and (n[1] == key or n not in keep)]
             if moved and len(moved) < len(groups[i]):
                 groups[i] = [n for n in groups[i] if n not in moved]
+                head = [n for n in heads[i] or [] if n not in moved]
+                heads[i] = head or None
                 groups.append(moved)
-    return groups
+                heads.append(None)
+    return groups, heads
 
 
-def _build(groups: list[list[Node]], surfaces: dict[Node, Counter[str]], clusters: list[LinkCluster],
-           role_holders: dict[tuple[str, int], Node], metonyms: list[tuple[str, str, str]]) -> Linking:
+def _naming(nodes: list[Node], surfaces: dict[Node, Counter[str]]) -> tuple[str, str, list[str]]:
+    """A group's type (its most common node type), name and surface forms (the name's ranking)."""
+    counts: Counter[str] = Counter()
+    for n in nodes:
+        counts.update(surfaces.get(n) or {n[1].title(): 0})
+    typ = Counter(n[0] for n in nodes).most_common(1)[0][0]
+    if typ == "person":  # the most used full name
+        names = sorted(counts, key=lambda s: (-(len(s.split()) >= 2), -counts[s], -len(s), s))
+    else:  # the most used name, the shorter on a tie ("Quds Force" over "Iranian Quds Force")
+        names = sorted(counts, key=lambda s: (-counts[s], len(s), s))
+    return typ, names[0], names
+
+
+def _build(groups: list[list[Node]], heads: list[list[Node] | None], surfaces: dict[Node, Counter[str]],
+           metonyms: list[tuple[str, str, str]]) -> Linking:
     out = Linking()
-    node_id: dict[Node, str] = {}
+    made = []
+    for grp, head in zip(groups, heads):
+        typ, name, names = _naming(grp, surfaces)
+        if head:  # merged into this group: the head's name and type stay
+            typ, name, _ = _naming(head, surfaces)
+            names = [name] + [s for s in names if s != name]
+        made.append((node_text(min(grp)), grp, typ, name, names))
+    made.sort(key=lambda m: m[0])
     used: Counter[str] = Counter()
-    for grp in groups:
-        counts: Counter[str] = Counter()
-        for n in grp:
-            counts.update(surfaces.get(n) or {n[1].title(): 0})
-        typ = Counter(n[0] for n in grp).most_common(1)[0][0]
-        if typ == "person":  # the most used full name
-            names = sorted(counts, key=lambda s: (-(len(s.split()) >= 2), -counts[s], -len(s), s))
-        else:  # the most used name, the shorter on a tie ("Quds Force" over "Iranian Quds Force")
-            names = sorted(counts, key=lambda s: (-counts[s], len(s), s))
-        name = names[0]
-        eid = f"{typ}:{slug(name)}"
-        used[eid] += 1
-        if used[eid] > 1:
-            eid = f"{eid}-{used[eid]}"
+    for first, grp, typ, name, names in made:  # same names told apart in the order of their first nodes
+        base = f"{typ}:{slug(name)}"
+        used[base] += 1
+        eid = base if used[base] == 1 else f"{base}-{used[base]}"
         aliases = [(s, "name" if s == name else "variant") for s in names]
         target_key = name_key(name)
         aliases += sorted({(m, "metonym") for m, t, _ in metonyms
-                           if name_key(t) == target_key and name_key(m) != target_key and m not in counts})
-        out.entities.append(CanonicalEntity(eid, name, typ, aliases))
+                           if name_key(t) == target_key and name_key(m) != target_key and m not in names})
+        out.entities.append(CanonicalEntity(eid, name, typ, aliases, grp, base, first))
         for n in grp:
-            node_id[n] = eid
+            out.node_ids[n] = eid
         for a, _ in aliases:
             ids = out.by_key.setdefault(name_key(a), [])
             if eid not in ids:
                 ids.append(eid)
-    for c in clusters:
-        out.cluster_ids[(c.article_id, c.n)] = node_id[(c.type, name_key(c.name))]
-    for k, n in role_holders.items():
-        out.role_ids[k] = node_id[n]
     return out

@@ -12,6 +12,7 @@ from onrecord.models.articles import (
     SegmentKind,
 )
 from onrecord.models.base import Record, Records
+from onrecord.models.browse import EntityRow, Facet, FacetValue
 from onrecord.models.entities import (
     ArticleEntities,
     ArticleEntity,
@@ -52,4 +53,5 @@ __all__ = [
     "KBRole", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle", "Quote", "QuoteKind", "QuoteRecord", "Record",
     "Records", "ReportRecord", "RoleAssertion", "RoleEvidence", "RoleMention", "SearchHit", "Segment", "SegmentKind",
     "SpeakerType", "Stance", "StanceRecord", "StatementRecord", "TimelineEntry", "UNKNOWN_OUTLET",
+    "EntityRow", "Facet", "FacetValue",
 ]

@@ -1,7 +1,7 @@
 """Articles and their paragraph segments: what ingest reads, what the store keeps, what lists show."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from onrecord.models.base import Record
@@ -21,6 +21,7 @@ class ParsedArticle(Record):
     url: str | None = None
     format: str = "text"
     external_id: str | None = None  # an id given by the input (JSONL "id", WARC-Record-ID)
+    warnings: list[str] = field(default_factory=list)  # what the reader repaired (bytes that were not UTF-8)
 
 
 @dataclass

@@ -17,7 +17,7 @@ class Event:
 
     source: str
     status: str  # ingested | duplicate | failed | skipped
-    reason: str | None = None
+    reason: str | None = None  # why; for an ingested article, what the reader repaired (a warning)
     article_id: str | None = None
 
 

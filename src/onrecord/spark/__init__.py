@@ -1,15 +1,16 @@
 """Spark adapter: the same read -> clean -> analyse steps over many machines, writing Parquet tables.
 
 Needs the ``spark`` extra (``pip install 'onrecord[spark]'``): pyspark, pyarrow and pandas, imported only
-here. The output has the store's columns (``onrecord.store.rows``) and loads with ``onrecord load``.
+here. The output has the store's columns (``onrecord.batch.COLUMNS``) and loads with ``onrecord load``.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from onrecord.errors import MissingExtra
+from onrecord.spark.job import JobReport, run_job, spark_session
 
-__all__ = ["analyse", "require_spark"]
+__all__ = ["JobReport", "analyse", "require_spark"]
 
 
 def require_spark() -> None:
@@ -23,12 +24,10 @@ def require_spark() -> None:
 
 def analyse(paths: list[str], out: str, *, master: str | None = None, partitions: int | None = None,
             any_language: bool = False, manifest: dict[str, dict[str, Any]] | None = None,
-            outlet: str | None = None, date: str | None = None) -> Any:
+            outlet: str | None = None, date: str | None = None) -> JobReport:
     """Run the Spark job on a new (or the active) session and return its JobReport."""
     require_spark()
     from pyspark.sql import SparkSession
-
-    from onrecord.spark.job import run_job, spark_session
 
     owned = SparkSession.getActiveSession() is None  # a session started here is stopped here
     spark = spark_session(master)

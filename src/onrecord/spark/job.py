@@ -12,9 +12,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from onrecord import batch
+from onrecord.batch import COLUMNS, DEFAULT_MAX_BYTES, TABLES, spark_ddl
 from onrecord.errors import InputError, MissingExtra
-from onrecord.ingest import DEFAULT_MAX_BYTES, discover
-from onrecord.store.rows import COLUMNS, TABLES, spark_ddl
 
 EVENT_DDL = "source string, status string, reason string, article_id string"
 PARQUET_COLUMNS = ("text", "title", "outlet", "date", "url", "id")
@@ -63,16 +63,16 @@ def split_inputs(paths: list[str]) -> tuple[list[tuple[int, str]], list[tuple[in
             else:
                 errors.append((p, "only Parquet inputs can be read from a remote file system"))
             continue
-        for item in discover([p]):
+        for item in batch.list_inputs([p]):
             if isinstance(item, InputError):
                 errors.append((item.source, item.reason))
-            elif item.path.endswith(".parquet"):
-                parquet.append((len(files) + len(parquet), item.path))
-            elif os.path.basename(item.path).startswith("_") and any(
-                    n.endswith(".parquet") for n in os.listdir(os.path.dirname(item.path) or ".")):
+            elif item.endswith(".parquet"):
+                parquet.append((len(files) + len(parquet), item))
+            elif os.path.basename(item).startswith("_") and any(
+                    n.endswith(".parquet") for n in os.listdir(os.path.dirname(item) or ".")):
                 continue  # _SUCCESS and other markers of a Parquet dataset folder
             else:
-                files.append((len(files) + len(parquet), item.path))
+                files.append((len(files) + len(parquet), item))
     return files, parquet, errors
 
 

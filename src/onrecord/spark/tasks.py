@@ -13,9 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
+from onrecord import batch
 from onrecord.errors import InputError, NotEnglish
 from onrecord.models import Overrides, ParsedArticle, Segment
-from onrecord.store.rows import TABLES, arrow_schema
 
 log = logging.getLogger(__name__)
 BATCH = 32  # articles handed to analyse_texts (nlp.pipe) together
@@ -31,17 +31,16 @@ EVENT_FIELDS: list[tuple[str, Any]] = [("source", pa.string()), ("status", pa.st
                                        ("article_id", pa.string())]
 EVENT_TYPE = pa.struct(EVENT_FIELDS)
 # One analysed article: a list of rows per table (articles holds one row) and an event when it was not analysed.
-RESULT_SCHEMA = pa.schema([(t, pa.list_(pa.struct(list(arrow_schema(t))))) for t in TABLES] + [("event", EVENT_TYPE)])
+RESULT_SCHEMA = pa.schema([(t, pa.list_(pa.struct(list(batch.arrow_schema(t))))) for t in batch.TABLES] +
+                          [("event", EVENT_TYPE)])
 PARSED_KEYS = ("source", "text", "title", "outlet", "date", "url", "format", "external_id")
 
 
 def _record(file_n: int, record_n: int, item: ParsedArticle | InputError) -> dict[str, Any]:
-    from onrecord.store import content_hash
-
     if isinstance(item, InputError):
         return {"file_n": file_n, "record_n": record_n, "source": item.source, "status": "failed",
                 "reason": item.reason}
-    return {"file_n": file_n, "record_n": record_n, "status": "ok", "content_hash": content_hash(item.text),
+    return {"file_n": file_n, "record_n": record_n, "status": "ok", "content_hash": batch.content_hash(item.text),
             **{k: getattr(item, k) for k in PARSED_KEYS}}
 
 
@@ -49,12 +48,10 @@ def read_files(manifest: dict[str, dict[str, Any]], outlet: str | None, date: st
                max_bytes: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """Batches of (file_n, path) -> batches of article records, each file read by ``read_input``."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from onrecord.ingest import InputFile, read_input
-
-        for batch in batches:
-            for file_n, path in zip(batch.column("file_n").to_pylist(), batch.column("path").to_pylist()):
+        for part in batches:
+            for file_n, path in zip(part.column("file_n").to_pylist(), part.column("path").to_pylist()):
                 out = []
-                for record_n, item in enumerate(read_input(InputFile(path), max_bytes)):
+                for record_n, item in enumerate(batch.read_file(path, max_bytes)):
                     if isinstance(item, ParsedArticle):
                         apply_overrides(item, path, manifest, outlet, date)
                     out.append(_record(file_n, record_n, item))
@@ -74,18 +71,16 @@ def parquet_rows(outlet: str | None, date: str | None
     """Batches of Parquet input rows (text, title?, outlet?, date?, url?, id?, file_n, record_n, file) ->
     article records, checked like JSONL lines (a non-empty text, a recognisable date)."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
+        for part in batches:
             yield pa.RecordBatch.from_pylist([_record(r["file_n"], r["record_n"], parquet_article(r, outlet, date))
-                                              for r in batch.to_pylist()], schema=RECORD_SCHEMA)
+                                              for r in part.to_pylist()], schema=RECORD_SCHEMA)
     return run
 
 
 def parquet_article(row: dict[str, Any], outlet: str | None = None, date: str | None = None
                     ) -> ParsedArticle | InputError:
     """One Parquet input row as an article, or the error naming the file and row."""
-    from onrecord.ingest.jsonl import record_article
-
-    parsed = record_article(row, f"{row['file']}#{row['record_n'] + 1}", f"row {row['record_n'] + 1}", "column")
+    parsed = batch.read_record(row, f"{row['file']}#{row['record_n'] + 1}", f"row {row['record_n'] + 1}", "column")
     if isinstance(parsed, InputError):
         return parsed
     parsed.format = "parquet"
@@ -100,8 +95,8 @@ def analyse_records(any_language: bool, version: str | None = None
     event (skipped: not English; failed: the analysis raised)."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         pending: list[dict[str, Any]] = []
-        for batch in batches:
-            for rec in batch.to_pylist():
+        for part in batches:
+            for rec in part.to_pylist():
                 pending.append(rec)
                 if len(pending) >= BATCH:
                     yield analyse_batch(pending, any_language, version)
@@ -115,19 +110,14 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
                   ) -> pa.RecordBatch:
     """Prepare and analyse up to BATCH articles in one ``analyse_texts`` call (one article at a time when the
     batch raises, so a bad article fails alone)."""
-    from onrecord.analyse import ANALYSIS_VERSION, analyse_texts, dated
-    from onrecord.nlp import load_nlp
-    from onrecord.pipeline import prepare
-    from onrecord.store.rows import article_rows
-
-    version = version or ANALYSIS_VERSION
+    version = version or batch.ANALYSIS_VERSION
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     out: list[dict[str, Any]] = []
     ready: list[tuple[ParsedArticle, list[Segment], str | None]] = []
     for rec in records:
         parsed = ParsedArticle(**{k: rec[k] for k in PARSED_KEYS})
         try:
-            segs, lang = prepare(parsed, any_language)
+            segs, lang = batch.prepare(parsed, any_language)
         except NotEnglish as err:
             out.append(_event(parsed.source, "skipped", err.reason))
             continue
@@ -136,15 +126,15 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
             out.append(_event(parsed.source, "failed", f"cleaning failed ({type(exc).__name__}: {exc})"))
             continue
         ready.append((parsed, segs, lang))
-    nlp = load_nlp()  # once per executor process (lru-cached)
+    nlp = batch.load_nlp()  # once per executor process (lru-cached)
     results: list[Any]
     try:
-        results = list(analyse_texts(nlp, [(p.text, segs) for p, segs, _ in ready]))
+        results = list(batch.analyse_texts(nlp, [(p.text, segs) for p, segs, _ in ready]))
     except Exception:  # noqa: BLE001 - any bug in one article; retried one by one below
         results = []
         for p, segs, _ in ready:
             try:
-                results.append(next(analyse_texts(nlp, [(p.text, segs)])))
+                results.append(next(batch.analyse_texts(nlp, [(p.text, segs)])))
             except Exception as exc:
                 log.exception("analysis failed on %s", p.source)
                 results.append(exc)
@@ -152,7 +142,8 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
         if isinstance(result, Exception):
             out.append(_event(parsed.source, "failed", f"analysis failed ({type(result).__name__}: {result})"))
         else:
-            out.append({**article_rows(parsed, segs, lang, dated(result, parsed.date), version, when), "event": None})
+            out.append({**batch.article_rows(parsed, segs, lang, batch.dated(result, parsed.date), version, when),
+                        "event": None})
     return pa.RecordBatch.from_pylist(out, schema=RESULT_SCHEMA)
 
 

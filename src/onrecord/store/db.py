@@ -5,10 +5,11 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from onrecord.errors import StoreError
 from onrecord.models import Article, ParsedArticle, Quote, Segment
@@ -19,6 +20,8 @@ from onrecord.store.schema import MIGRATIONS
 from onrecord.store.stances import replace_stances
 
 DEFAULT_DB = "onrecord.db"
+BUSY_TIMEOUT = 30.0  # seconds one statement waits for another process's lock before SQLite gives up
+BUSY_RETRY = 600.0  # seconds a write keeps retrying while another process holds the store's write lock
 
 
 def default_path() -> str:
@@ -27,7 +30,7 @@ def default_path() -> str:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -40,14 +43,14 @@ class Store:
                 if not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such database (run `onrecord ingest` first)")
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self.conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False)
             else:
-                self.conn = sqlite3.connect(self.path, check_same_thread=False)
+                self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA busy_timeout = 5000")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._retry(self._wal)
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self.migrate()
         except sqlite3.DatabaseError as exc:
@@ -58,23 +61,48 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        """Apply, each in its own transaction, every migration newer than the file's user_version."""
-        current = self.version()
+        """Apply, each in its own transaction, every migration newer than the file's user_version. Safe from
+        any number of processes at once: each transaction re-reads the version under the write lock and
+        skips what another process applied meanwhile."""
         for version, _desc, sql in MIGRATIONS:
-            if version <= current:
+            if version <= self.version():
                 continue
             with self.transaction():
+                if version <= self.version():
+                    continue
                 for stmt in _statements(sql):
                     self.conn.execute(stmt)
                 self.conn.execute(f"PRAGMA user_version = {int(version)}")
 
+    def _wal(self) -> None:
+        """Switch to WAL (a no-op when another process already did: the mode is kept in the file)."""
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+
+    def _retry(self, step: Any) -> Any:
+        """Run ``step()`` again while another process holds the lock it needs (SQLITE_BUSY), for up to
+        BUSY_RETRY seconds in all; then StoreError."""
+        deadline = time.monotonic() + BUSY_RETRY
+        delay = 0.01
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise StoreError(f"{self.path}: another process kept the store locked for {BUSY_RETRY:.0f} s; "
+                                     "try again once it has finished") from exc
+                time.sleep(delay)
+                delay = min(1.0, delay * 2)
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; waits while another process writes."""
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self.conn
         except BaseException:
@@ -97,7 +125,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -167,6 +195,14 @@ class Store:
 def row_to_article(row: sqlite3.Row) -> Article:
     keys = row.keys()
     return Article(**{k: row[k] for k in Article.__dataclass_fields__ if k in keys})
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether an error means another connection holds a lock (try again later), not a real failure."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _statements(sql: str) -> list[str]:

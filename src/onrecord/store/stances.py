@@ -105,11 +105,11 @@ def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tu
     return "(" + " OR ".join(cond) + ")", args
 
 
-def statements(conn: sqlite3.Connection, where: str, args: list[Any], limit: int, offset: int
-               ) -> list[StatementRecord]:
+def statements(conn: sqlite3.Connection, where: str, args: list[Any], limit: int, offset: int,
+               order: str = "st.first_date IS NULL, st.first_date, st.id") -> list[StatementRecord]:
     """Statements (with their reports) matching a condition on the statements table ``st``."""
-    rows = conn.execute(f"SELECT * FROM statements st WHERE {where} ORDER BY st.first_date IS NULL, st.first_date,"
-                        f" st.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+    rows = conn.execute(f"SELECT * FROM statements st WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                        [*args, limit, offset]).fetchall()
     out = []
     for r in rows:
         reps = conn.execute('SELECT q.id, q.article_id, a.outlet, a.date, q.text, q.start, q."end", sr.similarity '

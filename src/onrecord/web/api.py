@@ -1,16 +1,15 @@
 """The JSON API under /api/: one table of endpoints drives both the routes and the OpenAPI document.
 
-Handlers parse parameters (web.params), call one ``Onrecord`` method and serialise its typed records.
+Handlers parse parameters (web.params), call one ``Onrecord`` method and serialise its typed records. Sources are
+shown relative to what was ingested (``upload:NAME`` for uploads), URLs only when http(s); every path answers
+OPTIONS with the methods it allows.
 """
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +21,7 @@ from starlette.routing import Route
 import onrecord
 from onrecord.errors import BadParameter, InputError
 from onrecord.web import params as P
+from onrecord.web.views import jsonable, present
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -46,22 +46,9 @@ class Endpoint:
     paged: bool = False
 
 
-def jsonable(obj: Any) -> Any:
-    """Typed records (``to_dict``), dataclasses, mappings and sequences as plain JSON values."""
-    if hasattr(obj, "to_dict"):
-        return jsonable(obj.to_dict())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return jsonable(dataclasses.asdict(obj))
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set)):
-        return [jsonable(v) for v in obj]
-    return obj
-
-
-def page(records: Any, limit: int, offset: int) -> dict[str, Any]:
+def page(records: Any, limit: int, offset: int, roots: list[str] | None = None) -> dict[str, Any]:
     """{"items", "total", "limit", "offset"}: ``total`` counts every match before paging."""
-    items = list(records)
+    items = [present(r, roots or []) for r in records]
     return {"items": jsonable(items), "total": getattr(records, "total", len(items) + offset),
             "limit": limit, "offset": offset}
 
@@ -69,29 +56,35 @@ def page(records: Any, limit: int, offset: int) -> dict[str, Any]:
 # -- handlers: (web, request) -> JSON value -----------------------------------------------------------------
 def get_quotes(web: Any, req: Request) -> Any:
     limit, offset = P.paging(req.query_params)
-    return page(web.api().quotes(**P.quote_filters(req.query_params), limit=limit, offset=offset), limit, offset)
+    api = web.api()
+    res = api.quotes(**P.quote_filters(req.query_params), sort=P.sort(req.query_params), limit=limit, offset=offset)
+    return page(res, limit, offset, api.ingest_roots())
 
 
 def get_articles(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    res = web.api().articles(outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
-                             limit=limit, offset=offset)
-    return page(res, limit, offset)
+    api = web.api()
+    res = api.articles(outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+                       sort=P.sort(q), limit=limit, offset=offset)
+    return page(res, limit, offset, api.ingest_roots())
 
 
 def get_article(web: Any, req: Request) -> Any:
     api = web.api()
+    roots = api.ingest_roots()
     art = api.article(req.path_params["id"])
-    out = art.to_dict()
+    out = jsonable(present(art, roots))
     out["segments"] = jsonable(api.segments(art.id))
-    out["quotes"] = jsonable(api.all_quotes(article=art.id))
+    out["quotes"] = jsonable([present(q, roots) for q in api.all_quotes(article=art.id)])
     return out
 
 
 def get_entities(web: Any, req: Request) -> Any:
-    limit, offset = P.paging(req.query_params)
-    res = web.api().entities(type=P.text(req.query_params, "type", max_len=40), limit=limit, offset=offset)
+    q = req.query_params
+    limit, offset = P.paging(q)
+    res = web.api().entity_index(type=P.text(q, "type", max_len=40), outlet=P.text(q, "outlet"), q=P.text(q, "q"),
+                                 sort=P.sort(q), limit=limit, offset=offset)
     return page(res, limit, offset)
 
 
@@ -100,7 +93,7 @@ def get_entity(web: Any, req: Request) -> Any:
 
 
 def sliced(records: Any, q: Any) -> dict[str, Any]:
-    """Page an unpaged list of records (timeline, contradictions, search) with limit and offset."""
+    """Page an unpaged list of records (timeline, contradictions) with limit and offset."""
     limit, offset = P.paging(q)
     items = list(records)
     return {"items": jsonable(items[offset:offset + limit]), "total": len(items), "limit": limit, "offset": offset}
@@ -119,23 +112,25 @@ def get_stances(web: Any, req: Request) -> Any:
     limit, offset = P.paging(q)
     res = web.api().stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
                             label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
-                            until=P.date(q, "until"), limit=limit, offset=offset)
+                            until=P.date(q, "until"), outlet=P.text(q, "outlet"), sort=P.sort(q),
+                            limit=limit, offset=offset)
     return page(res, limit, offset)
 
 
 def get_contradictions(web: Any, req: Request) -> Any:
-    from onrecord.web.views import contradictions_about
-
     q = req.query_params
     P.paging(q)
-    return sliced(contradictions_about(web.api(), P.text(q, "name"), P.text(q, "about")), q)
+    return sliced(web.api().contradictions_about(P.text(q, "name"), P.text(q, "about")), q)
 
 
 def get_statements(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
     res = web.api().statements(by=P.text(q, "by"), q=P.text(q, "q"),
-                               min_reports=P.integer(q, "min_reports", 1, 1, 1000), limit=limit, offset=offset)
+                               min_reports=P.integer(q, "min_reports", 1, 1, 1000),
+                               min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.text(q, "outlet"),
+                               since=P.date(q, "since"), until=P.date(q, "until"), sort=P.sort(q),
+                               limit=limit, offset=offset)
     return page(res, limit, offset)
 
 
@@ -145,8 +140,8 @@ def get_statement(web: Any, req: Request) -> Any:
 
 def get_search(web: Any, req: Request) -> Any:
     q = req.query_params
-    P.paging(q)
-    return sliced(web.api().search(P.text(q, "q", required=True), limit=P.MAX_LIMIT), q)
+    limit, offset = P.paging(q)
+    return page(web.api().search(P.text(q, "q", required=True), limit=limit, offset=offset), limit, offset)
 
 
 # -- the one write endpoint ---------------------------------------------------------------------------------
@@ -181,28 +176,24 @@ def upload_record(content_type: str, body: bytes, query: Any) -> dict[str, Any]:
             raise BadParameter(f"the body is not valid JSON ({exc})") from exc
         if not isinstance(obj, dict):
             raise BadParameter("the JSON body must be an object with a 'text' field")
-        return {k: obj[k] for k in ("text", "title", "outlet", "date", "url", "id") if k in obj}
+        return {k: obj[k] for k in ("text", "title", "outlet", "date", "url", "id", "name") if k in obj}
     if content_type == "text/plain":
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadParameter("a text/plain upload must be UTF-8") from exc
-        meta = {k: P.text(query, k) for k in ("title", "outlet", "url")}
+        meta = {k: P.text(query, k) for k in ("title", "outlet", "url", "name")}
         return {"text": text, "date": P.date(query, "date"), **{k: v for k, v in meta.items() if v}}
     raise HTTPException(415, "send application/json ({\"text\": ..., \"title\"?, \"outlet\"?, \"date\"?, "
                              "\"url\"?}) or text/plain")
 
 
 def ingest_record(db_path: str, record: dict[str, Any]) -> tuple[str, str | None, str | None]:
-    """Ingest one record through the real pipeline; returns (status, article id, reason)."""
-    with tempfile.TemporaryDirectory(prefix="onrecord-upload-") as tmp:
-        path = Path(tmp) / "upload.jsonl"
-        path.write_text(json.dumps({k: v for k, v in record.items() if v is not None}) + "\n", encoding="utf-8")
-        from onrecord.pipeline import ingest
-        from onrecord.store import Store
-
-        with Store(db_path) as store:
-            report = ingest([str(path)], store)
+    """Ingest one record through the real pipeline, its source ``upload:`` + the client's id or name; returns
+    (status, article id, reason)."""
+    name = record.get("id") or record.get("name")
+    source = f"upload:{name}" if name else "upload"
+    report = onrecord.ingest_articles([{**record, "source": source}], db_path, source="upload")
     ev = report.events[-1]
     return ev.status, ev.article_id, ev.reason
 
@@ -231,24 +222,42 @@ OFFSET = Param("offset", "number of results to skip", "integer")
 SINCE = Param("since", "from this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
 UNTIL = Param("until", "up to this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
 
+
+def sorts(*keys: str) -> list[Param]:
+    return [Param("_sort", f"sort by one of {', '.join(keys)}, ascending"),
+            Param("_sort_desc", f"sort by one of {', '.join(keys)}, descending")]
+
+
 ENDPOINTS = [
-    Endpoint("/api/quotes", "Quotes with speakers, cues and character offsets", get_quotes, [
+    Endpoint("/api/quotes", "Quotes with speakers, cues, confidence, method and character offsets", get_quotes, [
         Param("by", "speaker name, alias or entity id (spokespeople count for their principal)"),
         Param("about", "name of whom or what the quote mentions"),
         Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
         Param("q", "full-text search in the quoted words (every word must occur)"),
         Param("kind", "direct, partial, indirect or mixed"),
-        Param("article", "article id (or a unique prefix of 4+ characters)"), LIMIT, OFFSET], paged=True),
-    Endpoint("/api/articles", "Articles by date with paragraph, furniture and quote counts", get_articles,
-             [Param("outlet", "outlet name, exactly"), SINCE, UNTIL, LIMIT, OFFSET], paged=True),
+        Param("article", "article id (or a unique prefix of 4+ characters)"),
+        Param("min_confidence", "only attributions at least this sure, 0 to 1 (the pages default to "
+              f"{P.DEFAULT_MIN_CONFIDENCE}; the API to every quote)", "number"),
+        Param("method", "how the attribution was found: rules or learned"),
+        *sorts("date", "outlet", "speaker", "confidence", "kind"), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/articles", "Articles with paragraph, furniture and quote counts (oldest first unless sorted)",
+             get_articles, [Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
+                            *sorts("date", "outlet", "title", "quotes"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/articles/{id}", "One article: original text, segments and quotes", get_article,
-             [Param("id", "article id (or a unique prefix of 4+ characters)", required=True, where="path")]),
+             [Param("id", "article id, or a unique prefix of 4+ characters (409 when several match)", required=True,
+                    where="path")]),
     Endpoint("/api/articles", "Upload one article to ingest (needs the server's write token)", post_article, [
         Param("title", "title, for a text/plain upload"), Param("outlet", "outlet, for a text/plain upload"),
-        Param("date", "date, for a text/plain upload", format="date"), Param("url", "URL, for a text/plain upload")],
+        Param("date", "date, for a text/plain upload", format="date"), Param("url", "URL, for a text/plain upload"),
+        Param("name", "a name for the upload, for a text/plain upload (its source becomes upload:NAME)")],
         method="POST"),
-    Endpoint("/api/entities", "People, organisations, countries and groups, most mentioned first", get_entities,
-             [Param("type", "person, organisation, country or group"), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/entities", "People, organisations, countries and groups with quotes by and about them, articles, "
+             "outlets and mentions (most mentioned first unless sorted)", get_entities,
+             [Param("type", "person, organisation, country or group"),
+              Param("outlet", "only entities in this outlet's articles, counted there"),
+              Param("q", "words in the name or an alias"),
+              *sorts("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"), LIMIT, OFFSET],
+             paged=True),
     Endpoint("/api/entities/{id}", "One entity: aliases, roles over time (from, to, evidence), mentions and "
              "descriptors by outlet (loaded ones marked), quote counts", get_entity,
              [Param("id", "entity id (person:jeremy-corbyn), name or alias", required=True, where="path")]),
@@ -259,8 +268,9 @@ ENDPOINTS = [
     Endpoint("/api/stances", "Stances: who condemns, supports, urges ... whom, when, by whose account", get_stances, [
         Param("holder", "who holds the stance: name, alias or entity id (spokespeople count for their principal)"),
         Param("target", "whom or what the stance is toward: name, alias or entity id"),
-        Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL, LIMIT, OFFSET],
-        paged=True),
+        Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL,
+        Param("outlet", "outlet name, exactly"), *sorts("date", "label", "holder", "target", "outlet"),
+        LIMIT, OFFSET], paged=True),
     Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
              "words going the other way", get_contradictions,
              [Param("name", "whose stance: name, alias or entity id (all when absent)"),
@@ -270,22 +280,44 @@ ENDPOINTS = [
              get_statements, [Param("by", "speaker name, alias or entity id"),
                               Param("q", "full-text search in the reported words"),
                               Param("min_reports", "only statements reported at least this often", "integer"),
-                              LIMIT, OFFSET], paged=True),
+                              Param("min_articles", "only statements reported in at least this many articles",
+                                    "integer"),
+                              Param("outlet", "only statements this outlet reported"), SINCE, UNTIL,
+                              *sorts("date", "speaker", "reports", "articles"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/statements/{id}", "One statement with every report of it across outlets", get_statement,
              [Param("id", "statement id", "integer", required=True, where="path")]),
-    Endpoint("/api/search", "Entities whose name or alias contains the text, then quotes containing its words",
-             get_search, [Param("q", "search text", required=True), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/search", "Entities whose name or alias contains the text, then quotes containing its words; "
+             "total counts both", get_search, [Param("q", "search text", required=True), LIMIT, OFFSET], paged=True),
 ]
 
 
-def json_route(ep: Endpoint) -> Route:
-    if ep.method != "GET":
-        return Route(ep.path, ep.handler, methods=[ep.method])
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # the endpoint answers 405 itself
 
-    def endpoint(request: Request) -> Response:  # sync: Starlette runs it in a worker thread
-        return JSONResponse(ep.handler(request.app.state.web, request))
 
-    return Route(ep.path, endpoint, methods=["GET"], name=ep.handler.__name__)
+def allowed(web: Any, methods: list[str]) -> list[str]:
+    """The methods a path answers: its endpoints' (POST only while uploads are on), HEAD with GET, OPTIONS."""
+    out = [m for m in methods if m != "POST" or web.write_token]
+    return out + (["HEAD"] if "GET" in out else []) + ["OPTIONS"]
+
+
+def path_route(path: str, eps: list[Endpoint]) -> Route:
+    """One route per path answering its endpoints' methods, OPTIONS (204 and Allow) and 405 with a true Allow."""
+    by_method = {ep.method: ep for ep in eps}
+
+    async def endpoint(request: Request) -> Response:
+        web = request.app.state.web
+        method = "GET" if request.method == "HEAD" else request.method
+        allow = ", ".join(allowed(web, list(by_method)))
+        if method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        ep = by_method.get(method)
+        if ep is None:
+            raise HTTPException(405, headers={"Allow": allow})
+        if method == "POST":
+            return await ep.handler(request)  # type: ignore[no-any-return]
+        return JSONResponse(await run_in_threadpool(ep.handler, web, request))
+
+    return Route(path, endpoint, methods=ANY_METHOD, name=eps[0].handler.__name__)
 
 
 def openapi() -> dict[str, Any]:
@@ -302,11 +334,12 @@ def openapi() -> dict[str, Any]:
                             "description": p.description,
                             "schema": {"type": p.type, **({"format": p.format} if p.format else {})}}
                            for p in ep.params],
-            "responses": {"200": ok, "400": error, "404": error, "500": error}}
+            "responses": {"200": ok, "400": error, "404": error, "409": error, "500": error}}
         if ep.method == "POST":
             op["security"] = [{"bearer": []}]
             op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object", "required": ["text"],
-                "properties": {k: {"type": "string"} for k in ("text", "title", "outlet", "date", "url")}}},
+                "properties": {k: {"type": "string"} for k in ("text", "title", "outlet", "date", "url", "id",
+                                                                 "name")}}},
                 "text/plain": {"schema": {"type": "string"}}}}
             op["responses"] = {"201": {"description": "ingested"}, "200": {"description": "already stored"},
                                "401": error, "403": error, "413": error}
@@ -335,5 +368,8 @@ def api_docs(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    paths: dict[str, list[Endpoint]] = {}
+    for ep in ENDPOINTS:
+        paths.setdefault(ep.path, []).append(ep)
     return [Route("/api/openapi.json", openapi_json, methods=["GET"]), Route("/api/docs", api_docs, methods=["GET"]),
-            *[json_route(ep) for ep in ENDPOINTS]]
+            *[path_route(path, eps) for path, eps in paths.items()]]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,12 +22,13 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from onrecord.errors import BadParameter, InputError, NotFound, OnrecordError
-from onrecord.query import Onrecord
-from onrecord.store import Store
-from onrecord.store.schema import SCHEMA_VERSION
-from onrecord.web.markup import speaker_label
-from onrecord.web.svg import label_class
+import onrecord
+from onrecord import Onrecord
+from onrecord.errors import Ambiguous, BadParameter, InputError, NotAllowed, NotFound, OnrecordError, TooLarge
+from onrecord.web import api, pages
+from onrecord.web.markup import credited, speaker_label, visible_controls
+from onrecord.web.params import DEFAULT_MIN_CONFIDENCE
+from onrecord.web.svg import glyph, label_class
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("onrecord.web")
@@ -73,15 +75,16 @@ class Web:
         self._opened: list[Onrecord] = []
         self._opened_lock = threading.Lock()
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                                            autoescape=True, undefined=jinja2.StrictUndefined)
+                                            autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
         self.templates.filters["pathpart"] = lambda v: urllib.parse.quote(str(v), safe="")
-        self.templates.globals.update(speaker_label=speaker_label, label_class=label_class)
+        self.templates.globals.update(speaker_label=speaker_label, credited=credited, label_class=label_class,
+                                      glyph=glyph, default_confidence=DEFAULT_MIN_CONFIDENCE)
 
     def api(self) -> Onrecord:
         """This thread's read-only connection (SQLite connections are not shared between threads)."""
         api = getattr(self._local, "api", None)
         if api is None:
-            api = Onrecord(Store(self.db_path, readonly=True))
+            api = onrecord.open(self.db_path, readonly=True, migrate=False)
             self._local.api = api
             with self._opened_lock:
                 self._opened.append(api)
@@ -97,26 +100,31 @@ class Web:
         return HTMLResponse(self.templates.get_template(template).render(**context), status_code=status_code)
 
 
-def migrate_if_needed(db_path: str) -> None:
-    """Bring an older store up to this version's schema (new indexes) before serving it read-only."""
-    with Store(db_path, readonly=True) as ro:
-        current = ro.version()
-    if current < SCHEMA_VERSION:
-        try:
-            Store(db_path).close()
-            log.info("migrated %s from schema %d to %d", db_path, current, SCHEMA_VERSION)
-        except OnrecordError as exc:  # a read-only file: serve it as it is
-            log.warning("cannot migrate %s (%s); serving it as it is", db_path, exc)
+def _finalize(value: Any) -> Any:
+    """Every value a template prints: plain text has its bidirectional controls shown instead of applied (a
+    U+202E in a name or a quote would otherwise display the text after it reversed); built markup is left as it
+    is (web.markup and web.svg neutralise them as they build)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible_controls(value)
+    return value
 
 
-STATUS = {BadParameter: 400, InputError: 400, NotFound: 404}
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 415: "unsupported_media_type", 500: "internal_error"}
+def check_store(db_path: str) -> None:
+    """StoreError unless ``db_path`` is a store this onrecord can serve as it is: serving never writes, so an
+    older schema is refused with a message saying to run ``onrecord migrate``."""
+    onrecord.open(db_path, readonly=True, migrate=False).close()
+
+
+# errors as HTTP statuses (subclasses first), and the library's stable codes for statuses raised by the server
+STATUS = {Ambiguous: 409, TooLarge: 413, BadParameter: 400, InputError: 400, NotFound: 404, NotAllowed: 403}
+CODES = {400: BadParameter.code, 401: NotAllowed.code, 403: NotAllowed.code, 404: NotFound.code,
+         405: BadParameter.code, 409: Ambiguous.code, 413: TooLarge.code, 415: InputError.code,
+         500: OnrecordError.code}
 
 
 def error_response(request: Request, status: int, message: str, code: str | None = None) -> Response:
     """The one error shape, {"error": {"code", "message"}}, as JSON under /api/ and as a page elsewhere."""
-    code = code or CODES.get(status, "error")
+    code = code or CODES.get(status, OnrecordError.code)
     if request.url.path.startswith("/api/") or request.url.path == "/api":
         return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
     web: Web = request.app.state.web
@@ -149,9 +157,7 @@ async def on_server_error(request: Request, exc: Exception) -> Response:
 
 def create_app(db_path: str, *, write_token: str | None = None) -> Starlette:
     """An ASGI app serving the store at ``db_path`` read-only (plus POST /api/articles when a token is set)."""
-    from onrecord.web import api, pages
-
-    migrate_if_needed(db_path)
+    check_store(db_path)
     web = Web(db_path, write_token)
     routes = [*api.routes(), *pages.routes(),
               Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")]

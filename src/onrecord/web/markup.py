@@ -1,7 +1,9 @@
-"""HTML fragments built from offsets: an article with its quotes highlighted, and word diffs between reports.
+"""HTML fragments built from offsets: an article with its quotes highlighted, word diffs between reports, search
+terms marked.
 
-Every piece of article text goes through ``html.escape``; spans are cut into flat, non-nested pieces at every
-boundary, so overlapping or crossing quotes can never break the markup.
+Every piece of article text goes through ``esc`` (``html.escape``, and bidirectional controls shown instead of
+applied); spans are cut into flat, non-nested pieces at every boundary, so overlapping or crossing quotes can never
+break the markup.
 """
 from __future__ import annotations
 
@@ -17,6 +19,21 @@ from typing import Any
 from markupsafe import Markup
 
 PALETTE = 10  # colour classes c0..c9 in the stylesheet; unknown speakers get "cu"
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a U+202E in a quote would show its words
+# reversed. Marks (LRM, RLM, ALM) cannot reorder a run and are left alone.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """The text with every bidirectional control replaced by a visible ``[U+202E]``, so none can reorder what a
+    page shows (for plain text: template values, attributes, chart labels)."""
+    return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m[0]):04X}]", text)
+
+
+def esc(text: str) -> str:
+    """HTML-escaped text whose bidirectional controls are shown, marked, instead of applied."""
+    return BIDI_CONTROLS.sub(lambda m: f'<span class="ctl" title="a bidirectional control character in the text, '
+                                       f'shown instead of applied">U+{ord(m[0]):04X}</span>', escape(text))
 
 
 def speaker_label(q: Any) -> str | None:
@@ -24,6 +41,14 @@ def speaker_label(q: Any) -> str | None:
     if getattr(q, "speaker_type", None) == "spokesperson" and getattr(q, "on_behalf_of", None):
         return str(q.on_behalf_of)
     return getattr(q, "speaker", None) or getattr(q, "speaker_mention", None)
+
+
+def credited(q: Any) -> tuple[str | None, str | None]:
+    """(name, entity id) of whom a quote is credited to: a spokesperson's principal, else the speaker (the
+    mention as written when the speaker is not resolved; no id then)."""
+    if getattr(q, "speaker_type", None) == "spokesperson" and getattr(q, "on_behalf_of", None):
+        return str(q.on_behalf_of), getattr(q, "on_behalf_of_id", None)
+    return speaker_label(q), getattr(q, "speaker_id", None) if getattr(q, "speaker", None) else None
 
 
 def speaker_colours(quotes: Iterable[Any]) -> dict[str, str]:
@@ -78,10 +103,12 @@ def span_link(article_id: str, start: int, end: int) -> str:
 
 
 def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
-                      focus: tuple[int, int] | None = None) -> Markup:
-    """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker, furniture greyed;
-    ``focus`` (a stance's or role's evidence span) is outlined and anchored as ``s-START-END``."""
+                      focus: tuple[int, int] | None = None, min_confidence: float = 0.0) -> Markup:
+    """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker (marked ``low`` when
+    its confidence is under ``min_confidence``), furniture greyed; ``focus`` (a stance's or role's evidence span)
+    is outlined and anchored as ``s-START-END``."""
     colours = speaker_colours(quotes)
+    low = {q.id for q in quotes if getattr(q, "confidence", 1.0) < min_confidence}
     n = len(text)
     marks: dict[int, list[tuple[str, str, Any]]] = {}  # position -> (open/close, kind, key)
 
@@ -123,27 +150,29 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
     for block in _blocks(text, segments):
         inner = positions[bisect_right(positions, block.start):bisect_left(positions, block.end)]
         cuts = [block.start, *inner, block.end]
-        attrs = f' data-furniture="{escape(block.label)}"' if block.label else ""
+        attrs = f' data-furniture="{escape(visible_controls(block.label))}"' if block.label else ""
         out.append(f'<p class="seg {escape(block.cls)}"{attrs}>')
         if block.label:
-            out.append(f'<span class="flabel">{escape(block.label.replace("_", " "))}</span>')
+            out.append(f'<span class="flabel">{esc(block.label.replace("_", " "))}</span>')
         for a, b in pairwise(cuts):
             advance(a)
             while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
                 out.append(f'<span class="anchor" id="{anchor_at.pop(0)[1]}"></span>')
-            out.append(_piece(escape(text[a:b]), active, by_id, colours))
+            out.append(_piece(esc(text[a:b]), active, by_id, colours, low))
         out.append("</p>")
     return Markup("".join(out))
 
 
-def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any], colours: dict[str, str]) -> str:
+def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any], colours: dict[str, str],
+           low: set[Any]) -> str:
     """One flat run of escaped text with the classes of every span covering it."""
-    qids = sorted(active["q"], key=lambda i: (by_id[i].end - by_id[i].start, i))
+    qids = sorted(active["q"], key=lambda i: (i in low, by_id[i].end - by_id[i].start, i))
     extra = [c for c in ("cue", "spk", "focus") if active[c]]
     if qids:
         main = by_id[qids[0]]
         colour = colours.get(speaker_label(main) or "", "cu")
-        cls = " ".join(["q", colour, *extra, *(["multi"] if len(qids) > 1 else [])])
+        cls = " ".join(["q", colour, *extra, *(["multi"] if len(qids) > 1 else []),
+                        *(["low"] if main.id in low else [])])
         ids = " ".join(str(int(i)) for i in qids)
         return f'<mark class="{cls}" data-q="{int(main.id)}" data-qs="{ids}" tabindex="0">{piece}</mark>'
     if "focus" in extra:
@@ -171,13 +200,39 @@ def word_diff(reference: str, other: str) -> Markup:
     out: list[str] = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
-            out.append(escape("".join(b[j1:j2])))
+            out.append(esc("".join(b[j1:j2])))
             continue
         if i2 > i1:
-            out.append(f"<del>{escape(''.join(a[i1:i2]).rstrip())}</del> ")
+            out.append(f"<del>{esc(''.join(a[i1:i2]).rstrip())}</del> ")
         if j2 > j1:
-            out.append(f"<ins>{escape(''.join(b[j1:j2]).rstrip())}</ins> ")
+            out.append(f"<ins>{esc(''.join(b[j1:j2]).rstrip())}</ins> ")
     return Markup("".join(out).rstrip())
+
+
+def similarity(reference: str, other: str) -> float:
+    """How much two wordings share, counting what either adds: the smaller of the share of ``reference``'s
+    words found in ``other`` and the share of ``other``'s words found in ``reference`` (words compared as in
+    ``word_diff``). A report that repeats a statement and adds 40 words of its own scores well under 1."""
+    a = {_norm(t) for t in _WORD.findall(reference)}
+    b = {_norm(t) for t in _WORD.findall(other)}
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    shared = len(a & b)
+    return round(min(shared / len(a), shared / len(b)), 2)
+
+
+def highlight_terms(text: str, terms: str | None) -> Markup:
+    """``text`` escaped, with each word of the search ``terms`` (whole words, any case) in ``<mark class=hit>``."""
+    words = sorted({w for w in re.findall(r"\w+", terms or "") if w}, key=len, reverse=True)
+    if not words:
+        return Markup(esc(text))
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out += [esc(text[pos:m.start()]), f'<mark class="hit">{esc(m[0])}</mark>']
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return Markup("".join(out))
 
 
 def safe_url(url: str | None) -> str | None:

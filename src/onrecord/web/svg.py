@@ -1,7 +1,11 @@
-"""A server-drawn SVG timeline: one row per topic, one dot per statement, coloured by stance label.
+"""A server-drawn SVG timeline: one lane per topic, one mark per statement, coloured and shaped by stance label.
 
-Pure function from points to SVG text; every label is escaped and every link is built here, so the chart can be
-inlined in a page under a strict Content-Security-Policy (no scripts, no inline styles: colours are CSS classes).
+Marks never overlap: within a lane, a mark that would touch an earlier one moves up or down by one mark's height
+(a beeswarm), and the lane grows to fit. Colours come from the Okabe-Ito palette (safe for colour-blind readers);
+the shape says the kind of stance (PLOVER's families: accuse, threaten, reject, request, support), so labels that
+share a colour never share a shape. Pure function from points to SVG text; every label is escaped and every link is
+built here, so the chart can be inlined under a strict Content-Security-Policy (no scripts, no inline styles:
+colours are CSS classes).
 """
 from __future__ import annotations
 
@@ -13,8 +17,23 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH, LEFT, RIGHT, ROW, TOP, BOTTOM = 880, 190, 24, 30, 12, 34
+from onrecord.web.markup import visible_controls
+
+WIDTH, LEFT, RIGHT, TOP, BOTTOM = 880, 190, 24, 12, 34
+LANE = 30  # the height of a lane with no stacked marks
+STEP = 12  # marks closer than this (both ways) would touch: the next one moves a step up or down
 MAX_ROWS = 12
+
+# label -> (family, shape); families follow data/stance_labels.tsv's PLOVER column
+FAMILIES: dict[str, tuple[str, str]] = {
+    "condemn": ("accuse", "down"), "criticise": ("accuse", "down"), "accuse": ("accuse", "down"),
+    "question": ("accuse", "down"), "warn": ("threaten", "diamond"), "threaten": ("threaten", "diamond"),
+    "oppose": ("reject", "square"), "refuse": ("reject", "square"), "deny": ("reject", "square"),
+    "demand": ("request", "up"), "urge": ("request", "up"),
+    "defend": ("support", "circle"), "support": ("support", "circle"), "praise": ("support", "circle"),
+}
+SHAPES = {"down": "accuses, criticises", "diamond": "warns, threatens", "square": "rejects, refuses, denies",
+          "up": "demands, urges", "circle": "supports, defends, praises", "dot": "other"}
 
 
 @dataclass
@@ -26,7 +45,7 @@ class Point:
     label: str
     title: str
     href: str | None = None
-    claimed: bool = False  # a claim by someone else (drawn as a ring) rather than the holder's own words
+    claimed: bool = False  # a claim by someone else (drawn hollow) rather than the holder's own words
     negated: bool = False  # "refused to blame": the label negated (drawn with a dashed outline)
 
 
@@ -46,6 +65,23 @@ def label_class(label: str) -> str:
     return "st-" + (re.sub(r"[^a-z]+", "-", label.lower()).strip("-") or "none")
 
 
+def shape_of(label: str) -> str:
+    return FAMILIES.get(label, ("other", "dot"))[1]
+
+
+SHAPE_PATHS = {  # each mark about 11 pixels across, centred on (0, 0)
+    "down": "M-6 -4.5H6L0 5.5Z", "up": "M-6 4.5H6L0 -5.5Z", "square": "M-4.5 -4.5h9v9h-9Z",
+    "diamond": "M0 -6L6 0L0 6L-6 0Z", "circle": "M-5 0a5 5 0 1 0 10 0a5 5 0 1 0 -10 0Z",
+    "dot": "M-4 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0Z"}
+
+
+def glyph(label: str, *, claimed: bool = False, negated: bool = False) -> Markup:
+    """A legend swatch: the label's mark as a small inline SVG."""
+    cls = " ".join(["dot", label_class(label), *(["claimed"] if claimed else []), *(["negated"] if negated else [])])
+    return Markup(f'<svg class="glyph" viewBox="-8 -8 16 16" aria-hidden="true"><path class="{cls}" '
+                  f'd="{SHAPE_PATHS[shape_of(label)]}"/></svg>')
+
+
 def _ticks(lo: dt.date, hi: dt.date) -> list[dt.date]:
     span = (hi - lo).days
     if span > 3 * 365:
@@ -61,13 +97,30 @@ def _ticks(lo: dt.date, hi: dt.date) -> list[dt.date]:
     return out
 
 
+def swarm(xs: Sequence[float]) -> list[int]:
+    """Vertical offsets, in steps, for marks at ``xs`` (ascending): each takes the offset nearest the lane's centre
+    (0, -1, +1, -2, +2 ...) at which it touches no mark placed before it."""
+    near: list[tuple[float, int]] = []  # the placed marks less than a step to the left
+    out = []
+    for x in xs:
+        near = [(px, pl) for px, pl in near if x - px < STEP]
+        taken = {pl for _, pl in near}
+        k = 0
+        while (level := (k + 1) // 2 * (-1 if k % 2 else 1)) in taken:
+            k += 1
+        near.append((x, level))
+        out.append(level)
+    return out
+
+
 def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time") -> Markup:
     """The chart as inline SVG markup; an empty string when no point has a date."""
-    dated: list[tuple[dt.date, Point]] = [(d, p) for p in points if (d := parse_day(p.date)) is not None]
+    dated: list[tuple[dt.date, Point]] = sorted(((d, p) for p in points if (d := parse_day(p.date)) is not None),
+                                               key=lambda x: x[0])
     if not dated:
         return Markup("")
     rows: list[str] = []
-    for _, p in sorted(dated, key=lambda x: x[0]):
+    for _, p in dated:
         if p.row not in rows:
             rows.append(p.row)
     if len(rows) > MAX_ROWS:
@@ -78,39 +131,46 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
     lo = min(d for d, _ in dated) - dt.timedelta(days=15)
     hi = max(d for d, _ in dated) + dt.timedelta(days=15)
     days = max(1, (hi - lo).days)
-    height = TOP + ROW * len(rows) + BOTTOM
     plot_w = WIDTH - LEFT - RIGHT
 
     def x(d: dt.date) -> float:
         return round(LEFT + plot_w * (d - lo).days / days, 1)
 
+    levels: dict[int, int] = {}  # index in dated -> offset in steps
+    for row in rows:
+        idx = [i for i, (_, p) in enumerate(dated) if p.row == row]
+        levels.update(zip(idx, swarm([x(dated[i][0]) for i in idx])))
+    centre, y = {}, TOP
+    for row in rows:  # a lane is as tall as its highest stack
+        reach = max((abs(levels[i]) for i, (_, p) in enumerate(dated) if p.row == row), default=0)
+        height = LANE + 2 * STEP * reach
+        centre[row] = y + height // 2
+        y += height
+    axis_y = y + 4
+    height = axis_y + BOTTOM - 4
+    safe_title = escape(visible_controls(title))
     parts = [(f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-              f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>')]
-    for i, row in enumerate(rows):
-        y = TOP + ROW * i + ROW // 2
-        parts.append(f'<line class="lane" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
+              f'role="img" aria-label="{safe_title}"><title>{safe_title}</title>')]
+    for row in rows:
+        cy = centre[row]
+        parts.append(f'<line class="lane" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{cy}" y2="{cy}"/>')
         name = row if len(row) <= 28 else row[:27] + "\u2026"
-        parts.append(f'<text class="rowlabel" x="{LEFT - 8}" y="{y + 4}" text-anchor="end">{escape(name)}</text>')
-    axis_y = TOP + ROW * len(rows) + 4
+        parts.append(f'<text class="rowlabel" x="{LEFT - 8}" y="{cy + 4}" text-anchor="end">'
+                     f'{escape(visible_controls(name))}</text>')
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis_y}" y2="{axis_y}"/>')
     for t in _ticks(lo, hi):
         label = str(t.year) if t.month == 1 else t.strftime("%b %Y")
         parts.append(f'<line class="tick" x1="{x(t)}" x2="{x(t)}" y1="{TOP}" y2="{axis_y + 4}"/>'
                      f'<text class="ticklabel" x="{x(t)}" y="{axis_y + 18}" text-anchor="middle">{label}</text>')
-    seen: dict[tuple[str, float], int] = {}
-    for d, p in sorted(dated, key=lambda x: x[0]):
-        row_i = rows.index(p.row)
-        cx = x(d)
-        stack = seen.get((p.row, cx), 0)  # statements on the same day fan out vertically
-        seen[(p.row, cx)] = stack + 1
-        cy = TOP + ROW * row_i + ROW // 2 + (0, -9, 9)[stack % 3]
-        cx = round(cx + 13 * (stack // 3), 1)
+    for i, (d, p) in enumerate(dated):
+        cx, cy = x(d), centre[p.row] + STEP * levels[i]
         cls = " ".join(["dot", label_class(p.label), *(["claimed"] if p.claimed else []),
                         *(["negated"] if p.negated else [])])
-        label = ("not " if p.negated else "") + p.label
-        dot = (f'<circle class="{cls}" cx="{cx}" cy="{cy}" r="6" data-label="{escape(p.label)}">'
-               f'<title>{escape(p.date or "")} \u00b7 {escape(label)} \u00b7 {escape(p.title)}</title></circle>')
+        label = ("not " if p.negated else "") + p.label + (", claimed by others" if p.claimed else "")
+        tip = escape(visible_controls(f"{p.date or ''} \u00b7 {label} \u00b7 {p.title}"))
+        mark = (f'<path class="{cls}" d="{SHAPE_PATHS[shape_of(p.label)]}" transform="translate({cx} {cy})" '
+                f'data-label="{escape(p.label)}"><title>{tip}</title></path>')
         local = p.href and p.href.startswith("/") and not p.href.startswith("//")  # links stay on this site
-        parts.append(f'<a href="{escape(p.href or "")}">{dot}</a>' if local else dot)
+        parts.append(f'<a href="{escape(p.href or "")}">{mark}</a>' if local else mark)
     parts.append("</svg>")
     return Markup("".join(parts))

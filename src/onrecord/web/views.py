@@ -1,25 +1,31 @@
-"""What the entity and contradiction pages show, shaped from the query API's typed records: topic filters, the
-stance chart's points, quotes and stances by others, contradictions on one topic, descriptors by outlet.
+"""What the pages show, shaped from the query API's typed records: the person page's summary, topic filters and
+stance chart, quotes and stances by others, contradictions grouped by claim, descriptors by outlet, sources shown
+relative to what was ingested.
 
 Pure selection and grouping over records; no SQL, no HTML (the templates and web.svg draw).
 """
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
+from onrecord import Onrecord
 from onrecord.errors import NotFound
-from onrecord.models import ContradictionRecord, EntityDetail, StanceRecord
-from onrecord.query import Onrecord
-from onrecord.web.markup import span_link
+from onrecord.models import Article, ArticleSummary, ContradictionRecord, EntityDetail, QuoteRecord, StanceRecord
+from onrecord.web.markup import safe_url, span_link
 from onrecord.web.svg import Point, timeline_svg
 
 MAX_TOPICS = 8
-__all__ = ["contradictions_about", "descriptors_by_outlet", "find_entity", "quotes_by_others", "span_link",
-           "stance_chart", "stances_toward", "topics", "vouched_by"]
+KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
+__all__ = ["ClaimGroup", "contradictions_about", "descriptors_by_outlet", "find_entity", "group_by_claim",
+           "jsonable", "outlet_table", "present", "public_source", "quotes_by_others", "roles_now", "span_link", "stance_chart",
+           "stances_toward", "topics", "vouched_by"]
 
 
 def find_entity(api: Onrecord, name: str) -> EntityDetail | None:
@@ -45,10 +51,12 @@ def _mentions(about: str, *texts: str | None) -> bool:
     return any(low in (t or "").lower() for t in texts)
 
 
-def topics(api: Onrecord, entity_id: str) -> list[tuple[str, str, int]]:
+def topics(api: Onrecord, entity_id: str, stances: Sequence[StanceRecord] | None = None
+           ) -> list[tuple[str, str, int]]:
     """The targets of an entity's stances, most frequent first, as (label, filter value, count). A target
     that is an entity filters by its shortest alias ("Assad"), which matches its quotes' words as well."""
-    stances = api.all_stances(holder=entity_id)
+    if stances is None:
+        stances = api.all_stances(holder=entity_id)
     counts = Counter((s.target_id or "", s.target or "") for s in stances if s.target_id != entity_id and
                      (s.target_id or (s.target and len(s.target.split()) <= 3)))
     out: list[tuple[str, str, int]] = []
@@ -67,8 +75,8 @@ def topics(api: Onrecord, entity_id: str) -> list[tuple[str, str, int]]:
 
 
 def stance_chart(stances: Iterable[StanceRecord], name: str, about: str | None) -> Markup:
-    """The SVG chart of stances: one row per target, one mark per dated stance coloured by its label, claims by
-    others drawn as rings; each mark links to its evidence in the article."""
+    """The SVG chart of stances: one lane per target, one mark per dated stance coloured and shaped by its label,
+    claims by others drawn hollow; each mark links to its evidence in the article."""
     points = [Point(s.date, s.target or "(no target)", s.label, f"{vouched_by(s)}: {s.text[:200]}",
                     span_link(s.article_id, s.start, s.end), claimed=is_claim(s), negated=s.negated)
               for s in stances]
@@ -82,20 +90,47 @@ def stances_toward(api: Onrecord, entity_id: str, about: str | None) -> list[Sta
             and (not about or _mentions(about, s.text, s.about))]
 
 
-def quotes_by_others(api: Onrecord, ent: EntityDetail, about: str | None) -> list[Any]:
+def quotes_by_others(api: Onrecord, ent: EntityDetail, about: str | None, min_confidence: float | None = None
+                     ) -> list[QuoteRecord]:
     """Quotes that mention the entity by name, spoken by anyone else, optionally also containing a topic."""
-    return [q for q in api.all_quotes(about=ent.name, q=about)
+    return [q for q in api.all_quotes(about=ent.name, q=about, min_confidence=min_confidence)
             if ent.id not in (q.speaker_id, q.on_behalf_of_id)]
 
 
 def contradictions_about(api: Onrecord, name: str | None, about: str | None) -> list[ContradictionRecord]:
     """Contradictions for a subject (all when None), kept when either side's target or topic is ``about``."""
-    found = list(api.contradictions(name))
-    if not about:
-        return found
-    ids = set(api.entity_ids(about))
-    return [c for c in found if _mentions(about, c.about, c.claim.target, c.counter.target)
-            or ids & {c.claim.target_id, c.counter.target_id}]
+    return list(api.contradictions_about(name, about))
+
+
+@dataclass
+class ClaimGroup:
+    """Claims about someone's stance and every piece of their own (or spokespeople's) words against them: claims
+    that meet the same counter-evidence are one group, so each piece of evidence shows once."""
+
+    subject: str
+    subject_id: str | None
+    claims: list[StanceRecord] = field(default_factory=list)
+    counters: list[tuple[StanceRecord, str]] = field(default_factory=list)  # (counter-evidence, how it counters)
+
+    @property
+    def about(self) -> list[str]:
+        """What the claims are about (targets and topics), each once."""
+        return list(dict.fromkeys(t for c in self.claims for t in (c.target,) if t))
+
+
+def group_by_claim(pairs: Iterable[ContradictionRecord]) -> list[ClaimGroup]:
+    """Contradiction pairs grouped by claim, then claims with the same counter-evidence into one group, in the
+    order the claims first appear; each kind of pair said in words ("against their own words")."""
+    by_claim: dict[int, tuple[ContradictionRecord, dict[int, tuple[StanceRecord, str]]]] = {}
+    for c in pairs:
+        _, counters = by_claim.setdefault(c.claim.id, (c, {}))
+        counters.setdefault(c.counter.id, (c.counter, KINDS.get(c.kind, c.kind.replace("-", " "))))
+    groups: dict[tuple[str, tuple[int, ...]], ClaimGroup] = {}
+    for first, counters in by_claim.values():
+        key = (first.subject_id or first.subject, tuple(sorted(counters)))
+        g = groups.setdefault(key, ClaimGroup(first.subject, first.subject_id, counters=list(counters.values())))
+        g.claims.append(first.claim)
+    return list(groups.values())
 
 
 def descriptors_by_outlet(descriptors: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -104,3 +139,56 @@ def descriptors_by_outlet(descriptors: list[dict[str, Any]]) -> dict[str, list[d
     for d in sorted(descriptors, key=lambda d: (d["outlet"] or "", not d["loaded"], -d["count"], d["text"])):
         out.setdefault(d["outlet"] or "unknown outlet", []).append(d)
     return out
+
+
+def roles_now(ent: EntityDetail, latest: str | None) -> tuple[list[str], list[str]]:
+    """(roles held today by the knowledge file, roles the articles give at their latest date ``latest``)."""
+    current = sorted({r.role for r in ent.roles if r.source != "text" and not r.former and r.end is None})
+    return current, [r for r in (ent.roles_at(latest) if latest else []) if r not in current]
+
+
+def outlet_table(ent: EntityDetail, quotes_by_outlet: dict[str | None, int]) -> list[tuple[str, int, int]]:
+    """(outlet, quotes by the entity, mentions of it) per outlet, the most quoting and mentioning first."""
+    names = {o or "unknown" for o in quotes_by_outlet} | set(ent.mentions_by_outlet)
+    by = {(o or "unknown"): n for o, n in quotes_by_outlet.items()}
+    rows = [(o, by.get(o, 0), ent.mentions_by_outlet.get(o, 0)) for o in names]
+    return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
+
+
+# -- what the JSON shows of a record -------------------------------------------------------------------------
+def public_source(source: str, roots: Sequence[str]) -> str:
+    """A source as the API and pages show it: ``upload:NAME`` as it is; a path relative to the ingest argument
+    (file, directory) it came from, so no server path shows; else just the file name and record."""
+    if source.startswith("upload") or source == "-":
+        return source
+    path, hash_, record = source.partition("#")
+    for root in sorted(roots, key=len, reverse=True):
+        top = root.rstrip("/\\")
+        if top and path == top:  # the root is the file itself (a JSONL or WARC file, one text)
+            return os.path.basename(top) + hash_ + record
+        if top and path.startswith(top + "/"):
+            return path[len(top) + 1:] + hash_ + record
+    return os.path.basename(path) + hash_ + record
+
+
+def jsonable(obj: Any) -> Any:
+    """Typed records (``to_dict``), dataclasses, mappings and sequences as plain JSON values."""
+    if hasattr(obj, "to_dict"):
+        return jsonable(obj.to_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return jsonable(dataclasses.asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [jsonable(v) for v in obj]
+    return obj
+
+
+def present(record: Any, roots: Sequence[str]) -> Any:
+    """An article, article summary or quote with its source relative (``public_source``) and its URL only when
+    http(s); any other record as it is."""
+    if isinstance(record, (Article, ArticleSummary, QuoteRecord)):
+        record = dataclasses.replace(record, source=public_source(record.source, roots))
+    if isinstance(record, Article):
+        record = dataclasses.replace(record, url=safe_url(record.url))
+    return record

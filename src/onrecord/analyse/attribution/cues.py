@@ -1,48 +1,22 @@
-"""Cues and speakers from the dependency parse: who said a quotation, and reported speech without marks.
+"""Cues and speaker mentions from the dependency parse: who said a quotation, and reported speech without marks.
 
-Candidates -> scorer structure: each finder proposes ``Cue`` candidates with the evidence that found
-them (``how``); ``best_cue`` ranks them. A learned scorer can replace the ranking without touching
-the finders.
+Each finder (``outro_cue``, ``intro_cue``, ``tree_cue``, ``according_cue``) proposes a cue with the speaker
+mention it points at, how it found it and its evidence score (a ``speakers.Proposal``); ``speakers.decide``
+picks among the proposals and resolves the speaker.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
 from spacy.tokens import Doc, Token
 
-from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS
+from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS, Proposal
 from onrecord.analyse.textcache import doc_text
+from onrecord.data import cue_classes as cue_lexicon  # lemma -> classes (data/cues.txt)
 
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
 
 
-@lru_cache(maxsize=1)
-def cue_lexicon() -> dict[str, frozenset[str]]:
-    """Lemma -> classes (speech, belief, frame) from ``data/cues.txt``."""
-    out: dict[str, set[str]] = {}
-    text = resources.files("onrecord").joinpath("data/cues.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            word, cls = line.split()
-            out.setdefault(word, set()).add(cls)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@dataclass
-class Cue:
-    """A cue candidate: the cue token(s), its speaker token, and how it was found."""
-
-    start: int  # char span of the cue
-    end: int
-    text: str
-    speaker: Token | None
-    how: str  # "outro", "intro", "prev_colon", "tree", "according", "colon", ...
-    score: float
-    verb: Token | None = None
+Cue = Proposal  # what a cue finder proposes
 
 
 def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
@@ -152,6 +126,12 @@ def _subject_of(v: Token, depth: int = 0) -> Token | None:
     return None
 
 
+def _cue(v: Token, mention: Token | None, how: str, score: float) -> Cue:
+    """A cue verb's proposal: the verb (with its particle), the speaker mention, how it was found."""
+    s, e = cue_span(v)
+    return Cue(how, score, mention, s, e, v.text, v)
+
+
 def _span_tokens(doc: Doc, start: int, end: int) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
     return list(span) if span is not None else []
@@ -166,7 +146,7 @@ def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
     toks = _span_tokens(doc, close_at + 1, end)
     for t in toks[:8]:
         if is_cue(t):
-            return Cue(*cue_span(t), t.text, subject_of(t) or _adjacent_name(t), "outro", 0.9, t)
+            return _cue(t, subject_of(t) or _adjacent_name(t), "outro", 0.9)
     return None
 
 
@@ -190,7 +170,7 @@ def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
     toks = toks[cut:]
     for t in reversed(toks):
         if is_cue(t):
-            return Cue(*cue_span(t), t.text, subject_of(t), "intro", 0.9, t)
+            return _cue(t, subject_of(t), "intro", 0.9)
         if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             return according_cue(t)
     colon = [t for t in toks if t.text == ":"]
@@ -199,7 +179,7 @@ def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
         names = [t for t in head_np if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
         if names and len(head_np) <= 14:
             sp = names[-1]
-            return Cue(colon[-1].idx, colon[-1].idx + 1, ":", sp, "colon", 0.7, None)
+            return Cue("colon", 0.7, sp, colon[-1].idx, colon[-1].idx + 1, ":")
     return None
 
 
@@ -209,7 +189,7 @@ def according_cue(t: Token) -> Cue | None:
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
-    return Cue(t.idx, to.idx + len(to), "according to", pobj, "according", 0.8, None)
+    return Cue("according", 0.8, pobj, t.idx, to.idx + len(to), "according to")
 
 
 def tree_cue(doc: Doc, start: int, end: int, para: tuple[int, int] | None = None,
@@ -231,7 +211,7 @@ def tree_cue(doc: Doc, start: int, end: int, para: tuple[int, int] | None = None
         if not lo <= v.idx < hi:
             break
         if v.i not in inside and is_cue(v, ("speech", "frame", "belief", "stance")):
-            return Cue(*cue_span(v), v.text, subject_of(v), "tree", 0.85, v)
+            return _cue(v, subject_of(v), "tree", 0.85)
         if v.lower_ == "according" and v.i + 1 < len(doc) and doc[v.i + 1].lower_ == "to":
             return according_cue(v)
         if v.head.i == v.i:
@@ -243,7 +223,7 @@ def tree_cue(doc: Doc, start: int, end: int, para: tuple[int, int] | None = None
             return according_cue(t)
     for t in reversed(doc[sent.start: toks[0].i]):  # a misparsed cue before the quote ("claimed strike")
         if is_cue(t, ("speech", "frame")) and t.i not in inside and lo <= t.idx < hi:
-            return Cue(*cue_span(t), t.text, subject_of(t) or _left_nominal(t), "linear", 0.6, t)
+            return _cue(t, subject_of(t) or _left_nominal(t), "linear", 0.6)
     return None
 
 

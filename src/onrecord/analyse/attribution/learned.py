@@ -12,17 +12,17 @@ weights only) are trained by ``bench/train_attribution.py`` on PolNeAR train; se
 """
 from __future__ import annotations
 
-import json
+import bisect
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from onrecord import data
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution.speakers import resolve
+from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
+from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
 
 MODEL_FILE = "data/attribution_model.json"
@@ -30,12 +30,7 @@ CAND_DEPS = {"ccomp", "dobj", "xcomp", "pobj", "pcomp", "advcl", "acl", "oprd", 
 _LEADS = {"that", "to", "how", "why", "what", "whether", "if", "who", "when", "where", "for", "about"}
 _BREAKS = {",", ";", "—", "–", "--", "-", "("}
 _EDGE = " ,;:—–-(\n"
-# Nouns naming where a statement or finding was made: "in a CNN poll", "in his view", "in an interview".
-SOURCE_NOUNS = {"poll", "polling", "survey", "view", "opinion", "eyes", "mind", "interview", "statement", "report",
-                "study", "memo", "tweet", "video", "letter", "speech", "remarks", "remark", "book", "column",
-                "analysis", "estimate", "assessment", "judgment", "ad", "post", "op-ed", "editorial", "testimony",
-                "filing", "lawsuit", "complaint", "document", "release", "email", "message", "paper", "article",
-                "address", "debate", "briefing", "conference", "appearance", "response", "words"}
+SOURCE_NOUNS = data.words("source_nouns")  # "in a CNN poll", "in his view" (data/words.toml)
 _NOUN_PREPS = {"of", "about", "on", "over", "for", "against", "that"}  # "criticism of X", "his view on X"
 
 
@@ -220,7 +215,8 @@ def candidates(doc: Doc, segments: list[Segment], taken: list[tuple[int, int]],
     of the ``taken`` spans; those the rules of ``reported.py`` also found (``rule``) are marked, and so
     are the cues that already introduce a quotation (``quoted_cues``: "told reporters" then a quote)."""
     out: list[Candidate] = []
-    allowed = [(s.start, s.end, s.kind == "title") for s in segments if s.kind in ("body", "title")]
+    allowed = sorted((s.start, s.end, s.kind == "title") for s in segments if s.kind in ("body", "title"))
+    busy = Intervals(taken)
     by_cue = {q.cue_span: (q.start, q.end) for q in rule or [] if q.cue_span}
     for t in doc:
         if t.dep_ not in CAND_DEPS or t.is_punct or t.is_space:
@@ -229,7 +225,7 @@ def candidates(doc: Doc, segments: list[Segment], taken: list[tuple[int, int]],
         if cue.i == t.i or cue.pos_ not in ("VERB", "AUX") and not (
                 cue.pos_ == "NOUN" and (t.dep_ == "acl" or t.dep_ in ("pobj", "pcomp") and t.head.lower_ in _NOUN_PREPS)):
             continue
-        seg = next((x for x in allowed if x[0] <= t.idx < x[1]), None)
+        seg = _segment_at(allowed, t.idx)
         if seg is None:
             continue
         found = by_cue.get(at.cue_span(cue))
@@ -237,12 +233,12 @@ def candidates(doc: Doc, segments: list[Segment], taken: list[tuple[int, int]],
         if found is not None and not (found[0] < e0 and s0 < found[1]):
             found = None
         variants = [(s, e, names) for (s, e), names in _variants(t, cue, found).items()
-                    if not any(a < e and s < b for a, b in taken)]
+                    if not busy.overlaps(s, e)]
         if not variants:
             continue
         subj = _noun_source(cue) if cue.pos_ == "NOUN" else at.subject_of(cue)
         f = _features(t, cue, subj, seg[2])
-        if any(a <= cue.idx < b for a, b in taken):
+        if busy.holds(cue.idx):
             f.append("cue_quoted")
         if quoted_cues and at.cue_span(cue) in quoted_cues:
             f += ["cue_used", f"cue_used|{t.dep_}"]
@@ -251,10 +247,16 @@ def candidates(doc: Doc, segments: list[Segment], taken: list[tuple[int, int]],
         classes = sorted(at.cue_lexicon().get(cue.lemma_.lower(), ())) or ["none"]
         vs = [Variant(s, e, _variant_features(t, s, e, names, t.dep_, classes)) for s, e, names in variants]
         out.append(Candidate(cue, subj, f, vs, found is not None))
-    return out + _source_phrases(doc, allowed, taken)
+    return out + _source_phrases(doc, allowed, busy)
 
 
-def _source_phrases(doc: Doc, allowed: list[tuple[int, int, bool]], taken: list[tuple[int, int]]) -> list[Candidate]:
+def _segment_at(allowed: list[tuple[int, int, bool]], i: int) -> tuple[int, int, bool] | None:
+    """The segment of the sorted, disjoint ``allowed`` that holds character ``i``, if any."""
+    k = bisect.bisect_right(allowed, (i, float("inf"), True)) - 1
+    return allowed[k] if k >= 0 and i < allowed[k][1] else None
+
+
+def _source_phrases(doc: Doc, allowed: list[tuple[int, int, bool]], busy: Intervals) -> list[Candidate]:
     """"In a CNN poll, X leads", "In Ash's view, ...": a clause attributed by an "in" phrase naming a
     source (poll, survey, view, interview); the content is the rest of the clause, the source the
     phrase's noun (or its possessor)."""
@@ -264,7 +266,7 @@ def _source_phrases(doc: Doc, allowed: list[tuple[int, int, bool]], taken: list[
         if t.lower_ != "in" or t.dep_ != "prep" or t.head.pos_ not in ("VERB", "AUX"):
             continue
         obj = next((c for c in t.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS), None)
-        seg = next((x for x in allowed if x[0] <= t.idx < x[1]), None)
+        seg = _segment_at(allowed, t.idx)
         if obj is None or seg is None:
             continue
         head = t.head
@@ -273,7 +275,7 @@ def _source_phrases(doc: Doc, allowed: list[tuple[int, int, bool]], taken: list[
         left = _trimmed(text, lo, t.idx)
         right = _trimmed(text, t.right_edge.idx + len(t.right_edge), hi)
         s, e = max(left, right, key=lambda x: x[1] - x[0])
-        if e - s < 10 or any(a < e and s < b for a, b in taken):
+        if e - s < 10 or busy.overlaps(s, e):
             continue
         who = next((c for c in obj.children if c.dep_ == "poss"), obj)
         lem = obj.lemma_.lower()
@@ -286,10 +288,9 @@ def _source_phrases(doc: Doc, allowed: list[tuple[int, int, bool]], taken: list[
     return out
 
 
-@lru_cache(maxsize=1)
 def load_model() -> dict:
     """The shipped models: {"weights", "span_weights": {feature: weight}, "threshold", "rule_threshold"}."""
-    return json.loads(resources.files("onrecord").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    return data.attribution_model()
 
 
 def score(features: list[str], weights: dict[str, float]) -> float:
@@ -351,8 +352,10 @@ def learned_attributions(doc: Doc, segments: list[Segment], quotes: list[Quote],
     taken = occupied(quotes)
     cands = candidates(doc, segments, taken, rule, {q.cue_span for q in quotes if q.cue_span})
     matched = {at.cue_span(c.cue) for c in cands if c.rule}
-    out = [q for q in rule if q.cue_span not in matched and not any(a < q.end and q.start < b for a, b in taken)]
-    taken += [(q.start, q.end) for q in out]
+    busy = Intervals(taken)
+    out = [q for q in rule if q.cue_span not in matched and not busy.overlaps(q.start, q.end)]
+    for q in out:
+        busy.add(q.start, q.end)
     scored = sorted(((score(c.features, model["weights"]), c) for c in cands), key=lambda x: (not x[1].rule, -x[0]))
     text = at.doc_text(doc)
     used_cues: set[int] = set()
@@ -360,19 +363,14 @@ def learned_attributions(doc: Doc, segments: list[Segment], quotes: list[Quote],
         if p < (model["rule_threshold"] if c.rule else model["threshold"]) or c.cue.i in used_cues:
             continue
         v = best_variant(c, model)
-        if any(a < v.end and v.start < b for a, b in taken):
+        if busy.overlaps(v.start, v.end):
             continue
         used_cues.add(c.cue.i)
-        taken.append((v.start, v.end))
-        sp = resolve(c.speaker, index) if c.speaker is not None else None
+        busy.add(v.start, v.end)
+        d = decide_one(Proposal("learned", p, c.speaker), index)
         cs, ce = at.cue_span(c.cue)
         out.append(Quote(
             start=v.start, end=v.end, text=text[v.start:v.end], kind="indirect", spans=[(v.start, v.end)],
-            method="learned",
-            speaker=sp.name if sp else None,
-            speaker_type=(sp.type if sp and sp.name else "unknown"),  # type: ignore[arg-type]
-            on_behalf_of=sp.on_behalf_of if sp else None, speaker_mention=sp.mention if sp else None,
-            speaker_span=sp.span if sp else None, cue=text[cs:ce], cue_span=(cs, ce),
-            confidence=round(p * (0.6 + 0.4 * sp.confidence) if sp else min(p, 0.2), 3),
+            method="learned", **d.quote_fields(), cue=text[cs:ce], cue_span=(cs, ce),
             clause_span=(v.start, v.end)))
     return out

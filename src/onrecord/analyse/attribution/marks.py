@@ -85,10 +85,14 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
     """Top-level quotations in text[start:end]; nested quotes stay inside their outer quotation.
 
     A quotation still open at the paragraph's end runs to the end (trailing spaces trimmed) when it was
-    opened by double marks, or by any mark at the paragraph's start or after a colon.
+    opened by double marks, or by any mark at the paragraph's start or after a colon. A double mark that
+    opens a new sentence while a double quotation is still open ends it there: paragraphs run together
+    (a multi-paragraph quotation whose breaks were lost). Linear in the paragraph's length, however many
+    marks it holds.
     """
     out: list[MarkSpan] = []
     stack: list[tuple[str, int, int]] = []  # (kind 'd'/'s', index of opening mark, its width)
+    depths: dict[str, list[int]] = {"d": [], "s": []}  # stack positions of each kind, innermost last
     i = start
     while i < end:
         ch = text[i]
@@ -101,23 +105,33 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
             i += 1
             continue
         width = 2 if ch == "'" and i + 1 < end and text[i + 1] == "'" else 1  # ''NYT style'' doubles
+        open_kinds = [k for k in "ds" if depths[k]]
         if width == 2:
-            role = _role_double_pair(text, i, start, end, [k for k, _, _ in stack])
+            role = _role_double_pair(text, i, start, end, open_kinds)
             kind = "d"
         else:
-            role = _role(text, i, start, end, [k for k, _, _ in stack])
+            role = _role(text, i, start, end, open_kinds)
             kind = "d" if _is_double(ch) else "s"
+        if role == "open" and kind == "d" and len(stack) == 1 and stack[0][0] == "d" and _new_sentence(text, i, start):
+            _, j, w = stack.pop()
+            depths["d"].clear()
+            e = i
+            while e > j + w and text[e - 1].isspace():
+                e -= 1
+            out.append(MarkSpan(j + w, e, j, None, True))
         if role == "open":
+            depths[kind].append(len(stack))
             stack.append((kind, i, width))
-        elif role == "close":
+        elif role == "close" and depths[kind]:
             # close the innermost open quote of the same kind (marks of the other kind inside are dropped)
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth][0] == kind:
-                    _, j, w = stack[depth]
-                    del stack[depth:]
-                    if depth == 0 and i > j + w:
-                        out.append(MarkSpan(j + w, i, j, i, kind == "d"))
-                    break
+            depth = depths[kind][-1]
+            _, j, w = stack[depth]
+            del stack[depth:]
+            for k in "ds":
+                while depths[k] and depths[k][-1] >= depth:
+                    depths[k].pop()
+            if depth == 0 and i > j + w:
+                out.append(MarkSpan(j + w, i, j, i, kind == "d"))
         i += width
     if stack:
         kind, j, w = stack[0]
@@ -129,6 +143,14 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
             if e > j + w:
                 out.append(MarkSpan(j + w, e, j, None, kind == "d"))
     return out
+
+
+def _new_sentence(text: str, i: int, start: int) -> bool:
+    """Whether the mark at text[i] starts a sentence: after a space that follows a full stop, ? or !."""
+    k = i
+    while k > start and text[k - 1].isspace():
+        k -= 1
+    return start < k < i and text[k - 1] in ".?!"
 
 
 def _role_double_pair(text: str, i: int, start: int, end: int, open_kinds: list[str]) -> str | None:

@@ -1,23 +1,38 @@
 """Quotations of an article: quote marks, multi-paragraph statements, kinds, cues and speakers.
 
 ``extract_quotes(doc, segments)`` is the public entry point (a pure function of a parsed Doc and the
-paragraph segments of ``onrecord.clean.segment``). It never raises: a failure in one quotation drops
-that quotation only, and every span it returns lies inside ``doc.text``.
+paragraph segments of ``onrecord.clean.segment``). It assembles: the quote marks give the candidates, the
+cue finders, the continuation rules, reported speech and the learned step propose speakers, and
+``speakers.decide`` decides each one. It never raises: a failure in one quotation drops that quotation's
+attribution only (``strict=True`` raises instead), and every span it returns lies inside ``doc.text``.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from onrecord.analyse.attribution import cues as at
+from onrecord.analyse.attribution.learned import (
+    learned_attributions,
+    refine_clauses,
+    split_rule_output,
+)
 from onrecord.analyse.attribution.marks import (
     MarkSpan,
     scan_paragraph,
     starts_with_quote,
 )
-from onrecord.analyse.attribution.speakers import Speaker, resolve
+from onrecord.analyse.attribution.reported import reported_speech
+from onrecord.analyse.attribution.speakers import (
+    Decision,
+    Proposal,
+    Speaker,
+    decide,
+    decide_one,
+)
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.models import Quote, Segment
 
@@ -40,6 +55,10 @@ class _Cand:
     confidence: float = 0.0
     clause: tuple[int, int] | None = None
     how: str = "none"
+
+    def take(self, d: Decision) -> None:
+        """Attribute the candidate as ``speakers.decide`` decided."""
+        self.speaker, self.how, self.confidence = d.speaker, d.how, d.confidence
 
 
 def _kind(text: str, m: MarkSpan, para_start: int) -> str:
@@ -77,49 +96,47 @@ def _candidates(text: str, segments: list[Segment]) -> list[_Cand]:
     return out
 
 
-def _attribute(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None,
-               quoted: list[tuple[int, int]]) -> None:
-    """Find the cue of one candidate from its own sentence (outro, intro, governing verb)."""
+def _cue_proposals(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None,
+                   quoted: list[tuple[int, int]]) -> Iterator[Proposal | None]:
+    """The cue finders' proposals for one candidate, from its own sentence, most reliable first: for a
+    direct quote the outro, the intro, a colon ending the paragraph before, the governing verb; for a
+    partial one the governing verb, then a "Name:" intro."""
     m = c.mark
-    cue = None
     para = (c.para_start, c.para_end)
     if c.kind == "direct":
         if m.close_at is not None:
-            cue = at.outro_cue(doc, m.close_at, c.para_end)
-        if cue is None:
-            cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
-        if cue is None and m.open_at == c.para_start and prev_seg is not None:
+            yield at.outro_cue(doc, m.close_at, c.para_end)
+        yield at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
+        if m.open_at == c.para_start and prev_seg is not None:
             prev_text = at.doc_text(doc)[prev_seg.start:prev_seg.end].rstrip()
             if prev_text.endswith(":"):
                 cue = at.intro_cue(doc, prev_seg.start, prev_seg.end)
                 if cue is not None:
                     cue.how = "prev_colon"
-        if cue is None:
-            cue = at.tree_cue(doc, m.start, m.end, para, quoted)
+                yield cue
+        yield at.tree_cue(doc, m.start, m.end, para, quoted)
     else:
-        cue = at.tree_cue(doc, m.start, m.end, para, quoted)
-        if cue is None:
-            cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
-            if cue is not None and cue.how != "colon":
-                cue = None
-    c.cue = cue
-    if cue is not None:
-        c.how = cue.how
-        c.confidence = cue.score
-        if c.kind == "partial" and cue.verb is not None:
-            c.clause = at.clause_span(cue, m.start, m.end)
-        elif c.kind == "partial" and cue.how == "colon":  # "Name: Trump's view is 'dangerously wrong'"
-            s = cue.end
-            while s < m.open_at and at.doc_text(doc)[s].isspace():
-                s += 1
-            c.clause = (s, c.para_end)
+        yield at.tree_cue(doc, m.start, m.end, para, quoted)
+        cue = at.intro_cue(doc, max(c.para_start, prev_close), m.open_at)
+        yield cue if cue is not None and cue.how == "colon" else None
 
 
-def _resolve(c: _Cand, index: NameIndex) -> None:
-    if c.cue is not None and c.cue.speaker is not None:
-        sp = resolve(c.cue.speaker, index)
-        c.speaker = sp
-        c.confidence = round(min(1.0, c.confidence * (0.6 + 0.4 * sp.confidence)), 3)
+def _attribute(doc: Doc, c: _Cand, index: NameIndex, prev_close: int, prev_seg: Segment | None,
+               quoted: list[tuple[int, int]]) -> None:
+    """Attribute one candidate from its own sentence: its cue and speaker, and a partial quote's clause."""
+    d = decide(_cue_proposals(doc, c, prev_close, prev_seg, quoted), index, marked=True)
+    if d is None:
+        return
+    cue = c.cue = d.proposal
+    c.take(d)
+    m = c.mark
+    if c.kind == "partial" and cue.verb is not None:
+        c.clause = at.clause_span(cue, m.start, m.end)
+    elif c.kind == "partial" and cue.how == "colon":  # "Name: Trump's view is 'dangerously wrong'"
+        s = cue.end
+        while s < m.open_at and at.doc_text(doc)[s].isspace():
+            s += 1
+        c.clause = (s, c.para_end)
 
 
 def _prev_body(segments: list[Segment], k: int) -> int | None:
@@ -129,8 +146,8 @@ def _prev_body(segments: list[Segment], k: int) -> int | None:
     return j if j >= 0 else None
 
 
-def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Speaker | None:
-    """The person a paragraph is about: the subject of its first sentence's main verb."""
+def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Decision | None:
+    """The person a paragraph is about: the subject of its first sentence's main verb, when it has a name."""
     span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
     if span is None:
         return None
@@ -138,8 +155,10 @@ def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Speaker | None:
     subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return None
-    sp = resolve(subj, index)
-    return sp if sp.name and sp.type in ("person", "spokesperson", "organisation", "group") else None
+    d = decide_one(Proposal("about", 0.4, subj), index, marked=True)
+    sp = d.speaker
+    ok = sp is not None and sp.name and sp.type in ("person", "spokesperson", "organisation", "group")
+    return d if ok else None
 
 
 def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameIndex) -> None:
@@ -160,8 +179,8 @@ def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameInde
                 and prev.cue.end <= c.mark.open_at and c.mark.open_at - prev.mark.close_at < 100 \
                 and text[prev.mark.close_at + 1:c.mark.open_at].rstrip().endswith(","):
             # “First half,” he said, “second half.” - one statement interrupted by its cue
-            c.kind, c.cue, c.speaker, c.how = prev.kind, prev.cue, prev.speaker, "continuation"
-            c.group, c.confidence, c.clause = prev.group, prev.confidence, None
+            c.kind, c.cue, c.group, c.clause = prev.kind, prev.cue, prev.group, None
+            c.take(_inherit(prev, prev.confidence, index))
         elif c.cue is None and seg.kind == "body" and c.kind == "direct":
             src = None
             if prev_in_seg and prev_in_seg[-1].speaker is not None:
@@ -169,12 +188,12 @@ def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameInde
             elif at_start and pb is not None and last is not None and last.seg == pb and last.speaker is not None:
                 src, conf = last, 0.75 if last.mark.close_at is None else 0.6
             if src is not None:
-                c.cue, c.speaker, c.group, c.how = src.cue, src.speaker, src.group, "continuation"
-                c.confidence = round(min(src.confidence, conf), 3)
+                c.cue, c.group = src.cue, src.group
+                c.take(_inherit(src, min(src.confidence, conf), index))
             elif at_start and pb is not None and starts_with_quote(text, c.para_start, c.para_end):
                 about = _about_subject(doc, segments[pb], index)
                 if about is not None:
-                    c.speaker, c.how, c.confidence = about, "about", 0.4
+                    c.take(about)
         if c.speaker is not None and c.group is None:
             group += 1
             c.group = group
@@ -182,7 +201,12 @@ def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameInde
             last = c
 
 
-def _accuser(cands: list[_Cand]) -> None:
+def _inherit(src: _Cand, score: float, index: NameIndex) -> Decision:
+    """A continuation's decision: the speaker of the quotation it continues, at most that one's confidence."""
+    return decide_one(Proposal("continuation", score, inherited=src.speaker), index, marked=True)
+
+
+def _accuser(cands: list[_Cand], index: NameIndex) -> None:
     """A headline/caption/lead "X accused of '...'" without an agent: the accuser is, by news convention,
     the first other person the body quotes on it (low confidence)."""
     for c in cands:
@@ -196,7 +220,7 @@ def _accuser(cands: list[_Cand]) -> None:
         for o in cands:
             if o.furniture is None and o.speaker is not None and o.speaker.name and o.speaker.type == "person" \
                     and tname not in o.speaker.name.lower():
-                c.speaker, c.how, c.confidence = o.speaker, "accuser", 0.3
+                c.take(decide_one(Proposal("accuser", 0.3, inherited=o.speaker), index, marked=True))
                 break
 
 
@@ -216,24 +240,29 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
         cue=cue.text if cue else None,
         cue_span=(cue.start, cue.end) if cue else None,
         furniture=c.furniture,
-        confidence=round(max(0.0, min(1.0, c.confidence if sp and sp.name else min(c.confidence, 0.2))), 3),
+        confidence=c.confidence,  # decided with the speaker (0.0 when nobody is)
         clause_span=c.clause,
         group=c.group,
     )
 
 
-def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True) -> list[Quote]:
-    """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker; never raises.
+def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False) -> list[Quote]:
+    """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker.
     ``learned`` (default on) adds PolNeAR-style attributions of ``learned.py`` (stances, perceptions, plans:
-    "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses."""
+    "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses.
+    A failure is logged and loses one quotation's attribution (or, outside them, the document's quotations),
+    never the article; with ``strict`` it raises instead (tests use it, so that a bug cannot hide)."""
     try:
-        return _extract(doc, segments, learned=learned)
+        return _extract(doc, segments, learned=learned, strict=strict)
     except Exception:
+        if strict:
+            raise
         log.exception("extract_quotes failed; returning no quotations for this document")
         return []
 
 
-def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False) -> list[Quote]:
+def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False,
+             strict: bool = False) -> list[Quote]:
     text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
@@ -249,27 +278,20 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
             seg_prev = segments[c.seg - 1] if c.seg > 0 else None
             # the neighbouring quotations of the same paragraph hold no cue for this one
             others = [(o.mark.start, o.mark.end) for o in cands[max(0, k - 1): k + 2] if o is not c and o.seg == c.seg]
-            _attribute(doc, c, prev_close.get(c.seg, c.para_start), seg_prev, others)
-            _resolve(c, index)
+            _attribute(doc, c, index, prev_close.get(c.seg, c.para_start), seg_prev, others)
         except Exception:
+            if strict:
+                raise
             log.exception("attribution failed for a quotation at %d", c.mark.start)
         prev_close[c.seg] = (c.mark.close_at + 1) if c.mark.close_at is not None else c.mark.end
     _link(doc, cands, segments, index)
-    _accuser(cands)
+    _accuser(cands, index)
     # A fragment in quote marks that nobody is credited with is a scare quote, a title or a name.
     keep = [c for c in cands if c.kind == "direct" or c.cue is not None]
     quotes = [_to_quote(doc, c) for c in keep]
     if indirect:
-        from onrecord.analyse.attribution.reported import reported_speech
-
         reported = reported_speech(doc, segments, quotes, index)
         if learned:
-            from onrecord.analyse.attribution.learned import (
-                learned_attributions,
-                refine_clauses,
-                split_rule_output,
-            )
-
             refine_clauses(doc, quotes)
             fixed, by_verb = split_rule_output(reported)
             quotes += fixed

@@ -7,28 +7,19 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from onrecord import data
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution.speakers import resolve
+from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
+from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
 
-# Verbs whose to-infinitive complement is reported content ("vowed to repeal", "urged voters to ...").
-XCOMP_CUES = {"promise", "pledge", "vow", "urge", "threaten", "ask", "call", "want", "hope", "plan", "refuse",
-              "decline", "demand", "propose", "offer", "agree", "warn", "tell", "encourage", "order"}
+XCOMP_CUES = data.words("infinitive_cues")  # to-infinitive is content: "vowed to repeal"
 
 
 def _edge_span(t: Token) -> tuple[int, int]:
     s, last = t.left_edge, t.right_edge
     return s.idx, last.idx + len(last)
-
-
-def _overlaps(span: tuple[int, int], quotes: list[Quote]) -> bool:
-    s, e = span
-    return any(q.start < e and s < q.end for q in quotes)
-
-
-def _inside(i: int, quotes: list[Quote]) -> bool:
-    return any(q.start <= i < q.end for q in quotes if q.kind == "direct")
 
 
 def _content(v: Token) -> tuple[int, int] | None:
@@ -91,15 +82,15 @@ def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
     cue = at.according_cue(t)
     sent = t.sent
     phrase_end = max((x.i for x in doc[t.i + 1].subtree), default=t.i + 1)
-    if cue is not None and cue.speaker is not None:
-        phrase_end = max(phrase_end, cue.speaker.right_edge.i)
+    if cue is not None and cue.mention is not None:
+        phrase_end = max(phrase_end, cue.mention.right_edge.i)
     left = (sent.start_char, t.idx)
     right_tok = doc[phrase_end]
     right = (right_tok.idx + len(right_tok), sent.end_char)
     spans = [(s, e) for s, e in (left, right) if at.doc_text(doc)[s:e].strip(" ,.;:—–-\n\"“”")]
     if not spans:
         return None
-    return spans, cue.speaker if cue else None
+    return spans, cue.mention if cue else None
 
 
 def _person_word(t: Token) -> bool:
@@ -165,21 +156,22 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
     if not allowed:
         return out
     tok_ok = {t.i for s, e in allowed for t in (doc.char_span(s, e, alignment_mode="expand") or [])}
+    covered = Intervals((q.start, q.end) for q in quotes)  # and, as they are found, the spans of ``out``
+    direct = Intervals((q.start, q.end) for q in quotes if q.kind == "direct")
     for seg in segments:
         found = headline_colon(doc, seg) if seg.kind == "title" else speaker_colon(doc, seg) if (
             seg.kind == "body") else None
-        if found is not None and not _overlaps(found[2], quotes):
+        if found is not None and not covered.overlaps(*found[2]):
             tok, colon, (s, e) = found
-            hsp = resolve(tok, index)
+            covered.add(s, e)
+            how = "headline_colon" if seg.kind == "title" else "speaker_colon"
+            d = decide_one(Proposal(how, 0.5, tok), index)
             out.append(Quote(
-                start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=[(s, e)], speaker=hsp.name,
-                speaker_type=(hsp.type if hsp.name else "unknown"),  # type: ignore[arg-type]
-                on_behalf_of=hsp.on_behalf_of, speaker_mention=hsp.mention,
-                speaker_span=(seg.start, colon[0]), cue=":", cue_span=colon,
-                furniture="headline" if seg.kind == "title" else None,
-                confidence=0.5, clause_span=(s, e)))
+                start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=[(s, e)],
+                **d.quote_fields(speaker_span=(seg.start, colon[0])), cue=":", cue_span=colon,
+                furniture="headline" if seg.kind == "title" else None, clause_span=(s, e)))
     for t in doc:
-        if t.i not in tok_ok or _inside(t.idx, quotes):
+        if t.i not in tok_ok or direct.holds(t.idx):
             continue
         spans: list[tuple[int, int]] | None = None
         speaker_tok: Token | None = None
@@ -205,17 +197,13 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
             conf = 0.7 if "speech" in at.cue_lexicon()[t.lemma_.lower()] else 0.5
         else:
             continue
-        if not spans or _overlaps((spans[0][0], spans[-1][1]), quotes + out):
+        if not spans or covered.overlaps(spans[0][0], spans[-1][1]):
             continue
-        sp = resolve(speaker_tok, index) if speaker_tok is not None else None
+        d = decide_one(Proposal("reported", conf, speaker_tok), index)
         s, e = spans[0][0], spans[-1][1]
+        covered.add(s, e)
         out.append(Quote(
-            start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=spans,
-            speaker=sp.name if sp else None,
-            speaker_type=(sp.type if sp and sp.name else "unknown"),  # type: ignore[arg-type]
-            on_behalf_of=sp.on_behalf_of if sp else None,
-            speaker_mention=sp.mention if sp else None, speaker_span=sp.span if sp else None,
-            cue=cue_text, cue_span=cue_range, confidence=round(conf * (0.6 + 0.4 * sp.confidence) if sp else 0.2, 3),
-            clause_span=(s, e),
+            start=s, end=e, text=at.doc_text(doc)[s:e], kind="indirect", spans=spans, **d.quote_fields(),
+            cue=cue_text, cue_span=cue_range, clause_span=(s, e),
         ))
     return out

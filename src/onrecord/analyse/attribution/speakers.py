@@ -1,15 +1,24 @@
-"""Resolve a speaker mention (the cue's subject) to a full name and a speaker type within the article.
+"""Who said it: the one place that decides an attribution's speaker and how sure that is.
 
-People go through the in-article name index (``names.py``); spokespeople get ``on_behalf_of`` their
-principal; countries and capitals used as metonyms become the country; parties get their full name;
-an open letter and the plural pronouns around it become the letter's signatories.
+The finders only propose: the quote-mark step and the cue finders (``cues.py``), reported speech
+(``reported.py``), the learned step (``learned.py``) and the continuation rules of ``quotes.py`` each hand
+``decide`` a ``Proposal`` (the speaker mention's head token or a speaker decided before, how it was found,
+the finder's evidence score). ``decide`` takes the most reliable proposal, resolves its mention and sets the
+confidence with ``confidence``, the one formula.
+
+Resolving a mention (``resolve``): people go through the in-article name index (``names.py``); spokespeople
+get ``on_behalf_of`` their principal; countries and capitals used as metonyms become the country; parties get
+their full name; an open letter and the plural pronouns around it become the letter's signatories.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Token
 
+from onrecord import data
 from onrecord.analyse.entities.names import (
     GROUP_NOUNS,
     PRONOUNS_PERSON,
@@ -23,31 +32,15 @@ from onrecord.analyse.entities.names import (
 )
 from onrecord.analyse.textcache import doc_text, entity_at
 
-SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "mouthpiece"}
-UTTERANCE_NOUNS = {
-    "letter", "statement", "headline", "tweet", "post", "report", "interview", "speech", "article", "column",
-    "message", "email", "e-mail", "remarks", "op-ed", "editorial", "memo", "note", "petition", "document",
-    "filing", "lawsuit", "complaint", "release", "communique", "announcement", "blog", "video", "ad", "advert",
-}
-# Countries written as their capital or seat of government ("Tehran warned"), and short forms.
-METONYMS = {
-    "tehran": "Iran", "washington": "United States", "moscow": "Russia", "kremlin": "Russia",
-    "beijing": "China", "damascus": "Syria", "baghdad": "Iraq", "kabul": "Afghanistan", "ankara": "Turkey",
-    "riyadh": "Saudi Arabia", "pyongyang": "North Korea", "seoul": "South Korea", "tokyo": "Japan",
-    "paris": "France", "berlin": "Germany", "brussels": "European Union", "kiev": "Ukraine", "kyiv": "Ukraine",
-    "jerusalem": "Israel", "downing street": "United Kingdom government", "whitehall": "United Kingdom government",
-    "white house": "United States government", "pentagon": "United States government",
-    "us": "United States", "u.s.": "United States", "usa": "United States", "america": "United States",
-    "united states": "United States", "uk": "United Kingdom", "britain": "United Kingdom",
-    "great britain": "United Kingdom", "united kingdom": "United Kingdom",
-}
-PARTIES = {
-    "labour": "Labour Party", "tory": "Conservative Party", "tories": "Conservative Party",
-    "conservative": "Conservative Party", "conservatives": "Conservative Party",
-    "lib dem": "Liberal Democrats", "lib dems": "Liberal Democrats", "liberal democrats": "Liberal Democrats",
-    "snp": "Scottish National Party", "ukip": "UK Independence Party", "gop": "Republican Party",
-    "republican": "Republican Party", "democratic": "Democratic Party", "green": "Green Party",
-}
+SPOKES = data.words("spokesperson_nouns")  # the word lists are data/words.toml
+UTTERANCE_NOUNS = data.words("utterance_nouns")
+
+
+@data.cached
+def metonyms() -> dict[str, str]:
+    """data/metonyms.tsv, every row, as {mention lower-cased: what it stands for}: capitals and seats of
+    government ("Tehran warned", "Downing Street said"), short forms of countries and parties ("the US", "Tories")."""
+    return {" ".join(m.mention.lower().replace("’", "'").split()): m.target for m in data.metonyms()}
 
 
 @dataclass
@@ -60,6 +53,77 @@ class Speaker:
     mention: str
     span: tuple[int, int]
     confidence: float  # how sure the resolution is (1.0 for a full name written out)
+
+
+@dataclass
+class Proposal:
+    """A finder's proposed attribution: how it was found and its evidence score, the speaker mention (its head
+    token) or a speaker decided for another quotation (``inherited``), and the cue when one was found
+    (character span, text, verb)."""
+
+    how: str  # "outro", "intro", "prev_colon", "tree", "linear", "according", "colon", "reported", "learned", ...
+    score: float
+    mention: Token | None = None
+    start: int = 0  # the cue's character span and text (empty when no cue was found)
+    end: int = 0
+    text: str = ""
+    verb: Token | None = None
+    inherited: Speaker | None = None
+
+
+@dataclass
+class Decision:
+    """The decided speaker of one attribution (None when nobody is named), how it was found, and how sure."""
+
+    speaker: Speaker | None
+    how: str
+    confidence: float
+    proposal: Proposal
+
+    def quote_fields(self, speaker_span: tuple[int, int] | None = None) -> dict[str, Any]:
+        """The speaker fields of a ``Quote`` (``speaker_span`` overrides the mention's span)."""
+        sp = self.speaker
+        return {"speaker": sp.name if sp else None,
+                "speaker_type": sp.type if sp and sp.name else "unknown",
+                "on_behalf_of": sp.on_behalf_of if sp else None,
+                "speaker_mention": sp.mention if sp else None,
+                "speaker_span": speaker_span or (sp.span if sp else None),
+                "confidence": self.confidence}
+
+
+UNNAMED = 0.2  # the most an attribution in quote marks scores when its speaker has no name
+# Speakers found without a cue of their own keep the finder's score: inherited from the quotation before
+# (continuation), the person the paragraph is about, the accuser of a headline, the name before a colon.
+UNDISCOUNTED = frozenset({"continuation", "about", "accuser", "headline_colon", "speaker_colon"})
+
+
+def confidence(how: str, score: float, speaker: Speaker | None, marked: bool = False) -> float:
+    """How sure an attribution is: the finder's evidence ``score`` times how sure the speaker's resolution is
+    (a full name: 1.0, down to 0.6 for a mention nothing resolves); no speaker at all scores at most UNNAMED,
+    and so does a quotation in marks (``marked``) whose speaker has no name."""
+    if how in UNDISCOUNTED:
+        value = score
+    elif speaker is None:
+        value = min(score, UNNAMED)
+    else:
+        value = score * (0.6 + 0.4 * speaker.confidence)
+    if marked and (speaker is None or not speaker.name):
+        value = min(value, UNNAMED)
+    return round(max(0.0, min(1.0, value)), 3)
+
+
+def decide(proposals: Iterable[Proposal | None], index: NameIndex, marked: bool = False) -> Decision | None:
+    """The speaker of one attribution: the first proposal (finders propose the most reliable first; they are
+    asked lazily, so later finders run only when earlier ones found nothing), its mention resolved (or the
+    speaker it inherits), with its confidence; None when no finder proposed anything."""
+    p = next((x for x in proposals if x is not None), None)
+    return decide_one(p, index, marked) if p is not None else None
+
+
+def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
+    """The decision for a single proposal: its mention resolved (or the speaker it inherits), its confidence."""
+    sp = resolve(p.mention, index) if p.mention is not None else p.inherited
+    return Decision(sp, p.how, confidence(p.how, p.score, sp, marked), p)
 
 
 def mention_span(t: Token) -> tuple[int, int]:
@@ -100,23 +164,26 @@ def _text(toks: list[Token]) -> str:
 
 
 def _org(t: Token) -> str | None:
-    """An organisation/country name for t (party names expanded, metonyms to the country)."""
-    doc = t.doc
+    """An organisation/country name for t (party names expanded, metonyms to the country); a metonym the
+    entity recogniser missed ("Downing Street said") is looked up by the words of its noun phrase."""
     ent = entity_at(t)
     text = ent.text if ent is not None else t.text
-    low = " ".join(text.lower().replace("’", "'").split())
-    low = low.removeprefix("the ")
-    low = low.removesuffix("'s")
-    if low in METONYMS:
-        return METONYMS[low]
-    if low in PARTIES:
-        return PARTIES[low]
+    found = metonyms().get(_metonym_key(text))
+    if found is None and ent is None and t.pos_ == "PROPN":
+        found = metonyms().get(_metonym_key(_text(_core(t))))
+    if found is not None:
+        return found
     if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
         words = text.split()
         if words and words[0].lower() == "the":
             words = words[1:]
         return " ".join(words).removesuffix("'s").removesuffix("’s")
     return None
+
+
+def _metonym_key(text: str) -> str:
+    low = " ".join(text.lower().replace("’", "'").split())
+    return low.removeprefix("the ").removesuffix("'s")
 
 
 def _principal(t: Token, index: NameIndex) -> tuple[str | None, str | None]:
@@ -134,7 +201,7 @@ def _principal(t: Token, index: NameIndex) -> tuple[str | None, str | None]:
                 return r.name, r.name
     for c in t.lefts:
         if c.dep_ in ("compound", "amod", "nmod"):
-            org = _org(c) or PARTIES.get(c.lower_)
+            org = _org(c) or metonyms().get(c.lower_)
             if org:
                 return org, c.text
             name = resolve_name_text(index, c.text) if c.pos_ == "PROPN" else None

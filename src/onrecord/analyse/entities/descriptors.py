@@ -7,34 +7,22 @@ Three shapes, as news writes them everywhere: premodifiers before a name ("Syria
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
+
+from onrecord import data
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-# Nouns that, after "the", stand for one person already named ("the tyrant", "the Labour boss").
-DESCRIPTION_HEADS = {
-    "leader", "minister", "secretary", "president", "chancellor", "premier", "mp", "senator", "congressman",
-    "congresswoman", "governor", "mayor", "nominee", "candidate", "chairman", "chairwoman", "chief", "commander",
-    "general", "dictator", "tyrant", "despot", "strongman", "autocrat", "boss", "ruler", "king", "queen",
-    "ayatollah", "cleric", "businessman", "billionaire", "tycoon", "mogul", "politician", "lawmaker", "veteran",
-    "firebrand", "critic", "campaigner", "activist", "star", "socialist", "leftie", "lefty", "populist",
-    "frontrunner", "front-runner", "incumbent", "challenger", "democrat", "republican", "aide", "adviser",
-    "envoy", "ambassador", "spokesman", "spokeswoman", "head", "warlord", "commander-in-chief", "prime",
-}
-# Head nouns of "<name> <noun>" phrases that describe the named person's rule or side ("the Assad regime").
-OF_ROLES = {"state", "defense", "defence", "staff", "justice", "commerce", "energy", "labor", "treasury"}
-RULE_NOUNS = {"regime", "government", "administration", "forces", "camp", "dictatorship", "junta", "clan"}
+DESCRIPTION_HEADS = data.words("description_heads")  # the word lists are data/words.toml
+OF_ROLES = data.words("office_of_words")
+RULE_NOUNS = data.words("rule_nouns")
 MAX_TOKENS = 10
 
 
-@lru_cache(maxsize=1)
 def loaded_terms() -> frozenset[str]:
     """The loaded-language lexicon (data/loaded_terms.txt), lower-case, comments dropped."""
-    text = resources.files("onrecord.data").joinpath("loaded_terms.txt").read_text(encoding="utf-8")
-    return frozenset(line.split("#")[0].strip().lower() for line in text.splitlines() if line.split("#")[0].strip())
+    return data.loaded_terms()
 
 
 def is_loaded(text: str) -> bool:

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
+from onrecord import data
 from onrecord.analyse.entities import descriptors as desc
 from onrecord.analyse.entities.names import PRONOUNS_PERSON, TITLES, clean_person_name
 from onrecord.analyse.entities.roles import (
@@ -40,11 +41,9 @@ from onrecord.models import (
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is analysed, so linking stays light
     from spacy.tokens import Doc, Span, Token
 
-# Capitalised common nouns and title words that the tagger calls organisations.
-GENERIC_ORGS = {"government", "supreme", "parliament committee", "cabinet", "council", "ministry", "party",
-                "court", "police", "army", "state", "senate committee", "images", "topics"}
-NOT_YET = {"next", "future", "potential", "would-be", "possible", "likely", "prospective", "hypothetical"}
-GENERIC_NOUNS = {"man", "woman", "person", "figure", "one", "individual", "people", "someone", "guy", "lady"}
+GENERIC_ORGS = data.words("generic_orgs")  # the word lists are data/words.toml
+NOT_YET = data.words("future_qualifiers")
+GENERIC_NOUNS = data.words("generic_person_nouns")
 
 
 def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:

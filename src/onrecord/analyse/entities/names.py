@@ -12,42 +12,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord import data
 from onrecord.analyse.textcache import doc_text, entity_at
 
-TITLES = {
-    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "reverend", "prof", "professor",
-    "president", "senator", "sen", "rep", "gov", "governor", "ayatollah", "general", "gen", "king", "queen",
-    "prince", "princess", "pope", "judge", "justice", "mayor", "chancellor", "speaker", "secretary", "minister",
-    "prime", "premier", "chairman", "chairwoman", "leader", "commander", "colonel", "col", "captain", "capt",
-    "lt", "sgt", "admiral", "former", "late", "then",
-}
-# Head nouns of noun phrases that denote one person by role ("the Labour leader", "the MP").
+TITLES = data.words("titles")  # the word lists are data/words.toml
 TITLE_BONUS = 5  # the person a headline names is the one "the party leader" most likely refers back to
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "prof", "mx"}
-PERSON_ROLES = {
-    "leader", "minister", "secretary", "president", "mp", "chancellor", "premier", "senator", "congressman",
-    "congresswoman", "governor", "mayor", "candidate", "nominee", "chairman", "chairwoman", "chair", "chief",
-    "director", "official", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
-    "ambassador", "envoy", "commander", "general", "king", "queen", "prince", "princess", "pope", "judge",
-    "lawyer", "attorney", "father", "mother", "man", "woman", "boss", "critic", "activist", "supporter",
-    "founder", "ceo", "executive", "manager", "strategist", "pollster", "professor", "analyst", "businessman",
-    "billionaire", "politician", "lawmaker", "representative", "democrat", "republican", "tycoon", "host",
-    "reporter", "journalist", "author", "writer", "economist", "expert", "veteran", "member", "peer",
-    "backbencher", "frontbencher", "deputy", "head", "campaigner", "star", "actor", "dictator", "tyrant",
-    "cleric", "ayatollah", "monarch", "emperor", "nationalist", "socialist", "conservative", "liberal",
-    "treasurer", "councillor", "councilman", "councilwoman", "inspector", "detective", "officer", "coach",
-}
-CAPITAL_ROLES = {"mp", "president", "minister", "secretary", "chancellor", "senator", "governor", "leader",
-                 "mayor", "premier", "chairman", "chairwoman", "speaker", "ambassador", "general"}
-GROUP_NOUNS = {
-    "activists", "supporters", "protesters", "protestors", "officials", "critics", "voters", "democrats",
-    "republicans", "signatories", "campaigners", "residents", "members", "mps", "lawmakers", "leaders",
-    "experts", "analysts", "economists", "scientists", "doctors", "teachers", "workers", "students",
-    "people", "families", "parents", "witnesses", "investigators", "police", "authorities", "prosecutors",
-    "researchers", "advisers", "advocates", "opponents", "allies", "aides", "sources", "backbenchers",
-    "ministers", "senators", "conservatives", "liberals", "socialists", "unions", "groups", "organisers",
-    "organizers", "officers", "troops", "rebels", "militants", "americans", "britons",
-}
+HONORIFICS = data.words("honorifics")
+PERSON_ROLES = data.words("person_roles")  # one person by role ("the Labour leader", "the MP")
+CAPITAL_ROLES = data.words("capital_roles")
+GROUP_NOUNS = data.words("group_nouns")
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 PRONOUNS_PLURAL = {"they", "them", "their", "theirs", "themselves"}
 RELATIVE = {"who", "which", "that", "whom", "whose"}

@@ -1,45 +1,24 @@
 """Roles: the offices people hold, read from the text ("Foreign Secretary Boris Johnson") and from the
 knowledge file ``data/roles.tsv`` (who held which office when), and role-only mentions resolved by date.
 
-The knowledge files (roles.tsv, and metonyms.tsv and countries.txt also loaded here) are user-editable;
-each is read once per process (``load_kb.cache_clear()`` after editing one in a running process).
+The knowledge files (roles.tsv, and metonyms.tsv and countries.txt also served here) are user-editable and
+read by ``onrecord.data``, once per process (``onrecord.data.reload()`` after editing one in a running process).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from onrecord import data
 from onrecord.models import HeldRole, KBRole, RoleEvidence
 
-# Head nouns that make a phrase an office or position ("Foreign Secretary", "Labour MP", "the nominee").
-ROLE_HEADS = {
-    "secretary", "minister", "leader", "president", "chancellor", "premier", "mp", "senator", "congressman",
-    "congresswoman", "governor", "mayor", "nominee", "candidate", "chairman", "chairwoman", "chair", "chief",
-    "director", "ambassador", "envoy", "commander", "general", "spokesman", "spokeswoman", "spokesperson",
-    "king", "queen", "prince", "princess", "pope", "judge", "attorney", "speaker", "whip", "deputy", "head",
-    "ayatollah", "lawmaker", "representative", "peer", "backbencher", "frontbencher", "mep", "msp", "councillor",
-    "ceo", "founder", "editor", "vice-president", "vice-chairman", "monarch", "emperor", "prosecutor",
-    "sheriff", "justice", "sen", "rep", "gov",
-}
-NATIONALITIES = {
-    "syrian": "Syria", "russian": "Russia", "iranian": "Iran", "american": "United States", "us": "United States",
-    "u.s.": "United States", "british": "United Kingdom", "uk": "United Kingdom", "english": "United Kingdom",
-    "french": "France", "german": "Germany", "israeli": "Israel", "iraqi": "Iraq", "chinese": "China",
-    "turkish": "Turkey", "saudi": "Saudi Arabia", "ukrainian": "Ukraine", "palestinian": "Palestine",
-    "egyptian": "Egypt", "afghan": "Afghanistan", "libyan": "Libya", "lebanese": "Lebanon", "indian": "India",
-    "pakistani": "Pakistan", "japanese": "Japan", "korean": "South Korea", "mexican": "Mexico",
-    "canadian": "Canada", "european": "European Union", "italian": "Italy", "spanish": "Spain",
-    "venezuelan": "Venezuela", "cuban": "Cuba", "yemeni": "Yemen", "qatari": "Qatar", "jordanian": "Jordan",
-    "scottish": "United Kingdom", "welsh": "United Kingdom", "irish": "Ireland", "australian": "Australia",
-}
-COUNTRY_WORDS = {"south", "north", "east", "west", "new", "saudi", "united", "the", "iran", "russia", "syria",
-                 "china", "israel", "france", "germany", "britain", "america", "india", "japan", "korea", "turkey"}
-PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "del", "della", "di", "du", "van", "von", "der", "den",
-             "la", "le", "bint", "ben", "mc", "st", "y"}
-QUALIFIERS_PAST = {"former", "ex", "ex-", "then", "late", "erstwhile", "previous", "outgoing"}
+ROLE_HEADS = data.words("office_heads")  # the word lists are data/words.toml
+NATIONALITIES = data.demonyms()  # "syrian" -> "Syria", "us" -> "United States"
+COUNTRY_WORDS = data.words("country_words")
+PARTICLES = data.words("name_particles")
+QUALIFIERS_PAST = data.words("past_qualifiers")
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their"}
 
 
@@ -75,28 +54,25 @@ def name_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("'s", "")).split())
 
 
-def parse_kb(text: str) -> KB:
-    """Parse roles.tsv text (see the file's header for its columns)."""
+def _kb(rows: list[data.RoleRow] | tuple[data.RoleRow, ...]) -> KB:
     kb = KB()
-    for line in text.splitlines():
-        if not line.strip() or line.startswith(("#", "role\t")):
-            continue
-        cols = (line.split("\t") + [""] * 6)[:6]
-        role, holder, start, end, phrases, source = (c.strip() for c in cols)
-        if not role or not holder:
-            continue
-        kb.rows.append(KBRole(role, holder, start or None, end or None, source or "manual"))
-        kb.phrases.setdefault(role.lower(), role)
-        for p in phrases.split("|"):
-            if p.strip():
-                kb.phrases[p.strip().lower()] = role
+    for r in rows:
+        kb.rows.append(KBRole(r.role, r.holder, r.start, r.end, r.source))
+        kb.phrases.setdefault(r.role.lower(), r.role)
+        for p in r.phrases:
+            kb.phrases[p] = r.role
     return kb
 
 
-@lru_cache(maxsize=1)
+def parse_kb(text: str) -> KB:
+    """Parse roles.tsv text (see the file's header for its columns)."""
+    return _kb(data.parse_roles(text))
+
+
+@data.cached
 def load_kb() -> KB:
     """The bundled roles.tsv, parsed once per process."""
-    return parse_kb(resources.files("onrecord.data").joinpath("roles.tsv").read_text(encoding="utf-8"))
+    return _kb(data.role_rows())
 
 
 def normalise_phrase(words: list[str]) -> tuple[str, bool]:
@@ -203,27 +179,20 @@ def _same_role(text_role: str, kb_role_name: str) -> bool:
 
 
 # -- the other knowledge files: metonyms.tsv, countries.txt ------------------------------------------------
-@lru_cache(maxsize=1)
+@data.cached
 def load_countries() -> frozenset[str]:
     """data/countries.txt as name keys."""
-    text = resources.files("onrecord.data").joinpath("countries.txt").read_text(encoding="utf-8")
-    return frozenset(name_key(x) for x in text.splitlines() if x.strip() and not x.startswith("#"))
+    return frozenset(name_key(x) for x in data.countries())
 
 
-@lru_cache(maxsize=1)
+@data.cached
 def metonym_rows() -> tuple[tuple[str, str, str], ...]:
-    """data/metonyms.tsv rows: (mention as written, target entity name, target type)."""
-    rows = []
-    text = resources.files("onrecord.data").joinpath("metonyms.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        cols = line.split("\t")
-        if line.startswith("#") or len(cols) < 3 or cols[0] == "mention":
-            continue
-        rows.append((cols[0].strip(), cols[1].strip(), cols[2].strip()))
-    return tuple(rows)
+    """data/metonyms.tsv rows that apply to every mention (not only to speakers): (mention as written, target
+    entity name, target type)."""
+    return tuple((m.mention, m.target, m.type) for m in data.metonyms() if m.scope == "any")
 
 
-@lru_cache(maxsize=1)
+@data.cached
 def load_metonyms() -> dict[str, tuple[str, str]]:
     """data/metonyms.tsv as {name key of the mention: (target name, target type)}."""
     return {name_key(m): (t, typ) for m, t, typ in metonym_rows()}

@@ -8,11 +8,11 @@ rather than reports a speech act ("refused to blame", "has a long history of sta
 the outlet (``reported_by = OUTLET``); a stance inside someone's quote about a third party is that speaker's
 claim. Dates are the expressions that modify the cue, anchored later on the article's date (analyse.dates).
 
-The work is split by responsibility: ``stance_lexicon`` (label inventory, cue words, evaluative words),
-``stance_records`` (the ``Stance`` record and the per-article context), ``stance_clauses`` (a cue's
-participants, negation and modality), ``stance_holders`` (holder, voice, date, record assembly),
-``stance_cues`` (cue verbs, frames, nominal cues), ``stance_content`` (quoted content) and
-``stance_targets`` (targets and their keys). This module assembles them.
+The work is split by responsibility: ``lexicon`` (label inventory, cue words, evaluative words), ``context``
+(the per-article context every finder is passed: doc, name index, quotes, paragraphs), ``clauses`` (a cue's
+participants, negation and modality), ``holders`` (holder, voice, date, record assembly), ``cues`` (cue verbs,
+frames, nominal cues), ``content`` (quoted content) and ``targets`` (targets and their keys). This module
+assembles them.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from spacy.tokens import Doc
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.entities.names import NameIndex, build_name_index
-from onrecord.analyse.stances.clauses import SEG_KEY
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
 from onrecord.analyse.stances.context import StanceContext, shift_stance
 from onrecord.analyse.stances.cues import cue_stances, frame_stances, nominal_stances
@@ -38,7 +37,6 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
     skip = [(s.start, s.end) for s in segments if s.kind == "furniture"]
     index = index or build_name_index(doc, skip)
     body = [(s.start, s.end) for s in segments if s.kind != "furniture"] or [(0, len(doc_text(doc)))]
-    doc.user_data[SEG_KEY] = body
     ctx = StanceContext(doc, index, leaders(doc, index), quotes, body)
     found: list[Stance] = []
     for t in doc:

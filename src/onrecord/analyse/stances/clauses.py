@@ -4,40 +4,27 @@ Participants: the cue's subject (through control verbs, never across a paragraph
 its objects, what it is over, and the holder of an embedded stance ("accused of siding with"). Mood: negation
 ("did not condemn", "refused to blame"), habit ("has consistently condemned"), modality ("should urge"),
 appeals ("urged X to condemn Y") and irrealis (conditions, questions, negated frames). Pure functions of the
-parse; the paragraph bounds come from ``doc.user_data[SEG_KEY]``, set by ``extract_stances``.
+parse and the article's paragraphs: those that must not relate words across a paragraph break (spaCy's
+sentences may run across one) take the ``StanceContext`` that knows them.
 """
 from __future__ import annotations
 
 from spacy.tokens import Token
 
+from onrecord.analyse.stances.context import StanceContext
 from onrecord.analyse.stances.lexicon import HABITUAL, NEGATORS, match_cue
 
-SEG_KEY = "onrecord_stance_segments"
 
-
-def para_of(t: Token) -> int:
-    """The paragraph (segment) number of a token: spaCy's sentences may run across paragraphs, relations may not."""
-    bounds = t.doc.user_data.get(SEG_KEY)
-    if not bounds:
-        return 0
-    return next((k for k, (s, e) in enumerate(bounds) if s <= t.idx < e), -1)
-
-
-def same_para(a: Token, b: Token) -> bool:
-    """Both tokens sit in the same paragraph."""
-    return para_of(a) == para_of(b)
-
-
-def cue_subject(v: Token) -> tuple[Token | None, bool]:
+def cue_subject(ctx: StanceContext, v: Token) -> tuple[Token | None, bool]:
     """The subject of a verb (following xcomp/conj/advcl-less control up the tree) and whether it is passive."""
     cur: Token | None = v
     for _ in range(4):
-        if cur is None or not same_para(cur, v):
+        if cur is None or not ctx.same_para(cur, v):
             break
         for c in cur.children:
-            if c.dep_ in ("nsubj", "csubj") and same_para(c, v):
+            if c.dep_ in ("nsubj", "csubj") and ctx.same_para(c, v):
                 return c, False
-            if c.dep_ == "nsubjpass" and same_para(c, v):
+            if c.dep_ == "nsubjpass" and ctx.same_para(c, v):
                 return c, True
         if cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i:
             cur = cur.head
@@ -56,10 +43,10 @@ def agent_of(v: Token) -> Token | None:
     return None
 
 
-def para_subject(v: Token) -> Token | None:
+def para_subject(ctx: StanceContext, v: Token) -> Token | None:
     """When the parse took a subject from another paragraph: the last proper name (or pronoun) before the verb
     in its own paragraph and clause, e.g. "JEREMY CORBYN today refused ..."."""
-    cands = [t for t in v.doc[v.sent.start:v.i] if same_para(t, v) and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
+    cands = [t for t in v.doc[v.sent.start:v.i] if ctx.same_para(t, v) and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
                                                                      or t.lower_ in ("he", "she", "they"))]
     if not cands or any(t.pos_ in ("VERB", "AUX") for t in v.doc[cands[-1].i:v.i]):
         return None
@@ -97,20 +84,20 @@ def about_of(v: Token, label: str) -> str | None:
     return None
 
 
-def embedded_holder(v: Token) -> tuple[Token | None, Token | None]:
+def embedded_holder(ctx: StanceContext, v: Token) -> tuple[Token | None, Token | None]:
     """For "X was accused of siding with Y" / "a history of standing up for Y": (the holder X, the accusing verb)."""
     if v.dep_ != "pcomp" or v.head.lower_ != "of":
         return None, None
     gov = v.head.head
     if gov.pos_ == "VERB":
-        subj, passive = cue_subject(gov)
+        subj, passive = cue_subject(ctx, gov)
         if passive:
             return subj, gov
         return next((c for c in gov.children if c.dep_ == "dobj"), None), gov
     if gov.pos_ == "NOUN":  # "has a history of standing up for"
         owner = gov.head if gov.dep_ in ("dobj", "attr") else None
         if owner is not None:
-            subj, _ = cue_subject(owner)
+            subj, _ = cue_subject(ctx, owner)
             return subj, None
     return None, None
 
@@ -143,11 +130,11 @@ def is_hypothetical(v: Token) -> bool:
                for c in v.children)
 
 
-def is_requested(v: Token) -> bool:
+def is_requested(ctx: StanceContext, v: Token) -> bool:
     """The stance asked for in an appeal ("urged X to condemn Y", "we ask that you condemn Y") is not taken."""
     h = v
     for _ in range(2):
-        if h.dep_ not in ("xcomp", "ccomp", "advcl") or h.head.i == h.i or not same_para(h.head, v):
+        if h.dep_ not in ("xcomp", "ccomp", "advcl") or h.head.i == h.i or not ctx.same_para(h.head, v):
             return False
         h = h.head
         m = match_cue(h)
@@ -156,7 +143,7 @@ def is_requested(v: Token) -> bool:
     return False
 
 
-def is_irrealis(v: Token) -> bool:
+def is_irrealis(ctx: StanceContext, v: Token) -> bool:
     """Conditions, questions and negated frames ("if X does the right thing", "nor does it mean that X ...")."""
     h: Token | None = v
     for _ in range(4):
@@ -166,7 +153,7 @@ def is_irrealis(v: Token) -> bool:
             return True
         if h is not v and any(c.dep_ == "neg" or c.lower_ in ("nor", "not", "never") for c in h.children):
             return True
-        if h.head.i == h.i or not same_para(h.head, v):
+        if h.head.i == h.i or not ctx.same_para(h.head, v):
             return h.sent.text.rstrip().endswith("?")
         h = h.head if h.dep_ in ("ccomp", "conj", "xcomp", "advcl") else None
     return False

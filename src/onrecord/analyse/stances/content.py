@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from onrecord import data
 from onrecord.analyse.entities.names import GROUP_NOUNS
 from onrecord.analyse.stances.clauses import cue_subject, is_irrealis
 from onrecord.analyse.stances.context import StanceContext, quote_holder
@@ -22,7 +23,7 @@ from onrecord.analyse.stances.lexicon import (
 from onrecord.analyse.stances.targets import Target, agents, describe, targets_of
 from onrecord.models import Quote, Stance
 
-GROUP_HEADS = {"countries", "parties", "sides", "nations", "states", "leaders", "governments", "powers", "allies"}
+GROUP_HEADS = data.words("group_heads")
 
 
 def _entity_target(tg: Target) -> bool:
@@ -49,7 +50,7 @@ def content_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
                                                                  "they", "which", "who", "what"):
             continue
         pred = t.head
-        if match_cue(pred) is not None or pred.lemma_.lower() in FRAME_VERBS or is_irrealis(pred):
+        if match_cue(pred) is not None or pred.lemma_.lower() in FRAME_VERBS or is_irrealis(ctx, pred):
             continue
         toks = [pred] + [x for c in pred.children if c.dep_ in ("attr", "acomp", "dobj", "oprd", "neg", "conj")
                          for x in c.subtree if x.dep_ not in ("relcl", "advcl", "ccomp", "xcomp", "pcomp")]
@@ -75,7 +76,7 @@ def modal_urges(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
         if t.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "aux" and c.lower_ in ("should", "must", "ought")
                                                     for c in t.children):
             continue
-        subj, _ = cue_subject(t)
+        subj, _ = cue_subject(ctx, t)
         if subj is None or subj.lower_ in ("i", "it", "this", "that", "there", "which", "who"):
             continue
         tgs = [tg for tg in targets_of(subj, ctx.index, ctx.lead) if _entity_target(tg)] \
@@ -101,7 +102,7 @@ def act_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
             continue
         doers = [a for a in agents(t) if a.lower_ not in ("our", "my", "their", "its", "your")]
         tgs = [tg for a in doers for tg in [describe(a, ctx.index, ctx.lead)] if _entity_target(tg)]
-        if tgs and not is_irrealis(t.head if t.head.i != t.i else t):
+        if tgs and not is_irrealis(ctx, t.head if t.head.i != t.i else t):
             for tg in tgs:
                 tg.about = t.text
             out += make_stances(ctx, t, "condemn", quote_holder(q), tgs, "content", False, (None, None), k)

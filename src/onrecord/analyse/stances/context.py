@@ -1,8 +1,8 @@
-"""The stance record and the per-article context the stance finders share.
+"""The per-article context the stance finders share, and the stance record's offset shift.
 
-``Stance`` is what ``extract_stances`` returns and the store writes; ``StanceContext`` carries one article's
-doc, name index, quotes and body paragraphs, and answers where a character sits: in which paragraph, inside
-which quote, on which quote's cue.
+``StanceContext`` carries one article's doc, name index, quotes and body paragraphs (passed explicitly to every
+finder, nothing rides on the Doc), and answers where a character sits: in which paragraph, inside which quote,
+on which quote's cue.
 """
 from __future__ import annotations
 
@@ -55,6 +55,15 @@ class StanceContext:
     def _body_at(self, char: int) -> tuple[int, int] | None:
         k = bisect.bisect_right(self._starts, char) - 1
         return self.body[k] if k >= 0 and char < self.body[k][1] else None
+
+    def para(self, char: int) -> int:
+        """The number of the body paragraph holding the character (-1 in furniture)."""
+        k = bisect.bisect_right(self._starts, char) - 1
+        return k if k >= 0 and char < self.body[k][1] else -1
+
+    def same_para(self, a: Token, b: Token) -> bool:
+        """Both tokens sit in the same paragraph: spaCy's sentences may run across paragraphs, relations may not."""
+        return self.para(a.idx) == self.para(b.idx)
 
     def in_body(self, char: int) -> bool:
         """The character is in the body or headline, not in page furniture."""

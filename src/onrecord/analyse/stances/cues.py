@@ -19,7 +19,6 @@ from onrecord.analyse.stances.clauses import (
     is_negated,
     is_requested,
     para_subject,
-    same_para,
 )
 from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
 from onrecord.analyse.stances.holders import (
@@ -53,18 +52,18 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if sp and t.sent.start_char <= sp[0] < t.sent.end_char and ctx.seg(sp[0]) != ctx.seg(t.idx):
         kq = None  # a speaker from another paragraph: the parse ran across a paragraph break
     quote = ctx.quote_around(t.idx)
-    if is_hypothetical(t) or is_requested(t):
+    if is_hypothetical(t) or is_requested(ctx, t):
         return []
     if t.lemma_.lower() in NEGATORS and any(c.dep_ == "xcomp" and match_cue(c) for c in t.children):
         return []  # "refused to blame X": the negated blame carries it
-    subj, passive = cue_subject(t)
+    subj, passive = cue_subject(ctx, t)
     if subj is None:
         top = t
         while top.dep_ == "xcomp" and top.head.i != top.i:
             top = top.head
-        if top.dep_ in ("ROOT", "advcl", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") and same_para(c, top)
+        if top.dep_ in ("ROOT", "advcl", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") and ctx.same_para(c, top)
                                                              for c in top.children):
-            subj = para_subject(top)
+            subj = para_subject(ctx, top)
     passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
     reported: Voice | None = None
     if passive:
@@ -80,7 +79,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     else:
         objs = cue_objects(t, parts)
         if subj is None:
-            emb, gov = embedded_holder(t)
+            emb, gov = embedded_holder(ctx, t)
             if emb is None:
                 if kq is None:
                     return []
@@ -99,7 +98,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if label in ("urge", "demand"):  # "we ask that you condemn X": the ccomp's subject
         for c in t.children:
             if c.dep_ == "ccomp":
-                s, _ = cue_subject(c)
+                s, _ = cue_subject(ctx, c)
                 if s is not None:
                     objs = [s]
     tgs: list[Target] = []
@@ -120,7 +119,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
 def _same_cue(ctx: StanceContext, v: Token) -> int | None:
     """An agentless passive ("X has been accused of ...") restates an attributed accusation made elsewhere in
     the article with the same verb: the index of that quote, whose speaker is the holder."""
-    subj, _ = cue_subject(v)
+    subj, _ = cue_subject(ctx, v)
     names = {subj.lower_} if subj is not None else set()
     for k, q in enumerate(ctx.quotes):
         if not (q.speaker and q.cue and q.cue_span):
@@ -153,7 +152,7 @@ def frame_stances(ctx: StanceContext, t: Token) -> list[Stance]:
         return []
     label = evaluation_label(sign, strong)
     kq = ctx.cue_quote(t)
-    subj, _ = cue_subject(t)
+    subj, _ = cue_subject(ctx, t)
     quote = ctx.quote_around(t.idx)
     holder: Holder
     if kq is not None and ctx.quotes[kq].speaker:
@@ -186,7 +185,7 @@ def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
         gov = t.head if t.dep_ == "dobj" else t.head.head
         if t.dep_ == "dobj" and gov.lemma_.lower() not in LIGHT_VERBS:
             return []
-        owner, _ = cue_subject(gov)
+        owner, _ = cue_subject(ctx, gov)
     who = poss or owner
     if who is None:
         return []

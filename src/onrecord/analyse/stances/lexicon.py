@@ -1,64 +1,32 @@
 """The stance lexicon: the label inventory (data/stance_labels.tsv), its cue verbs and nouns, and the word lists
-that grade evaluations ("a dangerous escalation", "barbaric war crimes", "a brave man").
+(data/words.toml) that grade evaluations ("a dangerous escalation", "barbaric war crimes", "a brave man").
 
 ``match_cue`` decides whether a verb is a stance cue and which label it carries; ``polarity_of`` reads the
 sign and strength of a phrase's evaluative words. Everything here is data or a lookup: no article context.
 """
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
 from spacy.tokens import Token
 
-NEGATORS = {"refuse", "fail", "decline", "reluctant", "unwilling", "neglect", "omit"}
-HABITUAL = {"consistently", "repeatedly", "always", "never", "long", "again", "continually", "constantly",
-            "persistently", "routinely", "previously"}
+from onrecord import data
+from onrecord.data import LabelInfo
+
+NEGATORS = data.words("negators")
+HABITUAL = data.words("habitual")
 POSITIONAL = {"support", "oppose", "defend"}  # labels that describe a position rather than a speech act
-FRAME_VERBS = {"brand", "call", "describe", "label", "dub", "term", "denounce"}
-LIGHT_VERBS = {"issue", "express", "voice", "make", "launch", "level", "offer", "give", "lodge", "deliver"}
-STRONG_NEG = {"barbaric", "atrocity", "atrocities", "abhorrent", "horrific", "brutal", "inexcusable", "murderous",
-              "slaughter", "evil", "genocide", "criminal", "crime", "crimes", "disgraceful", "outrageous",
-              "shameful", "appalling", "heinous", "monstrous", "despicable", "war crime", "unforgivable", "horror",
-              "horrors"}
-NEG = {"threat", "dangerous", "escalation", "destabilising", "destabilizing", "disruptive", "belligerent",
-       "aggressive", "reckless", "irresponsible", "illegal", "unacceptable", "wrong", "nonsense", "lie", "lies",
-       "terror", "terrorist", "sick", "failure", "disaster", "disastrous", "corrupt", "racist", "hypocrisy",
-       "hypocritical", "enemy", "enemies", "shadowy", "futile", "puppet", "tyrant", "dictator", "mistake",
-       "responsible", "blame", "deadly", "violent", "bad", "weak", "incompetent", "dishonest", "ridiculous"}
-POS = {"great", "brave", "courageous", "excellent", "admirable", "heroic", "hero", "tremendous", "fantastic",
-       "wonderful", "success", "successful", "honest", "strong", "principled", "martyr", "resilience", "icon",
-       "friend", "friends", "welcome", "right", "good", "decent", "inspiring", "brilliant", "outstanding"}
+FRAME_VERBS = data.words("frame_verbs")
+LIGHT_VERBS = data.words("light_verbs")
+STRONG_NEG = data.words("strong_negative")
+NEG = data.words("negative")
+POS = data.words("positive")
 
 
-@dataclass
-class LabelInfo:
-    """One row of the label inventory."""
-
-    label: str
-    cameo: str
-    cameo_name: str
-    plover: str
-    polarity: float
-    verbs: list[str]
-    nouns: list[str]
-    example: str
-
-
-@lru_cache(maxsize=1)
 def labels() -> dict[str, LabelInfo]:
     """The stance label inventory (data/stance_labels.tsv), keyed by label."""
-    text = resources.files("onrecord").joinpath("data/stance_labels.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader((ln for ln in text.splitlines() if ln and not ln.startswith("#")), delimiter="\t")
-    return {r["label"]: LabelInfo(r["label"], r["cameo"], r["cameo_name"], r["plover"], float(r["polarity"]),
-                                  [v.strip() for v in r["verbs"].split(",") if v.strip()],
-                                  [n.strip() for n in r["nouns"].split(",") if n.strip()], r["example"])
-            for r in rows}
+    return data.stance_labels()
 
 
-@lru_cache(maxsize=1)
+@data.cached
 def cues() -> tuple[dict[str, str], dict[tuple[str, ...], str], dict[str, str]]:
     """(single-word cue verb -> label, multiword cue verb -> label, cue noun -> label); the first label wins."""
     single: dict[str, str] = {}

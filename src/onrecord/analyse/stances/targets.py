@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from onrecord import data
 from onrecord.analyse.entities.names import (
     PERSON_ROLES,
     NameIndex,
@@ -28,32 +29,10 @@ from onrecord.analyse.entities.names import (
 )
 from onrecord.analyse.textcache import doc_text, entity_at
 
-# Demonyms and short forms -> country (the countries most often in UK/US international news).
-COUNTRIES: dict[str, str] = {
-    "syrian": "Syria", "russian": "Russia", "iranian": "Iran", "iraqi": "Iraq", "american": "United States",
-    "us": "United States", "u.s.": "United States", "usa": "United States", "america": "United States",
-    "united states": "United States", "british": "United Kingdom", "uk": "United Kingdom",
-    "britain": "United Kingdom", "united kingdom": "United Kingdom", "french": "France", "german": "Germany",
-    "chinese": "China", "israeli": "Israel", "saudi": "Saudi Arabia", "turkish": "Turkey", "ukrainian": "Ukraine",
-    "north korean": "North Korea", "korean": "South Korea", "afghan": "Afghanistan", "pakistani": "Pakistan",
-    "indian": "India", "egyptian": "Egypt", "libyan": "Libya", "lebanese": "Lebanon", "palestinian": "Palestine",
-    "yemeni": "Yemen", "venezuelan": "Venezuela", "cuban": "Cuba", "mexican": "Mexico", "canadian": "Canada",
-    "japanese": "Japan", "italian": "Italy", "spanish": "Spain", "irish": "Ireland", "european": "European Union",
-    "eu": "European Union", "nato": "NATO", "soviet": "Russia", "qatari": "Qatar", "emirati": "United Arab Emirates",
-}
-# Nouns through which a state acts: "the Syrian government", "Assad's forces", "Russian bombing".
-STATE_NOUNS = {"government", "regime", "forces", "force", "military", "army", "troops", "administration",
-               "authorities", "state", "bombing", "bombers", "warplanes", "jets", "airstrikes", "strikes",
-               "intervention", "campaign", "offensive", "navy", "police", "leadership", "junta"}
-LEADER_NOUNS = {"president", "dictator", "tyrant", "leader", "premier", "king", "ruler", "strongman",
-                "chancellor", "autocrat", "despot", "emir", "prince", "sultan", "ayatollah"}
-# Act nouns whose agent is what a stance toward the act is about.
-ACT_NOUNS = {"killing", "assassination", "attack", "attacks", "bombing", "strike", "strikes", "airstrike",
-             "invasion", "intervention", "action", "actions", "campaign", "assault", "slaughter", "crimes",
-             "crime", "decision", "policy", "stance", "statement", "remarks", "comments", "silence", "support",
-             "role", "behaviour", "behavior", "conduct", "handling", "response", "use", "execution", "executions",
-             "occupation", "aggression", "violence", "atrocities", "murder", "bombardment", "siege", "offensive",
-             "treatment", "plan", "plans", "record", "failure", "refusal", "inaction", "war", "operation"}
+COUNTRIES: dict[str, str] = data.demonyms()  # demonyms and short forms -> country
+STATE_NOUNS = data.words("state_nouns")  # the word lists are data/words.toml
+LEADER_NOUNS = data.words("leader_nouns")
+ACT_NOUNS = data.words("act_nouns")
 
 
 @dataclass

@@ -1,0 +1,245 @@
+"""The bundled lexicons and knowledge tables, and the one loader that reads them (docs/data.md).
+
+Every file of this folder is read and parsed here, once per process, by a typed accessor; nothing else opens
+them. A file that does not parse, or that gives one key two values, raises ``DataFileError`` naming the file,
+the line and what to fix. ``reload()`` drops the parsed copies (and the caches built on them, registered with
+``cached``) after a file was edited in a running process; the word lists of ``words.toml`` are bound when the
+analysis modules are imported, so editing those needs a new process.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, NamedTuple, TypeVar
+
+from onrecord.errors import DataFileError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_CACHES: list[Any] = []
+CUE_CLASSES = ("speech", "belief", "frame", "stance")
+METONYM_SCOPES = ("any", "speaker")
+ENTITY_TYPES = ("person", "organisation", "country", "group")
+
+
+def cached(func: F) -> F:
+    """``functools.lru_cache`` for a value built from the data files, cleared by ``reload()``."""
+    wrapped = functools.lru_cache(maxsize=None)(func)
+    _CACHES.append(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+def reload() -> None:
+    """Forget every parsed file and every cache built on them: the next access reads the files again."""
+    for c in _CACHES:
+        c.cache_clear()
+
+
+def read(name: str) -> str:
+    """The text of a bundled data file."""
+    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _lines(name: str, text: str | None = None) -> list[tuple[int, str]]:
+    """(line number, line) of a data file without comments ('#' at the start) and blank lines."""
+    text = read(name) if text is None else text
+    return [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
+
+
+def _agree(name: str, seen: dict[str, tuple[Any, int]], key: str, value: Any, line: int) -> None:
+    """Record ``key -> value`` (from ``line``), raising when an earlier line gave the key another value."""
+    if key in seen and seen[key][0] != value:
+        first = seen[key][1]
+        raise DataFileError(name, line, f"{key!r} is {value!r} here but {seen[key][0]!r} on line {first}: "
+                                        "keep one")
+    seen.setdefault(key, (value, line))
+
+
+# -- cues.txt: reporting verbs ---------------------------------------------------------------------------------
+@cached
+def cue_classes() -> dict[str, frozenset[str]]:
+    """cues.txt: verb lemma -> its classes (speech, belief, frame, stance)."""
+    out: dict[str, set[str]] = {}
+    for n, line in _lines("cues.txt"):
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if len(parts) != 2 or parts[1] not in CUE_CLASSES:
+            raise DataFileError("cues.txt", n, f"expected 'lemma class' with a class of {', '.join(CUE_CLASSES)}")
+        out.setdefault(parts[0], set()).add(parts[1])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+# -- stance_labels.tsv: the stance label inventory ------------------------------------------------------------
+@dataclass
+class LabelInfo:
+    """One row of the label inventory."""
+
+    label: str
+    cameo: str
+    cameo_name: str
+    plover: str
+    polarity: float
+    verbs: list[str]
+    nouns: list[str]
+    example: str
+
+
+@cached
+def stance_labels() -> dict[str, LabelInfo]:
+    """stance_labels.tsv, keyed by label; a cue verb or noun belongs to one label only."""
+    name = "stance_labels.tsv"
+    rows = _lines(name)
+    out: dict[str, LabelInfo] = {}
+    owner: dict[str, tuple[Any, int]] = {}
+    for (n, _), r in zip(rows[1:], csv.DictReader((line for _, line in rows), delimiter="\t")):
+        try:
+            info = LabelInfo(r["label"], r["cameo"], r["cameo_name"], r["plover"], float(r["polarity"]),
+                             [v.strip() for v in r["verbs"].split(",") if v.strip()],
+                             [x.strip() for x in r["nouns"].split(",") if x.strip()], r["example"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataFileError(name, n, f"expected the columns of the header line ({exc})") from exc
+        for v in info.verbs:
+            _agree(name, owner, "verb " + v, info.label, n)
+        for x in info.nouns:
+            _agree(name, owner, "noun " + x, info.label, n)
+        if info.label in out:
+            raise DataFileError(name, n, f"label {info.label!r} is listed twice")
+        out[info.label] = info
+    return out
+
+
+# -- loaded_terms.txt -------------------------------------------------------------------------------------------
+@cached
+def loaded_terms() -> frozenset[str]:
+    """loaded_terms.txt: loaded-language terms, lower-case."""
+    return frozenset(t for _, line in _lines("loaded_terms.txt") if (t := line.split("#")[0].strip().lower()))
+
+
+# -- roles.tsv: who held which office when ------------------------------------------------------------------------
+class RoleRow(NamedTuple):
+    """One row of roles.tsv."""
+
+    role: str
+    holder: str
+    start: str | None
+    end: str | None
+    phrases: tuple[str, ...]
+    source: str
+
+
+def parse_roles(text: str, name: str = "roles.tsv") -> list[RoleRow]:
+    """Rows of roles.tsv text (see the file's header); a phrase names one office only."""
+    out: list[RoleRow] = []
+    phrase_of: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name, text):
+        if line.startswith("role\t"):
+            continue
+        cols = (line.split("\t") + [""] * 6)[:6]
+        role, holder, start, end, phrases, source = (c.strip() for c in cols)
+        if not role or not holder:
+            continue
+        ps = tuple(p.strip().lower() for p in phrases.split("|") if p.strip())
+        for p in (role.lower(), *ps):
+            _agree(name, phrase_of, p, role, n)
+        out.append(RoleRow(role, holder, start or None, end or None, ps, source or "manual"))
+    return out
+
+
+@cached
+def role_rows() -> tuple[RoleRow, ...]:
+    """roles.tsv, parsed."""
+    return tuple(parse_roles(read("roles.tsv")))
+
+
+# -- metonyms.tsv, countries.txt, demonyms.tsv: places, governments, parties -------------------------------------
+class Metonym(NamedTuple):
+    """One row of metonyms.tsv: a mention as written, what it stands for, its type, where it applies."""
+
+    mention: str
+    target: str
+    type: str
+    scope: str
+
+
+@cached
+def metonyms() -> tuple[Metonym, ...]:
+    """metonyms.tsv, every row (scope "any": everywhere; "speaker": only as a speaker or stance holder)."""
+    name = "metonyms.tsv"
+    out: list[Metonym] = []
+    seen: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name):
+        cols = [c.strip() for c in line.split("\t")]
+        if cols[0] == "mention":
+            continue
+        if len(cols) < 3 or cols[2] not in ENTITY_TYPES or (len(cols) > 3 and cols[3] not in ("", *METONYM_SCOPES)):
+            raise DataFileError(name, n, "expected mention, target, type (person|organisation|country|group) "
+                                         "and an optional scope (any|speaker), tab-separated")
+        row = Metonym(cols[0], cols[1], cols[2], (cols[3] if len(cols) > 3 else "") or "any")
+        _agree(name, seen, row.mention.lower(), (row.target, row.type), n)
+        out.append(row)
+    return tuple(out)
+
+
+@cached
+def countries() -> tuple[str, ...]:
+    """countries.txt: country names as written."""
+    return tuple(line.strip() for _, line in _lines("countries.txt"))
+
+
+@cached
+def demonyms() -> dict[str, str]:
+    """demonyms.tsv: demonym or short form (lower-case) -> country."""
+    name = "demonyms.tsv"
+    seen: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name):
+        cols = [c.strip() for c in line.split("\t")]
+        if cols[:2] == ["word", "country"]:
+            continue
+        if len(cols) != 2 or not all(cols):
+            raise DataFileError(name, n, "expected word and country, tab-separated")
+        _agree(name, seen, cols[0].lower(), cols[1], n)
+    return {k: v for k, (v, _) in seen.items()}
+
+
+# -- words.toml: named word lists ------------------------------------------------------------------------------
+@cached
+def word_lists() -> dict[str, frozenset[str]]:
+    """words.toml: every named word list (lower-case words)."""
+    try:
+        raw = tomllib.loads(read("words.toml"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError("words.toml", getattr(exc, "lineno", 0), f"not valid TOML: {exc}") from exc
+    out = {}
+    for key, table in raw.items():
+        if not isinstance(table, dict) or not isinstance(table.get("words"), list) or not table.get("help"):
+            raise DataFileError("words.toml", 0, f"[{key}] needs help = \"...\" and words = [...]")
+        out[key] = frozenset(str(w).lower() for w in table["words"])
+    return out
+
+
+def words(key: str) -> frozenset[str]:
+    """One word list of words.toml (a missing list is an error naming it)."""
+    lists = word_lists()
+    if key not in lists:
+        raise DataFileError("words.toml", 0, f"the list [{key}] is missing: restore it from the bundled file")
+    return lists[key]
+
+
+# -- attribution_model.json -------------------------------------------------------------------------------------
+@cached
+def attribution_model() -> dict[str, Any]:
+    """attribution_model.json: the learned attribution step's feature weights and thresholds."""
+    try:
+        model: dict[str, Any] = json.loads(read("attribution_model.json"))
+    except json.JSONDecodeError as exc:
+        raise DataFileError("attribution_model.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    for key in ("weights", "span_weights", "threshold", "rule_threshold"):
+        if key not in model:
+            raise DataFileError("attribution_model.json", 0, f"{key!r} is missing: rebuild it with "
+                                                             "bench/train_attribution.py")
+    return model

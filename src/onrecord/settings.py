@@ -1,0 +1,128 @@
+"""Settings declared once, as data: name, type, default, environment variable, help, and the commands that take it.
+
+The CLI generates its options from this table, the table in ``docs/settings.md`` is ``markdown_table()``
+(tests/test_docs.py checks that they agree), and the library reads a value with ``value(name)``. Precedence:
+the default, then the environment variable, then an explicit argument (a command-line flag or a keyword argument).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from onrecord.errors import BadParameter
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: ``name`` is the keyword argument, ``--name-with-dashes`` the flag of each command it lists."""
+
+    name: str
+    type: type  # str, int, float or bool
+    default: Any  # None: unset (the help says what happens then)
+    env: str
+    help: str
+    commands: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    metavar: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def parse(self, raw: str, where: str) -> Any:
+        """The value of a string (from the environment), checked; BadParameter names ``where`` it came from."""
+        text = raw.strip()
+        if self.type is bool:
+            if text.lower() in _TRUE | _FALSE:
+                return text.lower() in _TRUE
+            raise BadParameter(f"{where}={raw!r} is not a yes/no value (use 1 or 0)")
+        if self.type is str:
+            return text
+        try:
+            val = self.type(text)
+        except ValueError:
+            kind = "a whole number" if self.type is int else "a number"
+            raise BadParameter(f"{where}={raw!r} is not {kind}") from None
+        return self.check(val, where)
+
+    def check(self, val: Any, where: str) -> Any:
+        """The value, or BadParameter when it is out of this setting's range."""
+        if val is not None and self.minimum is not None and val < self.minimum or (
+                val is not None and self.maximum is not None and val > self.maximum):
+            low = "" if self.minimum is None else f"{self.minimum:g}"
+            high = "" if self.maximum is None else f"{self.maximum:g}"
+            span = f"between {low} and {high}" if low and high else (f"at least {low}" if low else f"at most {high}")
+            raise BadParameter(f"{where} must be {span}, got {val}")
+        return val
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
+            ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "demo", "entities", "entity", "merge",
+             "split", "stances", "timeline", "contradictions", "statements", "load", "migrate", "serve"),
+            metavar="FILE"),
+    Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",
+            "Size cap per input file in bytes (50 MiB); a larger file fails with a message naming it.", ("ingest",), 1,
+            metavar="BYTES"),
+    Setting("jobs", int, None, "ONRECORD_JOBS",
+            "Analysis processes (unset: both cores once the input is over 1 MB, else one).", ("ingest", "analyse"),
+            1, 64, "N"),
+    Setting("selective", bool, False, "ONRECORD_SELECTIVE",
+            "Parse only the sentences that can carry an attribution (a quotation mark or a cue word): faster on "
+            "general news, slightly lower recall on attribution-dense text.", ("ingest",)),
+    Setting("any_language", bool, False, "ONRECORD_ANY_LANGUAGE", "Ingest texts that do not look English.",
+            ("ingest", "spark analyse")),
+    Setting("time_limit", float, 120.0, "ONRECORD_TIME_LIMIT",
+            "Seconds the analysis may go without progress on one article before that article fails (the run "
+            "goes on).", ("ingest",), 1, metavar="SECONDS"),
+    Setting("host", str, "127.0.0.1", "ONRECORD_HOST", "Interface the web server listens on.", ("serve",),
+            metavar="HOST"),
+    Setting("port", int, 8000, "ONRECORD_PORT", "Port the web server listens on.", ("serve",), 1, 65535, "PORT"),
+    Setting("write_token", str, None, "ONRECORD_WRITE_TOKEN",
+            "Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' (unset: the server is "
+            "read-only).", ("serve",), metavar="TOKEN"),
+    Setting("min_confidence", float, None, "ONRECORD_MIN_CONFIDENCE",
+            "Only quotes attributed at least this surely, 0 to 1 (unset: every quote).", ("quotes",), 0, 1, "X"),
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> Setting:
+    """The declared setting called ``name`` (KeyError for a name not in SETTINGS)."""
+    return BY_NAME[name]
+
+
+def value(name: str, given: Any = None) -> Any:
+    """The setting's value: ``given`` when not None, else its environment variable when set, else the default."""
+    s = BY_NAME[name]
+    if given is not None:
+        return s.check(given, s.flag)
+    raw = os.environ.get(s.env)
+    if raw is not None and raw.strip():
+        return s.parse(raw, s.env)
+    return s.default
+
+
+def _default_text(s: Setting) -> str:
+    if s.default is None:
+        return "unset"
+    if s.type is bool:
+        return "off"
+    return f"`{s.default}`"
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table of docs/settings.md."""
+    lines = ["| setting | flag | environment variable | type | default | commands | what it does |",
+             "|---|---|---|---|---|---|---|"]
+    for s in SETTINGS:
+        commands = ", ".join(f"`{c}`" for c in s.commands) if s.commands else "(library only)"
+        flag = f"`{s.flag}`" if s.commands else "-"
+        lines.append(f"| `{s.name}` | {flag} | `{s.env}` | {s.type.__name__} | {_default_text(s)} | {commands} "
+                     f"| {s.help} |")
+    return "\n".join(lines) + "\n"

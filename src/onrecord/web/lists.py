@@ -1,0 +1,232 @@
+"""The lists of the site: articles, quotes, stances, statements, contradictions and entities, each with its
+filters, facets, sort and export columns. One ``Listing`` per request drives the HTML page and the ``.csv`` and
+``.json`` of exactly the rows the page shows (``_stream=1``: every matching row, for the CSV).
+
+Parameters follow Datasette: a filter per field (``outlet=``, ``by=`` ...), ``_sort=KEY`` / ``_sort_desc=KEY``,
+``_size=N`` rows per page, ``offset=N``; a facet value is a link that sets its filter.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from onrecord import Onrecord
+from onrecord.formats import flat_contradiction
+from onrecord.models import ContradictionRecord, Facet, FacetValue, QuoteRecord, StatementRecord
+from onrecord.web import params as P
+from onrecord.web.markup import similarity, speaker_label
+from onrecord.web.views import KINDS, group_by_claim, jsonable, present, public_source
+
+STREAM_MAX = 100_000  # rows in one streamed CSV
+
+
+@dataclass
+class Listing:
+    """One page of a list: its records, the filters that chose them, the counts per facet value, the sort."""
+
+    kind: str
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+    filters: dict[str, Any]
+    facets: list[Facet] = field(default_factory=list)
+    sort: str | None = None
+    sorts: tuple[str, ...] = ()
+    hidden: int = 0  # items the default min_confidence leaves out
+    min_confidence: float | None = None
+    pairs: list[ContradictionRecord] = field(default_factory=list)  # contradictions: the pairs behind the groups
+    counts: dict[str, int] = field(default_factory=dict)  # other totals the page states
+
+    @property
+    def active(self) -> list[tuple[str, Any]]:
+        """The filters set away from their defaults, for the page to show (each with a link removing it)."""
+        defaults = {"min_confidence": P.DEFAULT_MIN_CONFIDENCE, "min_articles": 2}
+        return [(k, v) for k, v in self.filters.items() if v is not None and v != "" and defaults.get(k) != v]
+
+    @property
+    def records(self) -> list[Any]:
+        """What the page shows as records (for contradictions, the pairs of the claims shown)."""
+        return self.pairs if self.kind == "contradictions" else self.items
+
+
+# -- one builder per list: (api, query parameters) -> Listing ---------------------------------------------------
+def _page(params: Mapping[str, str], size: int) -> tuple[int, int]:
+    return P.size(params, size), P.integer(params, "offset", 0, 0, P.MAX_OFFSET)
+
+
+def date_facet(filters: Mapping[str, Any]) -> str:
+    """Facet by month once the dates are narrowed to one year (since=until=YYYY), else by year."""
+    since, until = filters.get("since"), filters.get("until")
+    return "month" if since and since == until and len(since) == 4 else "year"
+
+
+def articles(api: Onrecord, params: Mapping[str, str]) -> Listing:
+    limit, offset = _page(params, 50)
+    filters = {"outlet": P.text(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    sort = P.sort(params) or "-date"
+    res = api.articles(**filters, sort=sort, limit=limit, offset=offset)
+    return Listing("articles", list(res), res.total, limit, offset, filters,
+                   api.article_facets(**filters, fields=("outlet", date_facet(filters))), sort,
+                   ("date", "outlet", "title", "quotes"))
+
+
+def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
+    limit, offset = _page(params, 50)
+    filters = P.quote_filters(params, P.DEFAULT_MIN_CONFIDENCE)
+    sort = P.sort(params)
+    res = api.quotes(**filters, sort=sort, limit=limit, offset=offset)
+    hidden = 0
+    if filters["min_confidence"]:
+        hidden = api.quotes(**{**filters, "min_confidence": None}, limit=1).total - res.total
+    fields = ("by", "outlet", "kind", "method", date_facet(filters))
+    return Listing("quotes", list(res), res.total, limit, offset, filters, api.quote_facets(**filters, fields=fields),
+                   sort, ("date", "outlet", "speaker", "confidence", "kind"), hidden, filters["min_confidence"])
+
+
+def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
+    limit, offset = _page(params, 50)
+    filters = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
+               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
+               "since": P.date(params, "since"), "until": P.date(params, "until")}
+    sort = P.sort(params)
+    res = api.stances(**filters, sort=sort, limit=limit, offset=offset)
+    fields = ("label", "holder", "target", "outlet", date_facet(filters))
+    return Listing("stances", list(res), res.total, limit, offset, filters, api.stance_facets(**filters, fields=fields),
+                   sort, ("date", "label", "holder", "target", "outlet"))
+
+
+def statements(api: Onrecord, params: Mapping[str, str]) -> Listing:
+    limit, offset = _page(params, 20)
+    filters = {"by": P.text(params, "by"), "q": P.text(params, "q"), "outlet": P.text(params, "outlet"),
+               "since": P.date(params, "since"), "until": P.date(params, "until"),
+               "min_articles": P.integer(params, "min_articles", 2, 1, 1000)}
+    sort = P.sort(params)
+    res = api.statements(**filters, sort=sort, limit=limit, offset=offset)
+    return Listing("statements", list(res), res.total, limit, offset, filters,
+                   api.statement_facets(**filters, fields=("by", "outlet", "year")), sort,
+                   ("date", "speaker", "reports", "articles"))
+
+
+def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
+    limit, offset = _page(params, 20)
+    filters = {"name": P.text(params, "name"), "about": P.text(params, "about"),
+               "kind": P.text(params, "kind", max_len=40)}
+    pairs = [c for c in api.contradictions_about(filters["name"], filters["about"])
+             if not filters["kind"] or c.kind == filters["kind"]]
+    groups = group_by_claim(pairs)
+    shown = groups[offset:offset + limit]
+    ids = {c.id for g in shown for c in g.claims}
+    subjects = Counter((c.subject_id or c.subject, c.subject) for c in pairs)
+    kinds = Counter(c.kind for c in pairs)
+    facets = [Facet("name", [FacetValue(v, label, n) for (v, label), n in subjects.most_common()]),
+              Facet("kind", [FacetValue(k, KINDS.get(k, k), n) for k, n in kinds.most_common()])]
+    return Listing("contradictions", shown, len(groups), limit, offset, filters, facets,
+                   pairs=[c for c in pairs if c.claim.id in ids],
+                   counts={"claims": len({c.claim.id for c in pairs}), "counters": len({c.counter.id for c in pairs})})
+
+
+def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
+    limit, offset = _page(params, 50)
+    filters = {"type": P.text(params, "type", max_len=40), "outlet": P.text(params, "outlet"),
+               "q": P.text(params, "q")}
+    sort = P.sort(params)
+    res = api.entity_index(**filters, sort=sort, limit=limit, offset=offset)
+    return Listing("entities", list(res), res.total, limit, offset, filters, api.entity_facets(**filters), sort,
+                   ("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"))
+
+
+LISTS: dict[str, Callable[[Onrecord, Mapping[str, str]], Listing]] = {
+    "articles": articles, "quotes": quotes, "stances": stances, "statements": statements,
+    "contradictions": contradictions, "entities": entities}
+
+
+# -- export: the rows of a listing as CSV and JSON ---------------------------------------------------------------
+def _quote_row(q: QuoteRecord) -> dict[str, Any]:
+    credited_id = q.on_behalf_of_id if q.speaker_type == "spokesperson" and q.on_behalf_of else q.speaker_id
+    return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": speaker_label(q), "speaker_id": credited_id,
+            "kind": q.kind, "cue": q.cue, "text": q.text, "confidence": q.confidence, "method": q.method,
+            "article_id": q.article_id, "start": q.start, "end": q.end}
+
+
+def _statement_row(s: StatementRecord) -> dict[str, Any]:
+    ref = s.reports[0].text if s.reports else s.text
+    return {"id": s.id, "speaker": s.speaker, "speaker_id": s.speaker_id, "first_date": s.first_date,
+            "reports": len(s.reports), "articles": len({r.article_id for r in s.reports}),
+            "outlets": "; ".join(sorted({r.outlet or "unknown" for r in s.reports})),
+            "least_similar": min((similarity(ref, r.text) for r in s.reports), default=1.0), "text": s.text}
+
+
+ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "articles": lambda a: {"id": a.id, "date": a.date, "outlet": a.outlet, "title": a.title, "source": a.source,
+                           "paragraphs": a.paragraphs, "quotes": a.quotes},
+    "quotes": _quote_row,
+    "stances": lambda s: {"id": s.id, "date": s.date, "holder": s.holder, "holder_id": s.holder_id,
+                          "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
+                          "reported_by": s.reported_by, "outlet": s.outlet, "text": s.text,
+                          "article_id": s.article_id, "start": s.start, "end": s.end},
+    "statements": _statement_row,
+    "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind},
+    "entities": lambda e: {"id": e.id, "name": e.name, "type": e.type, "quotes_by": e.quotes_by,
+                           "quotes_about": e.quotes_about, "articles": e.articles, "outlets": e.outlets,
+                           "mentions": e.mentions},
+}
+COLUMNS = {kind: tuple(cols.split()) for kind, cols in {
+    "articles": "id date outlet title source paragraphs quotes",
+    "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end",
+    "stances": "id date holder holder_id label negated target target_id reported_by outlet text article_id start end",
+    "statements": "id speaker speaker_id first_date reports articles outlets least_similar text",
+    "contradictions": "id subject about claim_date claim_by claim counter_date counter_by counter claim_article "
+                      "counter_article kind",
+    "entities": "id name type quotes_by quotes_about articles outlets mentions"}.items()}
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def csv_text(kind: str, records: list[Any], roots: list[str], header: bool = True) -> str:
+    """The export rows of ``records`` as CSV."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if header:
+        w.writerow(COLUMNS[kind])
+    for r in records:
+        row = ROWS[kind](present(r, roots))
+        w.writerow([csv_cell(row.get(c)) for c in COLUMNS[kind]])
+    return buf.getvalue()
+
+
+def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, str], roots: list[str]
+               ) -> Iterator[str]:
+    """Every matching row of a list as CSV, page by page (at most STREAM_MAX rows)."""
+    query = {k: v for k, v in params.items() if k not in ("offset", "_size", "_stream")}
+    sent = 0
+    while sent < STREAM_MAX:
+        page = LISTS[kind](api_for(), {**query, "_size": str(P.MAX_LIMIT), "offset": str(sent)})
+        yield csv_text(kind, page.records, roots, header=sent == 0)
+        sent += len(page.items)
+        if not page.items or sent >= page.total:
+            return
+
+
+def json_body(listing: Listing, roots: list[str]) -> str:
+    """The page as JSON: the records shown (full, as the API gives them), total, paging, sort, filters, facets."""
+    body = {"items": jsonable([present(r, roots) for r in listing.records]), "total": listing.total,
+            "limit": listing.limit, "offset": listing.offset, "sort": listing.sort,
+            "filters": {k: v for k, v in listing.filters.items() if v is not None},
+            "facets": jsonable(listing.facets)}
+    if listing.min_confidence is not None:
+        body["hidden_low_confidence"] = listing.hidden
+    return json.dumps(body, ensure_ascii=False)
+
+
+__all__ = ["LISTS", "Listing", "csv_text", "json_body", "public_source", "stream_csv"]

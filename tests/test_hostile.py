@@ -1,0 +1,274 @@
+"""Hostile inputs and events: nothing hangs, nothing is lost.
+
+A worker killed or stuck on an article fails that article only and the run goes on; any number of
+processes create, migrate and write one store at once; a file of quote marks, a huge paragraph and an
+article of hundreds of quotes by one speaker cost what their size says, and keep their quotations.
+"""
+from __future__ import annotations
+
+import cProfile
+import itertools
+import multiprocessing as mp
+import os
+import pstats
+import signal
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onrecord import analyse, pipeline, workers
+from onrecord.analyse import analyse_text, make_doc, windows
+from onrecord.analyse.attribution.marks import scan_paragraph
+from onrecord.analyse.intervals import Intervals
+from onrecord.clean import segment
+from onrecord.errors import StoreError
+from onrecord.pipeline import ingest
+from onrecord.store import Store, db
+from onrecord.store.schema import SCHEMA_VERSION
+
+KILL_MARK = "Kellerwald"  # a worker that meets this word dies (test hook below)
+HANG_MARK = "Hangelsberg"  # and this one makes it hang
+SENTENCES = ('"We will not back down," said Maria Lopez, the mayor of the city. '
+             'The council met on Tuesday to discuss the budget for next year. '
+             'John Smith, a local businessman, said the plan was "a disaster for everyone". '
+             '"This is the best deal we could get," Lopez told reporters. ')
+
+
+def news(i: int, place: str = "Springfield") -> str:
+    """A short English news article with two attributed quotations."""
+    return (f"Council vote number {i} in {place}\n\n"
+            f'"We will not back down on item {i}," said Maria Lopez, the mayor of {place}.\n\n'
+            f"The council met on Tuesday in {place} to discuss the budget for the coming year, and many "
+            "residents came to listen to the debate.\n\n"
+            'John Smith, a local businessman, said the plan was "a disaster for everyone".\n')
+
+
+def _hostile_worker(conn, selective):
+    """Test hook: an analysis worker that kills itself (as the OOM killer would) or hangs on a marker."""
+    real = workers.analyse_texts
+
+    def hooked(nlp, items, **kw):
+        if any(KILL_MARK in text for text, _ in items):
+            os.kill(os.getpid(), signal.SIGKILL)
+        if any(HANG_MARK in text for text, _ in items):
+            time.sleep(3600)
+        return real(nlp, items, **kw)
+
+    workers.analyse_texts = hooked
+    workers._worker_main(conn, selective)
+
+
+def _by_name(report) -> dict[str, tuple[str, str | None]]:
+    return {Path(e.source).name: (e.status, e.reason) for e in report.events}
+
+
+# -- row 2: workers that die or hang ----------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_killed_or_stuck_worker_fails_its_article_only_and_the_run_goes_on(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(7):
+        place = {1: KILL_MARK, 6: HANG_MARK}.get(i, "Springfield")
+        (src / f"{i}.txt").write_text(news(i, place), encoding="utf-8")
+    monkeypatch.setattr(workers, "_worker_main", _hostile_worker)
+    monkeypatch.setattr(pipeline, "CHUNK", 3)  # the killer spoils a chunk of three: the other two still go in
+    with Store(tmp_path / "s.db") as store:
+        events = _by_name(ingest([str(src)], store, workers=2, time_limit=4))
+        assert events["1.txt"] == ("failed", ("the analysis worker died (signal 9) on this article; not stored, "
+                                              "re-run to retry"))
+        assert events["6.txt"][0] == "failed" and "timed out after 4 s on this article" in events["6.txt"][1]
+        assert all(events[f"{i}.txt"][0] == "ingested" for i in range(2, 6)) and events["0.txt"][0] == "ingested"
+        assert len(store.article_ids()) == 5
+        assert store.conn.execute("SELECT count(*) FROM quotes WHERE speaker = 'Maria Lopez'").fetchone()[0] == 5
+        monkeypatch.undo()
+        again = _by_name(ingest([str(src)], store, workers=1))  # "re-run to retry": now they go in
+        assert again["1.txt"][0] == again["6.txt"][0] == "ingested"
+        assert len(store.article_ids()) == 7
+
+
+def test_a_stuck_analysis_in_this_process_times_out_too(tmp_path, monkeypatch):
+    real = workers.analyse_texts
+
+    def stuck(nlp, items, **kw):
+        if any(HANG_MARK in text for text, _ in items):
+            time.sleep(60)
+        return real(nlp, items, **kw)
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(news(i, HANG_MARK if i == 1 else "Springfield"), encoding="utf-8")
+    monkeypatch.setattr(workers, "analyse_texts", stuck)
+    with Store(tmp_path / "s.db") as store:
+        events = _by_name(ingest([str(src)], store, workers=1, time_limit=1))
+    assert events["1.txt"][0] == "failed" and "timed out after 1 s" in events["1.txt"][1]
+    assert events["0.txt"][0] == events["2.txt"][0] == "ingested"
+
+
+# -- rows 3 and 11: many processes, one store -------------------------------------------------------------
+def _create_then_ingest(path: str, folder: str, barrier, results) -> None:
+    """In a fresh process: open (so create) the store at the same moment as the others, then ingest the same
+    folder at the same moment as the others."""
+    try:
+        barrier.wait()
+        with Store(path) as store:
+            store.start_run({"pid": os.getpid()})
+            version = store.version()
+        barrier.wait()
+        with Store(path) as store:
+            report = ingest([folder], store, analyse=False)
+        results.put(("ok", version, report.count("ingested"), report.count("duplicate"), report.count("failed"),
+                     [e.reason for e in report.events if e.status == "failed"][:3]))
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        barrier.abort()
+        results.put(("error", repr(exc)))
+
+
+@pytest.mark.slow
+def test_processes_create_and_fill_one_store_at_once(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    n = 300
+    for i in range(n):
+        (src / f"{i:04d}.txt").write_text(news(i), encoding="utf-8")
+    path, k = tmp_path / "new.db", 3
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(k), ctx.Queue()
+    procs = [ctx.Process(target=_create_then_ingest, args=(str(path), str(src), barrier, results)) for _ in range(k)]
+    for p in procs:
+        p.start()
+    runs = [results.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(60)
+    assert all(r[:2] == ("ok", SCHEMA_VERSION) for r in runs), runs  # no "table already exists", no "locked"
+    assert all(r[4] == 0 for r in runs), runs  # no "UNIQUE constraint failed": the others' copies are duplicates
+    assert sum(r[2] for r in runs) == n and sum(r[3] for r in runs) == (k - 1) * n
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM articles").fetchone() == (n, n)
+        assert conn.execute("SELECT sum(failures) FROM ingest_runs").fetchone()[0] == 0
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_writer_waits_for_another_process_to_finish(tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT", 0.05)  # each statement gives up fast: the retry loop must wait
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        other = sqlite3.connect(path, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.5, other.commit).start()
+        store.start_run({"waited": True})  # would fail with "database is locked" without the retry
+        monkeypatch.setattr(db, "BUSY_RETRY", 0.3)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreError, match="another process kept the store locked"):
+            store.start_run({"gave up": True})
+        other.rollback()
+        other.close()
+
+
+# -- row 6: quote marks -----------------------------------------------------------------------------------
+def test_a_file_of_quote_marks_is_cheap_and_does_not_spoil_its_chunk(tmp_path, nlp):
+    marks = '"' * 20_000
+    doc = make_doc(nlp, marks)
+    assert doc.text == marks and len(doc) <= len(marks) // 50  # not one token per mark: spaCy is quadratic there
+    mixed = "Some words " + "“" * 450 + " and \n" + "x" * 300 + "  then more words"
+    assert make_doc(nlp, mixed).text == mixed
+    assert [t.text for t in make_doc(nlp, SENTENCES)] == [t.text for t in nlp.make_doc(SENTENCES)]
+    spans = scan_paragraph("“" * 20_000, 0, 20_000)  # 20,000 openers: one quotation left open, found in one pass
+    assert [(m.open_at, m.end) for m in spans] == [(0, 20_000)]
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(news(1), encoding="utf-8")
+    (src / "b.txt").write_text("Marks\n\n" + marks + "\n", encoding="utf-8")
+    (src / "c.txt").write_text(news(2), encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        events = _by_name(ingest([str(src)], store, workers=1))
+        assert [events[f][0] for f in ("a.txt", "b.txt", "c.txt")] == ["ingested"] * 3
+        assert store.conn.execute("SELECT count(*) FROM quotes WHERE speaker = 'Maria Lopez'").fetchone()[0] == 2
+
+
+def test_paragraphs_run_together_still_split_into_quotations():
+    text = ('Corbyn said: “The strike is a dangerous escalation. “The government must urge restraint. '
+            '“All countries should step back.” Raab said the threat was “aggressive”.')
+    assert [text[m.start:m.end] for m in scan_paragraph(text, 0, len(text))] == [
+        "The strike is a dangerous escalation.", "The government must urge restraint.",
+        "All countries should step back.", "aggressive"]
+
+
+# -- row 8: one huge paragraph ------------------------------------------------------------------------------
+def test_a_long_paragraph_is_cut_at_sentence_ends_outside_quotations():
+    text = "Budget row\n\n" + SENTENCES * 1200 + "\n"  # a 320 KB paragraph
+    segs = segment(text)
+    spans = windows(text, segs)
+    assert len(spans) >= 4 and spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(e - s <= analyse.WINDOW_CHARS for s, e in spans)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    body = next(s for s in segs if s.kind == "body")
+    quoted = [(m.open_at, m.end) for m in scan_paragraph(text, body.start, body.end)]
+    for _s, cut in spans[:-1]:
+        if cut <= body.start:  # between the headline and the paragraph
+            continue
+        assert text[cut - 1] == " " and text[:cut].rstrip()[-1] in '.”"', text[cut - 40:cut + 10]
+        assert not any(a < cut <= b for a, b in quoted)
+
+
+def test_a_long_paragraph_is_parsed_window_by_window_and_keeps_its_quotes(nlp, monkeypatch):
+    unit = "Budget row\n\n" + SENTENCES * 10 + "\n"
+    per_unit = len(analyse_text(nlp, unit, segment(unit)).quotes)
+    text = "Budget row\n\n" + SENTENCES * 60 + "\n"  # one paragraph of 16,000 characters
+    whole = analyse_text(nlp, text, segment(text))
+    assert per_unit == 30 and len(whole.quotes) == 6 * per_unit
+
+    class Spy:
+        """The model, recording how many characters each nlp.pipe call parses."""
+
+        def __init__(self) -> None:
+            self.vocab, self.make_doc, self.calls = nlp.vocab, nlp.make_doc, []
+
+        def pipe(self, docs, batch_size):
+            docs = list(docs)
+            self.calls.append(sum(len(d.text) for d in docs))
+            return nlp.pipe(docs, batch_size=batch_size)
+
+    spy = Spy()
+    monkeypatch.setattr(analyse, "WINDOW_CHARS", 3_000)  # windows of 3,000 characters instead of 100,000
+    cut = analyse_text(spy, text, segment(text))
+    assert len(spy.calls) >= 6 and max(spy.calls) <= 3_000  # never the whole paragraph at once
+    assert [(q.start, q.end, q.speaker) for q in cut.quotes] == [(q.start, q.end, q.speaker) for q in whole.quotes]
+
+
+# -- row 12: many quotations by one speaker -----------------------------------------------------------------
+def _calls(nlp, n: int) -> tuple[int, int]:
+    """Python function calls made analysing an article of ``n`` quotations by one speaker, and its quotes
+    attributed to her (a count, not a time: the same on any machine)."""
+    text = "Mayor speaks\n\n" + "\n\n".join(
+        f'"We will deliver item {i} of the plan on time," said Maria Lopez, the mayor.' for i in range(n)) + "\n"
+    segs = segment(text)
+    prof = cProfile.Profile()
+    prof.enable()
+    quotes = analyse_text(nlp, text, segs).quotes
+    prof.disable()
+    return pstats.Stats(prof).total_calls, sum(q.speaker == "Maria Lopez" for q in quotes)
+
+
+def test_an_article_of_many_quotations_by_one_speaker_costs_linear_work(nlp):
+    small, small_found = _calls(nlp, 40)
+    large, large_found = _calls(nlp, 320)
+    assert (small_found, large_found) == (40, 320)
+    assert large / small < 10  # 8 times the quotations: linear work is ~7x; the quadratic steps made it ~14x
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 600)), max_size=30),
+       st.lists(st.tuples(st.integers(0, 2600), st.integers(0, 600)), max_size=30))
+def test_intervals_answer_like_a_scan(spans, queries):
+    spans = [(s, s + n) for s, n in spans]
+    index = Intervals(spans)
+    for s, n in queries:
+        e = s + n
+        assert index.overlaps(s, e) == any(a < e and s < b for a, b in spans)
+        assert index.holds(s) == any(a <= s < b for a, b in spans)
