@@ -206,7 +206,7 @@ def test_a_faceted_quote_list_exports_what_it_shows(browser, base_url, shots):
     assert shown
     screenshot(browser, shots, "08-quotes-faceted.png")
     href = browser.find_element(By.CSS_SELECTOR, ".export a.csv").get_attribute("href")
-    with urllib.request.urlopen(href) as resp:  # noqa: S310 - our own server on localhost
+    with urllib.request.urlopen(href) as resp:  # our own server on localhost
         assert resp.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(resp.read().decode("utf-8"))))
     assert [r["id"] for r in rows] == shown and {r["outlet"] for r in rows} == {"The Sun"}
@@ -253,7 +253,7 @@ def test_a_hostile_long_name_wraps_and_bidi_text_reads_in_order(browser, awkward
         const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
         const where = {};
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          for (const w of ['never', 'library', 'budget']) {
+          for (const w of ['never', 'cut', 'library']) {
             const i = n.data.indexOf(w);
             if (i >= 0 && !(w in where)) {
               const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + w.length);
@@ -262,10 +262,10 @@ def test_a_hostile_long_name_wraps_and_bidi_text_reads_in_order(browser, awkward
           }
         }
         return where;""")
-    assert set(order) == {"never", "library", "budget"}, order
-    on_one_line = abs(order["never"][1] - order["budget"][1]) < 5
-    assert (order["never"][0] < order["library"][0] < order["budget"][0]) if on_one_line else (
-        order["never"][1] <= order["budget"][1])
+    assert set(order) == {"never", "cut", "library"}, order
+    on_one_line = abs(order["never"][1] - order["library"][1]) < 5
+    assert (order["never"][0] < order["cut"][0] < order["library"][0]) if on_one_line else (
+        order["never"][1] <= order["library"][1]), order
     shown = browser.find_element(By.ID, "text").text
     assert "U+202E" in shown and "\u202e" not in shown  # the control is shown, not applied
     screenshot(browser, shots, "11-bidi-article.png")

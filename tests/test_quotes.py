@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
 
+import onrecord.nlp.components as comp
 from onrecord.analyse.attribution.marks import scan_paragraph
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
+from onrecord.nlp import make_quotes_v1
 
 
 def run(nlp, text: str):
@@ -162,17 +166,11 @@ def test_degenerate_inputs(nlp, text):
 
 
 def test_spacy_component_sets_doc_extension(nlp):
-    from spacy.language import Language
-    from spacy.tokens import Doc
-
-    import onrecord.nlp.components as comp
-    from onrecord.nlp import make_quotes_component
-
-    assert Language.has_factory("onrecord_quotes") and Doc.has_extension("quotes")
+    assert Language.has_factory("onrecord_quotes_v1") and Doc.has_extension("onrecord_quotes")
     assert "onrecord_paragraphs" in nlp.pipe_names  # sentences never run across a line break
-    component = make_quotes_component(nlp, "onrecord_quotes")
+    component = make_quotes_v1(nlp, "onrecord_quotes_v1", learned=True, strict=True)
     text = HEAD + "“We are ready,” said Anna Lopez.\n"
     doc = component(nlp(text))
-    assert [q.speaker for q in doc._.quotes if q.kind == "direct"] == ["Anna Lopez"]
-    comp._register_factory()  # registering twice keeps the first registration
-    assert Language.has_factory("onrecord_quotes")
+    assert [q.speaker for q in doc._.onrecord_quotes if q.kind == "direct"] == ["Anna Lopez"]
+    comp._register_factories()  # registering twice keeps the first registration
+    assert Language.has_factory("onrecord_quotes_v1")

@@ -12,8 +12,10 @@ from onrecord.store import Store
 from onrecord.store.rows import COLUMNS, TABLES, article_rows
 
 # Columns the rows leave out: autoincrement ids, and entity ids that cross-article linking fills in.
-FILLED_LATER = {"quotes": {"id"}, "article_entities": {"entity_id"}, "role_mentions": {"entity_id"},
-                "stances": {"id", "holder_entity_id", "on_behalf_of_entity_id", "target_entity_id"}}
+FILLED_LATER = {"quotes": {"id", "speaker_node", "behalf_node"}, "article_entities": {"entity_id", "node"},
+                "role_mentions": {"entity_id", "node", "date"},
+                "entity_role_assertions": {"entity_id", "node", "date"},
+                "stances": {"id", "holder_entity_id", "on_behalf_of_entity_id", "target_entity_id", "holder_key"}}
 SQL_TYPES = {"TEXT": "string", "INTEGER": "int64", "REAL": "float64"}
 
 

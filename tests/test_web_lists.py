@@ -150,7 +150,7 @@ def test_unsure_attributions_are_left_out_or_marked_never_plain(client):
 
 
 def test_statements_need_two_articles_and_similarity_counts_added_words(client):
-    _, html = page(client, "/statements")
+    page(client, "/statements")
     listed = client.get("/statements.json").json()["items"]
     assert listed and all(len({r["article_id"] for r in s["reports"]}) >= 2 for s in listed)
     every = client.get("/api/statements?limit=500").json()["items"]

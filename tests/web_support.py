@@ -2,6 +2,7 @@
 checker, and an in-process client (starlette's TestClient)."""
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from html.parser import HTMLParser
@@ -51,7 +52,7 @@ def awkward_store(tmp_path_factory: Any) -> Path:
         (d / "in").mkdir()
         (d / "in" / "c.txt").write_text(AWKWARD_TEXT, encoding="utf-8")
         (d / "manifest.jsonl").write_text(
-            '{"file": "c.txt", "outlet": "%s", "date": "2021-03-04"}\n' % LONG_NAME, encoding="utf-8")
+            json.dumps({"file": "c.txt", "outlet": LONG_NAME, "date": "2021-03-04"}) + "\n", encoding="utf-8")
         path = d / "awkward.db"
         with Store(path) as store:
             report = ingest([str(d / "in")], store,

@@ -21,6 +21,7 @@ from onrecord.errors import BadParameter, OnrecordError, StoreError
 from onrecord.evaluate import load_jsonl, score_quotes
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
+from onrecord.link import LinkReport
 from onrecord.link import link as link_store
 from onrecord.models import (
     Article,
@@ -31,7 +32,7 @@ from onrecord.models import (
     Quote,
     Segment,
 )
-from onrecord.pipeline import load_manifest
+from onrecord.pipeline import Repair, load_manifest
 from onrecord.query import Onrecord
 from onrecord.store import Store
 from onrecord.store.parquet import LoadReport
@@ -39,10 +40,35 @@ from onrecord.store.schema import SCHEMA_VERSION
 
 __version__ = "0.1.0"
 __all__ = [
-    "SCHEMA_VERSION", "Article", "Event", "IngestReport", "LoadReport", "Onrecord", "OnrecordError", "Overrides",
-    "ParsedArticle", "Quote", "Segment", "__version__", "batch", "count_inputs", "evaluate_quotes", "ingest",
-    "ingest_articles", "link", "load", "load_manifest", "make_overrides", "migrate", "open", "reanalyse",
-    "schema_version", "settings",
+    "SCHEMA_VERSION",
+    "Article",
+    "Event",
+    "IngestReport",
+    "LinkReport",
+    "LoadReport",
+    "Onrecord",
+    "OnrecordError",
+    "Overrides",
+    "ParsedArticle",
+    "Quote",
+    "Repair",
+    "Segment",
+    "__version__",
+    "batch",
+    "count_inputs",
+    "evaluate_quotes",
+    "ingest",
+    "ingest_articles",
+    "link",
+    "load",
+    "load_manifest",
+    "make_overrides",
+    "migrate",
+    "open",
+    "reanalyse",
+    "repair",
+    "schema_version",
+    "settings",
 ]
 log = logging.getLogger(__name__)
 StrPath = str | os.PathLike[str]
@@ -165,10 +191,17 @@ def reanalyse(ids: Iterable[str] | None, db: StrPath | None = None, *, jobs: int
         return pipeline.reanalyse(api.store, full, workers=settings.value("jobs", jobs), on_done=on_done)
 
 
-def link(db: StrPath | None = None) -> None:
+def link(db: StrPath | None = None) -> LinkReport:
     """Re-run the cross-article stage (entity linking, statements, contradictions) over the whole store."""
     with open(db, create=False) as api:
-        link_store(api.store)
+        return link_store(api.store)
+
+
+def repair(db: StrPath | None = None, *, jobs: int | None = None) -> Repair:
+    """Finish what an interrupted ingest, load or link left undone: analyse the articles stored without an
+    analysis, then link every article not yet linked; says how many of each."""
+    with open(db, create=False) as api:
+        return pipeline.repair(api.store, workers=settings.value("jobs", jobs))
 
 
 def load(path: StrPath, db: StrPath | None = None) -> LoadReport:

@@ -29,8 +29,8 @@ SORTS: dict[str, dict[str, str]] = {
     "stances": {"date": "s.date", "label": "s.label", "holder": "s.holder", "target": "s.target",
                 "outlet": "a.outlet"},
     "statements": {"date": "st.first_date", "speaker": "st.speaker", "reports": "st.reports",
-                   "articles": "(SELECT count(DISTINCT r.article_id) FROM statement_reports r "
-                               "WHERE r.statement_id = st.id)"},
+                   "articles": ("(SELECT count(DISTINCT r.article_id) FROM statement_reports r "
+                                "WHERE r.statement_id = st.id)")},
 }
 TIEBREAK = {"articles": "a.source, a.id", "quotes": "a.source, q.start, q.id", "stances": "s.article_id, s.start, s.id",
             "statements": "st.id", "entities": "e.name, e.id"}
@@ -135,16 +135,16 @@ def _counts(eid: str, outlet: str | None) -> dict[str, tuple[str, list[Any]]]:
         "articles": (f"(SELECT count(*) FROM ({seen}))", seen_args),
         "outlets": (f"(SELECT count(DISTINCT sa.outlet) FROM ({seen}) x JOIN articles sa ON sa.id = x.aid)",
                     seen_args),
-        "quotes_by": (f"(SELECT count(*) FROM quotes q{j_q} WHERE q.speaker_entity_id = {eid} "
-                      f"OR q.on_behalf_of_entity_id = {eid})", a_q),
-        "quotes_about": (f"(SELECT count(DISTINCT q.id) FROM article_entities ae JOIN entity_mentions m ON "
-                         f"m.article_id = ae.article_id AND m.n = ae.n JOIN quotes q ON q.article_id = m.article_id "
-                         f'AND m.start >= q.start AND m."end" <= q."end"{j_q} WHERE ae.entity_id = {eid} AND '
-                         f"m.kind != 'pronoun' AND coalesce(q.speaker_entity_id, '') != {eid} AND "
-                         f"coalesce(q.on_behalf_of_entity_id, '') != {eid})", a_q),
-        "mentions": (f"((SELECT count(*) FROM entity_mentions m JOIN article_entities ae ON ae.article_id = "
-                     f"m.article_id AND ae.n = m.n{j_ae} WHERE ae.entity_id = {eid}) + (SELECT count(*) FROM "
-                     f"role_mentions rm{j_rm} WHERE rm.entity_id = {eid}))", [*a_ae, *a_rm]),
+        "quotes_by": ((f"(SELECT count(*) FROM quotes q{j_q} WHERE q.speaker_entity_id = {eid} "
+                       f"OR q.on_behalf_of_entity_id = {eid})"), a_q),
+        "quotes_about": ((f"(SELECT count(DISTINCT q.id) FROM article_entities ae JOIN entity_mentions m ON "
+                          f"m.article_id = ae.article_id AND m.n = ae.n JOIN quotes q ON q.article_id = m.article_id "
+                          f'AND m.start >= q.start AND m."end" <= q."end"{j_q} WHERE ae.entity_id = {eid} AND '
+                          f"m.kind != 'pronoun' AND coalesce(q.speaker_entity_id, '') != {eid} AND "
+                          f"coalesce(q.on_behalf_of_entity_id, '') != {eid})"), a_q),
+        "mentions": ((f"((SELECT count(*) FROM entity_mentions m JOIN article_entities ae ON ae.article_id = "
+                      f"m.article_id AND ae.n = m.n{j_ae} WHERE ae.entity_id = {eid}) + (SELECT count(*) FROM "
+                      f"role_mentions rm{j_rm} WHERE rm.entity_id = {eid}))"), [*a_ae, *a_rm]),
     }
 
 
@@ -152,7 +152,7 @@ COUNTS = ("quotes_by", "quotes_about", "articles", "outlets", "mentions")
 ENTITY_SORTS = ("name", "type", *COUNTS)
 
 
-def entity_filter(type: str | None, outlet: str | None, q: str | None) -> tuple[str, list[Any]]:  # noqa: A002
+def entity_filter(type: str | None, outlet: str | None, q: str | None) -> tuple[str, list[Any]]:
     """The condition on ``entities e`` for a type, an outlet it appears in and words in its name or aliases."""
     where, args = ["1=1"], []
     if type:
@@ -175,7 +175,7 @@ def entity_filter(type: str | None, outlet: str | None, q: str | None) -> tuple[
     return " AND ".join(where), args
 
 
-def entity_index(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,  # noqa: A002
+def entity_index(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,
                  sort: str | None, limit: int, offset: int) -> tuple[int, list[EntityRow]]:
     """(total, one page of entities with their counts); with ``outlet``, only entities that appear in it, counted
     in its articles only. Only the sort key is computed for every entity; the other counts for the page."""
@@ -201,7 +201,7 @@ def entity_index(conn: sqlite3.Connection, type: str | None, outlet: str | None,
     return total, [EntityRow(i, rows[i]["name"], rows[i]["type"], *(int(rows[i][c]) for c in COUNTS)) for i in ids]
 
 
-def entity_facets(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,  # noqa: A002
+def entity_facets(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,
                   size: int = FACET_SIZE) -> list[Facet]:
     """How many entities of the selection are of each type, and appear in each outlet."""
     cond, args = entity_filter(type, outlet, q)

@@ -407,6 +407,15 @@ def load(path: str, db: str) -> None:
 
 @main.command()
 @setting("db")
+@setting("jobs", "--workers")
+def repair(db: str, jobs: int | None) -> None:
+    """Finish what an interrupted ingest, load or link left undone (analysis, then cross-article linking)."""
+    done = onrecord.repair(db, jobs=jobs)
+    click.echo(f"{done.analysed} articles analysed, {done.linked} articles linked -> {db}")
+
+
+@main.command()
+@setting("db")
 def migrate(db: str) -> None:
     """Bring a store written by an older onrecord to this version's schema (the web server never writes, so it
     refuses an older store until this has run)."""

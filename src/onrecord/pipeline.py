@@ -10,6 +10,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from onrecord.analyse import ANALYSIS_VERSION, dated
@@ -19,7 +20,7 @@ from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, read_input
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.jsonl import record_article
 from onrecord.ingest.language import NAMES, detect_language
-from onrecord.link import link
+from onrecord.link import link, pending
 from onrecord.models import (
     Event,
     IngestReport,
@@ -231,8 +232,8 @@ def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], It
         if analyser is not None:
             analyser.close()
         store.finish_run(run_id, report.files_seen)
-    if analyse and report.count("ingested"):
-        link(store)
+    if analyse:  # what this run stored, and whatever an interrupted ingest or link left unlinked
+        link(store, [e.article_id for e in report.events if e.status == "ingested" and e.article_id])
     return report
 
 
@@ -261,13 +262,32 @@ def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = 
                     on_done(art.id)
     finally:
         analyser.close()
-    link(store)
+    link(store, ids)  # incremental for articles analysed the first time; re-analysed ones relink the store
     return len(ids)
 
 
 def load(path: str, store: Store) -> LoadReport:
     """Merge a Spark job's Parquet output folder into the store, then link what it added."""
     report = load_parquet(path, store)
-    if report.loaded:
-        link(store)
+    link(store, ())  # what it loaded, and whatever an interrupted load left unlinked
     return report
+
+
+@dataclass
+class Repair:
+    """What ``repair`` finished: articles analysed (stored without an analysis) and articles linked."""
+
+    analysed: int = 0
+    linked: int = 0
+
+
+def repair(store: Store, workers: int | None = None) -> Repair:
+    """Finish every stage an interrupted ingest, load or link left undone: analyse the articles stored without
+    an analysis, then link every article analysed but not linked."""
+    missing = [r[0] for r in store.conn.execute("SELECT id FROM articles WHERE analysed_at IS NULL ORDER BY date, id")]
+    linked = len(pending(store))
+    if missing:
+        reanalyse(store, missing, workers)
+        return Repair(len(missing), linked + len(missing))
+    link(store, ())
+    return Repair(0, linked)

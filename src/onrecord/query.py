@@ -6,10 +6,10 @@ import re
 import sqlite3
 from typing import Any, TypeVar
 
+from onrecord import browse
 from onrecord.analyse.entities.names import clean_person_name
 from onrecord.analyse.entities.roles import held_roles, load_kb
 from onrecord.analyse.stances import labels
-from onrecord import browse
 from onrecord.errors import Ambiguous, BadParameter, NotFound
 from onrecord.link import link
 from onrecord.models import (
@@ -175,7 +175,8 @@ class Onrecord:
         """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``."""
         check_date("since", since)
         check_date("until", until)
-        where, args = ["1=1"], []
+        where: list[str] = ["1=1"]
+        args: list[Any] = []
         if by:
             ids = self.entity_ids(by)
             cond = ["q.speaker = ? COLLATE NOCASE", "q.on_behalf_of = ? COLLATE NOCASE"]
@@ -287,7 +288,7 @@ class Onrecord:
         out.total = total
         return out
 
-    def entity_index(self, *, type: str | None = None, outlet: str | None = None, q: str | None = None,  # noqa: A002
+    def entity_index(self, *, type: str | None = None, outlet: str | None = None, q: str | None = None,
                      sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[EntityRow]:
         """People, organisations, countries and groups with quotes by and about them, articles, outlets and
         mentions; filtered by type, an outlet they appear in (then counted in its articles only) and words in a
@@ -299,7 +300,7 @@ class Onrecord:
         out.total = total
         return out
 
-    def entity_facets(self, *, type: str | None = None, outlet: str | None = None,  # noqa: A002
+    def entity_facets(self, *, type: str | None = None, outlet: str | None = None,
                       q: str | None = None) -> list[Facet]:
         """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet."""
         return browse.entity_facets(self.conn, type, outlet, q)
@@ -393,13 +394,14 @@ class Onrecord:
         """Every stance matching the filters of ``stances``, fetched page by page."""
         return every_page(self.stances, **filters)
 
-    def _statement_where(self, id: int | None = None, by: str | None = None, q: str | None = None,  # noqa: A002
+    def _statement_where(self, id: int | None = None, by: str | None = None, q: str | None = None,
                          min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
                          since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
         """The condition on ``statements st`` for the filters of ``statements``."""
         check_date("since", since)
         check_date("until", until)
-        where, args = ["st.reports >= ?"], [min_reports]
+        where: list[str] = ["st.reports >= ?"]
+        args: list[Any] = [min_reports]
         if min_articles > 1:
             where.append("(SELECT count(DISTINCT r.article_id) FROM statement_reports r WHERE r.statement_id = st.id)"
                          " >= ?")
@@ -422,7 +424,7 @@ class Onrecord:
             args.append(fts_query(q))
         return " AND ".join(where), args
 
-    def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,  # noqa: A002
+    def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
                    min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
                    since: str | None = None, until: str | None = None, sort: str | None = None,
                    limit: int = 100, offset: int = 0) -> Records[StatementRecord]:

@@ -64,13 +64,14 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
             ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "demo", "entities", "entity", "merge",
-             "split", "stances", "timeline", "contradictions", "statements", "load", "migrate", "serve"),
+             "split", "stances", "timeline", "contradictions", "statements", "load", "repair", "migrate", "serve"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",
             "Size cap per input file in bytes (50 MiB); a larger file fails with a message naming it.", ("ingest",), 1,
             metavar="BYTES"),
     Setting("jobs", int, None, "ONRECORD_JOBS",
-            "Analysis processes (unset: both cores once the input is over 1 MB, else one).", ("ingest", "analyse"),
+            "Analysis processes (unset: both cores once the input is over 1 MB, else one).",
+            ("ingest", "analyse", "repair"),
             1, 64, "N"),
     Setting("selective", bool, False, "ONRECORD_SELECTIVE",
             "Parse only the sentences that can carry an attribution (a quotation mark or a cue word): faster on "

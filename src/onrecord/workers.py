@@ -92,7 +92,7 @@ def _worker_main(conn: Connection, selective: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     try:
         nlp = load_nlp()
-    except Exception as exc:  # noqa: BLE001 - the parent reports it instead of restarting workers forever
+    except Exception as exc:  # the parent reports it instead of restarting workers forever
         conn.send(("fatal", describe(exc)))
         return
     conn.send(("ready",))
@@ -107,7 +107,7 @@ def _worker_main(conn: Connection, selective: bool) -> None:
             for n, analysis in enumerate(analyse_texts(nlp, items, selective=selective,
                                                        progress=lambda: conn.send(("tick",)))):
                 conn.send(("done", n, analysis))
-        except Exception as exc:  # noqa: BLE001 - a bug in a rule: the parent retries the articles alone
+        except Exception as exc:  # a bug in a rule: the parent retries the articles alone
             conn.send(("error", describe(exc)))
 
 
@@ -165,6 +165,8 @@ class Analyser:
     # -- in this process --------------------------------------------------------------------------------
     def _here(self, items: Items) -> list[Analysis | Failed]:
         """``run`` in this process; a chunk that fails is analysed again one article at a time."""
+        if self._nlp is None:
+            self._nlp = load_nlp()  # before the alarm: loading the model is not analysing an article
         try:
             with self._alarm():
                 return self.run(items)
@@ -189,14 +191,17 @@ class Analyser:
             raise _TimedOut()
 
         before = signal.signal(signal.SIGALRM, ring)
+        started = time.monotonic()
+        theirs, _interval = signal.setitimer(signal.ITIMER_REAL, self.time_limit)
         self._armed = True
-        signal.setitimer(signal.ITIMER_REAL, self.time_limit)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             self._armed = False
             signal.signal(signal.SIGALRM, before)
+            if theirs:  # the caller's own alarm goes on, less the time spent here
+                signal.setitimer(signal.ITIMER_REAL, max(0.001, theirs - (time.monotonic() - started)))
 
     def _rearm(self) -> None:
         if self._armed:

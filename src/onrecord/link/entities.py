@@ -133,8 +133,12 @@ def similar_names(a: str, b: str) -> bool:
         return False
     if any(x[0] != y[0] for x, y in zip(wa, wb)):
         return False
-    ratios = [SequenceMatcher(None, x, y).ratio() for x, y in zip(wa, wb)]
-    return min(ratios) >= 0.8 and ratios[-1] >= 0.85
+    for i in range(len(wa) - 1, -1, -1):  # the surname first; difflib's cheap upper bounds before its ratio
+        m = SequenceMatcher(None, wa[i], wb[i])
+        floor = 0.85 if i == len(wa) - 1 else 0.8
+        if m.real_quick_ratio() < floor or m.quick_ratio() < floor or m.ratio() < floor:
+            return False
+    return True
 
 
 class _Groups:
@@ -225,13 +229,23 @@ def _auto_merge(g: _Groups, kb: KB) -> None:
             for b in bucket[i + 1:]:
                 if similar_names(core_key(a[1]), core_key(b[1])):
                     g.union(a, b)
+    _lone_surnames(g, nodes, persons, kb)
+    orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}
+    for n in nodes:  # "Iranian Quds Force" -> "Quds Force" when both are known
+        bare = facets(n).bare
+        if bare is not None and bare in orgs:
+            g.union(orgs[bare], n)
+
+
+def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB) -> None:
+    """A lone surname joins the one person (after the merges so far) known by it, else the KB's only one."""
     surnames: dict[str, set[Node]] = defaultdict(set)
     for n in persons:
         surnames[core_key(n[1]).split()[-1]].add(g.find(n))
     kb_surnames: dict[str, set[str]] = defaultdict(set)
     for r in kb.rows:
         kb_surnames[name_key(r.holder).split()[-1]].add(name_key(r.holder))
-    for n in nodes:  # a lone surname: the one person known by it
+    for n in nodes:
         if n[0] != "person" or len(n[1].split()) != 1:
             continue
         hits = surnames.get(n[1], set())
@@ -241,11 +255,6 @@ def _auto_merge(g: _Groups, kb: KB) -> None:
             full = ("person", next(iter(kb_surnames[n[1]])))
             g.add(full)
             g.union(full, n)
-    orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}
-    for n in nodes:  # "Iranian Quds Force" -> "Quds Force" when both are known
-        bare = facets(n).bare
-        if bare is not None and bare in orgs:
-            g.union(orgs[bare], n)
 
 
 def _apply_corrections(groups: list[list[Node]], corrections: list[Correction]

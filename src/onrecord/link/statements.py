@@ -24,18 +24,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 THRESHOLD = 0.85
 MIN_FRAGMENT = 4
-FUNCTION_WORDS = frozenset("""a about after again against all am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has have having he
-her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now
-of off on once only or other our ours ourselves out over own same she should so some such than that the their
-theirs them themselves then there these they this those through to too under until up very was we were what when
-where which while who whom why will with would you your yours yourself yourselves really also yes well oh""".split())
+FUNCTION_WORDS = frozenset("""
+a about after again against all am an and any are as at be because been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers herself
+him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only
+or other our ours ourselves out over own same she should so some such than that the their theirs them themselves
+then there these they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours yourself yourselves really also yes well oh
+""".split())
+
+
 @dataclass
 class QuoteRef:
     """What the grouping needs from a stored quote."""
@@ -64,6 +68,7 @@ class Statement:
     text: str
     first_date: str | None
     reports: list[tuple[int, str, float]] = field(default_factory=list)  # (quote id, article id, similarity)
+    main: int | None = None  # the id of the quote whose text speaks for the statement
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,7 @@ def make_statement(members: list[QuoteRef], similarities: dict[int, float]) -> S
     main = max(ordered, key=lambda q: len(q.text))  # max keeps the first of equals
     dates = sorted(q.date for q in ordered if q.date)
     return Statement(main.speaker, main.speaker_entity_id, main.text, dates[0] if dates else None,
-                     [(q.id, q.article_id, round(similarities.get(q.id, 1.0), 3)) for q in ordered])
+                     [(q.id, q.article_id, round(similarities.get(q.id, 1.0), 3)) for q in ordered], main.id)
 
 
 def group_statements(quotes: list[QuoteRef]) -> list[Statement]:

@@ -32,68 +32,87 @@ def corrections(conn: sqlite3.Connection) -> list[Correction]:
             conn.execute("SELECT action, name, other FROM entity_corrections ORDER BY id")]
 
 
+COUNT_CAP = 10_000  # counts on the entity page stop here: a larger one reads as "at least"
+EVIDENCE = 10  # text evidence of a role: its first and last this many, by date
+
+
+def _capped(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...]) -> int:
+    """The number of rows ``sql`` gives, counted up to COUNT_CAP."""
+    return int(conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {COUNT_CAP})", args).fetchone()[0])
+
+
 def entity_row(conn: sqlite3.Connection, name_or_id: str) -> sqlite3.Row | None:
     """The entity with this id, name or alias (the most mentioned one when several share an alias)."""
     return conn.execute(
         "SELECT e.* FROM entities e WHERE e.id = ? OR e.name = ? COLLATE NOCASE OR e.id IN "
         "(SELECT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE) ORDER BY e.id = ? DESC, "
-        "(SELECT count(*) FROM article_entities ae WHERE ae.entity_id = e.id) DESC, e.id LIMIT 1",
-        (name_or_id, name_or_id, name_or_id, name_or_id)).fetchone()
+        "e.mentions DESC, e.id LIMIT 1", (name_or_id, name_or_id, name_or_id, name_or_id)).fetchone()
+
+
+def _evidence(conn: sqlite3.Connection, eid: str) -> list[dict[str, Any]]:
+    """Text evidence of the entity's roles: role assertions of its clusters and role-only mentions resolved to
+    it, the first and last EVIDENCE of each role by date (indexed, so bounded however often a role is named)."""
+    out: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for table, text in (("entity_role_assertions", "text"), ("role_mentions", "text")):
+        roles = conn.execute(f"SELECT DISTINCT role, former FROM {table} WHERE entity_id = ?", (eid,)).fetchall()
+        for role, former in roles:
+            for order in ("", "DESC"):
+                for r in conn.execute(
+                        f'SELECT x.role, x.{text} AS text, x.start, x."end", x.former, a.id AS article_id, a.date, '
+                        f"a.outlet FROM {table} x JOIN articles a ON a.id = x.article_id WHERE x.entity_id = ? AND "
+                        f"x.role = ? AND x.former = ? ORDER BY x.date {order}, x.article_id {order} LIMIT ?",
+                        (eid, role, former, EVIDENCE)):
+                    out[(r["article_id"], r["start"], hash((table, r["role"])))] = dict(r)
+    return sorted(out.values(), key=lambda r: (r["outlet"] is not None, r["outlet"] or "", r["date"] is not None,
+                                               r["date"] or "", r["article_id"], r["start"]))
 
 
 def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
     """Everything the entity page shows, as plain data: aliases, text roles with evidence, mentions by outlet,
-    descriptors by outlet, quote counts."""
-    aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY kind != 'name',"
-                                          " alias", (eid,))]
-    evidence = [dict(r) for r in conn.execute(
-        'SELECT r.role, r.text, r.start, r."end", r.former, a.id AS article_id, a.date, a.outlet '
-        "FROM entity_role_assertions r JOIN article_entities e ON e.article_id = r.article_id AND e.n = r.n "
-        "JOIN articles a ON a.id = r.article_id WHERE e.entity_id = ? "
-        'UNION ALL SELECT m.role, m.text, m.start, m."end", m.former, a.id, a.date, a.outlet FROM role_mentions m '
-        "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY 7, 6, 3", (eid, eid))]
+    descriptors by outlet, quote counts. Every read is indexed and bounded: mentions, descriptors and spellings
+    come from the per-name counts the link stage keeps, counts stop at COUNT_CAP, evidence at EVIDENCE a role."""
+    aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY "
+                                          "kind != 'name', alias", (eid,))]
+    nodes = "SELECT node FROM link_nodes WHERE entity_id = ?"
     by_outlet = {r[0] or "unknown": r[1] for r in conn.execute(
-        "SELECT a.outlet, count(*) FROM (SELECT m.article_id FROM entity_mentions m JOIN article_entities e ON "
-        "e.article_id = m.article_id AND e.n = m.n WHERE e.entity_id = ? UNION ALL SELECT article_id FROM "
-        "role_mentions WHERE entity_id = ?) x JOIN articles a ON a.id = x.article_id GROUP BY a.outlet "
-        "ORDER BY 2 DESC, 1", (eid, eid))}
+        f"SELECT outlet, sum(mentions) FROM node_outlets WHERE node IN ({nodes}) GROUP BY outlet ORDER BY 2 DESC, 1",
+        (eid,))}
     descriptors = [dict(r) for r in conn.execute(
-        "SELECT min(d.text) AS text, d.key, a.outlet, count(*) AS count, max(d.loaded) AS loaded, "
-        "group_concat(DISTINCT d.kind) AS kinds FROM entity_descriptors d JOIN article_entities e ON "
-        "e.article_id = d.article_id AND e.n = d.n JOIN articles a ON a.id = d.article_id WHERE e.entity_id = ? "
-        "GROUP BY d.key, a.outlet ORDER BY count(*) DESC, d.key, a.outlet", (eid,))]
-    quotes_by = conn.execute("SELECT count(*) FROM quotes WHERE speaker_entity_id = ? OR on_behalf_of_entity_id = ?",
-                             (eid, eid)).fetchone()[0]
-    quotes_about = conn.execute(
-        'SELECT count(DISTINCT q.id) FROM quotes q JOIN entity_mentions m ON m.article_id = q.article_id AND '
-        'm.start >= q.start AND m."end" <= q."end" JOIN article_entities e ON e.article_id = m.article_id AND '
-        "e.n = m.n WHERE e.entity_id = ? AND coalesce(q.speaker_entity_id, '') != ? AND "
-        "coalesce(q.on_behalf_of_entity_id, '') != ? AND m.kind != 'pronoun'", (eid, eid, eid)).fetchone()[0]
-    articles = conn.execute("SELECT count(DISTINCT article_id) FROM (SELECT article_id FROM article_entities WHERE "
-                            "entity_id = ? UNION SELECT article_id FROM role_mentions WHERE entity_id = ? UNION "
-                            "SELECT article_id FROM quotes WHERE speaker_entity_id = ? OR on_behalf_of_entity_id = ?)",
-                            (eid, eid, eid, eid)).fetchone()[0]
+        "SELECT min(text) AS text, key, nullif(outlet, '') AS outlet, sum(count) AS count, max(loaded) AS loaded, "
+        f"group_concat(kinds) AS kinds FROM node_descriptors WHERE node IN ({nodes}) GROUP BY key, outlet "
+        "ORDER BY sum(count) DESC, key, outlet", (eid,))]
+    for d in descriptors:
+        d["kinds"] = ",".join(sorted(set(d["kinds"].split(","))))
+    quotes_by = _capped(conn, "SELECT id FROM quotes WHERE speaker_entity_id = ? UNION SELECT id FROM quotes WHERE "
+                              "on_behalf_of_entity_id = ?", (eid, eid))
+    quotes_about = _capped(conn, f"SELECT DISTINCT m.quote_id FROM quote_mentions m JOIN quotes q ON q.id = m.quote_id "
+                                 f"WHERE m.node IN ({nodes}) AND coalesce(q.speaker_entity_id, '') != ? AND "
+                                 "coalesce(q.on_behalf_of_entity_id, '') != ?", (eid, eid, eid))
+    articles = _capped(conn, "SELECT article_id FROM article_entities WHERE entity_id = ? UNION SELECT article_id "
+                             "FROM role_mentions WHERE entity_id = ? UNION SELECT article_id FROM quotes WHERE "
+                             "speaker_entity_id = ? UNION SELECT article_id FROM quotes WHERE "
+                             "on_behalf_of_entity_id = ?", (eid, eid, eid, eid))
     written = [{"text": r[0], "kind": r[1], "count": r[2]} for r in conn.execute(
-        "SELECT m.text, m.kind, count(*) FROM entity_mentions m JOIN article_entities e ON e.article_id = "
-        "m.article_id AND e.n = m.n WHERE e.entity_id = ? AND m.kind != 'pronoun' GROUP BY m.text, m.kind "
+        f"SELECT text, kind, sum(count) FROM node_written WHERE node IN ({nodes}) GROUP BY text, kind "
         "ORDER BY 3 DESC, 1 LIMIT 50", (eid,))]
-    return {"aliases": aliases, "evidence": evidence, "mentions_by_outlet": by_outlet, "descriptors": descriptors,
-            "quotes_by": quotes_by, "quotes_about": quotes_about, "articles": articles, "written_as": written}
+    return {"aliases": aliases, "evidence": _evidence(conn, eid), "mentions_by_outlet": by_outlet,
+            "descriptors": descriptors, "quotes_by": quotes_by, "quotes_about": quotes_about, "articles": articles,
+            "written_as": written}
 
 
 def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:
-    """Entities with their article and mention counts, most mentioned first."""
+    """Entities with their article and mention counts, most mentioned first (mentions are kept per entity by
+    the link stage; article and quote counts stop at COUNT_CAP)."""
     where, args = ("WHERE e.type = ?", [type]) if type else ("", [])
     total = conn.execute(f"SELECT count(*) FROM entities e {where}", args).fetchone()[0]
     rows = conn.execute(
         f"""SELECT e.id, e.name, e.type,
                (SELECT count(*) FROM (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = e.id
                   UNION SELECT q.article_id FROM quotes q WHERE q.speaker_entity_id = e.id
-                  OR q.on_behalf_of_entity_id = e.id)) AS articles,
-               (SELECT count(*) FROM entity_mentions m JOIN article_entities ae ON ae.article_id = m.article_id
-                  AND ae.n = m.n WHERE ae.entity_id = e.id)
-               + (SELECT count(*) FROM role_mentions r WHERE r.entity_id = e.id) AS mentions,
-               (SELECT count(*) FROM quotes q WHERE q.speaker_entity_id = e.id OR q.on_behalf_of_entity_id = e.id)
-                 AS quotes
-            FROM entities e {where} ORDER BY mentions DESC, e.name LIMIT ? OFFSET ?""", [*args, limit, offset])
+                  UNION SELECT q.article_id FROM quotes q WHERE q.on_behalf_of_entity_id = e.id
+                  LIMIT {COUNT_CAP})) AS articles,
+               e.mentions AS mentions,
+               (SELECT count(*) FROM (SELECT q.id FROM quotes q WHERE q.speaker_entity_id = e.id
+                  UNION SELECT q.id FROM quotes q WHERE q.on_behalf_of_entity_id = e.id LIMIT {COUNT_CAP})) AS quotes
+            FROM entities e {where} ORDER BY e.mentions DESC, e.name LIMIT ? OFFSET ?""", [*args, limit, offset])
     return total, rows.fetchall()

@@ -254,6 +254,142 @@ CREATE TABLE entity_corrections (
     (6, "quotes: how each attribution was found (rules or the learned classifier)", """
 ALTER TABLE quotes ADD COLUMN method TEXT NOT NULL DEFAULT 'rules';
 """),
+    (7, "link: articles left to link, the linker's indexes for incremental linking, bounded entity-page reads", """
+CREATE TABLE link_pending (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    stale INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE link_state (
+    name TEXT PRIMARY KEY,
+    value TEXT
+);
+INSERT INTO link_state(name, value) SELECT 'full', 'schema 7' WHERE EXISTS (SELECT 1 FROM articles);
+CREATE TRIGGER articles_link_insert AFTER INSERT ON articles WHEN new.analysed_at IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO link_pending(article_id, stale) VALUES (new.id, 0);
+END;
+CREATE TRIGGER articles_link_analysed AFTER UPDATE OF analysed_at ON articles WHEN new.analysed_at IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO link_pending(article_id, stale) VALUES (new.id, old.analysed_at IS NOT NULL);
+END;
+CREATE TABLE link_nodes (
+    node TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    key TEXT NOT NULL,
+    core TEXT NOT NULL,
+    surname TEXT,
+    bucket TEXT,
+    bare TEXT,
+    entity_id TEXT
+);
+CREATE INDEX link_nodes_key ON link_nodes(key);
+CREATE INDEX link_nodes_core ON link_nodes(type, core);
+CREATE INDEX link_nodes_surname ON link_nodes(surname);
+CREATE INDEX link_nodes_bucket ON link_nodes(bucket);
+CREATE INDEX link_nodes_bare ON link_nodes(bare);
+CREATE INDEX link_nodes_entity ON link_nodes(entity_id);
+CREATE TABLE link_surfaces (
+    node TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    surface TEXT NOT NULL,
+    weight INTEGER NOT NULL,
+    PRIMARY KEY (node, kind, surface)
+) WITHOUT ROWID;
+ALTER TABLE entities ADD COLUMN base_id TEXT;
+ALTER TABLE entities ADD COLUMN first_node TEXT;
+CREATE INDEX entities_base ON entities(base_id);
+ALTER TABLE entity_aliases ADD COLUMN key TEXT;
+CREATE INDEX entity_aliases_key ON entity_aliases(key);
+ALTER TABLE article_entities ADD COLUMN node TEXT;
+CREATE INDEX article_entities_node ON article_entities(node);
+ALTER TABLE role_mentions ADD COLUMN node TEXT;
+CREATE INDEX role_mentions_node ON role_mentions(node);
+ALTER TABLE quotes ADD COLUMN speaker_node TEXT;
+ALTER TABLE quotes ADD COLUMN behalf_node TEXT;
+CREATE INDEX quotes_speaker_node ON quotes(speaker_node);
+CREATE INDEX quotes_behalf_node ON quotes(behalf_node);
+ALTER TABLE stances ADD COLUMN holder_key TEXT;
+CREATE INDEX stances_holder_key ON stances(holder_key);
+CREATE INDEX stances_behalf ON stances(on_behalf_of COLLATE NOCASE);
+CREATE INDEX stances_quote ON stances(article_id, quote_n);
+CREATE TABLE stance_keys (
+    holder_key TEXT NOT NULL,
+    key TEXT NOT NULL,
+    stance_id INTEGER NOT NULL,
+    PRIMARY KEY (holder_key, key, stance_id)
+) WITHOUT ROWID;
+CREATE INDEX stance_keys_key ON stance_keys(key);
+CREATE TABLE target_links (
+    person_key TEXT NOT NULL,
+    gov_key TEXT NOT NULL,
+    PRIMARY KEY (person_key, gov_key)
+) WITHOUT ROWID;
+ALTER TABLE contradictions ADD COLUMN group_key TEXT;
+CREATE INDEX contradictions_group ON contradictions(group_key);
+CREATE INDEX contradictions_claim ON contradictions(claim_id);
+CREATE INDEX contradictions_counter ON contradictions(counter_id);
+CREATE TABLE statement_words (
+    key INTEGER NOT NULL,
+    quote_id INTEGER NOT NULL,
+    PRIMARY KEY (key, quote_id)
+) WITHOUT ROWID;
+CREATE TABLE statement_register (
+    key INTEGER NOT NULL,
+    quote_id INTEGER NOT NULL,
+    PRIMARY KEY (key, quote_id)
+) WITHOUT ROWID;
+CREATE TABLE statement_texts (
+    key INTEGER PRIMARY KEY,
+    quote_id INTEGER NOT NULL
+);
+CREATE TABLE statement_edges (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    similarity REAL NOT NULL,
+    fragment INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX statement_edges_b ON statement_edges(b);
+ALTER TABLE statements ADD COLUMN main_quote_id INTEGER;
+ALTER TABLE entities ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX entities_mentions ON entities(mentions DESC, name);
+CREATE INDEX entities_type_mentions ON entities(type, mentions DESC, name);
+ALTER TABLE role_mentions ADD COLUMN date TEXT;
+CREATE INDEX role_mentions_evidence ON role_mentions(entity_id, role, former, date);
+ALTER TABLE entity_role_assertions ADD COLUMN entity_id TEXT;
+ALTER TABLE entity_role_assertions ADD COLUMN node TEXT;
+ALTER TABLE entity_role_assertions ADD COLUMN date TEXT;
+CREATE INDEX entity_role_assertions_evidence ON entity_role_assertions(entity_id, role, former, date);
+CREATE INDEX entity_role_assertions_node ON entity_role_assertions(node);
+CREATE INDEX article_entities_entity_article ON article_entities(entity_id, article_id);
+CREATE INDEX role_mentions_entity_article ON role_mentions(entity_id, article_id);
+CREATE TABLE node_outlets (
+    node TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (node, outlet)
+) WITHOUT ROWID;
+CREATE TABLE node_written (
+    node TEXT NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (node, text, kind)
+) WITHOUT ROWID;
+CREATE TABLE node_descriptors (
+    node TEXT NOT NULL,
+    key TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    text TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    loaded INTEGER NOT NULL,
+    kinds TEXT NOT NULL,
+    PRIMARY KEY (node, key, outlet)
+) WITHOUT ROWID;
+CREATE TABLE quote_mentions (
+    node TEXT NOT NULL,
+    quote_id INTEGER NOT NULL,
+    PRIMARY KEY (node, quote_id)
+) WITHOUT ROWID;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -25,22 +25,6 @@ def replace_stances(conn: sqlite3.Connection, article_id: str, stances: list[Sta
     insert_rows(conn, "stances", stance_table_rows(article_id, stances, outlet, date))
 
 
-def _has_entities(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entity_aliases'").fetchone() is not None
-
-
-def entity_for(conn: sqlite3.Connection, name: str | None) -> str | None:
-    """The entity id a name or alias resolves to, when exactly one entity has it (None without entity tables)."""
-    if not name or not _has_entities(conn):
-        return None
-    try:
-        rows = conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE "
-                            "UNION SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (name, name)).fetchall()
-    except sqlite3.OperationalError:
-        return None
-    return rows[0][0] if len(rows) == 1 else None
-
-
 def stance_rows(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any] = (),
                 order: str = "s.date IS NULL, s.date, a.date, s.article_id, s.start", limit: int | None = None,
                 offset: int = 0) -> list[sqlite3.Row]:
@@ -52,27 +36,6 @@ def stance_rows(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
     return conn.execute(sql, params).fetchall()
-
-
-def replace_statements(conn: sqlite3.Connection, groups: list[dict[str, Any]]) -> None:
-    """Replace all statements: each group is {speaker, speaker_entity_id, text, first_date, reports: [(quote_id,
-    article_id, similarity)]} (call inside a transaction)."""
-    conn.execute("DELETE FROM statements")
-    for g in groups:
-        cur = conn.execute("INSERT INTO statements(speaker, speaker_entity_id, text, first_date, reports) "
-                           "VALUES (?,?,?,?,?)", (g["speaker"], g.get("speaker_entity_id"), g["text"],
-                                                  g.get("first_date"), len(g["reports"])))
-        conn.executemany("INSERT INTO statement_reports(statement_id, quote_id, article_id, similarity) "
-                         "VALUES (?,?,?,?)", [(cur.lastrowid, q, a, sim) for q, a, sim in g["reports"]])
-
-
-def replace_contradictions(conn: sqlite3.Connection, pairs: list[dict[str, Any]]) -> None:
-    """Replace all contradictions: {subject, subject_entity_id, about, claim_id, counter_id, kind, shared_keys}."""
-    conn.execute("DELETE FROM contradictions")
-    conn.executemany("INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind,"
-                     " shared_keys) VALUES (?,?,?,?,?,?,?)",
-                     [(p["subject"], p.get("subject_entity_id"), p.get("about"), p["claim_id"], p["counter_id"],
-                       p["kind"], json.dumps(p.get("shared_keys", []))) for p in pairs])
 
 
 # -- reads for the query API ---------------------------------------------------------------------------------

@@ -367,9 +367,20 @@ def api_docs(request: Request) -> Response:
     return request.app.state.web.render("api_docs.html", spec=openapi(), request_path=request.url.path)
 
 
+def read_only(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """A GET page that answers OPTIONS too."""
+    def endpoint(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": "GET, HEAD, OPTIONS"})
+        return handler(request)
+
+    return endpoint
+
+
 def routes() -> list[Route]:
     paths: dict[str, list[Endpoint]] = {}
     for ep in ENDPOINTS:
         paths.setdefault(ep.path, []).append(ep)
-    return [Route("/api/openapi.json", openapi_json, methods=["GET"]), Route("/api/docs", api_docs, methods=["GET"]),
+    return [Route("/api/openapi.json", read_only(openapi_json), methods=["GET", "OPTIONS"]),
+            Route("/api/docs", read_only(api_docs), methods=["GET", "OPTIONS"]),
             *[path_route(path, eps) for path, eps in paths.items()]]

@@ -103,9 +103,9 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def statements(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 20)
-    filters = {"by": P.text(params, "by"), "q": P.text(params, "q"), "outlet": P.text(params, "outlet"),
-               "since": P.date(params, "since"), "until": P.date(params, "until"),
-               "min_articles": P.integer(params, "min_articles", 2, 1, 1000)}
+    filters: dict[str, Any] = {"by": P.text(params, "by"), "q": P.text(params, "q"), "outlet": P.text(params, "outlet"),
+                               "since": P.date(params, "since"), "until": P.date(params, "until"),
+                               "min_articles": P.integer(params, "min_articles", 2, 1, 1000)}
     sort = P.sort(params)
     res = api.statements(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("statements", list(res), res.total, limit, offset, filters,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.concurrency import iterate_in_threadpool
 from starlette.requests import Request
@@ -37,11 +37,16 @@ class Links:
     view is a plain query string, so every URL can be shared."""
 
     def __init__(self, request: Request) -> None:
-        self.path = request.url.path
+        self.path = quote(request.url.path, safe="/:@")
         self.params = {k: v for k, v in request.query_params.items() if v != ""}
 
-    def url(self, path: str | None = None, keep_offset: bool = False, **changes: Any) -> str:
-        """This view with ``changes`` (None removes a parameter); back to the first page unless ``keep_offset``."""
+    def url(self, **changes: Any) -> str:
+        """This view with ``changes`` (None removes a parameter), back at the first page (``keep_offset=True``:
+        on the same page)."""
+        keep = bool(changes.pop("keep_offset", False))
+        return self.changed(changes, keep_offset=keep)
+
+    def changed(self, changes: Mapping[str, Any], path: str | None = None, keep_offset: bool = False) -> str:
         params = {k: v for k, v in self.params.items() if keep_offset or k != "offset"}
         for k, v in changes.items():
             if v is None:
@@ -84,7 +89,7 @@ class Links:
     def export(self, ext: str, stream: bool = False) -> str:
         """The same view as ``.csv`` or ``.json`` (``stream``: every matching row)."""
         extra = {"_stream": "1"} if stream else {}
-        return self.url(self.path.rstrip("/") + "." + ext, keep_offset=not stream, **extra)
+        return self.changed(extra, self.path.rstrip("/") + "." + ext, keep_offset=not stream)
 
     def tab(self, name: str) -> str:
         return self.url(tab=None if name == "overview" else name, said=None, others=None)

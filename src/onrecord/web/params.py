@@ -94,8 +94,8 @@ def path_id(raw: str, what: str) -> int:
 
 
 # The default ``min_confidence`` of the pages: on PolNeAR train's held-out tuning sample (bench/confidence.py),
-# attributions scored 0.3-0.4 are right (content and source) 43% of the time, those scored 0.4-0.5 53%: below
-# 0.4 an attribution is more often wrong than right. docs/web.md has the curve.
+# attributions scored 0.3-0.4 are right (content and source) 43% of the time, those scored 0.4-0.5 52% (dev: 45%
+# and 52%): below 0.4 an attribution is more often wrong than right. docs/web.md has the curve.
 DEFAULT_MIN_CONFIDENCE = 0.4
 METHODS = ("rules", "learned")
 

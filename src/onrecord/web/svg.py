@@ -46,7 +46,7 @@ class Point:
     title: str
     href: str | None = None
     claimed: bool = False  # a claim by someone else (drawn hollow) rather than the holder's own words
-    negated: bool = False  # "refused to blame": the label negated (drawn with a dashed outline)
+    negated: bool = False  # "refused to blame": the label negated (drawn struck through)
 
 
 def parse_day(value: str | None) -> dt.date | None:
@@ -73,13 +73,18 @@ SHAPE_PATHS = {  # each mark about 11 pixels across, centred on (0, 0)
     "down": "M-6 -4.5H6L0 5.5Z", "up": "M-6 4.5H6L0 -5.5Z", "square": "M-4.5 -4.5h9v9h-9Z",
     "diamond": "M0 -6L6 0L0 6L-6 0Z", "circle": "M-5 0a5 5 0 1 0 10 0a5 5 0 1 0 -10 0Z",
     "dot": "M-4 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0Z"}
+NEGATION = "M-6 6L6 -6"  # a negated stance ("refused to blame") is struck through
+
+
+def mark_path(label: str, negated: bool = False) -> str:
+    return SHAPE_PATHS[shape_of(label)] + (NEGATION if negated else "")
 
 
 def glyph(label: str, *, claimed: bool = False, negated: bool = False) -> Markup:
     """A legend swatch: the label's mark as a small inline SVG."""
     cls = " ".join(["dot", label_class(label), *(["claimed"] if claimed else []), *(["negated"] if negated else [])])
     return Markup(f'<svg class="glyph" viewBox="-8 -8 16 16" aria-hidden="true"><path class="{cls}" '
-                  f'd="{SHAPE_PATHS[shape_of(label)]}"/></svg>')
+                  f'd="{mark_path(label, negated)}"/></svg>')
 
 
 def _ticks(lo: dt.date, hi: dt.date) -> list[dt.date]:
@@ -168,7 +173,7 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
                         *(["negated"] if p.negated else [])])
         label = ("not " if p.negated else "") + p.label + (", claimed by others" if p.claimed else "")
         tip = escape(visible_controls(f"{p.date or ''} \u00b7 {label} \u00b7 {p.title}"))
-        mark = (f'<path class="{cls}" d="{SHAPE_PATHS[shape_of(p.label)]}" transform="translate({cx} {cy})" '
+        mark = (f'<path class="{cls}" d="{mark_path(p.label, p.negated)}" transform="translate({cx} {cy})" '
                 f'data-label="{escape(p.label)}"><title>{tip}</title></path>')
         local = p.href and p.href.startswith("/") and not p.href.startswith("//")  # links stay on this site
         parts.append(f'<a href="{escape(p.href or "")}">{mark}</a>' if local else mark)

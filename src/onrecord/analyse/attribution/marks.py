@@ -87,12 +87,11 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
     A quotation still open at the paragraph's end runs to the end (trailing spaces trimmed) when it was
     opened by double marks, or by any mark at the paragraph's start or after a colon. A double mark that
     opens a new sentence while a double quotation is still open ends it there: paragraphs run together
-    (a multi-paragraph quotation whose breaks were lost). Linear in the paragraph's length, however many
-    marks it holds.
+    (a multi-paragraph quotation whose breaks were lost) when it is the same mark as the one that opened it.
+    Linear in the paragraph's length, however many marks it holds.
     """
     out: list[MarkSpan] = []
-    stack: list[tuple[str, int, int]] = []  # (kind 'd'/'s', index of opening mark, its width)
-    depths: dict[str, list[int]] = {"d": [], "s": []}  # stack positions of each kind, innermost last
+    stack = _Stack()
     i = start
     while i < end:
         ch = text[i]
@@ -105,44 +104,69 @@ def scan_paragraph(text: str, start: int, end: int) -> list[MarkSpan]:
             i += 1
             continue
         width = 2 if ch == "'" and i + 1 < end and text[i + 1] == "'" else 1  # ''NYT style'' doubles
-        open_kinds = [k for k in "ds" if depths[k]]
         if width == 2:
-            role = _role_double_pair(text, i, start, end, open_kinds)
+            role = _role_double_pair(text, i, start, end, stack.kinds())
             kind = "d"
         else:
-            role = _role(text, i, start, end, open_kinds)
+            role = _role(text, i, start, end, stack.kinds())
             kind = "d" if _is_double(ch) else "s"
-        if role == "open" and kind == "d" and len(stack) == 1 and stack[0][0] == "d" and _new_sentence(text, i, start):
-            _, j, w = stack.pop()
-            depths["d"].clear()
-            e = i
-            while e > j + w and text[e - 1].isspace():
-                e -= 1
-            out.append(MarkSpan(j + w, e, j, None, True))
+        if role == "open" and kind == "d" and stack.reopened_by(text, i, start):
+            _, j, w = stack.items[0]
+            stack.close("d")
+            out.append(MarkSpan(j + w, _trimmed(text, j + w, i), j, None, True))
         if role == "open":
-            depths[kind].append(len(stack))
-            stack.append((kind, i, width))
-        elif role == "close" and depths[kind]:
+            stack.push(kind, i, width)
+        elif role == "close":
             # close the innermost open quote of the same kind (marks of the other kind inside are dropped)
-            depth = depths[kind][-1]
-            _, j, w = stack[depth]
-            del stack[depth:]
-            for k in "ds":
-                while depths[k] and depths[k][-1] >= depth:
-                    depths[k].pop()
-            if depth == 0 and i > j + w:
-                out.append(MarkSpan(j + w, i, j, i, kind == "d"))
+            closed = stack.close(kind)
+            if closed is not None and closed[0] == 0 and i > closed[1] + closed[2]:
+                out.append(MarkSpan(closed[1] + closed[2], i, closed[1], i, kind == "d"))
         i += width
-    if stack:
-        kind, j, w = stack[0]
+    if stack.items:
+        kind, j, w = stack.items[0]
         head = text[start:j].rstrip()
-        if kind == "d" or not head or head.endswith(":"):
-            e = end
-            while e > j + w and text[e - 1].isspace():
-                e -= 1
-            if e > j + w:
-                out.append(MarkSpan(j + w, e, j, None, kind == "d"))
+        e = _trimmed(text, j + w, end)
+        if (kind == "d" or not head or head.endswith(":")) and e > j + w:
+            out.append(MarkSpan(j + w, e, j, None, kind == "d"))
     return out
+
+
+class _Stack:
+    """The quotation marks open so far, innermost last, with the positions of each kind (closing is O(1))."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, int, int]] = []  # (kind 'd'/'s', index of opening mark, its width)
+        self.depths: dict[str, list[int]] = {"d": [], "s": []}
+
+    def kinds(self) -> list[str]:
+        return [k for k in "ds" if self.depths[k]]
+
+    def push(self, kind: str, i: int, width: int) -> None:
+        self.depths[kind].append(len(self.items))
+        self.items.append((kind, i, width))
+
+    def close(self, kind: str) -> tuple[int, int, int] | None:
+        """Close the innermost open quotation of ``kind`` and any opened inside it: (depth, index, width)."""
+        if not self.depths[kind]:
+            return None
+        depth = self.depths[kind][-1]
+        _, j, w = self.items[depth]
+        del self.items[depth:]
+        for k in "ds":
+            while self.depths[k] and self.depths[k][-1] >= depth:
+                self.depths[k].pop()
+        return depth, j, w
+
+    def reopened_by(self, text: str, i: int, start: int) -> bool:
+        """Whether the mark at text[i] starts a new quotation after a sentence of the one open (the same mark)."""
+        return len(self.items) == 1 and text[self.items[0][1]] == text[i] and _new_sentence(text, i, start)
+
+
+def _trimmed(text: str, lo: int, e: int) -> int:
+    """``e`` moved back over whitespace, not before ``lo``."""
+    while e > lo and text[e - 1].isspace():
+        e -= 1
+    return e
 
 
 def _new_sentence(text: str, i: int, start: int) -> bool:

@@ -32,6 +32,7 @@ from onrecord.analyse.attribution.speakers import (
     Speaker,
     decide,
     decide_one,
+    speaker_fields,
 )
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.models import Quote, Segment
@@ -225,22 +226,17 @@ def _accuser(cands: list[_Cand], index: NameIndex) -> None:
 
 
 def _to_quote(doc: Doc, c: _Cand) -> Quote:
-    m, sp, cue = c.mark, c.speaker, c.cue
+    m, cue = c.mark, c.cue
     return Quote(
         start=m.start,
         end=m.end,
         text=at.doc_text(doc)[m.start:m.end],
         kind=c.kind,  # type: ignore[arg-type]
         spans=[(m.start, m.end)],
-        speaker=sp.name if sp else None,
-        speaker_type=(sp.type if sp and sp.name else "unknown"),  # type: ignore[arg-type]
-        on_behalf_of=sp.on_behalf_of if sp else None,
-        speaker_mention=sp.mention if sp else None,
-        speaker_span=sp.span if sp else None,
+        **speaker_fields(c.speaker, c.confidence),  # decided with the speaker (0.0 when nobody is)
         cue=cue.text if cue else None,
         cue_span=(cue.start, cue.end) if cue else None,
         furniture=c.furniture,
-        confidence=c.confidence,  # decided with the speaker (0.0 when nobody is)
         clause_span=c.clause,
         group=c.group,
     )

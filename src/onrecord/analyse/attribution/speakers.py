@@ -82,13 +82,18 @@ class Decision:
 
     def quote_fields(self, speaker_span: tuple[int, int] | None = None) -> dict[str, Any]:
         """The speaker fields of a ``Quote`` (``speaker_span`` overrides the mention's span)."""
-        sp = self.speaker
-        return {"speaker": sp.name if sp else None,
-                "speaker_type": sp.type if sp and sp.name else "unknown",
-                "on_behalf_of": sp.on_behalf_of if sp else None,
-                "speaker_mention": sp.mention if sp else None,
-                "speaker_span": speaker_span or (sp.span if sp else None),
-                "confidence": self.confidence}
+        return speaker_fields(self.speaker, self.confidence, speaker_span)
+
+
+def speaker_fields(sp: Speaker | None, confidence: float, speaker_span: tuple[int, int] | None = None
+                   ) -> dict[str, Any]:
+    """The speaker fields of a ``Quote`` for a decided speaker (a speaker without a name is "unknown")."""
+    return {"speaker": sp.name if sp else None,
+            "speaker_type": sp.type if sp and sp.name else "unknown",
+            "on_behalf_of": sp.on_behalf_of if sp else None,
+            "speaker_mention": sp.mention if sp else None,
+            "speaker_span": speaker_span or (sp.span if sp else None),
+            "confidence": confidence}
 
 
 UNNAMED = 0.2  # the most an attribution in quote marks scores when its speaker has no name

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
 
 from onrecord import data
 from onrecord.analyse.entities import descriptors as desc
@@ -37,9 +40,6 @@ from onrecord.models import (
     RoleMention,
     Segment,
 )
-
-if TYPE_CHECKING:  # spaCy is imported only where a Doc is analysed, so linking stays light
-    from spacy.tokens import Doc, Span, Token
 
 GENERIC_ORGS = data.words("generic_orgs")  # the word lists are data/words.toml
 NOT_YET = data.words("future_qualifiers")
@@ -221,9 +221,6 @@ _MATCHERS: dict[int, Any] = {}
 def _metonym_spans(doc: Doc) -> list[Span]:
     """Metonyms the entity recogniser missed ("Downing Street said"), matched as written (capitalised
     entries of metonyms.tsv) outside any recognised entity; labelled METONYM."""
-    from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc, Span
-
     vocab = doc.vocab
     matcher = _MATCHERS.get(id(vocab))
     if matcher is None:

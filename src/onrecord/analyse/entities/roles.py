@@ -7,6 +7,7 @@ read by ``onrecord.data``, once per process (``onrecord.data.reload()`` after ed
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -48,8 +49,6 @@ class KB:
 def name_key(name: str) -> str:
     """Lower-case, accents and punctuation folded: the key names are compared on (cached: it is asked for the
     same few thousand names over and over)."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("'s", "")).split())
 

@@ -1,0 +1,423 @@
+"""The entity step of a link batch, over the store: the batch's clusters, role mentions and quote speakers
+become node contributions, the nodes they can meet are fetched by indexed lookups (``closure``), those nodes are
+relinked with ``group_nodes`` exactly as a relink of the whole store would link them, and only the rows whose
+entity changed are rewritten.
+
+Every reference to an entity goes through a node: ``article_entities.node``, ``role_mentions.node`` and the quote
+speaker's ``speaker_node``/``behalf_node`` ("type|key" when the article's own cluster names the speaker,
+"=key" when the name is looked up among all entities' aliases, the first entity by its first node).
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from onrecord.analyse.entities.roles import KB, name_key, resolve_role_at
+from onrecord.link.entities import (
+    Linking,
+    Node,
+    core_key,
+    facets,
+    group_nodes,
+    node_text,
+    similar_names,
+    text_node,
+)
+from onrecord.models import Correction
+
+LOOKUP = "="  # a speaker_node resolved by looking the name up among the aliases
+
+
+@dataclass
+class EntityChanges:
+    """What the entity step changed that later steps depend on."""
+
+    quotes: dict[int, str | None] = field(default_factory=dict)  # quote id -> speaker entity id before
+    behalf_quotes: set[int] = field(default_factory=set)  # quotes whose principal's entity changed
+    names: set[str] = field(default_factory=set)  # names and aliases that may now resolve otherwise
+    entities: int = 0  # entities relinked
+
+
+def batch_table(conn: sqlite3.Connection, article_ids: Iterable[str]) -> None:
+    """Fill the temp table ``_link_batch`` with the articles of this batch."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _link_batch(id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM _link_batch")
+    conn.executemany("INSERT OR IGNORE INTO _link_batch(id) VALUES (?)", [(a,) for a in article_ids])
+
+
+class LocalIndex:
+    """Each batch article's clusters by name key and its mention spans, to resolve quote speakers in context."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.names: dict[str, dict[str, int]] = defaultdict(dict)
+        self.types: dict[tuple[str, int], str] = {}
+        self.nodes: dict[tuple[str, int], Node] = {}
+        for r in conn.execute("SELECT article_id, n, name, type FROM article_entities WHERE article_id IN "
+                              "(SELECT id FROM _link_batch)"):
+            self.names[r[0]][name_key(r[2])] = r[1]
+            self.types[(r[0], r[1])] = r[3]
+            self.nodes[(r[0], r[1])] = (r[3], name_key(r[2]))
+        self.spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for r in conn.execute('SELECT article_id, start, "end", n FROM entity_mentions WHERE article_id IN '
+                              "(SELECT id FROM _link_batch)"):
+            self.spans[r[0]].append((r[1], r[2], r[3]))
+
+    def find(self, aid: str, name: str | None, start: int | None, end: int | None, typ: str = "") -> int | None:
+        """The article's cluster for a speaker: same name, else a mention inside the speaker's span, else the
+        article's only person with that surname."""
+        if not name:
+            return None
+        key = name_key(name)
+        here = self.names.get(aid, {})
+        if key in here:
+            return here[key]
+        if start is not None and end is not None:  # the longest mention inside or around, a person's for a person
+            inside = sorted((s - e, s, n) for s, e, n in self.spans.get(aid, ())
+                            if (start <= s and e <= end or s <= start and end <= e)
+                            and _compatible(typ, self.types[(aid, n)]))
+            if inside:
+                return inside[0][2]
+        last = key.split()[-1:]
+        hits = {n for k, n in here.items() if k.split()[-1:] == last and self.types[(aid, n)] == "person"}
+        return hits.pop() if len(hits) == 1 and len(key.split()) <= 2 else None
+
+    def node(self, aid: str, name: str | None, start: int | None = None, end: int | None = None,
+             typ: str = "") -> str | None:
+        """How a speaker resolves: the node of the article's cluster, else a lookup of the name's key."""
+        n = self.find(aid, name, start, end, typ)
+        if n is not None:
+            return node_text(self.nodes[(aid, n)])
+        key = name_key(name) if name else ""
+        return LOOKUP + key if key else None
+
+
+def _compatible(speaker_type: str, entity_type: str) -> bool:
+    """A person speaker needs a person mention; a group or organisation speaker ("supporters of Jeremy Corbyn")
+    never takes the person named inside its description."""
+    if speaker_type == "person":
+        return entity_type == "person"
+    if speaker_type in ("group", "organisation"):
+        return entity_type != "person"
+    return True
+
+
+def creatable(name: str, typ: str) -> bool:
+    """A quote speaker the article's entities do not cover becomes an entity of its own if it reads as a
+    name: any organisation or group, a person only when every word is capitalised ("Labour shadow cabinet
+    member" is a description, not a person)."""
+    return typ != "person" or (len(name.split()) >= 2 and all(w[:1].isupper() for w in name.split()))
+
+
+def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Correction],
+                        metonyms: list[tuple[str, str, str]]) -> EntityChanges:
+    """Link the batch in ``_link_batch`` (call inside a transaction, after ``batch_table``)."""
+    local = LocalIndex(conn)
+    holders = _role_holders(conn, local, kb)
+    touched = _contribute(conn, local, holders)
+    corr = _correction_keys(corrections)
+    nodes, old_ids, linking = _relink(conn, touched, corr, corrections, kb, metonyms)
+    changes = EntityChanges(entities=len(linking.entities))
+    keys = {k for _, k in nodes}
+    old_aliases = conn.execute(f"SELECT alias, key FROM entity_aliases WHERE entity_id IN ({_marks(old_ids)})",
+                               sorted(old_ids)).fetchall()
+    keys |= {r[1] for r in old_aliases}
+    keys |= {name_key(a) for e in linking.entities for a, _ in e.aliases}
+    names = {r[0] for r in old_aliases} | {a for e in linking.entities for a, _ in e.aliases}
+    before_lookup = {k: lookup(conn, k) for k in keys}
+    before_names = {n: entity_for(conn, n) for n in names}
+    old_node_ids = {n: _entity_of(conn, n) for n in nodes}
+    _write_entities(conn, old_ids, linking, nodes)
+    changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
+                     if old_node_ids.get(n) != linking.node_ids.get(n)}
+    changed_keys = {LOOKUP + k: new for k in keys if (new := lookup(conn, k)) != before_lookup[k]}
+    changes.names = {n for n in names if entity_for(conn, n) != before_names[n]}
+    for ref, eid in [*changed_nodes.items(), *changed_keys.items()]:
+        if not ref.startswith(LOOKUP):
+            conn.execute("UPDATE article_entities SET entity_id = ? WHERE node = ?", (eid, ref))
+            conn.execute("UPDATE role_mentions SET entity_id = ? WHERE node = ?", (eid, ref))
+            conn.execute("UPDATE entity_role_assertions SET entity_id = ? WHERE node = ?", (eid, ref))
+        for qid, old in conn.execute("SELECT id, speaker_entity_id FROM quotes WHERE speaker_node = ? AND "
+                                     "speaker_type != 'spokesperson'", (ref,)).fetchall():
+            changes.quotes.setdefault(qid, old)
+        conn.execute("UPDATE quotes SET speaker_entity_id = ? WHERE speaker_node = ? AND speaker_type != "
+                     "'spokesperson'", (eid, ref))
+        changes.behalf_quotes.update(r[0] for r in conn.execute("SELECT id FROM quotes WHERE behalf_node = ?", (ref,)))
+        conn.execute("UPDATE quotes SET on_behalf_of_entity_id = ? WHERE behalf_node = ?", (eid, ref))
+    _write_batch_refs(conn, local, holders)
+    write_stats(conn, local, holders)
+    recount(conn, {e.id for e in linking.entities} | set(changed_nodes.values()) | _entities_of(conn, local, holders))
+    return changes
+
+
+def _contribute(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]
+                ) -> set[Node]:
+    """Add the batch's surface forms to ``link_surfaces`` and its nodes to ``link_nodes``; the nodes touched."""
+    clusters: Counter[tuple[Node, str]] = Counter()
+    for name, typ, weight in conn.execute(
+            "SELECT e.name, e.type, (SELECT count(*) FROM entity_mentions m WHERE "
+            "m.article_id = e.article_id AND m.n = e.n) FROM article_entities e WHERE e.article_id IN "
+            "(SELECT id FROM _link_batch)"):
+        clusters[((typ, name_key(name)), name)] += weight
+    roles = {(("person", name_key(h)), h) for h in holders.values() if h}
+    speakers = set()
+    for aid, speaker, typ, start, end in conn.execute(
+            "SELECT article_id, speaker, speaker_type, speaker_start, speaker_end FROM quotes WHERE article_id IN "
+            "(SELECT id FROM _link_batch)"):
+        if (speaker and typ in ("person", "organisation", "group") and local.find(aid, speaker, start, end, typ)
+                is None and creatable(speaker, typ) and name_key(speaker)):
+            speakers.add(((typ, name_key(speaker)), speaker))
+    conn.executemany("INSERT INTO link_surfaces(node, kind, surface, weight) VALUES (?, 'c', ?, ?) "
+                     "ON CONFLICT(node, kind, surface) DO UPDATE SET weight = weight + excluded.weight",
+                     [(node_text(n), s, w) for (n, s), w in clusters.items()])
+    conn.executemany("INSERT OR IGNORE INTO link_surfaces(node, kind, surface, weight) VALUES (?, 'r', ?, 0)",
+                     [(node_text(n), s) for n, s in roles])
+    conn.executemany("INSERT OR IGNORE INTO link_surfaces(node, kind, surface, weight) VALUES (?, 's', ?, 1)",
+                     [(node_text(n), s) for n, s in speakers])
+    touched = {n for n, _ in clusters} | {n for n, _ in roles} | {n for n, _ in speakers}
+    conn.executemany("INSERT OR IGNORE INTO link_nodes(node, type, key, core, surname, bucket, bare) "
+                     "VALUES (?,?,?,?,?,?,?)", [(node_text(n), n[0], n[1], *_facet_row(n)) for n in touched])
+    return touched
+
+
+def _facet_row(n: Node) -> tuple[str, str | None, str | None, str | None]:
+    f = facets(n)
+    return f.core, f.surname, f.bucket, f.bare
+
+
+def _role_holders(conn: sqlite3.Connection, local: LocalIndex, kb: KB) -> dict[tuple[str, int], str | None]:
+    """Each batch role mention's holder at its article's date (preferring people the article names)."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for (aid, _n), (typ, key) in local.nodes.items():
+        if typ == "person":
+            people[aid].add(key)
+    return {(r[0], r[1]): resolve_role_at(r[2], r[3], people.get(r[0], set()), bool(r[4]), kb) for r in
+            conn.execute("SELECT m.article_id, m.n, m.role, a.date, m.former FROM role_mentions m JOIN articles a "
+                         "ON a.id = m.article_id WHERE m.article_id IN (SELECT id FROM _link_batch)")}
+
+
+def _correction_keys(corrections: list[Correction]) -> dict[str, set[str]]:
+    """Name key -> the other keys a correction ties it to."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for c in corrections:
+        a, b = name_key(c.name), name_key(c.other)
+        out[a].add(b)
+        out[b].add(a)
+    return out
+
+
+def _marks(items: Iterable[object]) -> str:
+    return ",".join("?" * len(list(items)))
+
+
+def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]]) -> set[Node]:
+    """The nodes whose linking can depend on the seeds: every node sharing a key with a node reached (same
+    name key; same type and core; a spelling variant; a lone surname and the people with that surname; a
+    nationality-prefixed organisation and the bare one; a correction's names), and the rest of their entities."""
+    seen: set[Node] = set()
+    frontier = set(seeds)
+    while frontier:
+        seen |= frontier
+        found: set[str] = set()
+        keys = {k for _, k in frontier}
+        keys |= {o for k in keys for o in corr.get(k, ())}
+        for k in keys:
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ?", (k,)))
+        for n in frontier:
+            f = facets(n)
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = ? AND core = ?",
+                                                     (n[0], f.core)))
+            if f.bucket:
+                core = core_key(n[1])
+                found.update(r[0] for r in conn.execute("SELECT node, core FROM link_nodes WHERE bucket = ?",
+                                                         (f.bucket,)) if similar_names(core, r[1]))
+            if f.surname and len(n[1].split()) == 1:
+                found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE surname = ? AND "
+                                                         "type = 'person'", (f.surname,)))
+            elif f.surname:
+                found.add(node_text(("person", f.surname)))
+            if f.bare:
+                found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
+                                                         "('organisation', 'group')", (f.bare,)))
+            if n[0] in ("organisation", "group"):
+                found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE bare = ?", (n[1],)))
+            found.update(r[0] for r in conn.execute(
+                "SELECT m.node FROM link_nodes n JOIN link_nodes m ON m.entity_id = n.entity_id WHERE n.node = ?",
+                (node_text(n),)))
+        frontier = {text_node(t) for t in found} - seen
+    return seen
+
+
+def _surfaces(conn: sqlite3.Connection, nodes: set[Node]) -> dict[Node, Counter[str]]:
+    """The surface forms of the nodes that link: clusters' and role holders' forms, and a quote speaker's form
+    only while no cluster or role holder has its key."""
+    rows: dict[Node, list[tuple[str, str, int]]] = defaultdict(list)
+    for n in nodes:
+        rows[n] = conn.execute("SELECT kind, surface, weight FROM link_surfaces WHERE node = ?",
+                               (node_text(n),)).fetchall()
+    known = {n[1] for n, rs in rows.items() if any(k != "s" for k, _, _ in rs)}
+    out: dict[Node, Counter[str]] = {}
+    for n, rs in rows.items():
+        use = [(s, w) for k, s, w in rs if k != "s" or n[1] not in known]
+        if use:
+            out[n] = Counter()
+            for s, w in use:
+                out[n][s] += w
+    return out
+
+
+def _entity_of(conn: sqlite3.Connection, n: Node) -> str | None:
+    row = conn.execute("SELECT entity_id FROM link_nodes WHERE node = ?", (node_text(n),)).fetchone()
+    return row[0] if row else None
+
+
+def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[str]], corrections: list[Correction],
+            kb: KB, metonyms: list[tuple[str, str, str]]) -> tuple[set[Node], set[str], Linking]:
+    """Relink the nodes the batch can affect; grows the set while a new entity id meets an entity outside it."""
+    nodes = closure(conn, touched, corr)
+    while True:
+        old_ids = {e for n in nodes if (e := _entity_of(conn, n))}
+        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms)
+        others: set[Node] = set()
+        for base in {e.base for e in linking.entities}:
+            for (eid,) in conn.execute("SELECT id FROM entities WHERE base_id = ?", (base,)):
+                if eid not in old_ids:
+                    others.update(text_node(r[0]) for r in conn.execute(
+                        "SELECT node FROM link_nodes WHERE entity_id = ?", (eid,)))
+        if not others - nodes:
+            return nodes, old_ids, linking
+        nodes |= closure(conn, others - nodes, corr)
+
+
+def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
+    marks = _marks(old_ids)
+    conn.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks})", sorted(old_ids))
+    conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", sorted(old_ids))
+    conn.executemany("INSERT INTO entities(id, name, type, base_id, first_node) VALUES (?,?,?,?,?)",
+                     [(e.id, e.name, e.type, e.base, e.first) for e in linking.entities])
+    conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key) VALUES (?,?,?,?)",
+                     [(e.id, a, k, name_key(a)) for e in linking.entities for a, k in e.aliases])
+    conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ?",
+                     [(linking.node_ids.get(n), node_text(n)) for n in nodes])
+
+
+def lookup(conn: sqlite3.Connection, key: str) -> str | None:
+    """The entity a name key looks up to: the one with that alias key whose first node comes first."""
+    if not key:
+        return None
+    row = conn.execute("SELECT a.entity_id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE "
+                       "a.key = ? ORDER BY e.first_node, e.id LIMIT 1", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def entity_for(conn: sqlite3.Connection, name: str | None) -> str | None:
+    """The entity id a name or alias resolves to, when exactly one entity has it."""
+    if not name:
+        return None
+    rows = conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE "
+                        "UNION SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (name, name)).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def resolve(conn: sqlite3.Connection, ref: str | None) -> str | None:
+    """The entity a node or lookup reference points to now."""
+    if ref is None:
+        return None
+    if ref.startswith(LOOKUP):
+        return lookup(conn, ref[len(LOOKUP):])
+    row = conn.execute("SELECT entity_id FROM link_nodes WHERE node = ?", (ref,)).fetchone()
+    return row[0] if row else None
+
+
+def _write_batch_refs(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]
+                      ) -> None:
+    """Point the batch's clusters, role mentions and quotes at their nodes and entities."""
+    conn.executemany("UPDATE article_entities SET node = ?, entity_id = ? WHERE article_id = ? AND n = ?",
+                     [(node_text(n), resolve(conn, node_text(n)), a, i) for (a, i), n in local.nodes.items()])
+    roles = []
+    for (aid, n), holder in holders.items():
+        ref = node_text(("person", name_key(holder))) if holder else None
+        roles.append((ref, resolve(conn, ref), aid, n))
+    conn.executemany("UPDATE role_mentions SET node = ?, entity_id = ?, date = (SELECT date FROM articles WHERE "
+                     "id = role_mentions.article_id) WHERE article_id = ? AND n = ?", roles)
+    conn.execute("UPDATE entity_role_assertions SET node = (SELECT e.node FROM article_entities e WHERE e.article_id = "
+                 "entity_role_assertions.article_id AND e.n = entity_role_assertions.n), entity_id = (SELECT "
+                 "e.entity_id FROM article_entities e WHERE e.article_id = entity_role_assertions.article_id AND "
+                 "e.n = entity_role_assertions.n), date = (SELECT date FROM articles a WHERE a.id = "
+                 "entity_role_assertions.article_id) WHERE article_id IN (SELECT id FROM _link_batch)")
+    rows = []
+    for qid, aid, speaker, typ, behalf, start, end in conn.execute(
+            "SELECT id, article_id, speaker, speaker_type, on_behalf_of, speaker_start, speaker_end FROM quotes "
+            "WHERE article_id IN (SELECT id FROM _link_batch)").fetchall():
+        ref = local.node(aid, speaker, start, end, typ) if typ != "spokesperson" else None
+        bref = local.node(aid, behalf)
+        rows.append((ref, bref, resolve(conn, ref), resolve(conn, bref), qid))
+    conn.executemany("UPDATE quotes SET speaker_node = ?, behalf_node = ?, speaker_entity_id = ?, "
+                     "on_behalf_of_entity_id = ? WHERE id = ?", rows)
+
+
+def write_stats(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]) -> None:
+    """Add the batch's counts behind the entity page, per node: mentions by outlet, how the name is written,
+    descriptors by outlet, and which quotes mention the node."""
+    outlets: Counter[tuple[str, str]] = Counter()
+    for aid, n, outlet, count in conn.execute(
+            "SELECT m.article_id, m.n, coalesce(a.outlet, ''), count(*) FROM entity_mentions m JOIN articles a ON "
+            "a.id = m.article_id WHERE m.article_id IN (SELECT id FROM _link_batch) GROUP BY 1, 2"):
+        if (aid, n) in local.nodes:
+            outlets[(node_text(local.nodes[(aid, n)]), outlet)] += count
+    outlet_of = {r[0]: r[1] for r in conn.execute("SELECT id, coalesce(outlet, '') FROM articles WHERE id IN "
+                                                   "(SELECT id FROM _link_batch)")}
+    for (aid, _n), holder in holders.items():
+        if holder:
+            outlets[(node_text(("person", name_key(holder))), outlet_of.get(aid, ""))] += 1
+    conn.executemany("INSERT INTO node_outlets(node, outlet, mentions) VALUES (?,?,?) ON CONFLICT(node, outlet) "
+                     "DO UPDATE SET mentions = mentions + excluded.mentions",
+                     [(node, o, c) for (node, o), c in outlets.items()])
+    written: Counter[tuple[str, str, str]] = Counter()
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for aid, n, text, kind, start, end in conn.execute(
+            'SELECT article_id, n, text, kind, start, "end" FROM entity_mentions WHERE article_id IN '
+            "(SELECT id FROM _link_batch) AND kind != 'pronoun'"):
+        if (aid, n) in local.nodes:
+            node = node_text(local.nodes[(aid, n)])
+            written[(node, text, kind)] += 1
+            spans[aid].append((start, end, node))
+    conn.executemany("INSERT INTO node_written(node, text, kind, count) VALUES (?,?,?,?) ON CONFLICT(node, text, "
+                     "kind) DO UPDATE SET count = count + excluded.count",
+                     [(node, t, k, c) for (node, t, k), c in written.items()])
+    mentioned = set()
+    for qid, aid, start, end in conn.execute('SELECT id, article_id, start, "end" FROM quotes WHERE article_id IN '
+                                             "(SELECT id FROM _link_batch)"):
+        mentioned |= {(node, qid) for s, e, node in spans.get(aid, ()) if s >= start and e <= end}
+    conn.executemany("INSERT OR IGNORE INTO quote_mentions(node, quote_id) VALUES (?, ?)", sorted(mentioned))
+    described: dict[tuple[str, str, str], list] = {}
+    for aid, n, text, key, kind, loaded, outlet in conn.execute(
+            "SELECT d.article_id, d.n, d.text, d.key, d.kind, d.loaded, coalesce(a.outlet, '') FROM "
+            "entity_descriptors d JOIN articles a ON a.id = d.article_id WHERE d.article_id IN "
+            "(SELECT id FROM _link_batch)"):
+        if (aid, n) not in local.nodes:
+            continue
+        k = (node_text(local.nodes[(aid, n)]), key, outlet)
+        row = described.get(k) or conn.execute("SELECT text, count, loaded, kinds FROM node_descriptors WHERE node = ? "
+                                               "AND key = ? AND outlet = ?", k).fetchone()
+        text0, count0, loaded0, kinds0 = row if row else (text, 0, 0, "")
+        kinds = sorted(set(filter(None, kinds0.split(","))) | {kind})
+        described[k] = [min(text0, text), count0 + 1, max(loaded0, loaded), ",".join(kinds)]
+    conn.executemany("INSERT OR REPLACE INTO node_descriptors(node, key, outlet, text, count, loaded, kinds) VALUES "
+                     "(?,?,?,?,?,?,?)", [(*k, *v) for k, v in described.items()])
+
+
+def _entities_of(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]
+                 ) -> set[str]:
+    """The entities of the batch's clusters and role mentions."""
+    refs = {node_text(n) for n in local.nodes.values()} | {node_text(("person", name_key(h)))
+                                                          for h in holders.values() if h}
+    return {e for r in refs if (e := resolve(conn, r))}
+
+
+def recount(conn: sqlite3.Connection, ids: Iterable[str | None]) -> None:
+    """Store each entity's mentions (its nodes' mentions summed), the order of the entities list."""
+    conn.executemany("UPDATE entities SET mentions = (SELECT coalesce(sum(o.mentions), 0) FROM link_nodes n JOIN "
+                     "node_outlets o ON o.node = n.node WHERE n.entity_id = entities.id) WHERE id = ?",
+                     [(i,) for i in sorted(i for i in ids if i)])

@@ -1,0 +1,195 @@
+"""The stance step of a link batch, over the store: entity ids on the batch's stances (and on earlier stances
+whose names now resolve otherwise), then contradictions for just the stances that are new or changed.
+
+A stance's ``holder_key`` (its holder's entity, else surname or name) is the group contradictions are found in.
+``stance_keys`` holds each linked stance's target keys (as ``contradictions._keys`` counts them, before the
+person -> government links widen them) under its holder key, and ``target_links`` the links every stance of the
+store contributes, so a new stance meets just the stances of its holder that share a key with it. A pair only
+depends on its two stances and the links, so the batch's pairs are added to the stored ones; a holder group is
+recomputed whole only when one of its stances changed holder or target, or a new link widens its keys.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from onrecord.analyse.stances import labels
+from onrecord.link.contradictions import Contradiction, StanceRef, find_contradictions, own_side
+from onrecord.link.entities_store import EntityChanges, entity_for
+from onrecord.link.statements_store import holder_key
+
+LINKED = ("(s.article_id IN (SELECT id FROM _link_batch) OR NOT EXISTS (SELECT 1 FROM link_pending p WHERE "
+          "p.article_id = s.article_id))")
+STANCE_SQL = "SELECT s.* FROM stances s WHERE s.id = ?"
+
+
+def _affected(conn: sqlite3.Connection, changes: EntityChanges) -> set[int]:
+    """Stances of the batch, stances naming a name that now resolves otherwise, stances of changed quotes."""
+    ids = {r[0] for r in conn.execute("SELECT id FROM stances WHERE article_id IN (SELECT id FROM _link_batch)")}
+    for name in changes.names:
+        for column in ("holder", "target", "on_behalf_of"):
+            ids.update(r[0] for r in conn.execute(f"SELECT id FROM stances WHERE {column} = ? COLLATE NOCASE",
+                                                  (name,)))
+    for qid in set(changes.quotes) | changes.behalf_quotes:
+        ids.update(r[0] for r in conn.execute("SELECT s.id FROM quotes q JOIN stances s ON s.article_id = "
+                                              "q.article_id AND s.quote_n = q.n WHERE q.id = ?", (qid,)))
+    return ids
+
+
+def target_keys(raw: str | None, target_entity_id: str | None) -> list[str]:
+    """A stance's target keys as contradictions compare them: its own, and its target's entity."""
+    return json.loads(raw or "[]") + (["entity:" + target_entity_id] if target_entity_id else [])
+
+
+def base_keys(keys: list[str]) -> set[str]:
+    """The keys a stance meets others by before links widen them (a bare name only when it is the only key)."""
+    return {k for k in keys if not k.startswith("name:") or len(keys) == 1}
+
+
+def _ref(r: sqlite3.Row) -> StanceRef:
+    return StanceRef(r["id"], r["holder"], r["holder_key"], r["target"], target_keys(r["target_keys"],
+                     r["target_entity_id"]), r["label"], r["polarity"], bool(r["negated"]), r["reported_by"],
+                     r["reporter_for"], r["date"], r["article_id"], r["holder_entity_id"], r["target_type"])
+
+
+def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
+    """Entity ids and holder keys on the affected stances, target keys and links of the batch's stances, and
+    the contradictions they make (call inside a transaction). Returns the contradictions written."""
+    cache: dict[str, str | None] = {}
+
+    def look(name: str | None) -> str | None:
+        if not name:
+            return None
+        if name not in cache:
+            cache[name] = entity_for(conn, name)
+        return cache[name]
+
+    batch = {r[0] for r in conn.execute("SELECT id FROM stances WHERE article_id IN (SELECT id FROM _link_batch)")}
+    ids = sorted(_affected(conn, changes))
+    regroup: set[str] = set()
+    updates, unkeyed, keyed = [], [], []
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        for r in conn.execute(
+                "SELECT s.*, q.speaker AS qs, q.speaker_entity_id AS qe, q.on_behalf_of_entity_id AS qb, "
+                f"{LINKED} AS linked FROM stances s LEFT JOIN quotes q ON q.article_id = s.article_id AND q.n = "
+                f"s.quote_n WHERE s.id IN ({','.join('?' * len(part))})", part):
+            own = bool(r["qs"]) and r["qs"] == r["holder"]
+            holder_id = r["qe"] if own and r["qe"] else look(r["holder"])
+            behalf_id = r["qb"] if own and r["qb"] else look(r["on_behalf_of"])
+            target_id = look(r["target"])
+            key = holder_key(r["holder"], r["holder_type"], holder_id)
+            old = (r["holder_entity_id"], r["on_behalf_of_entity_id"], r["target_entity_id"], r["holder_key"])
+            if (holder_id, behalf_id, target_id, key) != old or r["id"] in batch:
+                updates.append((holder_id, behalf_id, target_id, key, r["id"]))
+            if r["linked"] and r["id"] not in batch and (holder_id, behalf_id, target_id, key) != old:
+                regroup.update(k for k in (r["holder_key"], key) if k)  # an old stance moved: redo both groups
+                if r["holder_key"]:
+                    unkeyed += [(r["holder_key"], k, r["id"]) for k in base_keys(target_keys(
+                        r["target_keys"], r["target_entity_id"]))]
+            if key and r["linked"] and (r["id"] in batch or (holder_id, behalf_id, target_id, key) != old):
+                keyed += [(key, k, r["id"]) for k in base_keys(target_keys(r["target_keys"], target_id))]
+    conn.executemany("UPDATE stances SET holder_entity_id = ?, on_behalf_of_entity_id = ?, target_entity_id = ?, "
+                     "holder_key = ? WHERE id = ?", updates)
+    conn.executemany("DELETE FROM stance_keys WHERE holder_key = ? AND key = ? AND stance_id = ?", unkeyed)
+    conn.executemany("INSERT OR IGNORE INTO stance_keys(holder_key, key, stance_id) VALUES (?,?,?)", keyed)
+    regroup |= _new_links(conn)
+    pol = {k: v.polarity for k, v in labels().items()}
+    written = 0
+    for g in sorted(regroup):
+        written += redo_group(conn, g, pol)
+    fresh = [r for r in (conn.execute(STANCE_SQL, (i,)).fetchone() for i in sorted(batch))
+             if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
+    return written + _add_pairs(conn, fresh, pol)
+
+
+def _new_links(conn: sqlite3.Connection) -> set[str]:
+    """Add the batch's person -> government links; the holder groups whose keys a new link widens."""
+    links = set()
+    for (raw,) in conn.execute("SELECT target_keys FROM stances WHERE article_id IN (SELECT id FROM _link_batch) "
+                               "AND target_type = 'person'"):
+        tk = json.loads(raw or "[]")
+        links |= {(p, g) for p in tk if p.startswith("person:") for g in tk if g.startswith("gov:")}
+    groups: set[str] = set()
+    for p, g in sorted(links):
+        if conn.execute("INSERT OR IGNORE INTO target_links(person_key, gov_key) VALUES (?, ?)", (p, g)).rowcount:
+            groups.update(r[0] for r in conn.execute("SELECT DISTINCT holder_key FROM stance_keys WHERE key = ?",
+                                                     (p,)))
+    return groups
+
+
+class _Links:
+    """The stored person -> government links, read as needed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.govs: dict[str, set[str]] = {}
+        self.persons: dict[str, set[str]] = {}
+
+    def of(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        out = {}
+        for k in keys:
+            if k.startswith("person:"):
+                if k not in self.govs:
+                    self.govs[k] = {r[0] for r in self.conn.execute(
+                        "SELECT gov_key FROM target_links WHERE person_key = ?", (k,))}
+                if self.govs[k]:
+                    out[k] = self.govs[k]
+        return out
+
+    def expanded(self, keys: set[str]) -> set[str]:
+        out = set(keys)
+        for govs in self.of(keys).values():
+            out |= govs
+        return out
+
+    def people_of(self, gov: str) -> set[str]:
+        if gov not in self.persons:
+            self.persons[gov] = {r[0] for r in self.conn.execute(
+                "SELECT person_key FROM target_links WHERE gov_key = ?", (gov,))}
+        return self.persons[gov]
+
+
+def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction]) -> int:
+    rows = [(c.subject, c.subject_entity_id, c.about, c.claim_id, c.counter_id, c.kind, json.dumps(c.shared_keys),
+             group) for c in found]
+    conn.executemany("INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind, "
+                     "shared_keys, group_key) VALUES (?,?,?,?,?,?,?,?)", rows)
+    return len(rows)
+
+
+def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str, float]) -> int:
+    """The contradictions each new stance makes with the stances of its holder group it shares a key with."""
+    links = _Links(conn)
+    written = 0
+    done: set[tuple[int, int]] = set()
+    for r in fresh:
+        s = _ref(r)
+        wide = links.expanded(base_keys(s.target_keys))
+        meet = wide | {p for g in wide if g.startswith("gov:") for p in links.people_of(g)}
+        others: dict[int, Any] = {}
+        for k in sorted(meet):
+            for o in conn.execute(f"SELECT s.* FROM stance_keys k JOIN stances s ON s.id = k.stance_id WHERE "
+                                  f"k.holder_key = ? AND k.key = ? AND {LINKED}", (s.holder_key, k)):
+                others[o["id"]] = o
+        refs = [s] + [_ref(o) for i, o in sorted(others.items()) if i != s.id and (own_side(_ref(o)) != own_side(s))]
+        near = links.of({k for x in refs for k in base_keys(x.target_keys)})
+        pairs = [c for c in find_contradictions(refs, pol, near)
+                 if s.id in (c.claim_id, c.counter_id) and (c.claim_id, c.counter_id) not in done]
+        done |= {(c.claim_id, c.counter_id) for c in pairs}
+        written += _write(conn, s.holder_key or "", pairs)
+    return written
+
+
+def redo_group(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> int:
+    """Recompute the contradictions among one holder group's stances."""
+    rows = conn.execute(
+        "SELECT s.* FROM stances s JOIN articles a ON a.id = s.article_id WHERE "
+        f"s.holder_key = ? AND {LINKED} ORDER BY s.date IS NULL, s.date, a.date, s.article_id, s.start",
+        (group,)).fetchall()
+    refs = [_ref(r) for r in rows]
+    found = find_contradictions(refs, pol, _Links(conn).of({k for s in refs for k in base_keys(s.target_keys)}))
+    conn.execute("DELETE FROM contradictions WHERE group_key = ?", (group,))
+    return _write(conn, group, found)
