@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{name}: min_confidence  kept  precision  attribution precision   band  band attribution precision")
         for r in rows:
             print(f"{'':6}{r['min_confidence']:>9.1f} {r['kept']:>5} {r['precision'] or 0:>10.3f} "
-                  f"{r['attribution_precision'] or 0:>12.3f} {r['band']:>14} {r['band_attribution_precision'] or 0:>12.3f}")
+                  f"{r['attribution_precision'] or 0:>12.3f} {r['band']:>14} "
+                  f"{r['band_attribution_precision'] or 0:>12.3f}")
     if a.json:
         Path(a.json).write_text(json.dumps({"split": a.split, "every": a.every, "articles": len(items),
                                             "curves": curves}, indent=1), encoding="utf-8")

@@ -5,9 +5,10 @@
 
 onrecord ingests the texts through its real pipeline (read, clean, parse, analyse, link, store into a temporary
 SQLite file) and its quotes are read back from the store; the baseline runs on the same texts with the same
-spaCy model (``onrecord.nlp.load_nlp``): it is the code of ``shared/tools/baseline_textacy.py`` (``direct_quotations``). Both
-prediction files are written to --out and scored with ``onrecord.evaluate.score_polnear``, which gives the
-numbers of ``shared/tools/score_polnear.py``. Needs ``pip install textacy`` (the "bench" extra).
+spaCy model (``onrecord.nlp.load_nlp``): it is the code of ``shared/tools/baseline_textacy.py``
+(``direct_quotations``). Both prediction files are written to --out and scored with
+``onrecord.evaluate.score_polnear``, which gives the numbers of ``shared/tools/score_polnear.py``. Needs
+``pip install textacy`` (the "bench" extra).
 """
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def run_textacy(nlp: Any, items: list[tuple[str, str]]) -> tuple[list[dict], flo
         doc = nlp(text)
         try:
             triples = list(direct_quotations(doc))
-        except Exception:  # noqa: BLE001 - the baseline raises on some articles; counted, as the tool does
+        except Exception:  # the baseline raises on some articles; counted, as the tool does
             errs += 1
             continue
         for t in triples:

@@ -166,8 +166,8 @@ def run_onrecord(src: Path, words: int, jobs: int, tmp: Path, selective: bool = 
     with sqlite3.connect(db) as c:
         stored = c.execute("SELECT count(*) FROM articles").fetchone()[0]
         quotes = c.execute("SELECT count(*) FROM quotes").fetchone()[0]
-    return Result(f"onrecord end to end (--jobs {jobs}{' --selective' if selective else ''})", stored, words, wall, wall, proc_mb, tree_mb,
-                  {"quotes": quotes})
+    name = f"onrecord end to end (--jobs {jobs}{' --selective' if selective else ''})"
+    return Result(name, stored, words, wall, wall, proc_mb, tree_mb, {"quotes": quotes})
 
 
 def run_baseline(mode: str, label: str, src: Path, n: int, words: int, jobs: int, tmp: Path) -> Result:
@@ -246,7 +246,8 @@ def main() -> None:
             "systems": [asdict(r) | {"articles_per_s": r.rate, "words_per_s": r.words / r.seconds,
                                      "ratio_vs_plain": r.rate / base.rate} for r in results],
             "target": {"ratio": ratio, "met": ratio >= TARGET_RATIO,
-                       "peak_tree_mb": results[0].peak_tree_mb, "memory_met": results[0].peak_tree_mb < MEMORY_MB, "textacy_skipped": not has_textacy},
+                       "peak_tree_mb": results[0].peak_tree_mb, "memory_met": results[0].peak_tree_mb < MEMORY_MB,
+                       "textacy_skipped": not has_textacy},
         }, indent=2) + "\n", encoding="utf-8")
 
 

@@ -37,7 +37,8 @@ def test_analysis_returns_spans_inside_the_text(nlp, words):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     for q in result.quotes:
-        for s, e in [(q.start, q.end), *(q.spans or []), *(x for x in (q.speaker_span, q.cue_span, q.clause_span) if x)]:
+        evidence = [x for x in (q.speaker_span, q.cue_span, q.clause_span) if x]
+        for s, e in [(q.start, q.end), *(q.spans or []), *evidence]:
             assert 0 <= s <= e <= len(text)
     for stance in result.stances:
         assert 0 <= stance.start <= stance.end <= len(text)

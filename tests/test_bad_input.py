@@ -26,7 +26,8 @@ def test_every_bad_input_is_named_and_skipped(tmp_path):
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.txt").write_text("  \n\n \t\n")
     (d / "big.txt").write_text("Big\n\n" + GOOD * 50)
-    (d / "latin1.txt").write_bytes(("Caf\u00e9 society\n\n" + GOOD.replace("Ministers", "Ministères")).encode("latin-1"))
+    (d / "latin1.txt").write_bytes(
+        ("Caf\u00e9 society\n\n" + GOOD.replace("Ministers", "Ministères")).encode("latin-1"))
     (d / "german.txt").write_text("Die Regierung\n\nDie Regierung hat am Montag gesagt, dass die neuen Regeln im "
                                   "nächsten Jahr in Kraft treten werden, nachdem es monatelange Gespräche mit den "
                                   "Gewerkschaften und den Arbeitgebern gegeben hat, die vor den Kosten gewarnt "
@@ -114,7 +115,8 @@ def test_an_analysis_failure_fails_its_articles_only_and_a_rerun_retries_them(tm
         report = ingest([str(d)], store, workers=1)
         events = _events(report)
         assert events["a.txt"][0] == "ingested"
-        assert events["b.txt"][0] == "failed" and "the analysis failed (RuntimeError: a bug in a rule)" in events["b.txt"][1]
+        assert events["b.txt"][0] == "failed"
+        assert "the analysis failed (RuntimeError: a bug in a rule)" in events["b.txt"][1]
         assert len(store.article_ids()) == 1
         monkeypatch.setattr(pipeline.Analyser, "run", real)
         again = _events(ingest([str(d)], store, workers=1))

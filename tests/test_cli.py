@@ -32,7 +32,8 @@ ARTICLES = [
      "How Jeremy Corbyn and his aides have a history of standing up for the Syrian dictator"),
     ("f4e8d3da92ae", "000_0c11736e192a045e.txt", "Yahoo News UK", "2020-01-03", 16,
      "Corbyn accused of 'siding with our enemies' over US killing of Iranian general"),
-    ("a0b531139b1a", "001_d9314bceb94995f8.txt", "LBC", "2020-01-05", 21, "Boris Johnson finally responds to Iran crisis"),
+    ("a0b531139b1a", "001_d9314bceb94995f8.txt", "LBC", "2020-01-05", 21,
+     "Boris Johnson finally responds to Iran crisis"),
 ]
 
 
@@ -69,14 +70,16 @@ def copy(built, tmp_path) -> str:
 def test_ingest(built):
     db, result = built
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"5 files: 5 articles ingested, 0 duplicates (already stored), 0 skipped, 0 failed -> {db}\n"
+    assert result.stdout == (f"5 files: 5 articles ingested, 0 duplicates (already stored), 0 skipped, 0 failed "
+                             f"-> {db}\n")
     assert result.stderr == ""
 
 
 def test_reingest_is_idempotent_and_says_so(copy):
     result = run("ingest", str(EXAMPLES), "--db", copy)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"5 files: 0 articles ingested, 5 duplicates (already stored), 0 skipped, 0 failed -> {copy}\n"
+    assert result.stdout == (f"5 files: 0 articles ingested, 5 duplicates (already stored), 0 skipped, 0 failed "
+                             f"-> {copy}\n")
     assert result.stderr.splitlines() == [
         f"duplicate: {EXAMPLES / name}: already stored as {aid} (nothing to do)" for aid, name, *_ in
         sorted(ARTICLES, key=lambda a: a[1])]
@@ -105,7 +108,8 @@ def test_articles(db):
               for aid, *_ in ARTICLES}
     result = run("articles", "--db", db)
     assert result.exit_code == 0, result.output
-    rows = [f"{aid}  {outlet:13}  {date}  {paras:<10}  {counts[aid]:<6}  {title[:59] + '…' if len(title) > 60 else title}"
+    rows = [f"{aid}  {outlet:13}  {date}  {paras:<10}  {counts[aid]:<6}  "
+            f"{title[:59] + '…' if len(title) > 60 else title}"
             for aid, _f, outlet, date, paras, title in ARTICLES]
     assert result.stdout.splitlines() == [
         "id            outlet         date        paragraphs  quotes  title",

@@ -20,12 +20,14 @@ GOLD = [
          "speaker_type": "spokesperson", "on_behalf_of": "Labour Party", "speaker_aliases": ["Labour"]},
     {"doc": "a.txt", "start": 60, "end": 70, "text": "z" * 10, "speaker": "Iran", "speaker_type": "organisation",
          "speaker_aliases": ["Tehran"]},
-    {"doc": "a.txt", "start": 80, "end": 90, "text": "o" * 10, "speaker": "X", "speaker_type": "person", "note": "optional"},
+    {"doc": "a.txt", "start": 80, "end": 90, "text": "o" * 10, "speaker": "X", "speaker_type": "person",
+     "note": "optional"},
     {"doc": "b.txt", "start": 0, "end": 10, "text": "b" * 10, "speaker": "Boris Johnson", "speaker_type": "person"},
 ]
 PRED = [
     {"source": "/any/path/a.txt", "start": 2, "end": 20, "kind": "direct", "speaker": "Mr Corbyn's"},
-    {"source": "a.txt", "start": 30, "end": 52, "kind": "direct", "speaker": "party spokesman", "on_behalf_of": "Labour Party"},
+    {"source": "a.txt", "start": 30, "end": 52, "kind": "direct", "speaker": "party spokesman",
+     "on_behalf_of": "Labour Party"},
     {"source": "a.txt", "start": 60, "end": 70, "kind": "partial", "speaker": "Tehran"},
     {"source": "a.txt", "start": 61, "end": 69, "kind": "partial", "speaker": "Iran"},
     {"source": "a.txt", "start": 85, "end": 95, "kind": "direct", "speaker": "Y"},
@@ -66,7 +68,8 @@ def make_polnear(tmp_path):
     ann = [f"T1\tSource {at('Mr Smith')}\tMr Smith", f"T2\tCue {at('said:')}\tsaid:",
            f"T3\tContent {at(chr(34) + 'We will win.' + chr(34))}\tx",
            "E1\tAttribution:T9 Content:T3 Cue:T2 Source:T1 ",
-           f"T4\tSource {at('Jones')}\tJones", f"T5\tCue {at('said the')[:3]} {int(at('said the').split()[0]) + 4}\tsaid",
+           f"T4\tSource {at('Jones')}\tJones",
+           f"T5\tCue {at('said the')[:3]} {int(at('said the').split()[0]) + 4}\tsaid",
            f"T6\tContent {at('the plan failed')}\tx", "E2\tAttribution:T10 Content:T6 Cue:T5 Source:T4",
            "#1\tAnnotatorNotes T1\tnote", "junk line"]
     (root / "dev" / "attributions" / "doc1_ann1.ann").write_text("\n".join(ann) + "\n", encoding="utf-8")
@@ -80,7 +83,8 @@ def test_score_polnear_matches_tool(tmp_path):
         i = text.index(s)
         return [i, i + len(s)]
     pred = [
-        {"source": "doc1.txt", "spans": [span("We will win.")], "speaker_span": span("Mr Smith"), "cue_span": span("said")},
+        {"source": "doc1.txt", "spans": [span("We will win.")], "speaker_span": span("Mr Smith"),
+         "cue_span": span("said")},
         {"source": "doc1.txt", "start": span("the plan")[0], "end": span("failed")[1], "speaker_span": span("aides"),
              "cue_span": None},
         {"source": "doc1.txt", "start": 0, "end": 5, "speaker_span": None, "cue_span": None},

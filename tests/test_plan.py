@@ -42,7 +42,8 @@ def test_runs_cover_the_text_and_reach_back_to_a_pronouns_antecedent() -> None:
 
 def test_a_tokenised_piece_keeps_its_sentences_and_has_no_clauses(nlp) -> None:
     doc = tokenised(nlp, "The weather was bad. It rained in London.\n\nNext paragraph here.")
-    assert [s.text.strip() for s in doc.sents] == ["The weather was bad.", "It rained in London.", "Next paragraph here."]
+    assert [s.text.strip() for s in doc.sents] == ["The weather was bad.", "It rained in London.",
+                                                   "Next paragraph here."]
     assert {t.dep_ for t in doc} == {"ROOT", "dep"} and not doc.ents
 
 

@@ -130,7 +130,8 @@ def test_load_gives_the_store_of_a_direct_ingest(job, direct, tmp_path):
     with Store(direct[0]) as a, Store(db) as b:
         for sql in (('SELECT article_id, n, start, "end", text, speaker, cue, kind, speaker_entity_id FROM quotes '
                      "ORDER BY article_id, n"), "SELECT id, name, type FROM entities ORDER BY id",
-                    "SELECT article_id, n, label, holder, target, reported_by, date FROM stances ORDER BY article_id, n",
+                    ("SELECT article_id, n, label, holder, target, reported_by, date FROM stances "
+                     "ORDER BY article_id, n"),
                     "SELECT id, title, outlet, date, source, language FROM articles ORDER BY id"):
             assert [tuple(x) for x in b.conn.execute(sql)] == [tuple(x) for x in a.conn.execute(sql)], sql
     again = CliRunner().invoke(main, ["load", str(out), "--db", db])

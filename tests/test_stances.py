@@ -132,8 +132,8 @@ def _same_name(a: str | None, b: str | None) -> bool:
 
 
 def score(api, gold: list[dict]) -> tuple[float, float]:
-    rows = api.conn.execute("SELECT s.*, a.source AS article_source FROM stances s JOIN articles a ON a.id = s.article_id "
-                            "WHERE s.target IS NOT NULL").fetchall()
+    rows = api.conn.execute("SELECT s.*, a.source AS article_source FROM stances s "
+                            "JOIN articles a ON a.id = s.article_id WHERE s.target IS NOT NULL").fetchall()
     texts = {p.name: p.read_text(encoding="utf-8") for p in EXAMPLES.glob("*.txt")}
 
     def match(r, g) -> bool:

@@ -71,8 +71,8 @@ def copy_store(src: Path, dest_dir: Path) -> Path:
 class Tree(HTMLParser):
     """Parses a page, records every start tag with its attributes, and checks that tags are balanced."""
 
-    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-            "circle", "line", "path", "rect"}
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                                "track", "wbr", "circle", "line", "path", "rect"}
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)

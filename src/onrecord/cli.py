@@ -95,7 +95,8 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | Non
     with bar or contextlib.nullcontext():
         report = onrecord.ingest(paths, db, outlet=outlet, date=date_, manifest=manifest, any_language=any_language,
                                  max_bytes=max_bytes, analyse=not no_analyse, jobs=jobs, selective=selective,
-                                 time_limit=time_limit, on_file=(lambda _p: bar.update(1)) if bar else None, on_event=on_event)
+                                 time_limit=time_limit, on_file=(lambda _p: bar.update(1)) if bar else None,
+                                 on_event=on_event)
     if not quiet:
         click.echo(f"{report.files_seen} files: {report.count('ingested')} articles ingested, "
                    f"{report.count('duplicate')} duplicates (already stored), {report.count('skipped')} skipped, "
@@ -226,7 +227,8 @@ def demo(db: str) -> None:
         found = api.contradictions()
         click.echo(f"\nContradictions: {len(found)} claims about someone's stance set against their own words")
         for c in list(found)[:3]:
-            click.echo(f"    {c.claim.date} {c.claim.reported_by or c.claim.holder}: {' '.join(c.claim.text.split()[:12])}…")
+            claimant = c.claim.reported_by or c.claim.holder
+            click.echo(f"    {c.claim.date} {claimant}: {' '.join(c.claim.text.split()[:12])}…")
             click.echo(f"      vs {c.counter.date} {c.counter.holder}: {' '.join(c.counter.text.split()[:12])}…")
         click.echo('    (all of them: onrecord contradictions --db DB; a person\'s history: onrecord timeline "NAME")')
     click.echo(f"\nStore: {db}. Serve it with `make serve` and open http://127.0.0.1:8000/")

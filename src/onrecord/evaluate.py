@@ -13,6 +13,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,65 +56,97 @@ def _doc_of(r: Row) -> str:
     return os.path.basename(str(r.get("doc") or r.get("source") or r.get("article") or ""))
 
 
+@dataclass
+class _Tally:
+    """Counts (and the cases behind them) of a quote scoring, summed over documents."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    sp_ok: int = 0
+    misses: list[tuple[str, str]] = field(default_factory=list)
+    spurious: list[tuple[str, str]] = field(default_factory=list)
+    wrong: list[tuple[str, str, str, Any]] = field(default_factory=list)
+
+
 def score_quotes(gold: list[Row], pred: list[Row], details: bool = False) -> dict[str, Any]:
     """Span P/R/F1, speaker accuracy on matched spans and end-to-end F1 (indirect predictions left out)."""
     docs = {_doc_of(g) for g in gold}
     pred = [p for p in pred if _doc_of(p) in docs and p.get("kind") != "indirect"]
-    tp = fp = fn = sp_ok = 0
-    misses: list[tuple[str, str]] = []
-    spurious: list[tuple[str, str]] = []
-    wrong: list[tuple[str, str, str, Any]] = []
+    tally = _Tally()
     for d in sorted(docs):
-        G = [g for g in gold if _doc_of(g) == d]
-        P = [p for p in pred if _doc_of(p) == d]
-        pairs = []
-        for i, g in enumerate(G):
-            for j, p in enumerate(P):
-                s, e = max(g["start"], p["start"]), min(g["end"], p["end"])
-                if e <= s:
-                    continue
-                iou = (e - s) / (max(g["end"], p["end"]) - min(g["start"], p["start"]))
-                if iou >= 0.5:
-                    pairs.append((iou, i, j))
-        used_g: set[int] = set()
-        used_p: set[int] = set()
-        for _iou, i, j in sorted(pairs, reverse=True):
-            if i in used_g or j in used_p:
-                continue
-            used_g.add(i)
-            used_p.add(j)
-            g, p = G[i], P[j]
-            if "optional" in (g.get("note") or ""):
-                continue
-            tp += 1
-            if speaker_ok(g, p):
-                sp_ok += 1
-            else:
-                wrong.append((d, g["text"][:60], g["speaker"], p.get("speaker")))
-        for i, g in enumerate(G):
-            if i not in used_g and "optional" not in (g.get("note") or ""):
-                fn += 1
-                misses.append((d, g["text"][:70]))
-        for j, p in enumerate(P):
-            if j in used_p:
-                continue
-            if any("optional" in (g.get("note") or "") and max(g["start"], p["start"]) < min(g["end"], p["end"])
-                   for g in G):
-                continue
-            fp += 1
-            spurious.append((d, (p.get("text") or "")[:70]))
-    P_ = tp / (tp + fp) if tp + fp else 0.0
-    R_ = tp / (tp + fn) if tp + fn else 0.0
-    F = 2 * P_ * R_ / (P_ + R_) if P_ + R_ else 0.0
-    eP = sp_ok / (tp + fp) if tp + fp else 0.0
-    eR = sp_ok / (tp + fn) if tp + fn else 0.0
-    eF = 2 * eP * eR / (eP + eR) if eP + eR else 0.0
-    res: dict[str, Any] = {"span_p": round(P_, 3), "span_r": round(R_, 3), "span_f1": round(F, 3),
-                               "speaker_acc": round(sp_ok / tp if tp else 0.0, 3), "e2e_f1": round(eF, 3),
-                               "tp": tp, "fp": fp, "fn": fn}
+        _tally_doc(tally, d, [g for g in gold if _doc_of(g) == d], [p for p in pred if _doc_of(p) == d])
+    tp, fp, fn, sp_ok = tally.tp, tally.fp, tally.fn, tally.sp_ok
+    span_p, span_r, span_f1 = _prf(tp, tp + fp, tp + fn)
+    e2e_f1 = _prf(sp_ok, tp + fp, tp + fn)[2]  # end to end: a match with the right speaker
+    res: dict[str, Any] = {"span_p": span_p, "span_r": span_r, "span_f1": span_f1,
+                           "speaker_acc": round(sp_ok / tp if tp else 0.0, 3), "e2e_f1": e2e_f1,
+                           "tp": tp, "fp": fp, "fn": fn}
     if details:
-        res.update(misses=misses, spurious=spurious, wrong=wrong)
+        res.update(misses=tally.misses, spurious=tally.spurious, wrong=tally.wrong)
     return res
+
+
+def _optional(g: Row) -> bool:
+    """Whether a gold quote is marked optional: finding it is neither credited nor penalised."""
+    return "optional" in (g.get("note") or "")
+
+
+def _matches(G: list[Row], P: list[Row]) -> list[tuple[int, int]]:
+    """(gold, prediction) index pairs with char IoU >= 0.5, taken greedily best first, each used at most once."""
+    pairs = []
+    for i, g in enumerate(G):
+        for j, p in enumerate(P):
+            s, e = max(g["start"], p["start"]), min(g["end"], p["end"])
+            if e <= s:
+                continue
+            iou = (e - s) / (max(g["end"], p["end"]) - min(g["start"], p["start"]))
+            if iou >= 0.5:
+                pairs.append((iou, i, j))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _iou, i, j in sorted(pairs, reverse=True):
+        if i in used_g or j in used_p:
+            continue
+        used_g.add(i)
+        used_p.add(j)
+        out.append((i, j))
+    return out
+
+
+def _tally_doc(tally: _Tally, d: str, G: list[Row], P: list[Row]) -> None:
+    """Add one document's matches, misses and spurious predictions (optional gold counts neither way)."""
+    matched = _matches(G, P)
+    for i, j in matched:
+        g, p = G[i], P[j]
+        if _optional(g):
+            continue
+        tally.tp += 1
+        if speaker_ok(g, p):
+            tally.sp_ok += 1
+        else:
+            tally.wrong.append((d, g["text"][:60], g["speaker"], p.get("speaker")))
+    used_g = {i for i, _ in matched}
+    used_p = {j for _, j in matched}
+    for i, g in enumerate(G):
+        if i not in used_g and not _optional(g):
+            tally.fn += 1
+            tally.misses.append((d, g["text"][:70]))
+    for j, p in enumerate(P):
+        if j in used_p:
+            continue
+        if any(_optional(g) and max(g["start"], p["start"]) < min(g["end"], p["end"]) for g in G):
+            continue
+        tally.fp += 1
+        tally.spurious.append((d, (p.get("text") or "")[:70]))
+
+
+def _prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``tp`` hits among ``np_`` predicted and ``ng`` gold items, to 3 places."""
+    p = tp / np_ if np_ else 0.0
+    r = tp / ng if ng else 0.0
+    return round(p, 3), round(r, 3), round(2 * p * r / (p + r) if p + r else 0.0, 3)
 
 
 def quote_rows(source: str, quotes: Iterable[Quote]) -> list[Row]:
@@ -124,9 +157,12 @@ def quote_rows(source: str, quotes: Iterable[Quote]) -> list[Row]:
 
 # ---------------------------------------------------------------- PolNeAR (score_polnear.py)
 
-def parse_ann(path: str | os.PathLike[str]) -> tuple[dict[str, tuple[str, list[tuple[int, int]]]], list[dict[str, str]]]:
+BratSpans = dict[str, tuple[str, list[tuple[int, int]]]]  # T id -> (type, [(start, end), ...])
+
+
+def parse_ann(path: str | os.PathLike[str]) -> tuple[BratSpans, list[dict[str, str]]]:
     """Text-bound annotations and events of a brat .ann file."""
-    T: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    T: BratSpans = {}
     E: list[dict[str, str]] = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -154,12 +190,6 @@ def trim(text: str, spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], 
 
 def _chars(spans: Iterable[tuple[int, int]]) -> set[int]:
     return {i for s, e in spans for i in range(s, e)}
-
-
-def _prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
-    p = tp / np_ if np_ else 0.0
-    r = tp / ng if ng else 0.0
-    return round(p, 3), round(r, 3), round(2 * p * r / (p + r) if p + r else 0.0, 3)
 
 
 def polnear_articles(root: str | os.PathLike[str], compartment: str) -> list[dict[str, str]]:

@@ -47,7 +47,8 @@ def load_manifest(path: str) -> dict[str, dict[str, Any]]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise MalformedRecord(f"{path}#{lineno}", f"manifest line {lineno} is not valid JSON ({exc.msg})")
+                raise MalformedRecord(f"{path}#{lineno}",
+                                      f"manifest line {lineno} is not valid JSON ({exc.msg})") from exc
             if not isinstance(row, dict) or not isinstance(row.get("file"), str):
                 raise MalformedRecord(f"{path}#{lineno}", "each manifest line needs a \"file\" name")
             if row.get("date") is not None:
@@ -120,6 +121,104 @@ def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store:
                    selective=selective, on_file=None, on_event=on_event, time_limit=time_limit)
 
 
+Chunk = list[tuple[ParsedArticle, list[Segment], str | None]]
+
+
+class _Run:
+    """One ingest run: admits articles into chunks, hands each chunk to the analyser and stores finished chunks,
+    each in one transaction with a savepoint per article, so one bad article fails alone."""
+
+    def __init__(self, store: Store, report: IngestReport, analyser: Analyser | None, any_language: bool,
+                 on_event: Callable[[Event], None] | None) -> None:
+        self.store, self.report, self.analyser = store, report, analyser
+        self.any_language, self.on_event = any_language, on_event
+        self.chunk: Chunk = []
+        self.inflight: deque[tuple[Chunk, Any]] = deque()
+        self.unstored: set[str] = set()  # content hashes read but not yet committed
+
+    def emit(self, ev: Event, log_it: bool = True) -> None:
+        """Count an outcome, record it in the store (unless already recorded) and tell the caller."""
+        self.report.add(ev)
+        if log_it:
+            self.store.log_event(self.report.run_id, ev.source, ev.status, ev.reason, ev.article_id)
+        if self.on_event:
+            self.on_event(ev)
+
+    def admit(self, rec: ParsedArticle) -> None:
+        """Queue an article for analysis unless it is a duplicate, not English, or cannot be cleaned."""
+        try:
+            digest = content_hash(rec.text)
+            dup = self.store.find_by_hash(rec.text)
+            if dup or digest in self.unstored:
+                self.emit(Event(rec.source, "duplicate", "already stored" + (f" as {dup}" if dup else ""), dup))
+                return
+            segs, lang = prepare(rec, self.any_language)
+        except NotEnglish as err:
+            self.emit(Event(rec.source, "skipped", err.reason))
+            return
+        except Exception as exc:  # an article that cannot be hashed or cleaned fails alone
+            self.emit(Event(rec.source, "failed", f"could not read the article ({describe(exc)})"))
+            return
+        self.chunk.append((rec, segs, lang))
+        self.unstored.add(digest)
+        if len(self.chunk) >= CHUNK:
+            self.flush()
+
+    def flush(self, final: bool = False) -> None:
+        """Submit the open chunk; store finished chunks, keeping ``analyser.depth`` in flight (none at the end)."""
+        if self.chunk:
+            items = [(p.text, segs) for p, segs, _ in self.chunk]
+            try:
+                handle = self.analyser.submit(items) if self.analyser is not None else None
+            except Exception as exc:  # in-process analysis raised: write() fails the chunk
+                handle = exc
+            self.inflight.append((list(self.chunk), handle))
+            self.chunk.clear()
+        depth = self.analyser.depth if self.analyser is not None else 0
+        while self.inflight and (final or len(self.inflight) > depth):
+            self.write(*self.inflight.popleft())
+
+    def write(self, done: Chunk, handle: Any) -> None:
+        """Store a finished chunk in one transaction; a failed analysis fails the whole chunk, unstored."""
+        try:
+            if isinstance(handle, Exception):
+                raise handle
+            results = Analyser.result(handle) if handle is not None else [None] * len(done)
+        except Exception as exc:  # a bug in the analysis fails this chunk only; nothing of it is stored
+            log.exception("the analysis failed on a chunk of %d articles", len(done))
+            for parsed, _segs, _lang in done:
+                self.unstored.discard(content_hash(parsed.text))
+                self.emit(Event(parsed.source, "failed", f"the analysis failed ({describe(exc)}); "
+                                                         "not stored, re-run the ingest to retry"))
+            return
+        events = []
+        with self.store.transaction():
+            for (parsed, segs, lang), result in zip(done, results):
+                ev = self.store_one(parsed, segs, lang, result)
+                self.store.log_event(self.report.run_id, ev.source, ev.status, ev.reason, ev.article_id)
+                events.append(ev)
+        for (parsed, _segs, _lang), ev in zip(done, events):
+            self.unstored.discard(content_hash(parsed.text))
+            self.emit(ev, log_it=False)
+
+    def store_one(self, parsed: ParsedArticle, segs: list[Segment], lang: str | None, result: Any) -> Event:
+        """Store one article and its analysis inside a savepoint; whatever goes wrong fails it alone."""
+        try:
+            with self.store.savepoint():
+                dup = self.store.find_by_hash(parsed.text)  # stored meanwhile by another process
+                if isinstance(result, Failed):  # a worker died or timed out on it, or a rule raised
+                    return Event(parsed.source, "failed", result.reason)
+                if dup is not None:
+                    return Event(parsed.source, "duplicate", f"already stored as {dup} (by another ingest "
+                                                             "running at the same time)", dup)
+                art = self.store.insert_article(parsed, segs, lang)
+                if result is not None:
+                    self.store.write_analysis(art.id, dated(result, parsed.date), ANALYSIS_VERSION)
+                return Event(parsed.source, "ingested", "; ".join(parsed.warnings) or None, art.id)
+        except Exception as exc:  # whatever goes wrong with one article fails it alone
+            return Event(parsed.source, "failed", f"could not store the article ({describe(exc)})")
+
+
 def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], Iterable[ParsedArticle | InputError]],
             store: Store, run_args: dict[str, Any], *, overrides: Overrides | None, any_language: bool,
             analyse: bool, workers: int | None, selective: bool, on_file: Callable[[str], None] | None,
@@ -132,98 +231,22 @@ def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], It
     report = IngestReport(run_id=run_id)
     analyser = Analyser(workers if workers is not None else auto_workers(inputs), selective,
                         time_limit) if analyse else None
-
-    def emit(ev: Event, log: bool = True) -> None:
-        report.add(ev)
-        if log:
-            store.log_event(run_id, ev.source, ev.status, ev.reason, ev.article_id)
-        if on_event:
-            on_event(ev)
-
-    Chunk = list[tuple[ParsedArticle, list[Segment], str | None]]
-    chunk: Chunk = []
-    inflight: deque[tuple[Chunk, Any]] = deque()
-    unstored: set[str] = set()  # content hashes read but not yet committed
-
-    def write(done: Chunk, handle: Any) -> None:
-        try:
-            if isinstance(handle, Exception):
-                raise handle
-            results = Analyser.result(handle) if handle is not None else [None] * len(done)
-        except Exception as exc:  # a bug in the analysis fails this chunk only; nothing of it is stored
-            log.exception("the analysis failed on a chunk of %d articles", len(done))
-            for parsed, _segs, _lang in done:
-                unstored.discard(content_hash(parsed.text))
-                emit(Event(parsed.source, "failed", f"the analysis failed ({describe(exc)}); "
-                                                    "not stored, re-run the ingest to retry"))
-            return
-        events = []
-        with store.transaction():
-            for (parsed, segs, lang), result in zip(done, results):
-                try:
-                    with store.savepoint():
-                        dup = store.find_by_hash(parsed.text)  # stored meanwhile by another process
-                        if isinstance(result, Failed):  # a worker died or timed out on it, or a rule raised
-                            ev = Event(parsed.source, "failed", result.reason)
-                        elif dup is not None:
-                            ev = Event(parsed.source, "duplicate", f"already stored as {dup} (by another ingest "
-                                                                   "running at the same time)", dup)
-                        else:
-                            art = store.insert_article(parsed, segs, lang)
-                            if result is not None:
-                                store.write_analysis(art.id, dated(result, parsed.date), ANALYSIS_VERSION)
-                            ev = Event(parsed.source, "ingested", "; ".join(parsed.warnings) or None, art.id)
-                except Exception as exc:  # noqa: BLE001 - whatever goes wrong with one article fails it alone
-                    ev = Event(parsed.source, "failed", f"could not store the article ({describe(exc)})")
-                store.log_event(run_id, ev.source, ev.status, ev.reason, ev.article_id)
-                events.append(ev)
-        for (parsed, _segs, _lang), ev in zip(done, events):
-            unstored.discard(content_hash(parsed.text))
-            emit(ev, log=False)
-
-    def flush(final: bool = False) -> None:
-        if chunk:
-            items = [(p.text, segs) for p, segs, _ in chunk]
-            try:
-                handle = analyser.submit(items) if analyser is not None else None
-            except Exception as exc:  # noqa: BLE001 - in-process analysis raised: write() fails the chunk
-                handle = exc
-            inflight.append((list(chunk), handle))
-            chunk.clear()
-        while inflight and (final or len(inflight) > (analyser.depth if analyser is not None else 0)):
-            write(*inflight.popleft())
-
+    run = _Run(store, report, analyser, any_language, on_event)
     try:
         for item in inputs:
             if isinstance(item, InputError):
-                emit(Event(item.source, "skipped" if isinstance(item, NotFollowed) else "failed", item.reason))
+                run.emit(Event(item.source, "skipped" if isinstance(item, NotFollowed) else "failed", item.reason))
                 continue
             report.files_seen += 1
             if on_file:
                 on_file(item.path)
             for rec in read(item):
                 if isinstance(rec, InputError):
-                    emit(Event(rec.source, "failed", rec.reason))
-                    continue
-                try:
+                    run.emit(Event(rec.source, "failed", rec.reason))
+                else:
                     overrides.apply(rec, item.path)
-                    digest = content_hash(rec.text)
-                    dup = store.find_by_hash(rec.text)
-                    if dup or digest in unstored:
-                        emit(Event(rec.source, "duplicate", "already stored" + (f" as {dup}" if dup else ""), dup))
-                        continue
-                    segs, lang = prepare(rec, any_language)
-                except NotEnglish as err:
-                    emit(Event(rec.source, "skipped", err.reason))
-                    continue
-                except Exception as exc:  # noqa: BLE001 - an article that cannot be hashed or cleaned fails alone
-                    emit(Event(rec.source, "failed", f"could not read the article ({describe(exc)})"))
-                    continue
-                chunk.append((rec, segs, lang))
-                unstored.add(digest)
-                if len(chunk) >= CHUNK:
-                    flush()
-        flush(final=True)
+                    run.admit(rec)
+        run.flush(final=True)
     except BaseException:
         if analyser is not None:
             analyser.terminate()  # interrupted: do not wait for chunks that will not be stored
@@ -235,8 +258,6 @@ def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], It
     if analyse:  # what this run stored, and whatever an interrupted ingest or link left unlinked
         link(store, [e.article_id for e in report.events if e.status == "ingested" and e.article_id])
     return report
-
-
 
 
 def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = None,

@@ -108,7 +108,7 @@ class Onrecord:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Onrecord":
+    def __enter__(self) -> Onrecord:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -277,7 +277,7 @@ class Onrecord:
             return []
 
     # -- entities: people, organisations, roles, descriptors ------------------------------------------------
-    def entities(self, type: str | None = None, limit: int = 100, offset: int = 0  # noqa: A002
+    def entities(self, type: str | None = None, limit: int = 100, offset: int = 0
                  ) -> Records[EntitySummary]:
         """Canonical entities (person, organisation, country, group), most mentioned first."""
         check_paging(limit, offset)
@@ -451,7 +451,7 @@ class Onrecord:
 
     def contradictions(self, name: str | None = None) -> Records[ContradictionRecord]:
         """Claims about a holder's stance paired with the holder's own words going the other way."""
-        where, args = "1=1", []
+        where, args = "1=1", list[Any]()
         if name:
             where, args = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
         out: Records[ContradictionRecord] = Records(st.contradictions(self.conn, where, args))

@@ -153,7 +153,8 @@ def analyse_texts(nlp: Any, items: list[tuple[str, list[Segment]]], batch_size: 
             parts = [next(docs) if flag else tokenised(nlp, piece) for piece, flag in pieces]
             if progress is not None:
                 progress()
-            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False,
+                                                                  exclude=["tensor"])  # type: ignore[call-arg]
 
     for (_text, segs), art in zip(items, layout):
         yield analyse_docs(window_docs(art), segs, [s for s, _ in art], strict=strict)
@@ -216,7 +217,7 @@ def tokenised(nlp: Any, text: str) -> Doc:
         heads.append(root - t.i)
     dep, root_label = doc.vocab.strings.add("dep"), doc.vocab.strings.add("ROOT")
     values = numpy.array([[h, root_label if h == 0 else dep] for h in heads], dtype="int64").astype("uint64")
-    doc.from_array([HEAD, DEP], values)
+    doc.from_array([HEAD, DEP], values)  # type: ignore[arg-type]  # an Ints2d
     return doc
 
 

@@ -97,7 +97,10 @@ def _shift_month(d: dt.date, months: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
-def anchor(expr: str, on: dt.date | str, *, future: bool = False) -> tuple[str, str] | None:
+Resolved = tuple[str, str]  # (ISO value, precision)
+
+
+def anchor(expr: str, on: dt.date | str, *, future: bool = False) -> Resolved | None:
     """Resolve one time expression against the article date ``on``: (ISO value, precision) or None.
 
     Precision is "day", "week" (value: that week's Monday), "month" (YYYY-MM) or "year" (YYYY).
@@ -112,72 +115,105 @@ def anchor(expr: str, on: dt.date | str, *, future: bool = False) -> tuple[str, 
         return None
     g = m.groupdict()
     kind = mention.kind
-    try:
-        if kind in ("dmy", "mdy", "iso"):
-            month = int(g["m"]) if kind == "iso" else _month_of(g["m"])
-            return dt.date(int(g["y"]), month, int(g["d"])).isoformat(), "day"
-        if kind == "my":
-            return f"{int(g['y']):04d}-{_month_of(g['m']):02d}", "month"
-        if kind in ("dm", "md"):
-            month, day = _month_of(g["m"]), int(g["d"])
-            year = base.year
-            cand = dt.date(year, month, day)
-            if not future and cand > base + dt.timedelta(days=60):  # well past the article: last year
-                cand = dt.date(year - 1, month, day)
-            elif future and cand < base - dt.timedelta(days=7):
-                cand = dt.date(year + 1, month, day)
-            return cand.isoformat(), "day"
-    except ValueError:
-        return None
-    if kind == "ago":
-        n = int(g["n"]) if g["n"].isdigit() else NUMBERS.get(" ".join(g["n"].lower().split()), 1)
-        unit = g["u"].lower().rstrip("s")
-        if unit == "day":
-            return (base - dt.timedelta(days=n)).isoformat(), "day"
-        if unit == "week":
-            return _week(base - dt.timedelta(weeks=n)), "week"
-        if unit == "month":
-            y, mo = _shift_month(base, -n)
-            return f"{y:04d}-{mo:02d}", "month"
-        return f"{base.year - n:04d}-{base.month:02d}", "month"
-    if kind == "rel_unit":
-        step = {"last": -1, "past": -1, "this": 0, "next": 1}[g["w"].lower()]
-        unit = g["u"].lower()
-        if unit in ("week", "weekend"):
-            return _week(base + dt.timedelta(weeks=step)), "week"
-        if unit == "month":
-            y, mo = _shift_month(base, step)
-            return f"{y:04d}-{mo:02d}", "month"
-        return f"{base.year + step:04d}", "year"
-    if kind == "rel_month":
-        month, w = _month_of(g["m"]), g["w"].lower()
-        year = base.year
-        if w == "last" and month >= base.month:
-            year -= 1
-        elif w == "next" and month <= base.month:
-            year += 1
-        return f"{year:04d}-{month:02d}", "month"
-    if kind in ("rel_day", "early_day", "day"):
-        wd = WEEKDAYS[g["wd"].lower()]
-        w = (g.get("w") or "").lower()
-        back = (base.weekday() - wd) % 7
-        if w == "last":
-            back = back or 7
-        if w == "next" or (future and w != "last"):
-            ahead = (wd - base.weekday()) % 7 or (7 if w == "next" else 0)
-            return (base + dt.timedelta(days=ahead)).isoformat(), "day"
-        return (base - dt.timedelta(days=back)).isoformat(), "day"
-    if kind == "deictic":
-        k = " ".join(g["k"].lower().split())
-        delta = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(k, 0)
-        return (base + dt.timedelta(days=delta)).isoformat(), "day"
-    if kind == "in_month":
-        month = _month_of(g["m"])
-        year = base.year if (month <= base.month or future) else base.year - 1
-        return f"{year:04d}-{month:02d}", "month"
-    if kind == "year":
-        return g["y"], "year"
-    return None  # pragma: no cover
+    if kind in ("dmy", "mdy", "iso", "my", "dm", "md"):
+        try:
+            return _calendar(kind, g, base, future)
+        except ValueError:  # no such day ("31 February")
+            return None
+    resolver = _RELATIVE.get(kind)
+    return resolver(g, base, future) if resolver else None
+
+
+def _calendar(kind: str, g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """A written calendar date; a day and month without a year is the one nearest the article date."""
+    if kind in ("dmy", "mdy", "iso"):
+        month = int(g["m"]) if kind == "iso" else _month_of(g["m"])
+        return dt.date(int(g["y"]), month, int(g["d"])).isoformat(), "day"
+    if kind == "my":
+        return f"{int(g['y']):04d}-{_month_of(g['m']):02d}", "month"
+    month, day = _month_of(g["m"]), int(g["d"])  # "dm", "md"
+    year = base.year
+    cand = dt.date(year, month, day)
+    if not future and cand > base + dt.timedelta(days=60):  # well past the article: last year
+        cand = dt.date(year - 1, month, day)
+    elif future and cand < base - dt.timedelta(days=7):
+        cand = dt.date(year + 1, month, day)
+    return cand.isoformat(), "day"
+
+
+def _ago(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """"two weeks ago": counted back from the article date, at the precision of the unit (years as months)."""
+    n = int(g["n"]) if g["n"].isdigit() else NUMBERS.get(" ".join(g["n"].lower().split()), 1)
+    unit = g["u"].lower().rstrip("s")
+    if unit == "day":
+        return (base - dt.timedelta(days=n)).isoformat(), "day"
+    if unit == "week":
+        return _week(base - dt.timedelta(weeks=n)), "week"
+    if unit == "month":
+        y, mo = _shift_month(base, -n)
+        return f"{y:04d}-{mo:02d}", "month"
+    return f"{base.year - n:04d}-{base.month:02d}", "month"
+
+
+def _relative_unit(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """"last week", "this month", "next year": the article's week, month or year, stepped."""
+    step = {"last": -1, "past": -1, "this": 0, "next": 1}[g["w"].lower()]
+    unit = g["u"].lower()
+    if unit in ("week", "weekend"):
+        return _week(base + dt.timedelta(weeks=step)), "week"
+    if unit == "month":
+        y, mo = _shift_month(base, step)
+        return f"{y:04d}-{mo:02d}", "month"
+    return f"{base.year + step:04d}", "year"
+
+
+def _relative_month(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """"last December", "next March": the named month before or after the article's month."""
+    month, w = _month_of(g["m"]), g["w"].lower()
+    year = base.year
+    if w == "last" and month >= base.month:
+        year -= 1
+    elif w == "next" and month <= base.month:
+        year += 1
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _weekday(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """A weekday: the most recent one on or before the article date, the coming one for "next" or a future
+    verb, and never the article's own day for "last"."""
+    wd = WEEKDAYS[g["wd"].lower()]
+    w = (g.get("w") or "").lower()
+    back = (base.weekday() - wd) % 7
+    if w == "last":
+        back = back or 7
+    if w == "next" or (future and w != "last"):
+        ahead = (wd - base.weekday()) % 7 or (7 if w == "next" else 0)
+        return (base + dt.timedelta(days=ahead)).isoformat(), "day"
+    return (base - dt.timedelta(days=back)).isoformat(), "day"
+
+
+def _deictic(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """"today", "yesterday", "last night", "tomorrow": the article date, a day either side."""
+    k = " ".join(g["k"].lower().split())
+    delta = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(k, 0)
+    return (base + dt.timedelta(days=delta)).isoformat(), "day"
+
+
+def _in_month(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """"in March": this year's, unless it is still to come (then last year's, as news reports the past)."""
+    month = _month_of(g["m"])
+    year = base.year if (month <= base.month or future) else base.year - 1
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _year(g: dict[str, str], base: dt.date, future: bool) -> Resolved:
+    """"in 2013": the year as written."""
+    return g["y"], "year"
+
+
+# pattern kind -> its resolver, for the expressions read relative to the article date
+_RELATIVE = {"ago": _ago, "rel_unit": _relative_unit, "rel_month": _relative_month, "rel_day": _weekday,
+             "early_day": _weekday, "day": _weekday, "deictic": _deictic, "in_month": _in_month, "year": _year}
 
 
 def anchor_mention(text: str, on: dt.date | str | None, *, future: bool = False) -> str | None:

@@ -114,11 +114,11 @@ _RELATED_PREFIX = re.compile(
     r"\s*(?::|\||»|›|>>?)\s*(?=\S)(.+)$"
 )
 _BYLINE = re.compile(
-    rf"^\(?(?:By|BY|Written by|Words by|Story by|Reporting by|Additional reporting by)\s+"
-    rf"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
-    rf"|August|September|October|November|December|The|This|That|Then|Now|Law|Order)\b)"
-    rf"(?:[A-Z][\w.'’-]+)(?: (?:[A-Z][\w.'’-]+|de|van|von|da|al|bin|and|&)|, [A-Z][\w.'’-]+)*"
-    rf"(?:\s*(?:,|\||-|–|—|;|\bin\b|\bfor\b)\s*[^.!?]{{0,80}})?\)?$"
+    r"^\(?(?:By|BY|Written by|Words by|Story by|Reporting by|Additional reporting by)\s+"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December|The|This|That|Then|Now|Law|Order)\b)"
+    r"(?:[A-Z][\w.'’-]+)(?: (?:[A-Z][\w.'’-]+|de|van|von|da|al|bin|and|&)|, [A-Z][\w.'’-]+)*"
+    r"(?:\s*(?:,|\||-|–|—|;|\bin\b|\bfor\b)\s*[^.!?]{0,80})?\)?$"
 )
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"

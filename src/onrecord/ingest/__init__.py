@@ -62,7 +62,7 @@ class InputFile:
         if self.path == "-":
             stream: BinaryIO = io.BytesIO(_read_capped(sys.stdin.buffer, self.source, max_bytes))
         else:
-            stream = open(self.path, "rb")  # noqa: SIM115 - closed below
+            stream = open(self.path, "rb")  # closed below
         with stream:
             head = stream.read(64)
             stream.seek(0)
@@ -224,7 +224,7 @@ def read_input(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[
         yield exc
     except OSError as exc:
         yield InputError(source, f"cannot read the file ({exc.strerror or exc})")
-    except Exception as exc:  # noqa: BLE001 - a reader failing on hostile input fails this file alone
+    except Exception as exc:  # a reader failing on hostile input fails this file alone
         yield InputError(source, f"could not read the file ({describe(exc)})")
 
 

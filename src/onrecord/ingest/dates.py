@@ -8,13 +8,14 @@ MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MON = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+        r"nov(?:ember)?|dec(?:ember)?)\.?")
 _PATTERNS = [
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
     re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON.replace("(", "(?P<mon>", 1)
                + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b" + _MON.replace("(", "(?P<mon>", 1) + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
-               re.I),
+    re.compile(r"\b" + _MON.replace("(", "(?P<mon>", 1)
+               + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
 ]
 # A line that is only a date, optionally with a label such as "Posted On:", "date", "Published", "Updated".
 _LABEL = re.compile(r"^\s*(?:(?:posted|published|updated|date|last updated)(?:\s+on)?\s*:?\s*)?", re.I)

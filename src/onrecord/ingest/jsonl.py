@@ -44,7 +44,7 @@ def iter_jsonl(decoded: Decoded | str, source: str) -> Iterator[ParsedArticle | 
             continue
         try:
             parsed = record_article(obj, where, f"line {lineno}", "field")
-        except Exception as exc:  # noqa: BLE001 - a record the reader cannot handle fails alone
+        except Exception as exc:  # a record the reader cannot handle fails alone
             yield MalformedRecord(where, f"line {lineno} could not be read ({describe(exc)})")
             continue
         if isinstance(parsed, InputError):

@@ -185,7 +185,7 @@ def _read_from(data: bytes, start: int, n: int, source: str, max_bytes: int | No
         try:
             with redirect_stderr(captured):
                 record = next(records, None)
-        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a malformed header
+        except Exception as exc:  # warcio raises many kinds on a malformed header
             return _Damage(n + 1, begin, _parse_error(exc))
         if record is None:
             break
@@ -203,12 +203,12 @@ def _read_from(data: bytes, start: int, n: int, source: str, max_bytes: int | No
         try:
             with redirect_stderr(captured):
                 result = _article(record, where, max_bytes)
-        except Exception as exc:  # noqa: BLE001 - one page the readers cannot handle fails alone
+        except Exception as exc:  # one page the readers cannot handle fails alone
             result = MalformedRecord(where, f"record {n} could not be read ({describe(exc)})")
         try:
             with redirect_stderr(captured):
                 records.read_to_end()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return _Damage(n, begin, describe(exc))
         problem = _noise(captured)
         if problem is None and _is_cut_off(record):

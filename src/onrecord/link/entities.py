@@ -133,6 +133,8 @@ def similar_names(a: str, b: str) -> bool:
         return False
     if any(x[0] != y[0] for x, y in zip(wa, wb)):
         return False
+    if any(2 * min(len(x), len(y)) < 0.8 * (len(x) + len(y)) for x, y in zip(wa, wb)):
+        return False  # the ratio cannot reach 0.8 with lengths this far apart
     for i in range(len(wa) - 1, -1, -1):  # the surname first; difflib's cheap upper bounds before its ratio
         m = SequenceMatcher(None, wa[i], wb[i])
         floor = 0.85 if i == len(wa) - 1 else 0.8
@@ -197,21 +199,23 @@ def link_entities(clusters: Iterable[LinkCluster], role_mentions: Iterable[LinkR
 
 
 def group_nodes(surfaces: dict[Node, Counter[str]], corrections: Iterable[Correction] = (), kb: KB | None = None,
-                metonyms: Iterable[tuple[str, str, str]] | None = None) -> Linking:
+                metonyms: Iterable[tuple[str, str, str]] | None = None, shared: frozenset[str] = frozenset()
+                ) -> Linking:
     """Link nodes (each with its surface forms and their weights) into canonical entities. The result for a
     set of nodes closed under the keys of ``facets`` (and the names of the corrections) is the same as for
-    those nodes inside any larger set."""
+    those nodes inside any larger set; ``shared``: surnames that two people outside the set already have (a
+    lone one of them links to no one)."""
     kb = kb or load_kb()
     metonyms = list(metonym_rows() if metonyms is None else metonyms)
     g = _Groups()
     for n in surfaces:
         g.add(n)
-    _auto_merge(g, kb)
+    _auto_merge(g, kb, shared)
     groups, heads = _apply_corrections(g.components(), list(corrections))
     return _build(groups, heads, surfaces, metonyms)
 
 
-def _auto_merge(g: _Groups, kb: KB) -> None:
+def _auto_merge(g: _Groups, kb: KB, shared: frozenset[str] = frozenset()) -> None:
     nodes = sorted(g.parent)
     by_core: dict[tuple[str, str], Node] = {}
     for n in nodes:  # particles ignored: "Bashar al-Assad" = "Bashar Assad"
@@ -229,7 +233,7 @@ def _auto_merge(g: _Groups, kb: KB) -> None:
             for b in bucket[i + 1:]:
                 if similar_names(core_key(a[1]), core_key(b[1])):
                     g.union(a, b)
-    _lone_surnames(g, nodes, persons, kb)
+    _lone_surnames(g, nodes, persons, kb, shared)
     orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}
     for n in nodes:  # "Iranian Quds Force" -> "Quds Force" when both are known
         bare = facets(n).bare
@@ -237,7 +241,7 @@ def _auto_merge(g: _Groups, kb: KB) -> None:
             g.union(orgs[bare], n)
 
 
-def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB) -> None:
+def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB, shared: frozenset[str]) -> None:
     """A lone surname joins the one person (after the merges so far) known by it, else the KB's only one."""
     surnames: dict[str, set[Node]] = defaultdict(set)
     for n in persons:
@@ -246,7 +250,7 @@ def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB) -
     for r in kb.rows:
         kb_surnames[name_key(r.holder).split()[-1]].add(name_key(r.holder))
     for n in nodes:
-        if n[0] != "person" or len(n[1].split()) != 1:
+        if n[0] != "person" or len(n[1].split()) != 1 or n[1] in shared:
             continue
         hits = surnames.get(n[1], set())
         if len(hits) == 1:

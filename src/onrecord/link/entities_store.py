@@ -176,9 +176,23 @@ def _contribute(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple
     conn.executemany("INSERT OR IGNORE INTO link_surfaces(node, kind, surface, weight) VALUES (?, 's', ?, 1)",
                      [(node_text(n), s) for n, s in speakers])
     touched = {n for n, _ in clusters} | {n for n, _ in roles} | {n for n, _ in speakers}
-    conn.executemany("INSERT OR IGNORE INTO link_nodes(node, type, key, core, surname, bucket, bare) "
-                     "VALUES (?,?,?,?,?,?,?)", [(node_text(n), n[0], n[1], *_facet_row(n)) for n in touched])
+    for n in sorted(touched):
+        if conn.execute("INSERT OR IGNORE INTO link_nodes(node, type, key, core, surname, bucket, bare) "
+                        "VALUES (?,?,?,?,?,?,?)", (node_text(n), n[0], n[1], *_facet_row(n))).rowcount:
+            _add_variants(conn, n)
     return touched
+
+
+def _add_variants(conn: sqlite3.Connection, n: Node) -> None:
+    """Store a new node's spelling variants (``similar_names``, among people of its word count and initials):
+    they are compared once, when the name is first seen."""
+    f = facets(n)
+    if not f.bucket:
+        return
+    core, ref = core_key(n[1]), node_text(n)
+    pairs = [(ref, r[0]) for r in conn.execute("SELECT node, core FROM link_nodes WHERE bucket = ? AND node != ?",
+                                               (f.bucket, ref)) if similar_names(core, r[1])]
+    conn.executemany("INSERT OR IGNORE INTO link_variants(a, b) VALUES (?, ?)", pairs + [(b, a) for a, b in pairs])
 
 
 def _facet_row(n: Node) -> tuple[str, str | None, str | None, str | None]:
@@ -211,42 +225,70 @@ def _marks(items: Iterable[object]) -> str:
     return ",".join("?" * len(list(items)))
 
 
-def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]]) -> set[Node]:
+def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]],
+            start: set[Node] | None = None) -> tuple[set[Node], frozenset[str]]:
     """The nodes whose linking can depend on the seeds: every node sharing a key with a node reached (same
-    name key; same type and core; a spelling variant; a lone surname and the people with that surname; a
-    nationality-prefixed organisation and the bare one; a correction's names), and the rest of their entities."""
-    seen: set[Node] = set()
-    frontier = set(seeds)
-    while frontier:
-        seen |= frontier
-        found: set[str] = set()
-        keys = {k for _, k in frontier}
-        keys |= {o for k in keys for o in corr.get(k, ())}
-        for k in keys:
-            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ?", (k,)))
-        for n in frontier:
-            f = facets(n)
-            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = ? AND core = ?",
-                                                     (n[0], f.core)))
-            if f.bucket:
-                core = core_key(n[1])
-                found.update(r[0] for r in conn.execute("SELECT node, core FROM link_nodes WHERE bucket = ?",
-                                                         (f.bucket,)) if similar_names(core, r[1]))
-            if f.surname and len(n[1].split()) == 1:
-                found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE surname = ? AND "
-                                                         "type = 'person'", (f.surname,)))
-            elif f.surname:
-                found.add(node_text(("person", f.surname)))
-            if f.bare:
-                found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
-                                                         "('organisation', 'group')", (f.bare,)))
-            if n[0] in ("organisation", "group"):
-                found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE bare = ?", (n[1],)))
-            found.update(r[0] for r in conn.execute(
-                "SELECT m.node FROM link_nodes n JOIN link_nodes m ON m.entity_id = n.entity_id WHERE n.node = ?",
-                (node_text(n),)))
-        frontier = {text_node(t) for t in found} - seen
-    return seen
+    name key; same type and core; a stored spelling variant; a lone surname and the people with that surname; a
+    nationality-prefixed organisation and the bare one; a correction's names), and the rest of their entities.
+    A lone surname that two entities outside the set already share links to no one whatever the batch does,
+    so their people stay out; those surnames come back as the second value (for ``group_nodes``)."""
+    seen: set[Node] = set(start or ())
+    frontier = set(seeds) - seen
+    singles: set[str] = {n[1] for n in seen if n[0] == "person" and len(n[1].split()) == 1}
+    while True:
+        while frontier:
+            seen |= frontier
+            singles |= {n[1] for n in frontier if n[0] == "person" and len(n[1].split()) == 1}
+            frontier = {text_node(t) for t in _neighbours(conn, frontier, corr)} - seen
+        shared = set()
+        corrected = {w for key in corr for w in core_key(key).split()[-1:]}  # a split can part one person's names
+        mine: dict[str, set[str]] = defaultdict(set)
+        for n in seen:
+            if n[0] == "person" and (f := facets(n)).surname in singles and (e := _entity_of(conn, n)):
+                mine[f.surname].add(e)
+        for k in sorted(singles):
+            if k not in corrected and _shared_outside(conn, k, seen, mine[k]):
+                shared.add(k)
+            else:
+                frontier |= {text_node(r[0]) for r in conn.execute(
+                    "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person'", (k,))} - seen
+        if not frontier:
+            return seen, frozenset(shared)
+
+
+def _shared_outside(conn: sqlite3.Connection, surname: str, inside: set[Node], mine: set[str]) -> bool:
+    """Whether two entities of people with this surname lie outside ``inside`` (and so outside its reach);
+    ``mine``: the entities inside that have such people."""
+    rows = conn.execute("SELECT DISTINCT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND "
+                        "key != ? AND entity_id IS NOT NULL LIMIT ?", (surname, surname, len(mine) + 2)).fetchall()
+    outside = {r[0] for r in rows} - mine
+    if len(outside) < 2:
+        return False
+    return not any(text_node(r[0]) in inside for e in outside for r in conn.execute(
+        "SELECT node FROM link_nodes WHERE entity_id = ? LIMIT 1", (e,)))
+
+
+def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, set[str]]) -> set[str]:
+    found: set[str] = set()
+    keys = {k for _, k in frontier}
+    keys |= {o for k in keys for o in corr.get(k, ())}
+    for k in keys:
+        found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ?", (k,)))
+    for n in frontier:
+        f, ref = facets(n), node_text(n)
+        found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = ? AND core = ?",
+                                                 (n[0], f.core)))
+        found.update(r[0] for r in conn.execute("SELECT b FROM link_variants WHERE a = ?", (ref,)))
+        if f.surname and len(n[1].split()) > 1:
+            found.add(node_text(("person", f.surname)))
+        if f.bare:
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
+                                                     "('organisation', 'group')", (f.bare,)))
+        if n[0] in ("organisation", "group"):
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE bare = ?", (n[1],)))
+        found.update(r[0] for r in conn.execute(
+            "SELECT m.node FROM link_nodes n JOIN link_nodes m ON m.entity_id = n.entity_id WHERE n.node = ?", (ref,)))
+    return found
 
 
 def _surfaces(conn: sqlite3.Connection, nodes: set[Node]) -> dict[Node, Counter[str]]:
@@ -275,10 +317,10 @@ def _entity_of(conn: sqlite3.Connection, n: Node) -> str | None:
 def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[str]], corrections: list[Correction],
             kb: KB, metonyms: list[tuple[str, str, str]]) -> tuple[set[Node], set[str], Linking]:
     """Relink the nodes the batch can affect; grows the set while a new entity id meets an entity outside it."""
-    nodes = closure(conn, touched, corr)
+    nodes, shared = closure(conn, touched, corr)
     while True:
         old_ids = {e for n in nodes if (e := _entity_of(conn, n))}
-        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms)
+        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms, shared)
         others: set[Node] = set()
         for base in {e.base for e in linking.entities}:
             for (eid,) in conn.execute("SELECT id FROM entities WHERE base_id = ?", (base,)):
@@ -287,7 +329,7 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
                         "SELECT node FROM link_nodes WHERE entity_id = ?", (eid,)))
         if not others - nodes:
             return nodes, old_ids, linking
-        nodes |= closure(conn, others - nodes, corr)
+        nodes, shared = closure(conn, others - nodes, corr, nodes)
 
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:

@@ -23,6 +23,7 @@ from onrecord.link.statements_store import holder_key
 LINKED = ("(s.article_id IN (SELECT id FROM _link_batch) OR NOT EXISTS (SELECT 1 FROM link_pending p WHERE "
           "p.article_id = s.article_id))")
 STANCE_SQL = "SELECT s.* FROM stances s WHERE s.id = ?"
+OWN = "(s.reported_by IS NULL OR (s.reporter_for IS NOT NULL AND s.reporter_for = s.holder))"  # own_side in SQL
 
 
 def _affected(conn: sqlite3.Connection, changes: EntityChanges) -> set[int]:
@@ -170,11 +171,12 @@ def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str
         wide = links.expanded(base_keys(s.target_keys))
         meet = wide | {p for g in wide if g.startswith("gov:") for p in links.people_of(g)}
         others: dict[int, Any] = {}
-        for k in sorted(meet):
+        for k in sorted(meet):  # the other side only: a claim meets its holder's own words, and the other way
             for o in conn.execute(f"SELECT s.* FROM stance_keys k JOIN stances s ON s.id = k.stance_id WHERE "
-                                  f"k.holder_key = ? AND k.key = ? AND {LINKED}", (s.holder_key, k)):
+                                  f"k.holder_key = ? AND k.key = ? AND {LINKED} AND {OWN} = ?",
+                                  (s.holder_key, k, not own_side(s))):
                 others[o["id"]] = o
-        refs = [s] + [_ref(o) for i, o in sorted(others.items()) if i != s.id and (own_side(_ref(o)) != own_side(s))]
+        refs = [s] + [_ref(o) for i, o in sorted(others.items()) if i != s.id]
         near = links.of({k for x in refs for k in base_keys(x.target_keys)})
         pairs = [c for c in find_contradictions(refs, pol, near)
                  if s.id in (c.claim_id, c.counter_id) and (c.claim_id, c.counter_id) not in done]

@@ -98,7 +98,8 @@ class _Index:
                 return
         self.conn.execute("INSERT OR REPLACE INTO statement_texts(key, quote_id) VALUES (?, ?)", (text_key, q.id))
         words = content(norm)
-        keys = [_hash(bucket, self._rarest(bucket, words))] if words else [_hash(bucket, "")]
+        rarest = self._rarest(bucket, words) if words else ""
+        keys = [_hash(bucket, rarest)]
         found = {r[0] for k in keys for r in self.conn.execute("SELECT quote_id FROM statement_words WHERE key = ?",
                                                                (k,))}
         for w in words:
@@ -115,9 +116,9 @@ class _Index:
                 self._edge(Edge(j if e.a == 0 else q.id, q.id if e.a == 0 else j, e.similarity, e.fragment))
         self.conn.executemany("INSERT OR IGNORE INTO statement_words(key, quote_id) VALUES (?, ?)",
                               [(_hash(bucket, w), q.id) for w in (words or {""})])
-        if words:
+        if words:  # registered under its rarest word: any of its words would find it, the rarest costs least
             self.conn.execute("INSERT OR IGNORE INTO statement_register(key, quote_id) VALUES (?, ?)",
-                              (_hash(bucket, self._rarest(bucket, words)), q.id))
+                              (_hash(bucket, rarest), q.id))
 
     def remove(self, q: QuoteRef, bucket: str | None) -> None:
         """Take a quote out of the index as it was filed under ``bucket``, with its pairs."""
@@ -186,8 +187,10 @@ def link_statements_batch(conn: sqlite3.Connection, moved: dict[int, str | None]
         index.remove(q, rekey.get(qid, q.bucket))
     for q in sorted([*again.values(), *batch], key=lambda q: (q.date is not None, q.date or "", q.id)):
         index.add(q)
-    if not again and _extend(conn, {q.id: q for q in batch}, index.edges):
-        return len(batch)
+    if not again:  # the usual batch: most new quotes join one statement or start their own, without regrouping
+        seeds = _extend(conn, {q.id: q for q in batch}, index.edges)
+        if not seeds:
+            return len(batch)
     region, edges = _reach(conn, seeds)
     refs = _quotes(conn, region)
     old = {r[0] for i in region for r in conn.execute("SELECT statement_id FROM statement_reports WHERE quote_id = ?",
@@ -207,12 +210,10 @@ def _insert(conn: sqlite3.Connection, st: Statement) -> None:
                      "VALUES (?,?,?,?)", [(cur.lastrowid, q, a, sim) for q, a, sim in st.reports])
 
 
-def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge]) -> bool:
-    """The common case without regrouping: new quotes that are the same words (no fragment among the pairs)
-    as at most one existing statement each are added to it, or form statements of their own. False when the
-    pairs need the full regrouping (a fragment, or statements to merge)."""
-    if any(e.fragment for e in edges):
-        return False
+def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge]) -> set[int]:
+    """The common case without regrouping: new quotes that are the same words (no fragment among their pairs)
+    as at most one existing statement are added to it, or form statements of their own. Returns the new quotes
+    left to the full regrouping (a fragment among their pairs, or statements to merge)."""
     parent = {i: i for i in new}
 
     def find(i: int) -> int:
@@ -230,11 +231,14 @@ def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge
             touching[old] = {r[0] for r in conn.execute("SELECT statement_id FROM statement_reports WHERE quote_id = ?",
                                                          (old,))}
     joins: dict[int, set[int]] = {find(i): set() for i in new}
+    hard: set[int] = set()
     for e in edges:
+        root = find(e.a if e.a in new else e.b)
+        if e.fragment:
+            hard.add(root)
         if (e.a in new) != (e.b in new):
-            joins[find(e.a if e.a in new else e.b)] |= touching[e.b if e.a in new else e.a]
-    if any(len(v) > 1 for v in joins.values()):
-        return False
+            joins[root] |= touching[e.b if e.a in new else e.a]
+    hard |= {root for root, v in joins.items() if len(v) > 1}
     members: dict[int, list[int]] = {}
     for i in new:
         members.setdefault(find(i), []).append(i)
@@ -243,21 +247,24 @@ def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge
         for k in (e.a, e.b):
             best[k] = max(best.get(k, 0.0), e.similarity)
     for root, ids in members.items():
+        if root in hard:
+            continue
         if not joins[root]:
             _insert(conn, make_statement([new[i] for i in ids], best))
             continue
         sid = next(iter(joins[root]))
         row = conn.execute("SELECT reports, first_date, main_quote_id FROM statements WHERE id = ?", (sid,)).fetchone()
-        for k in {k for e in edges for k in (e.a, e.b) if k not in new and k in touching and sid in touching[k]}:
+        mine = set(ids)
+        for k in {k for e in edges if mine & {e.a, e.b} for k in (e.a, e.b) if k not in new}:
             conn.execute("UPDATE statement_reports SET similarity = CASE WHEN ? = 1 THEN ? ELSE max(similarity, ?) "
                          "END WHERE statement_id = ? AND quote_id = ?", (row[0], best[k], best[k], sid, k))
         main = _quotes(conn, [row[2]]).get(row[2]) if row[2] is not None else None
         st = make_statement([new[i] for i in ids] + ([main] if main else []), best)
         conn.executemany("INSERT INTO statement_reports(statement_id, quote_id, article_id, similarity) "
-                         "VALUES (?,?,?,?)", [(sid, q, a, sim) for q, a, sim in st.reports if q in ids])
+                         "VALUES (?,?,?,?)", [(sid, q, a, sim) for q, a, sim in st.reports if q in mine])
         dates = [d for d in (row[1], st.first_date) if d]
         conn.execute("UPDATE statements SET speaker = ?, speaker_entity_id = ?, text = ?, first_date = ?, "
                      "reports = reports + ?, main_quote_id = ? WHERE id = ?",
                      (st.speaker, st.speaker_entity_id, st.text, min(dates) if dates else None, len(ids), st.main,
                       sid))
-    return True
+    return {i for root in hard for i in members[root]}

@@ -24,7 +24,8 @@ from onrecord.store.entities import corrections
 BATCH = 32  # articles linked per transaction: each holds the write lock for well under a second
 
 RESET = (
-    "DELETE FROM link_nodes", "DELETE FROM link_surfaces", "DELETE FROM entity_aliases", "DELETE FROM entities",
+    "DELETE FROM link_nodes", "DELETE FROM link_surfaces", "DELETE FROM link_variants", "DELETE FROM entity_aliases",
+    "DELETE FROM entities",
     "DELETE FROM statement_words", "DELETE FROM statement_register", "DELETE FROM statement_texts",
     "DELETE FROM statement_edges", "DELETE FROM statement_reports", "DELETE FROM statements",
     "DELETE FROM contradictions", "DELETE FROM stance_keys", "DELETE FROM target_links", "DELETE FROM node_outlets",

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from onrecord.errors import MissingExtra
 
-T = TypeVar("T")
+T = TypeVar("T", bound="Record")
 
 
 @dataclass
@@ -17,7 +17,7 @@ class Record:
         return asdict(self)
 
 
-class Records(list, Generic[T]):  # type: ignore[type-arg]
+class Records(list[T]):
     """A list of typed records with the total count before paging and an optional pandas view."""
 
     total: int = 0

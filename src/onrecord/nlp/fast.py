@@ -5,9 +5,10 @@ parser. Checked token for token against the originals on the 929 PolNeAR and sam
 (tests/test_nlp_fast.py checks it on the bundled sample).
 
 The AttributeRuler matches ~180 patterns (mostly one token: TAG, or TAG + LOWER) and then sets the
-attributes match by match. Here each one-token pattern is evaluated once per distinct token signature (TAG, LOWER, DEP, IS_SPACE), the few
-multi-token patterns go through a Matcher of their own, and the attributes are written in one array
-operation. As in spaCy, when several patterns set the same attribute of a token, the later pattern wins.
+attributes match by match. Here each one-token pattern is evaluated once per distinct token signature (TAG,
+LOWER, DEP, IS_SPACE), the few multi-token patterns go through a Matcher of their own, and the attributes are
+written in one array operation. As in spaCy, when several patterns set the same attribute of a token, the later
+pattern wins.
 """
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ class FastAttributeRuler:
                     self._no_lower.append(len(self.single) - 1)
                 elif all(isinstance(x, str) or isinstance(x, dict) and set(x) == {"IN"} for x in lowers):
                     for x in lowers:
-                        for value in ([x] if isinstance(x, str) else x["IN"]):
+                        for value in ([x] if isinstance(x, str) else (x or {})["IN"]):
                             self._by_lower.setdefault(value, []).append(len(self.single) - 1)
                 else:
                     self._other.append(len(self.single) - 1)
@@ -153,9 +154,9 @@ class FastAttributeRuler:
             for rule in sorted([*self._rules_for(keys[inverse[i]]), *extra]):
                 for attr, value in self.attrs[rule].items():
                     values[i, _COLS.index(attr)] = value
-        doc.from_array(list(_SET), numpy.ascontiguousarray(values[:, :len(_SET)]))
-        for i in numpy.nonzero(values[:, -1] != old[:, -1])[0]:
-            doc[int(i)].dep = int(values[i, -1])
+        doc.from_array(list(_SET), numpy.ascontiguousarray(values[:, :len(_SET)]))  # type: ignore[arg-type]  # an Ints2d
+        for changed in numpy.nonzero(values[:, -1] != old[:, -1])[0]:
+            doc[int(changed)].dep = int(values[changed, -1])
         return doc
 
     def _row(self, key: tuple[int, ...]) -> tuple[list[int], list[bool]]:
@@ -221,7 +222,7 @@ class FastLemmatizer:
             if lemma is None:
                 lemma = self._memo[key] = strings.add(self.original.lemmatize(doc[i])[0])
             cols[i, 3] = lemma
-        doc.from_array([LEMMA], numpy.ascontiguousarray(cols[:, 3:4]))
+        doc.from_array([LEMMA], numpy.ascontiguousarray(cols[:, 3:4]))  # type: ignore[arg-type]  # an Ints2d
         return doc
 
 

@@ -130,7 +130,7 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
     results: list[Any]
     try:
         results = list(batch.analyse_texts(nlp, [(p.text, segs) for p, segs, _ in ready]))
-    except Exception:  # noqa: BLE001 - any bug in one article; retried one by one below
+    except Exception:
         results = []
         for p, segs, _ in ready:
             try:

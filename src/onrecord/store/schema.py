@@ -286,6 +286,11 @@ CREATE INDEX link_nodes_surname ON link_nodes(surname);
 CREATE INDEX link_nodes_bucket ON link_nodes(bucket);
 CREATE INDEX link_nodes_bare ON link_nodes(bare);
 CREATE INDEX link_nodes_entity ON link_nodes(entity_id);
+CREATE TABLE link_variants (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
 CREATE TABLE link_surfaces (
     node TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -349,6 +354,8 @@ CREATE TABLE statement_edges (
 ) WITHOUT ROWID;
 CREATE INDEX statement_edges_b ON statement_edges(b);
 ALTER TABLE statements ADD COLUMN main_quote_id INTEGER;
+CREATE INDEX statements_speaker_entity ON statements(speaker_entity_id);
+CREATE INDEX contradictions_subject_entity ON contradictions(subject_entity_id);
 ALTER TABLE entities ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX entities_mentions ON entities(mentions DESC, name);
 CREATE INDEX entities_type_mentions ON entities(type, mentions DESC, name);

@@ -59,7 +59,11 @@ def to_stance(r: sqlite3.Row) -> StanceRecord:
 
 
 def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tuple[str, list[Any]]:
-    """SQL matching a name column by the full name, a trailing surname ("Corbyn"), or entity ids."""
+    """SQL matching a name column by the full name, a trailing surname ("Corbyn"), or entity ids. An entity id
+    given as the name ("person:jeremy-corbyn", as the entity page asks) matches by id alone, so the query stays
+    on indexes instead of scanning every row for a trailing word."""
+    if name in ids and ":" in name and " " not in name:
+        return f"({id_column} IN ({','.join('?' * len(ids))}) OR {column} = ? COLLATE NOCASE)", [*ids, name]
     cond = [f"{column} = ? COLLATE NOCASE", f"{column} LIKE ? ESCAPE '\\'"]
     args: list[Any] = [name, "% " + name.replace("%", "\\%").replace("_", "\\_")]
     if ids:

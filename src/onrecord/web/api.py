@@ -314,7 +314,7 @@ def path_route(path: str, eps: list[Endpoint]) -> Route:
         if ep is None:
             raise HTTPException(405, headers={"Allow": allow})
         if method == "POST":
-            return await ep.handler(request)  # type: ignore[no-any-return]
+            return await ep.handler(request)
         return JSONResponse(await run_in_threadpool(ep.handler, web, request))
 
     return Route(path, endpoint, methods=ANY_METHOD, name=eps[0].handler.__name__)
@@ -322,7 +322,8 @@ def path_route(path: str, eps: list[Endpoint]) -> Route:
 
 def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document, generated from ENDPOINTS."""
-    error = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"description": "error",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     paths: dict[str, Any] = {}
     for ep in ENDPOINTS:
         ok: dict[str, Any] = {"description": "a page of results: items, total, limit, offset" if ep.paged else "ok",

@@ -102,6 +102,9 @@ def span_link(article_id: str, start: int, end: int) -> str:
     return f"/articles/{article_id}?span={int(start)}-{int(end)}#{span_anchor(start, end)}"
 
 
+Mark = tuple[str, str, Any]  # ("open" or "close", kind: q, cue, spk or focus, key: the quote id, 0 for focus)
+
+
 def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
                       focus: tuple[int, int] | None = None, min_confidence: float = 0.0) -> Markup:
     """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker (marked ``low`` when
@@ -109,8 +112,30 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
     is outlined and anchored as ``s-START-END``."""
     colours = speaker_colours(quotes)
     low = {q.id for q in quotes if getattr(q, "confidence", 1.0) < min_confidence}
-    n = len(text)
-    marks: dict[int, list[tuple[str, str, Any]]] = {}  # position -> (open/close, kind, key)
+    by_id = {q.id: q for q in quotes}
+    marks = _marks(len(text), quotes, focus)
+    anchor_at = _anchors(len(text), quotes, focus)
+    cover = _Coverage(marks)
+    out: list[str] = []
+    for block in _blocks(text, segments):
+        inner = cover.positions[bisect_right(cover.positions, block.start):bisect_left(cover.positions, block.end)]
+        cuts = [block.start, *inner, block.end]
+        attrs = f' data-furniture="{escape(visible_controls(block.label))}"' if block.label else ""
+        out.append(f'<p class="seg {escape(block.cls)}"{attrs}>')
+        if block.label:
+            out.append(f'<span class="flabel">{esc(block.label.replace("_", " "))}</span>')
+        for a, b in pairwise(cuts):
+            cover.advance(a)
+            while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
+                out.append(f'<span class="anchor" id="{anchor_at.pop(0)[1]}"></span>')
+            out.append(_piece(esc(text[a:b]), cover.active, by_id, colours, low))
+        out.append("</p>")
+    return Markup("".join(out))
+
+
+def _marks(n: int, quotes: Sequence[Any], focus: tuple[int, int] | None) -> dict[int, list[Mark]]:
+    """Where each quote's spans, cue and speaker and the focus span open and close, clipped to the text."""
+    marks: dict[int, list[Mark]] = {}
 
     def add(a: int, b: int, kind: str, key: Any) -> None:
         a, b = max(0, min(a, n)), max(0, min(b, n))
@@ -118,49 +143,44 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
             marks.setdefault(a, []).append(("open", kind, key))
             marks.setdefault(b, []).append(("close", kind, key))
 
-    by_id = {}
     for q in quotes:
-        by_id[q.id] = q
         for a, b in quote_spans(q):
             add(a, b, "q", q.id)
         if getattr(q, "cue_span", None):
             add(q.cue_span[0], q.cue_span[1], "cue", q.id)
         if getattr(q, "speaker_span", None):
             add(q.speaker_span[0], q.speaker_span[1], "spk", q.id)
-    anchor_at = sorted((min(a for a, _ in quote_spans(q)), f"q-{int(q.id)}") for q in quotes)
     if focus is not None:
         add(focus[0], focus[1], "focus", 0)
+    return marks
+
+
+def _anchors(n: int, quotes: Sequence[Any], focus: tuple[int, int] | None) -> list[tuple[int, str]]:
+    """(position, element id) of each quote's first character and of the focus span, in text order."""
+    anchor_at = sorted((min(a for a, _ in quote_spans(q)), f"q-{int(q.id)}") for q in quotes)
+    if focus is not None:
         anchor_at = sorted([*anchor_at, (max(0, min(focus[0], n)), span_anchor(*focus))])
+    return anchor_at
 
-    active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}, "focus": {}}
-    positions = sorted(marks)
-    done = 0  # marks at positions[:done] are applied
 
-    def advance(to: int) -> None:
-        nonlocal done
-        while done < len(positions) and positions[done] <= to:
-            for action, kind, key in marks[positions[done]]:
-                bucket = active[kind]
+class _Coverage:
+    """Which quotes, cues, speakers and focus cover the text, as the marks are passed in order."""
+
+    def __init__(self, marks: dict[int, list[Mark]]) -> None:
+        self.marks = marks
+        self.positions = sorted(marks)
+        self.done = 0  # marks at positions[:done] are applied
+        self.active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}, "focus": {}}
+
+    def advance(self, to: int) -> None:
+        """Apply every mark at or before position ``to`` not yet applied."""
+        while self.done < len(self.positions) and self.positions[self.done] <= to:
+            for action, kind, key in self.marks[self.positions[self.done]]:
+                bucket = self.active[kind]
                 bucket[key] = bucket.get(key, 0) + (1 if action == "open" else -1)
                 if bucket[key] <= 0:
                     del bucket[key]
-            done += 1
-
-    out: list[str] = []
-    for block in _blocks(text, segments):
-        inner = positions[bisect_right(positions, block.start):bisect_left(positions, block.end)]
-        cuts = [block.start, *inner, block.end]
-        attrs = f' data-furniture="{escape(visible_controls(block.label))}"' if block.label else ""
-        out.append(f'<p class="seg {escape(block.cls)}"{attrs}>')
-        if block.label:
-            out.append(f'<span class="flabel">{esc(block.label.replace("_", " "))}</span>')
-        for a, b in pairwise(cuts):
-            advance(a)
-            while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
-                out.append(f'<span class="anchor" id="{anchor_at.pop(0)[1]}"></span>')
-            out.append(_piece(esc(text[a:b]), active, by_id, colours, low))
-        out.append("</p>")
-    return Markup("".join(out))
+            self.done += 1
 
 
 def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any], colours: dict[str, str],

@@ -24,8 +24,8 @@ from onrecord.web.svg import Point, timeline_svg
 MAX_TOPICS = 8
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
 __all__ = ["ClaimGroup", "contradictions_about", "descriptors_by_outlet", "find_entity", "group_by_claim",
-           "jsonable", "outlet_table", "present", "public_source", "quotes_by_others", "roles_now", "span_link", "stance_chart",
-           "stances_toward", "topics", "vouched_by"]
+           "jsonable", "outlet_table", "present", "public_source", "quotes_by_others", "roles_now", "span_link",
+           "stance_chart", "stances_toward", "topics", "vouched_by"]
 
 
 def find_entity(api: Onrecord, name: str) -> EntityDetail | None:

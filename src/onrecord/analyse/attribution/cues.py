@@ -84,36 +84,60 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
 
 
 def _subject_of(v: Token, depth: int = 0) -> Token | None:
+    """The speaker of cue verb v as the parse links it, before an utterance is traced to its author."""
     if depth > 5:
         return None
-    if depth == 0 and headline_passive(v):
-        return None
-    if depth == 0 and v.tag_ == "VBG" and v.dep_ in ("acl", "advcl") and not any(
-            c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
-        left = _left_nominal(v)
-        if left is not None:
-            return left
-        found = _left_cue_speaker(v)
+    if depth == 0:
+        if headline_passive(v):
+            return None
+        found = _participle_speaker(v)
         if found is not None:
             return found
     if v.tag_ == "VBN":  # a passive with a "by" agent: the agent speaks, whatever the parse calls the subject
         agent = next((p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"), None)
         if agent is not None:
             return agent
+    found, passive = _own_subject(v)
+    if found is not None:
+        return found
+    if passive and depth == 0:
+        return None
+    return _governor_speaker(v, depth)
+
+
+def _participle_speaker(v: Token) -> Token | None:
+    """For a subjectless participle (", saying ...", "his spokesman claiming"): the noun before it, else the
+    speaker of the nearest cue before it."""
+    if v.tag_ == "VBG" and v.dep_ in ("acl", "advcl") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+        left = _left_nominal(v)
+        if left is not None:
+            return left
+        return _left_cue_speaker(v)
+    return None
+
+
+def _own_subject(v: Token) -> tuple[Token | None, bool]:
+    """The verb's own subject or agent among its children (a relative pronoun stands for the noun it
+    modifies), and whether it has a passive subject."""
     passive = False
     for c in v.children:
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
-                return v.head
-            return c
+                return v.head, passive
+            return c, passive
         if c.dep_ == "nsubjpass":
             passive = True
         if c.dep_ == "agent":
             for p in c.children:
                 if p.dep_ == "pobj":
-                    return p
-    if passive and depth == 0:
-        return None
+                    return p, passive
+    return None, passive
+
+
+def _governor_speaker(v: Token, depth: int) -> Token | None:
+    """For a verb without a subject of its own: the noun it modifies (an utterance's author), or the speaker
+    of the verb it hangs from."""
     if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
         noun = v.head
         if noun.lemma_.lower() in UTTERANCE_NOUNS and noun.head.i != noun.i:

@@ -223,7 +223,8 @@ def candidates(doc: Doc, segments: list[Segment], taken: list[tuple[int, int]],
             continue
         cue = _cue_of(t)
         if cue.i == t.i or cue.pos_ not in ("VERB", "AUX") and not (
-                cue.pos_ == "NOUN" and (t.dep_ == "acl" or t.dep_ in ("pobj", "pcomp") and t.head.lower_ in _NOUN_PREPS)):
+                cue.pos_ == "NOUN"
+                and (t.dep_ == "acl" or t.dep_ in ("pobj", "pcomp") and t.head.lower_ in _NOUN_PREPS)):
             continue
         seg = _segment_at(allowed, t.idx)
         if seg is None:

@@ -78,7 +78,8 @@ def _kind(text: str, m: MarkSpan, para_start: int) -> str:
     if upper and before.endswith(",") and words >= 3:
         return "direct"
     ends = text[m.start:m.end].rstrip("”’\"' ")[-1:] in (".", "?", "!", ",")
-    if upper and ends and words >= 4 and (m.close_at is None or text[m.close_at + 1: m.close_at + 3].strip(" ") in ("", ",")
+    if upper and ends and words >= 4 and (m.close_at is None
+                                          or text[m.close_at + 1: m.close_at + 3].strip(" ") in ("", ",")
                                           or text[m.close_at - 1] in ",.?!"):
         return "direct"
     return "partial"
@@ -215,7 +216,8 @@ def _accuser(cands: list[_Cand], index: NameIndex) -> None:
             continue
         v = c.cue.verb
         target = next((x for x in v.children if x.dep_ in ("nsubjpass", "nsubj")), None)
-        if target is None or v.lemma_.lower() not in ("accuse", "criticise", "criticize", "brand", "attack", "slam", "blast"):
+        if target is None or v.lemma_.lower() not in ("accuse", "criticise", "criticize", "brand", "attack", "slam",
+                                                      "blast"):
             continue
         tname = target.text.lower()
         for o in cands:

@@ -220,21 +220,41 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     if t.lower_ in RELATIVE and t.head.dep_ == "relcl":
         t = t.head.head  # "Mr Trump, who told ..." -> Mr Trump
     span = mention_span(t)
-    core = _core(t)
-    mention = _text(core)
-    low, lemma = t.lower_, t.lemma_.lower()
-    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and low in index.by_part):
+    mention = _text(_core(t))
+    # each kind of mention in order of precedence; the first that applies decides
+    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_role_holder):
+        found = kind(t, index, mention, span)
+        if found is not None:
+            return found
+    return _as_common_noun(t, index, mention, span)
+
+
+def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """A person's name (recognised, or a part of a name the article has used): the full name."""
+    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part):
         ent = entity_at(t, ("PERSON",))
-        name = resolve_name_text(index, ent.text if ent is not None else _text(core))
+        name = resolve_name_text(index, ent.text if ent is not None else mention)
         return Speaker(name, "person", None, mention, span, 1.0 if name and " " in name else 0.7)
-    if lemma in SPOKES or low in SPOKES:
-        who, label = _principal(t, index)
-        if who is None:  # "the spokesman" alone: the principal last talked about
-            who = antecedent(index, t.i, "person")
-            label = who
-        name = f"{label}'s spokesperson" if who and label == who and " " in who else (
-            f"{label} spokesperson" if label else "spokesperson")
-        return Speaker(name, "spokesperson", who, mention, span, 0.8 if who else 0.4)
+    return None
+
+
+def _as_spokesperson(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """A spokesperson noun: speaks on behalf of the principal it names, else the person last talked about."""
+    if t.lemma_.lower() not in SPOKES and t.lower_ not in SPOKES:
+        return None
+    who, label = _principal(t, index)
+    if who is None:  # "the spokesman" alone: the principal last talked about
+        who = antecedent(index, t.i, "person")
+        label = who
+    name = f"{label}'s spokesperson" if who and label == who and " " in who else (
+        f"{label} spokesperson" if label else "spokesperson")
+    return Speaker(name, "spokesperson", who, mention, span, 0.8 if who else 0.4)
+
+
+def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """A personal pronoun: the person before it; a plural one: an open letter's signatories or the group
+    before it."""
+    low = t.lower_
     if low in PRONOUNS_PERSON:
         name = antecedent(index, t.i, "person")
         return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
@@ -245,26 +265,47 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
         if prev:
             return Speaker(_group_name(t.doc[prev[-1].i], index), "group", None, mention, span, 0.5)
         return Speaker(None, "unknown", None, mention, span, 0.2)
-    if lemma in UTTERANCE_NOUNS:
-        if lemma == "letter" and index.letter_group:
-            return Speaker(index.letter_group, "group", None, mention, span, 0.6)
-        for c in t.children:  # "his letter", "Trump's tweet"
-            if c.dep_ == "poss":
-                return resolve(c, index)
-        return Speaker(None, "unknown", None, mention, span, 0.2)
+    return None
+
+
+def _as_utterance(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """An utterance that speaks ("his letter", "Trump's tweet"): its author, or an open letter's signatories."""
+    lemma = t.lemma_.lower()
+    if lemma not in UTTERANCE_NOUNS:
+        return None
+    if lemma == "letter" and index.letter_group:
+        return Speaker(index.letter_group, "group", None, mention, span, 0.6)
+    for c in t.children:  # "his letter", "Trump's tweet"
+        if c.dep_ == "poss":
+            return resolve(c, index)
+    return Speaker(None, "unknown", None, mention, span, 0.2)
+
+
+def _as_organisation(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """An organisation, country or metonym ("Downing Street"): the body it names."""
     org = _org(t)
-    if org is not None:
-        typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
-        return Speaker(org, typ, None, mention, span, 0.8)
-    if is_role_noun(t):
-        name = resolve_person_by_role(t, index, salient=any(c.lower_ in ("the", "this", "that") for c in t.lefts))
-        conf = 0.8
-        if name is None and any(c.lower_ in ("the", "this", "that") for c in t.lefts):
-            name, conf = antecedent(index, t.i, "person"), 0.55
-        if name:
-            return Speaker(name, "person", None, mention, span, conf)
-        return Speaker(_strip_det(mention), "person", None, mention, span, 0.4)
-    if t.tag_ in ("NNS", "NNPS") or low in GROUP_NOUNS:
+    if org is None:
+        return None
+    typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
+    return Speaker(org, typ, None, mention, span, 0.8)
+
+
+def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """A role noun ("the minister"): the person the article names in that role, else the role as written."""
+    if not is_role_noun(t):
+        return None
+    name = resolve_person_by_role(t, index, salient=any(c.lower_ in ("the", "this", "that") for c in t.lefts))
+    conf = 0.8
+    if name is None and any(c.lower_ in ("the", "this", "that") for c in t.lefts):
+        name, conf = antecedent(index, t.i, "person"), 0.55
+    if name:
+        return Speaker(name, "person", None, mention, span, conf)
+    return Speaker(_strip_det(mention), "person", None, mention, span, 0.4)
+
+
+def _as_common_noun(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker:
+    """Any other mention: a group (plural or group noun), a named body the recogniser missed, or unknown."""
+    if t.tag_ in ("NNS", "NNPS") or t.lower_ in GROUP_NOUNS:
         if index.letter_group and _near_letter(t, index):
             return Speaker(index.letter_group, "group", None, mention, span, 0.6)
         return Speaker(_group_name(t, index), "group", None, mention, span, 0.5)

@@ -37,7 +37,7 @@ from onrecord.analyse.stances.lexicon import (
     polarity_of,
 )
 from onrecord.analyse.stances.targets import Target, targets_of
-from onrecord.models import OUTLET, Stance
+from onrecord.models import OUTLET, Quote, Stance
 
 
 def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
@@ -47,15 +47,52 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if m is None:
         return []
     label, parts = m
+    kq = _reported_quote(ctx, t)
+    quote = ctx.quote_around(t.idx)
+    if _not_asserted(ctx, t):
+        return []
+    subj, passive = _cue_subject(ctx, t)
+    passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
+    reported: Voice | None = None
+    if passive:
+        objs = [subj] if subj is not None else []
+        holder = _passive_holder(ctx, t, quote, kq if kq is not None else _same_cue(ctx, t))
+    else:
+        objs = cue_objects(t, parts)
+        holder, reported = _active_holder(ctx, t, subj, quote, kq)
+    if holder is None or holder[0] is None:
+        return []
+    if label in ("urge", "demand"):  # "we ask that you condemn X": the ccomp's subject
+        objs = _urged(ctx, t) or objs
+    tgs = _object_targets(ctx, objs, quote)
+    negated = is_negated(t)
+    voice, k = voice_of(ctx, t, holder, label, negated)
+    if reported is not None:
+        voice = reported
+    return make_stances(ctx, t, label, holder, tgs, "cue", negated, voice, k, about_of(t, label))
+
+
+def _reported_quote(ctx: StanceContext, t: Token) -> int | None:
+    """The index of the quote this verb is the reporting cue of, unless its speaker is in another paragraph
+    (the parse ran across a paragraph break)."""
     kq = ctx.cue_quote(t)
     sp = ctx.quotes[kq].speaker_span if kq is not None else None
     if sp and t.sent.start_char <= sp[0] < t.sent.end_char and ctx.seg(sp[0]) != ctx.seg(t.idx):
-        kq = None  # a speaker from another paragraph: the parse ran across a paragraph break
-    quote = ctx.quote_around(t.idx)
+        return None
+    return kq
+
+
+def _not_asserted(ctx: StanceContext, t: Token) -> bool:
+    """Whether the cue states no stance: hypothetical, requested, or a negator of another cue ("refused to
+    blame X": the negated blame carries it)."""
     if is_hypothetical(t) or is_requested(ctx, t):
-        return []
-    if t.lemma_.lower() in NEGATORS and any(c.dep_ == "xcomp" and match_cue(c) for c in t.children):
-        return []  # "refused to blame X": the negated blame carries it
+        return True
+    return t.lemma_.lower() in NEGATORS and any(c.dep_ == "xcomp" and match_cue(c) for c in t.children)
+
+
+def _cue_subject(ctx: StanceContext, t: Token) -> tuple[Token | None, bool]:
+    """The cue's subject and whether it is passive; a subjectless main verb (or its xcomp) takes the
+    paragraph's subject."""
     subj, passive = cue_subject(ctx, t)
     if subj is None:
         top = t
@@ -64,43 +101,50 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
         if top.dep_ in ("ROOT", "advcl", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") and ctx.same_para(c, top)
                                                              for c in top.children):
             subj = para_subject(ctx, top)
-    passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
-    reported: Voice | None = None
-    if passive:
-        agent = agent_of(t)
-        objs = [subj] if subj is not None else []
-        kq = kq if kq is not None else _same_cue(ctx, t)
-        if agent is not None:
-            holder = holder_of(ctx, agent, quote)
-        elif kq is not None and ctx.quotes[kq].speaker:
-            holder = quote_holder(ctx.quotes[kq])
-        else:
-            return []
-    else:
-        objs = cue_objects(t, parts)
-        if subj is None:
-            emb, gov = embedded_holder(ctx, t)
-            if emb is None:
-                if kq is None:
-                    return []
-                holder = quote_holder(ctx.quotes[kq])
-            else:
-                holder = holder_of(ctx, emb, quote)
-                accuser = cue_stances(ctx, gov) if gov is not None else []
-                reported = ((accuser[0].holder, accuser[0].holder_type) if accuser and accuser[0].holder
-                            else (OUTLET, "outlet"))
-        elif kq is not None and ctx.quotes[kq].speaker and quote is None:
-            holder = quote_holder(ctx.quotes[kq])
-        else:
-            holder = holder_of(ctx, subj, quote)
-    if holder[0] is None:
-        return []
-    if label in ("urge", "demand"):  # "we ask that you condemn X": the ccomp's subject
-        for c in t.children:
-            if c.dep_ == "ccomp":
-                s, _ = cue_subject(ctx, c)
-                if s is not None:
-                    objs = [s]
+    return subj, passive
+
+
+def _passive_holder(ctx: StanceContext, t: Token, quote: Quote | None, kq: int | None) -> Holder | None:
+    """The holder of a passive cue: its "by" agent, else the speaker of the quote it reports (None: no one)."""
+    agent = agent_of(t)
+    if agent is not None:
+        return holder_of(ctx, agent, quote)
+    if kq is not None and ctx.quotes[kq].speaker:
+        return quote_holder(ctx.quotes[kq])
+    return None
+
+
+def _active_holder(ctx: StanceContext, t: Token, subj: Token | None, quote: Quote | None,
+                   kq: int | None) -> tuple[Holder | None, Voice | None]:
+    """The holder of an active cue (its subject, the speaker of the quote it reports, or the holder of an
+    embedded stance) and, for an embedded stance, who reports it (the accuser, else the outlet)."""
+    if subj is None:
+        emb, gov = embedded_holder(ctx, t)
+        if emb is None:
+            return (quote_holder(ctx.quotes[kq]) if kq is not None else None), None
+        holder = holder_of(ctx, emb, quote)
+        accuser = cue_stances(ctx, gov) if gov is not None else []
+        reported = (accuser[0].holder, accuser[0].holder_type) if accuser and accuser[0].holder else (OUTLET, "outlet")
+        return holder, reported
+    if kq is not None and ctx.quotes[kq].speaker and quote is None:
+        return quote_holder(ctx.quotes[kq]), None
+    return holder_of(ctx, subj, quote), None
+
+
+def _urged(ctx: StanceContext, t: Token) -> list[Token]:
+    """For "urge"/"demand" ("we ask that you condemn X"): the subject of its last clausal complement that has
+    one, as the object."""
+    objs: list[Token] = []
+    for c in t.children:
+        if c.dep_ == "ccomp":
+            s, _ = cue_subject(ctx, c)
+            if s is not None:
+                objs = [s]
+    return objs
+
+
+def _object_targets(ctx: StanceContext, objs: list[Token], quote: Quote | None) -> list[Target]:
+    """The targets the cue's objects denote: "you" in a quote is its addressee; bare pronouns are skipped."""
     tgs: list[Target] = []
     for o in objs:
         if o.lower_ in ("it", "this", "that", "them", "which", "what"):
@@ -109,11 +153,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
             tgs += addressee_targets(ctx, quote, o)
             continue
         tgs += targets_of(o, ctx.index, ctx.lead)
-    negated = is_negated(t)
-    voice, k = voice_of(ctx, t, holder, label, negated)
-    if reported is not None:
-        voice = reported
-    return make_stances(ctx, t, label, holder, tgs, "cue", negated, voice, k, about_of(t, label))
+    return tgs
 
 
 def _same_cue(ctx: StanceContext, v: Token) -> int | None:

@@ -155,7 +155,8 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     sent = v.sent
     ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)
     seg_start = ctx.seg(v.idx)[0]
-    if seg_start < ev_start and not any(ch in ".!?" for ch in doc_text(ctx.doc)[seg_start:ev_start].rstrip(" \"”’")[-1:]):
+    before = doc_text(ctx.doc)[seg_start:ev_start].rstrip(" \"”’")
+    if seg_start < ev_start and not any(ch in ".!?" for ch in before[-1:]):
         ev_start = seg_start  # the parser started the sentence inside a paragraph's first words
     text = doc_text(ctx.doc)[ev_start:ev_end]
     date_text, date_span, future = cue_date(ctx, v, sent)

@@ -145,51 +145,76 @@ def agents(t: Token) -> list[Token]:
 
 def describe(t: Token, index: NameIndex, lead: dict[str, str]) -> Target:
     """Name, type and keys of the entity a noun phrase head (or modifier) token denotes."""
-    doc = t.doc
-    span = _np_span(t) if t.dep_ not in ("amod", "compound", "poss") else (t.idx, t.idx + len(t.text))
-    text = re.sub(r"^(the|a|an)\s+", "", doc_text(doc)[span[0]:span[1]].strip(" ,.;:'\"“”‘’"), flags=re.IGNORECASE)
-    text = re.sub(r"['’]s$", "", text)
+    span, text = _phrase(t)
     person = person_name(t, index)
     head = t.lemma_.lower()
     mods = [c for c in t.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
     if head in LEADER_NOUNS and t.ent_type_ != "PERSON":  # "the Syrian dictator"
-        adj = [country_of(m.text) for m in mods if country_of(m.text)]
-        if adj:
-            named = [p for p, c in lead.items() if c == adj[-1]]
-            pkeys = [surname_key(named[0])] if len(named) == 1 else []
-            return Target(named[0] if len(named) == 1 else text, "person", span,
-                          pkeys + ["gov:" + str(adj[-1]).lower()])
+        leader = _country_leader(mods, lead, text, span)
+        if leader is not None:
+            return leader
     if person and t.ent_type_ == "PERSON" or (person and t.pos_ in ("PRON", "NOUN")):
         own = [surname_key(person)] + (["gov:" + lead[person].lower()] if person in lead else [])
         return Target(person, "person", span, own)
     if head in STATE_NOUNS or t.lower_ in STATE_NOUNS:
-        keys: list[str] = []
-        for m in mods:
-            for w in [m, *[x for x in m.subtree if x.i < t.i]]:
-                c = country_of(w.text)
-                if c and "gov:" + c.lower() not in keys:
-                    keys.append("gov:" + c.lower())
-                if w.ent_type_ == "PERSON" or (w.pos_ == "PROPN" and w.lower_ in index.by_part):
-                    p = person_name(w, index)
-                    if p:
-                        keys.append(surname_key(p))
-                        if p in lead:
-                            keys.append("gov:" + lead[p].lower())
+        keys = _state_keys(t, mods, index, lead)
         if keys:
-            return Target(text, "organisation", span, list(dict.fromkeys(keys)))
+            return Target(text, "organisation", span, keys)
         if head in ("regime", "government", "administration", "dictatorship", "junta"):
             return Target(text, "organisation", span, ["name:" + text.lower()], bare=True)
     c = country_of(t.text) if t.ent_type_ in ("GPE", "NORP", "ORG", "") or t.pos_ == "PROPN" else None
     if c and (t.ent_type_ in ("GPE", "NORP") or t.pos_ == "PROPN" or t.dep_ in ("amod", "compound")):
         return Target(c, "country", span, ["gov:" + c.lower()])
     if t.ent_type_ in ("ORG", "NORP", "GPE", "FAC"):
-        ent = entity_at(t)
-        name = re.sub(r"^the\s+", "", ent.text if ent is not None else t.text, flags=re.IGNORECASE)
-        name = re.sub(r"['’]s$", "", name)
-        return Target(name, "organisation", span, ["name:" + name.lower()])
+        return _named_body(t, span)
     if t.tag_ in ("NNS", "NNPS") or t.lower_ in ("all", "everyone", "both"):
         return Target(text, "group", span, ["name:" + text.lower()])
     return Target(text, "other", span, ["name:" + text.lower()])
+
+
+def _phrase(t: Token) -> tuple[tuple[int, int], str]:
+    """The span a target token stands for (its noun phrase; a modifier alone) and its text without article,
+    outer punctuation or possessive."""
+    span = _np_span(t) if t.dep_ not in ("amod", "compound", "poss") else (t.idx, t.idx + len(t.text))
+    text = re.sub(r"^(the|a|an)\s+", "", doc_text(t.doc)[span[0]:span[1]].strip(" ,.;:'\"“”‘’"), flags=re.IGNORECASE)
+    return span, re.sub(r"['’]s$", "", text)
+
+
+def _country_leader(mods: list[Token], lead: dict[str, str], text: str, span: tuple[int, int]) -> Target | None:
+    """"the Syrian dictator": the one person the article names as that country's leader (else the phrase),
+    keyed to the country's government too; None without a country modifier."""
+    adj = [country_of(m.text) for m in mods if country_of(m.text)]
+    if not adj:
+        return None
+    named = [p for p, c in lead.items() if c == adj[-1]]
+    pkeys = [surname_key(named[0])] if len(named) == 1 else []
+    return Target(named[0] if len(named) == 1 else text, "person", span, pkeys + ["gov:" + str(adj[-1]).lower()])
+
+
+def _state_keys(t: Token, mods: list[Token], index: NameIndex, lead: dict[str, str]) -> list[str]:
+    """Keys of a state noun ("the Syrian government", "the Assad regime"): each country and person its
+    modifiers name (a leader's country too), without repeats."""
+    keys: list[str] = []
+    for m in mods:
+        for w in [m, *[x for x in m.subtree if x.i < t.i]]:
+            c = country_of(w.text)
+            if c and "gov:" + c.lower() not in keys:
+                keys.append("gov:" + c.lower())
+            if w.ent_type_ == "PERSON" or (w.pos_ == "PROPN" and w.lower_ in index.by_part):
+                p = person_name(w, index)
+                if p:
+                    keys.append(surname_key(p))
+                    if p in lead:
+                        keys.append("gov:" + lead[p].lower())
+    return list(dict.fromkeys(keys))
+
+
+def _named_body(t: Token, span: tuple[int, int]) -> Target:
+    """An organisation, group or place the recogniser names: its name without article or possessive."""
+    ent = entity_at(t)
+    name = re.sub(r"^the\s+", "", ent.text if ent is not None else t.text, flags=re.IGNORECASE)
+    name = re.sub(r"['’]s$", "", name)
+    return Target(name, "organisation", span, ["name:" + name.lower()])
 
 
 def targets_of(t: Token, index: NameIndex, lead: dict[str, str]) -> list[Target]:
