@@ -25,6 +25,8 @@ serve: $(STAMP)
 	$(BIN)/onrecord serve --db $(DEMO_DB)
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench-html: $(STAMP)

@@ -127,7 +127,6 @@ class _Links:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.govs: dict[str, set[str]] = {}
-        self.persons: dict[str, set[str]] = {}
 
     def of(self, keys: Iterable[str]) -> dict[str, set[str]]:
         out = {}
@@ -146,11 +145,6 @@ class _Links:
             out |= govs
         return out
 
-    def people_of(self, gov: str) -> set[str]:
-        if gov not in self.persons:
-            self.persons[gov] = {r[0] for r in self.conn.execute(
-                "SELECT person_key FROM target_links WHERE gov_key = ?", (gov,))}
-        return self.persons[gov]
 
 
 def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction]) -> int:
@@ -169,13 +163,20 @@ def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str
     for r in fresh:
         s = _ref(r)
         wide = links.expanded(base_keys(s.target_keys))
-        meet = wide | {p for g in wide if g.startswith("gov:") for p in links.people_of(g)}
         others: dict[int, Any] = {}
-        for k in sorted(meet):  # the other side only: a claim meets its holder's own words, and the other way
+        side = not own_side(s)  # the other side only: a claim meets its holder's own words, and the other way
+        for k in sorted(wide):
             for o in conn.execute(f"SELECT s.* FROM stance_keys k JOIN stances s ON s.id = k.stance_id WHERE "
                                   f"k.holder_key = ? AND k.key = ? AND {LINKED} AND {OWN} = ?",
-                                  (s.holder_key, k, not own_side(s))):
+                                  (s.holder_key, k, side)):
                 others[o["id"]] = o
+            if k.startswith("gov:"):  # a stance about a person the store links to that government
+                for o in conn.execute(
+                        f"SELECT s.* FROM stance_keys k JOIN target_links t ON t.person_key = k.key AND "
+                        f"t.gov_key = ? JOIN stances s ON s.id = k.stance_id WHERE k.holder_key = ? AND "
+                        f"k.key >= 'person:' AND k.key < 'person;' AND {LINKED} AND {OWN} = ?",
+                        (k, s.holder_key, side)):
+                    others[o["id"]] = o
         refs = [s] + [_ref(o) for i, o in sorted(others.items()) if i != s.id]
         near = links.of({k for x in refs for k in base_keys(x.target_keys)})
         pairs = [c for c in find_contradictions(refs, pol, near)

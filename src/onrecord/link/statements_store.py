@@ -48,7 +48,7 @@ def _hash(bucket: str, text: str) -> int:
                           signed=True)
 
 
-def _ref(r: sqlite3.Row | tuple) -> QuoteRef:  # type: ignore[type-arg]
+def _ref(r: sqlite3.Row) -> QuoteRef:
     return QuoteRef(r[0], r[1], holder_key(r[3], r[4], None), r[2], r[6], r[3], r[5])
 
 

@@ -29,8 +29,8 @@ def stance_rows(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any
                 order: str = "s.date IS NULL, s.date, a.date, s.article_id, s.start", limit: int | None = None,
                 offset: int = 0) -> list[sqlite3.Row]:
     """Stance rows joined with their article's outlet and date."""
-    sql = (f"SELECT s.*, a.outlet, a.date AS article_date, a.source AS article_source FROM stances s JOIN articles a ON a.id ="
-           f" s.article_id WHERE {where} ORDER BY {order}")
+    sql = ("SELECT s.*, a.outlet, a.date AS article_date, a.source AS article_source FROM stances s "
+           f"JOIN articles a ON a.id = s.article_id WHERE {where} ORDER BY {order}")
     params = list(args)
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
