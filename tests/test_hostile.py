@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_link import MANIFEST, SAMPLES, snapshot
 
 from onrecord import analyse, pipeline, workers
 from onrecord.analyse import analyse_text, make_doc, windows
@@ -27,6 +28,7 @@ from onrecord.analyse.attribution.marks import scan_paragraph
 from onrecord.analyse.intervals import Intervals
 from onrecord.clean import segment
 from onrecord.errors import StoreError
+from onrecord.link import link, pending
 from onrecord.pipeline import ingest
 from onrecord.store import Store, db
 from onrecord.store.schema import SCHEMA_VERSION
@@ -168,6 +170,42 @@ def test_a_writer_waits_for_another_process_to_finish(tmp_path, monkeypatch):
             store.start_run({"gave up": True})
         other.rollback()
         other.close()
+
+
+# -- row 4: a second ingest while the first links ----------------------------------------------------------
+def test_a_second_ingest_stores_and_links_its_articles_while_the_first_is_linking(tmp_path, monkeypatch, nlp):
+    """Linking holds the write lock one batch at a time: between two batches of a full relink, another
+    ingest (with a lock wait of 0.05 s and retries for 0.3 s) stores, analyses and links its own articles,
+    the relink then finishes, and the store ends as if everything had been ingested at once."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for i in range(3):
+        (extra / f"council-{i}.txt").write_text(news(i, "Riverton"), encoding="utf-8")
+    path = tmp_path / "busy.db"
+    with Store(path) as store:
+        assert ingest(SAMPLES, store, overrides=MANIFEST, workers=1).count("ingested") == 5
+    monkeypatch.setattr(db, "BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(db, "BUSY_RETRY", 0.3)  # a writer kept out for longer than this gives up
+    during: list[pipeline.IngestReport] = []
+    left: list[int] = []
+
+    def second_ingest(_n: int) -> None:
+        if not during:  # after the relink's first batch, with its later batches still to come
+            with Store(path) as other:
+                left.append(len(pending(other)))
+                during.append(ingest([str(extra)], other, workers=1))
+
+    with Store(path) as store:
+        report = link(store, batch=1, on_batch=second_ingest)
+    assert report.full and left == [4]  # the second ingest ran with four articles of the relink left to link
+    assert during and during[0].count("ingested") == 3 and during[0].count("failed") == 0
+    with Store(path) as store:
+        assert not store.conn.execute("SELECT count(*) FROM link_pending").fetchone()[0]
+    at_once = tmp_path / "at_once.db"
+    with Store(at_once) as store:
+        ingest(SAMPLES, store, overrides=MANIFEST, workers=1)
+        ingest([str(extra)], store, workers=1)
+    assert snapshot(str(path)) == snapshot(str(at_once))
 
 
 # -- row 6: quote marks -----------------------------------------------------------------------------------

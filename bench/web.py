@@ -1,0 +1,113 @@
+"""The cost of one web request on a large store: every page and API endpoint, for the entities with the most
+quotes, stances and contradictions (the worst cases), timed in process through the ASGI app.
+
+    python bench/web.py STORE [--repeat 3] [--json OUT]
+
+STORE is any onrecord store (``bench/link.py`` synthesises large ones). Prints, per URL, the best and the worst of
+``--repeat`` requests in milliseconds and the size of the response, then the slowest URL. The claim (issue 12):
+no single request costs more than about 100 ms on a store of 100,000 quotes, whoever it asks about.
+Needs the test extra (httpx, for Starlette's TestClient).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.testclient import TestClient
+
+from onrecord.web.app import create_app
+
+
+def worst_cases(path: str) -> dict[str, str]:
+    """Ids of the entities, article and statement a request costs most for."""
+    c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def one(sql: str) -> str:
+        row = c.execute(sql).fetchone()
+        return str(row[0]) if row else ""
+
+    out = {
+        "most_quoted": one("SELECT speaker_entity_id FROM quotes WHERE speaker_entity_id IS NOT NULL "
+                           "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "most_stances": one("SELECT holder_entity_id FROM stances WHERE holder_entity_id IS NOT NULL "
+                            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "most_targeted": one("SELECT target_entity_id FROM stances WHERE target_entity_id IS NOT NULL "
+                             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "most_contradicted": one("SELECT s.holder_entity_id FROM contradictions c JOIN stances s ON s.id = "
+                                 "c.claim_id WHERE s.holder_entity_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC "
+                                 "LIMIT 1"),
+        "article": one("SELECT article_id FROM quotes GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "statement": one("SELECT id FROM statements ORDER BY reports DESC LIMIT 1"),
+        "word": "minister",
+    }
+    c.close()
+    return out
+
+
+def urls(ids: dict[str, str]) -> list[str]:
+    """The requests to time: each list (plain, filtered, deep), each tab of the worst entities, the API."""
+    people = sorted({ids[k] for k in ("most_quoted", "most_stances", "most_targeted", "most_contradicted") if ids[k]})
+    out = ["/", f"/?q={ids['word']}", "/articles", "/articles?offset=5000", "/quotes", "/quotes?offset=10000",
+           "/quotes?_sort=speaker", f"/quotes?q={ids['word']}", "/stances", "/stances?_sort_desc=date",
+           "/statements", "/statements?min_articles=1", "/contradictions", "/entities", "/entities?_sort_desc=quotes_by",
+           "/entities?type=person", f"/entities?q={ids['word']}", "/quotes.csv", "/entities.json",
+           "/api/quotes", "/api/entities", "/api/stances", "/api/statements", "/api/contradictions",
+           f"/api/search?q={ids['word']}"]
+    if ids["article"]:
+        out += [f"/articles/{quote(ids['article'])}", f"/api/articles/{quote(ids['article'])}"]
+    if ids["statement"]:
+        out += [f"/statements/{ids['statement']}", f"/api/statements/{ids['statement']}"]
+    for e in people:
+        p = quote(e, safe="")
+        out += [f"/entities/{p}", *(f"/entities/{p}?tab={t}" for t in ("said", "others", "stances", "claims",
+                                                                          "statements", "roles", "descriptions")),
+                f"/entities/{p}?tab=said&said=1000", f"/entities/{p}?min_confidence=0",
+                f"/quotes?by={p}", f"/stances?holder={p}", f"/stances?target={p}", f"/contradictions?name={p}",
+                f"/statements?by={p}", f"/api/entities/{p}", f"/api/quotes?by={p}", f"/api/timeline?name={p}",
+                f"/api/contradictions?name={p}"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("store")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", help="write the timings here")
+    args = ap.parse_args(argv)
+    c = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
+    sizes = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+             for t in ("articles", "quotes", "stances", "entities", "statements", "contradictions")}
+    c.close()
+    print("store:", ", ".join(f"{n:,} {t}" for t, n in sizes.items()))
+    ids = worst_cases(args.store)
+    print("worst cases:", json.dumps(ids))
+    rows: list[dict[str, Any]] = []
+    with TestClient(create_app(args.store)) as client:
+        client.get("/")  # templates compiled, connection opened
+        for url in urls(ids):
+            times = []
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                r = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+            rows.append({"url": url, "status": r.status_code, "best_ms": min(times), "worst_ms": max(times),
+                         "kb": len(r.content) / 1024})
+            print(f"{min(times):8.1f} {max(times):8.1f} ms  {r.status_code}  {len(r.content) / 1024:7.1f} KB  {url}",
+                  flush=True)
+    slow = max(rows, key=lambda r: r["best_ms"])
+    print(f"slowest: {slow['url']} {slow['best_ms']:.1f} ms (best of {args.repeat}); "
+          f"{sum(r['best_ms'] > 100 for r in rows)} of {len(rows)} requests over 100 ms")
+    bad = [r for r in rows if r["status"] >= 500]
+    if args.json:
+        Path(args.json).write_text(json.dumps({"store": sizes, "ids": ids, "requests": rows}, indent=1))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
