@@ -4,6 +4,7 @@
 
 Cases (sizes times --scale):
   marks       100 KB of '"' marks, nothing else
+  spaced      100 KB of '"' marks each followed by a space (every mark a token of its own)
   paragraph   a 2 MB article that is one paragraph (the sample articles' paragraphs run together)
   quotes      5,000 quotations by one speaker, one paragraph each
   gzbomb      a .gz file that inflates to 200 MB (past the 50 MB cap: it must fail fast and small)
@@ -90,6 +91,8 @@ def cases(scale: float, folder: Path) -> dict[str, tuple[Path, Path]]:
 
     marks = "Marks\n\n" + '"' * int(100_000 * scale) + "\n"
     out["marks"] = (write("marks.txt", marks), write("marks-normal.txt", normal(len(marks))))
+    spaced = "Spaced marks\n\n" + '" ' * int(50_000 * scale) + "\n"
+    out["spaced"] = (write("spaced.txt", spaced), write("spaced-normal.txt", normal(len(spaced))))
     para = "One paragraph\n\n" + fill(paragraphs(), " ", int(2_000_000 * scale)) + "\n"
     out["paragraph"] = (write("paragraph.txt", para), write("paragraph-normal.txt", normal(len(para))))
     quotes = "Mayor speaks\n\n" + "\n\n".join(

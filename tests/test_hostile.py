@@ -213,6 +213,9 @@ def test_a_file_of_quote_marks_is_cheap_and_does_not_spoil_its_chunk(tmp_path, n
     marks = '"' * 20_000
     doc = make_doc(nlp, marks)
     assert doc.text == marks and len(doc) <= len(marks) // 50  # not one token per mark: spaCy is quadratic there
+    spaced = '" ' * 10_000  # marks with spaces between: as many tokens as marks would cost 2.6x prose of its size
+    doc = make_doc(nlp, spaced)
+    assert doc.text == spaced and len(doc) <= len(spaced) // 50
     mixed = "Some words " + "“" * 450 + " and \n" + "x" * 300 + "  then more words"
     assert make_doc(nlp, mixed).text == mixed
     assert [t.text for t in make_doc(nlp, SENTENCES)] == [t.text for t in nlp.make_doc(SENTENCES)]

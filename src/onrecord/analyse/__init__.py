@@ -28,7 +28,8 @@ ANALYSIS_VERSION = "onrecord-analysis-1"
 WINDOW_CHARS = 100_000  # spaCy needs ~1 GB of temporary memory per 100,000 characters parsed together
 LONG_RUN = 200  # characters without a space: past this a "word" is cut into pieces before spaCy sees it
 _RUN_PIECE = 100
-_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
+# a long run without a space, or of LONG_RUN // 2 or more space-separated "words" of punctuation only (" " " ...)
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}|(?:[^\w\s]+ ){{{LONG_RUN // 2},}}")
 
 
 def windows(text: str, segments: list[Segment], size: int | None = None) -> list[tuple[int, int]]:
@@ -177,7 +178,9 @@ def _parse(nlp: Any, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
 
 def make_doc(nlp: Any, text: str) -> Doc:
     """``nlp.make_doc``, except that a run of LONG_RUN or more characters without a space (100 KB of quote
-    marks, a base64 blob) is cut into tokens of _RUN_PIECE characters: spaCy's tokenizer is quadratic on it."""
+    marks, a base64 blob) is cut into tokens of _RUN_PIECE characters: spaCy's tokenizer is quadratic on it.
+    So is a long run of punctuation-only words (quote marks each followed by a space), which would otherwise be
+    parsed as one token per mark: several times the tokens of prose of the same length."""
     if _LONG_RUN.search(text) is None:
         return nlp.make_doc(text)
     words: list[str] = []
