@@ -61,8 +61,11 @@ def spark():
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory) -> list[str]:
-    """The five samples plus a duplicate of one, a binary file, a German text and a missing path."""
+    """The five samples plus a duplicate of one, a binary file, a German text, a missing path and an English
+    article with one stray Latin-1 byte (read as UTF-8 with a warning)."""
     extra = tmp_path_factory.mktemp("extra")
+    curly = NEW_ARTICLE.replace('"This', "\u201cThis").replace('on,"', "on,\u201d").encode("utf-8")
+    (extra / "latin.txt").write_bytes(curly.replace(b"long debate", b"long d\xe9bate"))
     shutil.copy(EXAMPLES / "002_8afbbc9a472fbeea.txt", extra / "copy_of_002.txt")
     (extra / "photo.bin").write_bytes(bytes(range(256)) * 8)
     (extra / "german.txt").write_text("Energiepreise\n\n" + GERMAN * 2, encoding="utf-8")
@@ -103,22 +106,27 @@ def test_quotes_equal_the_single_machine_ingest(job, direct):
             'SELECT article_id, n, start, "end", text, speaker, cue, kind FROM quotes ORDER BY article_id, n')]
     got = sorted(tuple(q[k] for k in KEYS) for q in _parquet(out, "quotes"))
     assert len(want) > 50 and got == want
-    assert report.rows["articles"] == 5 and report.rows["quotes"] == len(want)
+    assert report.rows["articles"] == 6 and report.rows["quotes"] == len(want)
     arts = {a["id"]: a for a in _parquet(out, "articles")}
-    assert max((a["outlet"], a["date"]) for a in arts.values()) == ("Yahoo News UK", "2020-01-03")
+    assert max((a["outlet"], a["date"]) for a in arts.values() if a["outlet"]) == ("Yahoo News UK", "2020-01-03")
     for q in _parquet(out, "quotes"):  # offsets point into the article text
         assert arts[q["article_id"]]["text"][q["start"]:q["end"]] == q["text"]
 
 
 def test_bad_inputs_become_events_like_the_single_machine_ingest(job, direct):
     out, report = job
-    events = {(e["source"].rsplit("/", 1)[-1], e["status"]) for e in _parquet(out, "events")}
-    assert events == {("copy_of_002.txt", "duplicate"), ("photo.bin", "failed"), ("german.txt", "skipped"),
-                      ("missing.txt", "failed")}
-    assert {(e.source.rsplit("/", 1)[-1], e.status) for e in direct[1].events if e.status != "ingested"} == events
-    assert report.events == {"duplicate": 1, "failed": 2, "skipped": 1}
-    reasons = {e["status"]: e["reason"] for e in _parquet(out, "events")}
+    events = {(e["source"].rsplit("/", 1)[-1], e["status"], e["reason"]) for e in _parquet(out, "events")}
+    assert {e[:2] for e in events} == {("copy_of_002.txt", "duplicate"), ("photo.bin", "failed"),
+                                       ("german.txt", "skipped"), ("missing.txt", "failed"), ("latin.txt", "warning")}
+    # the single-machine ingest's events (its repaired article is "ingested" with the same warning as reason)
+    assert {(e.source.rsplit("/", 1)[-1], "warning" if e.status == "ingested" else e.status)
+            for e in direct[1].events if e.status != "ingested" or e.reason} == {e[:2] for e in events}
+    assert {e.reason for e in direct[1].events if e.status == "ingested" and e.reason} == {
+        e[2] for e in events if e[1] == "warning"}
+    assert report.events == {"duplicate": 1, "failed": 2, "skipped": 1, "warning": 1}
+    reasons = {e[1]: e[2] for e in events}
     assert "not English" in reasons["skipped"] and "002_8afbbc9a472fbeea.txt" in reasons["duplicate"]
+    assert reasons["warning"] == "1 byte that is not valid UTF-8 replaced with U+FFFD (the rest read as UTF-8)"
 
 
 def test_load_gives_the_store_of_a_direct_ingest(job, direct, tmp_path):
@@ -126,7 +134,7 @@ def test_load_gives_the_store_of_a_direct_ingest(job, direct, tmp_path):
     db = str(tmp_path / "loaded.db")
     r = CliRunner().invoke(main, ["load", str(out), "--db", db])
     assert r.exit_code == 0, r.output
-    assert "5 articles loaded, 0 already stored; job events: 1 duplicate, 2 failed, 1 skipped" in r.output
+    assert "6 articles loaded, 0 already stored; job events: 1 duplicate, 2 failed, 1 skipped, 1 warning" in r.output
     with Store(direct[0]) as a, Store(db) as b:
         for sql in (('SELECT article_id, n, start, "end", text, speaker, cue, kind, speaker_entity_id FROM quotes '
                      "ORDER BY article_id, n"), "SELECT id, name, type FROM entities ORDER BY id",
@@ -135,7 +143,11 @@ def test_load_gives_the_store_of_a_direct_ingest(job, direct, tmp_path):
                     "SELECT id, title, outlet, date, source, language FROM articles ORDER BY id"):
             assert [tuple(x) for x in b.conn.execute(sql)] == [tuple(x) for x in a.conn.execute(sql)], sql
     again = CliRunner().invoke(main, ["load", str(out), "--db", db])
-    assert again.exit_code == 0 and "0 articles loaded, 5 already stored" in again.output
+    assert again.exit_code == 0 and "0 articles loaded, 6 already stored" in again.output
+    with Store(direct[0]) as a, Store(db) as b:  # the repaired article's event keeps its warning
+        sql = "SELECT status, reason FROM ingest_events WHERE source LIKE '%latin.txt' ORDER BY id LIMIT 1"
+        assert tuple(b.conn.execute(sql).fetchone()) == tuple(a.conn.execute(sql).fetchone()) == (
+            "ingested", "1 byte that is not valid UTF-8 replaced with U+FFFD (the rest read as UTF-8)")
 
 
 def test_cli_reads_parquet_and_jsonl_inputs(spark, tmp_path):

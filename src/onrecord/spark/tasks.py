@@ -20,7 +20,8 @@ from onrecord.models import Overrides, ParsedArticle, Segment
 log = logging.getLogger(__name__)
 BATCH = 32  # articles handed to analyse_texts (nlp.pipe) together
 
-# One article record after reading; status "ok" or "failed" (then reason says why).
+# One article record after reading; status "ok" (reason: what the reader repaired, if anything) or "failed"
+# (reason: why).
 RECORD_FIELDS: list[tuple[str, Any]] = [
     ("file_n", pa.int64()), ("record_n", pa.int64()), ("source", pa.string()), ("status", pa.string()),
     ("reason", pa.string()), ("content_hash", pa.string()), ("text", pa.string()), ("title", pa.string()),
@@ -41,7 +42,7 @@ def _record(file_n: int, record_n: int, item: ParsedArticle | InputError) -> dic
         return {"file_n": file_n, "record_n": record_n, "source": item.source, "status": "failed",
                 "reason": item.reason}
     return {"file_n": file_n, "record_n": record_n, "status": "ok", "content_hash": batch.content_hash(item.text),
-            **{k: getattr(item, k) for k in PARSED_KEYS}}
+            "reason": "; ".join(item.warnings) or None, **{k: getattr(item, k) for k in PARSED_KEYS}}
 
 
 def read_files(manifest: dict[str, dict[str, Any]], outlet: str | None, date: str | None,
@@ -116,6 +117,7 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
     ready: list[tuple[ParsedArticle, list[Segment], str | None]] = []
     for rec in records:
         parsed = ParsedArticle(**{k: rec[k] for k in PARSED_KEYS})
+        parsed.warnings = [rec["reason"]] if rec.get("reason") else []  # what the reader repaired
         try:
             segs, lang = batch.prepare(parsed, any_language)
         except NotEnglish as err:
@@ -142,10 +144,19 @@ def analyse_batch(records: list[dict[str, Any]], any_language: bool, version: st
         if isinstance(result, Exception):
             out.append(_event(parsed.source, "failed", f"analysis failed ({type(result).__name__}: {result})"))
         else:
-            out.append({**batch.article_rows(parsed, segs, lang, batch.dated(result, parsed.date), version, when),
-                        "event": None})
+            rows = batch.article_rows(parsed, segs, lang, batch.dated(result, parsed.date), version, when)
+            out.append({**rows, "event": _warning(parsed, rows["articles"][0]["id"])})
     return pa.RecordBatch.from_pylist(out, schema=RESULT_SCHEMA)
 
 
 def _event(source: str, status: str, reason: str | None) -> dict[str, Any]:
     return {"event": {"source": source, "status": status, "reason": reason, "article_id": None}}
+
+
+def _warning(parsed: ParsedArticle, article_id: str) -> dict[str, Any] | None:
+    """The event of an analysed article the reader repaired (bytes that were not UTF-8, lone surrogates): status
+    "warning", which ``onrecord load`` stores as the reason of the article's "ingested" event."""
+    if not parsed.warnings:
+        return None
+    return {"source": parsed.source, "status": "warning", "reason": "; ".join(parsed.warnings),
+            "article_id": article_id}

@@ -40,10 +40,14 @@ def load_parquet(path: str, store: Store) -> LoadReport:
     run_id = store.start_run({"load": os.path.abspath(path)})
     report = LoadReport(run_id=run_id)
     seen = 0
+    warnings: dict[str, str] = {}  # article id -> what the reader repaired, logged with its "ingested" event
     if tables["events"] is not None:
         for ev in tables["events"].to_table().to_pylist():
-            seen += 1
             report.events[ev["status"]] = report.events.get(ev["status"], 0) + 1
+            if ev["status"] == "warning":
+                warnings[ev["article_id"]] = ev["reason"]
+                continue
+            seen += 1
             store.log_event(run_id, ev["source"], ev["status"], ev["reason"], ev.get("article_id"))
     articles = tables["articles"]
     index = articles.to_table(columns=["id", "content_hash", "source"]).to_pylist() if articles is not None else []
@@ -61,13 +65,14 @@ def load_parquet(path: str, store: Store) -> LoadReport:
     size = max(MIN_BATCH, math.ceil(len(new) / MAX_PASSES))
     try:
         for i in range(0, len(new), size):
-            report.loaded += _load_batch(ds, tables, new[i:i + size], store, run_id)
+            report.loaded += _load_batch(ds, tables, new[i:i + size], store, run_id, warnings)
     finally:
         store.finish_run(run_id, seen)
     return report
 
 
-def _load_batch(ds: Any, tables: dict[str, Any], ids: list[str], store: Store, run_id: int) -> int:
+def _load_batch(ds: Any, tables: dict[str, Any], ids: list[str], store: Store, run_id: int,
+                warnings: dict[str, str]) -> int:
     """Store a batch of new articles with their rows, one transaction per article."""
     by_table: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for table in ("articles", "segments", *ANALYSIS_TABLES):
@@ -89,7 +94,7 @@ def _load_batch(ds: Any, tables: dict[str, Any], ids: list[str], store: Store, r
             insert_rows(conn, "articles", [article])
             for table in ("segments", *ANALYSIS_TABLES):
                 insert_rows(conn, table, sorted(by_table[table].get(aid, []), key=lambda r: r["n"]))
-        store.log_event(run_id, article["source"], "ingested", None, aid)
+        store.log_event(run_id, article["source"], "ingested", warnings.get(aid), aid)
         loaded += 1
     return loaded
 
