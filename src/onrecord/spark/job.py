@@ -22,7 +22,8 @@ PARQUET_COLUMNS = ("text", "title", "outlet", "date", "url", "id")
 
 @dataclass
 class JobReport:
-    """What the job wrote: rows per table, and events (failed, skipped, duplicate) by status."""
+    """What the job wrote: rows per table, and events (failed, skipped, duplicate; warning: an article stored
+    with what its reader repaired) by status."""
 
     out: str
     rows: dict[str, int] = field(default_factory=dict)
