@@ -54,9 +54,11 @@ def urls(ids: dict[str, str]) -> list[str]:
     """The requests to time: each list (plain, filtered, deep), each tab of the worst entities, the API."""
     people = sorted({ids[k] for k in ("most_quoted", "most_stances", "most_targeted", "most_contradicted") if ids[k]})
     out = ["/", f"/?q={ids['word']}", "/articles", "/articles?offset=5000", "/quotes", "/quotes?offset=10000",
-           "/quotes?_sort=speaker", f"/quotes?q={ids['word']}", "/stances", "/stances?_sort_desc=date",
-           "/statements", "/statements?min_articles=1", "/contradictions", "/entities", "/entities?_sort_desc=quotes_by",
-           "/entities?type=person", f"/entities?q={ids['word']}", "/quotes.csv", "/entities.json",
+           "/quotes?_sort=speaker", "/quotes?_sort_desc=confidence", "/quotes?kind=direct", f"/quotes?q={ids['word']}",
+           "/stances", "/stances?_sort_desc=date", "/stances?_sort=label", "/statements", "/statements?min_articles=1",
+           "/statements?_sort_desc=articles", "/contradictions", "/contradictions.json", "/entities",
+           "/entities?_sort_desc=quotes_by", "/entities?type=person", f"/entities?q={ids['word']}", "/quotes.csv",
+           "/entities.json",
            "/api/quotes", "/api/entities", "/api/stances", "/api/statements", "/api/contradictions",
            f"/api/search?q={ids['word']}"]
     if ids["article"]:

@@ -37,7 +37,9 @@ def snapshot(path: str) -> dict[str, list]:
     quote = {r[0]: (src[r[1]], r[2]) for r in c.execute("SELECT id, article_id, n FROM quotes")}
     stance = {r[0]: (src[r[1]], r[2]) for r in c.execute("SELECT id, article_id, n FROM stances")}
     out: dict[str, list] = {
-        "entities": sorted(c.execute("SELECT id, name, type FROM entities").fetchall()),
+        "entities": sorted(c.execute("SELECT id, name, type, quotes_by, quotes_about, articles, outlets, mentions "
+                                     "FROM entities").fetchall()),
+        "entity_outlets": sorted(c.execute("SELECT * FROM entity_outlets").fetchall()),
         "aliases": sorted(c.execute("SELECT entity_id, alias, kind FROM entity_aliases").fetchall()),
         "clusters": sorted((src[a], n, e) for a, n, e in c.execute("SELECT article_id, n, entity_id FROM "
                                                                    "article_entities")),

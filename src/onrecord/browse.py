@@ -6,11 +6,13 @@ orders the list and counts the values of its fields under the same filter, the w
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from onrecord.errors import BadParameter
 from onrecord.models import EntityRow, Facet, FacetValue
+from onrecord.store import db
 
 FACET_SIZE = 10
 ENTITY_TYPES = ("person", "organisation", "country", "group")
@@ -29,10 +31,13 @@ SORTS: dict[str, dict[str, str]] = {
     "stances": {"date": "s.date", "label": "s.label", "holder": "s.holder", "target": "s.target",
                 "outlet": "a.outlet"},
     "statements": {"date": "st.first_date", "speaker": "st.speaker", "reports": "st.reports",
-                   "articles": ("(SELECT count(DISTINCT r.article_id) FROM statement_reports r "
-                                "WHERE r.statement_id = st.id)")},
+                   "articles": "st.articles"},
 }
-TIEBREAK = {"articles": "a.source, a.id", "quotes": "a.source, q.start, q.id", "stances": "s.article_id, s.start, s.id",
+# quotes sorted by speaker, kind or confidence tie in the order they were stored, so that one index of the quotes
+# (``quotes_<key>_sort[_desc]``) gives a page in order; by date or outlet, in the articles' order
+KEYED = {"quotes": ("speaker", "kind", "confidence")}
+TIEBREAK = {"articles": "a.source, a.id", "quotes": "a.source, a.id, q.start, q.id",
+            "stances": "s.article_id, s.start, s.id",
             "statements": "st.id", "entities": "e.name, e.id"}
 
 
@@ -65,6 +70,8 @@ FACETS: dict[str, dict[str, tuple[str, str, str]]] = {
                           _named("st.speaker_entity_id", "st.speaker"), "count(DISTINCT st.id)"),
                    "outlet": ("a.outlet", "a.outlet", "count(DISTINCT st.id)"),
                    "year": ("substr(st.first_date, 1, 4)", "substr(st.first_date, 1, 4)", "count(DISTINCT st.id)")},
+    "contradictions": {"name": ("coalesce(c.subject_entity_id, c.subject)", "c.subject", "count(*)"),
+                       "kind": ("c.kind", "c.kind", "count(*)")},
 }
 
 
@@ -86,136 +93,173 @@ def order_by(kind: str, sort: str | None, default: str) -> str:
     """The ORDER BY clause of a list for ``sort`` (``key`` or ``-key``), rows without a value last."""
     name, desc = sort_key(list(SORTS[kind]), sort, default)
     expr = SORTS[kind][name]
-    return f"({expr}) IS NULL, {expr}{' DESC' if desc else ''}, {TIEBREAK[kind]}"
+    tie = "q.id" if name in KEYED.get(kind, ()) else TIEBREAK[kind]
+    return f"({expr}) IS NULL, {expr}{' DESC' if desc else ''}, {tie}"
+
+
+def deadline(seconds: float | None) -> float | None:
+    """The monotonic clock time ``seconds`` from now (None: no limit)."""
+    return None if seconds is None else time.monotonic() + seconds
+
+
+def left(end: float | None) -> float | None:
+    """Seconds left before ``end`` (None: no limit); at most 0 once it has passed."""
+    return None if end is None else max(0.0, end - time.monotonic())
 
 
 def facets(conn: sqlite3.Connection, kind: str, tables: str, cond: str, args: Sequence[Any],
-           names: Sequence[str], size: int = FACET_SIZE) -> list[Facet]:
+           names: Sequence[str], size: int = FACET_SIZE, time_limit: float | None = None) -> list[Facet]:
     """For each facet name, the values of the current selection with their counts, most frequent first (dates
-    in date order); rows without a value are counted under a None value."""
+    in date order); rows without a value are counted under a None value. With ``time_limit`` (seconds for all of
+    them together, or a ``deadline``), a facet whose counting runs out of time comes back with ``counted=False`` and
+    no values."""
     out = []
+    end = deadline(time_limit)
     for name in names:
         if name not in FACETS[kind]:
             raise BadParameter(f"facet must be one of {', '.join(FACETS[kind])}, got {name!r}")
-        value, label, count = FACETS[kind][name]
-        order = "v DESC" if name in ("year", "month") else "n DESC, l"
-        rows = conn.execute(f"SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {tables} WHERE {cond} "
-                            f"GROUP BY v ORDER BY {order} LIMIT ?", [*args, size + 1]).fetchall()
-        more = 0
-        if len(rows) > size:
-            rows = rows[:size]
-            distinct = conn.execute(f"SELECT count(DISTINCT {value}) FROM {tables} WHERE {cond}", list(args)
-                                    ).fetchone()[0]
-            more = max(0, distinct - size)
-        out.append(Facet(name, [FacetValue(None if r["v"] is None else str(r["v"]),
-                                           str(r["l"] if r["l"] is not None else r["v"] or ""), int(r["n"]))
-                                for r in rows], more))
+        try:
+            with db.time_limit(conn, left(end)):
+                out.append(_facet(conn, kind, name, tables, cond, args, size))
+        except db.TimeUp:
+            out.append(Facet(name, [], 0, counted=False))
     return out
 
 
+def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: str, args: Sequence[Any],
+           size: int) -> Facet:
+    """One facet's top ``size`` values and how many more there are."""
+    value, label, count = FACETS[kind][name]
+    order = "v DESC" if name in ("year", "month") else "n DESC, l"
+    rows = conn.execute(f"SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {tables} WHERE {cond} "
+                        f"GROUP BY v ORDER BY {order} LIMIT ?", [*args, size + 1]).fetchall()
+    more = 0
+    if len(rows) > size:
+        rows = rows[:size]
+        distinct = conn.execute(f"SELECT count(DISTINCT {value}) FROM {tables} WHERE {cond}", list(args)
+                                ).fetchone()[0]
+        more = max(0, distinct - size)
+    return Facet(name, [FacetValue(None if r["v"] is None else str(r["v"]),
+                                   str(r["l"] if r["l"] is not None else r["v"] or ""), int(r["n"])) for r in rows],
+                 more)
+
+
 # -- the entity index ------------------------------------------------------------------------------------------
-def _in_outlet(col: str, outlet: str | None) -> tuple[str, list[Any]]:
-    """A join to the article row of ``col`` restricted to one outlet (nothing when no outlet is given)."""
-    if not outlet:
-        return "", []
-    return f" JOIN articles oa ON oa.id = {col} AND oa.outlet = ?", [outlet]
-
-
-def _counts(eid: str, outlet: str | None) -> dict[str, tuple[str, list[Any]]]:
-    """Each count of the index as a correlated SQL expression over the entity id ``eid`` (e.g. ``e.id``)."""
-    j_ae, a_ae = _in_outlet("ae.article_id", outlet)
-    j_rm, a_rm = _in_outlet("rm.article_id", outlet)
-    j_q, a_q = _in_outlet("q.article_id", outlet)
-    seen = (f"SELECT ae.article_id AS aid FROM article_entities ae{j_ae} WHERE ae.entity_id = {eid} "
-            f"UNION SELECT rm.article_id FROM role_mentions rm{j_rm} WHERE rm.entity_id = {eid} "
-            f"UNION SELECT q.article_id FROM quotes q{j_q} WHERE q.speaker_entity_id = {eid} "
-            f"OR q.on_behalf_of_entity_id = {eid}")
-    seen_args = [*a_ae, *a_rm, *a_q]
-    return {
-        "articles": (f"(SELECT count(*) FROM ({seen}))", seen_args),
-        "outlets": (f"(SELECT count(DISTINCT sa.outlet) FROM ({seen}) x JOIN articles sa ON sa.id = x.aid)",
-                    seen_args),
-        "quotes_by": ((f"(SELECT count(*) FROM quotes q{j_q} WHERE q.speaker_entity_id = {eid} "
-                       f"OR q.on_behalf_of_entity_id = {eid})"), a_q),
-        "quotes_about": ((f"(SELECT count(DISTINCT q.id) FROM article_entities ae JOIN entity_mentions m ON "
-                          f"m.article_id = ae.article_id AND m.n = ae.n JOIN quotes q ON q.article_id = m.article_id "
-                          f'AND m.start >= q.start AND m."end" <= q."end"{j_q} WHERE ae.entity_id = {eid} AND '
-                          f"m.kind != 'pronoun' AND coalesce(q.speaker_entity_id, '') != {eid} AND "
-                          f"coalesce(q.on_behalf_of_entity_id, '') != {eid})"), a_q),
-        "mentions": ((f"((SELECT count(*) FROM entity_mentions m JOIN article_entities ae ON ae.article_id = "
-                      f"m.article_id AND ae.n = m.n{j_ae} WHERE ae.entity_id = {eid}) + (SELECT count(*) FROM "
-                      f"role_mentions rm{j_rm} WHERE rm.entity_id = {eid}))"), [*a_ae, *a_rm]),
-    }
-
-
+# The counts are kept by the link stage (``link/entity_counts.py``): per entity in ``entities``, with an index per
+# sort, and per entity and outlet in ``entity_outlets``; a page reads its rows, never an entity's quotes or mentions.
 COUNTS = ("quotes_by", "quotes_about", "articles", "outlets", "mentions")
 ENTITY_SORTS = ("name", "type", *COUNTS)
 
 
-def entity_filter(type: str | None, outlet: str | None, q: str | None) -> tuple[str, list[Any]]:
-    """The condition on ``entities e`` for a type, an outlet it appears in and words in its name or aliases."""
-    where, args = ["1=1"], []
+def _in_outlet(outlet: str | None) -> tuple[str, list[Any]]:
+    """The join to an entity's kept counts in one outlet's articles (only entities that appear there), or nothing."""
+    if not outlet:
+        return "", []
+    return " JOIN entity_outlets eo ON eo.entity_id = e.id AND eo.outlet = ?", [outlet]
+
+
+def _counts(outlet: str | None) -> dict[str, str]:
+    """Each count of the index as a column: the entity's, or with an outlet, its count in that outlet's articles."""
+    if not outlet:
+        return {c: f"e.{c}" for c in COUNTS}
+    return {"quotes_by": "eo.quotes_by", "quotes_about": "eo.quotes_about", "articles": "eo.articles",
+            "outlets": "1", "mentions": "eo.mentions"}
+
+
+def entity_filter(type: str | None, outlet: str | None, q: str | None) -> tuple[str, str, list[Any]]:
+    """(tables, condition, arguments) selecting ``entities e`` of a type, appearing in an outlet (joined to their
+    counts there as ``eo``) and with words in the name or an alias."""
+    tables, args = _in_outlet(outlet)
+    where = ["1=1"]
     if type:
         if type not in ENTITY_TYPES:
             raise BadParameter(f"type must be {', '.join(ENTITY_TYPES[:-1])} or {ENTITY_TYPES[-1]}, got {type!r}")
-        where.append("e.type = ?")
-        args.append(type)
-    if outlet:
-        where.append("e.id IN (SELECT ae.entity_id FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
-                     "WHERE a.outlet = ? UNION SELECT rm.entity_id FROM role_mentions rm JOIN articles a ON "
-                     "a.id = rm.article_id WHERE a.outlet = ? UNION SELECT q.speaker_entity_id FROM quotes q JOIN "
-                     "articles a ON a.id = q.article_id WHERE a.outlet = ? UNION SELECT q.on_behalf_of_entity_id "
-                     "FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.outlet = ?)")
-        args += [outlet] * 4
+        if outlet:  # read off the outlet's index: an entity id starts with its type and a colon (link/entities.py)
+            where.append("eo.entity_id >= ? AND eo.entity_id < ?")
+            args += [type + ":", type + ";"]
+        else:
+            where.append("e.type = ?")
+            args.append(type)
     if q:
         pattern = like_pattern(q.strip())
-        where.append("(e.name LIKE ? ESCAPE '\\' OR e.id IN (SELECT entity_id FROM entity_aliases "
-                     "WHERE alias LIKE ? ESCAPE '\\'))")
+        where.append("e.id IN (SELECT id FROM entities WHERE name LIKE ? ESCAPE '\\' UNION "  # one scan per name
+                     "SELECT entity_id FROM entity_aliases WHERE alias LIKE ? ESCAPE '\\')")
         args += [pattern, pattern]
-    return " AND ".join(where), args
+    return "entities e" + tables, " AND ".join(where), args
 
 
 def entity_index(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,
                  sort: str | None, limit: int, offset: int) -> tuple[int, list[EntityRow]]:
     """(total, one page of entities with their counts); with ``outlet``, only entities that appear in it, counted
-    in its articles only. Only the sort key is computed for every entity; the other counts for the page."""
-    cond, args = entity_filter(type, outlet, q)
-    total = conn.execute(f"SELECT count(*) FROM entities e WHERE {cond}", args).fetchone()[0]
+    in its articles only. Reads the kept counts: a page in the order of an index, whatever the entities' sizes."""
+    tables, cond, args = entity_filter(type, outlet, q)
+    total = conn.execute(f"SELECT count(*) FROM {tables} WHERE {cond}", args).fetchone()[0]
     name, desc = sort_key(ENTITY_SORTS, sort, "-mentions")
-    counts = _counts("e.id", outlet)
-    if name in COUNTS:
-        expr, expr_args = counts[name]
-        key = f"{expr} {'DESC' if desc else ''}, e.name, e.id"
+    counts = _counts(outlet)
+    direction = " DESC" if desc else ""
+    key = f"e.name{direction}, e.id" if name == "name" else f"{counts.get(name, 'e.' + name)}{direction}, e.name, e.id"
+    cols = ", ".join(f"{expr} AS {col}" for col, expr in counts.items())
+    rows = conn.execute(f"SELECT e.id, e.name, e.type, {cols} FROM {tables} WHERE {cond} ORDER BY {key} "
+                        "LIMIT ? OFFSET ?", [*args, limit, offset])
+    return total, [EntityRow(r["id"], r["name"], r["type"], *(int(r[c]) for c in COUNTS)) for r in rows]
+
+
+def _kept(type: str | None, outlet: str | None) -> tuple[str, str, list[Any]]:
+    """(tables, condition, arguments) selecting the entities of a type in an outlet as rows ``x`` of
+    ``entity_outlets`` (one per entity and outlet it appears in), so counting them visits no entity row: an entity
+    id starts with its type and a colon (``link/entities.py``), so a type is a range of ids."""
+    source, where, args = "entity_outlets x", ["1=1"], []
+    if outlet:
+        source = "entity_outlets eo JOIN entity_outlets x ON x.entity_id = eo.entity_id"
+        where.append("eo.outlet = ?")
+        args.append(outlet)
+    if type:
+        where.append("x.entity_id >= ? AND x.entity_id < ?")
+        args += [type + ":", type + ";"]
+    return source, " AND ".join(where), args
+
+
+def _facet_types(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None) -> Facet:
+    """How many entities of the selection are of each type."""
+    tables, cond, args = entity_filter(type, outlet, q)
+    if outlet and not q:  # the outlet's kept rows, by id
+        source, where, args = _kept(type, None)
+        rows = conn.execute(f"SELECT substr(x.entity_id, 1, instr(x.entity_id, ':') - 1) AS t, count(*) AS n FROM "
+                            f"{source} WHERE {where} AND x.outlet = ? GROUP BY t ORDER BY n DESC, t", [*args, outlet])
     else:
-        expr_args = []
-        key = f"e.{name} {'DESC' if desc else ''}, e.name, e.id"
-    ids = [r[0] for r in conn.execute(f"SELECT e.id FROM entities e WHERE {cond} ORDER BY {key} LIMIT ? OFFSET ?",
-                                      [*args, *expr_args, limit, offset])]
-    if not ids:
-        return total, []
-    cols = ", ".join(f"{expr} AS {col}" for col, (expr, _) in counts.items())
-    col_args = [a for _, (_, a) in counts.items() for a in a]
-    marks = ",".join("?" * len(ids))
-    rows = {r["id"]: r for r in conn.execute(f"SELECT e.id, e.name, e.type, {cols} FROM entities e "
-                                             f"WHERE e.id IN ({marks})", [*col_args, *ids])}
-    return total, [EntityRow(i, rows[i]["name"], rows[i]["type"], *(int(rows[i][c]) for c in COUNTS)) for i in ids]
+        rows = conn.execute(f"SELECT e.type AS t, count(*) AS n FROM {tables} WHERE {cond} GROUP BY e.type "
+                            "ORDER BY n DESC, e.type", args)
+    return Facet("type", [FacetValue(r[0], r[0], r[1]) for r in rows])
+
+
+def _facet_outlets(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,
+                   size: int) -> Facet:
+    """How many entities of the selection appear in each outlet (from the kept counts per entity and outlet)."""
+    if q:
+        tables, cond, args = entity_filter(type, outlet, q)
+        source, where = f"{tables} JOIN entity_outlets x ON x.entity_id = e.id", cond
+    else:
+        source, where, args = _kept(type, outlet)
+    rows = conn.execute(f"SELECT x.outlet AS v, count(*) AS n FROM {source} WHERE {where} GROUP BY x.outlet "
+                        "ORDER BY n DESC, v LIMIT ?", [*args, size + 1]).fetchall()
+    more = 0
+    if len(rows) > size:
+        more = conn.execute(f"SELECT count(DISTINCT x.outlet) FROM {source} WHERE {where}", args).fetchone()[0] - size
+    return Facet("outlet", [FacetValue(r["v"] or None, r["v"], r["n"]) for r in rows[:size]], more)
 
 
 def entity_facets(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,
-                  size: int = FACET_SIZE) -> list[Facet]:
-    """How many entities of the selection are of each type, and appear in each outlet."""
-    cond, args = entity_filter(type, outlet, q)
-    types = [FacetValue(r[0], r[0], r[1]) for r in conn.execute(
-        f"SELECT e.type, count(*) AS n FROM entities e WHERE {cond} GROUP BY e.type ORDER BY n DESC, e.type", args)]
-    seen = ("SELECT entity_id AS eid, article_id FROM article_entities WHERE entity_id IS NOT NULL UNION "
-            "SELECT entity_id, article_id FROM role_mentions WHERE entity_id IS NOT NULL UNION "
-            "SELECT speaker_entity_id, article_id FROM quotes WHERE speaker_entity_id IS NOT NULL")
-    rows = conn.execute(f"SELECT a.outlet AS v, count(DISTINCT x.eid) AS n FROM ({seen}) x JOIN articles a ON "
-                        f"a.id = x.article_id JOIN entities e ON e.id = x.eid WHERE {cond} GROUP BY a.outlet "
-                        f"ORDER BY n DESC, v LIMIT ?", [*args, size + 1]).fetchall()
-    outlets = [FacetValue(r["v"], r["v"] or "", r["n"]) for r in rows[:size]]
-    more = 0
-    if len(rows) > size:
-        more = conn.execute(f"SELECT count(DISTINCT a.outlet) FROM ({seen}) x JOIN articles a ON a.id = x.article_id "
-                            f"JOIN entities e ON e.id = x.eid WHERE {cond}", args).fetchone()[0] - size
-    return [Facet("type", types), Facet("outlet", outlets, more)]
+                  size: int = FACET_SIZE, time_limit: float | None = None) -> list[Facet]:
+    """How many entities of the selection are of each type, and appear in each outlet; with ``time_limit``
+    (seconds for both together), a facet not counted in time comes back with ``counted=False``."""
+    entity_filter(type, outlet, q)  # checks the type
+    out = []
+    end = deadline(time_limit)
+    for name in ("type", "outlet"):
+        try:
+            with db.time_limit(conn, left(end)):
+                out.append(_facet_types(conn, type, outlet, q) if name == "type"
+                           else _facet_outlets(conn, type, outlet, q, size))
+        except db.TimeUp:
+            out.append(Facet(name, [], 0, counted=False))
+    return out

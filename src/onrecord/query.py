@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from onrecord import browse
@@ -32,6 +33,7 @@ from onrecord.store import Store
 from onrecord.store import stances as st
 from onrecord.store.db import now, row_to_article
 from onrecord.store.entities import (
+    COUNT_CAP,
     add_correction,
     entity_facts,
     entity_list,
@@ -56,6 +58,18 @@ def _quote(row: sqlite3.Row) -> QuoteRecord:
         cue_span=_span(row["cue_start"], row["cue_end"]), furniture=row["furniture"],
         confidence=row["confidence"], clause_span=_span(row["clause_start"], row["clause_end"]), group=row["grp"],
         speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"], method=row["method"])
+
+
+def _capped(conn: sqlite3.Connection, sql: str, args: list[Any], cap: int = COUNT_CAP) -> int:
+    """How many rows ``sql`` gives, counted up to ``cap`` (a count at the cap reads as "at least")."""
+    return int(conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap)})", args).fetchone()[0])
+
+
+def _total(conn: sqlite3.Connection, tail: str, args: list[Any], cap: int | None) -> int:
+    """How many rows ``SELECT 1 {tail}`` gives: exactly, or counted up to ``cap`` when given."""
+    if cap is None:
+        return int(conn.execute(f"SELECT count(*) {tail}", args).fetchone()[0])
+    return _capped(conn, f"SELECT 1 {tail}", args, cap)
 
 
 def check_paging(limit: int, offset: int) -> None:
@@ -146,10 +160,12 @@ class Onrecord:
         return out
 
     def article_facets(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
-                       fields: tuple[str, ...] = ("outlet", "year")) -> list[Facet]:
-        """How many of the articles ``articles`` selects have each outlet, year (or month)."""
+                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: float | None = None
+                       ) -> list[Facet]:
+        """How many of the articles ``articles`` selects have each outlet, year (or month); ``time_limit``:
+        seconds for all the facets together, after which the ones left come back not counted."""
         cond, args = self._article_where(outlet, since, until)
-        return browse.facets(self.conn, "articles", "articles a", cond, args, fields)
+        return browse.facets(self.conn, "articles", "articles a", cond, args, fields, time_limit=time_limit)
 
     def article(self, article_id: str) -> Article:
         """One article by its id or a unique prefix of 4 or more characters (taken literally: ``%`` and ``_`` are
@@ -219,32 +235,46 @@ class Onrecord:
     def quotes(self, *, by: str | None = None, about: str | None = None, article: str | None = None,
                outlet: str | None = None, since: str | None = None, until: str | None = None,
                q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
-               method: str | None = None, sort: str | None = None, limit: int = 100, offset: int = 0
-               ) -> Records[QuoteRecord]:
+               method: str | None = None, sort: str | None = None, limit: int = 100, offset: int = 0,
+               count_cap: int | None = None) -> Records[QuoteRecord]:
         """Quotes filtered by speaker (name, alias or entity id; spokespeople count for their principal),
         subject mentioned, article, outlet, date range, full-text search, kind, confidence and method (rules or
         learned), in date order unless ``sort`` says otherwise (``date``, ``outlet``, ``speaker``,
-        ``confidence``, ``kind``; ``-confidence`` for the surest first)."""
+        ``confidence``, ``kind``; ``-confidence`` for the surest first); ``count_cap``: ``total`` counted only up
+        to it (a total at the cap reads as "at least"), else exactly."""
         check_paging(limit, offset)
         cond, args = self._quote_where(by, about, article, outlet, since, until, q, kind, min_confidence, method)
         order = browse.order_by("quotes", sort, "date")
-        base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {cond}"
+        base = joined = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {cond}"
+        key, desc = browse.sort_key(list(browse.SORTS["quotes"]), sort, "date")
+        if key in browse.KEYED["quotes"] and not (by or about or q or article):
+            # walk the quotes in the sort's own index, not one that a filter (kind=) could match; a unary + keeps
+            # SQLite from reading kind= as a constant sort key, which would sort each kind's quotes in full
+            base = (f"FROM quotes q INDEXED BY quotes_{key}_sort{'_desc' if desc else ''} JOIN articles a ON "
+                    f"a.id = q.article_id WHERE {cond.replace('q.kind = ?', '+q.kind = ?')}")
+        if key in ("date", "outlet") and not (by or about or q or article):
+            # walk the articles in the sort's index order, so a page reads about a page of quotes
+            # (each article's quotes by its (article_id, n) key, not by another index a filter could match)
+            base = (f"FROM articles a CROSS JOIN quotes q INDEXED BY sqlite_autoindex_quotes_1 ON a.id = q.article_id "
+                    f"WHERE {cond}")
         # counting needs the join only when a filter reads the article row
-        counted = base if (outlet or since or until) else f"FROM quotes q WHERE {cond}"
-        total = self.conn.execute(f"SELECT count(*) {counted}", args).fetchone()[0]
+        counted = (joined if key in browse.KEYED["quotes"] else base) if (outlet or since or until) else \
+            f"FROM quotes q WHERE {cond}"
+        total = _total(self.conn, counted, args, count_cap)
         rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date {base} ORDER BY {order} LIMIT ? OFFSET ?",
                                  [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
         out.total = total
         return out
 
-    def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"), **filters: Any
-                     ) -> list[Facet]:
+    def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"),
+                     time_limit: float | None = None, **filters: Any) -> list[Facet]:
         """How many of the quotes ``quotes(**filters)`` selects have each outlet, speaker (``by``: an entity id
-        or a name, a spokesperson's quotes under their principal), kind, method, year (or month)."""
+        or a name, a spokesperson's quotes under their principal), kind, method, year (or month); ``time_limit``:
+        seconds for all the facets together, after which the ones left come back not counted."""
         cond, args = self._quote_where(**filters)
         return browse.facets(self.conn, "quotes", "quotes q JOIN articles a ON a.id = q.article_id", cond, args,
-                             fields)
+                             fields, time_limit=time_limit)
 
     def all_quotes(self, **filters: Any) -> list[QuoteRecord]:
         """Every quote matching the filters of ``quotes``, fetched page by page."""
@@ -301,9 +331,10 @@ class Onrecord:
         return out
 
     def entity_facets(self, *, type: str | None = None, outlet: str | None = None,
-                      q: str | None = None) -> list[Facet]:
-        """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet."""
-        return browse.entity_facets(self.conn, type, outlet, q)
+                      q: str | None = None, time_limit: float | None = None) -> list[Facet]:
+        """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet;
+        ``time_limit``: seconds for both facets, after which a facet comes back not counted."""
+        return browse.entity_facets(self.conn, type, outlet, q, time_limit=time_limit)
 
     def ingest_roots(self) -> list[str]:
         """The paths given to every ingest run (files, directories, globs), for showing sources relative to
@@ -368,27 +399,29 @@ class Onrecord:
 
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
                 since: str | None = None, until: str | None = None, outlet: str | None = None,
-                sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[StanceRecord]:
+                sort: str | None = None, limit: int = 100, offset: int = 0, count_cap: int | None = None
+                ) -> Records[StanceRecord]:
         """Stances filtered by holder (or their spokespeople's principal), target, label, stance date and outlet,
-        in date order unless ``sort`` says otherwise (``date``, ``label``, ``holder``, ``target``, ``outlet``)."""
+        in date order unless ``sort`` says otherwise (``date``, ``label``, ``holder``, ``target``, ``outlet``);
+        ``count_cap`` as for ``quotes``."""
         check_paging(limit, offset)
         cond, args = self._stance_where(holder, target, label, since, until, outlet)
         order = (browse.order_by("stances", sort, "date") if sort
                  else "s.date IS NULL, s.date, a.date, s.article_id, s.start")
-        total = self.conn.execute(f"SELECT count(*) FROM stances s JOIN articles a ON a.id = s.article_id "
-                                  f"WHERE {cond}", args).fetchone()[0]
+        join = "JOIN articles a ON a.id = s.article_id " if outlet else ""  # only the outlet filter reads articles
+        total = _total(self.conn, f"FROM stances s {join}WHERE {cond}", args, count_cap)
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, order=order, limit=limit, offset=offset))
         out.total = total
         return out
 
     def stance_facets(self, *, fields: tuple[str, ...] = ("label", "holder", "target", "outlet", "year"),
-                      **filters: Any) -> list[Facet]:
+                      time_limit: float | None = None, **filters: Any) -> list[Facet]:
         """How many of the stances ``stances(**filters)`` selects have each label, holder, target, outlet, year
-        (or month); holders and targets by entity id when linked."""
+        (or month); holders and targets by entity id when linked; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._stance_where(**filters)
         return browse.facets(self.conn, "stances", "stances s JOIN articles a ON a.id = s.article_id", cond, args,
-                             fields)
+                             fields, time_limit=time_limit)
 
     def all_stances(self, **filters: Any) -> list[StanceRecord]:
         """Every stance matching the filters of ``stances``, fetched page by page."""
@@ -403,8 +436,7 @@ class Onrecord:
         where: list[str] = ["st.reports >= ?"]
         args: list[Any] = [min_reports]
         if min_articles > 1:
-            where.append("(SELECT count(DISTINCT r.article_id) FROM statement_reports r WHERE r.statement_id = st.id)"
-                         " >= ?")
+            where.append("st.articles >= ?")  # distinct articles, kept by the link stage
             args.append(min_articles)
         if outlet:
             where.append("st.id IN (SELECT r.statement_id FROM statement_reports r JOIN articles a ON "
@@ -427,58 +459,164 @@ class Onrecord:
     def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
                    min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
                    since: str | None = None, until: str | None = None, sort: str | None = None,
-                   limit: int = 100, offset: int = 0) -> Records[StatementRecord]:
+                   limit: int = 100, offset: int = 0, reports: int | None = None, reports_offset: int = 0,
+                   count_cap: int | None = None) -> Records[StatementRecord]:
         """Statements (one statement, many reports) by id, speaker, words, outlet reporting them and first date,
         each with all its reports; ``min_articles`` counts distinct articles (several reports in one article
         are one); in date order unless ``sort`` says otherwise (``date``, ``speaker``, ``reports``,
-        ``articles``)."""
+        ``articles``); ``reports``: only that many reports of each, from ``reports_offset`` (``statement_counts``
+        counts them all); ``count_cap`` as for ``quotes``."""
         check_paging(limit, offset)
         cond, args = self._statement_where(id, by, q, min_reports, min_articles, outlet, since, until)
         order = browse.order_by("statements", sort, "date")
-        out: Records[StatementRecord] = Records(st.statements(self.conn, cond, args, limit, offset, order))
-        out.total = self.conn.execute(f"SELECT count(*) FROM statements st WHERE {cond}", args).fetchone()[0]
+        out: Records[StatementRecord] = Records(st.statements(self.conn, cond, args, limit, offset, order, reports,
+                                                              reports_offset))
+        out.total = _total(self.conn, f"FROM statements st WHERE {cond}", args, count_cap)
         if id is not None and not out:
             raise NotFound(f"no statement with id {id} (see `onrecord statements`)")
         return out
 
-    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"), **filters: Any) -> list[Facet]:
-        """How many of the statements ``statements(**filters)`` selects have each speaker, reporting outlet and
-        first year."""
-        cond, args = self._statement_where(**filters)
-        tables = ("statements st LEFT JOIN statement_reports sr ON sr.statement_id = st.id "
-                  "LEFT JOIN articles a ON a.id = sr.article_id")
-        return browse.facets(self.conn, "statements", tables, cond, args, fields)
-
-    def contradictions(self, name: str | None = None) -> Records[ContradictionRecord]:
-        """Claims about a holder's stance paired with the holder's own words going the other way."""
-        where, args = "1=1", list[Any]()
-        if name:
-            where, args = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
-        out: Records[ContradictionRecord] = Records(st.contradictions(self.conn, where, args))
-        out.total = len(out)
+    def statement_counts(self, ids: list[int], *, outlets: bool = False) -> dict[int, dict[str, int | list[str]]]:
+        """Per statement id: how many reports and articles (kept with the statement) and, with ``outlets``, which
+        outlets (sorted) report it (read from every report)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        out: dict[int, dict[str, int | list[str]]] = {
+            r[0]: {"reports": r[1], "articles": r[2]}
+            for r in self.conn.execute(f"SELECT id, reports, articles FROM statements WHERE id IN ({marks})", ids)}
+        if outlets:
+            for sid, names in self.conn.execute(
+                    "SELECT sr.statement_id, group_concat(DISTINCT coalesce(a.outlet, 'unknown')) FROM "
+                    f"statement_reports sr JOIN articles a ON a.id = sr.article_id WHERE sr.statement_id IN ({marks}) "
+                    "GROUP BY sr.statement_id", ids):
+                out[sid]["outlets"] = sorted((names or "").split(","))
         return out
+
+    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"), time_limit: float | None = None,
+                         **filters: Any) -> list[Facet]:
+        """How many of the statements ``statements(**filters)`` selects have each speaker, reporting outlet and
+        first year; ``time_limit`` as for ``quote_facets``."""
+        cond, args = self._statement_where(**filters)
+        reported = ("statements st LEFT JOIN statement_reports sr ON sr.statement_id = st.id "
+                    "LEFT JOIN articles a ON a.id = sr.article_id")
+        # only the outlet facet reads the reports: the others count the statements rows alone
+        end = browse.deadline(time_limit)
+        return [browse.facets(self.conn, "statements", reported if name == "outlet" else "statements st", cond, args,
+                              (name,), time_limit=browse.left(end))[0] for name in fields]
+
+    def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None
+                             ) -> tuple[str, str, list[Any]]:
+        """(tables, condition, arguments) over ``contradictions c`` for a subject, a topic or target and a kind."""
+        tables, where, args = "contradictions c", ["1=1"], list[Any]()
+        if name:
+            c, a = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
+            where.append(c)
+            args += a
+        if about:
+            tables += " JOIN stances cs ON cs.id = c.claim_id JOIN stances ks ON ks.id = c.counter_id"
+            cond = [f"instr(lower(coalesce({col}, '')), ?) > 0" for col in ("c.about", "cs.target", "ks.target")]
+            args += [about.lower()] * 3
+            ids = self.entity_ids(about)
+            if ids:
+                marks = ",".join("?" * len(ids))
+                cond += [f"cs.target_entity_id IN ({marks})", f"ks.target_entity_id IN ({marks})"]
+                args += [*ids, *ids]
+            where.append("(" + " OR ".join(cond) + ")")
+        if kind:
+            where.append("c.kind = ?")
+            args.append(kind)
+        return tables, " AND ".join(where), args
+
+    def contradictions(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
+                       limit: int | None = None, offset: int = 0) -> Records[ContradictionRecord]:
+        """Claims about a holder's stance paired with the holder's own words going the other way, by subject;
+        ``about`` keeps pairs whose topic or either side's target is that name or contains those words; every pair
+        unless ``limit`` asks for a page (``total`` counts them all either way)."""
+        if limit is not None:
+            check_paging(limit, offset)
+        tables, cond, args = self._contradiction_where(name, about, kind)
+        out: Records[ContradictionRecord] = Records(st.contradictions(self.conn, cond, args, tables, limit, offset))
+        out.total = (len(out) if limit is None else
+                     self.conn.execute(f"SELECT count(*) FROM {tables} WHERE {cond}", args).fetchone()[0])
+        return out
+
+    def contradiction_groups(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
+                             limit: int = 20, offset: int = 0) -> Records[ContradictionRecord]:
+        """The pairs of one page of claim groups (a claim with its counter-evidence; claims of one subject with the
+        same counter-evidence together), groups in the order ``contradictions`` first gives their claims;
+        ``total`` counts the groups. Grouping and paging run in SQL."""
+        check_paging(limit, offset)
+        tables, cond, args = self._contradiction_where(name, about, kind)
+        groups = f"""WITH p AS (SELECT c.id, c.claim_id, c.counter_id, c.subject,
+                                       coalesce(c.subject_entity_id, c.subject) AS subj
+                                FROM {tables} WHERE {cond} ORDER BY c.claim_id, c.counter_id),
+                     cl AS (SELECT claim_id, min(subject) AS subject, min(subj) AS subj, min(id) AS first,
+                                   group_concat(DISTINCT counter_id) AS counters FROM p GROUP BY claim_id)"""
+        rows = self.conn.execute(
+            f"{groups}, g AS (SELECT subj, counters, count(*) OVER () AS n FROM cl GROUP BY subj, counters "
+            "ORDER BY min(subject), min(first) LIMIT ? OFFSET ?) "
+            "SELECT cl.claim_id, g.n FROM cl JOIN g ON g.subj = cl.subj AND g.counters = cl.counters",
+            [*args, limit, offset]).fetchall()
+        claims = [r[0] for r in rows]
+        total = rows[0][1] if rows else self.conn.execute(
+            f"{groups} SELECT count(*) FROM (SELECT 1 FROM cl GROUP BY subj, counters)", args).fetchone()[0]
+        out: Records[ContradictionRecord] = Records()
+        if claims:
+            marks = ",".join("?" * len(claims))
+            out = Records(st.contradictions(self.conn, f"{cond} AND c.claim_id IN ({marks})", [*args, *claims],
+                                            tables))
+        out.total = total
+        return out
+
+    def contradiction_facets(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
+                             time_limit: float | None = None) -> list[Facet]:
+        """How many pairs of the selection each subject (``name``) and each kind has; ``time_limit`` as for
+        ``quote_facets``."""
+        tables, cond, args = self._contradiction_where(name, about, kind)
+        return browse.facets(self.conn, "contradictions", tables, cond, args, ("name", "kind"), time_limit=time_limit)
+
+    def contradiction_counts(self, name: str | None = None, *, about: str | None = None, kind: str | None = None
+                             ) -> dict[str, int]:
+        """How many claims and pieces of counter-evidence the selection pairs."""
+        tables, cond, args = self._contradiction_where(name, about, kind)
+        row = self.conn.execute(f"SELECT count(DISTINCT c.claim_id), count(DISTINCT c.counter_id) FROM {tables} "
+                                f"WHERE {cond}", args).fetchone()
+        return {"claims": int(row[0]), "counters": int(row[1])}
 
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
-                 until: str | None = None) -> Records[TimelineEntry]:
-        """A person's stances (their own and those claimed for them) and quotes in date order, with evidence."""
-
-        entries = []
-        for s in self.all_stances(holder=name, target=about, since=since, until=until):
-            entries.append(TimelineEntry(s.date, "stance", s.holder, s.label, s.negated, s.target, s.reported_by,
-                                         s.outlet, s.article_id, s.start, s.end, s.text))
-        for qr in self.all_quotes(by=name, about=about, since=since, until=until):
-            if qr.method == "learned":  # a characterisation ("argued against ...") shows up as a stance
-                continue
-            entries.append(TimelineEntry(qr.date, "quote", qr.speaker, None, False, None, None, qr.outlet,
-                                         qr.article_id, qr.start, qr.end, qr.text))
-        entries.sort(key=lambda e: (e.date or "9999", e.article_id, e.start, e.kind))
-        out: Records[TimelineEntry] = Records(entries)
-        out.total = len(entries)
+                 until: str | None = None, limit: int | None = None, offset: int = 0) -> Records[TimelineEntry]:
+        """A person's stances (their own and those claimed for them) and quotes in date order, with evidence;
+        every entry, or one page of them (``limit``, ``offset``: sorted and paged in SQL, ``total`` counted up to
+        COUNT_CAP) so that no request reads more than a page of someone quoted thousands of times."""
+        if limit is not None:
+            check_paging(limit, offset)
+        scond, sargs = self._stance_where(holder=name, target=about, since=since, until=until)
+        qcond, qargs = self._quote_where(by=name, about=about, since=since, until=until)
+        # a learned attribution is a characterisation ("argued against ..."): it shows up as a stance instead
+        union = (f"SELECT s.date AS date, 'stance' AS kind, s.holder AS who, s.label, s.negated, s.target, "
+                 f's.reported_by, a.outlet, s.article_id, s.start, s."end", s.text, s.id AS rid FROM stances s '
+                 f"JOIN articles a ON a.id = s.article_id WHERE {scond} UNION ALL "
+                 f"SELECT a.date, 'quote', q.speaker, NULL, 0, NULL, NULL, a.outlet, q.article_id, q.start, "
+                 f'q."end", q.text, q.id FROM quotes q JOIN articles a ON a.id = q.article_id '
+                 f"WHERE {qcond} AND q.method != 'learned'")
+        args = [*sargs, *qargs]
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
+        rows = self.conn.execute(
+            f"SELECT * FROM ({union}) ORDER BY coalesce(nullif(date, ''), '9999'), article_id, start, kind, rid"
+            + page, [*args, limit, offset] if limit is not None else args)
+        out: Records[TimelineEntry] = Records(
+            TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"])
+            for r in rows)
+        out.total = len(out) if limit is None else self._count(union, args)
         return out
 
-    def search(self, text: str, limit: int = 20, offset: int = 0) -> Records[SearchHit]:
+    def search(self, text: str, limit: int = 20, offset: int = 0, count_cap: int | None = None
+               ) -> Records[SearchHit]:
         """Entities whose name or alias contains the text (literally: ``%`` and ``_`` are no wildcards), the
-        most mentioned first, then quotes containing its words; ``total`` counts both, paging runs across both."""
+        most mentioned first, then quotes containing its words; ``total`` counts both (each up to ``count_cap``
+        when given), paging runs across both."""
         check_paging(limit, offset)
         like = browse.like_pattern(text.strip())
         match = ("FROM entities e WHERE e.name LIKE ? ESCAPE '\\' OR e.id IN "
@@ -494,11 +632,187 @@ class Onrecord:
                 "article_entities ae WHERE ae.entity_id = e.id) DESC, e.name, e.id LIMIT ? OFFSET ?",
                 (like, like, text.strip(), limit, offset)).fetchall()
             hits += [SearchHit("entity", r[0], r[1], None, None) for r in rows]
-        quotes = self.quotes(q=text, limit=max(1, limit - len(hits)), offset=max(0, offset - n_entities))
+        quotes = self.quotes(q=text, limit=max(1, limit - len(hits)), offset=max(0, offset - n_entities),
+                             count_cap=count_cap)
         if len(hits) < limit:
             hits += [SearchHit("quote", str(qr.id), qr.text, qr.speaker, qr.article_id) for qr in quotes]
         out: Records[SearchHit] = Records(hits)
         out.total = n_entities + quotes.total
+        return out
+
+    # -- the person page: every read indexed by the entity, paged in SQL, counts stopped at COUNT_CAP ------------
+    count_cap = COUNT_CAP  # a count this high reads as "at least" ("10,000+")
+
+    def _count(self, sql: str, args: list[Any]) -> int:
+        """How many rows ``sql`` gives, up to ``count_cap``."""
+        return _capped(self.conn, sql, args, self.count_cap)
+
+    def count_quotes(self, *, below_confidence: float | None = None, **filters: Any) -> int:
+        """How many quotes ``quotes(**filters)`` selects (``below_confidence``: only those attributed less surely),
+        counted up to ``count_cap``."""
+        cond, args = self._quote_where(**filters)
+        if below_confidence is not None:
+            cond += " AND q.confidence < ?"
+            args.append(below_confidence)
+        dated = any(filters.get(k) for k in ("outlet", "since", "until"))  # filters on the article row
+        join = "JOIN articles a ON a.id = q.article_id " if dated else ""
+        return self._count(f"SELECT q.id FROM quotes q {join}WHERE {cond}", args)
+
+    def count_stances(self, **filters: Any) -> int:
+        """How many stances ``stances(**filters)`` selects, counted up to ``count_cap``."""
+        cond, args = self._stance_where(**filters)
+        join = "JOIN articles a ON a.id = s.article_id " if filters.get("outlet") else ""
+        return self._count(f"SELECT s.id FROM stances s {join}WHERE {cond}", args)
+
+    def person_counts(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
+                      known: dict[str, int] | None = None) -> dict[str, int]:
+        """What the person page counts, each up to ``count_cap``: quotes by the entity (``said``), quotes by others
+        naming it at ``min_confidence`` (``naming``), others' stances toward it (``toward``), its stances
+        (``stances``), claims set against its words (``claims``), its statements reported by several articles
+        (``statements``); ``about`` narrows each as the page's lists narrow. Counts in ``known`` (the totals of lists
+        just read) are taken as they are."""
+        toward, toward_args = self._toward_where(entity, about)
+        naming, naming_args = self._naming_where(entity, about, min_confidence)
+        tables, claims, claims_args = self._claims_where(entity, about)
+        several, several_args = self._statement_where(by=entity, min_articles=2)
+        counts: dict[str, Callable[[], int]] = {
+            "said": lambda: self.count_quotes(by=entity, about=about),
+            "naming": lambda: self._count(f"SELECT q.id FROM quotes q WHERE {naming}", naming_args),
+            "toward": lambda: self._count(f"SELECT s.id FROM stances s WHERE {toward}", toward_args),
+            "stances": lambda: self.count_stances(holder=entity, target=about),
+            "claims": lambda: self._count(f"SELECT DISTINCT c.claim_id FROM {tables} WHERE {claims}", claims_args),
+            "statements": lambda: self._count(f"SELECT st.id FROM statements st WHERE {several}", several_args)}
+        given = known or {}
+        return {k: given[k] if k in given else count() for k, count in counts.items()}
+
+    def entity_names(self, entity_id: str) -> list[str]:
+        """An entity's name, then its aliases (as ``entity`` lists them); empty for no such id. Two indexed reads,
+        where ``entity`` gathers everything the entity page shows."""
+        row = self.conn.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return []
+        return [row[0], *(r[0] for r in self.conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY kind != 'name', alias", (entity_id,)))]
+
+    def latest_article_date(self) -> str | None:
+        """The date of the newest article (read from the date index)."""
+        return self.conn.execute("SELECT max(date) FROM articles").fetchone()[0]
+
+    def _naming_where(self, entity: str, about: str | None, min_confidence: float | None
+                      ) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q`` for quotes by others whose words name the entity (the mentions the link
+        stage resolved to it), optionally with the words ``about`` and a confidence floor."""
+        ids = self.entity_ids(entity) or [entity]
+        marks = ",".join("?" * len(ids))
+        cond, args = self._quote_where(q=about, min_confidence=min_confidence)
+        cond += (f" AND q.id IN (SELECT m.quote_id FROM quote_mentions m WHERE m.node IN (SELECT n.node FROM "
+                 f"link_nodes n WHERE n.entity_id IN ({marks}))) AND coalesce(q.speaker_entity_id, '') NOT IN "
+                 f"({marks}) AND coalesce(q.on_behalf_of_entity_id, '') NOT IN ({marks})")
+        return cond, [*args, *ids, *ids, *ids]
+
+    def quotes_naming(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
+                      limit: int = 20, offset: int = 0) -> Records[QuoteRecord]:
+        """Quotes by anyone else that name the entity (an id, name or alias), optionally also containing the words
+        ``about``, in date order; ``total`` is counted up to ``count_cap``."""
+        check_paging(limit, offset)
+        cond, args = self._naming_where(entity, about, min_confidence)
+        rows = self.conn.execute(
+            f"SELECT q.*, a.source, a.outlet, a.date FROM quotes q JOIN articles a ON a.id = q.article_id WHERE "
+            f"{cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?", [*args, limit, offset])
+        out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
+        out.total = self._count(f"SELECT q.id FROM quotes q WHERE {cond}", args)
+        return out
+
+    def _toward_where(self, entity: str, about: str | None) -> tuple[str, list[Any]]:
+        """The condition on ``stances s`` for others' stances toward the entity, optionally mentioning ``about``
+        in their words or topic."""
+        ids = self.entity_ids(entity) or [entity]
+        cond, args = self._stance_where(target=entity)
+        cond += f" AND coalesce(s.holder_entity_id, '') NOT IN ({','.join('?' * len(ids))})"
+        args += ids
+        if about:
+            cond += " AND (instr(lower(s.text), ?) OR instr(lower(coalesce(s.about, '')), ?))"
+            args += [about.lower(), about.lower()]
+        return cond, args
+
+    def stances_toward(self, entity: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+                       ) -> Records[StanceRecord]:
+        """Others' stances toward the entity (accusations, calls, praise), optionally mentioning ``about``, in date
+        order; ``total`` is counted up to ``count_cap``."""
+        check_paging(limit, offset)
+        cond, args = self._toward_where(entity, about)
+        out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
+            self.conn, cond, args, limit=limit, offset=offset))
+        out.total = self._count(f"SELECT s.id FROM stances s WHERE {cond}", args)
+        return out
+
+    def latest_stances(self, holder: str, *, about: str | None = None, limit: int = 300) -> Records[StanceRecord]:
+        """A holder's latest dated stances (toward ``about``), newest first, for a chart that stays readable;
+        ``total`` counts every dated one up to ``count_cap``. Given an entity id, the holder's date index is read
+        newest first and stops after ``limit``."""
+        check_paging(limit, 0)
+        if self.entity_ids(holder) == [holder]:
+            cond, args = self._stance_where(target=about)
+            cond += " AND s.holder_entity_id = ?"
+            args.append(holder)
+        else:
+            cond, args = self._stance_where(holder=holder, target=about)
+        cond += " AND s.date IS NOT NULL"
+        out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
+            self.conn, cond, args, order="s.date DESC, a.date DESC, s.article_id DESC, s.start DESC, s.id DESC",
+            limit=limit))
+        out.total = self._count(f"SELECT s.id FROM stances s WHERE {cond}", args)
+        return out
+
+    def stance_targets(self, holder: str, *, limit: int = 50) -> list[tuple[str | None, str | None, int]]:
+        """(target entity id, target, count) of a holder's stances, the most frequent first (ties: the earliest
+        first): one grouping over the holder's stances, read by the holder's index."""
+        cond, args = self._stance_where(holder=holder)
+        sep = "|| char(1) ||"  # sorts below every character, so the joined key sorts as the tuple of its parts
+        first = f"min((s.date IS NULL) {sep} coalesce(s.date, '') {sep} s.article_id {sep} printf('%010d', s.start))"
+        rows = self.conn.execute(
+            f"SELECT s.target_entity_id, s.target, count(*) AS n, {first} AS first FROM stances s WHERE {cond} "
+            "AND (s.target_entity_id IS NOT NULL OR s.target IS NOT NULL) GROUP BY 1, 2 ORDER BY n DESC, first "
+            "LIMIT ?", [*args, limit])
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def _claims_where(self, entity: str, about: str | None) -> tuple[str, str, list[Any]]:
+        """(tables, condition, arguments) of the pairs ``contradictions_about`` keeps: contradictions ``c``, with
+        their claims ``cs`` and counters ``ks`` when ``about`` reads their targets."""
+        where, args = st.name_condition("c.subject", entity, self.entity_ids(entity), "c.subject_entity_id")
+        if about:
+            ids = self.entity_ids(about)
+            low = about.lower()
+            cond = ["instr(lower(coalesce(c.about, '')), ?)", "instr(lower(coalesce(cs.target, '')), ?)",
+                    "instr(lower(coalesce(ks.target, '')), ?)"]
+            args = [*args, low, low, low]
+            if ids:
+                marks = ",".join("?" * len(ids))
+                cond += [f"cs.target_entity_id IN ({marks})", f"ks.target_entity_id IN ({marks})"]
+                args += [*ids, *ids]
+            where += " AND (" + " OR ".join(cond) + ")"
+            return ("contradictions c JOIN stances cs ON cs.id = c.claim_id JOIN stances ks ON ks.id = c.counter_id",
+                    where, args)
+        return "contradictions c", where, args
+
+    def claims_against(self, entity: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+                       ) -> Records[ContradictionRecord]:
+        """The contradiction pairs of one page of claims about the entity's stance (``limit`` claims from
+        ``offset``, in the order of ``contradictions_about``), kept on ``about`` as it keeps them; ``total``
+        counts the claims up to ``count_cap``."""
+        check_paging(limit, offset)
+        tables, cond, args = self._claims_where(entity, about)
+        claims = [r[0] for r in self.conn.execute(
+            f"SELECT c.claim_id FROM {tables} WHERE {cond} GROUP BY c.claim_id ORDER BY min(c.subject), min(c.id) "
+            "LIMIT ? OFFSET ?", [*args, limit, offset])]
+        pairs = []
+        if claims:
+            marks = ",".join("?" * len(claims))
+            keep = {r[0] for r in self.conn.execute(
+                f"SELECT c.id FROM {tables} WHERE {cond} AND c.claim_id IN ({marks})", [*args, *claims])}
+            pairs = [c for c in st.contradictions(self.conn, f"c.claim_id IN ({marks})", claims) if c.id in keep]
+        out: Records[ContradictionRecord] = Records(pairs)
+        out.total = self._count(f"SELECT DISTINCT c.claim_id FROM {tables} WHERE {cond}", args)
         return out
 
     # -- for the adapters: corrections by name, contradictions on a topic, the schema version ----------------
@@ -513,16 +827,7 @@ class Onrecord:
     def contradictions_about(self, name: str | None, about: str | None) -> Records[ContradictionRecord]:
         """Contradictions for a subject (all when None), kept when either side's target or topic is ``about``
         (an entity's name, alias or id, or words in the target or topic)."""
-        found = self.contradictions(name)
-        if not about:
-            return found
-        ids = set(self.entity_ids(about))
-        low = about.lower()
-        out: Records[ContradictionRecord] = Records(
-            c for c in found if any(low in (t or "").lower() for t in (c.about, c.claim.target, c.counter.target))
-            or ids & {c.claim.target_id, c.counter.target_id})
-        out.total = len(out)
-        return out
+        return self.contradictions(name, about=about)
 
     def schema_version(self) -> int:
         """The store's schema version (``onrecord.SCHEMA_VERSION`` is the one this onrecord writes)."""

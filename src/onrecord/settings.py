@@ -87,6 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("write_token", str, None, "ONRECORD_WRITE_TOKEN",
             "Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' (unset: the server is "
             "read-only).", ("serve",), metavar="TOKEN"),
+    Setting("facet_time_limit_ms", int, 50, "ONRECORD_FACET_TIME_LIMIT_MS",
+            "Milliseconds a web page gives all its facet counts together; a facet not counted in time says so "
+            "instead of holding the page up (0: facets are never counted).", (), 0, metavar="MS"),
     Setting("min_confidence", float, None, "ONRECORD_MIN_CONFIDENCE",
             "Only quotes attributed at least this surely, 0 to 1 (unset: every quote).", ("quotes",), 0, 1, "X"),
 )

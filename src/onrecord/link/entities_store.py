@@ -25,6 +25,7 @@ from onrecord.link.entities import (
     similar_names,
     text_node,
 )
+from onrecord.link.entity_counts import KEPT, batch_entities, keep_counts
 from onrecord.models import Correction
 
 LOOKUP = "="  # a speaker_node resolved by looking the name up among the aliases
@@ -132,6 +133,8 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
     changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
                      if old_node_ids.get(n) != linking.node_ids.get(n)}
     changed_keys = {LOOKUP + k: new for k in keys if (new := lookup(conn, k)) != before_lookup[k]}
+    moved = {old_node_ids.get(n) for n in nodes if node_text(n) in changed_nodes} | set(changed_nodes.values())
+    moved |= {before_lookup[k[len(LOOKUP):]] for k in changed_keys} | set(changed_keys.values())
     changes.names = {n for n in names if entity_for(conn, n) != before_names[n]}
     for ref, eid in [*changed_nodes.items(), *changed_keys.items()]:
         if not ref.startswith(LOOKUP):
@@ -146,8 +149,9 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
         changes.behalf_quotes.update(r[0] for r in conn.execute("SELECT id FROM quotes WHERE behalf_node = ?", (ref,)))
         conn.execute("UPDATE quotes SET on_behalf_of_entity_id = ? WHERE behalf_node = ?", (eid, ref))
     _write_batch_refs(conn, local, holders)
-    write_stats(conn, local, holders)
-    recount(conn, {e.id for e in linking.entities} | set(changed_nodes.values()) | _entities_of(conn, local, holders))
+    mentioned = write_stats(conn, local, holders)
+    keep_counts(conn, {e for e in moved if e}, {e.id for e in linking.entities} | _entities_of(conn, local, holders)
+                | batch_entities(conn), mentioned)
     return changes
 
 
@@ -333,11 +337,17 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
 
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
+    """Rewrite the relinked entities and their aliases (their counts carried over under the same id until
+    ``keep_counts`` writes them)."""
     marks = _marks(old_ids)
+    counts = {r[0]: tuple(r[1:]) for r in conn.execute(
+        f"SELECT id, {', '.join(KEPT)} FROM entities WHERE id IN ({marks})", sorted(old_ids))}
     conn.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks})", sorted(old_ids))
     conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", sorted(old_ids))
-    conn.executemany("INSERT INTO entities(id, name, type, base_id, first_node) VALUES (?,?,?,?,?)",
-                     [(e.id, e.name, e.type, e.base, e.first) for e in linking.entities])
+    zero = (0,) * len(KEPT)
+    conn.executemany(f"INSERT INTO entities(id, name, type, base_id, first_node, {', '.join(KEPT)}) VALUES "
+                     f"(?,?,?,?,?{',?' * len(KEPT)})",
+                     [(e.id, e.name, e.type, e.base, e.first, *counts.get(e.id, zero)) for e in linking.entities])
     conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key) VALUES (?,?,?,?)",
                      [(e.id, a, k, name_key(a)) for e in linking.entities for a, k in e.aliases])
     conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ?",
@@ -399,9 +409,10 @@ def _write_batch_refs(conn: sqlite3.Connection, local: LocalIndex, holders: dict
                      "on_behalf_of_entity_id = ? WHERE id = ?", rows)
 
 
-def write_stats(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]) -> None:
+def write_stats(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]
+                ) -> set[tuple[str, int]]:
     """Add the batch's counts behind the entity page, per node: mentions by outlet, how the name is written,
-    descriptors by outlet, and which quotes mention the node."""
+    descriptors by outlet, and which quotes mention the node (returned too, as (node, quote id) pairs)."""
     outlets: Counter[tuple[str, str]] = Counter()
     for aid, n, outlet, count in conn.execute(
             "SELECT m.article_id, m.n, coalesce(a.outlet, ''), count(*) FROM entity_mentions m JOIN articles a ON "
@@ -448,6 +459,7 @@ def write_stats(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple
         described[k] = [min(text0, text), count0 + 1, max(loaded0, loaded), ",".join(kinds)]
     conn.executemany("INSERT OR REPLACE INTO node_descriptors(node, key, outlet, text, count, loaded, kinds) VALUES "
                      "(?,?,?,?,?,?,?)", [(*k, *v) for k, v in described.items()])
+    return mentioned
 
 
 def _entities_of(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple[str, int], str | None]
@@ -456,10 +468,3 @@ def _entities_of(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tupl
     refs = {node_text(n) for n in local.nodes.values()} | {node_text(("person", name_key(h)))
                                                           for h in holders.values() if h}
     return {e for r in refs if (e := resolve(conn, r))}
-
-
-def recount(conn: sqlite3.Connection, ids: Iterable[str | None]) -> None:
-    """Store each entity's mentions (its nodes' mentions summed), the order of the entities list."""
-    conn.executemany("UPDATE entities SET mentions = (SELECT coalesce(sum(o.mentions), 0) FROM link_nodes n JOIN "
-                     "node_outlets o ON o.node = n.node WHERE n.entity_id = entities.id) WHERE id = ?",
-                     [(i,) for i in sorted(i for i in ids if i)])

@@ -203,9 +203,10 @@ def link_statements_batch(conn: sqlite3.Connection, moved: dict[int, str | None]
 
 
 def _insert(conn: sqlite3.Connection, st: Statement) -> None:
-    cur = conn.execute("INSERT INTO statements(speaker, speaker_entity_id, text, first_date, reports, main_quote_id) "
-                       "VALUES (?,?,?,?,?,?)", (st.speaker, st.speaker_entity_id, st.text, st.first_date,
-                                                len(st.reports), st.main))
+    cur = conn.execute("INSERT INTO statements(speaker, speaker_entity_id, text, first_date, reports, articles, "
+                       "main_quote_id) VALUES (?,?,?,?,?,?,?)",
+                       (st.speaker, st.speaker_entity_id, st.text, st.first_date, len(st.reports),
+                        len({a for _, a, _ in st.reports}), st.main))
     conn.executemany("INSERT INTO statement_reports(statement_id, quote_id, article_id, similarity) "
                      "VALUES (?,?,?,?)", [(cur.lastrowid, q, a, sim) for q, a, sim in st.reports])
 
@@ -264,7 +265,8 @@ def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge
                          "VALUES (?,?,?,?)", [(sid, q, a, sim) for q, a, sim in st.reports if q in mine])
         dates = [d for d in (row[1], st.first_date) if d]
         conn.execute("UPDATE statements SET speaker = ?, speaker_entity_id = ?, text = ?, first_date = ?, "
-                     "reports = reports + ?, main_quote_id = ? WHERE id = ?",
+                     "reports = reports + ?, main_quote_id = ?, articles = (SELECT count(DISTINCT r.article_id) "
+                     "FROM statement_reports r WHERE r.statement_id = statements.id) WHERE id = ?",
                      (st.speaker, st.speaker_entity_id, st.text, min(dates) if dates else None, len(ids), st.main,
                       sid))
     return {i for root in hard for i in members[root]}

@@ -21,11 +21,13 @@ class Facet(Record):
     """How many records of the current selection have each value of one field, most frequent first.
 
     ``name`` is the filter the values set (``outlet``, ``by``, ``kind``, ``year`` ...); ``more`` is how many
-    further values were left off."""
+    further values were left off; ``counted`` is False when the counting ran out of the time given to it (then
+    ``values`` is empty: too many rows to count in time, not zero)."""
 
     name: str
     values: list[FacetValue] = field(default_factory=list)
     more: int = 0
+    counted: bool = True
 
 
 @dataclass

@@ -24,6 +24,31 @@ BUSY_TIMEOUT = 30.0  # seconds one statement waits for another process's lock be
 BUSY_RETRY = 600.0  # seconds a write keeps retrying while another process holds the store's write lock
 
 
+class TimeUp(StoreError):
+    """A read ran past the time given to it by ``time_limit`` (SQLite interrupted it)."""
+
+
+@contextmanager
+def time_limit(conn: sqlite3.Connection, seconds: float | None) -> Iterator[None]:
+    """Interrupt the statements run inside past ``seconds`` with TimeUp (None: no limit), the way Datasette bounds
+    facet counts; SQLite checks the clock every 1,000 virtual-machine steps."""
+    if seconds is None:
+        yield
+        return
+    if seconds <= 0:
+        raise TimeUp("no time was given to this read")
+    deadline = time.monotonic() + seconds
+    conn.set_progress_handler(lambda: int(time.monotonic() >= deadline), 1000)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "interrupted" not in str(exc):
+            raise
+        raise TimeUp(f"a read took more than {seconds * 1000:.0f} ms") from exc
+    finally:
+        conn.set_progress_handler(None, 1000)
+
+
 def default_path() -> str:
     """--db, else $ONRECORD_DB, else ./onrecord.db (the CLI passes --db explicitly when given)."""
     return os.environ.get("ONRECORD_DB") or DEFAULT_DB
@@ -121,6 +146,10 @@ class Store:
             self.conn.execute("RELEASE step")
             raise
         self.conn.execute("RELEASE step")
+
+    def time_limit(self, seconds: float | None) -> Any:
+        """A context in which reads past ``seconds`` raise TimeUp (see ``time_limit``)."""
+        return time_limit(self.conn, seconds)
 
     def close(self) -> None:
         self.conn.close()

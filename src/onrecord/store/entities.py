@@ -36,11 +36,6 @@ COUNT_CAP = 10_000  # counts on the entity page stop here: a larger one reads as
 EVIDENCE = 10  # text evidence of a role: its first and last this many, by date
 
 
-def _capped(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...]) -> int:
-    """The number of rows ``sql`` gives, counted up to COUNT_CAP."""
-    return int(conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {COUNT_CAP})", args).fetchone()[0])
-
-
 def entity_row(conn: sqlite3.Connection, name_or_id: str) -> sqlite3.Row | None:
     """The entity with this id, name or alias (the most mentioned one when several share an alias)."""
     return conn.execute(
@@ -70,7 +65,8 @@ def _evidence(conn: sqlite3.Connection, eid: str) -> list[dict[str, Any]]:
 def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
     """Everything the entity page shows, as plain data: aliases, text roles with evidence, mentions by outlet,
     descriptors by outlet, quote counts. Every read is indexed and bounded: mentions, descriptors and spellings
-    come from the per-name counts the link stage keeps, counts stop at COUNT_CAP, evidence at EVIDENCE a role."""
+    come from the per-name counts the link stage keeps, quote and article counts from its per-entity counts,
+    evidence stops at EVIDENCE a role."""
     aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY "
                                           "kind != 'name', alias", (eid,))]
     nodes = "SELECT node FROM link_nodes WHERE entity_id = ?"
@@ -83,15 +79,9 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
         "ORDER BY sum(count) DESC, key, outlet", (eid,))]
     for d in descriptors:
         d["kinds"] = ",".join(sorted(set(d["kinds"].split(","))))
-    quotes_by = _capped(conn, "SELECT id FROM quotes WHERE speaker_entity_id = ? UNION SELECT id FROM quotes WHERE "
-                              "on_behalf_of_entity_id = ?", (eid, eid))
-    quotes_about = _capped(conn, f"SELECT DISTINCT m.quote_id FROM quote_mentions m JOIN quotes q ON q.id = m.quote_id "
-                                 f"WHERE m.node IN ({nodes}) AND coalesce(q.speaker_entity_id, '') != ? AND "
-                                 "coalesce(q.on_behalf_of_entity_id, '') != ?", (eid, eid, eid))
-    articles = _capped(conn, "SELECT article_id FROM article_entities WHERE entity_id = ? UNION SELECT article_id "
-                             "FROM role_mentions WHERE entity_id = ? UNION SELECT article_id FROM quotes WHERE "
-                             "speaker_entity_id = ? UNION SELECT article_id FROM quotes WHERE "
-                             "on_behalf_of_entity_id = ?", (eid, eid, eid, eid))
+    # quotes by, quotes naming it, articles: the counts the link stage keeps per entity (link/entity_counts.py)
+    quotes_by, quotes_about, articles = conn.execute(
+        "SELECT quotes_by, quotes_about, articles FROM entities WHERE id = ?", (eid,)).fetchone() or (0, 0, 0)
     written = [{"text": r[0], "kind": r[1], "count": r[2]} for r in conn.execute(
         f"SELECT text, kind, sum(count) FROM node_written WHERE node IN ({nodes}) GROUP BY text, kind "
         "ORDER BY 3 DESC, 1 LIMIT 50", (eid,))]
@@ -101,18 +91,10 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
 
 
 def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:
-    """Entities with their article and mention counts, most mentioned first (mentions are kept per entity by
-    the link stage; article and quote counts stop at COUNT_CAP)."""
+    """Entities with their article, mention and quote counts, most mentioned first: the counts the link stage
+    keeps per entity (``link/entity_counts.py``), read in the order of an index."""
     where, args = ("WHERE e.type = ?", [type]) if type else ("", [])
     total = conn.execute(f"SELECT count(*) FROM entities e {where}", args).fetchone()[0]
-    rows = conn.execute(
-        f"""SELECT e.id, e.name, e.type,
-               (SELECT count(*) FROM (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = e.id
-                  UNION SELECT q.article_id FROM quotes q WHERE q.speaker_entity_id = e.id
-                  UNION SELECT q.article_id FROM quotes q WHERE q.on_behalf_of_entity_id = e.id
-                  LIMIT {COUNT_CAP})) AS articles,
-               e.mentions AS mentions,
-               (SELECT count(*) FROM (SELECT q.id FROM quotes q WHERE q.speaker_entity_id = e.id
-                  UNION SELECT q.id FROM quotes q WHERE q.on_behalf_of_entity_id = e.id LIMIT {COUNT_CAP})) AS quotes
-            FROM entities e {where} ORDER BY e.mentions DESC, e.name LIMIT ? OFFSET ?""", [*args, limit, offset])
+    rows = conn.execute(f"SELECT e.id, e.name, e.type, e.articles, e.mentions, e.quotes_by AS quotes FROM entities e "
+                        f"{where} ORDER BY e.mentions DESC, e.name LIMIT ? OFFSET ?", [*args, limit, offset])
     return total, rows.fetchall()

@@ -397,6 +397,103 @@ CREATE TABLE quote_mentions (
     PRIMARY KEY (node, quote_id)
 ) WITHOUT ROWID;
 """),
+    (8, "web: bounded reads on large stores (indexes for counts, sorts and pages; counts kept per entity)", """
+CREATE INDEX quotes_confidence ON quotes(confidence);
+ALTER TABLE entities ADD COLUMN quotes_by INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entities ADD COLUMN quotes_about INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entities ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entities ADD COLUMN outlets INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE entity_outlets (
+    entity_id TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    quotes_by INTEGER NOT NULL DEFAULT 0,
+    quotes_about INTEGER NOT NULL DEFAULT 0,
+    articles INTEGER NOT NULL DEFAULT 0,
+    mentions INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (entity_id, outlet)
+) WITHOUT ROWID;
+CREATE INDEX entity_outlets_outlet ON entity_outlets(outlet);
+CREATE INDEX entity_outlets_quotes_by ON entity_outlets(outlet, quotes_by DESC);
+CREATE INDEX entity_outlets_quotes_about ON entity_outlets(outlet, quotes_about DESC);
+CREATE INDEX entity_outlets_articles ON entity_outlets(outlet, articles DESC);
+CREATE INDEX entity_outlets_mentions ON entity_outlets(outlet, mentions DESC);
+INSERT INTO entity_outlets(entity_id, outlet, articles)
+    SELECT x.eid, coalesce(a.outlet, ''), count(*) FROM (
+        SELECT entity_id AS eid, article_id FROM article_entities WHERE entity_id IS NOT NULL
+        UNION SELECT entity_id, article_id FROM role_mentions WHERE entity_id IS NOT NULL
+        UNION SELECT speaker_entity_id, article_id FROM quotes WHERE speaker_entity_id IS NOT NULL
+        UNION SELECT on_behalf_of_entity_id, article_id FROM quotes WHERE on_behalf_of_entity_id IS NOT NULL) x
+    JOIN articles a ON a.id = x.article_id
+    WHERE x.article_id NOT IN (SELECT article_id FROM link_pending) GROUP BY 1, 2;
+INSERT INTO entity_outlets(entity_id, outlet, quotes_by)
+    SELECT x.eid, coalesce(a.outlet, ''), count(*) FROM (
+        SELECT speaker_entity_id AS eid, id, article_id FROM quotes WHERE speaker_entity_id IS NOT NULL
+        UNION SELECT on_behalf_of_entity_id, id, article_id FROM quotes WHERE on_behalf_of_entity_id IS NOT NULL) x
+    JOIN articles a ON a.id = x.article_id
+    WHERE x.article_id NOT IN (SELECT article_id FROM link_pending) GROUP BY 1, 2
+    ON CONFLICT(entity_id, outlet) DO UPDATE SET quotes_by = excluded.quotes_by;
+INSERT INTO entity_outlets(entity_id, outlet, quotes_about)
+    SELECT n.entity_id, coalesce(a.outlet, ''), count(DISTINCT q.id) FROM link_nodes n
+    JOIN quote_mentions m ON m.node = n.node JOIN quotes q ON q.id = m.quote_id JOIN articles a ON a.id = q.article_id
+    WHERE n.entity_id IS NOT NULL AND coalesce(q.speaker_entity_id, '') != n.entity_id
+    AND coalesce(q.on_behalf_of_entity_id, '') != n.entity_id GROUP BY 1, 2
+    ON CONFLICT(entity_id, outlet) DO UPDATE SET quotes_about = excluded.quotes_about;
+INSERT INTO entity_outlets(entity_id, outlet, mentions)
+    SELECT n.entity_id, o.outlet, sum(o.mentions) FROM link_nodes n JOIN node_outlets o ON o.node = n.node
+    WHERE n.entity_id IS NOT NULL GROUP BY 1, 2
+    ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions;
+DELETE FROM entity_outlets WHERE articles = 0;
+UPDATE entities SET
+    quotes_by = (SELECT coalesce(sum(quotes_by), 0) FROM entity_outlets WHERE entity_id = entities.id),
+    quotes_about = (SELECT coalesce(sum(quotes_about), 0) FROM entity_outlets WHERE entity_id = entities.id),
+    articles = (SELECT coalesce(sum(articles), 0) FROM entity_outlets WHERE entity_id = entities.id),
+    outlets = (SELECT count(*) FROM entity_outlets WHERE entity_id = entities.id AND outlet != '' AND articles > 0);
+CREATE INDEX entities_order_name ON entities(name, id);
+CREATE INDEX entities_order_type ON entities(type, name, id);
+CREATE INDEX entities_quotes_by ON entities(quotes_by DESC, name);
+CREATE INDEX entities_type_quotes_by ON entities(type, quotes_by DESC, name);
+CREATE INDEX entities_quotes_about ON entities(quotes_about DESC, name);
+CREATE INDEX entities_type_quotes_about ON entities(type, quotes_about DESC, name);
+CREATE INDEX entities_articles ON entities(articles DESC, name);
+CREATE INDEX entities_type_articles ON entities(type, articles DESC, name);
+CREATE INDEX entities_outlets ON entities(outlets DESC, name);
+CREATE INDEX entities_type_outlets ON entities(type, outlets DESC, name);
+CREATE INDEX articles_order_desc ON articles((date IS NULL), date DESC, source, id);
+CREATE INDEX articles_outlet_sort ON articles((outlet IS NULL), outlet, source, id);
+CREATE INDEX articles_outlet_sort_desc ON articles((outlet IS NULL), outlet DESC, source, id);
+CREATE INDEX stances_order ON stances((date IS NULL), date);
+CREATE INDEX stances_order_desc ON stances((date IS NULL), date DESC, article_id, start);
+CREATE INDEX stances_label_sort ON stances((label IS NULL), label, article_id, start);
+CREATE INDEX stances_holder_sort ON stances((holder IS NULL), holder, article_id, start);
+CREATE INDEX stances_target_sort ON stances((target IS NULL), target, article_id, start);
+CREATE INDEX statements_order ON statements((first_date IS NULL), first_date);
+CREATE INDEX contradictions_order ON contradictions(subject, id);
+CREATE INDEX stances_holder_date ON stances(holder_entity_id, date);
+ALTER TABLE statements ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+UPDATE statements SET articles = (SELECT count(DISTINCT r.article_id) FROM statement_reports r
+                                  WHERE r.statement_id = statements.id);
+CREATE INDEX statements_order_desc ON statements((first_date IS NULL), first_date DESC);
+CREATE INDEX statements_articles ON statements(articles, (first_date IS NULL), first_date);
+CREATE INDEX statements_articles_sort ON statements((articles IS NULL), articles);
+CREATE INDEX statements_articles_sort_desc ON statements((articles IS NULL), articles DESC);
+CREATE INDEX statements_reports_sort ON statements((reports IS NULL), reports);
+CREATE INDEX statements_reports_sort_desc ON statements((reports IS NULL), reports DESC);
+CREATE INDEX quotes_kind ON quotes(kind, confidence);
+CREATE INDEX quotes_kind_sort ON quotes((kind IS NULL), kind);
+CREATE INDEX quotes_kind_sort_desc ON quotes((kind IS NULL), kind DESC);
+CREATE INDEX quotes_confidence_sort ON quotes((confidence IS NULL), confidence);
+CREATE INDEX quotes_confidence_sort_desc ON quotes((confidence IS NULL), confidence DESC);
+CREATE INDEX quotes_speaker_sort ON quotes(
+    (CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL THEN on_behalf_of
+    ELSE speaker END) IS NULL,
+    (CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL THEN on_behalf_of
+    ELSE speaker END));
+CREATE INDEX quotes_speaker_sort_desc ON quotes(
+    (CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL THEN on_behalf_of
+    ELSE speaker END) IS NULL,
+    (CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL THEN on_behalf_of
+    ELSE speaker END) DESC);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

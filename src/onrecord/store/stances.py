@@ -73,27 +73,43 @@ def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tu
 
 
 def statements(conn: sqlite3.Connection, where: str, args: list[Any], limit: int, offset: int,
-               order: str = "st.first_date IS NULL, st.first_date, st.id") -> list[StatementRecord]:
-    """Statements (with their reports) matching a condition on the statements table ``st``."""
+               order: str = "st.first_date IS NULL, st.first_date, st.id", reports: int | None = None,
+               reports_offset: int = 0) -> list[StatementRecord]:
+    """Statements matching a condition on the statements table ``st``, with their reports (``reports`` of each
+    from ``reports_offset`` when given)."""
     rows = conn.execute(f"SELECT * FROM statements st WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                         [*args, limit, offset]).fetchall()
     out = []
     for r in rows:
         reps = conn.execute('SELECT q.id, q.article_id, a.outlet, a.date, q.text, q.start, q."end", sr.similarity '
                             "FROM statement_reports sr JOIN quotes q ON q.id = sr.quote_id JOIN articles a ON "
-                            "a.id = q.article_id WHERE sr.statement_id = ? ORDER BY a.date, q.id", (r["id"],))
+                            "a.id = q.article_id WHERE sr.statement_id = ? ORDER BY a.date, q.id LIMIT ? OFFSET ?",
+                            (r["id"], -1 if reports is None else reports, reports_offset))
         out.append(StatementRecord(r["id"], r["speaker"], r["speaker_entity_id"], r["text"], r["first_date"],
                                    [ReportRecord(*tuple(x)) for x in reps]))
     return out
 
 
-def contradictions(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any] = ()
+def contradictions(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[Any] = (),
+                   tables: str = "contradictions c", limit: int | None = None, offset: int = 0
                    ) -> list[ContradictionRecord]:
-    """Contradictions with both sides' evidence, claims in date order."""
-    rows = conn.execute(f"SELECT * FROM contradictions c WHERE {where} ORDER BY c.subject, c.id", list(args)).fetchall()
+    """Contradictions (``c``, in ``tables``) with both sides' evidence, by subject, then as they were found; one
+    page of them with ``limit``."""
+    sql = f"SELECT c.* FROM {tables} WHERE {where} ORDER BY c.subject, c.id"
+    params = list(args)
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    rows = conn.execute(sql, params).fetchall()
+    ids = sorted({i for r in rows for i in (r["claim_id"], r["counter_id"])})
+    stances: dict[int, StanceRecord] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        stances.update((x["id"], to_stance(x)) for x in stance_rows(conn, f"s.id IN ({','.join('?' * len(chunk))})",
+                                                                    chunk))
     out = []
     for r in rows:
-        pair = {x["id"]: to_stance(x) for x in stance_rows(conn, "s.id IN (?, ?)", (r["claim_id"], r["counter_id"]))}
+        pair = {i: stances[i] for i in (r["claim_id"], r["counter_id"]) if i in stances}
         if r["claim_id"] in pair and r["counter_id"] in pair:
             out.append(ContradictionRecord(r["id"], r["subject"], r["subject_entity_id"], r["about"], r["kind"],
                                            json.loads(r["shared_keys"] or "[]"), pair[r["claim_id"]],

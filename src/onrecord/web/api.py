@@ -46,19 +46,25 @@ class Endpoint:
     paged: bool = False
 
 
-def page(records: Any, limit: int, offset: int, roots: list[str] | None = None) -> dict[str, Any]:
-    """{"items", "total", "limit", "offset"}: ``total`` counts every match before paging."""
+def page(records: Any, limit: int, offset: int, roots: list[str] | None = None, cap: int | None = None
+         ) -> dict[str, Any]:
+    """{"items", "total", "limit", "offset"}: ``total`` counts every match before paging; when it was counted up to
+    ``cap`` and reached it, ``"total_capped": true`` says it is a floor ("at least")."""
     items = [present(r, roots or []) for r in records]
-    return {"items": jsonable(items), "total": getattr(records, "total", len(items) + offset),
-            "limit": limit, "offset": offset}
+    out = {"items": jsonable(items), "total": getattr(records, "total", len(items) + offset),
+           "limit": limit, "offset": offset}
+    if cap is not None and out["total"] >= cap:
+        out["total_capped"] = True
+    return out
 
 
 # -- handlers: (web, request) -> JSON value -----------------------------------------------------------------
 def get_quotes(web: Any, req: Request) -> Any:
     limit, offset = P.paging(req.query_params)
     api = web.api()
-    res = api.quotes(**P.quote_filters(req.query_params), sort=P.sort(req.query_params), limit=limit, offset=offset)
-    return page(res, limit, offset, api.ingest_roots())
+    res = api.quotes(**P.quote_filters(req.query_params), sort=P.sort(req.query_params), limit=limit, offset=offset,
+                     count_cap=api.count_cap)
+    return page(res, limit, offset, api.ingest_roots(), api.count_cap)
 
 
 def get_articles(web: Any, req: Request) -> Any:
@@ -101,47 +107,61 @@ def sliced(records: Any, q: Any) -> dict[str, Any]:
 
 def get_timeline(web: Any, req: Request) -> Any:
     q = req.query_params
-    P.paging(q)  # a bad limit or offset is a 400 before the work
+    limit, offset = P.paging(q)
     res = web.api().timeline(P.text(q, "name", required=True), about=P.text(q, "about"),
-                             since=P.date(q, "since"), until=P.date(q, "until"))
-    return sliced(res, q)
+                             since=P.date(q, "since"), until=P.date(q, "until"), limit=limit, offset=offset)
+    return page(res, limit, offset, cap=web.api().count_cap)
 
 
 def get_stances(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    res = web.api().stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
-                            label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
-                            until=P.date(q, "until"), outlet=P.text(q, "outlet"), sort=P.sort(q),
-                            limit=limit, offset=offset)
-    return page(res, limit, offset)
+    api = web.api()
+    res = api.stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
+                      label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
+                      until=P.date(q, "until"), outlet=P.text(q, "outlet"), sort=P.sort(q),
+                      limit=limit, offset=offset, count_cap=api.count_cap)
+    return page(res, limit, offset, cap=api.count_cap)
 
 
 def get_contradictions(web: Any, req: Request) -> Any:
     q = req.query_params
-    P.paging(q)
-    return sliced(web.api().contradictions_about(P.text(q, "name"), P.text(q, "about")), q)
+    limit, offset = P.paging(q)
+    return page(web.api().contradictions(P.text(q, "name"), about=P.text(q, "about"), limit=limit, offset=offset),
+                limit, offset)
 
 
 def get_statements(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    res = web.api().statements(by=P.text(q, "by"), q=P.text(q, "q"),
-                               min_reports=P.integer(q, "min_reports", 1, 1, 1000),
-                               min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.text(q, "outlet"),
-                               since=P.date(q, "since"), until=P.date(q, "until"), sort=P.sort(q),
-                               limit=limit, offset=offset)
-    return page(res, limit, offset)
+    api = web.api()
+    res = api.statements(by=P.text(q, "by"), q=P.text(q, "q"),
+                         min_reports=P.integer(q, "min_reports", 1, 1, 1000),
+                         min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.text(q, "outlet"),
+                         since=P.date(q, "since"), until=P.date(q, "until"), sort=P.sort(q),
+                         limit=limit, offset=offset, count_cap=api.count_cap)
+    return page(res, limit, offset, cap=api.count_cap)
 
 
 def get_statement(web: Any, req: Request) -> Any:
-    return jsonable(web.api().statements(P.path_id(req.path_params["id"], "statement"))[0])
+    """One statement with one page of its reports (``limit``, ``offset``); when that is not every report, how many
+    it has in all (``reports_total``) and the paging."""
+    limit, offset = P.paging(req.query_params, default=100)
+    api = web.api()
+    sid = P.path_id(req.path_params["id"], "statement")
+    out = jsonable(api.statements(sid, reports=limit, reports_offset=offset)[0])
+    total = api.statement_counts([sid]).get(sid, {}).get("reports", 0)
+    if offset or total != len(out["reports"]):
+        out.update(reports_total=total, limit=limit, offset=offset)
+    return out
 
 
 def get_search(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    return page(web.api().search(P.text(q, "q", required=True), limit=limit, offset=offset), limit, offset)
+    api = web.api()
+    return page(api.search(P.text(q, "q", required=True), limit=limit, offset=offset, count_cap=api.count_cap),
+                limit, offset, cap=api.count_cap)
 
 
 # -- the one write endpoint ---------------------------------------------------------------------------------
@@ -284,8 +304,9 @@ ENDPOINTS = [
                                     "integer"),
                               Param("outlet", "only statements this outlet reported"), SINCE, UNTIL,
                               *sorts("date", "speaker", "reports", "articles"), LIMIT, OFFSET], paged=True),
-    Endpoint("/api/statements/{id}", "One statement with every report of it across outlets", get_statement,
-             [Param("id", "statement id", "integer", required=True, where="path")]),
+    Endpoint("/api/statements/{id}", "One statement with a page of its reports across outlets (reports_total "
+             "counts them all)", get_statement,
+             [Param("id", "statement id", "integer", required=True, where="path"), LIMIT, OFFSET]),
     Endpoint("/api/search", "Entities whose name or alias contains the text, then quotes containing its words; "
              "total counts both", get_search, [Param("q", "search text", required=True), LIMIT, OFFSET], paged=True),
 ]

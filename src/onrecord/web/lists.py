@@ -3,19 +3,21 @@ filters, facets, sort and export columns. One ``Listing`` per request drives the
 ``.json`` of exactly the rows the page shows (``_stream=1``: every matching row, for the CSV).
 
 Parameters follow Datasette: a filter per field (``outlet=``, ``by=`` ...), ``_sort=KEY`` / ``_sort_desc=KEY``,
-``_size=N`` rows per page, ``offset=N``; a facet value is a link that sets its filter.
+``_size=N`` rows per page, ``offset=N`` (up to ``MAX_PAGE_OFFSET``: deeper, narrow the filters or stream the CSV);
+a facet value is a link that sets its filter. Totals that would read a large selection are counted up to the
+API's ``count_cap`` ("10,000+"; ``"total_capped": true`` in the JSON).
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from onrecord import Onrecord
+from onrecord import Onrecord, settings
+from onrecord.errors import BadParameter
 from onrecord.formats import flat_contradiction
 from onrecord.models import ContradictionRecord, Facet, FacetValue, QuoteRecord, StatementRecord
 from onrecord.web import params as P
@@ -23,6 +25,8 @@ from onrecord.web.markup import similarity, speaker_label
 from onrecord.web.views import KINDS, group_by_claim, jsonable, present, public_source
 
 STREAM_MAX = 100_000  # rows in one streamed CSV
+REPORTS_SHOWN = 5  # reports of each statement a list page shows (the statement's page pages them all)
+MAX_PAGE_OFFSET = 10_000  # the deepest row a page or export starts at: SQL skips every row before it
 
 
 @dataclass
@@ -42,6 +46,13 @@ class Listing:
     min_confidence: float | None = None
     pairs: list[ContradictionRecord] = field(default_factory=list)  # contradictions: the pairs behind the groups
     counts: dict[str, int] = field(default_factory=dict)  # other totals the page states
+    summaries: dict[Any, dict[str, Any]] = field(default_factory=dict)  # per record id: counts it shows
+    cap: int | None = None  # where counting ``total`` (and ``hidden``) stops, when it is a capped count
+
+    @property
+    def capped(self) -> bool:
+        """Whether ``total`` is where counting stopped ("10,000+"), not the exact number."""
+        return self.cap is not None and self.total >= self.cap
 
     @property
     def active(self) -> list[tuple[str, Any]]:
@@ -57,7 +68,17 @@ class Listing:
 
 # -- one builder per list: (api, query parameters) -> Listing ---------------------------------------------------
 def _page(params: Mapping[str, str], size: int) -> tuple[int, int]:
-    return P.size(params, size), P.integer(params, "offset", 0, 0, P.MAX_OFFSET)
+    """(rows per page, offset): a page starts at most MAX_PAGE_OFFSET rows in (the streamed CSV goes deeper)."""
+    offset = P.integer(params, "offset", 0, 0, P.MAX_OFFSET)
+    if offset > MAX_PAGE_OFFSET and not params.get("_stream"):
+        raise BadParameter(f"offset goes up to {MAX_PAGE_OFFSET:,} on pages and exports, got {offset:,}: narrow the "
+                           "filters (a facet value, a date range) or download every row with the streamed CSV")
+    return P.size(params, size), offset
+
+
+def facet_time() -> float:
+    """Seconds all the facets of a page may take to count together (the ``facet_time_limit_ms`` setting)."""
+    return float(settings.value("facet_time_limit_ms")) / 1000
 
 
 def date_facet(filters: Mapping[str, Any]) -> str:
@@ -72,7 +93,7 @@ def articles(api: Onrecord, params: Mapping[str, str]) -> Listing:
     sort = P.sort(params) or "-date"
     res = api.articles(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("articles", list(res), res.total, limit, offset, filters,
-                   api.article_facets(**filters, fields=("outlet", date_facet(filters))), sort,
+                   api.article_facets(**filters, fields=("outlet", date_facet(filters)), time_limit=facet_time()), sort,
                    ("date", "outlet", "title", "quotes"))
 
 
@@ -80,13 +101,15 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
     filters = P.quote_filters(params, P.DEFAULT_MIN_CONFIDENCE)
     sort = P.sort(params)
-    res = api.quotes(**filters, sort=sort, limit=limit, offset=offset)
+    res = api.quotes(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
     hidden = 0
     if filters["min_confidence"]:
-        hidden = api.quotes(**{**filters, "min_confidence": None}, limit=1).total - res.total
+        hidden = api.count_quotes(**{**filters, "min_confidence": None}, below_confidence=filters["min_confidence"])
     fields = ("by", "outlet", "kind", "method", date_facet(filters))
-    return Listing("quotes", list(res), res.total, limit, offset, filters, api.quote_facets(**filters, fields=fields),
-                   sort, ("date", "outlet", "speaker", "confidence", "kind"), hidden, filters["min_confidence"])
+    return Listing("quotes", list(res), res.total, limit, offset, filters,
+                   api.quote_facets(**filters, fields=fields, time_limit=facet_time()),
+                   sort, ("date", "outlet", "speaker", "confidence", "kind"), hidden, filters["min_confidence"],
+                   cap=api.count_cap)
 
 
 def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
@@ -95,40 +118,38 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
                "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
                "since": P.date(params, "since"), "until": P.date(params, "until")}
     sort = P.sort(params)
-    res = api.stances(**filters, sort=sort, limit=limit, offset=offset)
+    res = api.stances(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
     fields = ("label", "holder", "target", "outlet", date_facet(filters))
-    return Listing("stances", list(res), res.total, limit, offset, filters, api.stance_facets(**filters, fields=fields),
-                   sort, ("date", "label", "holder", "target", "outlet"))
+    return Listing("stances", list(res), res.total, limit, offset, filters,
+                   api.stance_facets(**filters, fields=fields, time_limit=facet_time()),
+                   sort, ("date", "label", "holder", "target", "outlet"), cap=api.count_cap)
 
 
-def statements(api: Onrecord, params: Mapping[str, str]) -> Listing:
+def statements(api: Onrecord, params: Mapping[str, str], reports: int | None = REPORTS_SHOWN) -> Listing:
+    """The statements list; each with its first ``reports`` reports (None: all, for the exports)."""
     limit, offset = _page(params, 20)
     filters: dict[str, Any] = {"by": P.text(params, "by"), "q": P.text(params, "q"), "outlet": P.text(params, "outlet"),
                                "since": P.date(params, "since"), "until": P.date(params, "until"),
                                "min_articles": P.integer(params, "min_articles", 2, 1, 1000)}
     sort = P.sort(params)
-    res = api.statements(**filters, sort=sort, limit=limit, offset=offset)
+    res = api.statements(**filters, sort=sort, limit=limit, offset=offset, reports=reports, count_cap=api.count_cap)
     return Listing("statements", list(res), res.total, limit, offset, filters,
-                   api.statement_facets(**filters, fields=("by", "outlet", "year")), sort,
-                   ("date", "speaker", "reports", "articles"))
+                   api.statement_facets(**filters, fields=("by", "outlet", "year"), time_limit=facet_time()), sort,
+                   ("date", "speaker", "reports", "articles"), summaries=api.statement_counts([s.id for s in res]),
+                   cap=api.count_cap)
 
 
 def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 20)
     filters = {"name": P.text(params, "name"), "about": P.text(params, "about"),
                "kind": P.text(params, "kind", max_len=40)}
-    pairs = [c for c in api.contradictions_about(filters["name"], filters["about"])
-             if not filters["kind"] or c.kind == filters["kind"]]
-    groups = group_by_claim(pairs)
-    shown = groups[offset:offset + limit]
-    ids = {c.id for g in shown for c in g.claims}
-    subjects = Counter((c.subject_id or c.subject, c.subject) for c in pairs)
-    kinds = Counter(c.kind for c in pairs)
-    facets = [Facet("name", [FacetValue(v, label, n) for (v, label), n in subjects.most_common()]),
-              Facet("kind", [FacetValue(k, KINDS.get(k, k), n) for k, n in kinds.most_common()])]
-    return Listing("contradictions", shown, len(groups), limit, offset, filters, facets,
-                   pairs=[c for c in pairs if c.claim.id in ids],
-                   counts={"claims": len({c.claim.id for c in pairs}), "counters": len({c.counter.id for c in pairs})})
+    pairs = api.contradiction_groups(**filters, limit=limit, offset=offset)
+    facets = api.contradiction_facets(**filters, time_limit=facet_time())
+    for f in facets:
+        if f.name == "kind":
+            f.values = [FacetValue(v.value, KINDS.get(v.label, v.label), v.count) for v in f.values]
+    return Listing("contradictions", group_by_claim(pairs), pairs.total, limit, offset, filters, facets,
+                   pairs=list(pairs), counts=api.contradiction_counts(**filters))
 
 
 def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
@@ -137,13 +158,15 @@ def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
                "q": P.text(params, "q")}
     sort = P.sort(params)
     res = api.entity_index(**filters, sort=sort, limit=limit, offset=offset)
-    return Listing("entities", list(res), res.total, limit, offset, filters, api.entity_facets(**filters), sort,
+    return Listing("entities", list(res), res.total, limit, offset, filters,
+                   api.entity_facets(**filters, time_limit=facet_time()), sort,
                    ("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"))
 
 
 LISTS: dict[str, Callable[[Onrecord, Mapping[str, str]], Listing]] = {
     "articles": articles, "quotes": quotes, "stances": stances, "statements": statements,
     "contradictions": contradictions, "entities": entities}
+EXPORTS = {**LISTS, "statements": lambda api, params: statements(api, params, reports=None)}  # every report
 
 
 # -- export: the rows of a listing as CSV and JSON ---------------------------------------------------------------
@@ -208,10 +231,10 @@ def csv_text(kind: str, records: list[Any], roots: list[str], header: bool = Tru
 def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, str], roots: list[str]
                ) -> Iterator[str]:
     """Every matching row of a list as CSV, page by page (at most STREAM_MAX rows)."""
-    query = {k: v for k, v in params.items() if k not in ("offset", "_size", "_stream")}
+    query = {k: v for k, v in params.items() if k not in ("offset", "_size")}
     sent = 0
     while sent < STREAM_MAX:
-        page = LISTS[kind](api_for(), {**query, "_size": str(P.MAX_LIMIT), "offset": str(sent)})
+        page = EXPORTS[kind](api_for(), {**query, "_size": str(P.MAX_LIMIT), "offset": str(sent)})
         yield csv_text(kind, page.records, roots, header=sent == 0)
         sent += len(page.items)
         if not page.items or sent >= page.total:
@@ -224,9 +247,11 @@ def json_body(listing: Listing, roots: list[str]) -> str:
             "limit": listing.limit, "offset": listing.offset, "sort": listing.sort,
             "filters": {k: v for k, v in listing.filters.items() if v is not None},
             "facets": jsonable(listing.facets)}
+    if listing.capped:
+        body["total_capped"] = True
     if listing.min_confidence is not None:
         body["hidden_low_confidence"] = listing.hidden
     return json.dumps(body, ensure_ascii=False)
 
 
-__all__ = ["LISTS", "Listing", "csv_text", "json_body", "public_source", "stream_csv"]
+__all__ = ["EXPORTS", "LISTS", "Listing", "csv_text", "json_body", "public_source", "stream_csv"]

@@ -5,6 +5,7 @@ records); templates (autoescaped) format them.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,11 @@ PAGE = 20
 TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "stances": "Stances",
         "claims": "Claims against their words", "statements": "Statements", "roles": "Roles",
         "descriptions": "Descriptions"}
+# the person page: each paged list's offset parameter, and how many items a page of it shows
+ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE}
+CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
+STATEMENT_REPORTS = 10  # the Statements tab lists the first this many reports of each statement
+REPORTS_PAGE = 50  # a statement's page shows its reports this many at a time
 
 
 class Links:
@@ -92,7 +98,7 @@ class Links:
         return self.changed(extra, self.path.rstrip("/") + "." + ext, keep_offset=not stream)
 
     def tab(self, name: str) -> str:
-        return self.url(tab=None if name == "overview" else name, said=None, others=None)
+        return self.url(tab=None if name == "overview" else name, **dict.fromkeys(ENTITY_PAGERS))
 
 
 @dataclass
@@ -104,6 +110,7 @@ class Pager:
     offset: int
     prev_url: str | None
     next_url: str | None
+    capped: bool = False  # total is where counting stopped: "10,000+"
 
     @property
     def first(self) -> int:
@@ -114,14 +121,16 @@ class Pager:
         return min(self.total, self.offset + self.limit)
 
 
-def pager(request: Request, total: int, limit: int, offset: int, key: str = "offset") -> Pager:
+def pager(request: Request, total: int, limit: int, offset: int, key: str = "offset", cap: int | None = None
+          ) -> Pager:
+    """The pager of a list of ``total`` items (``cap``: where its counting stopped, if it is a capped count)."""
     base = {k: v for k, v in request.query_params.items() if k != key}
 
     def url(o: int) -> str:
         return request.url.path + "?" + urlencode({**base, key: o})
 
     return Pager(total, limit, offset, url(max(0, offset - limit)) if offset > 0 else None,
-                 url(offset + limit) if offset + limit < total else None)
+                 url(offset + limit) if offset + limit < total else None, cap is not None and total >= cap)
 
 
 def _offset(params: Mapping[str, str], key: str = "offset") -> int:
@@ -138,9 +147,10 @@ def list_page(kind: str) -> Any:
     """The handler of ``/KIND``: the page of a list with its facets."""
 
     def handler(request: Request) -> Response:
-        listing = lists.LISTS[kind](request.app.state.web.api(), request.query_params)
+        params = {k: v for k, v in request.query_params.items() if k != "_stream"}
+        listing = lists.LISTS[kind](request.app.state.web.api(), params)
         return render(request, f"{kind}.html", page=listing,
-                      paging=pager(request, listing.total, listing.limit, listing.offset),
+                      paging=pager(request, listing.total, listing.limit, listing.offset, cap=listing.cap),
                       similarity=similarity, terms=listing.filters.get("q"), highlight=highlight_terms,
                       span_link=views.span_link)
 
@@ -159,7 +169,7 @@ def list_export(kind: str, ext: str) -> Any:
             rows = lists.stream_csv(web.api, kind, request.query_params, roots)
             return StreamingResponse(iterate_in_threadpool(rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        listing = lists.LISTS[kind](api, request.query_params)
+        listing = lists.EXPORTS[kind](api, {k: v for k, v in request.query_params.items() if k != "_stream"})
         if ext == "csv":
             return Response(lists.csv_text(kind, listing.records, roots), media_type="text/csv; charset=utf-8",
                             headers=headers)
@@ -179,9 +189,9 @@ def home(request: Request) -> Response:
     quotes: Any = []
     quote_pager = None
     if q:
-        people = [h for h in api.search(q, limit=PAGE) if h.kind == "entity"]
-        quotes = api.quotes(q=q, limit=PAGE, offset=offset)
-        quote_pager = pager(request, quotes.total, PAGE, offset)
+        people = [h for h in api.search(q, limit=PAGE, count_cap=api.count_cap) if h.kind == "entity"]
+        quotes = api.quotes(q=q, limit=PAGE, offset=offset, count_cap=api.count_cap)
+        quote_pager = pager(request, quotes.total, PAGE, offset, cap=api.count_cap)
     latest = api.articles(sort="-date", limit=10)
     return render(request, "home.html", q=q or "", people=people, quotes=quotes, quote_pager=quote_pager,
                   latest=latest, article_total=latest.total, highlight=highlight_terms)
@@ -207,7 +217,9 @@ def article(request: Request) -> Response:
 def entity(request: Request) -> Response:
     """A person or organisation for a journalist: a summary (roles now, what they are most quoted on, counts by
     outlet, the stance chart) and tabs loaded one at a time: what they said, what others said about them, their
-    stances, claims against their own words, statements reported by several articles, roles, descriptions."""
+    stances, claims against their own words, statements reported by several articles, roles, descriptions. Every
+    list is one page read in SQL and every count stops at the API's cap, so the page costs the same for someone
+    quoted ten times or ten thousand."""
     api = request.app.state.web.api()
     params = request.query_params
     ent = api.entity(request.path_params["id"])
@@ -218,50 +230,75 @@ def entity(request: Request) -> Response:
     low = P.DEFAULT_MIN_CONFIDENCE
     everything = P.confidence(params, low) == 0
     mc = None if everything else low
-    stances = api.all_stances(holder=ent.id, target=about)
-    toward = views.stances_toward(api, ent.id, about)
-    others = views.quotes_by_others(api, ent, about, mc)
-    claims = views.group_by_claim(api.contradictions_about(ent.id, about))
-    said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=1)
-    said_all = api.quotes(by=ent.id, about=about, limit=1).total
-    statements = api.statements(by=ent.id, min_articles=2, limit=PAGE)
-    counts = {"overview": 1, "said": said_all, "others": len(others) + len(toward), "stances": len(stances),
-              "claims": sum(len(g.claims) for g in claims), "statements": statements.total, "roles": len(ent.roles),
-              "descriptions": len(ent.descriptors)}
-    context: dict[str, Any] = {}
+    offsets = {k: _offset(params, k) for k in ENTITY_PAGERS}
+
+    def paged(key: str, records: Any) -> Pager:
+        return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
+
+    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": []}
+    known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
-        latest = api.articles(sort="-date", limit=1)
+        latest_date = api.latest_article_date()
         by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",))[0].values}
-        now, described = views.roles_now(ent, latest[0].date if latest else None)
-        context.update(chart=views.stance_chart(stances, ent.name, about), labels=sorted({s.label for s in stances}),
+        now, described = views.roles_now(ent, latest_date)
+        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES)
+        context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
+                       chart_drawn=len(chart), chart_total=chart.total,
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
-                       latest_date=latest[0].date if latest else None,
-                       recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3))
+                       latest_date=latest_date,
+                       recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
+                                         count_cap=api.count_cap))
     elif tab == "said":
-        offset = _offset(params, "said")
-        said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=PAGE, offset=offset)
-        context.update(said=said, said_pager=pager(request, said.total, PAGE, offset, "said"))
+        said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=PAGE, offset=offsets["said"],
+                          count_cap=api.count_cap)
+        context.update(said=said, said_pager=paged("said", said))
     elif tab == "others":
-        offset = _offset(params, "others")
-        context.update(others_page=others[offset:offset + PAGE],
-                       others_pager=pager(request, len(others), PAGE, offset, "others"))
+        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"])
+        others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
+                                   offset=offsets["others"])
+        context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
+                       others_pager=paged("others", others))
+        known.update(toward=toward.total, naming=others.total)
+    elif tab == "stances":
+        stances = api.stances(holder=ent.id, target=about, limit=ENTITY_PAGERS["stances"], offset=offsets["stances"],
+                              count_cap=api.count_cap)
+        context.update(stances=stances, stances_pager=paged("stances", stances))
+        known["stances"] = stances.total
+    elif tab == "claims":
+        pairs = api.claims_against(ent.id, about=about, limit=ENTITY_PAGERS["claims"], offset=offsets["claims"])
+        context.update(claims=views.group_by_claim(pairs), claims_pager=paged("claims", pairs))
+        known["claims"] = pairs.total
+    elif tab == "statements":
+        statements = api.statements(by=ent.id, min_articles=2, limit=ENTITY_PAGERS["statements"],
+                                    offset=offsets["statements"], reports=STATEMENT_REPORTS, count_cap=api.count_cap)
+        context.update(statements=statements, statements_pager=paged("statements", statements),
+                       reported=api.statement_counts([s.id for s in statements]))
+        known["statements"] = statements.total
+    hidden = 0 if everything else api.count_quotes(by=ent.id, about=about, below_confidence=low)
+    counts = views.tab_counts(api, ent, about, mc, known)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
-                  stances=stances, toward=toward, claims=claims, statements=statements, everything=everything,
-                  hidden=said_all - said.total if not everything else 0, topics=views.topics(api, ent.id),
+                  counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
+                  hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
                   similarity=similarity, **context)
 
 
 def statement(request: Request) -> Response:
-    """Every report of one statement across outlets, each worded against the first report, with how much of
-    their words they share (what a report adds counts against it)."""
+    """The reports of one statement across outlets, a page at a time, each worded against the first report, with
+    how much of their words they share (what a report adds counts against it)."""
     api = request.app.state.web.api()
-    st = api.statements(P.path_id(request.path_params["id"], "statement"))[0]
-    reports = list(st.reports)
-    ref = reports[0].text if reports else ""
-    rows = [(r, word_diff(ref, r.text) if i else None, similarity(ref, r.text)) for i, r in enumerate(reports)]
-    return render(request, "statement.html", st=st, rows=rows, outlets=sorted({r.outlet or "" for r in reports}),
-                  articles=len({r.article_id for r in reports}))
+    sid = P.path_id(request.path_params["id"], "statement")
+    offset = P.integer(request.query_params, "offset", 0, 0, lists.MAX_PAGE_OFFSET)
+    st = api.statements(sid, reports=REPORTS_PAGE, reports_offset=offset)[0]
+    first = st.reports[:1] if offset == 0 else api.statements(sid, reports=1)[0].reports
+    ref = first[0].text if first else ""
+    rows = [(r, word_diff(ref, r.text) if offset + i else None, similarity(ref, r.text))
+            for i, r in enumerate(st.reports)]
+    counts = api.statement_counts([sid], outlets=True).get(sid, {})
+    total = int(counts.get("reports", 0))
+    return render(request, "statement.html", st=st, rows=rows, outlets=counts.get("outlets", []),
+                  articles=counts.get("articles", 0), reports=total,
+                  paging=pager(request, total, REPORTS_PAGE, offset))
 
 
 def routes() -> list[Route]:

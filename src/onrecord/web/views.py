@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +21,11 @@ from onrecord.web.markup import safe_url, span_link
 from onrecord.web.svg import Point, timeline_svg
 
 MAX_TOPICS = 8
+TARGETS_READ = 100  # targets grouped for the topics (some are dropped: the entity itself, long free-text targets)
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
-__all__ = ["ClaimGroup", "contradictions_about", "descriptors_by_outlet", "find_entity", "group_by_claim",
-           "jsonable", "outlet_table", "present", "public_source", "quotes_by_others", "roles_now", "span_link",
-           "stance_chart", "stances_toward", "topics", "vouched_by"]
+__all__ = ["ClaimGroup", "contradictions_about", "count_text", "descriptors_by_outlet", "find_entity",
+           "group_by_claim", "jsonable", "outlet_table", "present", "public_source", "roles_now", "span_link",
+           "stance_chart", "tab_counts", "topics", "vouched_by"]
 
 
 def find_entity(api: Onrecord, name: str) -> EntityDetail | None:
@@ -46,28 +46,21 @@ def is_claim(s: StanceRecord) -> bool:
     return s.reporter_type is not None and s.reporter_type != "spokesperson"
 
 
-def _mentions(about: str, *texts: str | None) -> bool:
-    low = about.lower()
-    return any(low in (t or "").lower() for t in texts)
-
-
-def topics(api: Onrecord, entity_id: str, stances: Sequence[StanceRecord] | None = None
-           ) -> list[tuple[str, str, int]]:
+def topics(api: Onrecord, entity_id: str) -> list[tuple[str, str, int]]:
     """The targets of an entity's stances, most frequent first, as (label, filter value, count). A target
-    that is an entity filters by its shortest alias ("Assad"), which matches its quotes' words as well."""
-    if stances is None:
-        stances = api.all_stances(holder=entity_id)
-    counts = Counter((s.target_id or "", s.target or "") for s in stances if s.target_id != entity_id and
-                     (s.target_id or (s.target and len(s.target.split()) <= 3)))
+    that is an entity filters by its shortest alias ("Assad"), which matches its quotes' words as well. One
+    grouping of the entity's stances by target (``stance_targets``), so it costs the same however many there are."""
+    counts = [((tid or "", target or ""), n) for tid, target, n in api.stance_targets(entity_id, limit=TARGETS_READ)
+              if tid != entity_id and (tid or (target and len(target.split()) <= 3))]
     out: list[tuple[str, str, int]] = []
     seen: set[str] = set()
-    for (tid, target), n in counts.most_common():
+    for (tid, target), n in counts:
         if len(out) >= MAX_TOPICS:
             break
         label, value = target, target
-        if tid and (found := find_entity(api, tid)) is not None:
-            label = found.name
-            value = min([found.name, *found.aliases], key=lambda a: (len(a.split()), len(a)))
+        if tid and (names := api.entity_names(tid)):
+            label = names[0]
+            value = min(names, key=lambda a: (len(a.split()), len(a)))
         if label not in seen:
             seen.add(label)
             out.append((label, value, n))
@@ -84,17 +77,19 @@ def stance_chart(stances: Iterable[StanceRecord], name: str, about: str | None) 
     return timeline_svg(points, title=title)
 
 
-def stances_toward(api: Onrecord, entity_id: str, about: str | None) -> list[StanceRecord]:
-    """Others' stances toward the entity (accusations, calls, praise), optionally mentioning a topic."""
-    return [s for s in api.all_stances(target=entity_id) if s.holder_id != entity_id
-            and (not about or _mentions(about, s.text, s.about))]
+def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, min_confidence: float | None,
+               known: dict[str, int] | None = None) -> dict[str, int]:
+    """How many items each tab of the person page holds, every count indexed and stopped at ``api.count_cap``
+    (``count_text`` shows one at the cap as "10,000+"); ``known``: totals of the lists the page just read."""
+    n = api.person_counts(ent.id, about=about, min_confidence=min_confidence, known=known)
+    return {"overview": 1, "said": n["said"], "others": min(api.count_cap, n["naming"] + n["toward"]),
+            "stances": n["stances"], "claims": n["claims"], "statements": n["statements"], "roles": len(ent.roles),
+            "descriptions": len(ent.descriptors)}
 
 
-def quotes_by_others(api: Onrecord, ent: EntityDetail, about: str | None, min_confidence: float | None = None
-                     ) -> list[QuoteRecord]:
-    """Quotes that mention the entity by name, spoken by anyone else, optionally also containing a topic."""
-    return [q for q in api.all_quotes(about=ent.name, q=about, min_confidence=min_confidence)
-            if ent.id not in (q.speaker_id, q.on_behalf_of_id)]
+def count_text(n: int, cap: int) -> str:
+    """A count as the page shows it: "1,234", or "10,000+" for one stopped at the cap."""
+    return f"{n:,}+" if n >= cap else f"{n:,}"
 
 
 def contradictions_about(api: Onrecord, name: str | None, about: str | None) -> list[ContradictionRecord]:
