@@ -52,6 +52,13 @@ def snapshot(path: str) -> dict[str, list]:
         "contradictions": sorted((stance[a], stance[b], k, s, json.loads(sk)) for a, b, k, s, sk in c.execute(
             "SELECT claim_id, counter_id, kind, subject_entity_id, shared_keys FROM contradictions")),
     }
+    # the claim groups the contradictions list pages through, with their stances named by position (in the order
+    # of their pairs' row ids, which differ between stores, so as sets)
+    out["claim_groups"] = sorted((kind, subject, key, entity, sorted(stance[i] for i in json.loads(claims)),
+                                  sorted(stance[i] for i in json.loads(counters)), pairs)
+                                 for kind, subject, key, entity, claims, counters, pairs in c.execute(
+        "SELECT kind, subject, subject_key, subject_entity_id, claims, counters, pairs FROM claim_groups"))
+    out["contradiction_totals"] = sorted(c.execute("SELECT * FROM contradiction_totals").fetchall())
     groups = []
     for sid, sp, text, first in c.execute("SELECT id, speaker_entity_id, text, first_date FROM statements"):
         reports = sorted((quote[q], sim) for q, sim in c.execute(
@@ -83,6 +90,7 @@ def test_linking_a_then_b_equals_linking_a_and_b_at_once(together, tmp_path):
     _ingest(path, SAMPLES[3:])
     got = snapshot(str(path))
     assert first and together["entities"] and together["statements"] and together["contradictions"]
+    assert together["claim_groups"] and together["contradiction_totals"]
     for part in together:
         assert got[part] == together[part], part
 

@@ -1,17 +1,24 @@
 """Issue 12 for the lists: a list request does a bounded amount of work. Facets that run out of their time say
 so, contradictions are grouped and paged in SQL, a statement in a list shows its first reports and how many more
 (its article count kept by the link stage), a statement's page pages its reports, large totals stop at the count cap
-("N+", ``total_capped``), pages stop at a maximum offset, quote sorts walk their own index."""
+("N+", ``total_capped``), pages stop at a maximum offset, quote sorts walk their own index, and the contradictions
+list pages through the claim groups the link stage keeps (the same VM steps however many other pairs are added)."""
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 import web_support as ws
 
 import onrecord
+from onrecord.link import link
+from onrecord.link.stances_store import build_claim_groups
 from onrecord.store import Store
-from onrecord.store.db import TimeUp
+from onrecord.store.db import TimeUp, _statements
+from onrecord.store.schema import MIGRATIONS
+from onrecord.web import lists
 from onrecord.web.app import create_app
 from onrecord.web.views import group_by_claim
 
@@ -189,3 +196,134 @@ def test_quotes_sorted_by_a_field_of_the_quote_walk_its_index_and_tie_in_stored_
         (page,) = [sql for sql in ran if "ORDER BY" in sql]
         plan = api.conn.execute(f"EXPLAIN QUERY PLAN {page}").fetchall()
         assert "TEMP B-TREE" not in " ".join(str(r[3]) for r in plan)
+
+
+# -- contradictions: the claim groups the link stage keeps ------------------------------------------------------
+def grow_contradictions(path, times: int) -> None:
+    """Add ``times`` copies of every contradiction pair, copy k about a subject of its own ("~0007 Jeremy Corbyn",
+    after every real subject) with its own copies of both stances, leaving out a different third of the pairs in
+    each copy so that claims split into groups; then keep the groups as the link stage does."""
+    conn = sqlite3.connect(path)
+    with conn:
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(stances)")]
+        picked = ", ".join(f"t.{c} + k.i * 100000" if c in ("id", "n") else f't."{c}"' for c in cols)
+        k = f"WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {times})"
+        conn.execute(f"{k} INSERT INTO stances({', '.join(chr(34) + c + chr(34) for c in cols)}) SELECT {picked} "
+                     "FROM stances t, k WHERE t.id IN (SELECT claim_id FROM contradictions UNION SELECT counter_id "
+                     "FROM contradictions)")
+        conn.execute(f"{k} INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind, "
+                     "shared_keys, group_key) SELECT printf('~%04d ', k.i) || subject, subject_entity_id || k.i, "
+                     "about, claim_id + k.i * 100000, counter_id + k.i * 100000, kind, shared_keys, group_key || k.i "
+                     "FROM contradictions t, k WHERE t.claim_id < 100000 AND (t.claim_id + t.counter_id + k.i) % 3")
+        build_claim_groups(conn)
+    conn.close()
+
+
+def request_steps(path, urls: list[str]) -> dict[str, int]:
+    """The SQLite VM steps (in hundreds) each URL costs on the store, after one request to warm the connection."""
+    steps = [0]
+    real_open = onrecord.open
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    def open_counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        api = real_open(*args, **kwargs)
+        api.conn.set_progress_handler(tick, 100)
+        return api
+
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(onrecord, "open", open_counting)
+        with ws.TestClient(create_app(str(path))) as client:
+            client.get("/")
+            for url in urls:
+                steps[0] = 0
+                r = client.get(url)
+                assert r.status_code == 200, (url, r.text[:300])
+                out[url] = steps[0]
+    return out
+
+
+@pytest.fixture(scope="module")
+def grown(store, tmp_path_factory):
+    """The demo store with 25 and with 250 copies of its contradictions about subjects of their own."""
+    out = {}
+    for times in (25, 250):
+        path = ws.copy_store(Path(store), tmp_path_factory.mktemp(f"grown{times}"))
+        grow_contradictions(path, times)
+        out[times] = path
+    return out
+
+
+def _groups(page):
+    return [(g.subject, g.subject_id, g.claims, g.counters, g.claims_total, g.counters_total) for g in page.groups]
+
+
+@pytest.mark.parametrize("kind", [None, "claim-vs-own", "claim-vs-spokesperson"])
+def test_the_kept_claim_groups_page_exactly_as_the_sql_grouping(grown, tmp_path, kind):
+    kept = grown[25]
+    sql = ws.copy_store(kept, tmp_path)
+    with sqlite3.connect(sql) as conn:  # as a store migrated to schema 8 before its next link: no kept groups
+        conn.execute("DELETE FROM claim_groups")
+        conn.execute("DELETE FROM contradiction_totals")
+        (mark,) = [m for m in _statements(MIGRATIONS[-1][2]) if "'claim_groups'" in m]
+        conn.execute(mark)
+    with onrecord.open(kept, readonly=True) as a, onrecord.open(sql, readonly=True) as b:
+        every = b.contradiction_groups(kind=kind, limit=1000)
+        assert every.total > 25 and len(every.groups) == every.total
+        assert any(g.claims_total > 1 for g in every.groups)
+        assert kind or any(g.counters_total > 1 for g in every.groups)  # (one piece of each kind in the demo)
+        assert a.contradiction_groups(kind=kind, limit=1000).total == every.total
+        for offset in range(0, every.total + 7, 7):
+            x, y = a.contradiction_groups(kind=kind, limit=7, offset=offset), b.contradiction_groups(
+                kind=kind, limit=7, offset=offset)
+            assert _groups(x) == _groups(y) == _groups(every)[offset:offset + 7]
+            assert [c.id for c in x] == [c.id for c in y] and x.total == y.total
+            assert [([c.id for c in g.claims], [s.id for s, _ in g.counters]) for g in group_by_claim(x)] == [
+                (g.claims, g.counters) for g in x.groups]
+        assert a.contradiction_counts(kind=kind) == b.contradiction_counts(kind=kind)
+        assert a.contradictions(kind=kind, limit=3).total == b.contradictions(kind=kind, limit=3).total
+    with Store(sql) as s:  # the next link keeps them
+        link(s, [])
+        assert not s.conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone()
+    with onrecord.open(sql, readonly=True) as b:
+        assert _groups(b.contradiction_groups(kind=kind, limit=1000)) == _groups(every)
+
+
+def test_a_claim_group_shows_its_first_claims_and_counters_and_how_many_more(client, store, monkeypatch):
+    with onrecord.open(store, readonly=True) as api:
+        full = api.contradiction_groups(limit=1)
+        cut = api.contradiction_groups(limit=1, shown=1)
+    (g,) = full.groups
+    assert g.claims_total == len(g.claims) > 1 and g.counters_total == len(g.counters) > 1
+    (c,) = cut.groups
+    assert (c.claims, c.counters, c.claims_total, c.counters_total) == (
+        g.claims[:1], g.counters[:1], g.claims_total, g.counters_total)
+    assert [(p.claim.id, p.counter.id) for p in cut] == [(g.claims[0], g.counters[0])]  # only the pairs shown
+    monkeypatch.setattr(lists, "GROUP_SHOWN", 1)
+    body = client.get("/contradictions.json").json()
+    assert [(x["claims"], x["counters"], x["more_claims"], x["more_counters"]) for x in body["groups"]] == [
+        (g.claims[:1], g.counters[:1], g.claims_total - 1, g.counters_total - 1)]
+    assert len(body["items"]) == 1 and body["total"] == full.total
+    html = client.get("/contradictions").text
+    more = g.claims_total - 1
+    assert f"and {more} more claim{'s' if more > 1 else ''}" in html and "more piece" in html
+    assert html.count('class="claim"') == 1 and html.count('class="counter"') == 1
+    assert f"{g.claims_total} claims about" in html
+    streamed = client.get("/contradictions.csv?_stream=1").text  # the streamed CSV keeps every pair
+    assert len(streamed.strip().splitlines()) == 1 + len(full)
+
+
+def test_the_contradictions_list_reads_the_same_whatever_other_subjects_add(grown, monkeypatch):
+    # the facets are the one open-ended count, under their own time limit (given none here, so not counted)
+    monkeypatch.setenv("ONRECORD_FACET_TIME_LIMIT_MS", "0")
+    urls = ["/contradictions", "/contradictions.json", "/contradictions?kind=claim-vs-own", "/contradictions?offset=5",
+            "/api/contradictions", "/api/contradictions?limit=5&offset=5"]
+    small, large = (request_steps(grown[n], urls) for n in (25, 250))
+    with sqlite3.connect(grown[25]) as a, sqlite3.connect(grown[250]) as b:
+        counts = [c.execute("SELECT count(*) FROM contradictions").fetchone()[0] for c in (a, b)]
+    assert counts[1] > 8 * counts[0]
+    assert large == small, (small, large)
+    assert all(small.values())

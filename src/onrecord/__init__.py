@@ -23,6 +23,7 @@ from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.link import LinkReport
 from onrecord.link import link as link_store
+from onrecord.link.stances_store import build_claim_groups
 from onrecord.models import (
     Article,
     Event,
@@ -129,7 +130,9 @@ def migrate(path: StrPath | None = None) -> tuple[int, int]:
         raise StoreError(f"{where}: written by a newer onrecord (schema {before}; this one reads up to "
                          f"{SCHEMA_VERSION}): upgrade onrecord")
     if before < SCHEMA_VERSION:
-        Store(where).close()
+        with Store(where) as store, store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone():
+                build_claim_groups(conn)  # schema 8 keeps the contradictions list's claim groups
     return before, SCHEMA_VERSION
 
 

@@ -13,9 +13,12 @@ from onrecord.analyse.entities.roles import held_roles, load_kb
 from onrecord.analyse.stances import labels
 from onrecord.errors import Ambiguous, BadParameter, NotFound
 from onrecord.link import link
+from onrecord.link.stances_store import claim_groups
 from onrecord.models import (
     Article,
     ArticleSummary,
+    ClaimGroupPage,
+    ClaimGroupShown,
     ContradictionRecord,
     EntityDetail,
     EntityRow,
@@ -110,6 +113,19 @@ def every_page(fetch: Any, **filters: Any) -> list[Any]:
         out.extend(page)
         if len(page) < MAX_LIMIT:
             return out
+
+
+def _shown_page(pairs: list[ContradictionRecord], groups: list[tuple[str, str | None, list[int], list[int]]],
+                total: int, shown: int | None) -> ClaimGroupPage:
+    """The page of (subject, subject id, claim ids, counter ids) groups, each cut to ``shown`` claims and
+    counters, with the pairs of what is shown (by subject, then as found)."""
+    out = ClaimGroupPage()
+    out.groups = [ClaimGroupShown(subject, sid, claims[:shown], counters[:shown], len(claims), len(counters))
+                  for subject, sid, claims, counters in groups]
+    keep = {(c, k) for g in out.groups for c in g.claims for k in g.counters}
+    out.extend(sorted((p for p in pairs if (p.claim.id, p.counter.id) in keep), key=lambda p: (p.subject, p.id)))
+    out.total = total
+    return out
 
 
 class Onrecord:
@@ -537,16 +553,38 @@ class Onrecord:
             check_paging(limit, offset)
         tables, cond, args = self._contradiction_where(name, about, kind)
         out: Records[ContradictionRecord] = Records(st.contradictions(self.conn, cond, args, tables, limit, offset))
-        out.total = (len(out) if limit is None else
-                     self.conn.execute(f"SELECT count(*) FROM {tables} WHERE {cond}", args).fetchone()[0])
+        if limit is None:
+            out.total = len(out)
+        elif self._kept_groups(name, about):
+            out.total = self._totals(kind)[3]  # kept by the link stage: no count over every pair
+        else:
+            out.total = self.conn.execute(f"SELECT count(*) FROM {tables} WHERE {cond}", args).fetchone()[0]
         return out
 
+    def _kept_groups(self, name: str | None, about: str | None) -> bool:
+        """Whether a selection reads the claim groups the link stage keeps: no subject or topic filter, and the
+        store has them (a store migrated to schema 8 gets them at its next link)."""
+        return not name and not about and not self.conn.execute(
+            "SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone()
+
+    def _totals(self, kind: str | None) -> tuple[int, int, int, int]:
+        """(groups, claims, counters, pairs) of every pair, or of one kind's, as the link stage keeps them."""
+        row = self.conn.execute("SELECT groups, claims, counters, pairs FROM contradiction_totals WHERE kind = ?",
+                                (kind or "",)).fetchone()
+        return (row[0], row[1], row[2], row[3]) if row else (0, 0, 0, 0)
+
     def contradiction_groups(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                             limit: int = 20, offset: int = 0) -> Records[ContradictionRecord]:
+                             limit: int = 20, offset: int = 0, shown: int | None = None) -> ClaimGroupPage:
         """The pairs of one page of claim groups (a claim with its counter-evidence; claims of one subject with the
-        same counter-evidence together), groups in the order ``contradictions`` first gives their claims;
-        ``total`` counts the groups. Grouping and paging run in SQL."""
+        same counter-evidence together), groups by subject, then by their first pair; ``total`` counts the groups
+        and ``groups`` lists them. ``shown``: at most that many claims and pieces of counter-evidence of each group,
+        and only their pairs. With no subject or topic the page is read from the groups the link stage keeps (one
+        index range, however many pairs the store holds); otherwise grouping and paging run in SQL."""
         check_paging(limit, offset)
+        if shown is not None and shown < 1:
+            raise BadParameter(f"shown must be at least 1, got {shown}")
+        if self._kept_groups(name, about):
+            return self._kept_claim_groups(kind, limit, offset, shown)
         tables, cond, args = self._contradiction_where(name, about, kind)
         groups = f"""WITH p AS (SELECT c.id, c.claim_id, c.counter_id, c.subject,
                                        coalesce(c.subject_entity_id, c.subject) AS subj
@@ -561,13 +599,31 @@ class Onrecord:
         claims = [r[0] for r in rows]
         total = rows[0][1] if rows else self.conn.execute(
             f"{groups} SELECT count(*) FROM (SELECT 1 FROM cl GROUP BY subj, counters)", args).fetchone()[0]
-        out: Records[ContradictionRecord] = Records()
+        pairs: list[ContradictionRecord] = []
         if claims:
             marks = ",".join("?" * len(claims))
-            out = Records(st.contradictions(self.conn, f"{cond} AND c.claim_id IN ({marks})", [*args, *claims],
-                                            tables))
-        out.total = total
-        return out
+            pairs = st.contradictions(self.conn, f"{cond} AND c.claim_id IN ({marks})", [*args, *claims], tables)
+        kept = [(r[2], r[4], json.loads(r[6]), json.loads(r[7])) for r in sorted(
+            claim_groups({"id": c.id, "claim_id": c.claim.id, "counter_id": c.counter.id, "subject": c.subject,
+                          "subject_entity_id": c.subject_id, "kind": c.kind, "group_key": None} for c in pairs),
+            key=lambda r: (r[2], r[5])) if r[0] == ""]
+        return _shown_page(pairs, kept, total, shown)
+
+    def _kept_claim_groups(self, kind: str | None, limit: int, offset: int, shown: int | None) -> ClaimGroupPage:
+        """A page of the claim groups the link stage keeps, with the pairs of their shown claims and counters."""
+        rows = self.conn.execute("SELECT subject, subject_entity_id, claims, counters FROM claim_groups "
+                                 "WHERE kind = ? ORDER BY subject, first LIMIT ? OFFSET ?",
+                                 (kind or "", limit, offset)).fetchall()
+        kept = [(r[0], r[1], json.loads(r[2]), json.loads(r[3])) for r in rows]
+        ids: list[int] = []
+        for _, _, claims, counters in kept:
+            claims, counters = claims[:shown], counters[:shown]
+            ids += [r[0] for r in self.conn.execute(
+                f"SELECT id FROM contradictions WHERE claim_id IN ({','.join('?' * len(claims))}) AND counter_id IN "
+                f"({','.join('?' * len(counters))})" + (" AND kind = ?" if kind else ""),
+                [*claims, *counters, *([kind] if kind else [])])]
+        pairs = st.contradictions(self.conn, f"c.id IN ({','.join('?' * len(ids))})", ids) if ids else []
+        return _shown_page(pairs, kept, self._totals(kind)[0], shown)
 
     def contradiction_facets(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
                              time_limit: float | None = None) -> list[Facet]:
@@ -579,6 +635,9 @@ class Onrecord:
     def contradiction_counts(self, name: str | None = None, *, about: str | None = None, kind: str | None = None
                              ) -> dict[str, int]:
         """How many claims and pieces of counter-evidence the selection pairs."""
+        if self._kept_groups(name, about):
+            _, claims, counters, _ = self._totals(kind)
+            return {"claims": claims, "counters": counters}
         tables, cond, args = self._contradiction_where(name, about, kind)
         row = self.conn.execute(f"SELECT count(DISTINCT c.claim_id), count(DISTINCT c.counter_id) FROM {tables} "
                                 f"WHERE {cond}", args).fetchone()

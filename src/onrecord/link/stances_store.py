@@ -7,12 +7,18 @@ person -> government links widen them) under its holder key, and ``target_links`
 store contributes, so a new stance meets just the stances of its holder that share a key with it. A pair only
 depends on its two stances and the links, so the batch's pairs are added to the stored ones; a holder group is
 recomputed whole only when one of its stances changed holder or target, or a new link widens its keys.
+
+The claim groups the contradictions list pages through (``claim_groups``: the claims of one subject that meet the
+same counter-evidence) are kept per holder group too: every pair of a claim, and of a counter, is written under its
+holder's key, so a group never spans two holder keys, and the batch regroups just the holder keys whose pairs it
+wrote or deleted. ``contradiction_totals`` keeps the list's totals (groups, claims, counters, pairs per kind), moved
+by each regrouped holder key's difference, so no request counts the whole table.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord.analyse.stances import labels
@@ -103,7 +109,9 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
         written += redo_group(conn, g, pol)
     fresh = [r for r in (conn.execute(STANCE_SQL, (i,)).fetchone() for i in sorted(batch))
              if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
-    return written + _add_pairs(conn, fresh, pol)
+    added, touched = _add_pairs(conn, fresh, pol)
+    regroup_claims(conn, regroup | touched)
+    return written + added
 
 
 def _new_links(conn: sqlite3.Connection) -> set[str]:
@@ -155,10 +163,12 @@ def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction])
     return len(rows)
 
 
-def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str, float]) -> int:
-    """The contradictions each new stance makes with the stances of its holder group it shares a key with."""
+def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str, float]) -> tuple[int, set[str]]:
+    """The contradictions each new stance makes with the stances of its holder group it shares a key with; how
+    many, and the holder keys they were written under."""
     links = _Links(conn)
     written = 0
+    touched: set[str] = set()
     done: set[tuple[int, int]] = set()
     for r in fresh:
         s = _ref(r)
@@ -183,7 +193,9 @@ def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str
                  if s.id in (c.claim_id, c.counter_id) and (c.claim_id, c.counter_id) not in done]
         done |= {(c.claim_id, c.counter_id) for c in pairs}
         written += _write(conn, s.holder_key or "", pairs)
-    return written
+        if pairs:
+            touched.add(s.holder_key or "")
+    return written, touched
 
 
 def redo_group(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> int:
@@ -196,3 +208,90 @@ def redo_group(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> i
     found = find_contradictions(refs, pol, _Links(conn).of({k for s in refs for k in base_keys(s.target_keys)}))
     conn.execute("DELETE FROM contradictions WHERE group_key = ?", (group,))
     return _write(conn, group, found)
+
+
+PAIR_COLUMNS = ("id", "claim_id", "counter_id", "subject", "subject_entity_id", "kind", "group_key")
+GROUP_COLUMNS = ("kind", "group_key", "subject", "subject_key", "subject_entity_id", "first", "claims", "counters",
+                 "n_claims", "n_counters", "pairs")
+
+
+def claim_groups(pairs: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The ``claim_groups`` rows of one holder key's pairs (PAIR_COLUMNS, in the list's order: subject, id): for
+    every pair (kind '') and for each kind alone, the claims grouped by subject and set of counters, as the
+    contradictions list has always grouped them."""
+    by_kind: dict[str, dict[int, dict[str, Any]]] = {}
+    for p in pairs:
+        for kind in ("", p["kind"]):
+            claim = by_kind.setdefault(kind, {}).setdefault(p["claim_id"], {
+                "subject": p["subject"], "subj": p["subject_entity_id"] or p["subject"], "first": p["id"],
+                "entity": p["subject_entity_id"], "key": p["group_key"], "counters": {}, "pairs": 0})
+            claim["subject"] = min(claim["subject"], p["subject"])
+            claim["subj"] = min(claim["subj"], p["subject_entity_id"] or p["subject"])
+            claim["first"] = min(claim["first"], p["id"])
+            claim["counters"].setdefault(p["counter_id"], None)
+            claim["pairs"] += 1
+    rows = []
+    for kind, claims in sorted(by_kind.items()):
+        groups: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = {}
+        for cid, c in claims.items():
+            g = groups.setdefault((c["subj"], tuple(sorted(c["counters"]))), {
+                "subject": c["subject"], "first": c["first"], "entity": c["entity"], "key": c["key"], "claims": [],
+                "counters": list(c["counters"]), "pairs": 0})
+            g["subject"] = min(g["subject"], c["subject"])
+            g["first"] = min(g["first"], c["first"])
+            g["claims"].append(cid)
+            g["pairs"] += c["pairs"]
+        rows += [(kind, g["key"], g["subject"], subj, g["entity"], g["first"], json.dumps(g["claims"]),
+                  json.dumps(g["counters"]), len(g["claims"]), len(g["counters"]), g["pairs"])
+                 for (subj, _), g in groups.items()]
+    return rows
+
+
+def _totals(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[int]]:
+    """kind -> [groups, claims, counters, pairs] of one holder key's group rows (a counter stance belongs to one
+    holder key, so these add up across holder keys)."""
+    out: dict[str, list[int]] = {}
+    counters: dict[str, set[int]] = {}
+    for kind, claims, found, pairs in rows:
+        t = out.setdefault(kind, [0, 0, 0, 0])
+        t[0] += 1
+        t[1] += len(json.loads(claims))
+        t[3] += pairs
+        counters.setdefault(kind, set()).update(json.loads(found))
+    for kind, ids in counters.items():
+        out[kind][2] = len(ids)
+    return out
+
+
+def regroup_claims(conn: sqlite3.Connection, keys: Iterable[str | None]) -> None:
+    """Recompute the kept claim groups of these holder keys from their pairs, and move the totals by the
+    difference (call inside a transaction, after the pairs are written)."""
+    delta: dict[str, list[int]] = {}
+    for key in sorted(set(keys), key=str):
+        old = conn.execute("SELECT kind, claims, counters, pairs FROM claim_groups WHERE group_key IS ?",
+                           (key,)).fetchall()
+        conn.execute("DELETE FROM claim_groups WHERE group_key IS ?", (key,))
+        new = claim_groups(dict(zip(PAIR_COLUMNS, r)) for r in conn.execute(
+            f"SELECT {', '.join(PAIR_COLUMNS)} FROM contradictions WHERE group_key IS ? ORDER BY subject, id", (key,)))
+        conn.executemany(f"INSERT INTO claim_groups({', '.join(GROUP_COLUMNS)}) VALUES "
+                         f"({', '.join('?' * len(GROUP_COLUMNS))})", new)
+        for sign, totals in ((-1, _totals(tuple(r) for r in old)), (1, _totals((r[0], r[6], r[7], r[10])
+                                                                               for r in new))):
+            for kind, t in totals.items():
+                d = delta.setdefault(kind, [0, 0, 0, 0])
+                for i, v in enumerate(t):
+                    d[i] += sign * v
+    conn.executemany("INSERT INTO contradiction_totals(kind, groups, claims, counters, pairs) VALUES (?,?,?,?,?) "
+                     "ON CONFLICT(kind) DO UPDATE SET groups = groups + excluded.groups, claims = claims + "
+                     "excluded.claims, counters = counters + excluded.counters, pairs = pairs + excluded.pairs",
+                     [(k, *d) for k, d in sorted(delta.items()) if any(d)])
+    conn.execute("DELETE FROM contradiction_totals WHERE pairs <= 0")
+
+
+def build_claim_groups(conn: sqlite3.Connection) -> None:
+    """Keep the claim groups of every stored pair (a store migrated to schema 8, where ``link_state`` says
+    'claim_groups'); call inside a transaction."""
+    conn.execute("DELETE FROM claim_groups")
+    conn.execute("DELETE FROM contradiction_totals")
+    regroup_claims(conn, [r[0] for r in conn.execute("SELECT DISTINCT group_key FROM contradictions")])
+    conn.execute("DELETE FROM link_state WHERE name = 'claim_groups'")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from onrecord.analyse.entities.roles import load_kb, metonym_rows
 from onrecord.link.entities_store import batch_table, link_entities_batch
-from onrecord.link.stances_store import link_stances_batch
+from onrecord.link.stances_store import build_claim_groups, link_stances_batch
 from onrecord.link.statements_store import holder_key, link_statements_batch
 from onrecord.store import Store
 from onrecord.store.entities import corrections
@@ -30,7 +30,8 @@ RESET = (
     "DELETE FROM statement_edges", "DELETE FROM statement_reports", "DELETE FROM statements",
     "DELETE FROM contradictions", "DELETE FROM stance_keys", "DELETE FROM target_links", "DELETE FROM node_outlets",
     "DELETE FROM node_written", "DELETE FROM node_descriptors", "DELETE FROM quote_mentions",
-    "DELETE FROM entity_outlets",
+    "DELETE FROM entity_outlets", "DELETE FROM claim_groups", "DELETE FROM contradiction_totals",
+    "DELETE FROM link_state WHERE name = 'claim_groups'",
     "INSERT OR IGNORE INTO link_pending(article_id) SELECT id FROM articles WHERE analysed_at IS NOT NULL",
     "UPDATE link_pending SET stale = 0",
     "DELETE FROM link_state WHERE name = 'full'",
@@ -64,6 +65,8 @@ def link(store: Store, article_ids: Iterable[str] | None = None, *, batch: int =
             for sql in RESET:
                 conn.execute(sql)
             report.full = True
+        elif conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone():
+            build_claim_groups(conn)  # a store migrated to schema 8 keeps its claim groups from now on
     kb, metonyms = load_kb(), list(metonym_rows())
     while True:
         started = time.perf_counter()

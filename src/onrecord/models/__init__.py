@@ -41,6 +41,8 @@ from onrecord.models.quotes import (
 from onrecord.models.stances import (
     OUTLET,
     UNKNOWN_OUTLET,
+    ClaimGroupPage,
+    ClaimGroupShown,
     ContradictionRecord,
     Stance,
     StanceRecord,
@@ -48,7 +50,8 @@ from onrecord.models.stances import (
 )
 
 __all__ = [
-    "Analysis", "Article", "ArticleEntities", "ArticleEntity", "ArticleSummary", "ContradictionRecord", "Correction",
+    "Analysis", "Article", "ArticleEntities", "ArticleEntity", "ArticleSummary", "ClaimGroupPage", "ClaimGroupShown",
+    "ContradictionRecord", "Correction",
     "Descriptor", "EntityDetail", "EntityMention", "EntitySummary", "EntityType", "Event", "HeldRole", "IngestReport",
     "KBRole", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle", "Quote", "QuoteKind", "QuoteRecord", "Record",
     "Records", "ReportRecord", "RoleAssertion", "RoleEvidence", "RoleMention", "SearchHit", "Segment", "SegmentKind",

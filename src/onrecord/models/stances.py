@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from onrecord.models.base import Record
+from onrecord.models.base import Record, Records
 
 OUTLET = "<outlet>"  # reported_by placeholder: the store writes the article's outlet
 
@@ -94,6 +95,29 @@ class ContradictionRecord(Record):
     shared_keys: list[str]
     claim: StanceRecord
     counter: StanceRecord
+
+
+@dataclass
+class ClaimGroupShown(Record):
+    """One claim group of a page of ``contradiction_groups``: the claims and counter-evidence (stance ids, in the
+    order shown) whose pairs the page carries, and how many of each the group has in all."""
+
+    subject: str
+    subject_id: str | None
+    claims: list[int]
+    counters: list[int]
+    claims_total: int
+    counters_total: int
+
+
+class ClaimGroupPage(Records[ContradictionRecord]):
+    """The pairs of one page of claim groups, with the groups as shown (``groups``, in page order)."""
+
+    groups: list[ClaimGroupShown]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.groups = []
 
 
 @dataclass

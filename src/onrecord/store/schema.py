@@ -493,6 +493,31 @@ CREATE INDEX quotes_speaker_sort_desc ON quotes(
     ELSE speaker END) IS NULL,
     (CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL THEN on_behalf_of
     ELSE speaker END) DESC);
+CREATE TABLE claim_groups (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    group_key TEXT,
+    subject TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    subject_entity_id TEXT,
+    first INTEGER NOT NULL,
+    claims TEXT NOT NULL,
+    counters TEXT NOT NULL,
+    n_claims INTEGER NOT NULL,
+    n_counters INTEGER NOT NULL,
+    pairs INTEGER NOT NULL
+);
+CREATE INDEX claim_groups_order ON claim_groups(kind, subject, first);
+CREATE INDEX claim_groups_key ON claim_groups(group_key);
+CREATE INDEX contradictions_pair ON contradictions(claim_id, counter_id);
+CREATE TABLE contradiction_totals (
+    kind TEXT PRIMARY KEY,
+    groups INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
+    counters INTEGER NOT NULL,
+    pairs INTEGER NOT NULL
+);
+INSERT INTO link_state(name) SELECT 'claim_groups' WHERE EXISTS (SELECT 1 FROM contradictions);
 """),
 ]
 

@@ -10,6 +10,7 @@ API's ``count_cap`` ("10,000+"; ``"total_capped": true`` in the JSON).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -19,13 +20,22 @@ from typing import Any
 from onrecord import Onrecord, settings
 from onrecord.errors import BadParameter
 from onrecord.formats import flat_contradiction
-from onrecord.models import ContradictionRecord, Facet, FacetValue, QuoteRecord, StatementRecord
+from onrecord.models import (
+    ClaimGroupPage,
+    ContradictionRecord,
+    Facet,
+    FacetValue,
+    QuoteRecord,
+    StanceRecord,
+    StatementRecord,
+)
 from onrecord.web import params as P
 from onrecord.web.markup import similarity, speaker_label
-from onrecord.web.views import KINDS, group_by_claim, jsonable, present, public_source
+from onrecord.web.views import KINDS, ClaimGroup, jsonable, present, public_source
 
 STREAM_MAX = 100_000  # rows in one streamed CSV
 REPORTS_SHOWN = 5  # reports of each statement a list page shows (the statement's page pages them all)
+GROUP_SHOWN = 10  # claims, and pieces of counter-evidence, of each claim group a list page shows
 MAX_PAGE_OFFSET = 10_000  # the deepest row a page or export starts at: SQL skips every row before it
 
 
@@ -139,17 +149,41 @@ def statements(api: Onrecord, params: Mapping[str, str], reports: int | None = R
                    cap=api.count_cap)
 
 
+@dataclass
+class ShownGroup(ClaimGroup):
+    """A claim group as a list page shows it: its first claims and counter-evidence, and how many more it has."""
+
+    more_claims: int = 0
+    more_counters: int = 0
+
+
+def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
+    """The groups of a page of ``contradiction_groups``, each with the stances of its shown claims and counters."""
+    claims = {c.claim.id: c.claim for c in page}
+    counters: dict[tuple[int, int], tuple[StanceRecord, str]] = {
+        (c.claim.id, c.counter.id): (c.counter, KINDS.get(c.kind, c.kind.replace("-", " "))) for c in page}
+    out = []
+    for g in page.groups:
+        shown = [i for i in g.claims if i in claims]
+        first = shown[0] if shown else -1
+        out.append(ShownGroup(g.subject, g.subject_id, [claims[i] for i in shown],
+                              [counters[first, k] for k in g.counters if (first, k) in counters],
+                              g.claims_total - len(g.claims), g.counters_total - len(g.counters)))
+    return [g for g in out if g.claims]  # (a group whose stances went with a re-analysis, until the next link)
+
+
 def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 20)
     filters = {"name": P.text(params, "name"), "about": P.text(params, "about"),
                "kind": P.text(params, "kind", max_len=40)}
-    pairs = api.contradiction_groups(**filters, limit=limit, offset=offset)
+    shown = None if params.get("_stream") else GROUP_SHOWN  # the streamed CSV has every pair
+    page = api.contradiction_groups(**filters, limit=limit, offset=offset, shown=shown)
     facets = api.contradiction_facets(**filters, time_limit=facet_time())
     for f in facets:
         if f.name == "kind":
             f.values = [FacetValue(v.value, KINDS.get(v.label, v.label), v.count) for v in f.values]
-    return Listing("contradictions", group_by_claim(pairs), pairs.total, limit, offset, filters, facets,
-                   pairs=list(pairs), counts=api.contradiction_counts(**filters))
+    return Listing("contradictions", shown_groups(page), page.total, limit, offset, filters, facets,
+                   pairs=list(page), counts=api.contradiction_counts(**filters))
 
 
 def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
@@ -241,14 +275,35 @@ def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, 
             return
 
 
+def _pairs_json(pairs: list[ContradictionRecord]) -> list[dict[str, Any]]:
+    """Contradiction pairs as ``jsonable`` gives them, each stance converted once (a claim is in a pair with
+    every piece of its counter-evidence)."""
+    sides: dict[int, Any] = {}
+    out = []
+    for c in pairs:
+        row = {f.name: getattr(c, f.name) for f in dataclasses.fields(c)}
+        for side in ("claim", "counter"):
+            s = row[side]
+            row[side] = sides[s.id] if s.id in sides else sides.setdefault(s.id, jsonable(s))
+        row["shared_keys"] = list(row["shared_keys"])
+        out.append(row)
+    return out
+
+
 def json_body(listing: Listing, roots: list[str]) -> str:
     """The page as JSON: the records shown (full, as the API gives them), total, paging, sort, filters, facets."""
-    body = {"items": jsonable([present(r, roots) for r in listing.records]), "total": listing.total,
+    items = (_pairs_json(listing.pairs) if listing.kind == "contradictions" else
+             jsonable([present(r, roots) for r in listing.records]))
+    body = {"items": items, "total": listing.total,
             "limit": listing.limit, "offset": listing.offset, "sort": listing.sort,
             "filters": {k: v for k, v in listing.filters.items() if v is not None},
             "facets": jsonable(listing.facets)}
     if listing.capped:
         body["total_capped"] = True
+    if listing.kind == "contradictions":  # the groups the pairs make, each cut to its first claims and counters
+        body["groups"] = [{"subject": g.subject, "subject_id": g.subject_id, "claims": [c.id for c in g.claims],
+                           "counters": [s.id for s, _ in g.counters], "more_claims": g.more_claims,
+                           "more_counters": g.more_counters} for g in listing.items]
     if listing.min_confidence is not None:
         body["hidden_low_confidence"] = listing.hidden
     return json.dumps(body, ensure_ascii=False)
