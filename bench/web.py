@@ -1,20 +1,26 @@
 """The cost of one web request on a large store: every page and API endpoint, for the entities with the most
 quotes, stances and contradictions (the worst cases), timed in process through the ASGI app.
 
-    python bench/web.py STORE [--repeat 3] [--json OUT]
+    python bench/web.py STORE [--repeat 3] [--concurrent 10] [--json OUT]
 
 STORE is any onrecord store (``bench/link.py`` synthesises large ones). Prints, per URL, the best and the worst of
 ``--repeat`` requests in milliseconds and the size of the response, then the slowest URL. The claim (issue 12):
-no single request costs more than about 100 ms on a store of 100,000 quotes, whoever it asks about.
+no single request costs more than about 100 ms on a store of 100,000 quotes, whoever it asks about. Then
+``onrecord serve`` (uvicorn) is started on the store and ``--concurrent`` clients request the page of the most
+quoted entity at once, as a cheap denial of service would: each request's wall time is printed.
 Needs the test extra (httpx, for Starlette's TestClient).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sqlite3
+import subprocess
 import sys
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -76,10 +82,40 @@ def urls(ids: dict[str, str]) -> list[str]:
     return out
 
 
+def concurrent(store: str, url: str, clients: int) -> list[float]:
+    """Seconds each of ``clients`` simultaneous requests for ``url`` takes from a real ``onrecord serve``."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", "from onrecord.cli import main; main()", "serve", "--db", store,
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def one(_: int) -> float:
+            t0 = time.perf_counter()
+            urllib.request.urlopen(base + url, timeout=300).read()
+            return time.perf_counter() - t0
+
+        one(0)
+        with ThreadPoolExecutor(clients) as pool:
+            return list(pool.map(one, range(clients)))
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("store")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--concurrent", type=int, default=10, help="simultaneous clients of a real server (0: none)")
     ap.add_argument("--json", help="write the timings here")
     args = ap.parse_args(argv)
     c = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
@@ -106,8 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"slowest: {slow['url']} {slow['best_ms']:.1f} ms (best of {args.repeat}); "
           f"{sum(r['best_ms'] > 100 for r in rows)} of {len(rows)} requests over 100 ms")
     bad = [r for r in rows if r["status"] >= 500]
+    together: list[float] = []
+    if args.concurrent and ids["most_quoted"]:
+        url = "/entities/" + quote(ids["most_quoted"], safe="")
+        together = concurrent(args.store, url, args.concurrent)
+        print(f"{args.concurrent} clients at once on {url} (onrecord serve): "
+              f"{' '.join(f'{t * 1000:.0f}' for t in sorted(together))} ms; slowest {max(together) * 1000:.0f} ms")
     if args.json:
-        Path(args.json).write_text(json.dumps({"store": sizes, "ids": ids, "requests": rows}, indent=1))
+        Path(args.json).write_text(json.dumps({"store": sizes, "ids": ids, "requests": rows,
+                                               "concurrent_s": together}, indent=1))
     return 1 if bad else 0
 
 
