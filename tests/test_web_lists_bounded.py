@@ -219,33 +219,6 @@ def grow_contradictions(path, times: int) -> None:
     conn.close()
 
 
-def request_steps(path, urls: list[str]) -> dict[str, int]:
-    """The SQLite VM steps (in hundreds) each URL costs on the store, after one request to warm the connection."""
-    steps = [0]
-    real_open = onrecord.open
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    def open_counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        api = real_open(*args, **kwargs)
-        api.conn.set_progress_handler(tick, 100)
-        return api
-
-    out = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(onrecord, "open", open_counting)
-        with ws.TestClient(create_app(str(path))) as client:
-            client.get("/")
-            for url in urls:
-                steps[0] = 0
-                r = client.get(url)
-                assert r.status_code == 200, (url, r.text[:300])
-                out[url] = steps[0]
-    return out
-
-
 @pytest.fixture(scope="module")
 def grown(store, tmp_path_factory):
     """The demo store with 25 and with 250 copies of its contradictions about subjects of their own."""
@@ -321,7 +294,7 @@ def test_the_contradictions_list_reads_the_same_whatever_other_subjects_add(grow
     monkeypatch.setenv("ONRECORD_FACET_TIME_LIMIT_MS", "0")
     urls = ["/contradictions", "/contradictions.json", "/contradictions?kind=claim-vs-own", "/contradictions?offset=5",
             "/api/contradictions", "/api/contradictions?limit=5&offset=5"]
-    small, large = (request_steps(grown[n], urls) for n in (25, 250))
+    small, large = (ws.request_steps(grown[n], urls, every=100) for n in (25, 250))
     with sqlite3.connect(grown[25]) as a, sqlite3.connect(grown[250]) as b:
         counts = [c.execute("SELECT count(*) FROM contradictions").fetchone()[0] for c in (a, b)]
     assert counts[1] > 8 * counts[0]

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -95,40 +93,6 @@ def stores(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-@contextmanager
-def counting_client(path: Path) -> Iterator[tuple[ws.TestClient, list[int]]]:
-    """A client whose store connections count SQLite VM steps (in thousands) into the list it yields."""
-    steps = [0]
-    real_open = onrecord.open
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    def open_counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        api = real_open(*args, **kwargs)
-        api.conn.set_progress_handler(tick, 1000)
-        return api
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(onrecord, "open", open_counting)
-        with ws.TestClient(create_app(str(path))) as client:
-            yield client, steps
-
-
-def request_steps(path: Path, urls: list[str]) -> dict[str, int]:
-    """The VM steps (thousands) each URL costs on the store, after one request to warm the connection."""
-    out = {}
-    with counting_client(path) as (client, steps):
-        client.get("/")
-        for url in urls:
-            steps[0] = 0
-            r = client.get(url)
-            assert r.status_code == 200, (url, r.text[:300])
-            out[url] = steps[0]
-    return out
-
-
 def test_person_page_reads_nothing_of_rows_about_others(stores):
     # (a topic filter, ?about=, reads the full-text index's list of quotes with its words, which grows with every
     # quote using them; a name instead of an id matches surnames by LIKE: both are left out here)
@@ -139,7 +103,7 @@ def test_person_page_reads_nothing_of_rows_about_others(stores):
     with sqlite3.connect(stores["demo"]) as conn:
         base = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("quotes", "stances")}
     assert grown["quotes"] > 25 * base["quotes"] and grown["stances"] > 25 * base["stances"]
-    before, after = request_steps(stores["demo"], urls), request_steps(stores["others"], urls)
+    before, after = ws.request_steps(stores["demo"], urls), ws.request_steps(stores["others"], urls)
     # 25 times the rows; every read is by Corbyn's indexes, so no request does more work (a deeper b-tree may
     # add a step or two per lookup: well under one thousand-step tick per request)
     grew = {u: (before[u], after[u]) for u in urls if after[u] > before[u] + 1}

@@ -13,10 +13,43 @@ from onrecord.models import Overrides
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # starlette 1.x nudges from httpx towards httpx2
-    from starlette.testclient import TestClient  # noqa: F401  (re-exported for the test modules)
+    from starlette.testclient import TestClient
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 _BUILT: dict[str, Path] = {}
+
+
+def request_steps(path: Path, urls: list[str], every: int = 1000) -> dict[str, int]:
+    """The SQLite VM steps (in units of ``every``) each URL costs on the store, counted on the app's own
+    connections after one request to warm them: a bounded request costs the same on a store with more rows."""
+    import onrecord
+    from onrecord.web.app import create_app
+
+    steps = [0]
+    real_open = onrecord.open
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    def open_counting(*args: Any, **kwargs: Any) -> Any:
+        api = real_open(*args, **kwargs)
+        api.conn.set_progress_handler(tick, every)
+        return api
+
+    out = {}
+    onrecord.open = open_counting  # type: ignore[assignment]
+    try:
+        with TestClient(create_app(str(path))) as client:
+            client.get("/")
+            for url in urls:
+                steps[0] = 0
+                r = client.get(url)
+                assert r.status_code == 200, (url, r.text[:300])
+                out[url] = steps[0]
+    finally:
+        onrecord.open = real_open  # type: ignore[assignment]
+    return out
 
 
 def demo_store(tmp_path_factory: Any) -> Path:
