@@ -15,7 +15,6 @@ from typing import Any
 from markupsafe import Markup
 
 from onrecord import Onrecord
-from onrecord.errors import NotFound
 from onrecord.models import Article, ArticleSummary, ContradictionRecord, EntityDetail, QuoteRecord, StanceRecord
 from onrecord.web.markup import safe_url, span_link
 from onrecord.web.svg import Point, timeline_svg
@@ -23,17 +22,9 @@ from onrecord.web.svg import Point, timeline_svg
 MAX_TOPICS = 8
 TARGETS_READ = 100  # targets grouped for the topics (some are dropped: the entity itself, long free-text targets)
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
-__all__ = ["ClaimGroup", "contradictions_about", "count_text", "descriptors_by_outlet", "find_entity",
+__all__ = ["ClaimGroup", "count_text", "descriptors_by_outlet",
            "group_by_claim", "jsonable", "outlet_table", "present", "public_source", "roles_now", "span_link",
            "stance_chart", "tab_counts", "topics", "vouched_by"]
-
-
-def find_entity(api: Onrecord, name: str) -> EntityDetail | None:
-    """The entity a name, alias or id names, or None."""
-    try:
-        return api.entity(name)
-    except NotFound:
-        return None
 
 
 def vouched_by(s: StanceRecord) -> str:
@@ -90,11 +81,6 @@ def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, min_confiden
 def count_text(n: int, cap: int) -> str:
     """A count as the page shows it: "1,234", or "10,000+" for one stopped at the cap."""
     return f"{n:,}+" if n >= cap else f"{n:,}"
-
-
-def contradictions_about(api: Onrecord, name: str | None, about: str | None) -> list[ContradictionRecord]:
-    """Contradictions for a subject (all when None), kept when either side's target or topic is ``about``."""
-    return list(api.contradictions_about(name, about))
 
 
 @dataclass
