@@ -177,7 +177,9 @@ def test_entity_index_facets_and_sort(browser, base_url, shots):
 
     browser.get(base_url + "/entities")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.entities tbody tr")
-    assert len(rows) >= 20 and rows[0].text.startswith("Jeremy Corbyn")
+    mentions = [int(r.find_elements(By.TAG_NAME, "td")[-1].text) for r in rows]  # most mentioned first
+    assert len(rows) >= 20 and mentions == sorted(mentions, reverse=True)
+    assert "Jeremy Corbyn" in [r.text.split(" PERSON")[0] for r in rows[:2]]
     screenshot(browser, shots, "07-entities.png")
     browser.find_element(By.CSS_SELECTOR, "section[data-facet='type'] a[href='/entities?type=organisation']").click()
     types = {t.text.lower() for t in browser.find_elements(By.CSS_SELECTOR, "table.entities tbody .badge")}

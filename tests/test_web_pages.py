@@ -203,7 +203,7 @@ def test_person_page_summary_and_tabs(client):
     summary = section_text(r.text, "summary")
     assert "Leader of the Labour Party" in summary  # the role the latest articles give him
     assert "Bashar al-Assad" in summary  # what he takes stances on most
-    assert "The Sun 11 20" in summary  # quotes by him and mentions of him, per outlet
+    assert "The Sun 11 16" in summary  # quotes by him and mentions of him, per outlet
     tabs = {a["id"]: a["href"] for a in tree.find("a") if (a.get("id") or "").startswith("tab-")}
     assert {"tab-overview", "tab-said", "tab-others", "tab-stances", "tab-claims", "tab-roles"} <= set(tabs)
     assert tabs["tab-said"] == "/entities/person:jeremy-corbyn?tab=said"

@@ -133,9 +133,9 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, Article
             singles.setdefault(n.lower(), []).append((e, n))
     for low, group in singles.items():
         for e, n in group:
-            if name_key(n) in metonyms or e.text in org_texts:
-                continue  # "Labour", "Twitter" tagged PERSON by mistake
             target = _full_for(low, e.start_char, full)
+            if name_key(n) in metonyms or (e.text in org_texts and target is None):
+                continue  # "Labour", "Twitter" tagged PERSON by mistake (a surname tagged NORP elsewhere is not)
             title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")
             title = e[0].lower_.strip(".") if title not in TITLES else title
             titled = title in TITLES
@@ -147,7 +147,55 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, Article
             c = b.get(target or n, "person", e.start_char)
             c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
             out[e.root.i] = c
+    _bare_surnames(doc, skip, b, full, out)
     return out
+
+
+def _bare_surnames(doc: Doc, skip: set[int], b: _Builder, full: list[tuple[Span, str]],
+                   out: dict[int, ArticleEntity]) -> None:
+    """The surname of a person the article names in full, standing alone as a proper noun the entity recogniser
+    left untagged ("Assad's forces", "if he believes Assad is responsible"): news refers to a person by surname
+    once named, so it is a short mention of them (as ``_org_clusters`` takes the surname tagged ORG or GPE), unless
+    two people of the article share that surname, the word is a metonym, or it is part of another proper name
+    ("Glass-Steagall", "Prison Break", "Trump Tower": a capitalised neighbour that is neither a title nor a word
+    of the person's name)."""
+    by_surname: dict[str, set[str]] = {}
+    for _, name in full:
+        last = name.split()[-1]
+        for word in {last, last.split("-")[-1]}:
+            if word[:1].isupper() and len(word) > 2:
+                by_surname.setdefault(word, set()).add(name_key(name))
+    if not by_surname:
+        return
+    tagged = {i for e in doc.ents for i in range(e.start, e.end)}
+    metonyms = load_metonyms()
+    named = {name_key(n): n for _, n in full}
+    for t in doc:
+        keys = by_surname.get(t.text)
+        if (keys is None or len(keys) != 1 or t.pos_ != "PROPN" or t.i in skip or t.i in tagged
+                or name_key(t.text) in metonyms):
+            continue
+        name = named[next(iter(keys))]
+        if _in_other_name(t, name):
+            continue
+        c = b.get(name, "person", t.idx)
+        c.mentions.append(EntityMention(t.idx, t.idx + len(t.text), t.text, "short"))
+        out[t.i] = c
+
+
+def _in_other_name(t: Token, name: str) -> bool:
+    """Whether the token is joined to a neighbour into another proper name: a hyphen, or a capitalised proper
+    noun next to it that is neither a title nor a word of ``name``."""
+    own = {w.lower() for w in re.split(r"[\s-]+", name)}
+    for i in (t.i - 1, t.i + 1):
+        if not 0 <= i < len(t.doc):
+            continue
+        n = t.doc[i]
+        if n.text == "-" and not (n.whitespace_ if i < t.i else t.whitespace_):  # attached: "Glass-Steagall"
+            return True
+        if n.pos_ == "PROPN" and n.text[:1].isupper() and n.lower_ not in own and n.lower_.strip(".") not in TITLES:
+            return True
+    return False
 
 
 def _office_holder(surname: str, title: str) -> str | None:
