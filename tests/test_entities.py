@@ -241,18 +241,28 @@ def test_titled_surname_prefers_the_office_holder(nlp):
 
 
 def test_a_surname_the_recogniser_leaves_untagged_is_the_person_named_in_full(nlp):
-    text = ("State passes bill\n\nGov. Phil Bryant signed the measure on Tuesday after it easily passed the "
-            "Republican-controlled House and Senate. Bryant enthusiastically signed the bill into law, and critics "
-            "said Bryant had ignored them.\n\nThe Glass-Bryant debate and the Bryant Tower were not mentioned.\n")
+    text = ("Water rules\n\nGov. Phil Bryant approved the water rules on Thursday after a short debate in the "
+            "chamber. Bryant proudly announced the change to reporters, and farmers said Bryant had ignored them."
+            "\n\nThe Glass-Bryant debate and the Bryant Tower were not mentioned.\n")
     doc = nlp(text)
-    untagged = [t.idx for t in doc if t.text == "Bryant" and not t.ent_type_]
-    assert untagged  # the small model tags "Bryant" once PERSON, once ORG and leaves one untagged
-    found = extract_entities(doc, segment(text, None))
-    bryant = next(e for e in found.entities if e.name == "Phil Bryant")
-    shorts = [m.start for m in bryant.mentions if m.kind == "short"]
-    assert text.index("Bryant enthusiastically") in untagged and text.index("Bryant enthusiastically") in shorts
-    assert text.index("Bryant had") in shorts  # tagged ORG: still the governor
-    assert not {text.index("Glass-Bryant") + 6, text.index("Bryant Tower")} & set(shorts)  # other proper names
+    alone = text.index("Bryant proudly")
+    assert [t.ent_type_ for t in doc if t.idx == alone] == [""]  # the small model leaves this one untagged
+    bryant = next(e for e in extract_entities(doc, segment(text, None)).entities if e.name == "Phil Bryant")
+    shorts = {m.start for m in bryant.mentions if m.kind == "short"}
+    assert {alone, text.index("Bryant had")} <= shorts
+    assert not {text.index("Glass-Bryant") + 6, text.index("Bryant Tower")} & shorts  # parts of other names
+
+
+def test_a_surname_tagged_as_an_organisation_is_still_the_person(nlp):
+    text = ("Budget vote\n\nGov. Ellen Varga vetoed the spending plan on Friday after lawmakers approved it late "
+            "at night. Varga quietly returned the bill to the legislature, and opponents said Varga had acted alone."
+            "\n\nThe Glass-Varga report and the Varga Institute were not discussed.\n")
+    doc = nlp(text)
+    tagged = {e.start_char: e.label_ for e in doc.ents}
+    assert tagged[text.index("Varga quietly")] == "ORG"
+    varga = next(e for e in extract_entities(doc, segment(text, None)).entities if e.name == "Ellen Varga")
+    shorts = {m.start for m in varga.mentions if m.kind == "short"}
+    assert {text.index("Varga quietly"), text.index("Varga had")} <= shorts
 
 
 def test_a_surname_tagged_as_a_group_elsewhere_does_not_drop_its_person_mentions(nlp, sample_texts):
