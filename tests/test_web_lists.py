@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import web_support as ws
 
+from onrecord.errors import BadParameter
 from onrecord.web.app import create_app
 from onrecord.web.markup import similarity
 
@@ -180,3 +181,20 @@ def test_every_view_is_a_shareable_url(client):
     facet_links = [a["href"] for a in tree.find("a") if "outlet=" in (a["href"] or "")]
     assert facet_links and all("kind=direct" in h and "_sort=speaker" in h for h in facet_links)
     assert not any("offset=" in h for h in facet_links)  # a new filter starts at the first page
+
+
+def test_the_pages_confidence_cut_is_a_setting(tmp_path_factory, monkeypatch):
+    store = str(ws.demo_store(tmp_path_factory))
+
+    def shown_and_left_out() -> tuple[int, int]:
+        with ws.TestClient(create_app(store)) as c:
+            body = c.get("/quotes.json").json()
+            return body["total"], body["hidden_low_confidence"]
+
+    default = shown_and_left_out()
+    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", "0.9")
+    strict = shown_and_left_out()
+    assert strict[0] < default[0] and strict[0] + strict[1] == default[0] + default[1]
+    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", "2")
+    with pytest.raises(BadParameter, match="ONRECORD_WEB_MIN_CONFIDENCE must be"):
+        shown_and_left_out()

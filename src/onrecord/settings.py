@@ -87,6 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("write_token", str, None, "ONRECORD_WRITE_TOKEN",
             "Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' (unset: the server is "
             "read-only).", ("serve",), metavar="TOKEN"),
+    Setting("web_min_confidence", float, 0.4, "ONRECORD_WEB_MIN_CONFIDENCE",
+            "The web pages show attributions at least this sure unless asked for all (each says how many it leaves "
+            "out, with a link to them); the API and the CLI show every quote unless asked.", (), 0, 1, "X"),
     Setting("facet_time_limit_ms", int, 50, "ONRECORD_FACET_TIME_LIMIT_MS",
             "Milliseconds a web page gives all its facet counts together; a facet not counted in time says so "
             "instead of holding the page up (0: facets are never counted).", (), 0, metavar="MS"),

@@ -257,7 +257,7 @@ ENDPOINTS = [
         Param("kind", "direct, partial, indirect or mixed"),
         Param("article", "article id (or a unique prefix of 4+ characters)"),
         Param("min_confidence", "only attributions at least this sure, 0 to 1 (the pages default to "
-              f"{P.DEFAULT_MIN_CONFIDENCE}; the API to every quote)", "number"),
+              f"{P.default_min_confidence()}; the API to every quote)", "number"),
         Param("method", "how the attribution was found: rules or learned"),
         *sorts("date", "outlet", "speaker", "confidence", "kind"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/articles", "Articles with paragraph, furniture and quote counts (oldest first unless sorted)",

@@ -27,7 +27,7 @@ from onrecord import Onrecord
 from onrecord.errors import Ambiguous, BadParameter, InputError, NotAllowed, NotFound, OnrecordError, TooLarge
 from onrecord.web import api, pages
 from onrecord.web.markup import credited, speaker_label, visible_controls
-from onrecord.web.params import DEFAULT_MIN_CONFIDENCE
+from onrecord.web.params import default_min_confidence
 from onrecord.web.svg import glyph, label_class
 
 HERE = Path(__file__).resolve().parent
@@ -78,7 +78,7 @@ class Web:
                                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
         self.templates.filters["pathpart"] = lambda v: urllib.parse.quote(str(v), safe="")
         self.templates.globals.update(speaker_label=speaker_label, credited=credited, label_class=label_class,
-                                      glyph=glyph, default_confidence=DEFAULT_MIN_CONFIDENCE)
+                                      glyph=glyph, default_confidence=default_min_confidence())
 
     def api(self) -> Onrecord:
         """This thread's read-only connection (SQLite connections are not shared between threads)."""

@@ -67,7 +67,7 @@ class Listing:
     @property
     def active(self) -> list[tuple[str, Any]]:
         """The filters set away from their defaults, for the page to show (each with a link removing it)."""
-        defaults = {"min_confidence": P.DEFAULT_MIN_CONFIDENCE, "min_articles": 2}
+        defaults = {"min_confidence": P.default_min_confidence(), "min_articles": 2}
         return [(k, v) for k, v in self.filters.items() if v is not None and v != "" and defaults.get(k) != v]
 
     @property
@@ -109,7 +109,7 @@ def articles(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = P.quote_filters(params, P.DEFAULT_MIN_CONFIDENCE)
+    filters = P.quote_filters(params, P.default_min_confidence())
     sort = P.sort(params)
     res = api.quotes(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
     hidden = 0

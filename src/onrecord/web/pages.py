@@ -206,7 +206,7 @@ def article(request: Request) -> Response:
     segments = api.segments(art.id)
     quotes = api.all_quotes(article=art.id)
     colours = speaker_colours(quotes)
-    low = P.DEFAULT_MIN_CONFIDENCE
+    low = P.default_min_confidence()
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
                   sure=[q for q in quotes if q.confidence >= low], unsure=[q for q in quotes if q.confidence < low],
                   body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low),
@@ -227,7 +227,7 @@ def entity(request: Request) -> Response:
     tab = P.text(params, "tab", max_len=20) or "overview"
     if tab not in TABS:
         tab = "overview"
-    low = P.DEFAULT_MIN_CONFIDENCE
+    low = P.default_min_confidence()
     everything = P.confidence(params, low) == 0
     mc = None if everything else low
     offsets = {k: _offset(params, k) for k in ENTITY_PAGERS}

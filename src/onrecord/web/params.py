@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from onrecord import settings
 from onrecord.errors import BadParameter
 
 MAX_LIMIT = 500
@@ -93,10 +94,15 @@ def path_id(raw: str, what: str) -> int:
     return int(raw)
 
 
-# The default ``min_confidence`` of the pages: on PolNeAR train's held-out tuning sample (bench/confidence.py),
-# attributions scored 0.3-0.4 are right (content and source) 43% of the time, those scored 0.4-0.5 52% (dev: 45%
-# and 52%): below 0.4 an attribution is more often wrong than right. docs/web.md has the curve.
-DEFAULT_MIN_CONFIDENCE = 0.4
+
+
+def default_min_confidence() -> float:
+    """The pages' default ``min_confidence`` (the ``web_min_confidence`` setting, 0.4: on PolNeAR train's held-out
+    tuning sample, bench/confidence.py, attributions scored 0.3-0.4 are right, content and source, 43% of the time,
+    those scored 0.4-0.5 52%; below 0.4 an attribution is more often wrong than right; docs/web.md has the curve)."""
+    return float(settings.value("web_min_confidence"))
+
+
 METHODS = ("rules", "learned")
 
 
