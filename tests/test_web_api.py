@@ -337,7 +337,7 @@ def test_openapi_documents_the_entity_and_stance_parameters(client):
     assert names("/api/timeline") == {"name", "about", "since", "until", "limit", "offset"}
     assert names("/api/contradictions") == {"name", "about", "limit", "offset"}
     assert names("/api/statements") == {"by", "q", "min_reports", "min_articles", "outlet", "since", "until",
-                                        "limit", "offset"} | sort
+                                        "reports", "limit", "offset"} | sort
     assert names("/api/entities") == {"type", "outlet", "q", "limit", "offset"} | sort
     assert names("/api/search") == {"q", "limit", "offset"}
     for path in ["/api/entities", "/api/timeline", "/api/stances", "/api/contradictions", "/api/statements",

@@ -300,3 +300,17 @@ def test_the_contradictions_list_reads_the_same_whatever_other_subjects_add(grow
     assert counts[1] > 8 * counts[0]
     assert large == small, (small, large)
     assert all(small.values())
+
+
+def test_the_statements_api_shows_a_few_reports_of_each_and_says_how_many(store):
+    with ws.TestClient(create_app(str(store))) as client:
+        full = client.get("/api/statements?_sort_desc=reports&limit=5&reports=500").json()["items"]
+        assert full and all("reports_total" not in s for s in full)
+        most = max(len(s["reports"]) for s in full)
+        assert most >= 2
+        cut = client.get("/api/statements?_sort_desc=reports&limit=5&reports=1").json()["items"]
+        assert [s["id"] for s in cut] == [s["id"] for s in full]
+        for a, b in zip(cut, full):
+            assert a["reports"] == b["reports"][:1]
+            assert a.get("reports_total", 1) == len(b["reports"])
+        assert client.get("/api/statements?reports=0").status_code == 400

@@ -24,6 +24,7 @@ from onrecord.web import params as P
 from onrecord.web.views import jsonable, present
 
 MAX_UPLOAD = 5 * 1024 * 1024
+STATEMENT_REPORTS = 20  # reports per statement in /api/statements unless ?reports= says otherwise
 
 
 @dataclass
@@ -132,15 +133,24 @@ def get_contradictions(web: Any, req: Request) -> Any:
 
 
 def get_statements(web: Any, req: Request) -> Any:
+    """A page of statements, each with its first ``reports`` reports (a statement reported thousands of times
+    would otherwise make the page megabytes) and, when that is not all of them, ``reports_total``."""
     q = req.query_params
     limit, offset = P.paging(q)
+    shown = P.integer(q, "reports", STATEMENT_REPORTS, 1, P.MAX_LIMIT)
     api = web.api()
     res = api.statements(by=P.text(q, "by"), q=P.text(q, "q"),
                          min_reports=P.integer(q, "min_reports", 1, 1, 1000),
                          min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.text(q, "outlet"),
                          since=P.date(q, "since"), until=P.date(q, "until"), sort=P.sort(q),
-                         limit=limit, offset=offset, count_cap=api.count_cap)
-    return page(res, limit, offset, cap=api.count_cap)
+                         limit=limit, offset=offset, count_cap=api.count_cap, reports=shown)
+    out = page(res, limit, offset, cap=api.count_cap)
+    cut = [item["id"] for item in out["items"] if len(item["reports"]) >= shown]
+    counts = api.statement_counts(cut)
+    for item in out["items"]:
+        if item["id"] in counts and counts[item["id"]]["reports"] != len(item["reports"]):
+            item["reports_total"] = counts[item["id"]]["reports"]
+    return out
 
 
 def get_statement(web: Any, req: Request) -> Any:
@@ -296,13 +306,16 @@ ENDPOINTS = [
              [Param("name", "whose stance: name, alias or entity id (all when absent)"),
               Param("about", "only pairs whose topic or targets match this name or words"), LIMIT, OFFSET],
              paged=True),
-    Endpoint("/api/statements", "Statements (one statement, many reports across articles) with every report",
+    Endpoint("/api/statements", "Statements (one statement, many reports across articles) with their first reports",
              get_statements, [Param("by", "speaker name, alias or entity id"),
                               Param("q", "full-text search in the reported words"),
                               Param("min_reports", "only statements reported at least this often", "integer"),
                               Param("min_articles", "only statements reported in at least this many articles",
                                     "integer"),
                               Param("outlet", "only statements this outlet reported"), SINCE, UNTIL,
+                              Param("reports", f"reports shown per statement (default {STATEMENT_REPORTS}; a "
+                                    "statement with more says how many in reports_total; all of them: "
+                                    "/api/statements/{id})", "integer"),
                               *sorts("date", "speaker", "reports", "articles"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/statements/{id}", "One statement with a page of its reports across outlets (reports_total "
              "counts them all)", get_statement,
