@@ -732,7 +732,7 @@ class Onrecord:
         just read) are taken as they are."""
         toward, toward_args = self._toward_where(entity, about)
         naming, naming_args = self._naming_where(entity, about, min_confidence)
-        tables, claims, claims_args = self._claims_where(entity, about)
+        tables, claims, claims_args = self._contradiction_where(entity, about)
         several, several_args = self._statement_where(by=entity, min_articles=2)
         counts: dict[str, Callable[[], int]] = {
             "said": lambda: self.count_quotes(by=entity, about=about),
@@ -835,32 +835,13 @@ class Onrecord:
             "LIMIT ?", [*args, limit])
         return [(r[0], r[1], int(r[2])) for r in rows]
 
-    def _claims_where(self, entity: str, about: str | None) -> tuple[str, str, list[Any]]:
-        """(tables, condition, arguments) of the pairs ``contradictions_about`` keeps: contradictions ``c``, with
-        their claims ``cs`` and counters ``ks`` when ``about`` reads their targets."""
-        where, args = st.name_condition("c.subject", entity, self.entity_ids(entity), "c.subject_entity_id")
-        if about:
-            ids = self.entity_ids(about)
-            low = about.lower()
-            cond = ["instr(lower(coalesce(c.about, '')), ?)", "instr(lower(coalesce(cs.target, '')), ?)",
-                    "instr(lower(coalesce(ks.target, '')), ?)"]
-            args = [*args, low, low, low]
-            if ids:
-                marks = ",".join("?" * len(ids))
-                cond += [f"cs.target_entity_id IN ({marks})", f"ks.target_entity_id IN ({marks})"]
-                args += [*ids, *ids]
-            where += " AND (" + " OR ".join(cond) + ")"
-            return ("contradictions c JOIN stances cs ON cs.id = c.claim_id JOIN stances ks ON ks.id = c.counter_id",
-                    where, args)
-        return "contradictions c", where, args
-
     def claims_against(self, entity: str, *, about: str | None = None, limit: int = 20, offset: int = 0
                        ) -> Records[ContradictionRecord]:
         """The contradiction pairs of one page of claims about the entity's stance (``limit`` claims from
         ``offset``, in the order of ``contradictions_about``), kept on ``about`` as it keeps them; ``total``
         counts the claims up to ``count_cap``."""
         check_paging(limit, offset)
-        tables, cond, args = self._claims_where(entity, about)
+        tables, cond, args = self._contradiction_where(entity, about)
         claims = [r[0] for r in self.conn.execute(
             f"SELECT c.claim_id FROM {tables} WHERE {cond} GROUP BY c.claim_id ORDER BY min(c.subject), min(c.id) "
             "LIMIT ? OFFSET ?", [*args, limit, offset])]
