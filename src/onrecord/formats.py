@@ -68,10 +68,13 @@ def entity_text(e: EntityDetail) -> str:
     return "\n".join(lines)
 
 def flat_contradiction(c: ContradictionRecord) -> dict[str, Any]:
-    """One table row for a contradiction: each side's date, who vouches for it, and its evidence sentence."""
-    def by(s: StanceRecord) -> str:
+    """One table row for a contradiction: each side's date, who vouches for it, and its evidence sentence. The
+    outlet's narration is the outlet's claim, never the holder's own words (``why`` says which side is which)."""
+    def by(s: StanceRecord, side: str) -> str:
+        if (c.why.get(side) or {}).get("voice") == "outlet narration":
+            return s.outlet or "the article"
         return s.reported_by or f"{s.holder} (own words)"
 
-    return {"subject": c.subject, "about": c.about, "claim_date": c.claim.date, "claim_by": by(c.claim),
-            "claim": c.claim.text, "counter_date": c.counter.date, "counter_by": by(c.counter),
+    return {"subject": c.subject, "about": c.about, "claim_date": c.claim.date, "claim_by": by(c.claim, "claim"),
+            "claim": c.claim.text, "counter_date": c.counter.date, "counter_by": by(c.counter, "counter"),
             "counter": c.counter.text, "claim_article": c.claim.article_id, "counter_article": c.counter.article_id}

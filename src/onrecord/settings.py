@@ -93,6 +93,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("facet_time_limit_ms", int, 50, "ONRECORD_FACET_TIME_LIMIT_MS",
             "Milliseconds a web page gives all its facet counts together; a facet not counted in time says so "
             "instead of holding the page up (0: facets are never counted).", (), 0, metavar="MS"),
+    Setting("contradiction_window_days", int, 730, "ONRECORD_CONTRADICTION_WINDOW_DAYS",
+            "How far back a claim about someone's present position ('backs', 'refused to blame') may reach for their "
+            "own words saying the opposite (days; two years: a stated position stands until its holder changes it, "
+            "and a later change is a change of position, never a contradiction). A claim about a record ('has a "
+            "history of') reaches back without limit.", (), 1, metavar="DAYS"),
     Setting("min_confidence", float, None, "ONRECORD_MIN_CONFIDENCE",
             "Only quotes attributed at least this surely, 0 to 1 (unset: every quote).", ("quotes",), 0, 1, "X"),
 )

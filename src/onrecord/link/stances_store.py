@@ -28,8 +28,9 @@ from onrecord.link.statements_store import holder_key
 
 LINKED = ("(s.article_id IN (SELECT id FROM _link_batch) OR NOT EXISTS (SELECT 1 FROM link_pending p WHERE "
           "p.article_id = s.article_id))")
-STANCE_SQL = "SELECT s.* FROM stances s WHERE s.id = ?"
-OWN = "(s.reported_by IS NULL OR (s.reporter_for IS NOT NULL AND s.reporter_for = s.holder))"  # own_side in SQL
+CONFIDENCE = ("(SELECT q.confidence FROM quotes q WHERE q.article_id = s.article_id AND q.n = s.quote_n) "
+              "AS quote_confidence")  # the attribution a stance's own words rest on
+STANCE_SQL = f"SELECT s.*, {CONFIDENCE} FROM stances s WHERE s.id = ?"
 
 
 def _affected(conn: sqlite3.Connection, changes: EntityChanges) -> set[int]:
@@ -56,9 +57,11 @@ def base_keys(keys: list[str]) -> set[str]:
 
 
 def _ref(r: sqlite3.Row) -> StanceRef:
+    """The contradiction finder's view of a stance row read with its quote's confidence (``CONFIDENCE``)."""
     return StanceRef(r["id"], r["holder"], r["holder_key"], r["target"], target_keys(r["target_keys"],
                      r["target_entity_id"]), r["label"], r["polarity"], bool(r["negated"]), r["reported_by"],
-                     r["reporter_for"], r["date"], r["article_id"], r["holder_entity_id"], r["target_type"])
+                     r["reporter_for"], r["date"], r["article_id"], r["holder_entity_id"], r["target_type"],
+                     r["quote_n"], r["quote_confidence"], r["aspect"], r["target_entity_id"])
 
 
 def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
@@ -117,10 +120,11 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
 def _new_links(conn: sqlite3.Connection) -> set[str]:
     """Add the batch's person -> government links; the holder groups whose keys a new link widens."""
     links = set()
-    for (raw,) in conn.execute("SELECT target_keys FROM stances WHERE article_id IN (SELECT id FROM _link_batch) "
-                               "AND target_type = 'person'"):
+    for raw, eid in conn.execute("SELECT target_keys, target_entity_id FROM stances WHERE article_id IN (SELECT id "
+                                 "FROM _link_batch) AND target_type = 'person'"):
         tk = json.loads(raw or "[]")
-        links |= {(p, g) for p in tk if p.startswith("person:") for g in tk if g.startswith("gov:")}
+        people = [p for p in tk if p.startswith("person:")] + (["entity:" + eid] if eid else [])
+        links |= {(p, g) for p in people for g in tk if g.startswith("gov:")}
     groups: set[str] = set()
     for p, g in sorted(links):
         if conn.execute("INSERT OR IGNORE INTO target_links(person_key, gov_key) VALUES (?, ?)", (p, g)).rowcount:
@@ -139,7 +143,7 @@ class _Links:
     def of(self, keys: Iterable[str]) -> dict[str, set[str]]:
         out = {}
         for k in keys:
-            if k.startswith("person:"):
+            if k.startswith(("person:", "entity:")):
                 if k not in self.govs:
                     self.govs[k] = {r[0] for r in self.conn.execute(
                         "SELECT gov_key FROM target_links WHERE person_key = ?", (k,))}
@@ -157,15 +161,16 @@ class _Links:
 
 def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction]) -> int:
     rows = [(c.subject, c.subject_entity_id, c.about, c.claim_id, c.counter_id, c.kind, json.dumps(c.shared_keys),
-             group) for c in found]
+             group, json.dumps(c.why, sort_keys=True)) for c in found]
     conn.executemany("INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind, "
-                     "shared_keys, group_key) VALUES (?,?,?,?,?,?,?,?)", rows)
+                     "shared_keys, group_key, why) VALUES (?,?,?,?,?,?,?,?,?)", rows)
     return len(rows)
 
 
 def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str, float]) -> tuple[int, set[str]]:
-    """The contradictions each new stance makes with the stances of its holder group it shares a key with; how
-    many, and the holder keys they were written under."""
+    """The contradictions each new stance makes with the stances of its holder group it shares a key with, and
+    the stored pairs a new own-words stance takes back (the holder said the claim's way before the claim: a change
+    of position); how many were written, and the holder keys written or deleted under."""
     links = _Links(conn)
     written = 0
     touched: set[str] = set()
@@ -174,34 +179,44 @@ def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str
         s = _ref(r)
         wide = links.expanded(base_keys(s.target_keys))
         others: dict[int, Any] = {}
-        side = not own_side(s)  # the other side only: a claim meets its holder's own words, and the other way
-        for k in sorted(wide):
-            for o in conn.execute(f"SELECT s.* FROM stance_keys k JOIN stances s ON s.id = k.stance_id WHERE "
-                                  f"k.holder_key = ? AND k.key = ? AND {LINKED} AND {OWN} = ?",
-                                  (s.holder_key, k, side)):
+        for k in sorted(wide):  # both sides: a claim's counter-evidence, and the own words that take it back
+            for o in conn.execute(f"SELECT s.*, {CONFIDENCE} FROM stance_keys k JOIN stances s ON s.id = k.stance_id "
+                                  f"WHERE k.holder_key = ? AND k.key = ? AND {LINKED}", (s.holder_key, k)):
                 others[o["id"]] = o
             if k.startswith("gov:"):  # a stance about a person the store links to that government
                 for o in conn.execute(
-                        f"SELECT s.* FROM stance_keys k JOIN target_links t ON t.person_key = k.key AND "
+                        f"SELECT s.*, {CONFIDENCE} FROM stance_keys k JOIN target_links t ON t.person_key = k.key AND "
                         f"t.gov_key = ? JOIN stances s ON s.id = k.stance_id WHERE k.holder_key = ? AND "
-                        f"k.key >= 'person:' AND k.key < 'person;' AND {LINKED} AND {OWN} = ?",
-                        (k, s.holder_key, side)):
+                        f"((k.key >= 'person:' AND k.key < 'person;') OR (k.key >= 'entity:' AND k.key < 'entity;')) "
+                        f"AND {LINKED}", (k, s.holder_key)):
                     others[o["id"]] = o
         refs = [s] + [_ref(o) for i, o in sorted(others.items()) if i != s.id]
         near = links.of({k for x in refs for k in base_keys(x.target_keys)})
-        pairs = [c for c in find_contradictions(refs, pol, near)
-                 if s.id in (c.claim_id, c.counter_id) and (c.claim_id, c.counter_id) not in done]
+        found = find_contradictions(refs, pol, near)
+        pairs = [c for c in found if s.id in (c.claim_id, c.counter_id) and (c.claim_id, c.counter_id) not in done]
         done |= {(c.claim_id, c.counter_id) for c in pairs}
         written += _write(conn, s.holder_key or "", pairs)
         if pairs:
             touched.add(s.holder_key or "")
+        if not own_side(s):
+            continue
+        ids = [x.id for x in refs]
+        keep = {(c.claim_id, c.counter_id) for c in found}
+        marks = ",".join("?" * len(ids))
+        stale = [(i, (a, b), g) for i, a, b, g in conn.execute(
+            f"SELECT id, claim_id, counter_id, group_key FROM contradictions WHERE claim_id IN ({marks}) AND "
+            f"counter_id IN ({marks})", ids + ids) if (a, b) not in keep]
+        conn.executemany("DELETE FROM contradictions WHERE id = ?", [(i,) for i, _, _ in stale])
+        written -= sum(p in done for _, p, _ in stale)
+        done -= {p for _, p, _ in stale}
+        touched.update(g or "" for _, _, g in stale)
     return written, touched
 
 
 def redo_group(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> int:
     """Recompute the contradictions among one holder group's stances."""
     rows = conn.execute(
-        "SELECT s.* FROM stances s JOIN articles a ON a.id = s.article_id WHERE "
+        f"SELECT s.*, {CONFIDENCE} FROM stances s JOIN articles a ON a.id = s.article_id WHERE "
         f"s.holder_key = ? AND {LINKED} ORDER BY s.date IS NULL, s.date, a.date, s.article_id, s.start",
         (group,)).fetchall()
     refs = [_ref(r) for r in rows]

@@ -39,6 +39,7 @@ class Stance(Record):
     date_text: str | None = None
     date_span: tuple[int, int] | None = None
     future: bool = False
+    aspect: str | None = None  # "record": about a history or habit ("has always", "a history of"); None: present
     cameo: str = ""
     plover: str = ""
 
@@ -81,6 +82,7 @@ class StanceRecord(Record):
     holder_span: list[int] | None
     target_span: list[int] | None
     cue_span: list[int] | None
+    aspect: str | None = None  # "record": a claim about a history or habit; None: about its date
 
 
 @dataclass
@@ -95,6 +97,7 @@ class ContradictionRecord(Record):
     shared_keys: list[str]
     claim: StanceRecord
     counter: StanceRecord
+    why: dict[str, Any] = field(default_factory=dict)  # the rule, both sides' voice, direction and date, scores
 
 
 @dataclass

@@ -519,6 +519,18 @@ CREATE TABLE contradiction_totals (
 );
 INSERT INTO link_state(name) SELECT 'claim_groups' WHERE EXISTS (SELECT 1 FROM contradictions);
 """),
+    (9, "stances: a claim's aspect (present or record); contradictions: why each was made (full relink)", """
+ALTER TABLE stances ADD COLUMN aspect TEXT;
+ALTER TABLE contradictions ADD COLUMN why TEXT;
+DELETE FROM contradictions;
+DELETE FROM claim_groups;
+DELETE FROM contradiction_totals;
+DELETE FROM link_state WHERE name = 'claim_groups';
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 9' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
+    (10, "ingest runs: why a run stopped before its end (SIGTERM, Ctrl-C, a full disk); NULL when it finished", """
+ALTER TABLE ingest_runs ADD COLUMN interrupted TEXT;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -161,7 +161,8 @@ def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
     """The groups of a page of ``contradiction_groups``, each with the stances of its shown claims and counters."""
     claims = {c.claim.id: c.claim for c in page}
     counters: dict[tuple[int, int], tuple[StanceRecord, str]] = {
-        (c.claim.id, c.counter.id): (c.counter, KINDS.get(c.kind, c.kind.replace("-", " "))) for c in page}
+        (c.claim.id, c.counter.id): (c.counter, "; ".join(x for x in (KINDS.get(c.kind, c.kind.replace("-", " ")),
+                                                                       c.why.get("rule")) if x)) for c in page}
     out = []
     for g in page.groups:
         shown = [i for i in g.claims if i in claims]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from onrecord.analyse.stances.context import StanceContext
-from onrecord.analyse.stances.lexicon import HABITUAL, NEGATORS, match_cue
+from onrecord.analyse.stances.lexicon import HABITUAL, HEARSAY_VERBS, HEDGES, MODALS, NEGATORS, match_cue
 
 
 def cue_subject(ctx: StanceContext, v: Token) -> tuple[Token | None, bool]:
@@ -124,10 +124,99 @@ def is_habitual(v: Token) -> bool:
     return "history" in anc or "record" in anc
 
 
+def _modal(v: Token) -> bool:
+    return any(c.dep_ == "aux" and c.tag_ == "MD" and c.lemma_.lower() in MODALS for c in v.children)
+
+
 def is_hypothetical(v: Token) -> bool:
-    """A stance under a modal of possibility or obligation ("should urge", "could condemn") is not taken."""
-    return any(c.dep_ == "aux" and c.lower_ in ("should", "could", "might", "must", "would", "ought", "may")
-               for c in v.children)
+    """A stance under a modal of possibility or obligation ("should urge", "could condemn"), on the cue or on a
+    verb it complements ("would consider supporting"), is not taken."""
+    h = v
+    for _ in range(3):
+        if _modal(h):
+            return True
+        if h.dep_ != "xcomp" or h.head.i == h.i:
+            return False
+        h = h.head
+    return False
+
+
+def clause_heads(v: Token) -> list[Token]:
+    """The cue and the clauses it sits in (through complements, conjuncts and adverbial clauses), nearest
+    first."""
+    out = [v]
+    h = v
+    for _ in range(4):
+        if h.dep_ not in ("xcomp", "ccomp", "conj", "advcl") or h.head.i == h.i:
+            break
+        h = h.head
+        out.append(h)
+    return out
+
+
+def is_conditional(v: Token, threat: bool = False) -> bool:
+    """The cue is the condition ("if he condemns") or the consequence ("if true, X committed a crime": an advcl
+    marked "if"/"unless") of a conditional, so it states no stance. A threat or a warning is conditional by
+    nature ("vowed to bomb ... if"): its own condition does not count (``threat``)."""
+    for k, h in enumerate(clause_heads(v)):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in h.children):
+            return True
+        if threat and k == 0:
+            continue
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+               for c in h.children):
+            return True
+    return False
+
+
+def is_question(ctx: StanceContext, v: Token) -> bool:
+    """The cue is in a question ("Did Smith condemn the attack?"): its sentence, within its paragraph, ends
+    with a question mark."""
+    last = None
+    for t in v.sent:
+        if t.i >= v.i and ctx.same_para(t, v) and not t.is_space:
+            last = t
+    return last is not None and last.text.endswith("?")
+
+
+def is_hedged(v: Token) -> bool:
+    """The writer hedges the stance: "reportedly backed", "is said to have backed", "is believed to support"."""
+    heads = clause_heads(v)
+    if any(c.dep_ == "advmod" and c.lower_ in HEDGES for h in heads[:2] for c in h.children):
+        return True
+    h = v
+    for _ in range(2):
+        if h.dep_ != "xcomp" or h.head.i == h.i:
+            return False
+        h = h.head
+        if h.lemma_.lower() in HEARSAY_VERBS and any(c.dep_ in ("nsubjpass", "auxpass") for c in h.children):
+            return True
+    return False
+
+
+def under_denial(v: Token) -> bool:
+    """The cue is reported under a negated or refused speech act ("did not say he backs X", "declined to say
+    whether she supports X"): the stance is neither stated nor denied."""
+    heads = clause_heads(v)
+    for k, h in enumerate(heads[1:], 1):
+        if heads[k - 1].dep_ != "ccomp":
+            continue
+        if any(c.dep_ == "neg" for c in h.children) or is_negated(h):
+            return True
+    return False
+
+
+def negated_governor(t: Token) -> bool:
+    """A nominal cue governed by a negated or refused verb ("declined to affirm his support for X", "did not
+    voice his support")."""
+    h = t
+    for _ in range(3):
+        if h.dep_ not in ("dobj", "pobj", "prep") or h.head.i == h.i:
+            return False
+        h = h.head
+        if h.pos_ in ("VERB", "AUX"):
+            return is_negated(h)
+    return False
 
 
 def is_requested(ctx: StanceContext, v: Token) -> bool:
@@ -145,6 +234,8 @@ def is_requested(ctx: StanceContext, v: Token) -> bool:
 
 def is_irrealis(ctx: StanceContext, v: Token) -> bool:
     """Conditions, questions and negated frames ("if X does the right thing", "nor does it mean that X ...")."""
+    if is_conditional(v) or is_hedged(v):
+        return True
     h: Token | None = v
     for _ in range(4):
         if h is None:

@@ -15,10 +15,15 @@ from onrecord.analyse.stances.clauses import (
     cue_objects,
     cue_subject,
     embedded_holder,
+    is_conditional,
+    is_hedged,
     is_hypothetical,
     is_negated,
+    is_question,
     is_requested,
+    negated_governor,
     para_subject,
+    under_denial,
 )
 from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
 from onrecord.analyse.stances.holders import (
@@ -29,10 +34,12 @@ from onrecord.analyse.stances.holders import (
 )
 from onrecord.analyse.stances.lexicon import (
     FRAME_VERBS,
+    HOSTILE_ACTS,
     LIGHT_VERBS,
     NEGATORS,
     cues,
     evaluation_label,
+    labels,
     match_cue,
     polarity_of,
 )
@@ -49,7 +56,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     label, parts = m
     kq = _reported_quote(ctx, t)
     quote = ctx.quote_around(t.idx)
-    if _not_asserted(ctx, t):
+    if _not_asserted(ctx, t, label) or (label == "threaten" and not _threat(t)):
         return []
     subj, passive = _cue_subject(ctx, t)
     passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
@@ -82,12 +89,31 @@ def _reported_quote(ctx: StanceContext, t: Token) -> int | None:
     return kq
 
 
-def _not_asserted(ctx: StanceContext, t: Token) -> bool:
-    """Whether the cue states no stance: hypothetical, requested, or a negator of another cue ("refused to
-    blame X": the negated blame carries it)."""
-    if is_hypothetical(t) or is_requested(ctx, t):
+def _not_asserted(ctx: StanceContext, t: Token, label: str) -> bool:
+    """Whether the cue states no stance: hypothetical ("would consider supporting"), requested, conditional ("if
+    true, X condemned"), asked ("Did X condemn ...?"), hedged by the writer ("reportedly backed"), reported under
+    a denied speech act ("did not say he backs"), or a negator of another cue ("refused to blame X": the negated
+    blame carries it)."""
+    if is_hypothetical(t) or is_requested(ctx, t) or is_question(ctx, t) or is_hedged(t) or under_denial(t):
+        return True
+    if is_conditional(t, threat=label in ("threaten", "warn")):
         return True
     return t.lemma_.lower() in NEGATORS and any(c.dep_ == "xcomp" and match_cue(c) for c in t.children)
+
+
+def _threat(t: Token) -> bool:
+    """A vow or promise is a threat only when what it commits to harms ("vowed to bomb 52 sites", "vowed
+    revenge"); "vowed to seek full equality" is a pledge. "threaten" itself always is."""
+    if t.lemma_.lower() == "threaten":
+        return True
+    for c in t.children:
+        m = match_cue(c) if c.dep_ in ("xcomp", "ccomp") else None
+        if c.dep_ in ("xcomp", "ccomp") and (c.lemma_.lower() in HOSTILE_ACTS or
+                                             (m is not None and labels()[m[0]].polarity < 0)):
+            return True
+        if c.dep_ in ("dobj", "xcomp", "ccomp") and polarity_of(list(c.subtree))[0] < 0:
+            return True
+    return False
 
 
 def _cue_subject(ctx: StanceContext, t: Token) -> tuple[Token | None, bool]:
@@ -232,6 +258,10 @@ def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     holder = holder_of(ctx, who, quote)
     if holder[0] is None:
         return []
+    gov = t.head.head if t.dep_ == "pobj" else t.head if t.dep_ == "dobj" else t
+    if is_hypothetical(gov) or is_conditional(gov) or is_question(ctx, t) or is_hedged(gov):
+        return []
+    negated = negated_governor(t)  # "declined to affirm his support for X": support not affirmed
     tgs = [tg for o in objs for tg in targets_of(o, ctx.index, ctx.lead)]
-    voice, k = voice_of(ctx, t, holder, label, False)
-    return make_stances(ctx, t, label, holder, tgs, "nominal", False, voice, k)
+    voice, k = voice_of(ctx, t, holder, label, negated)
+    return make_stances(ctx, t, label, holder, tgs, "nominal", negated, voice, k)

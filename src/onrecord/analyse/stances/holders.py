@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.dates import find_dates
 from onrecord.analyse.entities.names import PERSON_ROLES
+from onrecord.analyse.entities.roles import PARTICLES as NAME_PARTICLES
 from onrecord.analyse.stances.clauses import is_habitual
 from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
 from onrecord.analyse.stances.lexicon import POSITIONAL, labels
@@ -26,7 +27,20 @@ from onrecord.models import OUTLET, Quote, Stance
 
 
 def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
-    """(holder, holder_type, span, on_behalf_of) for a subject token; first person inside a quote = speaker."""
+    """(holder, holder_type, span, on_behalf_of) for a subject token; first person inside a quote = speaker. A
+    headline fragment the name index took for a name ("Trump Lashes Out") gives way to the one other full name
+    in the article with the subject's word ("Donald Trump"), else to no holder."""
+    found = _holder_of(ctx, subj, q)
+    if not found[0] or not headline_fragment(ctx, found[0]):
+        return found
+    word = subj.text if subj is not None else ""
+    names = {n for n in ctx.index.by_part.values() if word in n.split() and not headline_fragment(ctx, n)}
+    if len(names) == 1:
+        return names.pop(), found[1], found[2], found[3]
+    return None, "unknown", found[2], None
+
+
+def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
     if subj is None:
         return None, "unknown", None, None
     span = (subj.idx, subj.idx + len(subj.text))
@@ -152,6 +166,8 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     """One record per target (or one without a target) for the cue ``v``: evidence clipped to the cue's
     paragraph, date, polarity (a negated stance leans mildly the other way) and CAMEO/PLOVER codes."""
     info = labels()[label]
+    if holder[0] and headline_fragment(ctx, str(holder[0])):
+        return []
     sent = v.sent
     ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)
     seg_start = ctx.seg(v.idx)[0]
@@ -181,5 +197,24 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
             about=(tg.about if tg and tg.about else about), cue=cue_text, cue_span=(v.idx, v.idx + len(v.text)),
             reported_by=reported[0], reporter_type=reported[1],
             reporter_for=reported[2] if len(reported) > 2 else None, source=source, quote_index=k,
-            date_text=date_text, date_span=date_span, future=future, cameo=info.cameo, plover=info.plover))
+            date_text=date_text, date_span=date_span, future=future, cameo=info.cameo, plover=info.plover,
+            aspect="record" if is_habitual(v) else None))
     return out
+
+
+def headline_fragment(ctx: StanceContext, name: str) -> bool:
+    """A "name" that is a headline-cased run of words ("Trump Lashes Out"): in title case every word is
+    capitalised, so a word after the first that the parse reads, wherever the article writes it so, as a verb or
+    a function word ("Out", "At", "Says"), never as a name, shows it is no one's name ("Theresa May" stays)."""
+    words = [w for w in name.split()[1:] if w[:1].isupper() and w.lower() not in NAME_PARTICLES]
+    if not words:
+        return False
+    tags: dict[str, set[str]] = {}
+    for t in ctx.doc:
+        if t.text in words:
+            tags.setdefault(t.text, set()).add(t.pos_)
+    return any(tags.get(w) and not tags[w] & {"PROPN", "NOUN", "ADJ", "NUM"} and tags[w] & FUNCTION_POS
+               for w in words)
+
+
+FUNCTION_POS = {"ADP", "ADV", "PART", "VERB", "AUX", "SCONJ", "CCONJ", "DET", "PRON"}

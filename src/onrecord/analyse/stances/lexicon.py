@@ -12,6 +12,10 @@ from onrecord import data
 from onrecord.data import LabelInfo
 
 NEGATORS = data.words("negators")
+HEDGES = data.words("hedges")
+HEARSAY_VERBS = data.words("hearsay_verbs")
+HOSTILE_ACTS = data.words("hostile_acts")
+MODALS = frozenset({"should", "could", "might", "must", "would", "ought", "may"})  # possibility, obligation
 HABITUAL = data.words("habitual")
 POSITIONAL = {"support", "oppose", "defend"}  # labels that describe a position rather than a speech act
 FRAME_VERBS = data.words("frame_verbs")

@@ -1,0 +1,73 @@
+"""Stances that respect the sentence (docs/stances.md, "What the sentence asserts"): negation and refusal,
+modality, conditions, questions, hedges, vows that are pledges, and headline fragments as holders. Each rule is
+checked on short texts written for it with the real model, against a control the rule must leave alone."""
+from __future__ import annotations
+
+from onrecord.analyse.stances import extract_stances
+from onrecord.clean import segment
+
+
+def stances(nlp, text: str) -> list[tuple[str | None, str, bool, str | None]]:
+    """(holder, label, negated, target) of every stance the text gives."""
+    return [(s.holder, s.label, s.negated, s.target) for s in extract_stances(nlp(text), segment(text, None), [])]
+
+
+def test_a_refused_affirmation_of_support_is_not_support(nlp) -> None:
+    found = stances(nlp, "Senator Jane Miller declined to affirm her support for a united Jerusalem.")
+    assert ("Jane Miller", "support", False, "Jerusalem") not in found
+    assert ("Jane Miller", "support", True, "Jerusalem") in found
+    assert ("Jane Miller", "support", False, "Jerusalem") in stances(
+        nlp, "Senator Jane Miller affirmed her support for a united Jerusalem.")
+
+
+def test_did_not_and_failed_to_negate_the_cue(nlp) -> None:
+    found = stances(nlp, "Mayor Tom Reed failed to condemn the attack. Senator Jane Miller did not criticise "
+                         "Governor Tom Reed.")
+    assert ("Tom Reed", "condemn", True, "attack") in found
+    assert ("Jane Miller", "criticise", True, "Tom Reed") in found
+
+
+def test_a_modal_or_a_considered_stance_is_not_taken(nlp) -> None:
+    assert stances(nlp, "Senator Jane Miller would consider supporting Governor Tom Reed.") == []
+    assert stances(nlp, "Senator Jane Miller might condemn Governor Tom Reed.") == []
+    assert ("Jane Miller", "condemn", False, "Tom Reed") in stances(nlp, "Senator Jane Miller condemned Governor "
+                                                                          "Tom Reed.")
+
+
+def test_a_conditional_is_not_a_condemnation(nlp) -> None:
+    from onrecord.analyse.attribution.quotes import extract_quotes
+
+    def quoted(text: str) -> list[str]:
+        doc = nlp(text)
+        segs = segment(text, None)
+        return [s.label for s in extract_stances(doc, segs, extract_quotes(doc, segs)) if s.target == "Tom Reed"]
+
+    assert quoted('"If that is true, Governor Tom Reed committed a crime," Senator Jane Miller said.') == []
+    assert quoted('"Governor Tom Reed committed a crime," Senator Jane Miller said.') == ["condemn"]
+    assert stances(nlp, "If the report is true, Senator Jane Miller condemned Governor Tom Reed.") == []
+
+
+def test_a_question_is_not_an_answer(nlp) -> None:
+    assert stances(nlp, "Did Senator Jane Miller condemn Governor Tom Reed?") == []
+    assert stances(nlp, "Senator Jane Miller did not say whether she supports Governor Tom Reed.") == []
+
+
+def test_a_hedged_report_is_not_asserted(nlp) -> None:
+    assert stances(nlp, "Senator Jane Miller reportedly criticised Governor Tom Reed.") == []
+    assert stances(nlp, "Senator Jane Miller is said to have backed Governor Tom Reed.") == []
+    assert ("Jane Miller", "criticise", False, "Tom Reed") in stances(
+        nlp, "Senator Jane Miller criticised Governor Tom Reed.")
+
+
+def test_a_vow_is_a_threat_only_when_it_vows_harm(nlp) -> None:
+    assert not [s for s in stances(nlp, "Governor Tom Reed vowed to seek full equality for women.")
+                if s[1] == "threaten"]
+    assert [s for s in stances(nlp, "President Donald Trump vowed to bomb Iran.") if s[1] == "threaten"]
+
+
+def test_a_headline_fragment_is_never_a_holder(nlp) -> None:
+    text = "Trump Lashes Out at Cruz Over Campaign Ad\n\nDonald Trump criticised Ted Cruz on Tuesday. Trump " \
+           "criticised Cruz over the ad."
+    found = stances(nlp, text)
+    assert found and not [s for s in found if s[0] == "Trump Lashes Out"]
+    assert {s[0] for s in found} == {"Donald Trump"}
