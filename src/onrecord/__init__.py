@@ -18,7 +18,7 @@ from typing import Any
 
 from onrecord import batch, pipeline, settings
 from onrecord.errors import BadParameter, OnrecordError, StoreError
-from onrecord.evaluate import load_jsonl, score_quotes
+from onrecord.evaluate import gold_texts, load_jsonl, score_quotes
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.link import LinkReport
@@ -216,6 +216,8 @@ def load(path: StrPath, db: StrPath | None = None) -> LoadReport:
 def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:
     """Span P/R/F1, speaker accuracy and end-to-end F1 of the stored quotes against gold in the
     seed_quotes.jsonl format; with ``details``, the misses, spurious spans and wrong speakers."""
+    rows = load_jsonl(gold)
     with open(db, readonly=True) as api:
         pred = [q.to_dict() for q in api.all_quotes()]
-    return score_quotes(load_jsonl(gold), pred, details=details)
+        texts = gold_texts(rows, api.store)  # for gold rows without their text
+    return score_quotes(rows, pred, details=details, texts=texts)

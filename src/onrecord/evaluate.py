@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from onrecord.models import Quote
+from onrecord.store import Store
 
 Row = dict[str, Any]
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "prime", "minister",
@@ -69,8 +70,13 @@ class _Tally:
     wrong: list[tuple[str, str, str, Any]] = field(default_factory=list)
 
 
-def score_quotes(gold: list[Row], pred: list[Row], details: bool = False) -> dict[str, Any]:
-    """Span P/R/F1, speaker accuracy on matched spans and end-to-end F1 (indirect predictions left out)."""
+def score_quotes(gold: list[Row], pred: list[Row], details: bool = False,
+                 texts: dict[str, str] | None = None) -> dict[str, Any]:
+    """Span P/R/F1, speaker accuracy on matched spans and end-to-end F1 (indirect predictions left out).
+    A gold row without ``text`` (a gold that may not hold the articles' words) takes it from ``texts``
+    (document file name -> article text, as ``gold_texts`` reads them from a store): text[start:end]."""
+    gold = [g if "text" in g else {**g, "text": (texts or {}).get(_doc_of(g), "")[g["start"]:g["end"]]}
+            for g in gold]
     docs = {_doc_of(g) for g in gold}
     pred = [p for p in pred if _doc_of(p) in docs and p.get("kind") != "indirect"]
     tally = _Tally()
@@ -85,6 +91,20 @@ def score_quotes(gold: list[Row], pred: list[Row], details: bool = False) -> dic
     if details:
         res.update(misses=tally.misses, spurious=tally.spurious, wrong=tally.wrong)
     return res
+
+
+def gold_texts(gold: list[Row], store: Store) -> dict[str, str]:
+    """The stored text of each article that a gold row without ``text`` names, by file name as the scorer
+    matches documents (the first stored article of that name)."""
+    want = {_doc_of(g) for g in gold if "text" not in g}
+    out: dict[str, str] = {}
+    if want:
+        for aid, source in store.conn.execute("SELECT id, source FROM articles ORDER BY rowid"):
+            name = os.path.basename(str(source))
+            art = store.article(aid) if name in want and name not in out else None
+            if art is not None:
+                out[name] = art.text
+    return out
 
 
 def _optional(g: Row) -> bool:

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Speaker dev gold: the article draw, agreement between two annotation passes, and scoring onrecord on it.
+
+    python bench/speaker_dev.py select [--shared ../shared] [--out selection.json]
+    python bench/speaker_dev.py agreement annot_A.jsonl annot_B.jsonl
+    python bench/speaker_dev.py score STORE.db|PREDICTIONS.jsonl|- [--shared ../shared] [--gold G] [--json OUT]
+
+``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Speaker dev gold"): 40 article_extraction
+articles (one per site) and two PolNeAR train articles per publisher. ``agreement`` pairs the rows of two passes
+as the scorer does (char IoU >= 0.5, one-to-one, best first) and prints span agreement (P/R/F1 of B against A,
+optional rows left out as the scorer does) and speaker agreement (``speaker_ok`` both ways). ``score`` ingests
+the 52 texts with onrecord's real pipeline into a temporary store (``-``), or reads a given store or predictions
+file, and prints the figures of ``onrecord eval quotes`` and of ``shared/tools/score_quotes.py`` (they must
+match), wrong speakers by kind and a calibration table by confidence. The article texts are read from
+``--shared`` (default ``../shared`` from the repository root) and never written into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "fixtures" / "speaker_dev" / "gold.jsonl"
+SEED = 20261207
+N_AE = 40
+MARKS = re.compile(r"[“\"]")
+BINS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
+WRONG_KINDS = {"a": "gold unknown, a name given",
+               "a0": "gold unknown, no speaker given (wrong only by the name rule)",
+               "b": "spokesperson / on_behalf_of", "c": "speaker is a group",
+               "d": "pronoun / continuation (name not in the quote's paragraph)", "e": "other"}
+
+Row = dict[str, Any]
+
+
+def select(shared: Path) -> list[Row]:
+    """The seeded article draw: 40 article_extraction articles (ASCII >= 97%, >= 6 quote marks, one per site)
+    and two PolNeAR train articles per publisher (>= 6 quote marks, under 12,000 characters)."""
+    corpus = shared / "corpus"
+    rng = random.Random(SEED)
+    with open(corpus / "article_extraction" / "ground-truth.json", encoding="utf-8") as f:
+        d = json.load(f)
+    rows = []
+    for k in sorted(d):
+        v = d[k]
+        t = v["articleBody"]
+        n = len(MARKS.findall(t))
+        if sum(c.isascii() for c in t) / max(1, len(t)) < 0.97 or n < 6:
+            continue
+        rows.append((k, urlparse(v["url"]).netloc.replace("www.", ""), n))
+    rng.shuffle(rows)
+    seen: set[str] = set()
+    out: list[Row] = []
+    for k, dom, _n in rows:
+        if dom in seen:
+            continue
+        seen.add(dom)
+        out.append({"doc": f"{k}.txt", "corpus": "article_extraction", "id": k, "outlet": dom})
+        if len(out) == N_AE:
+            break
+    polnear = corpus / "polnear"
+    with open(polnear / "metadata.tsv", encoding="utf-8") as f:
+        meta = [r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == "train"]
+    bypub: dict[str, list[str]] = defaultdict(list)
+    for r in meta:
+        t = (polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")
+        if len(MARKS.findall(t)) >= 6 and len(t) < 12000:
+            bypub[r["publisher"]].append(r["filename"])
+    for pub in sorted(bypub):
+        fs = sorted(bypub[pub])
+        rng.shuffle(fs)
+        out += [{"doc": f"{f}.txt", "corpus": "polnear_train", "id": f, "outlet": pub} for f in fs[:2]]
+    return out
+
+
+def article_text(shared: Path, art: Row, _cache: dict[str, Any] = {}) -> str:  # noqa: B006 (a load-once cache)
+    """An article's text as the gold's offsets read it: ``articleBody``, or the PolNeAR .txt in text mode."""
+    if art["corpus"] == "article_extraction":
+        if "ae" not in _cache:
+            with open(shared / "corpus" / "article_extraction" / "ground-truth.json", encoding="utf-8") as f:
+                _cache["ae"] = json.load(f)
+        return str(_cache["ae"][art["id"]]["articleBody"])
+    return (shared / "corpus" / "polnear" / "train" / "text" / f"{art['id']}.txt").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------- agreement
+
+def agreement(a: list[Row], b: list[Row]) -> dict[str, Any]:
+    """Span agreement of pass B against pass A (optional rows of either pass left out as the scorer does) and
+    the share of paired rows whose speakers agree by ``speaker_ok`` (either pass as gold: ``speaker_agree``;
+    each in turn: ``_a_gold``, ``_b_gold``); ``all_rows_``: the same with optional rows counted."""
+    from onrecord.evaluate import _matches, _optional, speaker_ok
+
+    tp = fp = fn = pairs = same = same_ab = same_ba = all_pairs = all_same = 0
+    for d in sorted({r["doc"] for r in a} | {r["doc"] for r in b}):
+        A = [r for r in a if r["doc"] == d]
+        B = [r for r in b if r["doc"] == d]
+        matched = _matches(A, B)
+        for i, j in matched:
+            all_pairs += 1
+            all_same += speaker_ok(A[i], B[j]) or speaker_ok(B[j], A[i])
+            if _optional(A[i]) or _optional(B[j]):
+                continue
+            tp += 1
+            pairs += 1
+            ab, ba = speaker_ok(A[i], B[j]), speaker_ok(B[j], A[i])
+            same_ab += ab
+            same_ba += ba
+            same += ab or ba
+        used_a = {i for i, _ in matched}
+        used_b = {j for _, j in matched}
+        fn += sum(1 for i, r in enumerate(A) if i not in used_a and not _optional(r))
+        fp += sum(1 for j, r in enumerate(B) if j not in used_b and not _optional(r)
+                  and not any(_optional(g) and max(g["start"], r["start"]) < min(g["end"], r["end"]) for g in A))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"rows_a": len(a), "rows_b": len(b), "paired": tp, "only_a": fn, "only_b": fp,
+            "span_p": round(p, 3), "span_r": round(r, 3), "span_f1": round(2 * p * r / (p + r) if p + r else 0.0, 3),
+            "speaker_agree": round(same / pairs if pairs else 0.0, 3),
+            "speaker_agree_a_gold": round(same_ab / pairs if pairs else 0.0, 3),
+            "speaker_agree_b_gold": round(same_ba / pairs if pairs else 0.0, 3),
+            "speaker_differ": pairs - same,
+            "all_rows_paired": all_pairs, "all_rows_span_f1": round(2 * all_pairs / (len(a) + len(b)), 3),
+            "all_rows_speaker_agree": round(all_same / all_pairs if all_pairs else 0.0, 3),
+            "all_rows_speaker_differ": all_pairs - all_same}
+
+
+# ------------------------------------------------------------------------------------------------ score
+
+def ingest_store(shared: Path, arts: list[Row], db: Path, tmp: Path) -> None:
+    """The 52 texts as plain-text articles named ``<doc>`` (PolNeAR's .txt as it is, an articleBody written to a
+    temporary .txt), ingested with onrecord's real pipeline into ``db``."""
+    import onrecord
+
+    src = tmp / "articles"
+    src.mkdir()
+    paths = []
+    for art in arts:
+        if art["corpus"] == "article_extraction":
+            p = src / art["doc"]
+            with open(p, "w", encoding="utf-8", newline="") as f:
+                f.write(article_text(shared, art))
+        else:
+            p = shared / "corpus" / "polnear" / "train" / "text" / art["doc"]
+        paths.append(str(p))
+    report = onrecord.ingest(paths, db, any_language=True)
+    if not report.ok:
+        print(f"ingest failures: {[e.reason for e in report.events if e.status == 'failed']}", file=sys.stderr)
+
+
+def store_predictions(db: Path) -> list[Row]:
+    """Every stored quote as a prediction row (``source`` and the ``QuoteRecord`` fields)."""
+    import onrecord
+
+    with onrecord.open(db, readonly=True) as api:
+        return [q.to_dict() for q in api.all_quotes()]
+
+
+def paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph (between blank-line or newline breaks) holding text[start:end]."""
+    s = text.rfind("\n", 0, start) + 1
+    e = text.find("\n", end)
+    return text[s:e if e >= 0 else len(text)]
+
+
+def wrong_kind(g: Row, p: Row, text: str) -> str:
+    """Why a matched quote has the wrong speaker: (a) gold unknown but a name given (a0: no name given, which
+    the scorer's name rule still counts wrong), (b) spokesperson or on_behalf_of, (c) a group speaks, (d) pronoun
+    or continuation (the quote's paragraph holds neither the gold name nor its surname), (e) other."""
+    if g["speaker_type"] == "unknown":
+        return "a" if (p.get("speaker") or "").strip() else "a0"
+    if g["speaker_type"] == "spokesperson" or g.get("on_behalf_of"):
+        return "b"
+    if g["speaker_type"] == "group":
+        return "c"
+    para = paragraph(text, g["start"], g["end"]).lower()
+    names = [g["speaker"]] + list(g.get("speaker_aliases", []))
+    if not any(n.lower() in para or n.split()[-1].lower() in para for n in names if n.strip()):
+        return "d"
+    return "e"
+
+
+def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, Any]:
+    """The library scorer's figures, wrong speakers by kind and a calibration table by ``confidence``."""
+    from onrecord.evaluate import _doc_of, _matches, _optional, score_quotes, speaker_ok
+
+    res = score_quotes(gold, pred, texts=texts)
+    kinds: Counter[str] = Counter()
+    calib: dict[str, list[int]] = {f"{lo:.1f}-{hi:.1f}": [0, 0] for lo, hi in BINS}
+    pred = [p for p in pred if p.get("kind") != "indirect"]
+    for d in sorted({g["doc"] for g in gold}):
+        G = [g for g in gold if g["doc"] == d]
+        P = [p for p in pred if _doc_of(p) == d]
+        for i, j in _matches(G, P):
+            g, p = G[i], P[j]
+            if _optional(g):
+                continue
+            ok = speaker_ok(g, p)
+            if not ok:
+                kinds[wrong_kind(g, p, texts[d])] += 1
+            c = float(p.get("confidence", 0.5))
+            lo, hi = next(b for b in BINS if c < b[1] or b[1] == 1.0)
+            calib[f"{lo:.1f}-{hi:.1f}"][0] += 1
+            calib[f"{lo:.1f}-{hi:.1f}"][1] += ok
+    res["wrong_by_kind"] = {k: kinds[k] for k in WRONG_KINDS}
+    res["calibration"] = {k: {"n": n, "right": r, "share": round(r / n, 3) if n else None}
+                          for k, (n, r) in calib.items()}
+    return res
+
+
+def run_score(args: argparse.Namespace) -> int:
+    shared = Path(args.shared)
+    arts = select(shared)
+    texts = {a["doc"]: article_text(shared, a) for a in arts}
+    from onrecord.evaluate import load_jsonl
+
+    gold = load_jsonl(args.gold)
+    with tempfile.TemporaryDirectory() as tmpd:
+        tmp = Path(tmpd)
+        db: Path | None = None
+        cli_res: dict[str, Any] | None = None
+        if args.target == "-":
+            db = Path(args.store) if args.store else tmp / "speaker_dev.db"
+            ingest_store(shared, arts, db, tmp)
+        elif args.target.endswith(".jsonl"):
+            pred = load_jsonl(args.target)
+        else:
+            db = Path(args.target)
+        if db is not None:
+            pred = store_predictions(db)
+            cli = subprocess.run([str(Path(sys.executable).parent / "onrecord"), "eval", "quotes", "--gold",
+                                  str(args.gold), "--db", str(db), "--json"], capture_output=True, text=True)
+            if cli.returncode:
+                sys.exit(f"onrecord eval quotes failed: {cli.stderr.strip()}")
+            print(f"onrecord eval quotes:   {cli.stdout.strip()}")
+            cli_res = json.loads(cli.stdout)
+        pred_path = tmp / "pred.jsonl"
+        with open(pred_path, "w", encoding="utf-8") as f:
+            for p in pred:
+                f.write(json.dumps(p) + "\n")
+        gold_path = tmp / "gold_text.jsonl"  # the reference scorer reads a gold text for its listings
+        with open(gold_path, "w", encoding="utf-8") as f:
+            for g in gold:
+                f.write(json.dumps({**g, "text": texts[g["doc"]][g["start"]:g["end"]]}) + "\n")
+        tool = shared / "tools" / "score_quotes.py"
+        ref = subprocess.run([sys.executable, str(tool), str(gold_path), str(pred_path), "--json"],
+                             capture_output=True, text=True)
+        if ref.returncode:
+            sys.exit(f"{tool} failed: {ref.stderr.strip()}")
+        print(f"shared score_quotes.py: {ref.stdout.strip()}")
+    res = score(gold, pred, texts)
+    lib = {k: res[k] for k in ("span_p", "span_r", "span_f1", "speaker_acc", "e2e_f1", "tp", "fp", "fn")}
+    print(f"onrecord.evaluate:      {json.dumps(lib)}")
+    same = json.loads(ref.stdout) == lib and cli_res in (None, lib)
+    print("scorers agree" if same else "SCORERS DISAGREE")
+    print("\nwrong speakers by kind:")
+    for k, label in WRONG_KINDS.items():
+        print(f"  ({k}) {label:62} {res['wrong_by_kind'][k]}")
+    print("\ncalibration (matched non-optional quotes by confidence):")
+    print(f"  {'confidence':10} {'quotes':>6} {'right speaker':>14}")
+    for b, c in res["calibration"].items():
+        share = "-" if c["share"] is None else f"{c['share']:.3f}"
+        print(f"  {b:10} {c['n']:6} {share:>14}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    return 0 if same else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("select", help="reproduce the seeded article draw")
+    s.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    s.add_argument("--out", help="write the selection as JSON here")
+    g = sub.add_parser("agreement", help="span and speaker agreement between two annotation passes")
+    g.add_argument("a")
+    g.add_argument("b")
+    g.add_argument("--json", action="store_true")
+    c = sub.add_parser("score", help="score onrecord against the speaker dev gold")
+    c.add_argument("target", help="'-' to ingest the articles into a temporary store, a store, or predictions JSONL")
+    c.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    c.add_argument("--gold", default=str(GOLD))
+    c.add_argument("--store", help="with '-': ingest into this store (kept) instead of a temporary one")
+    c.add_argument("--json", help="write the full result here")
+    args = ap.parse_args(argv)
+    if args.cmd == "select":
+        sel = select(Path(args.shared))
+        for r in sel:
+            print(f"{r['corpus']:18} {r['outlet']:28} {r['doc']}")
+        print(f"{len(sel)} articles, {len({r['outlet'] for r in sel})} outlets")
+        if args.out:
+            Path(args.out).write_text(json.dumps(sel, indent=1) + "\n", encoding="utf-8")
+        return 0
+    if args.cmd == "agreement":
+        from onrecord.evaluate import load_jsonl
+
+        res = agreement(load_jsonl(args.a), load_jsonl(args.b))
+        print(json.dumps(res) if args.json else "\n".join(f"{k:24} {v}" for k, v in res.items()))
+        return 0
+    return run_score(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
