@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from warcio.warcwriter import WARCWriter
 
 from onrecord import pipeline
 from onrecord.cli import main
+from onrecord.formats import printable, table
 from onrecord.ingest import InputFile, discover, read_input
+from onrecord.ingest.decode import decode
 from onrecord.ingest.language import detect_language
 from onrecord.models import ParsedArticle
 from onrecord.pipeline import ingest
@@ -90,19 +93,25 @@ def test_quotes_of_a_repaired_record_point_into_its_text(tmp_path, nlp):
     assert quotes and all(text[s:e] == q for s, e, q in quotes)
 
 
-def test_an_article_the_store_rejects_for_any_reason_fails_alone(tmp_path):
+def test_an_article_the_store_rejects_for_any_reason_fails_alone(tmp_path, monkeypatch):
     d = tmp_path / "in"
     d.mkdir()
     _good(d, "a.txt")
     (d / "b.txt").write_text("B title\n\nThe second story. " + GOOD, encoding="utf-8")
     _good(d, "c.txt").write_text("C title\n\nThe third story. " + GOOD, encoding="utf-8")
-    manifest = tmp_path / "m.jsonl"
-    manifest.write_text('{"file": "b.txt", "title": "Half \\ud800 a title"}\n', encoding="utf-8")
+    real = Store.insert_article
+
+    def insert(self, parsed, segments, language):
+        article = real(self, parsed, segments, language)  # written, then refused: the savepoint undoes it
+        if parsed.source.endswith("b.txt"):
+            raise sqlite3.IntegrityError("the store refused it")
+        return article
+
+    monkeypatch.setattr(Store, "insert_article", insert)
     db = tmp_path / "s.db"
-    code, out = _run(str(d), "--manifest", str(manifest), "--db", str(db))
+    code, out = _run(str(d), "--db", str(db))
     assert code == 1
-    assert (f"failed: {d / 'b.txt'}: could not store the article (UnicodeEncodeError: 'utf-8' codec can't encode "
-            "character '\\ud800' in position 5: surrogates not allowed)") in out
+    assert f"failed: {d / 'b.txt'}: could not store the article (IntegrityError: the store refused it)" in out
     assert set(_texts(db)) == {"a.txt", "c.txt"}  # the same chunk, stored
 
 
@@ -180,6 +189,37 @@ def test_a_legacy_cp1252_file_still_decodes(tmp_path):
     (art,) = read_input(InputFile(str(path)))
     assert isinstance(art, ParsedArticle) and not art.warnings
     assert art.text == "Title\n\n" + QUOTED + "The caf\u00e9 owners agreed \u2013 reluctantly.\n"
+
+
+@pytest.mark.parametrize(("valid", "stray"), [("The mayor\u2019s office", b"\xff\xfe"),
+                                              ("They met at the caf\u00e9", b"\x81\x8d")])
+def test_two_stray_bytes_beside_one_multibyte_character_stay_utf8(tmp_path, valid, stray):
+    # one valid multi-byte character is as many valid bytes as the invalid ones: the file is UTF-8, not
+    # mac_latin2 ("mayor\u201a\u00c4\u00f4s") or cp1250 ("caf\u0165") as a charset guess made it
+    path = tmp_path / "mostly.txt"
+    path.write_bytes(("Title\n\n" + GOOD + valid + " said on Monday.\n").encode() + b"Bad " + stray + b" bytes.\n")
+    db = tmp_path / "s.db"
+    code, out = _run(str(path), "--db", str(db))
+    assert code == 0
+    assert f"warning: {path}: 2 bytes that are not valid UTF-8 replaced with U+FFFD (the rest read as UTF-8)" in out
+    assert _texts(db)["mostly.txt"] == "Title\n\n" + GOOD + valid + " said on Monday.\nBad \ufffd\ufffd bytes.\n"
+
+
+def test_utf8_share_is_measured_in_bytes_and_legacy_text_stays_legacy():
+    # a 3-byte character outweighs 3 stray bytes; a cp1252 file has (almost) no valid multi-byte sequences
+    mostly = decode("Title \u2014 a dash.\n".encode() + b"x\xff\xfe\xfd\n", "a.txt")
+    assert mostly.text == "Title \u2014 a dash.\nx\ufffd\ufffd\ufffd\n" and len(mostly.replaced) == 3
+    assert decode("Caf\u00e9: \u201cno\u201d, na\u00efve.\n".encode("cp1252"), "b.txt").text == \
+        "Caf\u00e9: \u201cno\u201d, na\u00efve.\n"  # not cp775's "na\u2019ve"
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Ministrowie powiedzieli w poniedzia\u0142ek, \u017ce nowe przepisy wejd\u0105 w \u017cycie.", "cp1250"),
+    ("\u041c\u0438\u043d\u0438\u0441\u0442\u0440\u044b \u0437\u0430\u044f\u0432\u0438\u043b\u0438 "
+     "\u0432 \u043f\u043e\u043d\u0435\u0434\u0435\u043b\u044c\u043d\u0438\u043a.", "cp1251"),
+])
+def test_other_legacy_code_pages_are_not_forced_into_cp1252(text, encoding):
+    assert decode(text.encode(encoding), "legacy.txt").text == text
 
 
 def test_invalid_bytes_in_one_jsonl_line_warn_on_that_record_only(tmp_path):
@@ -302,6 +342,111 @@ def test_a_file_name_that_is_not_utf8_is_stored_with_a_printable_source(tmp_path
     with Store(db) as store:
         report = ingest([str(d)], store, analyse=False)
         assert [(e.status, Path(e.source).name) for e in report.events] == [("ingested", "caf\ufffd.txt")]
+
+
+# -- user-supplied strings: manifest, --outlet, file names -------------------------------------------------------
+def _one_file(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    return _good(d, "a.txt")
+
+
+def _outlets(db: Path) -> list[tuple[str, str]]:
+    with Store(db) as store:
+        return [tuple(row) for row in store.conn.execute("SELECT outlet, title FROM articles")]
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\\ud800"], ids=["byte", "surrogate"])
+def test_a_bad_byte_or_lone_surrogate_in_the_manifest_is_repaired_with_a_warning(tmp_path, bad):
+    path = _one_file(tmp_path)
+    manifest = tmp_path / "m.jsonl"
+    row = '{"file": "a.txt", "outlet": "Caf\u00e9 \u2014 Le Monde '.encode() + bad + b'", "title": "T"}\n'
+    manifest.write_bytes(row)
+    db = tmp_path / "s.db"
+    code, out = _run(str(path), "--manifest", str(manifest), "--db", str(db))
+    assert code == 0, out
+    assert (f"warning: {path}: manifest line 1: 1 character that was not valid UTF-8 (a stray byte or half of an "
+            "emoji) replaced with U+FFFD") in out
+    assert _outlets(db) == [("Caf\u00e9 \u2014 Le Monde \ufffd", "T")]
+
+
+def test_a_latin1_manifest_is_read_as_latin1(tmp_path):
+    path = _one_file(tmp_path)
+    manifest = tmp_path / "m.jsonl"
+    row = '{"file": "a.txt", "outlet": "Caf\u00e9 Times", "title": "D\u00e9j\u00e0 vu"}\n'
+    manifest.write_bytes(row.encode("latin-1"))
+    db = tmp_path / "s.db"
+    code, out = _run(str(path), "--manifest", str(manifest), "--db", str(db))
+    assert code == 0 and not [line for line in out if line.startswith(("warning", "failed"))], out
+    assert _outlets(db) == [("Caf\u00e9 Times", "D\u00e9j\u00e0 vu")]
+
+
+def test_a_manifest_value_that_is_not_a_string_is_a_clear_error(tmp_path):
+    path = _one_file(tmp_path)
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text('{"file": "a.txt"}\n{"file": "b.txt", "outlet": ["x"]}\n')
+    code, out = _run(str(path), "--manifest", str(manifest), "--db", str(tmp_path / "s.db"))
+    assert code == 2
+    assert f'Error: [E105] {manifest}#2: manifest line 2: "outlet" must be a string, not a JSON list' in out
+
+
+# a Latin-1 byte in argv (Python keeps it as \\udce9); half an emoji from an API caller
+@pytest.mark.parametrize("outlet", ["Caf\udce9 Times", "Caf\ud800 Times"])
+def test_an_outlet_that_is_not_utf8_is_repaired_with_a_warning_on_every_article(tmp_path, outlet):
+    path = _one_file(tmp_path)
+    (path.parent / "b.txt").write_text("B title\n\nThe second story. " + GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    code, out = _run(str(path.parent), "--outlet", outlet, "--db", str(db))
+    assert code == 0, out
+    warning = ("the outlet given for the run (--outlet): 1 character that was not valid UTF-8 (a stray byte or half "
+               "of an emoji) replaced with U+FFFD")
+    assert [line for line in out if line.startswith("warning")] == [
+        f"warning: {path}: {warning}", f"warning: {path.parent / 'b.txt'}: {warning}"]
+    assert [o for o, _ in _outlets(db)] == ["Caf\ufffd Times"] * 2
+
+
+def test_control_characters_in_file_names_are_escaped_one_line_per_file(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    _good(d)
+    forged = d / "b\nfailed: forged.txt"
+    forged.write_bytes(b"\x00\x01 binary")
+    escape = d / "c\x1b[31mred\x1b]0;title\x07.txt"
+    escape.write_bytes(b"\x00\x01 binary")
+    (d / "d\u202eevil.txt").write_text("D title\n\nThe fourth story. " + GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    code, out = _run(str(d), "--db", str(db))
+    assert code == 1
+    binary = "binary data, not text, HTML, JSONL or WARC (is it an image, a PDF or an archive?)"
+    assert [line for line in out if line.startswith("failed")] == [
+        f"failed: {d}/b\\nfailed: forged.txt: {binary}", f"failed: {d}/c\\x1b[31mred\\x1b]0;title\\x07.txt: {binary}"]
+    assert not any(c in "".join(out) for c in "\x1b\x07\u202e")
+    assert set(_texts(db)) == {"good.txt", "d\u202eevil.txt"}  # stored as named; only the terminal sees escapes
+
+
+def test_a_file_name_that_is_not_utf8_warns(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    with open(os.path.join(os.fsencode(d), b"caf\xe9.txt"), "wb") as f:
+        f.write(("Title\n\n" + GOOD).encode())
+    code, out = _run(str(d), "--db", str(tmp_path / "s.db"))
+    assert code == 0
+    assert (f"warning: {d}/caf\ufffd.txt: the file name: 1 character that was not valid UTF-8 (a stray byte or half "
+            "of an emoji) replaced with U+FFFD") in out
+
+
+def test_printable_escapes_what_a_terminal_would_act_on():
+    assert printable("a\nb\r\tc\x1b[2J\x9b\x7f\u2028\u202e\ud800 caf\u00e9 \u2019") == \
+        "a\\nb\\r\\tc\\x1b[2J\\x9b\\x7f\\u2028\\u202e\\ud800 caf\u00e9 \u2019"
+    assert "\x1b" not in table([{"title": "Red \x1b[31m title"}], ["title"])
+
+
+def test_api_sources_with_surrogates_do_not_stop_the_run(tmp_path):
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        report = pipeline.ingest_articles([{"text": GOOD, "source": "feed\udce9#1"}, {"text": "Two. " + GOOD}],
+                                          store, source="api\ud800", analyse=False)
+    assert [(e.status, e.source) for e in report.events] == [("ingested", "feed\ufffd#1"), ("ingested", "api\ufffd#2")]
 
 
 # -- WARC ------------------------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from trafilatura.utils import load_html
 
 from onrecord.errors import EmptyInput, MalformedRecord
+from onrecord.ingest.deep_html import at_depth_limit, flatten
 from onrecord.ingest.html import looks_like_html, outlet_from_url, read_html
 
 BODY = [
@@ -142,3 +144,36 @@ def test_looks_like_html() -> None:
     assert not looks_like_html(b"The council voted on Tuesday to close the library.")
     assert not looks_like_html(b'{"id": 1, "text": "<p>quoted</p>"}')
     assert not looks_like_html(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n")
+
+
+def test_two_stray_bytes_beside_one_multibyte_character_stay_utf8() -> None:
+    html = _page().replace('<meta charset="utf-8">', "").replace("Maria Lopez", "Mar\u00eda Lopez")
+    data = html.encode("utf-8").replace(b"twelve years", b"twelve \xff\xfe years")
+    art = read_html(data, "stray.html")
+    assert "Mar\u00eda Lopez" in art.text and "twelve \ufffd\ufffd years" in art.text
+    assert art.warnings == ["2 bytes that are not valid UTF-8 replaced with U+FFFD (the rest read as UTF-8)"]
+
+
+@pytest.mark.parametrize("depth", [255, 300, 5000])
+def test_deeply_nested_html_keeps_its_text(depth: int) -> None:
+    # libxml2 stops building the tree 256 levels deep; the page is flattened below FLAT_DEPTH and read again
+    deep = "<div><span>" * (depth // 2) + "<script>var leak = 'do_not_leak';</script>"
+    page = _page(body_top=deep).replace("</article>", "</span></div>" * (depth // 2) + "</article>")
+    art = read_html(page.encode("utf-8"), "deep.html")
+    assert art.text.split("\n\n") == BODY
+    assert art.title == "Council votes to close library"
+
+
+def test_deeply_nested_unclosed_tags_keep_their_text_and_paragraphs() -> None:
+    paragraphs = "".join(f"<div class=c><font size=2><p>{p}" for p in BODY)  # nothing closed, 1,000 levels
+    page = ("<html><head><title>Council votes to close library</title></head><body>"
+            + "<div class=wrap>" * 1000 + paragraphs + "</body></html>")
+    assert read_html(page, "unclosed.html").text.split("\n\n") == BODY
+
+
+def test_flattening_keeps_the_structure_above_its_depth() -> None:
+    page = ("<!DOCTYPE html><html><body>" + "<div>" * 5 + "<p>a &amp; b</p><br/><b>c</b> d<script>x<y</script>"
+            + "</div>" * 5 + "<p>after</body></html>")
+    assert flatten(page, keep=4) == ("<!DOCTYPE html><html><body><div><div><p>a &amp; b</p><p>c d</p></div></div>"
+                                     "<p>after</p></body></html>")
+    assert not at_depth_limit(load_html(_page()))  # an ordinary page is never rebuilt

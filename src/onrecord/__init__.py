@@ -21,6 +21,7 @@ from onrecord.errors import BadParameter, OnrecordError, StoreError
 from onrecord.evaluate import gold_texts, load_jsonl, score_quotes
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
+from onrecord.ingest.decode import repair_string, repaired_warning
 from onrecord.link import LinkReport
 from onrecord.link import link as link_store
 from onrecord.link.stances_store import build_claim_groups
@@ -137,14 +138,21 @@ def migrate(path: StrPath | None = None) -> tuple[int, int]:
 
 
 def make_overrides(outlet: str | None = None, date: str | None = None, manifest: StrPath | None = None) -> Overrides:
-    """Metadata for every article of a run (``outlet``, ``date``) and per file (a JSONL ``manifest``);
-    BadParameter when the date cannot be read, MalformedRecord naming a bad manifest line."""
+    """Metadata for every article of a run (``outlet``, ``date``) and per file (a JSONL ``manifest``); a stray
+    byte or lone surrogate in ``outlet`` becomes U+FFFD with a warning on each article; BadParameter when the
+    date cannot be read, MalformedRecord naming a bad manifest line."""
     iso = None
     if date:
         iso = parse_date(date)
         if iso is None:
             raise BadParameter(f"cannot read the date {date!r} (use YYYY-MM-DD)")
-    return Overrides(outlet=outlet or None, date=iso, manifest=load_manifest(str(manifest)) if manifest else {})
+    warnings = []
+    if outlet:
+        outlet, n = repair_string(outlet)
+        if n:
+            warnings.append(repaired_warning(n, "the outlet given for the run (--outlet)"))
+    return Overrides(outlet=outlet or None, date=iso, manifest=load_manifest(str(manifest)) if manifest else {},
+                     warnings=warnings)
 
 
 def count_inputs(paths: Iterable[str]) -> int:

@@ -82,12 +82,13 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | Non
     show_bar = not quiet and sys.stderr.isatty()
 
     def on_event(ev: Event) -> None:
+        source, reason = formats.printable(ev.source), formats.printable(ev.reason or "")  # one line each
         if ev.status in ("failed", "skipped"):
-            click.echo(f"{ev.status}: {ev.source}: {ev.reason}", err=True)
+            click.echo(f"{ev.status}: {source}: {reason}", err=True)
         elif ev.status == "ingested" and ev.reason:  # stored, after a repair the reader warns about
-            click.echo(f"warning: {ev.source}: {ev.reason}", err=True)
+            click.echo(f"warning: {source}: {reason}", err=True)
         elif not quiet and not show_bar and ev.status == "duplicate":
-            click.echo(f"duplicate: {ev.source}: {ev.reason} (nothing to do)", err=True)
+            click.echo(f"duplicate: {source}: {reason} (nothing to do)", err=True)
 
     onrecord.make_overrides(outlet, date_)  # a bad --date fails before the progress bar counts the inputs
     bar = (click.progressbar(length=onrecord.count_inputs(paths), label="ingesting", file=sys.stderr)

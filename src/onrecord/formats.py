@@ -4,15 +4,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from onrecord.models import ContradictionRecord, EntityDetail, StanceRecord
 
+# what must not reach a terminal raw: C0 and C1 controls (newlines, ESC, CSI), DEL, line and paragraph
+# separators, bidirectional overrides (they reorder what follows them) and surrogates
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = m.group()
+    code = ord(c)
+    return _NAMED.get(c) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """The text safe to print on one terminal line: control characters, line separators, bidi overrides and
+    surrogates shown escaped (``\\n``, ``\\x1b``, ``\\u202e``), since a file name or a field may hold anything."""
+    return _UNPRINTABLE.sub(_escape, text)
+
 
 def _cell(v: Any, width: int) -> str:
     s = "" if v is None else str(v)
-    s = " ".join(s.split())
+    s = printable(" ".join(s.split()))
     return s if len(s) <= width else s[: width - 1] + "…"
 
 

@@ -16,8 +16,9 @@ from typing import Any
 from onrecord.analyse import ANALYSIS_VERSION, dated
 from onrecord.clean import segment
 from onrecord.errors import InputError, MalformedRecord, NotEnglish, NotFollowed, NotFound, describe
-from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, read_input
+from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, display_path, read_input
 from onrecord.ingest.dates import parse_date
+from onrecord.ingest.decode import decode, repair_string, repaired_warning
 from onrecord.ingest.jsonl import record_article
 from onrecord.ingest.language import NAMES, detect_language
 from onrecord.link import link, pending
@@ -35,30 +36,60 @@ from onrecord.workers import Analyser, Failed, auto_workers
 log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together
 CHUNK = 16  # articles handed to the analysis (and stored) together during an ingest
+_MANIFEST_FIELDS = ("file", "outlet", "date", "title", "url")
 
 
 def load_manifest(path: str) -> dict[str, dict[str, Any]]:
-    """Read a JSONL sidecar of {"file", "outlet"?, "date"?, "title"?, "url"?} rows, keyed by file name."""
+    """Read a JSONL sidecar of {"file", "outlet"?, "date"?, "title"?, "url"?} rows, keyed by file name.
+
+    The manifest is decoded as an article is (UTF-8 with a few bad bytes replaced, else a legacy code page);
+    bad bytes and lone surrogates in a row become U+FFFD, and the row's "warnings" say so for its articles.
+    """
+    where = display_path(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.strip():
+        return {}
+    decoded = decode(data, where)
     out: dict[str, dict[str, Any]] = {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise MalformedRecord(f"{path}#{lineno}",
-                                      f"manifest line {lineno} is not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or not isinstance(row.get("file"), str):
-                raise MalformedRecord(f"{path}#{lineno}", "each manifest line needs a \"file\" name")
-            if row.get("date") is not None:
-                iso = parse_date(str(row["date"]))
-                if iso is None:
-                    raise MalformedRecord(f"{path}#{lineno}", f"unrecognised date {row['date']!r} (use YYYY-MM-DD)")
-                row["date"] = iso
+    start = 0
+    for lineno, line in enumerate(decoded.text.split("\n"), start=1):
+        line_start, start = start, start + len(line) + 1
+        if line.strip():
+            row = _manifest_row(line, f"{where}#{lineno}", lineno, decoded.count(line_start, line_start + len(line)))
             out[row["file"]] = row
             out.setdefault(os.path.basename(row["file"]), row)
     return out
+
+
+def _manifest_row(line: str, where: str, lineno: int, replaced: int) -> dict[str, Any]:
+    """One manifest line as a row of strings (surrogates repaired), the date as YYYY-MM-DD; MalformedRecord
+    naming the line when it cannot be used."""
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise MalformedRecord(where, f"manifest line {lineno} is not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise MalformedRecord(where, f"manifest line {lineno} nests its JSON too deeply to read") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("file"), str):
+        raise MalformedRecord(where, "each manifest line needs a \"file\" name")
+    row: dict[str, Any] = {}
+    for key in _MANIFEST_FIELDS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise MalformedRecord(where, f"manifest line {lineno}: \"{key}\" must be a string, not a JSON "
+                                         f"{type(value).__name__}")
+        row[key], n = repair_string(str(value))
+        replaced += n
+    if row.get("date") is not None:
+        iso = parse_date(row["date"])
+        if iso is None:
+            raise MalformedRecord(where, f"unrecognised date {row['date'][:40]!r} (use YYYY-MM-DD)")
+        row["date"] = iso
+    row["warnings"] = [repaired_warning(replaced, f"manifest line {lineno}")] if replaced else []
+    return row
 
 
 def segment_article(parsed: ParsedArticle) -> list[Segment]:
@@ -114,7 +145,8 @@ def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store:
             elif not isinstance(rec, Mapping):
                 yield MalformedRecord(f"{source}#{n}", f"record {n} is a {type(rec).__name__}, not an article")
             else:
-                yield record_article(dict(rec), str(rec.get("source") or f"{source}#{n}"), f"record {n}")
+                where = repair_string(str(rec.get("source") or f"{source}#{n}"))[0]
+                yield record_article(dict(rec), where, f"record {n}")
 
     return _ingest([InputFile(source)], read, store, {"articles": source}, overrides=overrides,
                    any_language=any_language, analyse=analyse, workers=1 if workers is None else workers,
@@ -137,7 +169,10 @@ class _Run:
         self.unstored: set[str] = set()  # content hashes read but not yet committed
 
     def emit(self, ev: Event, log_it: bool = True) -> None:
-        """Count an outcome, record it in the store (unless already recorded) and tell the caller."""
+        """Count an outcome, record it in the store (unless already recorded) and tell the caller; a surrogate
+        in its source or reason (from a name given through the API) becomes U+FFFD, as UTF-8 cannot hold it."""
+        ev.source = repair_string(ev.source)[0]
+        ev.reason = repair_string(ev.reason)[0] if ev.reason else ev.reason
         self.report.add(ev)
         if log_it:
             self.store.log_event(self.report.run_id, ev.source, ev.status, ev.reason, ev.article_id)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from onrecord.errors import InputError, NotFollowed, TooLarge, describe
-from onrecord.ingest.decode import decode, invalid_bytes_warning, utf16_encoding
+from onrecord.ingest.decode import decode, invalid_bytes_warning, repair_string, repaired_warning, utf16_encoding
 from onrecord.ingest.html import looks_like_html, read_html
 from onrecord.ingest.jsonl import iter_jsonl
 from onrecord.ingest.text import read_text
@@ -200,7 +200,16 @@ def detect_format(name: str, data: bytes) -> str:
 
 
 def read_input(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ParsedArticle | InputError]:
-    """Yield the articles in one input file, or InputErrors naming the file (and record) and the reason."""
+    """Yield the articles in one input file, or InputErrors naming the file (and record) and the reason; a
+    file name with bytes that are not UTF-8 (shown as U+FFFD) puts a warning on each of its articles."""
+    bad = 0 if item.path == "-" else repair_string(item.path)[1]
+    for rec in _read_input(item, max_bytes):
+        if bad and isinstance(rec, ParsedArticle):
+            rec.warnings.append(repaired_warning(bad, "the file name"))
+        yield rec
+
+
+def _read_input(item: InputFile, max_bytes: int) -> Iterator[ParsedArticle | InputError]:
     source = item.source
     try:
         data = item.read_bytes(max_bytes)

@@ -15,14 +15,14 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import trafilatura
-from charset_normalizer import from_bytes
 from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
 from onrecord.errors import DecodeError, EmptyInput, MalformedRecord
-from onrecord.ingest.decode import Decoded, invalid_bytes_warning, lenient_utf8, utf16_encoding
+from onrecord.ingest.decode import Decoded, invalid_bytes_warning, legacy_text, lenient_utf8, utf16_encoding
+from onrecord.ingest.deep_html import at_depth_limit, flatten
 from onrecord.models import ParsedArticle
 
 NO_TEXT = "no article text found in the HTML page (is it an index or a login page?)"
@@ -84,7 +84,7 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_html(data: bytes, source: str) -> Decoded:
     """Decode page bytes: the declared charset (BOM or <meta>), else UTF-8 (a few invalid bytes replaced),
-    else charset-normalizer's guess."""
+    else a legacy code page (cp1252 or charset-normalizer's guess)."""
     declared = declared_charset(data)
     if declared:
         try:
@@ -94,11 +94,11 @@ def decode_html(data: bytes, source: str) -> Decoded:
     utf8 = lenient_utf8(data)
     if utf8 is not None:
         return utf8
-    best = from_bytes(data).best()
-    if best is None:
+    legacy = legacy_text(data)
+    if legacy is None:
         raise DecodeError(source, "cannot tell the character encoding of this HTML page; "
                                   "add a <meta charset> or convert it to UTF-8")
-    return Decoded(str(best))
+    return Decoded(legacy)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,9 +344,22 @@ def _is_article(text: str) -> bool:
     return sum(lines) >= _MIN_ARTICLE_WORDS and max(lines, default=0) >= _MIN_SENTENCE_WORDS
 
 
+def parse_page(html: str) -> tuple[_Element | None, str]:
+    """The page's tree and the HTML it was parsed from: a page nested past lxml's depth limit, whose tree
+    would stop there, is flattened below FLAT_DEPTH levels and parsed again (see deep_html)."""
+    tree = load_html(html)
+    if tree is not None and at_depth_limit(tree):
+        html = flatten(html)
+        tree = load_html(html)
+    return tree, html
+
+
 def extract_text(html: str, url: str | None = None) -> tuple[str, Document | None]:
     """The article body as paragraphs separated by blank lines ("" when none), and trafilatura's Document."""
-    tree = load_html(html)
+    return _extract_text(parse_page(html)[0], url)
+
+
+def _extract_text(tree: _Element | None, url: str | None) -> tuple[str, Document | None]:
     if tree is None:
         return "", None
     anchors = _anchor_texts(tree)
@@ -369,7 +382,8 @@ def read_html(data: bytes | str, source: str, url: str | None = None) -> ParsedA
         html, replaced = data, 0
     if not html.strip():
         raise EmptyInput(source, "the file is empty")
-    text, doc = extract_text(html, url)
+    tree, html = parse_page(html)
+    text, doc = _extract_text(tree, url)
     if not _is_article(text):
         raise MalformedRecord(source, NO_TEXT)
     assert doc is not None  # there is text, so trafilatura returned a Document

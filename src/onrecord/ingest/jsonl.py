@@ -7,17 +7,15 @@ not cost a journalist the article. The replacement is one character for one, so 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from onrecord.errors import InputError, MalformedRecord, describe
 from onrecord.ingest.dates import parse_date
-from onrecord.ingest.decode import Decoded, invalid_bytes_warning
+from onrecord.ingest.decode import Decoded, invalid_bytes_warning, repair_string
 from onrecord.ingest.text import read_text
 from onrecord.models import ParsedArticle
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELDS = ("text", "title", "url", "outlet", "date", "id")
 
 
@@ -62,8 +60,8 @@ def _without_surrogates(obj: dict[str, Any]) -> tuple[dict[str, Any], int]:
     clean, n = dict(obj), 0
     for key in _FIELDS:
         value = obj.get(key)
-        if isinstance(value, str) and _SURROGATE.search(value):
-            clean[key], count = _SURROGATE.subn("\ufffd", value)
+        if isinstance(value, str):
+            clean[key], count = repair_string(value)
             n += count
     return clean, n
 
@@ -89,7 +87,7 @@ def record_article(obj: dict, where: str, label: str, kind: str = "field") -> Pa
         if isinstance(obj.get(key), str):
             setattr(parsed, key, obj[key])
     if obj.get("id") is not None:
-        parsed.external_id = _SURROGATE.sub("\ufffd", str(obj["id"]))
+        parsed.external_id = repair_string(str(obj["id"]))[0]
     if surrogates:
         what = "escape" if surrogates == 1 else "escapes"
         parsed.warnings.append(f"{surrogates} lone surrogate {what} (such as \\ud800, half of an emoji) "

@@ -45,18 +45,23 @@ class IngestReport:
 
 @dataclass
 class Overrides:
-    """Metadata given by the user: flags apply to every article, the manifest per file name."""
+    """Metadata given by the user: flags apply to every article, the manifest per file name; ``warnings`` say
+    what was repaired in the flags' values (a manifest row's own repairs are in its "warnings")."""
 
     outlet: str | None = None
     date: str | None = None
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def apply(self, parsed: ParsedArticle, path: str) -> None:
+        """Set the article's metadata from its manifest row, then the flags, with a warning for each repair."""
         entry = self.manifest.get(path) or self.manifest.get(os.path.basename(path)) or {}
         for key in ("outlet", "date", "title", "url"):
             if entry.get(key):
                 setattr(parsed, key, entry[key])
+        parsed.warnings.extend(entry.get("warnings") or ())
         if self.outlet:
             parsed.outlet = self.outlet
         if self.date:
             parsed.date = self.date
+        parsed.warnings.extend(self.warnings)
