@@ -13,11 +13,15 @@ import os
 import pstats
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+import web_support as ws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_link import MANIFEST, SAMPLES, snapshot
@@ -32,6 +36,7 @@ from onrecord.link import link, pending
 from onrecord.pipeline import ingest
 from onrecord.store import Store, db
 from onrecord.store.schema import SCHEMA_VERSION
+from onrecord.web.app import create_app
 
 KILL_MARK = "Kellerwald"  # a worker that meets this word dies (test hook below)
 HANG_MARK = "Hangelsberg"  # and this one makes it hang
@@ -313,3 +318,112 @@ def test_intervals_answer_like_a_scan(spans, queries):
         e = s + n
         assert index.overlaps(s, e) == any(a < e and s < b for a, b in spans)
         assert index.holds(s) == any(a <= s < b for a, b in spans)
+
+
+# -- issue 27: uploads under the time limit, unparseable bodies, SIGTERM -------------------------------------
+def _uploads_app(path: Path, token: str):
+    Store(path).close()
+    return ws.TestClient(create_app(str(path), write_token=token))
+
+
+@pytest.mark.slow
+def test_an_upload_fails_at_the_time_limit_and_holds_up_no_other(tmp_path, monkeypatch):
+    """Uploads are analysed in the shared worker pool under the time limit, as the CLI's articles are: one stuck
+    in its analysis fails at the limit (not after the analysis ends), and one sent meanwhile goes straight in."""
+    limit = 4
+    monkeypatch.setenv("ONRECORD_TIME_LIMIT", str(limit))
+    monkeypatch.setattr(workers, "_worker_main", _hostile_worker)
+    auth = {"Authorization": "Bearer t0ken"}
+    out: dict[str, tuple[int, dict, float]] = {}
+    with _uploads_app(tmp_path / "s.db", "t0ken") as client:
+
+        def upload(name: str, text: str) -> None:
+            t0 = time.monotonic()
+            r = client.post("/api/articles", json={"text": text, "name": name}, headers=auth)
+            out[name] = (r.status_code, r.json(), time.monotonic() - t0)
+
+        upload("first", news(0))  # the pool starts its workers with the first upload
+        slow = threading.Thread(target=upload, args=("slow", news(1, HANG_MARK)))
+        slow.start()
+        time.sleep(0.5)
+        upload("normal", news(2))
+        slow.join(120)
+        assert client.get("/api/articles").json()["total"] == 2
+    assert out["first"][0] == 201, out["first"]
+    status, body, took = out["normal"]
+    assert status == 201 and took < limit, (status, body, took)  # not queued behind the stuck one
+    status, body, took = out["slow"]
+    assert status == 400 and f"timed out after {limit} s on this article" in body["error"]["message"], body
+    assert limit <= took < limit + 5, took
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 200_000 + b"]" * 200_000,  # deeper than the parser goes: RecursionError
+    b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    b'{"text": ' + b"1" * 5_000 + b"}",  # an integer too long to convert
+    b'{"text": "a", "title": ' + b"{\"a\": " * 50_000 + b"1" + b"}" * 50_000 + b"}",
+    b"\xff\xfe\x00",
+    b"",
+    b"[1, 2]",
+    b'"just a string"',
+])
+def test_an_upload_body_that_cannot_be_parsed_is_400_whatever_its_shape(tmp_path, body):
+    with _uploads_app(tmp_path / "s.db", "t0ken") as client:
+        r = client.post("/api/articles", content=body,
+                        headers={"Authorization": "Bearer t0ken", "Content-Type": "application/json"})
+    assert r.status_code == 400, r.text[:300]
+    assert r.json()["error"]["code"] == "E400"
+
+
+def _stored(path: Path) -> int:
+    try:
+        with closing(sqlite3.connect(path, timeout=30)) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+@pytest.mark.slow
+def test_sigterm_stops_an_ingest_quietly_and_a_rerun_completes_it(tmp_path):
+    """`kill PID` on a running `onrecord ingest --jobs 2`: no worker prints a broken-pipe traceback or outlives it,
+    what was committed stays, the run's row says it was terminated, and running it again completes it."""
+    src = tmp_path / "in"
+    src.mkdir()
+    n = 150
+    for i in range(n):
+        (src / f"{i:03d}.txt").write_text(news(i), encoding="utf-8")
+    path = tmp_path / "s.db"
+    exe = Path(sys.executable).parent / "onrecord"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "onrecord.cli"]
+    cmd += ["ingest", str(src), "--db", str(path), "--jobs", "2", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while _stored(path) < pipeline.CHUNK:  # the first chunk is committed: the workers are busy with the next
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the ingest stored nothing in 180 s"
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)  # to the ingest process alone, as `kill PID` does
+    _out, err = proc.communicate(timeout=60)  # until every process holding its stderr (the workers) is gone
+    assert proc.returncode != 0
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    for _ in range(100):  # nothing of its process group is left (the workers; multiprocessing's tracker exits too)
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("a process of the interrupted ingest is still running")
+    kept = _stored(path)
+    assert pipeline.CHUNK <= kept < n
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT finished_at IS NOT NULL, interrupted, ingested FROM ingest_runs").fetchall() == [
+            (1, "terminated (SIGTERM)", kept)]
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert _stored(path) == n
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT interrupted, ingested, duplicates FROM ingest_runs WHERE id = 2").fetchone() == (
+            None, n - kept, kept)
+        assert not conn.execute("SELECT count(*) FROM link_pending").fetchone()[0]

@@ -39,6 +39,7 @@ from onrecord.query import Onrecord
 from onrecord.store import Store
 from onrecord.store.parquet import LoadReport
 from onrecord.store.schema import SCHEMA_VERSION
+from onrecord.workers import Analyser
 
 __version__ = "0.1.0"
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "Repair",
     "Segment",
     "__version__",
+    "analysis_pool",
     "batch",
     "count_inputs",
     "evaluate_quotes",
@@ -179,16 +181,25 @@ def ingest(paths: Iterable[str], db: StrPath | None = None, *, outlet: str | Non
 def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], db: StrPath | None = None, *,
                     source: str = "api", outlet: str | None = None, date: str | None = None,
                     any_language: bool | None = None, analyse: bool = True, jobs: int | None = None,
-                    time_limit: float | None = None, on_event: Callable[[Event], None] | None = None
-                    ) -> IngestReport:
+                    time_limit: float | None = None, on_event: Callable[[Event], None] | None = None,
+                    pool: Analyser | None = None) -> IngestReport:
     """Ingest articles given in memory, as ParsedArticles or dicts with "text" and optional "title", "outlet",
-    "date", "url", "id" and "source" (default ``SOURCE#N``), into the store at ``db``. No file is written."""
+    "date", "url", "id" and "source" (default ``SOURCE#N``), into the store at ``db``. No file is written.
+    ``pool`` (from ``analysis_pool``): analyse them in its worker processes, under its time limit."""
     overrides = make_overrides(outlet, date)
     with Store(_db(db)) as store:
         return pipeline.ingest_articles(records, store, source=source, overrides=overrides,
                                         any_language=settings.value("any_language", any_language),
                                         analyse=analyse, workers=jobs, on_event=on_event,
-                                        time_limit=settings.value("time_limit", time_limit))
+                                        time_limit=settings.value("time_limit", time_limit), pool=pool)
+
+
+def analysis_pool(jobs: int | None = None, time_limit: float | None = None) -> Analyser:
+    """Analysis worker processes to share among ``ingest_articles`` calls from many threads (a server's uploads):
+    each article is analysed in a worker under ``time_limit`` (the setting), so a slow one fails alone at the
+    limit and holds up no other call beyond it. Workers start with the first article; ``close()`` stops them."""
+    return Analyser(settings.value("jobs", jobs) or min(2, os.cpu_count() or 1),
+                    time_limit=settings.value("time_limit", time_limit), shared=True)
 
 
 def reanalyse(ids: Iterable[str] | None, db: StrPath | None = None, *, jobs: int | None = None,

@@ -62,6 +62,34 @@ class StoreError(OnrecordError):
     code = "E200"
 
 
+class StoreReadOnly(StoreError):
+    """The store cannot be written (the file, its folder or the disk is read-only); nothing was changed. Reading
+    it works as it is."""
+
+    code = "E201"
+
+    def __init__(self, path: str, cause: str) -> None:
+        super().__init__(f"{path}: cannot write to the store: {cause}; nothing was changed. Make the file and its "
+                         "folder writable (or copy the store somewhere writable), then run the command again; "
+                         "reading it works as it is")
+        self.path = path
+        self.cause = cause
+
+
+class StoreFull(StoreError):
+    """The disk holding the store is full (SQLite: database or disk is full): the step under way was rolled back,
+    everything reported before it is stored."""
+
+    code = "E202"
+
+    def __init__(self, path: str, folder: str) -> None:
+        super().__init__(f"{path}: the disk is full (SQLite: database or disk is full); the step under way was "
+                         "rolled back and everything reported before it is stored. Free space on the disk that "
+                         f"holds {folder}, then run the command again (an ingest skips what is already stored)")
+        self.path = path
+        self.folder = folder
+
+
 class NotFound(OnrecordError):
     """An article, entity or statement asked for by id or name does not exist."""
 

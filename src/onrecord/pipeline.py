@@ -15,7 +15,18 @@ from typing import Any
 
 from onrecord.analyse import ANALYSIS_VERSION, dated
 from onrecord.clean import segment
-from onrecord.errors import InputError, MalformedRecord, NotEnglish, NotFollowed, NotFound, describe
+from onrecord.errors import (
+    InputError,
+    MalformedRecord,
+    NotEnglish,
+    NotFollowed,
+    NotFound,
+    OnrecordError,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+    describe,
+)
 from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, display_path, read_input
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import decode, repair_string, repaired_warning
@@ -31,7 +42,7 @@ from onrecord.models import (
 )
 from onrecord.store import Store, content_hash
 from onrecord.store.parquet import LoadReport, load_parquet
-from onrecord.workers import Analyser, Failed, auto_workers
+from onrecord.workers import Analyser, Failed, Terminated, auto_workers, stop_on_sigterm
 
 log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together
@@ -135,9 +146,11 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
 def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store: Store, *, source: str = "api",
                     overrides: Overrides | None = None, any_language: bool = False, analyse: bool = True,
                     workers: int | None = None, selective: bool = False,
-                    on_event: Callable[[Event], None] | None = None, time_limit: float | None = None) -> IngestReport:
+                    on_event: Callable[[Event], None] | None = None, time_limit: float | None = None,
+                    pool: Analyser | None = None) -> IngestReport:
     """Ingest articles handed over in memory, as ``ingest`` does files (no file is written): ParsedArticles, or
-    dicts with "text" and optional "title", "outlet", "date", "url", "id", "source" (default ``SOURCE#N``)."""
+    dicts with "text" and optional "title", "outlet", "date", "url", "id", "source" (default ``SOURCE#N``).
+    ``pool``: a shared Analyser to analyse them in (its own time limit), kept open after the run."""
     def read(_item: InputFile) -> Iterator[ParsedArticle | InputError]:
         for n, rec in enumerate(records, start=1):
             if isinstance(rec, ParsedArticle):
@@ -150,7 +163,7 @@ def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store:
 
     return _ingest([InputFile(source)], read, store, {"articles": source}, overrides=overrides,
                    any_language=any_language, analyse=analyse, workers=1 if workers is None else workers,
-                   selective=selective, on_file=None, on_event=on_event, time_limit=time_limit)
+                   selective=selective, on_file=None, on_event=on_event, time_limit=time_limit, pool=pool)
 
 
 Chunk = list[tuple[ParsedArticle, list[Segment], str | None]]
@@ -250,6 +263,8 @@ class _Run:
                 if result is not None:
                     self.store.write_analysis(art.id, dated(result, parsed.date), ANALYSIS_VERSION)
                 return Event(parsed.source, "ingested", "; ".join(parsed.warnings) or None, art.id)
+        except (StoreReadOnly, StoreFull):  # no article can be stored: the run stops, naming the cause
+            raise
         except Exception as exc:  # whatever goes wrong with one article fails it alone
             return Event(parsed.source, "failed", f"could not store the article ({describe(exc)})")
 
@@ -257,44 +272,75 @@ class _Run:
 def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], Iterable[ParsedArticle | InputError]],
             store: Store, run_args: dict[str, Any], *, overrides: Overrides | None, any_language: bool,
             analyse: bool, workers: int | None, selective: bool, on_file: Callable[[str], None] | None,
-            on_event: Callable[[Event], None] | None, time_limit: float | None = None) -> IngestReport:
+            on_event: Callable[[Event], None] | None, time_limit: float | None = None,
+            pool: Analyser | None = None) -> IngestReport:
     """The ingest loop over ``inputs``, each read into articles by ``read``; ``time_limit``: seconds the
-    analysis may go without progress on one article before that article fails (default 120)."""
+    analysis may go without progress on one article before that article fails (default 120); ``pool``: a
+    shared Analyser to use instead of starting one. SIGTERM stops the run as Ctrl-C does: the workers are
+    stopped, what was committed stays, and the run is marked interrupted (re-running completes it)."""
     overrides = overrides or Overrides()
-    run_id = store.start_run({**run_args, "outlet": overrides.outlet, "date": overrides.date,
-                              "any_language": any_language})
-    report = IngestReport(run_id=run_id)
-    analyser = Analyser(workers if workers is not None else auto_workers(inputs), selective,
-                        time_limit) if analyse else None
-    run = _Run(store, report, analyser, any_language, on_event)
-    try:
-        for item in inputs:
-            if isinstance(item, InputError):
-                run.emit(Event(item.source, "skipped" if isinstance(item, NotFollowed) else "failed", item.reason))
-                continue
-            report.files_seen += 1
-            if on_file:
-                on_file(item.path)
-            for rec in read(item):
-                if isinstance(rec, InputError):
-                    run.emit(Event(rec.source, "failed", rec.reason))
-                else:
-                    overrides.apply(rec, item.path)
-                    run.admit(rec)
-        run.flush(final=True)
-    except BaseException:
-        if analyser is not None:
-            analyser.terminate()  # interrupted: do not wait for chunks that will not be stored
-        raise
-    finally:
-        if analyser is not None:
-            analyser.close()
-        store.finish_run(run_id, report.files_seen)
-    if analyse:  # what this run stored, and whatever an interrupted ingest or link left unlinked
-        link(store, [e.article_id for e in report.events if e.status == "ingested" and e.article_id])
+    with stop_on_sigterm():
+        run_id = store.start_run({**run_args, "outlet": overrides.outlet, "date": overrides.date,
+                                  "any_language": any_language})
+        report = IngestReport(run_id=run_id)
+        analyser = (pool or Analyser(workers if workers is not None else auto_workers(inputs), selective,
+                                     time_limit)) if analyse else None
+        own = analyser is not None and analyser is not pool
+        run = _Run(store, report, analyser, any_language, on_event)
+        stopped: str | None = None
+        try:
+            for item in inputs:
+                if isinstance(item, InputError):
+                    run.emit(Event(item.source, "skipped" if isinstance(item, NotFollowed) else "failed",
+                                   item.reason))
+                    continue
+                report.files_seen += 1
+                if on_file:
+                    on_file(item.path)
+                for rec in read(item):
+                    if isinstance(rec, InputError):
+                        run.emit(Event(rec.source, "failed", rec.reason))
+                    else:
+                        overrides.apply(rec, item.path)
+                        run.admit(rec)
+            run.flush(final=True)
+            if own and analyser is not None:
+                analyser.close()
+            if analyse:  # what this run stored, and whatever an interrupted ingest or link left unlinked
+                link(store, [e.article_id for e in report.events if e.status == "ingested" and e.article_id])
+        except BaseException as exc:
+            stopped = stopped_by(exc)
+            if own and analyser is not None:
+                analyser.terminate()  # interrupted: do not wait for chunks that will not be stored
+            raise
+        finally:
+            finish_run(store, run_id, report.files_seen, stopped)
     return report
 
 
+def stopped_by(exc: BaseException) -> str:
+    """Why a run stopped before its end, in words for its row in ingest_runs."""
+    if isinstance(exc, Terminated):
+        return "terminated (SIGTERM)"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl-C)"
+    if isinstance(exc, OnrecordError):
+        return str(exc)
+    return describe(exc)
+
+
+def finish_run(store: Store, run_id: int, files_seen: int, stopped: str | None) -> None:
+    """Mark the run finished, or interrupted with why; when it was stopped by an error (a full disk) and the mark
+    cannot be written either, say so in the log and let the first error be the one reported."""
+    try:
+        store.finish_run(run_id, files_seen, stopped)
+    except StoreError as exc:
+        if stopped is None:
+            raise
+        log.warning("run %d: could not mark it interrupted (%s)", run_id, exc)
+
+
+@stop_on_sigterm()  # SIGTERM stops the workers and leaves each article's last committed analysis
 def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = None,
               on_done: Callable[[str], None] | None = None) -> int:
     """Re-run the analysis on stored articles (all, or the given ids), replacing earlier results."""
@@ -316,6 +362,9 @@ def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = 
                     store.write_analysis(art.id, dated(result, art.date), ANALYSIS_VERSION)
                 if on_done:
                     on_done(art.id)
+    except BaseException:
+        analyser.terminate()  # interrupted: do not wait for the workers
+        raise
     finally:
         analyser.close()
     link(store, ids)  # incremental for articles analysed the first time; re-analysed ones relink the store

@@ -4,6 +4,10 @@ Each worker process gets one task (a list of articles) at a time over a pipe and
 as it parses each window of text and a result per article. A worker that dies (the kernel's OOM killer)
 or goes ``time_limit`` seconds without progress is replaced by a fresh one; the articles of its task it
 had not finished are retried one by one, so only the culprit fails, with the reason in its place.
+
+A ``shared`` Analyser keeps its worker processes for many runs from many threads (the web server's uploads):
+each caller's chunk is a task, and a slow article holds up no other caller beyond the time limit. SIGTERM
+during a run (``stop_on_sigterm``) stops it as Ctrl-C does; a worker whose parent is gone stops quietly.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 TIME_LIMIT = 120.0  # seconds the analysis may go without progress on one article (the time_limit setting)
 START_FAILURES = 3  # workers in a row that die before their model is loaded: stop starting them
 AUTO_BYTES = 1_000_000  # inputs this large (~200 articles) start worker processes in "auto" mode
+SHARED_TURN = 0.05  # seconds one caller of a shared analyser reads the workers before letting another submit
 
 Items = list[tuple[str, list[Segment]]]
 
@@ -57,6 +62,38 @@ def died(exitcode: int | None) -> Failed:
 
 class _TimedOut(BaseException):
     """Raised by the alarm in this process; a BaseException so that no ``except Exception`` swallows it."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during a run: raised in the main thread so that the run stops as on Ctrl-C (workers
+    stopped, what was committed kept, the run marked interrupted) instead of the process dying mid-step."""
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into Terminated while the block runs (main thread only, and only where SIGTERM has its
+    default action, so a host application's own handler is left alone); a second SIGTERM while stopping is
+    ignored, the first is already being acted on."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    got: list[bool] = []
+
+    def term(_sig: int, _frame: Any) -> None:
+        if not got:
+            got.append(True)
+            raise Terminated()
+
+    signal.signal(signal.SIGTERM, term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class _ParentGone(BaseException):
+    """The parent process closed the pipe (it was killed): the worker stops quietly, with no traceback."""
 
 
 class _Task:
@@ -88,38 +125,55 @@ class _Worker:
 
 
 def _worker_main(conn: Connection, selective: bool) -> None:
-    """A worker process: load the model, then analyse each task received on ``conn`` until None comes."""
+    """A worker process: load the model, then analyse each task received on ``conn`` until None comes, or
+    until the parent is gone (then quietly: no broken-pipe traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+
+    def send(msg: tuple[Any, ...]) -> None:
+        try:
+            conn.send(msg)
+        except OSError as exc:  # a broken pipe: the parent was killed
+            raise _ParentGone() from exc
+
     try:
-        nlp = load_nlp()
-    except Exception as exc:  # the parent reports it instead of restarting workers forever
-        conn.send(("fatal", describe(exc)))
+        try:
+            nlp = load_nlp()
+        except Exception as exc:  # the parent reports it instead of restarting workers forever
+            send(("fatal", describe(exc)))
+            return
+        send(("ready",))
+        while True:
+            try:
+                items = conn.recv()
+            except (EOFError, OSError):
+                return
+            if items is None:
+                return
+            try:
+                for n, analysis in enumerate(analyse_texts(nlp, items, selective=selective,
+                                                           progress=lambda: send(("tick",)))):
+                    send(("done", n, analysis))
+            except Exception as exc:  # a bug in a rule: the parent retries the articles alone
+                send(("error", describe(exc)))
+    except _ParentGone:
         return
-    conn.send(("ready",))
-    while True:
-        try:
-            items = conn.recv()
-        except EOFError:
-            return
-        if items is None:
-            return
-        try:
-            for n, analysis in enumerate(analyse_texts(nlp, items, selective=selective,
-                                                       progress=lambda: conn.send(("tick",)))):
-                conn.send(("done", n, analysis))
-        except Exception as exc:  # a bug in a rule: the parent retries the articles alone
-            conn.send(("error", describe(exc)))
 
 
 class Analyser:
     """Analyses chunks of articles in this process, or in ``workers`` processes that run while the caller
     stores earlier results (``submit`` returns at once; ``result`` gives a chunk's results, an Analysis or
-    a Failed per article). ``time_limit``: seconds without progress on an article before it fails."""
+    a Failed per article). ``time_limit``: seconds without progress on an article before it fails.
 
-    def __init__(self, workers: int = 1, selective: bool = False, time_limit: float | None = None) -> None:
+    ``shared``: always in worker processes (the time limit holds off the main thread too), kept until
+    ``close`` for any number of runs, from any number of threads at once."""
+
+    def __init__(self, workers: int = 1, selective: bool = False, time_limit: float | None = None,
+                 shared: bool = False) -> None:
         self.workers = max(1, workers)
         self.selective = selective  # parse only the sentences that can carry an attribution (plan.py)
         self.time_limit = TIME_LIMIT if time_limit is None else time_limit
+        self.shared = shared
+        self._lock = threading.RLock()  # a shared analyser's state is changed by one caller at a time
         self._nlp: Any = None
         self._procs: list[_Worker] = []
         self._pending: deque[_Task] = deque()
@@ -128,33 +182,46 @@ class Analyser:
         self._armed = False
 
     @property
+    def in_process(self) -> bool:
+        """Whether the analysis runs in this process (one worker, not shared) rather than in worker processes."""
+        return self.workers == 1 and not self.shared
+
+    @property
     def depth(self) -> int:
         """Chunks to keep in flight: two per worker, so none waits while the caller writes."""
         return 2 * self.workers if self.workers > 1 else 0
 
     def submit(self, items: Items) -> Any:
         """Start analysing; a handle for ``result`` (with no workers, the results themselves)."""
-        if self.workers == 1:
+        if self.in_process:
             return self._here(items)
         task = _Task(self, items)
-        self._pending.append(task)
-        self._pump(0)
+        with self._lock:
+            self._pending.append(task)
+            self._pump(0)
         return task
 
     @staticmethod
     def result(handle: Any) -> list[Analysis | Failed]:
-        """The results of a ``submit``, waiting for the workers as long as they make progress."""
+        """The results of a ``submit``, waiting for the workers as long as they make progress. Callers of a
+        shared analyser take turns at reading the workers, each turn short, so that a new task is handed to an
+        idle worker at once rather than after a slow article's time limit."""
         if isinstance(handle, list):
             return handle
         task: _Task = handle
+        owner = task.owner
         while not task.complete:
-            task.owner._pump(None)
+            with owner._lock:
+                if not task.complete:
+                    owner._pump(SHARED_TURN if owner.shared else None)
+            if owner.shared:
+                time.sleep(0.001)  # the lock is not fair: let a caller waiting for it have its turn
         return task.results  # type: ignore[return-value]
 
     def run(self, items: Items) -> list[Analysis | Failed]:
         """Analyse now and return the results (split among the workers when there are any). In this
         process an exception in the analysis propagates; in workers it fails its article."""
-        if self.workers > 1:
+        if not self.in_process:
             size = max(1, -(-len(items) // self.workers))
             tasks = [self.submit(items[i:i + size]) for i in range(0, len(items), size)]
             return [a for t in tasks for a in self.result(t)]
@@ -229,8 +296,8 @@ class Analyser:
                     if r is None:
                         task.settle(i, self._broken)
             return
-        while self._pending and len(self._procs) < self.workers:
-            self._start()
+        while (self._pending or self.shared) and len(self._procs) < self.workers:
+            self._start()  # a shared analyser keeps every worker started: a task never waits for a model to load
         for w in list(self._procs):
             if w.ready and w.task is None and self._pending:
                 task = self._pending.popleft()
@@ -318,7 +385,18 @@ class Analyser:
             self._pending.appendleft(_Task(self, [task.items[i]], task, i))
 
     def close(self) -> None:
-        """Stop the workers once they finish their current task."""
+        """Stop the workers once they finish their current task. A shared analyser takes no more work: an
+        article still waiting fails, so that no caller waits for it forever."""
+        with self._lock:
+            unfinished = [w.task for w in self._procs if w.task is not None]
+            self._close()
+            if self.shared:
+                self._broken = Failed("the analysis workers were stopped (the server is shutting down); not stored")
+                for task in unfinished:
+                    self._retry(task, self._broken)
+                self._dispatch()
+
+    def _close(self) -> None:
         for w in self._procs:
             try:
                 w.conn.send(None)
@@ -334,12 +412,13 @@ class Analyser:
 
     def terminate(self) -> None:
         """Stop the workers now (the run was interrupted)."""
-        for w in self._procs:
-            w.proc.kill()
-            w.proc.join()
-            w.conn.close()
-        self._procs = []
-        self._pending.clear()
+        with self._lock:
+            for w in self._procs:
+                w.proc.kill()
+                w.proc.join()
+                w.conn.close()
+            self._procs = []
+            self._pending.clear()
 
 
 def auto_workers(inputs: list[Any]) -> int:

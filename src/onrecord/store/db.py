@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from onrecord.errors import StoreError
+from onrecord.errors import StoreError, StoreFull, StoreReadOnly
 from onrecord.models import Article, ParsedArticle, Quote, Segment
 from onrecord.store.entities import write_entities
 from onrecord.store.ids import content_hash
@@ -19,6 +20,7 @@ from onrecord.store.rows import article_row, insert_rows, quote_rows, segment_ro
 from onrecord.store.schema import MIGRATIONS
 from onrecord.store.stances import replace_stances
 
+log = logging.getLogger(__name__)
 DEFAULT_DB = "onrecord.db"
 BUSY_TIMEOUT = 30.0  # seconds one statement waits for another process's lock before SQLite gives up
 BUSY_RETRY = 600.0  # seconds a write keeps retrying while another process holds the store's write lock
@@ -58,28 +60,104 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def write_error(path: str, exc: BaseException) -> StoreError | None:
+    """What a failed SQLite call means when the store cannot be written (StoreReadOnly: the file, its folder or
+    the disk is read-only) or the disk is full (StoreFull); None for any other error."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc)
+    folder = os.path.dirname(os.path.abspath(path))
+    if primary == sqlite3.SQLITE_FULL or "database or disk is full" in text:
+        return StoreFull(path, folder)
+    if primary == sqlite3.SQLITE_READONLY or "readonly database" in text:
+        return StoreReadOnly(path, _readonly_cause(path, folder, code == sqlite3.SQLITE_READONLY_DIRECTORY))
+    if (primary == sqlite3.SQLITE_CANTOPEN or "unable to open database file" in text) and os.path.isdir(folder) \
+            and not os.access(folder, os.W_OK):
+        return StoreReadOnly(path, _readonly_cause(path, folder, True))
+    return None
+
+
+def _readonly_cause(path: str, folder: str, folder_said: bool) -> str:
+    """Why SQLite may not write ``path``, as far as this process can tell, in words."""
+    if folder_said or (os.path.isdir(folder) and not os.access(folder, os.W_OK)):
+        return f"its folder {folder} is read-only (SQLite writes its -wal and -shm files beside the store)"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    return "SQLite may not write to it (the file, its folder or the disk is read-only)"
+
+
+@contextmanager
+def _writes(path: str) -> Iterator[None]:
+    """Turn a write that fails because the store is read-only or the disk is full into StoreReadOnly or
+    StoreFull naming the file (any other error goes on as it is)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        err = write_error(path, exc)
+        if err is None:
+            raise
+        raise err from exc
+
+
 class Store:
-    """One SQLite database file in WAL mode with foreign keys on, migrated to the latest schema on open."""
+    """One SQLite database file in WAL mode with foreign keys on, migrated to the latest schema on open.
+    ``readonly``: opened with ``mode=ro``, or ``immutable=1`` where its folder cannot be written (see
+    ``_open_readonly``); nothing is ever written."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False) -> None:
         self.path = str(path or default_path())
+        self.immutable = False  # read with immutable=1: the folder is read-only, nothing can change the file
+        conn: sqlite3.Connection | None = None
         try:
             if readonly:
                 if not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such database (run `onrecord ingest` first)")
-                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False)
+                self.conn = conn = self._open_readonly()
             else:
-                self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False)
+                if os.path.exists(self.path) and not os.access(self.path, os.W_OK):  # before any work is done
+                    raise StoreReadOnly(self.path, _readonly_cause(self.path, os.path.dirname(
+                        os.path.abspath(self.path)), False))
+                self.conn = conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             if not readonly:
-                self._retry(self._wal)
-                self.conn.execute("PRAGMA synchronous = NORMAL")
-                self.migrate()
+                with _writes(self.path):
+                    self._retry(self._wal)
+                    self.conn.execute("PRAGMA synchronous = NORMAL")
+                    self.migrate()
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             raise StoreError(f"{self.path}: cannot open as an onrecord SQLite store ({exc})") from exc
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """``mode=ro``; where SQLite cannot create the -shm file a WAL-mode read needs (a read-only folder or
+        mount, a shared archive), ``immutable=1``, which needs none: nobody can change the file there."""
+        uri = Path(self.path).resolve().as_uri()
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()  # the first read opens the WAL index (-shm)
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if write_error(self.path, exc) is None and "unable to open" not in str(exc):
+                raise
+        wal = Path(self.path + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(f"{self.path}: its latest changes are in {wal.name}, which cannot be read while the "
+                             "folder is read-only: open the store once where its folder can be written (or copy "
+                             "the folder somewhere writable), then try again")
+        log.info("%s: its folder cannot be written; reading it as an immutable file", self.path)
+        self.immutable = True
+        return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT,
+                               check_same_thread=False)
 
     # -- schema ---------------------------------------------------------------------------------------
     def version(self) -> int:
@@ -123,29 +201,43 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; waits while another process writes."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; waits while another process writes. A store
+        that cannot be written raises StoreReadOnly, a full disk StoreFull (nothing of the transaction kept)."""
         if self.conn.in_transaction:
             yield self.conn
             return
-        self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with _writes(self.path):
+            self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._undo("ROLLBACK")
+                raise
 
     @contextmanager
     def savepoint(self) -> Iterator[sqlite3.Connection]:
-        """A nested step inside a transaction: on an exception only this step is undone."""
-        self.conn.execute("SAVEPOINT step")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK TO step")
+        """A nested step inside a transaction: on an exception only this step is undone (StoreReadOnly and
+        StoreFull as in ``transaction``)."""
+        with _writes(self.path):
+            self.conn.execute("SAVEPOINT step")
+            try:
+                yield self.conn
+            except BaseException:
+                self._undo("ROLLBACK TO step", "RELEASE step")
+                raise
             self.conn.execute("RELEASE step")
-            raise
-        self.conn.execute("RELEASE step")
+
+    def _undo(self, *statements: str) -> None:
+        """Roll back after an error. SQLite may have rolled the whole transaction back itself (it can on a full
+        disk): then there is nothing left to undo, and that is no second error."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            for stmt in statements:
+                self.conn.execute(stmt)
+        except sqlite3.OperationalError as exc:
+            log.warning("%s: rolling back: %s", self.path, exc)
 
     def time_limit(self, seconds: float | None) -> Any:
         """A context in which reads past ``seconds`` raise TimeUp (see ``time_limit``)."""
@@ -176,10 +268,12 @@ class Store:
             if column:
                 self.conn.execute(f"UPDATE ingest_runs SET {column} = {column} + 1 WHERE id = ?", (run_id,))
 
-    def finish_run(self, run_id: int, files_seen: int) -> None:
+    def finish_run(self, run_id: int, files_seen: int, interrupted: str | None = None) -> None:
+        """Mark a run finished, or ``interrupted`` with why (SIGTERM, Ctrl-C, a full disk): re-running it completes
+        what it left."""
         with self.transaction():
-            self.conn.execute("UPDATE ingest_runs SET finished_at = ?, files_seen = ? WHERE id = ?",
-                              (now(), files_seen, run_id))
+            self.conn.execute("UPDATE ingest_runs SET finished_at = ?, files_seen = ?, interrupted = ? WHERE id = ?",
+                              (now(), files_seen, interrupted, run_id))
 
     # -- articles -----------------------------------------------------------------------------------
     def find_by_hash(self, text: str) -> str | None:

@@ -202,7 +202,9 @@ def upload_record(content_type: str, body: bytes, query: Any) -> dict[str, Any]:
     if content_type == "application/json":
         try:
             obj = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except RecursionError as exc:  # [[[[...]]]] deeper than the parser goes
+            raise BadParameter("the body is not valid JSON (it is nested too deeply)") from exc
+        except ValueError as exc:  # not JSON, not UTF-8/16/32, an integer of thousands of digits
             raise BadParameter(f"the body is not valid JSON ({exc})") from exc
         if not isinstance(obj, dict):
             raise BadParameter("the JSON body must be an object with a 'text' field")
@@ -218,12 +220,13 @@ def upload_record(content_type: str, body: bytes, query: Any) -> dict[str, Any]:
                              "\"url\"?}) or text/plain")
 
 
-def ingest_record(db_path: str, record: dict[str, Any]) -> tuple[str, str | None, str | None]:
-    """Ingest one record through the real pipeline, its source ``upload:`` + the client's id or name; returns
-    (status, article id, reason)."""
+def ingest_record(db_path: str, record: dict[str, Any], pool: Any = None) -> tuple[str, str | None, str | None]:
+    """Ingest one record through the real pipeline, its source ``upload:`` + the client's id or name, analysed in
+    ``pool`` (``onrecord.analysis_pool``: worker processes under the time limit); returns (status, article id,
+    reason)."""
     name = record.get("id") or record.get("name")
     source = f"upload:{name}" if name else "upload"
-    report = onrecord.ingest_articles([{**record, "source": source}], db_path, source="upload")
+    report = onrecord.ingest_articles([{**record, "source": source}], db_path, source="upload", pool=pool)
     ev = report.events[-1]
     return ev.status, ev.article_id, ev.reason
 
@@ -236,8 +239,9 @@ async def post_article(req: Request) -> Response:
                            req.query_params)
 
     def run() -> tuple[str, str | None, str | None]:
-        with web.write_lock:
-            return ingest_record(web.db_path, record)
+        # uploads run side by side, each analysed in the shared worker pool under the time limit; SQLite
+        # serialises their writes (each waits for the write lock as a second ingest process would)
+        return ingest_record(web.db_path, record, web.pool())
 
     status, article_id, reason = await run_in_threadpool(run)
     if status in ("failed", "skipped"):

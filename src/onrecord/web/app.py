@@ -24,7 +24,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import onrecord
 from onrecord import Onrecord
-from onrecord.errors import Ambiguous, BadParameter, InputError, NotAllowed, NotFound, OnrecordError, TooLarge
+from onrecord.errors import (
+    Ambiguous,
+    BadParameter,
+    InputError,
+    NotAllowed,
+    NotFound,
+    OnrecordError,
+    StoreFull,
+    StoreReadOnly,
+    TooLarge,
+)
 from onrecord.web import api, pages
 from onrecord.web.markup import credited, speaker_label, visible_controls
 from onrecord.web.params import default_min_confidence
@@ -70,7 +80,8 @@ class Web:
     def __init__(self, db_path: str, write_token: str | None) -> None:
         self.db_path = db_path
         self.write_token = write_token or None
-        self.write_lock = threading.Lock()
+        self._pool: Any = None  # the uploads' analysis workers, started with the first upload
+        self._pool_lock = threading.Lock()
         self._local = threading.local()
         self._opened: list[Onrecord] = []
         self._opened_lock = threading.Lock()
@@ -90,11 +101,22 @@ class Web:
                 self._opened.append(api)
         return api
 
+    def pool(self) -> Any:
+        """The analysis worker pool every upload shares (``onrecord.analysis_pool``), made on first use."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = onrecord.analysis_pool()
+            return self._pool
+
     def close(self) -> None:
         with self._opened_lock:
             for api in self._opened:
                 api.close()
             self._opened.clear()
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(template).render(**context), status_code=status_code)
@@ -116,7 +138,8 @@ def check_store(db_path: str) -> None:
 
 
 # errors as HTTP statuses (subclasses first), and the library's stable codes for statuses raised by the server
-STATUS = {Ambiguous: 409, TooLarge: 413, BadParameter: 400, InputError: 400, NotFound: 404, NotAllowed: 403}
+STATUS = {Ambiguous: 409, TooLarge: 413, BadParameter: 400, InputError: 400, NotFound: 404, NotAllowed: 403,
+          StoreReadOnly: 503, StoreFull: 507}
 CODES = {400: BadParameter.code, 401: NotAllowed.code, 403: NotAllowed.code, 404: NotFound.code,
          405: BadParameter.code, 409: Ambiguous.code, 413: TooLarge.code, 415: InputError.code,
          500: OnrecordError.code}
