@@ -7,6 +7,8 @@ Cases (sizes times --scale):
   spaced      100 KB of '"' marks each followed by a space (every mark a token of its own)
   paragraph   a 2 MB article that is one paragraph (the sample articles' paragraphs run together)
   quotes      5,000 quotations by one speaker, one paragraph each
+  said-marks  '"He said ' 12,000 times (108 KB): one paragraph of quotations, each nested in the one before
+  said-that   'He said that ' 8,000 times (104 KB), no quote marks: reported speech, each clause inside the last
   gzbomb      a .gz file that inflates to 200 MB (past the 50 MB cap: it must fail fast and small)
 
 Each normal article has the same number of characters (the bomb's: a normal 100 KB article, gzipped), built
@@ -99,6 +101,10 @@ def cases(scale: float, folder: Path) -> dict[str, tuple[Path, Path]]:
         f'"We will deliver item {i} of the plan on time," said Maria Lopez, the mayor.'
         for i in range(int(5000 * scale))) + "\n"
     out["quotes"] = (write("quotes.txt", quotes), write("quotes-normal.txt", normal(len(quotes))))
+    nested = "He said\n\n" + '"He said ' * int(12_000 * scale) + "\n"
+    out["said-marks"] = (write("said-marks.txt", nested), write("said-marks-normal.txt", normal(len(nested))))
+    that = "He said\n\n" + "He said that " * int(8_000 * scale) + "\n"
+    out["said-that"] = (write("said-that.txt", that), write("said-that-normal.txt", normal(len(that))))
     bomb = folder / "bomb.txt.gz"
     with gzip.open(bomb, "wb") as f:
         block = b" " * 1_000_000

@@ -24,11 +24,14 @@ import pytest
 import web_support as ws
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Doc
 from test_link import MANIFEST, SAMPLES, snapshot
 
 from onrecord import analyse, pipeline, workers
 from onrecord.analyse import analyse_text, make_doc, windows
+from onrecord.analyse.attribution.cues import clause_extent
 from onrecord.analyse.attribution.marks import scan_paragraph
+from onrecord.analyse.attribution.tree import children, same_sent, sent, subtree_ends, subtree_max, tree
 from onrecord.analyse.intervals import Intervals
 from onrecord.clean import segment
 from onrecord.errors import StoreError
@@ -317,6 +320,71 @@ def test_intervals_answer_like_a_scan(spans, queries):
     for s, n in queries:
         e = s + n
         assert index.overlaps(s, e) == any(a < e and s < b for a, b in spans)
+        assert index.holds(s) == any(a <= s < b for a, b in spans)
+
+
+# -- issue 27: speech nested in speech ----------------------------------------------------------------------
+def _nested(nlp, unit: str, n: int) -> tuple[int, str, list]:
+    """Python function calls made analysing ``unit`` n times over in one paragraph (a count, not a time: the
+    same on any machine), the text and its quotations."""
+    text = "He said\n\n" + unit * n + "\n"
+    prof = cProfile.Profile()
+    prof.enable()
+    quotes = analyse_text(nlp, text, segment(text), strict=True).quotes
+    prof.disable()
+    return pstats.Stats(prof).total_calls, text, quotes
+
+
+@pytest.mark.parametrize("unit", ['"He said ', "He said that "])
+def test_speech_nested_in_speech_costs_linear_work(nlp, unit):
+    small, _, _ = _nested(nlp, unit, 100)
+    large, text, quotes = _nested(nlp, unit, 400)
+    assert large / small < 6  # 4 times the text: linear work is ~3.5x; a subtree walked per clause made it ~12x
+    end = len(text.rstrip())
+    found = [(q.kind, q.start, q.end, q.speaker_mention, q.cue) for q in quotes]
+    if unit.startswith('"'):  # one quotation, left open to the paragraph's end, nobody named
+        assert found == [("direct", 10, end, None, None)]
+    else:  # the outermost reported clause, said by "He"
+        assert found == [("indirect", 17, end, "He", "said")]
+
+
+def _clause_walked(c) -> tuple[int, int]:
+    """clause_extent as it was before its tables: walk the subtree, drop the trailing tokens."""
+    cut = None
+    for ch in c.children:
+        own_subj = any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in ch.children)
+        comma = ch.left_edge.i > 0 and c.doc[ch.left_edge.i - 1].text in (",", ";", "--", "—")
+        if ch.i > c.i and not own_subj and comma and (ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX") or (
+                ch.dep_ == "advcl" and ch.tag_ == "VBG")):
+            cut = ch.left_edge.i if cut is None else min(cut, ch.left_edge.i)
+    toks = [t for t in c.subtree if cut is None or t.i < cut]
+    while len(toks) > 1 and (toks[-1].is_punct and toks[-1].text not in "”’\"'" or toks[-1].dep_ == "cc"):
+        toks.pop()
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def test_parse_tables_answer_as_spacy_walks_do(nlp):
+    """The tables of tree.py give spaCy's answers: on a parsed text, and on a hand-built non-projective tree
+    (where the subtree is walked, as before)."""
+    parsed = nlp(SENTENCES + "The minister said that the plan, which he wrote, works, and urged calm. Then, he left!")
+    odd = Doc(nlp.vocab, words=["Rules", "said", "officials", "changed", "."], heads=[3, 1, 1, 1, 1],
+              deps=["nsubj", "ROOT", "nsubj", "ccomp", "punct"])  # "Rules" hangs from "changed" across "said"
+    assert not tree(odd).proj[1] and [t.i for t in odd[1].subtree] == [1, 2, 0, 3, 4]
+    for doc in (parsed, odd):
+        for t in doc:
+            walked = list(t.subtree)
+            assert children(t) == list(t.children)
+            assert subtree_ends(t) == (walked[0], walked[-1]) and subtree_max(t) == max(x.i for x in walked)
+            assert sent(t) == t.sent and same_sent(t, doc[0]) == (t.sent == doc[0].sent)
+            assert clause_extent(t) == _clause_walked(t), t.text
+
+
+def test_intervals_far_into_a_long_text_answer_like_a_scan():
+    spans = [(k * 7_919 % 300_000, k * 7_919 % 300_000 + k % 5_000) for k in range(400)]
+    index = Intervals(spans)
+    for s in range(0, 310_000, 997):
+        for n in (0, 1, 300, 40_000):
+            assert index.overlaps(s, s + n) == any(a < s + n and s < b for a, b in spans)
         assert index.holds(s) == any(a <= s < b for a, b in spans)
 
 

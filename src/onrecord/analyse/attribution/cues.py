@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS, Proposal
+from onrecord.analyse.attribution.tree import Tree, backwards, child_right_after, children, forwards, tree
 from onrecord.analyse.textcache import doc_text
 from onrecord.data import cue_classes as cue_lexicon  # lemma -> classes (data/cues.txt)
 
@@ -30,16 +31,16 @@ def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
     if not cls or not cls.intersection(classes):
         return False
     need = NEED_PARTICLE.get(lemma)
-    return need is None or any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == need and c.i == t.i + 1
-                               for c in t.children)
+    c = child_right_after(t) if need is not None else None
+    return need is None or c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == need
 
 
 def cue_span(t: Token) -> tuple[int, int]:
     """The cue verb, with an adjacent particle ("goes on", "pointed out")."""
     s, e = t.idx, t.idx + len(t)
-    for c in t.children:
-        if c.dep_ in ("prt", "prep", "advmod") and c.i == t.i + 1 and c.lower_ == NEED_PARTICLE.get(t.lemma_.lower()):
-            e = c.idx + len(c)
+    c = child_right_after(t)  # the only child that can be the particle
+    if c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == NEED_PARTICLE.get(t.lemma_.lower()):
+        e = c.idx + len(c)
     return s, e
 
 
@@ -47,7 +48,7 @@ def headline_passive(v: Token) -> bool:
     """Headline ellipsis "Corbyn accused of ..." (was accused): the subject is the target, not the speaker."""
     if v.lemma_.lower() not in ("accuse", "criticise", "criticize", "charge", "blame", "slam", "blast", "brand"):
         return False
-    kids = list(v.children)
+    kids = children(v)
     return not any(c.dep_ in ("dobj", "aux", "auxpass") for c in kids) and any(
         c.dep_ == "prep" and c.lower_ in ("of", "for", "over") for c in kids)
 
@@ -57,26 +58,50 @@ def _left_nominal(v: Token) -> Token | None:
     if v.i == 0:
         return None
     x = v.doc[v.i - 1]
-    if x.pos_ in ("NOUN", "PROPN", "PRON") and x.sent == v.sent:
+    if x.pos_ in ("NOUN", "PROPN", "PRON") and tree(v.doc).sent_bounds(x.i) == tree(v.doc).sent_bounds(v.i):
         return x
     return None
 
 
 def _left_cue_speaker(v: Token) -> Token | None:
     """For ", saying ..." that hangs from a non-cue verb: the speaker of the nearest cue before it."""
-    for x in reversed(v.doc[v.sent.start: v.i]):
-        if x.i != v.i and is_cue(x, ("speech", "frame", "belief")):
-            return subject_of(x, 3) or _left_nominal(x)
+    start = tree(v.doc).sent_bounds(v.i)[0]
+    for x in backwards(v, "cue:speech+frame+belief", _is_sfb_cue, start, v.i):
+        return subject_of(x, 3) or _left_nominal(x)
     return None
+
+
+def _is_sfb_cue(t: Token) -> bool:
+    """A cue of speech, framing or belief (the cues a participle's speaker is looked up from)."""
+    return is_cue(t, ("speech", "frame", "belief"))
+
+
+def _is_sf_cue(t: Token) -> bool:
+    """A cue of speech or framing (the cues a misparsed sentence is scanned for)."""
+    return is_cue(t, ("speech", "frame"))
+
+
+def _is_according(t: Token) -> bool:
+    """The "according" of "according to"."""
+    return t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
 
 
 def subject_of(v: Token, depth: int = 0) -> Token | None:
     """The speaker of cue verb v: its subject, a passive's "by" agent, or the subject of the verb it
     hangs from ("..., saying", "who told"); an utterance it names is traced to its author
-    ("which ran a headline describing ...", "issued a statement saying ...")."""
+    ("which ran a headline describing ...", "issued a statement saying ..."). Found once per verb and depth:
+    each of a verb's complements asks."""
+    memo = tree(v.doc).memo
+    key = ("subject", v.i, depth)
+    if key not in memo:
+        memo[key] = _traced_subject(v, depth)
+    return memo[key]
+
+
+def _traced_subject(v: Token, depth: int) -> Token | None:
     found = _subject_of(v, depth)
     if found is not None and found.lemma_.lower() in UTTERANCE_NOUNS and found.dep_ in ("dobj", "pobj") \
-            and not any(c.dep_ == "poss" for c in found.children):
+            and not any(c.dep_ == "poss" for c in children(found)):
         head = found.head.head if found.dep_ == "pobj" else found.head
         if head.i != v.i and head.pos_ in ("VERB", "AUX") and depth < 5:
             return _subject_of(head, depth + 1) or found
@@ -94,7 +119,7 @@ def _subject_of(v: Token, depth: int = 0) -> Token | None:
         if found is not None:
             return found
     if v.tag_ == "VBN":  # a passive with a "by" agent: the agent speaks, whatever the parse calls the subject
-        agent = next((p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"), None)
+        agent = next((p for c in children(v) if c.dep_ == "agent" for p in children(c) if p.dep_ == "pobj"), None)
         if agent is not None:
             return agent
     found, passive = _own_subject(v)
@@ -109,7 +134,7 @@ def _participle_speaker(v: Token) -> Token | None:
     """For a subjectless participle (", saying ...", "his spokesman claiming"): the noun before it, else the
     speaker of the nearest cue before it."""
     if v.tag_ == "VBG" and v.dep_ in ("acl", "advcl") and not any(
-            c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+            c.dep_ in ("nsubj", "nsubjpass") for c in children(v)):
         left = _left_nominal(v)
         if left is not None:
             return left
@@ -121,7 +146,7 @@ def _own_subject(v: Token) -> tuple[Token | None, bool]:
     """The verb's own subject or agent among its children (a relative pronoun stands for the noun it
     modifies), and whether it has a passive subject."""
     passive = False
-    for c in v.children:
+    for c in children(v):
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
                 return v.head, passive
@@ -129,7 +154,7 @@ def _own_subject(v: Token) -> tuple[Token | None, bool]:
         if c.dep_ == "nsubjpass":
             passive = True
         if c.dep_ == "agent":
-            for p in c.children:
+            for p in children(c):
                 if p.dep_ == "pobj":
                     return p, passive
     return None, passive
@@ -210,9 +235,9 @@ def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
 def according_cue(t: Token) -> Cue | None:
     """'according to X': X is the source."""
     to = t.doc[t.i + 1]
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    pobj = next((c for c in children(to) if c.dep_ == "pobj"), None)
     if pobj is None:
-        pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        pobj = next((c for c in children(t) if c.dep_ == "pobj"), None)
     return Cue("according", 0.8, pobj, t.idx, to.idx + len(to), "according to")
 
 
@@ -241,32 +266,72 @@ def tree_cue(doc: Doc, start: int, end: int, para: tuple[int, int] | None = None
         if v.head.i == v.i:
             break
         v = v.head
-    sent = toks[0].sent
-    for t in sent:  # "according to X" anywhere in the sentence
-        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" and lo <= t.idx < hi:
+    s0, s1 = tree(doc).sent_bounds(toks[0].i)
+    for t in forwards(toks[0], "according", _is_according, s0, s1):  # "according to X" anywhere in the sentence
+        if t.idx >= hi:
+            break
+        if lo <= t.idx:
             return according_cue(t)
-    for t in reversed(doc[sent.start: toks[0].i]):  # a misparsed cue before the quote ("claimed strike")
-        if is_cue(t, ("speech", "frame")) and t.i not in inside and lo <= t.idx < hi:
+    for t in backwards(toks[0], "cue:speech+frame", _is_sf_cue, s0, toks[0].i):  # a misparsed cue before the
+        if t.idx < lo:  # quote ("claimed strike"); the ones before the paragraph come after it here
+            break
+        if t.i not in inside and t.idx < hi:
             return _cue(t, subject_of(t) or _left_nominal(t), "linear", 0.6)
     return None
 
 
 def clause_extent(c: Token) -> tuple[int, int]:
     """The span of a reported clause headed by c, without the speaker's own actions tacked on by the parse
-    (", and urged ...", ", while emphasizing ..." with no subject of their own)."""
+    (", and urged ...", ", while emphasizing ..." with no subject of their own). Computed once per token
+    (reported speech, the learned step and partial quotes all ask), without walking a projective subtree."""
+    tr = tree(c.doc)
+    key = ("clause", c.i)
+    found = tr.memo.get(key)
+    if found is None:
+        found = tr.memo[key] = _clause_extent(c)
+    return found
+
+
+def _clause_extent(c: Token) -> tuple[int, int]:
+    doc = c.doc
+    tr = tree(doc)
     cut = None
-    for ch in c.children:
-        if ch.i <= c.i:
+    for k in tr.kids[c.i]:
+        if k <= c.i:
             continue
-        own_subj = any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in ch.children)
-        comma = ch.left_edge.i > 0 and c.doc[ch.left_edge.i - 1].text in (",", ";", "--", "—")
+        ch = doc[k]
+        own_subj = any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl") for x in tr.kids[k])
+        comma = ch.left_edge.i > 0 and doc[ch.left_edge.i - 1].text in (",", ";", "--", "—")
         if (ch.dep_ == "conj" and ch.pos_ in ("VERB", "AUX") and not own_subj and comma) or (
                 ch.dep_ == "advcl" and ch.tag_ == "VBG" and not own_subj and comma):
             cut = ch.left_edge.i if cut is None else min(cut, ch.left_edge.i)
+    first, last = tr.lo[c.i], tr.hi[c.i] if cut is None else min(tr.hi[c.i], cut - 1)
+    if tr.proj[c.i] and first <= last:  # the subtree is the tokens first..last in order: drop the trailing ones
+        kept = _kept_before(tr, last)
+        last = kept if kept > first else first
+        return doc[first].idx, doc[last].idx + len(doc[last])
     toks = [t for t in c.subtree if cut is None or t.i < cut]
-    while len(toks) > 1 and (toks[-1].is_punct and toks[-1].text not in "”’\"'" or toks[-1].dep_ == "cc"):
+    while len(toks) > 1 and _trailing(toks[-1]):
         toks.pop()
     return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _trailing(t: Token) -> bool:
+    """Punctuation (not a quote mark) or a conjunction, dropped from the end of a clause."""
+    return t.is_punct and t.text not in "”’\"'" or t.dep_ == "cc"
+
+
+def _kept_before(tr: Tree, i: int) -> int:
+    """The last token at or before i that a clause may end on (-1 when none), from a table built once."""
+    kept = tr.memo.get("kept")
+    if kept is None:
+        kept, last = [], -1
+        for t in tr.doc:
+            if not _trailing(t):
+                last = t.i
+            kept.append(last)
+        tr.memo["kept"] = kept
+    return kept[i]
 
 
 def clause_span(cue: Cue, start: int, end: int) -> tuple[int, int] | None:
@@ -275,14 +340,15 @@ def clause_span(cue: Cue, start: int, end: int) -> tuple[int, int] | None:
     if v is None:
         return None
     if end <= v.idx:  # "Her reaction “could be less about ethanol,” said X": the writer's lead-in counts
-        sent = v.sent
-        return max(sent.start_char, start - 400), end
-    for c in v.children:
+        sent_start = v.doc[tree(v.doc).sent_bounds(v.i)[0]].idx
+        return max(sent_start, start - 400), end
+    kids = children(v)
+    for c in kids:
         if c.dep_ == "ccomp":
             s, e = clause_extent(c)
             if s <= start and e >= end:
                 return s, e
-    right = [c for c in v.children if c.i > v.i and c.dep_ not in ("punct", "cc", "conj", "prt", "advmod", "npadvmod")
+    right = [c for c in kids if c.i > v.i and c.dep_ not in ("punct", "cc", "conj", "prt", "advmod", "npadvmod")
              and c.dep_ != "advcl" or (c.dep_ == "advcl" and c.idx <= start)]
     right = [c for c in right if c.i > v.i]
     if not right:

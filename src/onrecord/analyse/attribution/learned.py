@@ -13,7 +13,9 @@ weights only) are trained by ``bench/train_attribution.py`` on PolNeAR train; se
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -21,6 +23,7 @@ from spacy.tokens import Doc, Token
 from onrecord import data
 from onrecord.analyse.attribution import cues as at
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
+from onrecord.analyse.attribution.tree import child_with, children, forwards, tree
 from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
@@ -30,6 +33,7 @@ CAND_DEPS = {"ccomp", "dobj", "xcomp", "pobj", "pcomp", "advcl", "acl", "oprd", 
 _LEADS = {"that", "to", "how", "why", "what", "whether", "if", "who", "when", "where", "for", "about"}
 _BREAKS = {",", ";", "—", "–", "--", "-", "("}
 _EDGE = " ,;:—–-(\n"
+_TAIL = re.compile("[^ .\n\"'”’!?]")  # a character that ``str.strip(" .\n\"'”’!?")`` keeps
 SOURCE_NOUNS = data.words("source_nouns")  # "in a CNN poll", "in his view" (data/words.toml)
 _NOUN_PREPS = {"of", "about", "on", "over", "for", "against", "that"}  # "criticism of X", "his view on X"
 
@@ -64,11 +68,11 @@ def _cue_of(t: Token) -> Token:
 def _noun_source(n: Token) -> Token | None:
     """Whose statement a nominal cue is: its possessor ("Trump's criticism"), a "by" agent, or the subject
     of the verb it is the object of ("Sanders voiced criticism of ...")."""
-    for c in n.children:
+    for c in children(n):
         if c.dep_ == "poss":
             return c
         if c.dep_ == "prep" and c.lower_ == "by":
-            return next((p for p in c.children if p.dep_ == "pobj"), None)
+            return next((p for p in children(c) if p.dep_ == "pobj"), None)
     if n.dep_ in ("dobj", "attr") and n.head.pos_ in ("VERB", "AUX"):
         return at.subject_of(n.head)
     return None
@@ -118,13 +122,13 @@ def _variants(t: Token, cue: Token, rule_span: tuple[int, int] | None) -> dict[t
     if t.dep_ == "ccomp":
         add(*at.clause_extent(t), "clause")
     if t.i > cue.i:
-        last = t.sent[-1]
+        last = doc[tree(doc).sent_bounds(t.i)[1] - 1]
         add(left.idx, last.idx + len(last), "sentend")
-    brk = next((x for x in doc[t.i + 1: right.i + 1] if x.text in _BREAKS), None)
+    brk = next(forwards(t, "break", _is_break, t.i + 1, right.i + 1), None)
     if brk is not None and brk.i > left.i:
         prev = doc[brk.i - 1]
         add(left.idx, prev.idx + len(prev), "cut")
-    subj = next((c for c in cue.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+    subj = child_with(cue, ("nsubjpass", "nsubj"))
     if t.dep_ in ("xcomp", "oprd", "ccomp") and t.i > cue.i and subj is not None and subj.i < cue.i and (
             subj.dep_ == "nsubjpass" or cue.lemma_.lower() in ("appear", "seem")):
         # "She is expected to continue ...", "Trump appears poised to ...": the subject is part of the content
@@ -134,6 +138,30 @@ def _variants(t: Token, cue: Token, rule_span: tuple[int, int] | None) -> dict[t
     if rule_span is not None:
         add(*rule_span, "rule")
     return out
+
+
+def _is_break(t: Token) -> bool:
+    """A token a "cut" extent stops before (a comma, a dash, a bracket)."""
+    return t.text in _BREAKS
+
+
+def _is_subject(t: Token) -> bool:
+    return t.dep_ in ("nsubj", "nsubjpass")
+
+
+def _is_word(t: Token) -> bool:
+    return not t.is_punct
+
+
+def _words(doc: Doc, lo: int, hi: int, n: int) -> list[Token]:
+    """The first ``n`` tokens of doc[lo:hi] that are not punctuation (from a table built once per Doc)."""
+    return list(itertools.islice(forwards(doc[lo], "word", _is_word, lo, hi), n)) if lo < hi else []
+
+
+def _has_subject(doc: Doc, lo: int, hi: int) -> bool:
+    """Whether doc[lo:hi] holds a subject (from counts built once per Doc)."""
+    counts = tree(doc).prefix_counts("subject", _is_subject)
+    return lo < hi and counts[hi] > counts[lo]
 
 
 def _variant_features(t: Token, s: int, e: int, names: list[str], dep: str, cls: list[str]) -> list[str]:
@@ -147,8 +175,9 @@ def _variant_features(t: Token, s: int, e: int, names: list[str], dep: str, cls:
     span = doc.char_span(s, e, alignment_mode="expand")
     ntok = len(span) if span is not None else 1
     f.append(f"len={_bucket(ntok)}")
-    sent_end = t.sent[-1].idx + len(t.sent[-1])
-    tail = text[e:sent_end].strip(" .\n\"'”’!?")
+    last = doc[tree(doc).sent_bounds(t.i)[1] - 1]
+    sent_end = last.idx + len(last)
+    tail = _TAIL.search(text, e, sent_end)  # the first character of text[e:sent_end].strip(...), if any
     f.append("to_end" if not tail else "tail=" + (tail[0] if tail[0] in ",;—–-(:" else "w"))
     if tail and span is not None and span.end < len(doc):
         nxt_toks = [x for x in doc[span.end: span.end + 3] if not x.is_space][:2]
@@ -157,17 +186,17 @@ def _variant_features(t: Token, s: int, e: int, names: list[str], dep: str, cls:
             f += [f"after1={w[0]}", f"after2={'|'.join(w)}", f"afterdep={nxt_toks[-1].dep_}"]
     if e > full_end:  # what the extension adds after the complement's subtree
         nxt = doc.char_span(full_end, e, alignment_mode="expand")
-        words = [x for x in nxt or [] if not x.is_punct][:2] if nxt is not None else []
+        words = _words(doc, nxt.start, nxt.end, 2) if nxt is not None else []
         if words:
             f += [f"ext={words[0].lower_ if words[0].is_stop else words[0].pos_}", f"extdep={words[0].dep_}"]
-        if nxt is not None and any(x.dep_ in ("nsubj", "nsubjpass") for x in nxt):
+        if nxt is not None and _has_subject(doc, nxt.start, nxt.end):
             f.append("ext_subj")
     if e < full_end:
         after = doc.char_span(e, full_end, alignment_mode="expand")
         if after is not None and len(after):
-            cut = [x for x in after if not x.is_punct][:1]
+            cut = _words(doc, after.start, after.end, 1)
             f += [f"drop={cut[0].lower_ if cut and cut[0].is_stop else cut[0].pos_ if cut else 'p'}"]
-            if any(x.dep_ in ("nsubj", "nsubjpass") for x in after):
+            if _has_subject(doc, after.start, after.end):
                 f.append("drop_subj")
     return f
 
@@ -189,9 +218,9 @@ def _features(t: Token, cue: Token, subj: Token | None, title: bool) -> list[str
         f += [f"prep={prep}", f"pl={prep}|{lem}"]
     if first in _LEADS:
         f += [f"lead={first}", f"dlead={dep}|{first}"]
-    if any(c.dep_ == "neg" for c in cue.children):
+    if child_with(cue, ("neg",)) is not None:
         f.append("neg")
-    if subj is not None and subj.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in cue.children):
+    if subj is not None and subj.dep_ == "nsubjpass" or child_with(cue, ("auxpass",)) is not None:
         f.append("passive")
     if t.ent_type_:
         f.append(f"ent={t.ent_type_}")
@@ -266,19 +295,20 @@ def _source_phrases(doc: Doc, allowed: list[tuple[int, int, bool]], busy: Interv
     for t in doc:
         if t.lower_ != "in" or t.dep_ != "prep" or t.head.pos_ not in ("VERB", "AUX"):
             continue
-        obj = next((c for c in t.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS), None)
+        obj = next((c for c in children(t) if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS), None)
         seg = _segment_at(allowed, t.idx)
         if obj is None or seg is None:
             continue
         head = t.head
-        lo = head.left_edge.idx if head.dep_ != "ROOT" else head.sent.start_char
-        hi = head.right_edge.idx + len(head.right_edge) if head.dep_ != "ROOT" else head.sent.end_char
+        sent = doc[slice(*tree(doc).sent_bounds(head.i))] if head.dep_ == "ROOT" else None
+        lo = head.left_edge.idx if sent is None else sent.start_char
+        hi = head.right_edge.idx + len(head.right_edge) if sent is None else sent.end_char
         left = _trimmed(text, lo, t.idx)
         right = _trimmed(text, t.right_edge.idx + len(t.right_edge), hi)
         s, e = max(left, right, key=lambda x: x[1] - x[0])
         if e - s < 10 or busy.overlaps(s, e):
             continue
-        who = next((c for c in obj.children if c.dep_ == "poss"), obj)
+        who = next((c for c in children(obj) if c.dep_ == "poss"), obj)
         lem = obj.lemma_.lower()
         f = ["bias", "inphrase", f"inphrase={lem}", f"inphrase_front={int(t.i < head.i)}",
              f"inphrase_subj={_subject_kind(who)}", "inphrase_cls=" + "+".join(
@@ -316,7 +346,7 @@ def refine_clauses(doc: Doc, quotes: list[Quote], model: dict | None = None) -> 
         if cue_toks is None or cue_toks[0].pos_ not in ("VERB", "AUX"):
             continue
         cue = cue_toks[0]
-        comps = [t for c in cue.children for t in ([c] + [x for x in c.children if x.dep_ in ("pobj", "pcomp")])
+        comps = [t for c in children(cue) for t in ([c] + [x for x in children(c) if x.dep_ in ("pobj", "pcomp")])
                  if t.dep_ in CAND_DEPS and _cue_of(t).i == cue.i and not t.is_punct]
         classes = sorted(at.cue_lexicon().get(cue.lemma_.lower(), ())) or ["none"]
         best: tuple[float, tuple[int, int]] | None = None

@@ -34,6 +34,7 @@ from onrecord.analyse.attribution.speakers import (
     decide_one,
     speaker_fields,
 )
+from onrecord.analyse.attribution.tree import children, sent
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.models import Quote, Segment
 
@@ -153,8 +154,8 @@ def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Decision | None:
     span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
     if span is None:
         return None
-    root = span[0].sent.root
-    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    root = sent(span[0]).root
+    subj = next((c for c in children(root) if c.dep_ == "nsubj"), None)
     if subj is None:
         return None
     d = decide_one(Proposal("about", 0.4, subj), index, marked=True)
@@ -215,7 +216,7 @@ def _accuser(cands: list[_Cand], index: NameIndex) -> None:
         if c.speaker is not None or c.cue is None or c.cue.verb is None or c.kind != "partial":
             continue
         v = c.cue.verb
-        target = next((x for x in v.children if x.dep_ in ("nsubjpass", "nsubj")), None)
+        target = next((x for x in children(v) if x.dep_ in ("nsubjpass", "nsubj")), None)
         if target is None or v.lemma_.lower() not in ("accuse", "criticise", "criticize", "brand", "attack", "slam",
                                                       "blast"):
             continue

@@ -5,11 +5,14 @@ already carry a quotation (direct, or a partial quote inside the clause) are lef
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from onrecord import data
 from onrecord.analyse.attribution import cues as at
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
+from onrecord.analyse.attribution.tree import children, sent, subtree_max
 from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
@@ -24,11 +27,12 @@ def _edge_span(t: Token) -> tuple[int, int]:
 
 def _content(v: Token) -> tuple[int, int] | None:
     """The clausal complement of cue v: a ccomp (any position), else a to-infinitive for promise-like verbs."""
-    for c in v.children:
+    kids = children(v)
+    for c in kids:
         if c.dep_ == "ccomp":
             return at.clause_extent(c)
     if v.lemma_.lower() in XCOMP_CUES:
-        for c in v.children:
+        for c in kids:
             if c.dep_ == "xcomp" and c.i > v.i:
                 return _edge_span(c)
     return None
@@ -46,14 +50,15 @@ def _object_content(v: Token) -> tuple[int, int] | None:
     lemma = v.lemma_.lower()
     if lemma in _NO_OBJECT_CONTENT:
         return None
-    if lemma in _NEED_PREP and not any(c.lower_ == _NEED_PREP[lemma] for c in v.children):
+    kids = children(v)
+    if lemma in _NEED_PREP and not any(c.lower_ == _NEED_PREP[lemma] for c in kids):
         return None
-    parts = [c for c in v.children if c.i > v.i and (c.dep_ in ("dobj", "oprd") or (
-        c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and any(x.dep_ in ("pobj", "pcomp") for x in c.children)))]
+    parts = [c for c in kids if c.i > v.i and (c.dep_ in ("dobj", "oprd") or (
+        c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and any(x.dep_ in ("pobj", "pcomp") for x in children(c))))]
     if not parts or parts[0].dep_ == "prep" and parts[0].lower_ in ("to", "on", "over") and len(parts) == 1:
         return None
     if parts[0].dep_ == "prep" and parts[0].i == v.i + 1:  # "called for X": the preposition belongs to the cue
-        first = next((x for x in parts[0].children if x.dep_ in ("pobj", "pcomp")), None)
+        first = next((x for x in children(parts[0]) if x.dep_ in ("pobj", "pcomp")), None)
         if first is None:
             return None
         s = first.left_edge.idx
@@ -80,14 +85,15 @@ def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
     if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
         return None
     cue = at.according_cue(t)
-    sent = t.sent
-    phrase_end = max((x.i for x in doc[t.i + 1].subtree), default=t.i + 1)
+    where = sent(t)
+    phrase_end = subtree_max(doc[t.i + 1])
     if cue is not None and cue.mention is not None:
         phrase_end = max(phrase_end, cue.mention.right_edge.i)
-    left = (sent.start_char, t.idx)
+    left = (where.start_char, t.idx)
     right_tok = doc[phrase_end]
-    right = (right_tok.idx + len(right_tok), sent.end_char)
-    spans = [(s, e) for s, e in (left, right) if at.doc_text(doc)[s:e].strip(" ,.;:—–-\n\"“”")]
+    right = (right_tok.idx + len(right_tok), where.end_char)
+    text = at.doc_text(doc)
+    spans = [(s, e) for s, e in (left, right) if _WORDY.search(text, s, e)]  # not only edge characters
     if not spans:
         return None
     return spans, cue.mention if cue else None
@@ -106,6 +112,7 @@ def _person_word(t: Token) -> bool:
     return t.text in words
 
 
+_WORDY = re.compile("[^ ,.;:—–\\-\n\"“”]")  # a character that ``str.strip(" ,.;:—–-\n\"“”")`` keeps
 _PERSON_WORDS: dict[tuple[int, int, int], set[str]] = {}  # for the Doc last asked about
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from onrecord import data
+from onrecord.analyse.attribution.tree import children, forwards, same_sent, subtree_ends, tree
 from onrecord.analyse.entities.names import (
     GROUP_NOUNS,
     PRONOUNS_PERSON,
@@ -133,10 +134,8 @@ def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
 
 def mention_span(t: Token) -> tuple[int, int]:
     """The speaker's noun phrase as written (its whole subtree, PolNeAR's source convention)."""
-    toks = list(t.subtree)
-    if t.dep_ == "relcl" or (t.lower_ in RELATIVE):
-        toks = [t]
-    s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
+    first, last = (t, t) if t.dep_ == "relcl" or (t.lower_ in RELATIVE) else subtree_ends(t)
+    s, e = first.idx, last.idx + len(last)
     text = doc_text(t.doc)
     while e > s and text[e - 1] in " ,;:-–—\n":
         e -= 1
@@ -163,7 +162,7 @@ def _core(t: Token) -> list[Token]:
 
 def _text(toks: list[Token]) -> str:
     """The text the tokens cover, as written (one line: a name never spans paragraphs)."""
-    toks = [x for x in toks if x.sent == toks[-1].sent]
+    toks = [x for x in toks if same_sent(x, toks[-1])]
     text = doc_text(toks[-1].doc)[toks[0].idx: toks[-1].idx + len(toks[-1])]
     return text.split("\n")[-1].strip()
 
@@ -193,9 +192,9 @@ def _metonym_key(text: str) -> str:
 
 def _principal(t: Token, index: NameIndex) -> tuple[str | None, str | None]:
     """For a spokesperson noun: (principal name, short label) from "for X", "X's" or "Labour spokesman"."""
-    for c in t.children:
+    for c in children(t):
         if c.dep_ == "prep" and c.lower_ in ("for", "of"):
-            for p in c.children:
+            for p in children(c):
                 if p.dep_ == "pobj":
                     r = resolve(p, index)
                     if r.name:
@@ -275,7 +274,7 @@ def _as_utterance(t: Token, index: NameIndex, mention: str, span: tuple[int, int
         return None
     if lemma == "letter" and index.letter_group:
         return Speaker(index.letter_group, "group", None, mention, span, 0.6)
-    for c in t.children:  # "his letter", "Trump's tweet"
+    for c in children(t):  # "his letter", "Trump's tweet"
         if c.dep_ == "poss":
             return resolve(c, index)
     return Speaker(None, "unknown", None, mention, span, 0.2)
@@ -330,8 +329,12 @@ def _group_name(t: Token, index: NameIndex) -> str:
 
 def _near_letter(t: Token, index: NameIndex) -> bool:
     """The mention sits in a sentence about the letter, or after it was introduced (its signatories)."""
-    sent = t.sent
-    if any(x.lemma_.lower() == "letter" for x in sent):
+    s, e = tree(t.doc).sent_bounds(t.i)
+    if next(forwards(t, "letter", _is_letter, s, e), None) is not None:
         return True
-    first = next((x.i for x in t.doc if x.lemma_.lower() == "letter"), None)
-    return first is not None and first < t.i and t.lower_ in PRONOUNS_PLURAL | GROUP_NOUNS | {"we"}
+    first = next(forwards(t, "letter", _is_letter, 0, len(t.doc)), None)
+    return first is not None and first.i < t.i and t.lower_ in PRONOUNS_PLURAL | GROUP_NOUNS | {"we"}
+
+
+def _is_letter(t: Token) -> bool:
+    return t.lemma_.lower() == "letter"
