@@ -6,13 +6,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 export OPENBLAS_NUM_THREADS ?= 1
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: demo test serve bench-html bench-polnear bench-throughput clean lock
+.PHONY: docs demo test serve bench-html bench-polnear bench-throughput clean lock
 
-$(STAMP): requirements.lock pyproject.toml
+# A pinned, hashed pip is bootstrapped first, then the complete lock is installed with --no-deps: nothing is
+# resolved at install time, so the result does not depend on the pip the machine's Python ships.
+$(STAMP): requirements-pip.lock requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || \
+	  { echo "onrecord needs Python 3.11, 3.12 or 3.13; $(PYTHON) is $$($(PYTHON) --version 2>&1). Try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-pip.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -29,6 +36,9 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
+docs: $(STAMP)
+	$(BIN)/python -c 'from onrecord.cli import reference; print(reference())' > docs/cli.md
+
 bench-html: $(STAMP)
 	$(BIN)/python bench/html_extraction.py ../shared/corpus/article_extraction
 
@@ -43,7 +53,7 @@ bench-throughput: $(STAMP)
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra web --extra test --extra spark --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --extra web --extra test --extra spark --strip-extras -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache build src/*.egg-info

@@ -110,7 +110,7 @@ def test_articles(db):
     assert result.exit_code == 0, result.output
     rows = [f"{aid}  {outlet:13}  {date}  {paras:<10}  {counts[aid]:<6}  "
             f"{title[:59] + '…' if len(title) > 60 else title}"
-            for aid, _f, outlet, date, paras, title in ARTICLES]
+            for aid, _f, outlet, date, paras, title in sorted(ARTICLES, key=lambda a: a[3], reverse=True)]
     assert result.stdout.splitlines() == [
         "id            outlet         date        paragraphs  quotes  title",
         "------------  -------------  ----------  ----------  ------  " + "-" * 60,
@@ -120,7 +120,8 @@ def test_articles(db):
 def test_articles_json_by_outlet(db):
     rows = jsonl(run("articles", "--outlet", "PoliticsHome", "--json", "--db", db))
     assert [(r["id"], r["source"], r["date"]) for r in rows] == [
-        (aid, str(EXAMPLES / name), date) for aid, name, outlet, date, *_ in ARTICLES if outlet == "PoliticsHome"]
+        (aid, str(EXAMPLES / name), date) for aid, name, outlet, date, *_ in reversed(ARTICLES)
+        if outlet == "PoliticsHome"]
 
 
 def test_show(db):
@@ -146,7 +147,7 @@ def test_show_json(db):
 
 def test_show_an_unknown_article(db):
     result = run("show", "nosuchid", "--db", db)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output == "Error: [E300] no article with id 'nosuchid' (see `onrecord articles`)\n"
 
 
@@ -238,9 +239,9 @@ def test_quotes_a_bad_date(db):
 def test_analyse_ids_and_all(copy):
     before = jsonl(run("quotes", "--format", "jsonl", "--db", copy))
     result = run("analyse", "a2c6", "b318a3769e98", "--db", copy)
-    assert (result.exit_code, result.output) == (0, "analysed 2 articles\n")
+    assert (result.exit_code, result.stdout) == (0, "analysed 2 articles\n")
     result = run("analyse", "--all", "--jobs", "1", "--db", copy)
-    assert (result.exit_code, result.output) == (0, "analysed 5 articles\n")
+    assert (result.exit_code, result.stdout) == (0, "analysed 5 articles\n")
     after = jsonl(run("quotes", "--format", "jsonl", "--db", copy))
     keys = ("article_id", "start", "end", "speaker", "cue", "kind")
     assert [tuple(q[k] for k in keys) for q in after] == [tuple(q[k] for k in keys) for q in before]
@@ -254,7 +255,7 @@ def test_analyse_needs_ids_or_all(copy):
 
 def test_analyse_an_unknown_article(copy):
     result = run("analyse", "zzzz", "--db", copy)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output == "Error: [E300] no article with id 'zzzz' (see `onrecord articles`)\n"
 
 
@@ -292,7 +293,7 @@ def test_demo(db):
     assert ("    A spokesman (for Jeremy Corbyn)          said       \u201cJeremy has always been clear on Syria and "
             "how\u2026\u201d") in lines
     assert "Most quoted (quotes, articles):" in lines
-    assert lines[-1] == f"Store: {db}. Serve it with `make serve` and open http://127.0.0.1:8000/"
+    assert lines[-1] == f"Store: {db}. Serve it with `onrecord serve --db {db}` and open http://127.0.0.1:8000/"
 
 
 # -- entities, entity, merge, split ------------------------------------------------------------------------------
@@ -337,7 +338,7 @@ def test_entity_json(db):
 
 def test_entity_unknown(db):
     result = run("entity", "Nobody Atall", "--db", db)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output == "Error: [E300] no entity named 'Nobody Atall' (see `onrecord entities`)\n"
 
 
@@ -360,7 +361,7 @@ def test_split(copy):
 
 def test_split_an_unknown_alias(copy):
     result = run("split", "Jeremy Corbyn", "--alias", "Nobody", "--db", copy)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output == "Error: [E300] 'Jeremy Corbyn' has no alias 'Nobody' (its aliases: Jeremy Corbyn)\n"
 
 
@@ -519,7 +520,7 @@ def test_repair_finishes_what_an_ingest_left_undone(copy, tmp_path):
     assert jsonl(run("quotes", "--search", "budget protects", "--format", "jsonl", "--db", copy)) == []
     result = run("repair", "--db", copy)
     assert result.exit_code == 0, result.output
-    assert result.output == f"1 articles analysed, 1 articles linked -> {copy}\n"
+    assert result.stdout == f"1 articles analysed, 1 articles linked -> {copy}\n"
     (quote,) = jsonl(run("quotes", "--search", "budget protects", "--format", "jsonl", "--db", copy))
     assert (quote["speaker"], quote["speaker_id"]) == ("Jane Porter", "person:jane-porter")
     assert run("repair", "--db", copy).output == f"0 articles analysed, 0 articles linked -> {copy}\n"
@@ -597,3 +598,111 @@ def test_settings_values(monkeypatch):
 def test_version():
     result = run("--version")
     assert (result.exit_code, result.output) == (0, f"onrecord, version {onrecord.__version__}\n")
+
+
+# -- a CLI that says what it did (the first hour of a new user) ----------------------------------------------------
+LISTS = [("articles",), ("quotes",), ("entities",), ("stances",), ("timeline", "Jeremy Corbyn"),
+         ("contradictions",), ("statements", "--min-reports", "1")]
+
+
+@pytest.mark.parametrize("command", LISTS, ids=[c[0] for c in LISTS])
+def test_every_list_command_takes_format_limit_and_offset(db, command):
+    every = jsonl(run(*command, "--format", "jsonl", "--limit", "0", "--db", db))
+    assert len(every) >= 2, command
+    page = run(*command, "--format", "json", "--limit", "2", "--offset", "1", "--db", db)
+    assert page.exit_code == 0, page.output
+    assert json.loads(page.stdout) == every[1:3]
+    csv_rows = run(*command, "--format", "csv", "--limit", "1", "--db", db).stdout.splitlines()
+    assert len(csv_rows) == 2 and csv_rows[0].startswith(("id,", "date,", "subject,", "article_id", "kind,", "text"))
+    assert run(*command, "--format", "table", "--limit", "1", "--db", db).exit_code == 0
+
+
+def test_dated_lists_are_newest_first_unless_asked(db):
+    for command, key in (("quotes", "date"), ("stances", "date"), ("articles", "date")):
+        dates = [r[key] for r in jsonl(run(command, "--format", "jsonl", "--limit", "0", "--db", db)) if r[key]]
+        assert dates == sorted(dates, reverse=True), command
+        oldest = [r[key] for r in jsonl(run(command, "--format", "jsonl", "--limit", "0", "--oldest-first",
+                                            "--db", db)) if r[key]]
+        assert oldest == sorted(oldest), command
+    entries = jsonl(run("timeline", "Jeremy Corbyn", "--format", "jsonl", "--limit", "0", "--db", db))
+    assert [e["date"] for e in entries] == sorted((e["date"] for e in entries), reverse=True)
+
+
+def test_a_cut_list_says_how_much_it_shows(db):
+    cut = run("quotes", "--limit", "5", "--db", db)
+    total = len(jsonl(run("quotes", "--format", "jsonl", "--limit", "0", "--db", db)))
+    assert cut.stderr == (f"showing 1-5 of {total} quotes, newest first (next: --offset 5; all: --limit 0)\n")
+    assert len(cut.stdout.splitlines()) == 2 + 5
+    whole = run("articles", "--db", db)
+    assert whole.stderr == ""  # nothing left out, nothing to say
+    assert run("quotes", "--search", "zzzzqqq", "--db", db).stderr == "no quotes match\n"
+
+
+@pytest.mark.parametrize("command", [("quotes", "--by"), ("stances", "--holder"), ("timeline",),
+                                     ("contradictions",), ("entity",), ("statements", "--by")],
+                         ids=lambda c: " ".join(c))
+def test_a_name_that_matches_no_entity_is_an_error_with_the_closest_names(db, command):
+    result = run(*command, "Jeremy Corbin", "--db", db)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == ("Error: [E300] no entity named 'Jeremy Corbin'; did you mean 'Jeremy Corbyn'? "
+                             "(see `onrecord entities`)\n")
+
+
+def test_a_surname_alone_means_the_most_quoted_person_and_says_which(db):
+    result = run("entity", "Thornberry", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Emily Thornberry  [person:emily-thornberry]  person")
+    assert result.stderr == ("note: 'Thornberry' taken as Emily Thornberry [person:emily-thornberry], the only "
+                             "person named Thornberry\n")
+    by_surname = run("quotes", "--by", "Raab", "--format", "jsonl", "--db", db)
+    assert {q["speaker"] for q in jsonl(by_surname)} == {"Dominic Raab"}
+    assert "taken as Dominic Raab" in by_surname.stderr
+
+
+@pytest.mark.parametrize("value", ["2016-13-01", "2016-02-30", "2016-1-1", "yesterday"])
+def test_dates_are_validated(db, value):
+    for command in (("quotes",), ("stances",), ("articles",), ("timeline", "Jeremy Corbyn")):
+        result = run(*command, "--since", value, "--db", db)
+        assert result.exit_code == 2, (command, value)
+        assert result.stderr == (f"Error: [E400] since must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got "
+                                 f"{value!r}\n")
+
+
+def test_merge_and_split_take_ids_and_names_and_fail_loudly_when_nothing_changes(copy):
+    result = run("merge", "organisation:united-nations", "UN Security Council", "--db", copy)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("merged: United Nations [organisation:united-nations]")
+    same = run("merge", "Jeremy Corbyn", "person:jeremy-corbyn", "--db", copy)
+    assert same.exit_code == 2
+    assert same.stderr == ("Error: [E400] 'Jeremy Corbyn' and 'person:jeremy-corbyn' are already one entity: "
+                           "Jeremy Corbyn [person:jeremy-corbyn]\n")
+    with closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("SELECT action, name, other FROM entity_corrections").fetchall() == [
+            ("merge", "United Nations", "UN Security Council")]
+    split = run("split", "person:bashar-al-assad", "--alias", "Assad", "--db", copy)
+    assert split.exit_code == 0, split.output
+
+
+def test_tables_fit_the_terminal(db):
+    for command in (("quotes",), ("stances",), ("articles",), ("entities",), ("timeline", "Jeremy Corbyn")):
+        result = run(*command, "--db", db, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80, command
+        assert "…" in result.stdout or command == ("entities",)
+    ids = [line.split()[0] for line in run("articles", "--db", db, env={"COLUMNS": "80"}).stdout.splitlines()[2:]]
+    assert sorted(ids) == sorted(a[0] for a in ARTICLES)  # ids are never cut
+    full = jsonl(run("quotes", "--format", "jsonl", "--db", db, env={"COLUMNS": "80"}))
+    assert max(len(q["text"]) for q in full) > 80  # the other formats keep the full text
+
+
+def test_long_steps_show_progress(copy):
+    analysed = run("analyse", "--all", "--jobs", "1", "--db", copy)
+    assert analysed.exit_code == 0, analysed.output
+    assert analysed.stderr == "analyse: analysing 5 articles\nanalyse: linking 5 articles\n"
+    linked = run("link", "--db", copy)
+    assert (linked.exit_code, linked.stderr) == (0, "link: linking 5 articles\n")
+    assert linked.stdout.startswith("linked 5 articles in ")
+    seen: list[tuple[str, int, int]] = []
+    onrecord.reanalyse(["a0b5"], copy, jobs=1, on_progress=lambda *a: seen.append(a))
+    assert seen[0] == ("analysing", 1, 1) and seen[-1][0] == "linking" and seen[-1][1] == seen[-1][2]

@@ -303,4 +303,4 @@ def test_cli_entity_json_and_entities_csv(sample_db):
     res = runner.invoke(main, ["entities", "--type", "country", "--format", "csv", "--db", sample_db])
     assert res.exit_code == 0 and "country:iran" in res.output and "person:" not in res.output
     res = runner.invoke(main, ["entity", "Nobody Atall", "--db", sample_db])
-    assert res.exit_code == 2 and "no entity named" in res.output
+    assert res.exit_code == 1 and "no entity named" in res.output

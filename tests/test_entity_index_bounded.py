@@ -106,7 +106,8 @@ def test_the_migration_fills_the_counts_linking_keeps(store):
             conn.execute(f"SELECT id, {', '.join(COUNTS)} FROM entities ORDER BY id").fetchall())
     conn.execute("DELETE FROM entity_outlets")
     conn.execute("UPDATE entities SET quotes_by = 0, quotes_about = 0, articles = 0, outlets = 0")
-    fill = [s for s in _statements(MIGRATIONS[-1][2]) if s.lstrip().startswith(
+    counts_migration = next(m[2] for m in MIGRATIONS if "INSERT INTO entity_outlets" in m[2])
+    fill = [s for s in _statements(counts_migration) if s.lstrip().startswith(
         ("INSERT INTO entity_outlets", "DELETE FROM entity_outlets", "UPDATE entities"))]
     assert len(fill) == 6
     for stmt in fill:

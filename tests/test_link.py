@@ -267,7 +267,9 @@ def test_merge_a_person_with_a_bare_surname_typed_organisation(tmp_path):
                         [("The plan is working", "Obama", "organisation")])
         link(store, [])
     with onrecord.open(path) as db:
-        assert db.entity("Obama").id == "organisation:obama"
+        assert db.entity("organisation:obama").type == "organisation"
+        assert db.find_entity("Obama").id == "person:barack-obama"  # a lone surname means the person, and says so
+        assert "taken as Barack Obama" in (db.find_entity("Obama").note or "")
         merged = db.correct_entities("merge", "Barack Obama", "Obama")
         assert (merged.id, merged.type) == ("person:barack-obama", "person")
         assert "Obama" in merged.aliases

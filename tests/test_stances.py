@@ -181,12 +181,12 @@ def test_cli_exports(db: str) -> None:
     runner = CliRunner()
     res = runner.invoke(main, ["stances", "--db", db, "--format", "jsonl"])
     assert res.exit_code == 0, res.output
-    row = json.loads(res.output.splitlines()[0])
+    row = json.loads(res.stdout.splitlines()[0])
     for key in ("holder", "holder_id", "on_behalf_of", "target", "target_id", "label", "polarity", "negated", "date",
                 "outlet", "article_id", "start", "end", "reported_by"):
         assert key in row
     res = runner.invoke(main, ["contradictions", "Corbyn", "--db", db, "--format", "jsonl"])
-    assert res.exit_code == 0 and json.loads(res.output.splitlines()[0])["claim"]["outlet"] == "The Sun"
+    assert res.exit_code == 0 and json.loads(res.stdout.splitlines()[0])["claim"]["outlet"] == "The Sun"
     res = runner.invoke(main, ["contradictions", "--db", db])
     assert res.exit_code == 0 and "The Sun" in res.output
     res = runner.invoke(main, ["timeline", "Jeremy Corbyn", "--about", "Assad", "--db", db])

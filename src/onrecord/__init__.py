@@ -203,27 +203,33 @@ def analysis_pool(jobs: int | None = None, time_limit: float | None = None) -> A
 
 
 def reanalyse(ids: Iterable[str] | None, db: StrPath | None = None, *, jobs: int | None = None,
-              on_done: Callable[[str], None] | None = None) -> int:
+              on_done: Callable[[str], None] | None = None,
+              on_progress: Callable[[str, int, int], None] | None = None) -> int:
     """Re-run the analysis on the stored articles with these ids or unique id prefixes (None: every article),
-    replacing earlier results and re-linking; returns how many were analysed."""
+    replacing earlier results and re-linking; returns how many were analysed. ``on_progress(stage, done,
+    total)`` reports the "analysing" and then the "linking" stage."""
     with open(db, create=False) as api:
         full = [api.article(i).id for i in ids] if ids is not None else None
         if full == []:
             return 0
-        return pipeline.reanalyse(api.store, full, workers=settings.value("jobs", jobs), on_done=on_done)
+        return pipeline.reanalyse(api.store, full, workers=settings.value("jobs", jobs), on_done=on_done,
+                                  on_progress=on_progress)
 
 
-def link(db: StrPath | None = None) -> LinkReport:
-    """Re-run the cross-article stage (entity linking, statements, contradictions) over the whole store."""
+def link(db: StrPath | None = None, *, on_progress: Callable[[str, int, int], None] | None = None) -> LinkReport:
+    """Re-run the cross-article stage (entity linking, statements, contradictions) over the whole store;
+    ``on_progress("linking", done, total)`` after each batch."""
     with open(db, create=False) as api:
-        return link_store(api.store)
+        return link_store(api.store, on_progress=on_progress)
 
 
-def repair(db: StrPath | None = None, *, jobs: int | None = None) -> Repair:
+def repair(db: StrPath | None = None, *, jobs: int | None = None,
+           on_progress: Callable[[str, int, int], None] | None = None) -> Repair:
     """Finish what an interrupted ingest, load or link left undone: analyse the articles stored without an
-    analysis, then link every article not yet linked; says how many of each."""
+    analysis, then link every article not yet linked; says how many of each (``on_progress`` as for
+    ``reanalyse``)."""
     with open(db, create=False) as api:
-        return pipeline.repair(api.store, workers=settings.value("jobs", jobs))
+        return pipeline.repair(api.store, workers=settings.value("jobs", jobs), on_progress=on_progress)
 
 
 def load(path: StrPath, db: StrPath | None = None) -> LoadReport:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shlex
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -16,11 +19,12 @@ import click
 import onrecord
 import onrecord.spark
 from onrecord import formats, settings
-from onrecord.errors import MissingExtra, OnrecordError
-from onrecord.models import Event
+from onrecord.errors import MissingExtra, NotFound, OnrecordError
+from onrecord.models import Event, Record
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMAT = click.Choice(["table", "jsonl", "csv"])
+FORMAT = click.Choice(list(formats.FORMATS))
+PAGE = 1000  # the most records one query call returns; longer lists are read page by page
 
 
 def _click_type(s: settings.Setting) -> Any:
@@ -44,14 +48,94 @@ def setting(name: str, *aliases: str) -> Callable[[F], F]:
 
 
 class Cli(click.Group):
-    """Turns onrecord errors into one clear line on stderr and exit status 2."""
+    """Turns onrecord errors into one clear line on stderr: exit status 1 when what was asked for does not exist
+    (an unknown name or id), 2 for every other error."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except OnrecordError as exc:
             click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+            sys.exit(1 if isinstance(exc, NotFound) else 2)
+
+
+def list_options(dated: bool = True, limit: int = 100) -> Callable[[F], F]:
+    """The options every list command shares: --format, --limit, --offset and, on dated lists, --oldest-first."""
+    def wrap(f: F) -> F:
+        if dated:
+            f = click.option("--oldest-first", is_flag=True, help="Oldest first (the default is newest first).")(f)
+        f = click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many records first.")(f)
+        f = click.option("--limit", type=click.IntRange(0), default=limit, show_default=True,
+                         help="At most this many records (0: all of them).")(f)
+        return click.option("--format", "fmt", type=FORMAT, default="table", show_default=True,
+                            help="table (cut to the terminal's width), jsonl, csv or json (full text).")(f)
+    return wrap
+
+
+def fetch(query: Callable[..., Any], limit: int, offset: int, **filters: Any) -> tuple[list[Any], int]:
+    """One page of a paged query method (``limit`` 0: every record from ``offset``) and the total it reports."""
+    rows: list[Any] = []
+    while True:
+        want = PAGE if limit == 0 else min(PAGE, limit - len(rows))
+        page = query(**filters, limit=want, offset=offset + len(rows))
+        rows.extend(page)
+        if len(page) < want or (limit and len(rows) >= limit):
+            return rows, int(page.total if page.total is not None else offset + len(rows))
+
+
+def emit(rows: Sequence[dict[str, Any]], total: int, offset: int, fmt: str, columns: Sequence[str],
+         widths: dict[str, int], noun: str, order: str) -> None:
+    """Print the records, then say on stderr what was left out: "showing 1-100 of 432 quotes, newest first"."""
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() or "COLUMNS" in os.environ else None
+    click.echo(formats.render(list(rows), fmt, columns, widths, width), nl=False)
+    if not total:
+        click.echo(f"no {noun} match", err=True)
+    elif len(rows) < total:
+        shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
+        more = f" (next: --offset {offset + len(rows)}; all: --limit 0)" if offset + len(rows) < total else ""
+        click.echo(f"showing {shown} of {total} {noun}, {order}{more}", err=True)
+
+
+def who(api: onrecord.Onrecord, name: str | None) -> str | None:
+    """The name a filter by person uses: as given when it names an entity, the entity's id when a lone surname
+    was taken as the most quoted person of that name (said on stderr); an unknown name fails with the closest."""
+    if not name:
+        return name
+    match = api.find_entity(name)
+    if match.note:
+        click.echo(f"note: {match.note}", err=True)
+        return match.id
+    return name
+
+
+def dicts(records: Sequence[Record]) -> list[dict[str, Any]]:
+    return [r.to_dict() for r in records]
+
+
+class Progress:
+    """An ``on_progress(stage, done, total)`` callback for long steps: a bar per stage on a terminal (as ingest
+    shows), else one line as each stage starts."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.stage, self.done = label, "", 0
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            if sys.stderr.isatty():
+                self.bar = click.progressbar(length=total, label=stage, file=sys.stderr).__enter__()
+            else:
+                click.echo(f"{self.label}: {stage} {total} articles", err=True)
+        if self.bar is not None:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,23 +198,43 @@ def analyse(ids: tuple[str, ...], all_: bool, db: str, jobs: int | None) -> None
     """Re-run the analysis on stored articles, replacing earlier results (after a rules or model change)."""
     if bool(ids) == all_:
         raise click.UsageError("give article ids or --all (not both)")
-    n = onrecord.reanalyse(None if all_ else ids, db, jobs=jobs)
+    bar = Progress("analyse")
+    try:
+        n = onrecord.reanalyse(None if all_ else ids, db, jobs=jobs, on_progress=bar)
+    finally:
+        bar.close()
     click.echo(f"analysed {n} articles")
+
+
+@main.command()
+@setting("db")
+def link(db: str) -> None:
+    """Re-run the cross-article stage (entities, statements, contradictions) over the whole store."""
+    bar = Progress("link")
+    try:
+        report = onrecord.link(db, on_progress=bar)
+    finally:
+        bar.close()
+    click.echo(f"linked {report.articles} articles in {report.batches} batches -> {db}")
 
 
 # -- articles, show, quotes, eval, demo -------------------------------------------------------------------------
 @main.command()
 @setting("db")
 @click.option("--outlet")
-@click.option("--limit", type=int, default=100, show_default=True)
-@click.option("--offset", type=int, default=0)
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
-def articles(db: str, outlet: str | None, limit: int, offset: int, as_json: bool) -> None:
-    """List stored articles: id, outlet, date, title."""
+@click.option("--since", metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@list_options()
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="The same as --format jsonl.")
+def articles(db: str, outlet: str | None, since: str | None, until: str | None, fmt: str, limit: int, offset: int,
+             oldest_first: bool, as_json: bool) -> None:
+    """List stored articles: id, outlet, date, title (newest first)."""
     with onrecord.open(db, readonly=True) as api:
-        rows = api.articles(outlet=outlet, limit=limit, offset=offset).to_dicts()
-    click.echo(formats.render(rows, "jsonl" if as_json else "table",
-                              ["id", "outlet", "date", "paragraphs", "quotes", "title"], {"title": 60}), nl=False)
+        rows, total = fetch(api.articles, limit, offset, outlet=outlet, since=since, until=until,
+                            sort="date" if oldest_first else "-date")
+    emit(dicts(rows), total, offset, "jsonl" if as_json else fmt, ["id", "outlet", "date", "paragraphs", "quotes",
+                                                                   "title"], {"title": 60, "id": 16}, "articles",
+         "oldest first" if oldest_first else "newest first")
 
 
 @main.command()
@@ -168,16 +272,17 @@ QUOTE_COLUMNS = ["date", "outlet", "speaker", "cue", "kind", "text"]
 @click.option("--search", "q", help="Full-text search in the quoted words.")
 @click.option("--kind", type=click.Choice(["direct", "partial", "indirect", "mixed"]))
 @setting("min_confidence")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@list_options()
 def quotes(db: str, by: str | None, about: str | None, article: str | None, outlet: str | None,
            since: str | None, until: str | None, q: str | None, kind: str | None, min_confidence: float | None,
-           fmt: str) -> None:
-    """Quotes with their speakers and evidence offsets."""
+           fmt: str, limit: int, offset: int, oldest_first: bool) -> None:
+    """Quotes with their speakers and evidence offsets (newest first)."""
     with onrecord.open(db, readonly=True) as api:
-        rows = [r.to_dict() for r in api.all_quotes(by=by, about=about, article=article, outlet=outlet,
-                                                    since=since, until=until, q=q, kind=kind,
-                                                    min_confidence=min_confidence)]
-    click.echo(formats.render(rows, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}), nl=False)
+        rows, total = fetch(api.quotes, limit, offset, by=who(api, by), about=about, article=article, outlet=outlet,
+                            since=since, until=until, q=q, kind=kind, min_confidence=min_confidence,
+                            sort="date" if oldest_first else "-date")
+    emit(dicts(rows), total, offset, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}, "quotes",
+         "oldest first" if oldest_first else "newest first")
 
 
 @main.group(name="eval")
@@ -232,7 +337,9 @@ def demo(db: str) -> None:
             click.echo(f"    {c.claim.date} {claimant}: {' '.join(c.claim.text.split()[:12])}…")
             click.echo(f"      vs {c.counter.date} {c.counter.holder}: {' '.join(c.counter.text.split()[:12])}…")
         click.echo('    (all of them: onrecord contradictions --db DB; a person\'s history: onrecord timeline "NAME")')
-    click.echo(f"\nStore: {db}. Serve it with `make serve` and open http://127.0.0.1:8000/")
+    serve_it = "make serve" if os.path.abspath(db) == os.path.abspath("demo.db") else \
+        f"onrecord serve --db {shlex.quote(db)}"
+    click.echo(f"\nStore: {db}. Serve it with `{serve_it}` and open http://127.0.0.1:8000/")
 
 
 # -- entities: entities, entity, merge, split ----------------------------------------------------------------
@@ -243,13 +350,12 @@ ENTITY_TYPE = click.Choice(["person", "organisation", "country", "group"])
 @main.command()
 @setting("db")
 @click.option("--type", "type_", type=ENTITY_TYPE, help="Only entities of this type.")
-@click.option("--limit", type=int, default=1000, show_default=True)
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
-def entities(db: str, type_: str | None, limit: int, fmt: str) -> None:
+@list_options(dated=False)
+def entities(db: str, type_: str | None, fmt: str, limit: int, offset: int) -> None:
     """People, organisations, countries and groups linked across articles, most mentioned first."""
     with onrecord.open(db, readonly=True) as api:
-        rows = [r.to_dict() for r in api.entities(type=type_, limit=limit)]
-    click.echo(formats.render(rows, fmt, ENTITY_COLUMNS, {"name": 36, "id": 44}), nl=False)
+        rows, total = fetch(api.entities, limit, offset, type=type_)
+    emit(dicts(rows), total, offset, fmt, ENTITY_COLUMNS, {"name": 36, "id": 44}, "entities", "most mentioned first")
 
 
 @main.command()
@@ -259,8 +365,11 @@ def entities(db: str, type_: str | None, limit: int, fmt: str) -> None:
 def entity(name: str, db: str, as_json: bool) -> None:
     """One entity by name, alias or id: aliases, roles over time, mentions and descriptors by outlet."""
     with onrecord.open(db, readonly=True) as api:
-        rec = api.entity(name)
-        said = api.quotes(by=rec.id, limit=8)
+        match = api.find_entity(name)
+        if match.note:
+            click.echo(f"note: {match.note}", err=True)
+        rec = api.entity(match.id)
+        said = api.quotes(by=rec.id, sort="-date", limit=8)
     if as_json:
         click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -277,7 +386,8 @@ def entity(name: str, db: str, as_json: bool) -> None:
 @click.argument("other")
 @setting("db")
 def merge(name: str, other: str, db: str) -> None:
-    """Merge the entity OTHER into NAME (kept by name: survives re-analysis and re-ingest)."""
+    """Merge the entity OTHER into NAME, each by id, name or alias; NAME keeps its id and type (kept by name:
+    survives re-analysis and re-ingest). Fails, keeping nothing, when the two are one entity already."""
     with onrecord.open(db, create=False) as api:
         rec = api.merge(name, other)
     click.echo(f"merged: {rec.name} [{rec.id}] aliases: {', '.join(rec.aliases)}")
@@ -310,16 +420,18 @@ STANCE_COLUMNS = ["date", "outlet", "holder", "label", "target", "reported_by", 
 @click.option("--label", help="A label from the inventory (docs/stances.md), e.g. condemn, urge.")
 @click.option("--since", metavar="YYYY-MM-DD")
 @click.option("--until", metavar="YYYY-MM-DD")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@list_options()
 def stances(db: str, holder: str | None, target: str | None, label: str | None, since: str | None,
-            until: str | None, fmt: str) -> None:
-    """Stances: holder, label (CAMEO/PLOVER), target, polarity, date, outlet and evidence offsets."""
+            until: str | None, fmt: str, limit: int, offset: int, oldest_first: bool) -> None:
+    """Stances: holder, label (CAMEO/PLOVER), target, polarity, date, outlet and evidence offsets (newest first)."""
     with onrecord.open(db, readonly=True) as api:
-        rows = [r.to_dict() for r in api.all_stances(holder=holder, target=target, label=label, since=since,
-                                                     until=until)]
+        found, total = fetch(api.stances, limit, offset, holder=who(api, holder), target=target, label=label,
+                             since=since, until=until, sort="date" if oldest_first else "-date")
+    rows = dicts(found)
     if fmt == "table":
         rows = [_negated_label(r) for r in rows]
-    click.echo(formats.render(rows, fmt, STANCE_COLUMNS, {"text": 60, "target": 24, "holder": 24}), nl=False)
+    emit(rows, total, offset, fmt, STANCE_COLUMNS, {"text": 60, "target": 24, "holder": 24}, "stances",
+         "oldest first" if oldest_first else "newest first")
 
 
 @main.command()
@@ -328,29 +440,34 @@ def stances(db: str, holder: str | None, target: str | None, label: str | None, 
 @click.option("--about", help="Only stances toward (and quotes mentioning) this name.")
 @click.option("--since", metavar="YYYY-MM-DD")
 @click.option("--until", metavar="YYYY-MM-DD")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
-def timeline(name: str, db: str, about: str | None, since: str | None, until: str | None, fmt: str) -> None:
-    """A person's statements and stances in date order, with outlet and evidence."""
+@list_options()
+def timeline(name: str, db: str, about: str | None, since: str | None, until: str | None, fmt: str, limit: int,
+             offset: int, oldest_first: bool) -> None:
+    """A person's statements and stances in date order (newest first), with outlet and evidence."""
     with onrecord.open(db, readonly=True) as api:
-        rows = [r.to_dict() for r in api.timeline(name, about=about, since=since, until=until)]
+        found, total = fetch(api.timeline, limit, offset, name=who(api, name), about=about, since=since,
+                             until=until, newest_first=not oldest_first)
+    rows = dicts(found)
     if fmt == "table":
         rows = [_negated_label(r) for r in rows]
-    click.echo(formats.render(rows, fmt, ["date", "outlet", "kind", "label", "target", "reported_by", "text"],
-                              {"text": 70, "target": 24}), nl=False)
+    emit(rows, total, offset, fmt, ["date", "outlet", "kind", "label", "target", "reported_by", "text"],
+         {"text": 70, "target": 24}, "entries", "oldest first" if oldest_first else "newest first")
 
 
 @main.command()
 @click.argument("name", required=False)
 @setting("db")
 @click.option("--about", help="Only pairs whose topic or targets match this name or words.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-def contradictions(name: str | None, db: str, about: str | None, fmt: str) -> None:
-    """Claims about someone's stance set against their own (or their spokespeople's) words going the other way."""
+@list_options(dated=False)
+def contradictions(name: str | None, db: str, about: str | None, fmt: str, limit: int, offset: int) -> None:
+    """Claims about someone's stance set against their own (or their spokespeople's) words going the other way,
+    by subject."""
     with onrecord.open(db, readonly=True) as api:
-        found = api.contradictions_about(name, about)
-    rows = [c.to_dict() for c in found] if fmt == "jsonl" else [formats.flat_contradiction(c) for c in found]
-    click.echo(formats.render(rows, fmt, ["subject", "about", "claim_date", "claim_by", "claim", "counter_date",
-                                          "counter_by", "counter"], {"claim": 50, "counter": 50}), nl=False)
+        found, total = fetch(api.contradictions, limit, offset, name=who(api, name), about=about)
+    rows = [c.to_dict() for c in found] if fmt in ("jsonl", "json") else [formats.flat_contradiction(c) for c in found]
+    emit(rows, total, offset, fmt, ["subject", "about", "claim_date", "claim_by", "claim", "counter_date",
+                                    "counter_by", "counter"], {"claim": 50, "counter": 50}, "contradictions",
+         "by subject")
 
 
 @main.command()
@@ -358,14 +475,18 @@ def contradictions(name: str | None, db: str, about: str | None, fmt: str) -> No
 @click.option("--by", help="Speaker name, alias or entity id.")
 @click.option("--search", "q", help="Words in the quote.")
 @click.option("--min-reports", type=int, default=2, show_default=True, help="Only statements reported this often.")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
-def statements(db: str, by: str | None, q: str | None, min_reports: int, fmt: str) -> None:
-    """Statements reported by several articles (one statement, many reports), variants kept."""
+@list_options()
+def statements(db: str, by: str | None, q: str | None, min_reports: int, fmt: str, limit: int, offset: int,
+               oldest_first: bool) -> None:
+    """Statements reported by several articles (one statement, many reports), variants kept (newest first)."""
     with onrecord.open(db, readonly=True) as api:
-        rows = [r.to_dict() for r in api.statements(by=by, q=q, min_reports=min_reports, limit=1000)]
-    if fmt != "jsonl":
+        found, total = fetch(api.statements, limit, offset, by=who(api, by), q=q, min_reports=min_reports,
+                             sort="date" if oldest_first else "-date")
+    rows = dicts(found)
+    if fmt not in ("jsonl", "json"):
         rows = [{**r, "reports": len(r["reports"])} for r in rows]
-    click.echo(formats.render(rows, fmt, ["id", "first_date", "speaker", "reports", "text"], {"text": 70}), nl=False)
+    emit(rows, total, offset, fmt, ["id", "first_date", "speaker", "reports", "text"], {"text": 70}, "statements",
+         "oldest first" if oldest_first else "newest first")
 
 
 # -- spark: spark analyse, load ------------------------------------------------------------------------------
@@ -413,7 +534,11 @@ def load(path: str, db: str) -> None:
 @setting("jobs", "--workers")
 def repair(db: str, jobs: int | None) -> None:
     """Finish what an interrupted ingest, load or link left undone (analysis, then cross-article linking)."""
-    done = onrecord.repair(db, jobs=jobs)
+    bar = Progress("repair")
+    try:
+        done = onrecord.repair(db, jobs=jobs, on_progress=bar)
+    finally:
+        bar.close()
     click.echo(f"{done.analysed} articles analysed, {done.linked} articles linked -> {db}")
 
 
@@ -444,6 +569,23 @@ def serve(db: str, host: str, port: int, write_token: str | None) -> None:
     app = create_app(db, write_token=write_token)
     click.echo(f"Serving {db} on http://{host}:{port}/ ({'uploads need the token' if write_token else 'read-only'})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def reference() -> str:
+    """The CLI reference (docs/cli.md): every command's ``--help``, at a fixed width so that it can be checked."""
+    out = ["# Command-line reference", "",
+           "Generated from `onrecord COMMAND --help` (`make docs` rewrites it; `tests/test_docs.py` checks it).", ""]
+
+    def walk(cmd: click.Command, path: list[str], parent: click.Context | None) -> None:
+        ctx = cmd.make_context(path[-1], [], parent=parent, resilient_parsing=True, terminal_width=100,
+                               max_content_width=100)
+        out.extend([f"## `{' '.join(path)}`", "", "```text", cmd.get_help(ctx).rstrip(), "```", ""])
+        if isinstance(cmd, click.Group):
+            for name in sorted(cmd.commands):
+                walk(cmd.commands[name], [*path, name], ctx)
+
+    walk(main, ["onrecord"], None)
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -35,15 +35,42 @@ def _cell(v: Any, width: int) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], widths: dict[str, int] | None = None) -> str:
-    """A plain aligned table; long cells are cut with an ellipsis."""
+def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], widths: dict[str, int] | None = None,
+          width: int | None = None) -> str:
+    """A plain aligned table; long cells are cut with an ellipsis (at ``widths``, 40 by default), and the widest
+    columns are cut further until a line fits in ``width`` characters (a terminal's) when it is given."""
     widths = widths or {}
     cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
     size = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(size[i]) for i, c in enumerate(columns)).rstrip(),
+    if width is not None:
+        # ids and dates are kept whole while anything else can give: a cut id cannot be looked up
+        size = _fit(size, [s if c in ("id", "date") else min(len(c), s) for c, s in zip(columns, size)],
+                    width - 2 * (len(columns) - 1),
+                    [widths.get(c, 40) >= 50 for c in columns], columns)
+        cells = [[_cell(v, size[i]) for i, v in enumerate(row)] for row in cells]
+    lines = ["  ".join(_cell(c, size[i]).ljust(size[i]) for i, c in enumerate(columns)).rstrip(),
              "  ".join("-" * size[i] for i in range(len(columns)))]
     lines += ["  ".join(v.ljust(size[i]) for i, v in enumerate(row)).rstrip() for row in cells]
     return "\n".join(lines)
+
+
+def _fit(size: list[int], floor: list[int], room: int, text: list[bool], headers: Sequence[str]) -> list[int]:
+    """Column sizes summing to at most ``room``: the short columns give up characters first (the widest first,
+    down to 10 or their header), then the text columns (down to their header), and only then ids and dates."""
+    size = list(size)
+    for phase in range(3):
+        if phase == 0:
+            low = [s if text[i] else max(f, min(s, 10)) for i, (f, s) in enumerate(zip(floor, size))]
+        elif phase == 1:
+            low = [f if text[i] else s for i, (f, s) in enumerate(zip(floor, size))]
+        else:  # nothing else can give: every column down to its header (or 6)
+            low = [min(s, max(6, len(h))) for s, h in zip(size, headers)]
+        while sum(size) > room:
+            i = max(range(len(size)), key=lambda j: (size[j] - low[j], size[j]))
+            if size[i] <= low[i]:
+                break
+            size[i] -= 1
+    return size
 
 
 def jsonl(rows: Iterable[dict[str, Any]]) -> str:
@@ -59,14 +86,20 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+FORMATS = ("table", "jsonl", "csv", "json")
+
+
 def render(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str],
-           widths: dict[str, int] | None = None) -> str:
-    """Render records in the chosen format ("table", "jsonl" or "csv")."""
+           widths: dict[str, int] | None = None, width: int | None = None) -> str:
+    """Render records in the chosen format: "table" (cut to ``width`` when given), "jsonl", "csv" or "json"
+    (one array); every format but the table keeps every field in full."""
     if fmt == "jsonl":
         return jsonl(rows)
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return to_csv(rows, list(rows[0].keys()) if rows else columns)
-    return table(rows, columns, widths) + "\n"
+    return table(rows, columns, widths, width) + "\n"
 
 
 def entity_text(e: EntityDetail) -> str:

@@ -342,8 +342,10 @@ def finish_run(store: Store, run_id: int, files_seen: int, stopped: str | None) 
 
 @stop_on_sigterm()  # SIGTERM stops the workers and leaves each article's last committed analysis
 def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = None,
-              on_done: Callable[[str], None] | None = None) -> int:
-    """Re-run the analysis on stored articles (all, or the given ids), replacing earlier results."""
+              on_done: Callable[[str], None] | None = None,
+              on_progress: Callable[[str, int, int], None] | None = None) -> int:
+    """Re-run the analysis on stored articles (all, or the given ids), replacing earlier results;
+    ``on_progress(stage, done, total)`` as each article is analysed, then as each batch is linked."""
     ids = ids or store.article_ids()
     for aid in ids:
         if store.article(aid) is None:
@@ -362,12 +364,15 @@ def reanalyse(store: Store, ids: list[str] | None = None, workers: int | None = 
                     store.write_analysis(art.id, dated(result, art.date), ANALYSIS_VERSION)
                 if on_done:
                     on_done(art.id)
+            if on_progress:
+                on_progress("analysing", min(i + BATCH, len(ids)), len(ids))
     except BaseException:
         analyser.terminate()  # interrupted: do not wait for the workers
         raise
     finally:
         analyser.close()
-    link(store, ids)  # incremental for articles analysed the first time; re-analysed ones relink the store
+    # incremental for articles analysed the first time; re-analysed ones relink the store
+    link(store, ids, on_progress=on_progress)
     return len(ids)
 
 
@@ -386,13 +391,14 @@ class Repair:
     linked: int = 0
 
 
-def repair(store: Store, workers: int | None = None) -> Repair:
+def repair(store: Store, workers: int | None = None,
+           on_progress: Callable[[str, int, int], None] | None = None) -> Repair:
     """Finish every stage an interrupted ingest, load or link left undone: analyse the articles stored without
     an analysis, then link every article analysed but not linked."""
     missing = [r[0] for r in store.conn.execute("SELECT id FROM articles WHERE analysed_at IS NULL ORDER BY date, id")]
     linked = len(pending(store))
     if missing:
-        reanalyse(store, missing, workers)
+        reanalyse(store, missing, workers, on_progress=on_progress)
         return Repair(len(missing), linked + len(missing))
-    link(store, ())
+    link(store, (), on_progress=on_progress)
     return Repair(0, linked)

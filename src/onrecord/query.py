@@ -1,6 +1,8 @@
 """The questions users ask, answered from the store as typed records. Every interface calls this module."""
 from __future__ import annotations
 
+import datetime
+import difflib
 import json
 import re
 import sqlite3
@@ -24,6 +26,7 @@ from onrecord.models import (
     EntityRow,
     EntitySummary,
     Facet,
+    NameMatch,
     QuoteRecord,
     Records,
     SearchHit,
@@ -83,8 +86,16 @@ def check_paging(limit: int, offset: int) -> None:
 
 
 def check_date(name: str, value: str | None) -> None:
-    if value is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value):
-        raise BadParameter(f"{name} must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}")
+    """A date filter is a real calendar date, month or year (``2016-13-01`` and ``2016-02-30`` are refused)."""
+    if value is None:
+        return
+    fields = value.split("-") if re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value) else None
+    try:
+        if fields is None:
+            raise ValueError(value)
+        datetime.date(*(int(f) for f in fields), *([1] * (3 - len(fields))))
+    except ValueError:
+        raise BadParameter(f"{name} must be a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}") from None
 
 
 def date_range(where: list[str], args: list[Any], column: str, since: str | None, until: str | None) -> None:
@@ -365,11 +376,64 @@ class Onrecord:
         return sorted(roots)
 
     def entity(self, name_or_id: str) -> EntityDetail:
-        """One entity by id, name or alias: aliases, roles over time, mentions and descriptors by outlet."""
-        found = entity_detail(self.conn, name_or_id)
+        """One entity by id, name, alias or surname (as ``find_entity``): aliases, roles over time, mentions and
+        descriptors by outlet."""
+        found = entity_detail(self.conn, self.find_entity(name_or_id).id)
         if found is None:
             raise NotFound(f"no entity named {name_or_id!r} (see `onrecord entities`)")
         return found
+
+    def find_entity(self, name: str) -> NameMatch:
+        """The entity a user means by an id, name or alias; a lone surname ("Sanders") that names no person
+        itself means the most quoted person of that surname, and ``note`` says so. A name that matches nothing
+        raises NotFound naming the closest names, so that a typo is never read as "no quotes"."""
+        try:
+            row = entity_row(self.conn, name)
+            if row is None and clean_person_name(name) != name:  # "Mr Corbyn", "President Trump"
+                row = entity_row(self.conn, clean_person_name(name))
+            surname = clean_person_name(name)
+            people = self.conn.execute(
+                "SELECT id, name, type FROM entities WHERE type = 'person' AND name LIKE ? ESCAPE '\\' "
+                "ORDER BY quotes_by DESC, mentions DESC, name LIMIT 6",
+                ("% " + browse.like_pattern(surname)[1:-1],)).fetchall() if surname and " " not in surname else []
+        except sqlite3.OperationalError:  # a store with no entity tables yet
+            row, people = None, []
+        if people and (row is None or row["type"] != "person"):
+            best = people[0]
+            others = [p["name"] for p in people[1:]]
+            also = f" (also: {', '.join(others)}; give the full name to choose)" if others else ""
+            which = f"the most quoted of {len(people)} people" if others else "the only person"
+            note = f"{name!r} taken as {best['name']} [{best['id']}], {which} named {surname}{also}"
+            return NameMatch(best["id"], best["name"], best["type"], note)
+        if row is not None:
+            return NameMatch(row["id"], row["name"], row["type"])
+        close = self.closest_names(name)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise NotFound(f"no entity named {name!r}{hint} (see `onrecord entities`)")
+
+    def _merge_other(self, first: str, other: str) -> NameMatch:
+        """What ``merge NAME OTHER`` merges: an entity other than NAME's with that id, name or alias (the most
+        mentioned), else whatever ``find_entity`` finds."""
+        row = self.conn.execute(
+            "SELECT id, name, type FROM entities e WHERE e.id != ? AND (e.id = ? OR e.name = ? COLLATE NOCASE OR "
+            "e.id IN (SELECT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE)) "
+            "ORDER BY e.id = ? DESC, e.mentions DESC, e.id LIMIT 1", (first, other, other, other, other)).fetchone()
+        return NameMatch(row["id"], row["name"], row["type"]) if row else self.find_entity(other)
+
+    def closest_names(self, name: str, n: int = 3) -> list[str]:
+        """The entity names and aliases most like ``name`` (for "did you mean"), among the 20,000 most mentioned
+        entities."""
+        try:
+            names = [r[0] for r in self.conn.execute(
+                "SELECT name FROM (SELECT id, name FROM entities ORDER BY mentions DESC LIMIT 20000) e UNION "
+                "SELECT alias FROM entity_aliases WHERE entity_id IN "
+                "(SELECT id FROM entities ORDER BY mentions DESC LIMIT 20000)")]
+        except sqlite3.OperationalError:
+            return []
+        lower: dict[str, str] = {}
+        for x in names:
+            lower.setdefault(x.lower(), x)
+        return [lower[x] for x in difflib.get_close_matches(name.lower(), list(lower), n=n, cutoff=0.75)]
 
     def correct_entities(self, action: str, name: str, other: str) -> EntityDetail:
         """Record a manual ``merge`` (name with other) or ``split`` (alias other off name's entity), kept by
@@ -378,13 +442,29 @@ class Onrecord:
             raise BadParameter(f"action must be merge or split, got {action!r}")
         first = self.entity(name)
         if action == "merge":
-            self.entity(other)
+            second = self._merge_other(first.id, other)
+            if second.id == first.id:
+                raise BadParameter(f"{name!r} and {other!r} are already one entity: {first.name} [{first.id}]")
+            other = second.name  # kept by name, so an id or a surname given here names the entity it found
         elif other.lower() not in {a.lower() for a in first.aliases}:
             raise NotFound(f"{first.name!r} has no alias {other!r} (its aliases: {', '.join(first.aliases)})")
         with self.store.transaction() as conn:
-            add_correction(conn, action, name, other, now())
+            cur = add_correction(conn, action, first.name, other, now())
         link(self.store)
-        return self.entity(name)
+        after = self.entity(first.name)
+        if action == "merge":  # merged: no entity of the other's name and type is left beside NAME's
+            changed = not self.conn.execute(
+                "SELECT 1 FROM entities WHERE id != ? AND name = ? COLLATE NOCASE AND type = ?",
+                (after.id, second.name, second.type)).fetchone()
+        else:
+            changed = other.lower() not in {a.lower() for a in after.aliases}
+        if not changed:  # the correction named nothing the linker could apply: take it back, say so
+            with self.store.transaction() as conn:
+                conn.execute("DELETE FROM entity_corrections WHERE id = ?", (cur,))
+            link(self.store)
+            raise BadParameter(f"{action} {first.name!r} {other!r} changed nothing (the names did not reach the "
+                               "linker as written); nothing was kept")
+        return after
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
@@ -644,8 +724,10 @@ class Onrecord:
         return {"claims": int(row[0]), "counters": int(row[1])}
 
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
-                 until: str | None = None, limit: int | None = None, offset: int = 0) -> Records[TimelineEntry]:
-        """A person's stances (their own and those claimed for them) and quotes in date order, with evidence;
+                 until: str | None = None, limit: int | None = None, offset: int = 0, newest_first: bool = False
+                 ) -> Records[TimelineEntry]:
+        """A person's stances (their own and those claimed for them) and quotes in date order (``newest_first``:
+        the latest first, undated last either way), with evidence;
         every entry, or one page of them (``limit``, ``offset``: sorted and paged in SQL, ``total`` counted up to
         COUNT_CAP) so that no request reads more than a page of someone quoted thousands of times."""
         if limit is not None:
@@ -662,7 +744,8 @@ class Onrecord:
         args = [*sargs, *qargs]
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
-            f"SELECT * FROM ({union}) ORDER BY coalesce(nullif(date, ''), '9999'), article_id, start, kind, rid"
+            f"SELECT * FROM ({union}) ORDER BY nullif(date, '') IS NULL, coalesce(nullif(date, ''), '9999')"
+            + (" DESC" if newest_first else "") + ", article_id, start, kind, rid"
             + page, [*args, limit, offset] if limit is not None else args)
         out: Records[TimelineEntry] = Records(
             TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],

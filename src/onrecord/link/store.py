@@ -52,11 +52,14 @@ class LinkReport:
 
 
 def link(store: Store, article_ids: Iterable[str] | None = None, *, batch: int = BATCH,
-         on_batch: Callable[[int], None] | None = None) -> LinkReport:
+         on_batch: Callable[[int], None] | None = None,
+         on_progress: Callable[[str, int, int], None] | None = None) -> LinkReport:
     """Link articles across the store. ``article_ids`` given (the articles an ingest just stored): link those
     and every other article left pending, incrementally. None: relink the whole store from scratch. A full
-    relink also happens when an already linked article was analysed again since."""
+    relink also happens when an already linked article was analysed again since. ``on_progress("linking",
+    done, total)`` after each batch."""
     report = LinkReport()
+    total = 0
     with store.transaction() as conn:
         full = article_ids is None or conn.execute(
             "SELECT EXISTS (SELECT 1 FROM link_state WHERE name = 'full') OR EXISTS (SELECT 1 FROM link_pending "
@@ -67,6 +70,7 @@ def link(store: Store, article_ids: Iterable[str] | None = None, *, batch: int =
             report.full = True
         elif conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone():
             build_claim_groups(conn)  # a store migrated to schema 8 keeps its claim groups from now on
+        total = conn.execute("SELECT count(*) FROM link_pending").fetchone()[0]
     kb, metonyms = load_kb(), list(metonym_rows())
     while True:
         started = time.perf_counter()
@@ -84,6 +88,8 @@ def link(store: Store, article_ids: Iterable[str] | None = None, *, batch: int =
         report.seconds.append(time.perf_counter() - started)
         if on_batch:
             on_batch(len(ids))
+        if on_progress:
+            on_progress("linking", report.articles, max(total, report.articles))
     return report
 
 

@@ -24,6 +24,7 @@ from onrecord.models.entities import (
     EntityType,
     HeldRole,
     KBRole,
+    NameMatch,
     RoleAssertion,
     RoleEvidence,
     RoleMention,
@@ -51,10 +52,9 @@ from onrecord.models.stances import (
 
 __all__ = [
     "Analysis", "Article", "ArticleEntities", "ArticleEntity", "ArticleSummary", "ClaimGroupPage", "ClaimGroupShown",
-    "ContradictionRecord", "Correction",
-    "Descriptor", "EntityDetail", "EntityMention", "EntitySummary", "EntityType", "Event", "HeldRole", "IngestReport",
-    "KBRole", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle", "Quote", "QuoteKind", "QuoteRecord", "Record",
-    "Records", "ReportRecord", "RoleAssertion", "RoleEvidence", "RoleMention", "SearchHit", "Segment", "SegmentKind",
-    "SpeakerType", "Stance", "StanceRecord", "StatementRecord", "TimelineEntry", "UNKNOWN_OUTLET",
-    "EntityRow", "Facet", "FacetValue",
+    "ContradictionRecord", "Correction", "Descriptor", "EntityDetail", "EntityMention", "EntitySummary", "EntityType",
+    "Event", "HeldRole", "IngestReport", "KBRole", "NameMatch", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle",
+    "Quote", "QuoteKind", "QuoteRecord", "Record", "Records", "ReportRecord", "RoleAssertion", "RoleEvidence",
+    "RoleMention", "SearchHit", "Segment", "SegmentKind", "SpeakerType", "Stance", "StanceRecord", "StatementRecord",
+    "TimelineEntry", "UNKNOWN_OUTLET", "EntityRow", "Facet", "FacetValue",
 ]

@@ -167,3 +167,14 @@ class EntityDetail(Record):
     def roles_at(self, date: str) -> list[str]:
         """The roles held on ``date`` (ISO), by the knowledge file or the text of that time."""
         return sorted({r.role for r in self.roles if r.covers(date)})
+
+
+@dataclass
+class NameMatch(Record):
+    """Whom a name a user typed means: the entity, and ``note`` when the choice is worth saying (a lone surname
+    taken as the most quoted person of that name)."""
+
+    id: str
+    name: str
+    type: str
+    note: str | None = None

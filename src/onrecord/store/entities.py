@@ -20,10 +20,11 @@ def write_entities(conn: sqlite3.Connection, article_id: str, found: ArticleEnti
         insert_rows(conn, table, rows)
 
 
-def add_correction(conn: sqlite3.Connection, action: str, name: str, other: str, when: str) -> None:
-    """Store a manual merge/split decision (applied by every later linking)."""
-    conn.execute("INSERT INTO entity_corrections(action, name, other, created_at) VALUES (?,?,?,?)",
-                 (action, name, other, when))
+def add_correction(conn: sqlite3.Connection, action: str, name: str, other: str, when: str) -> int:
+    """Store a manual merge/split decision (applied by every later linking); its row id."""
+    cur = conn.execute("INSERT INTO entity_corrections(action, name, other, created_at) VALUES (?,?,?,?)",
+                       (action, name, other, when))
+    return int(cur.lastrowid or 0)
 
 
 def corrections(conn: sqlite3.Connection) -> list[Correction]:
