@@ -106,6 +106,13 @@ def _spark_ready() -> bool:
     return shutil.which("java") is not None
 
 
+def absolute(args: list[str], box: Path) -> list[str]:
+    """A Spark command's paths made absolute: a Spark session that an earlier test started resolves relative
+    paths from the folder it started in, not from the sandbox."""
+    return [str(box / a) if i >= 2 and not a.startswith("-") and args[i - 1] != "--master" and not os.path.isabs(a)
+            else a for i, a in enumerate(args)]
+
+
 def run_bash(code: str, box: Path) -> None:
     for cmd in commands(code):
         if cmd in SHELL_SETUP:
@@ -117,6 +124,8 @@ def run_bash(code: str, box: Path) -> None:
                 pytest.fail(f"ONRECORD_REQUIRE_SPARK is set but `{cmd}` cannot run here")
             continue
         args = shlex.split(cmd)[1:]
+        if cmd.startswith(SPARK):
+            args = absolute(args, box)
         if args[0] == "serve":  # serving blocks: build the app it would serve, on the store it names
             from onrecord.web.app import create_app
             create_app(args[args.index("--db") + 1] if "--db" in args else "onrecord.db")
