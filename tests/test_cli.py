@@ -617,6 +617,19 @@ def test_every_list_command_takes_format_limit_and_offset(db, command):
     assert run(*command, "--format", "table", "--limit", "1", "--db", db).exit_code == 0
 
 
+def test_an_export_holds_every_record_unless_limited(db):
+    """A table shows 100 rows by default; jsonl, csv and json are files a user scores or loads, so a default cut
+    would lose records with the only word of it on stderr (the sample store has more than 100 quotes)."""
+    total = len(jsonl(run("quotes", "--format", "jsonl", "--limit", "0", "--db", db)))
+    assert total > 100
+    for fmt, count in (("jsonl", lambda out: len(out.splitlines())), ("json", lambda out: len(json.loads(out))),
+                       ("csv", lambda out: len(out.splitlines()) - 1)):
+        result = run("quotes", "--format", fmt, "--db", db)
+        assert (result.exit_code, result.stderr, count(result.stdout)) == (0, "", total), fmt
+    table = run("quotes", "--db", db)
+    assert len(table.stdout.splitlines()) == 2 + 100 and "showing 1-100 of" in table.stderr
+
+
 def test_dated_lists_are_newest_first_unless_asked(db):
     for command, key in (("quotes", "date"), ("stances", "date"), ("articles", "date")):
         dates = [r[key] for r in jsonl(run(command, "--format", "jsonl", "--limit", "0", "--db", db)) if r[key]]

@@ -6,6 +6,7 @@ environment variable and help are declared once.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shlex
@@ -60,15 +61,26 @@ class Cli(click.Group):
 
 
 def list_options(dated: bool = True, limit: int = 100) -> Callable[[F], F]:
-    """The options every list command shares: --format, --limit, --offset and, on dated lists, --oldest-first."""
+    """The options every list command shares: --format, --limit, --offset and, on dated lists, --oldest-first.
+
+    A table shows ``limit`` records unless told otherwise; jsonl, csv and json are exports, so they hold every
+    record unless ``--limit`` is given (a file cut at 100 rows with the note only on stderr loses data quietly).
+    """
     def wrap(f: F) -> F:
+        @functools.wraps(f)
+        def command(*args: Any, **kw: Any) -> Any:
+            if kw["limit"] is None:
+                kw["limit"] = limit if kw["fmt"] == "table" else 0
+            return f(*args, **kw)
+        g: Any = command
         if dated:
-            f = click.option("--oldest-first", is_flag=True, help="Oldest first (the default is newest first).")(f)
-        f = click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many records first.")(f)
-        f = click.option("--limit", type=click.IntRange(0), default=limit, show_default=True,
-                         help="At most this many records (0: all of them).")(f)
+            g = click.option("--oldest-first", is_flag=True, help="Oldest first (the default is newest first).")(g)
+        g = click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many records first.")(g)
+        g = click.option("--limit", type=click.IntRange(0), default=None,
+                         help=f"At most this many records (0: all of them). Default: {limit} in a table, "
+                              "all of them in jsonl, csv and json.")(g)
         return click.option("--format", "fmt", type=FORMAT, default="table", show_default=True,
-                            help="table (cut to the terminal's width), jsonl, csv or json (full text).")(f)
+                            help="table (cut to the terminal's width), jsonl, csv or json (full text).")(g)
     return wrap
 
 
