@@ -20,7 +20,7 @@ import click
 import onrecord
 import onrecord.spark
 from onrecord import formats, settings
-from onrecord.errors import MissingExtra, NotFound, OnrecordError
+from onrecord.errors import MissingExtra, NotFound, OnrecordError, Terminated
 from onrecord.models import Event, Record
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +58,11 @@ class Cli(click.Group):
         except OnrecordError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1 if isinstance(exc, NotFound) else 2)
+        except KeyboardInterrupt as exc:  # what was committed is kept; the shell's convention: 128 + the signal
+            how = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
+            click.echo(f"Stopped: {how}; what was stored is kept, and running the command again completes it.",
+                       err=True)
+            sys.exit(143 if isinstance(exc, Terminated) else 130)
 
 
 def list_options(dated: bool = True, limit: int = 100) -> Callable[[F], F]:

@@ -15,6 +15,11 @@ class OnrecordError(Exception):
         return f"[{self.code}] {self.message}"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during a run: raised in the main thread so that the run stops as on Ctrl-C (workers
+    stopped, what was committed kept, the run marked interrupted) instead of the process dying mid-step."""
+
+
 class InputError(OnrecordError):
     """An input file or record cannot be ingested. Names the source (and line/record) and the reason."""
 

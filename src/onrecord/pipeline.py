@@ -25,6 +25,7 @@ from onrecord.errors import (
     StoreError,
     StoreFull,
     StoreReadOnly,
+    Terminated,
     describe,
 )
 from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, display_path, read_input
@@ -42,7 +43,7 @@ from onrecord.models import (
 )
 from onrecord.store import Store, content_hash
 from onrecord.store.parquet import LoadReport, load_parquet
-from onrecord.workers import Analyser, Failed, Terminated, auto_workers, stop_on_sigterm
+from onrecord.workers import Analyser, Failed, auto_workers, stop_on_sigterm
 
 log = logging.getLogger(__name__)
 BATCH = 64  # articles re-analysed together

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from onrecord.analyse import analyse_texts
-from onrecord.errors import InputError, describe
+from onrecord.errors import InputError, Terminated, describe
 from onrecord.models import Analysis, Segment
 from onrecord.nlp import load_nlp
 
@@ -62,11 +62,6 @@ def died(exitcode: int | None) -> Failed:
 
 class _TimedOut(BaseException):
     """Raised by the alarm in this process; a BaseException so that no ``except Exception`` swallows it."""
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived during a run: raised in the main thread so that the run stops as on Ctrl-C (workers
-    stopped, what was committed kept, the run marked interrupted) instead of the process dying mid-step."""
 
 
 @contextmanager
