@@ -319,6 +319,35 @@ def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
     click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
 
 
+@eval_.command(name="stances")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@setting("db")
+@click.option("--show", is_flag=True, help="List the wrong stances and those the gold has no judgement of.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_stances(gold: str, db: str, show: bool, as_json: bool) -> None:
+    """Stance precision (holder, target, label and polarity all right) by error kind against a judged gold
+    (docs/annotation.md, "Stances and contradictions")."""
+    res = onrecord.evaluate_stances(gold, db, details=show)
+    for doc, holder, label, target, kind in res.pop("wrong", []):
+        click.echo(f"wrong ({kind}): {doc}: {holder} {label} {target}")
+    for doc, holder, label, target in res.pop("unjudged", []):
+        click.echo(f"unjudged: {doc}: {holder} {label} {target}")
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
+@eval_.command(name="contradictions")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@setting("db")
+@click.option("--show", is_flag=True, help="List the wrong pairs.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_contradictions(gold: str, db: str, show: bool, as_json: bool) -> None:
+    """Contradiction precision by error kind against judged pairs (docs/annotation.md)."""
+    res = onrecord.evaluate_contradictions(gold, db, details=show)
+    for holder, claim, counter, kind in res.pop("wrong", []):
+        click.echo(f"wrong ({kind}): {holder}: {claim} vs {counter}")
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
 @main.command()
 @setting("db")
 def demo(db: str) -> None:
