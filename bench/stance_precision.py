@@ -115,13 +115,24 @@ def build(shared: Path, arts: list[Row], db: Path) -> None:
         print(f"ingest failures: {[e.reason for e in report.events if e.status == 'failed']}", file=sys.stderr)
 
 
+def judged_stances(gold: list[Row], db: Path) -> list[tuple[Any, Row]]:
+    """(stored StanceRecord, gold row) for every stance of the store that the gold judges."""
+    import onrecord
+    from onrecord.evaluate import stance_key
+
+    judged = {stance_key(g): g for g in gold if not g.get("missed")}
+    with onrecord.open(db, readonly=True) as api:
+        src = dict(api.conn.execute("SELECT id, source FROM articles").fetchall())
+        recs = api.all_stances()
+    keyed = [(r, stance_key({**r.to_dict(), "source": src.get(r.article_id)})) for r in recs]
+    return [(r, judged[k]) for r, k in keyed if k in judged]
+
+
 def calibration(db: Path, gold: Path) -> list[tuple[str, int, int]]:
     """(confidence bin, judged stances in it, right ones) of the store's stances against a gold file."""
-    import onrecord
-    from onrecord.evaluate import judged_stances, load_jsonl
+    from onrecord.evaluate import load_jsonl
 
-    with onrecord.open(db, readonly=True) as api:
-        pairs = judged_stances(load_jsonl(gold), api)
+    pairs = judged_stances(load_jsonl(gold), db)
     out = []
     for lo, hi in BINS:
         inbin = [g for s, g in pairs if lo <= (s.confidence or 0.0) < hi]
@@ -161,17 +172,15 @@ def run_score(args: argparse.Namespace) -> int:
 
 def run_calibrate(args: argparse.Namespace) -> int:
     """Fit the confidence model on set A's judgements and write it to the package data."""
-    import onrecord
     from onrecord.analyse.stances.confidence import MODEL_PATH, fit, stance_features
-    from onrecord.evaluate import judged_stances, load_jsonl
+    from onrecord.evaluate import load_jsonl
 
     shared = Path(args.shared)
     with tempfile.TemporaryDirectory() as tmpd:
         db = Path(args.store_a or Path(tmpd) / "A.db")
         if not db.exists():
             build(shared, select(shared)["A"], db)
-        with onrecord.open(db, readonly=True) as api:
-            pairs = judged_stances(load_jsonl(GOLD / "set_a.jsonl"), api)
+        pairs = judged_stances(load_jsonl(GOLD / "set_a.jsonl"), db)
     model = fit([stance_features(s) for s, _ in pairs], [bool(g["ok"]) for _, g in pairs])
     model["fitted_on"] = f"set A, {len(pairs)} judged stances (bench/stance_precision.py calibrate)"
     MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")

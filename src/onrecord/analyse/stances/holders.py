@@ -11,7 +11,7 @@ from spacy.tokens import Span, Token
 
 from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.dates import find_dates
-from onrecord.analyse.entities.names import PERSON_ROLES
+from onrecord.analyse.entities.names import GROUP_NOUNS, PERSON_ROLES
 from onrecord.analyse.entities.roles import PARTICLES as NAME_PARTICLES
 from onrecord.analyse.stances.clauses import is_habitual
 from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
@@ -23,7 +23,11 @@ from onrecord.analyse.stances.targets import (
     surname_key,
 )
 from onrecord.analyse.textcache import doc_text
+from onrecord.data import words
 from onrecord.models import OUTLET, Quote, Stance
+
+
+INSTITUTIONS = words("institution_nouns")
 
 
 def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
@@ -31,6 +35,8 @@ def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder
     headline fragment the name index took for a name ("Trump Lashes Out") gives way to the one other full name
     in the article with the subject's word ("Donald Trump"), else to no holder."""
     found = _holder_of(ctx, subj, q)
+    if found[0] and subj is not None and not agent_noun(ctx, antecedent(subj), found[0]):
+        return None, "unknown", found[2], None
     if not found[0] or not headline_fragment(ctx, found[0]):
         return found
     word = subj.text if subj is not None else ""
@@ -43,7 +49,10 @@ def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder
 def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
     if subj is None:
         return None, "unknown", None, None
+    subj = antecedent(subj)
     span = (subj.idx, subj.idx + len(subj.text))
+    if subj.lower_ in ("they", "them") and q is None:
+        return _plural_holder(ctx, subj, span)
     if q is not None and (subj.lower_ in ("i", "we", "us", "me") or speaks_for(ctx, q, subj)):
         return quote_holder(q)
     if q is not None and subj.lower_ == "you":
@@ -62,6 +71,39 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
     if sp.type in ("organisation", "group") and country_of(name):
         name = country_of(name) or name
     return name, sp.type, ctx.clip(sp.span), sp.on_behalf_of
+
+
+def agent_noun(ctx: StanceContext, subj: Token, name: str) -> bool:
+    """Whether a holder can take a position: a name (one the article's name index knows, whatever the tagger
+    made of "JEREMY CORBYN"), a pronoun or role resolved to one, or a common noun for people (``person_roles``,
+    ``group_nouns``); not "the piece", "studies", "traditional revenues", "macOS jobs"."""
+    if subj.pos_ != "NOUN" or subj.ent_type_ or subj.is_upper or subj.lower_ in ctx.index.by_part \
+            or subj.lower_ not in name.lower():
+        return True
+    return subj.lemma_.lower() in PERSON_ROLES or subj.lower_ in GROUP_NOUNS or subj.lemma_.lower() in INSTITUTIONS
+
+
+def antecedent(subj: Token) -> Token:
+    """A relative pronoun's antecedent, and an apposition's head: in "Gov. John Kasich, a Republican who has
+    refused to endorse Trump" the one who refused is Kasich, not "a Republican" (nor the party)."""
+    if subj.lower_ not in ("who", "that") or subj.head.dep_ != "relcl" or subj.head.head.i == subj.head.i:
+        return subj
+    ante = subj.head.head
+    return ante.head if ante.dep_ == "appos" and ante.head.i != ante.i else ante
+
+
+def _plural_holder(ctx: StanceContext, subj: Token, span: tuple[int, int]) -> Holder:
+    """"they" as a holder: the plural subject of the clause that reports it ("superdelegates have said they
+    support Clinton"), else no one. A plural pronoun names a set, which no single name or party stands for."""
+    v = subj.head
+    for _ in range(3):
+        if v.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or v.head.i == v.i:
+            break
+        v = v.head
+        subj2 = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if subj2 is not None and subj2.pos_ in ("NOUN", "PROPN") and subj2.tag_ in ("NNS", "NNPS"):
+            return _holder_of(ctx, subj2, None)
+    return None, "unknown", span, None
 
 
 def speaks_for(ctx: StanceContext, q: Quote, subj: Token) -> bool:
