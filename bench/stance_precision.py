@@ -3,16 +3,17 @@
 
     python bench/stance_precision.py select [--shared ../shared]
     python bench/stance_precision.py build A|B STORE.db [--shared ../shared]
-    python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--json OUT]
+    python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-300 S.db]
     python bench/stance_precision.py calibrate [--shared ../shared] [--store-a A.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
 speaker dev gold) and ``N_PN`` PolNeAR train texts (under 12,000 characters, not in the speaker dev gold).
 ``build`` ingests one set with onrecord's real pipeline (PolNeAR's publisher and date, the page's site) into a
-store. ``score`` builds both stores (or reads the given ones) and prints ``onrecord eval stances`` and
-``onrecord eval contradictions`` against the gold files in ``tests/fixtures/stance_precision/``, with a
-calibration table by confidence; it exits 1 when set B's stance precision falls below ``FLOOR_B``.
+store. ``score`` builds both stores (or reads the given ones) and prints ``onrecord eval stances`` against the
+gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then ``onrecord eval
+contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts, ``select_store``; about five
+minutes to build); it exits 1 when set B's stance precision falls below ``FLOOR_B``.
 ``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on set A's judgements only.
 Article texts are read from ``--shared`` and never written into the repository.
 """
@@ -37,7 +38,7 @@ N_AE = 20
 N_PN = 20
 N_STORE = 300
 MARKS = re.compile(r"[“\"]")
-FLOOR_B = 0.0  # set B stance precision floor; raised to the measured figure in docs/annotation.md
+FLOOR_B = 0.53  # set B stance precision floor (measured 0.538 on 2026-12-07, docs/annotation.md); only goes up
 BINS = [(0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)]
 
 Row = dict[str, Any]
@@ -152,15 +153,18 @@ def run_score(args: argparse.Namespace) -> int:
             if not db.exists():
                 build(shared, sets[name], db)
             gold = GOLD / f"set_{name.lower()}.jsonl"
-            cgold = GOLD / f"contradictions_{name.lower()}.jsonl"
             s = onrecord.evaluate_stances(gold, db)
-            c = onrecord.evaluate_contradictions(cgold, db)
-            res[name] = {"stances": s, "contradictions": c, "calibration": calibration(db, gold)}
+            res[name] = {"stances": s, "calibration": calibration(db, gold)}
             print(f"set {name} ({len(sets[name])} articles)")
             print("  stances:        " + " ".join(f"{k}={v}" for k, v in s.items()))
-            print("  contradictions: " + " ".join(f"{k}={v}" for k, v in c.items()))
             print("  calibration (judged stances by confidence): " +
                   ", ".join(f"{b}: {r}/{n}" for b, n, r in res[name]["calibration"]))
+        db = Path(args.store_300 or Path(tmpd) / "store300.db")
+        if not db.exists():
+            build(shared, select_store(shared), db)
+        c = onrecord.evaluate_contradictions(GOLD / "contradictions.jsonl", db)
+        res["contradictions"] = c
+        print(f"contradictions on the {N_STORE}-article store: " + " ".join(f"{k}={v}" for k, v in c.items()))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     p = res["B"]["stances"]["precision"]
@@ -200,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         c = sub.add_parser(name)
         c.add_argument("--store-a", help="read set A from this store (built there when missing)")
         c.add_argument("--store-b", help="read set B from this store (built there when missing)")
+        c.add_argument("--store-300", help="read the contradiction store from here (built there when missing)")
         c.add_argument("--json", help="write the full result here")
     args = ap.parse_args(argv)
     if args.cmd == "select":

@@ -124,10 +124,10 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
-               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
-               "since": P.date(params, "since"), "until": P.date(params, "until"),
-               "min_confidence": P.confidence(params, P.default_min_confidence())}
+    filters: dict[str, Any] = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
+                               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
+                               "since": P.date(params, "since"), "until": P.date(params, "until"),
+                               "min_confidence": P.confidence(params, P.default_min_confidence())}
     sort = P.sort(params)
     res = api.stances(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
     hidden = 0
@@ -181,9 +181,9 @@ def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
 
 def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 20)
-    filters = {"name": P.text(params, "name"), "about": P.text(params, "about"),
-               "kind": P.text(params, "kind", max_len=40),
-               "min_confidence": P.confidence(params, P.default_min_confidence())}
+    filters: dict[str, Any] = {"name": P.text(params, "name"), "about": P.text(params, "about"),
+                               "kind": P.text(params, "kind", max_len=40),
+                               "min_confidence": P.confidence(params, P.default_min_confidence())}
     shown = None if params.get("_stream") else GROUP_SHOWN  # the streamed CSV has every pair
     page = api.contradiction_groups(**filters, limit=limit, offset=offset, shown=shown)
     hidden = 0

@@ -26,17 +26,26 @@ RULE_FACTOR = {"present": 1.0, "record": 0.9}  # a record claim spans years: its
 class StanceLike(Protocol):
     """The fields of a ``Stance`` (analysis) or ``StanceRecord`` (store) the features read."""
 
-    holder: str | None
-    holder_type: str | None
-    target: str | None
-    target_type: str | None
-    source: str
-    label: str
-    negated: bool
-    reported_by: str | None
-    reporter_type: str | None
-    start: int
-    text: str
+    @property
+    def holder(self) -> str | None: ...
+    @property
+    def holder_type(self) -> str | None: ...
+    @property
+    def target(self) -> str | None: ...
+    @property
+    def target_type(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def negated(self) -> bool: ...
+    @property
+    def reported_by(self) -> str | None: ...
+    @property
+    def reporter_type(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
 
 
 def _written(s: StanceLike) -> bool:

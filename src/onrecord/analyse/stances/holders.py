@@ -26,7 +26,6 @@ from onrecord.analyse.textcache import doc_text
 from onrecord.data import words
 from onrecord.models import OUTLET, Quote, Stance
 
-
 INSTITUTIONS = words("institution_nouns")
 
 
