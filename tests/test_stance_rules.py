@@ -117,3 +117,22 @@ def test_a_holder_must_be_someone(nlp) -> None:
     assert ("critics", "accuse", False, "Tom Reed") in [
         (h.lower() if h else h, lab, neg, t) for h, lab, neg, t in stances(
             nlp, "Critics accused Governor Tom Reed of lying.")]
+
+
+def test_a_date_is_never_a_holder(nlp) -> None:
+    found = stances(nlp, "Senator Jane Miller lamented the council's decision in August 2013 to oppose military "
+                         "strikes on the regime.")
+    assert not any(h == "August" for h, *_ in found)
+    assert ("Jane Miller", "oppose", False, "Tom Reed") in stances(
+        nlp, "In August 2013 Senator Jane Miller opposed Governor Tom Reed.")
+
+
+def test_a_quote_credited_to_a_thing_gives_no_holder(nlp) -> None:
+    from onrecord.analyse.attribution.quotes import extract_quotes
+
+    text = ('The editorial was scathing. "He is a politician selling his own brand of fiction," the piece said. The '
+            'piece goes on to slam Governor Tom Reed for his "political revolution" that ignores the checks in the '
+            'system.')
+    doc = nlp(text)
+    segs = segment(text, None)
+    assert not any(s.holder == "piece" for s in extract_stances(doc, segs, extract_quotes(doc, segs)))

@@ -27,6 +27,7 @@ from onrecord.data import words
 from onrecord.models import OUTLET, Quote, Stance
 
 INSTITUTIONS = words("institution_nouns")
+NOT_AGENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 
 
 def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
@@ -76,10 +77,26 @@ def agent_noun(ctx: StanceContext, subj: Token, name: str) -> bool:
     """Whether a holder can take a position: a name (one the article's name index knows, whatever the tagger
     made of "JEREMY CORBYN"), a pronoun or role resolved to one, or a common noun for people (``person_roles``,
     ``group_nouns``); not "the piece", "studies", "traditional revenues", "macOS jobs"."""
+    if subj.ent_type_ in NOT_AGENTS:
+        return False  # "On Oct. 23 ... called": a date, a number or an amount holds no position
     if subj.pos_ != "NOUN" or subj.ent_type_ or subj.is_upper or subj.lower_ in ctx.index.by_part \
             or subj.lower_ not in name.lower():
         return True
-    return subj.lemma_.lower() in PERSON_ROLES or subj.lower_ in GROUP_NOUNS or subj.lemma_.lower() in INSTITUTIONS
+    return people_word(subj.lower_, subj.lemma_.lower())
+
+
+def people_word(word: str, lemma: str) -> bool:
+    """A noun for a person, a group of people or a body (``person_roles``, ``group_nouns``, ``institution_nouns``)."""
+    return lemma in PERSON_ROLES or word in GROUP_NOUNS or lemma in INSTITUTIONS
+
+
+def common_noun_holder(name: str) -> bool:
+    """A holder written as a common noun phrase ("the piece", "his aunt") whose head names no person or body, as
+    a quote's speaker may be: no one whose position a record can state."""
+    if not name[:1].islower():
+        return False
+    head = name.split()[-1].lower()
+    return not people_word(head, head[:-1] if head.endswith("s") else head)
 
 
 def antecedent(subj: Token) -> Token:
@@ -207,7 +224,7 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     """One record per target (or one without a target) for the cue ``v``: evidence clipped to the cue's
     paragraph, date, polarity (a negated stance leans mildly the other way) and CAMEO/PLOVER codes."""
     info = labels()[label]
-    if holder[0] and headline_fragment(ctx, str(holder[0])):
+    if holder[0] and (headline_fragment(ctx, str(holder[0])) or common_noun_holder(str(holder[0]))):
         return []
     sent = v.sent
     ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)
