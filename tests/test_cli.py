@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import closing
@@ -378,7 +379,13 @@ def test_stances(db):
     result = run("stances", "--holder", "Jeremy Corbyn", "--db", db)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].split() == ["date", "outlet", "holder", "label", "target", "reported_by",
-                                                     "text"]
+                                                     "confidence", "text"]
+    every = jsonl(run("stances", "--limit", "0", "--format", "jsonl", "--db", db))
+    assert every and all(0 < s["confidence"] < 1 for s in every)
+    floor = sorted(s["confidence"] for s in every)[len(every) // 2]
+    sure = jsonl(run("stances", "--limit", "0", "--min-confidence", str(floor), "--format", "jsonl", "--db", db))
+    assert sure and len(sure) < len(every) and all(s["confidence"] >= floor for s in sure)
+    assert run("stances", "--min-confidence", "2", "--db", db).exit_code == 2
     condemn = jsonl(run("stances", "--label", "condemn", "--format", "jsonl", "--db", db))
     assert condemn and {s["label"] for s in condemn} == {"condemn"}
     assert any(s["holder"] == "Jeremy Corbyn" and s["date"] == "2016-12-13" for s in condemn)
@@ -411,10 +418,15 @@ def test_contradictions(db):
     result = run("contradictions", "Jeremy Corbyn", "--about", "Assad", "--db", db)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["subject", "about", "claim_date", "claim_by", "claim", "counter_date", "counter_by",
-                                "counter"]
-    assert len(lines) > 2 and all(line.startswith("Jeremy Corbyn  Bashar al-Assad  2018-04-09  The Sun")
+    assert lines[0].split() == ["subject", "about", "confidence", "claim_date", "claim_by", "claim", "counter_date",
+                                "counter_by", "counter"]
+    assert len(lines) > 2 and all(re.match(r"Jeremy Corbyn  Bashar al-Assad  0\.\d+ +2018-04-09  The Sun", line)
                                   for line in lines[2:])
+    conf = [c["confidence"] for c in found]
+    assert all(c == c2["why"]["confidence"] and 0 < c < 1 for c, c2 in zip(conf, found, strict=True))
+    sure = jsonl(run("contradictions", "Jeremy Corbyn", "--min-confidence", str(max(conf)), "--format", "jsonl",
+                     "--db", db))
+    assert sure and all(c["confidence"] == max(conf) for c in sure)
 
 
 def test_statements(db):
@@ -537,7 +549,7 @@ def test_migrate_an_older_store(tmp_path):
             conn.execute(f"PRAGMA user_version = {version}")
     result = run("migrate", "--db", str(old))
     assert result.exit_code == 0, result.output
-    assert result.output == f"{old}: migrated from schema {SCHEMA_VERSION - 1} to {SCHEMA_VERSION}\n"
+    assert result.output == f"{old}: migrated from schema {MIGRATIONS[-2][0]} to {SCHEMA_VERSION}\n"
     again = run("migrate", "--db", str(old))
     assert again.output == f"{old}: schema {SCHEMA_VERSION}, nothing to do\n"
 
@@ -719,3 +731,31 @@ def test_long_steps_show_progress(copy):
     seen: list[tuple[str, int, int]] = []
     onrecord.reanalyse(["a0b5"], copy, jobs=1, on_progress=lambda *a: seen.append(a))
     assert seen[0] == ("analysing", 1, 1) and seen[-1][0] == "linking" and seen[-1][1] == seen[-1][2]
+
+
+def test_eval_stances_and_contradictions(db, tmp_path):
+    """The eval commands score the store against a judged gold: here two of the sample's stances judged right and
+    one wrong (holder), and one of its contradictions judged right."""
+    every = jsonl(run("stances", "--limit", "0", "--format", "jsonl", "--db", db))
+    with onrecord.open(db, readonly=True) as api:
+        src = dict(api.conn.execute("SELECT id, source FROM articles").fetchall())
+    rows = [{"doc": os.path.basename(src[s["article_id"]]), "start": s["start"], "end": s["end"],
+             "cue_span": s["cue_span"], "holder": s["holder"], "label": s["label"], "negated": s["negated"],
+             "target": s["target"], "ok": k < 2, "error": None if k < 2 else "holder"} for k, s in enumerate(every[:3])]
+    gold = tmp_path / "stances.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    res = json.loads(run("eval", "stances", "--gold", str(gold), "--json", "--db", db).stdout)
+    assert (res["judged"], res["right"], res["precision"], res["wrong_holder"]) == (3, 2, 0.667, 1)
+    shown = run("eval", "stances", "--gold", str(gold), "--show", "--db", db).stdout
+    assert shown.count("wrong (holder): ") == 1 and "unjudged: " in shown
+    (pair, *_) = jsonl(run("contradictions", "--format", "jsonl", "--db", db))
+    key = {}
+    for side in ("claim", "counter"):
+        s = pair[side]
+        key[side] = {"doc": os.path.basename(src[s["article_id"]]), "cue_span": s["cue_span"], "holder": s["holder"],
+                     "label": s["label"], "negated": s["negated"], "target": s["target"]}
+    cgold = tmp_path / "contradictions.jsonl"
+    cgold.write_text(json.dumps({**key, "ok": True, "error": None}) + "\n", encoding="utf-8")
+    res = json.loads(run("eval", "contradictions", "--gold", str(cgold), "--json", "--db", db).stdout)
+    assert (res["judged"], res["right"], res["precision"]) == (1, 1, 1.0)
+    assert res["unjudged"] == res["contradictions"] - 1

@@ -4,6 +4,7 @@ The expected numbers below were produced by running those tools on the same synt
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from onrecord.evaluate import (
     norm_speaker,
@@ -110,3 +111,62 @@ def test_polnear_rows_one_attribution_per_reported_clause():
     qs = [Quote(10, 20, "a", "partial", [(10, 20)], clause_span=(5, 40), cue_span=(0, 4)),
           Quote(25, 35, "b", "partial", [(25, 35)], clause_span=(5, 40), cue_span=(0, 4))]
     assert [r["spans"] for r in polnear_rows("x.txt", qs)] == [[[5, 40]]]
+
+
+# -- stance and contradiction precision golds ---------------------------------------------------------------------
+def _st(doc: str, cue: int, holder: str, label: str = "condemn", target: str | None = "Tom Reed",
+        negated: bool = False) -> dict:
+    return {"doc": doc, "start": cue - 5, "end": cue + 40, "cue_span": [cue, cue + 8], "holder": holder,
+            "label": label, "negated": negated, "target": target}
+
+
+def test_stance_precision_counts_judged_stances_by_error_kind():
+    from onrecord.evaluate import score_stances
+
+    gold = [{**_st("a.txt", 10, "Jane Miller"), "ok": True, "error": None},
+            {**_st("a.txt", 90, "the piece"), "ok": False, "error": "holder"},
+            {**_st("b.txt", 10, "Ann Lee", "support"), "ok": False, "error": "polarity"},
+            {**_st("b.txt", 60, "Ann Lee", "urge"), "ok": True, "error": None}]
+    pred = [{**_st("a.txt", 10, "Jane Miller"), "source": "/x/a.txt"},
+            {**_st("a.txt", 90, "the piece"), "source": "a.txt"},
+            {**_st("b.txt", 10, "Ann Lee", "support"), "source": "b.txt"},
+            {**_st("b.txt", 10, "Ann Lee", "support", negated=True), "source": "b.txt"},  # not judged
+            {**_st("c.txt", 10, "Bob Ray"), "source": "c.txt"}]  # not a gold article
+    res = score_stances(gold, pred, details=True)
+    assert (res["precision"], res["judged"], res["right"], res["stances"]) == (0.333, 3, 1, 4)
+    assert (res["wrong_holder"], res["wrong_polarity"], res["wrong_label"]) == (1, 1, 0)
+    assert res["coverage"] == 0.75 and res["kept_right"] == 0.5 and "recall" not in res
+    assert res["unjudged"] == [("b.txt", "Ann Lee", "support", "Tom Reed")]
+    missed = {**_st("b.txt", 200, "Ann Lee", "praise"), "ok": True, "missed": True}
+    assert score_stances([*gold, missed], pred)["recall"] == round(1 / 3, 3)
+
+
+def test_contradiction_precision_over_judged_pairs():
+    from onrecord.evaluate import score_contradictions
+
+    claim, own, other = _st("a.txt", 10, "Jane Miller"), _st("b.txt", 10, "Jane Miller", "praise"), \
+        _st("c.txt", 10, "Jane Miller", "support")
+    gold = [{"claim": claim, "counter": own, "ok": True, "error": None},
+            {"claim": claim, "counter": other, "ok": False, "error": "change_of_position"}]
+    pred = [{"claim": {**claim, "source": "a.txt"}, "counter": {**own, "source": "b.txt"}},
+            {"claim": {**claim, "source": "a.txt"}, "counter": {**other, "source": "c.txt"}}]
+    res = score_contradictions(gold, pred)
+    assert (res["precision"], res["judged"], res["unjudged"], res["wrong_change_of_position"]) == (0.5, 2, 0, 1)
+    assert score_contradictions([], pred)["precision"] is None
+
+
+def test_the_precision_golds_hold_offsets_and_judgements_only():
+    """No article text in the golds (PolNeAR is copyrighted); every row judged with a known error kind."""
+    from onrecord.evaluate import STANCE_ERRORS, load_jsonl
+
+    folder = Path(__file__).parent / "fixtures" / "stance_precision"
+    for name in ("set_a.jsonl", "set_b.jsonl"):
+        rows = load_jsonl(folder / name)
+        assert len({r["doc"] for r in rows}) >= 25 and len(rows) >= 80
+        for r in rows:
+            assert set(r) <= {"doc", "start", "end", "cue_span", "holder", "label", "negated", "target", "ok",
+                              "error", "missed"}
+            assert isinstance(r["start"], int) and r["start"] < r["end"] and r["cue_span"][0] < r["cue_span"][1]
+            assert (r["ok"] and r["error"] is None) or (not r["ok"] and r["error"] in STANCE_ERRORS)
+    docs_a = {r["doc"] for r in load_jsonl(folder / "set_a.jsonl")}
+    assert not docs_a & {r["doc"] for r in load_jsonl(folder / "set_b.jsonl")}

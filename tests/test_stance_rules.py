@@ -71,3 +71,68 @@ def test_a_headline_fragment_is_never_a_holder(nlp) -> None:
     found = stances(nlp, text)
     assert found and not [s for s in found if s[0] == "Trump Lashes Out"]
     assert {s[0] for s in found} == {"Donald Trump"}
+
+
+def test_a_refusal_to_comment_states_no_position(nlp) -> None:
+    assert stances(nlp, "Senator Jane Miller declined to comment on the report.") == []
+    assert stances(nlp, "Senator Jane Miller refused to discuss the matter.") == []
+    assert ("Jane Miller", "accuse", True, "Tom Reed") in stances(
+        nlp, "Senator Jane Miller refused to blame Governor Tom Reed.")
+
+
+def test_asking_a_question_is_not_an_appeal(nlp) -> None:
+    from onrecord.analyse.attribution.quotes import extract_quotes
+
+    def labels(text: str) -> list[str]:
+        doc = nlp(text)
+        segs = segment(text, None)
+        return [s.label for s in extract_stances(doc, segs, extract_quotes(doc, segs))]
+
+    assert "urge" not in labels('Senator Jane Miller asked, "Could the council do more for the river?"')
+    assert "urge" in labels("Senator Jane Miller asked Governor Tom Reed to resign.")
+
+
+def test_as_opposed_to_is_no_ones_position(nlp) -> None:
+    assert stances(nlp, "The council spent the money on roads, as opposed to schools.") == []
+    assert ("Jane Miller", "oppose", False, "Tom Reed") in stances(
+        nlp, "Senator Jane Miller opposed Governor Tom Reed.")
+
+
+def test_the_holder_of_a_relative_clause_is_its_antecedent(nlp) -> None:
+    found = stances(nlp, "Governor Tom Reed, a Republican who has refused to endorse Senator Jane Miller, spoke.")
+    assert ("Tom Reed", "support", True, "Jane Miller") in found
+    assert not any(h and "Republican" in h for h, *_ in found)
+
+
+def test_they_is_the_plural_subject_that_reports_it_or_no_one(nlp) -> None:
+    text = ("Two Democratic senators, Jane Miller and Ann Lee, spoke on Monday. They criticised Governor Tom Reed.")
+    assert not any(label == "criticise" for _, label, *_ in stances(nlp, text))
+    found = stances(nlp, "Many delegates have said they support Governor Tom Reed.")
+    assert any(h and "delegates" in h and label == "support" for h, label, *_ in found)
+
+
+def test_a_holder_must_be_someone(nlp) -> None:
+    assert stances(nlp, "The piece goes on to slam Governor Tom Reed for his budget.") == []
+    assert stances(nlp, "Studies have not supported the use of steroids.") == []
+    assert ("critics", "accuse", False, "Tom Reed") in [
+        (h.lower() if h else h, lab, neg, t) for h, lab, neg, t in stances(
+            nlp, "Critics accused Governor Tom Reed of lying.")]
+
+
+def test_a_date_is_never_a_holder(nlp) -> None:
+    found = stances(nlp, "Senator Jane Miller lamented the council's decision in August 2013 to oppose military "
+                         "strikes on the regime.")
+    assert not any(h == "August" for h, *_ in found)
+    assert ("Jane Miller", "oppose", False, "Tom Reed") in stances(
+        nlp, "In August 2013 Senator Jane Miller opposed Governor Tom Reed.")
+
+
+def test_a_quote_credited_to_a_thing_gives_no_holder(nlp) -> None:
+    from onrecord.analyse.attribution.quotes import extract_quotes
+
+    text = ('The editorial was scathing. "He is a politician selling his own brand of fiction," the piece said. The '
+            'piece goes on to slam Governor Tom Reed for his "political revolution" that ignores the checks in the '
+            'system.')
+    doc = nlp(text)
+    segs = segment(text, None)
+    assert not any(s.holder == "piece" for s in extract_stances(doc, segs, extract_quotes(doc, segs)))

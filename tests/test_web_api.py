@@ -333,9 +333,10 @@ def test_openapi_documents_the_entity_and_stance_parameters(client):
         return {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
 
     sort = {"_sort", "_sort_desc"}
-    assert names("/api/stances") == {"holder", "target", "label", "since", "until", "outlet", "limit", "offset"} | sort
+    assert names("/api/stances") == {"holder", "target", "label", "since", "until", "outlet", "min_confidence",
+                                     "limit", "offset"} | sort
     assert names("/api/timeline") == {"name", "about", "since", "until", "limit", "offset"}
-    assert names("/api/contradictions") == {"name", "about", "limit", "offset"}
+    assert names("/api/contradictions") == {"name", "about", "min_confidence", "limit", "offset"}
     assert names("/api/statements") == {"by", "q", "min_reports", "min_articles", "outlet", "since", "until",
                                         "reports", "limit", "offset"} | sort
     assert names("/api/entities") == {"type", "outlet", "q", "limit", "offset"} | sort

@@ -198,3 +198,27 @@ def test_the_pages_confidence_cut_is_a_setting(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", "2")
     with pytest.raises(BadParameter, match="ONRECORD_WEB_MIN_CONFIDENCE must be"):
         shown_and_left_out()
+
+
+def test_stances_and_contradictions_under_the_cut_are_hidden_with_a_count(tmp_path_factory, monkeypatch):
+    """/stances and /contradictions leave out what is less sure than web_min_confidence, say how many, and link
+    to all of them (min_confidence=0)."""
+    store = str(ws.demo_store(tmp_path_factory))
+    with ws.TestClient(create_app(store)) as c:
+        every = c.get("/stances.json?min_confidence=0").json()["total"]
+        pairs = c.get("/api/contradictions?limit=500").json()["items"]
+    cut = sorted(p["confidence"] for p in pairs)[len(pairs) // 2]
+    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", str(cut))
+    with ws.TestClient(create_app(store)) as c:
+        body = c.get("/stances.json").json()
+        assert body["total"] + body["hidden_low_confidence"] == every and body["hidden_low_confidence"] > 0
+        assert all(s["confidence"] >= cut for s in body["items"])
+        html = c.get("/stances").text
+        assert f"{body['hidden_low_confidence']} less sure hidden" in html
+        assert any("min_confidence=0" in (a["href"] or "") for a in ws.Tree(html).find("a"))
+        shown = c.get("/contradictions.json").json()
+        below = sum(1 for p in pairs if p["confidence"] < cut)
+        assert below and shown["hidden_low_confidence"] == below
+        assert all(p["confidence"] >= cut for p in shown["items"])
+        assert f"{below} less sure hidden" in c.get("/contradictions").text
+        assert c.get("/contradictions.json?min_confidence=0").json()["hidden_low_confidence"] == 0

@@ -18,7 +18,7 @@ from typing import Any
 
 from onrecord import batch, pipeline, settings
 from onrecord.errors import BadParameter, OnrecordError, StoreError
-from onrecord.evaluate import gold_texts, load_jsonl, score_quotes
+from onrecord.evaluate import gold_texts, load_jsonl, score_contradictions, score_quotes, score_stances
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import repair_string, repaired_warning
@@ -60,7 +60,9 @@ __all__ = [
     "analysis_pool",
     "batch",
     "count_inputs",
+    "evaluate_contradictions",
     "evaluate_quotes",
+    "evaluate_stances",
     "ingest",
     "ingest_articles",
     "link",
@@ -246,3 +248,28 @@ def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool =
         pred = [q.to_dict() for q in api.all_quotes()]
         texts = gold_texts(rows, api.store)  # for gold rows without their text
     return score_quotes(rows, pred, details=details, texts=texts)
+
+
+def _sources(api: Onrecord) -> dict[str, str]:
+    return {aid: src for aid, src in api.conn.execute("SELECT id, source FROM articles")}
+
+
+def evaluate_stances(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:
+    """Precision (by error kind) of the stored stances against a judged precision gold
+    (tests/fixtures/stance_precision/, docs/annotation.md); with ``details``, the wrong and unjudged ones."""
+    rows = load_jsonl(gold)
+    with open(db, readonly=True) as api:
+        src = _sources(api)
+        pred = [{**s.to_dict(), "source": src.get(s.article_id)} for s in api.all_stances()]
+    return score_stances(rows, pred, details=details)
+
+
+def evaluate_contradictions(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:
+    """Precision (by error kind) of the stored contradictions against judged pairs (docs/annotation.md)."""
+    rows = load_jsonl(gold)
+    with open(db, readonly=True) as api:
+        src = _sources(api)
+        pred = [{"claim": {**c.claim.to_dict(), "source": src.get(c.claim.article_id)},
+                 "counter": {**c.counter.to_dict(), "source": src.get(c.counter.article_id)}}
+                for c in api.contradictions()]
+    return score_contradictions(rows, pred, details=details)

@@ -324,6 +324,35 @@ def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
     click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
 
 
+@eval_.command(name="stances")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@setting("db")
+@click.option("--show", is_flag=True, help="List the wrong stances and those the gold has no judgement of.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_stances(gold: str, db: str, show: bool, as_json: bool) -> None:
+    """Stance precision (holder, target, label and polarity all right) by error kind against a judged gold
+    (docs/annotation.md, "Stances and contradictions")."""
+    res = onrecord.evaluate_stances(gold, db, details=show)
+    for doc, holder, label, target, kind in res.pop("wrong", []):
+        click.echo(f"wrong ({kind}): {doc}: {holder} {label} {target}")
+    for doc, holder, label, target in res.pop("unjudged", []):
+        click.echo(f"unjudged: {doc}: {holder} {label} {target}")
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
+@eval_.command(name="contradictions")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@setting("db")
+@click.option("--show", is_flag=True, help="List the wrong pairs.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_contradictions(gold: str, db: str, show: bool, as_json: bool) -> None:
+    """Contradiction precision by error kind against judged pairs (docs/annotation.md)."""
+    res = onrecord.evaluate_contradictions(gold, db, details=show)
+    for holder, claim, counter, kind in res.pop("wrong", []):
+        click.echo(f"wrong ({kind}): {holder}: {claim} vs {counter}")
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
 @main.command()
 @setting("db")
 def demo(db: str) -> None:
@@ -427,7 +456,7 @@ def _negated_label(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "label": f"not {row['label']}"} if row.get("negated") and row.get("label") else row
 
 
-STANCE_COLUMNS = ["date", "outlet", "holder", "label", "target", "reported_by", "text"]
+STANCE_COLUMNS = ["date", "outlet", "holder", "label", "target", "reported_by", "confidence", "text"]
 
 
 @main.command()
@@ -437,13 +466,17 @@ STANCE_COLUMNS = ["date", "outlet", "holder", "label", "target", "reported_by", 
 @click.option("--label", help="A label from the inventory (docs/stances.md), e.g. condemn, urge.")
 @click.option("--since", metavar="YYYY-MM-DD")
 @click.option("--until", metavar="YYYY-MM-DD")
+@setting("min_confidence")
 @list_options()
 def stances(db: str, holder: str | None, target: str | None, label: str | None, since: str | None,
-            until: str | None, fmt: str, limit: int, offset: int, oldest_first: bool) -> None:
-    """Stances: holder, label (CAMEO/PLOVER), target, polarity, date, outlet and evidence offsets (newest first)."""
+            until: str | None, min_confidence: float | None, fmt: str, limit: int, offset: int,
+            oldest_first: bool) -> None:
+    """Stances: holder, label (CAMEO/PLOVER), target, polarity, confidence, date, outlet and evidence offsets
+    (newest first)."""
     with onrecord.open(db, readonly=True) as api:
         found, total = fetch(api.stances, limit, offset, holder=who(api, holder), target=target, label=label,
-                             since=since, until=until, sort="date" if oldest_first else "-date")
+                             since=since, until=until, min_confidence=min_confidence,
+                             sort="date" if oldest_first else "-date")
     rows = dicts(found)
     if fmt == "table":
         rows = [_negated_label(r) for r in rows]
@@ -475,15 +508,19 @@ def timeline(name: str, db: str, about: str | None, since: str | None, until: st
 @click.argument("name", required=False)
 @setting("db")
 @click.option("--about", help="Only pairs whose topic or targets match this name or words.")
+@setting("min_confidence")
 @list_options(dated=False)
-def contradictions(name: str | None, db: str, about: str | None, fmt: str, limit: int, offset: int) -> None:
+def contradictions(name: str | None, db: str, about: str | None, min_confidence: float | None, fmt: str, limit: int,
+                   offset: int) -> None:
     """Claims about someone's stance set against their own (or their spokespeople's) words going the other way,
-    by subject."""
+    by subject, with how sure each pair is."""
     with onrecord.open(db, readonly=True) as api:
-        found, total = fetch(api.contradictions, limit, offset, name=who(api, name), about=about)
+        found, total = fetch(api.contradictions, limit, offset, name=who(api, name), about=about,
+                             min_confidence=min_confidence)
     rows = [c.to_dict() for c in found] if fmt in ("jsonl", "json") else [formats.flat_contradiction(c) for c in found]
-    emit(rows, total, offset, fmt, ["subject", "about", "claim_date", "claim_by", "claim", "counter_date",
-                                    "counter_by", "counter"], {"claim": 50, "counter": 50}, "contradictions",
+    emit(rows, total, offset, fmt, ["subject", "about", "confidence", "claim_date", "claim_by", "claim",
+                                    "counter_date", "counter_by", "counter"], {"claim": 50, "counter": 50},
+         "contradictions",
          "by subject")
 
 

@@ -317,3 +317,68 @@ def polnear_rows(source: str, quotes: list[Quote], merge_groups: bool = True) ->
             by_group[key] = row
         rows.append(row)
     return rows
+
+
+# ---------------------------------------------------------------- stance and contradiction precision golds
+
+STANCE_ERRORS = ("not_stance", "holder", "target", "label", "polarity", "voice")  # docs/annotation.md
+
+
+def stance_key(r: Row) -> tuple[Any, ...]:
+    """What identifies a judged stance: its article (file name), cue offsets, holder, label, negation, target."""
+    cue = r.get("cue_span")
+    return (_doc_of(r), tuple(cue) if cue else None, r.get("holder"), r.get("label"), bool(r.get("negated")),
+            r.get("target"))
+
+
+def score_stances(gold: list[Row], pred: list[Row], details: bool = False) -> dict[str, Any]:
+    """Precision of the predicted stances a judge saw (holder, target, label and polarity all right), the share
+    wrong by error kind, how many of the gold articles' stances were judged (``coverage``), and the share of the
+    judged-right stances still made (``kept_right``); ``recall`` too when the gold lists stances the system
+    missed (``"missed": true`` rows). ``pred`` rows carry ``source`` (the article's file) and the stance fields."""
+    judged = {stance_key(g): g for g in gold if not g.get("missed")}
+    docs = {_doc_of(g) for g in gold}
+    mine = [p for p in pred if _doc_of(p) in docs]
+    made = {stance_key(p) for p in mine}
+    hits = [(p, judged[stance_key(p)]) for p in mine if stance_key(p) in judged]
+    right = sum(1 for _, g in hits if g["ok"])
+    n = len(hits)
+    res: dict[str, Any] = {"precision": round(right / n, 3) if n else 0.0, "judged": n, "right": right,
+                           "stances": len(mine), "coverage": round(n / len(mine), 3) if mine else 0.0}
+    for kind in STANCE_ERRORS:
+        res["wrong_" + kind] = sum(1 for _, g in hits if not g["ok"] and g.get("error") == kind)
+    gold_right = [k for k, g in judged.items() if g["ok"]]
+    res["kept_right"] = round(sum(1 for k in gold_right if k in made) / len(gold_right), 3) if gold_right else 0.0
+    missed = [g for g in gold if g.get("missed")]
+    if missed:
+        found = right + sum(1 for g in missed if stance_key(g) in made)
+        res["recall"] = round(found / (len(gold_right) + len(missed)), 3)
+    if details:
+        res["wrong"] = [(_doc_of(p), p.get("holder"), p.get("label"), p.get("target"), g.get("error"))
+                        for p, g in hits if not g["ok"]]
+        res["unjudged"] = [(_doc_of(p), p.get("holder"), p.get("label"), p.get("target"))
+                           for p in mine if stance_key(p) not in judged]
+    return res
+
+
+def score_contradictions(gold: list[Row], pred: list[Row], details: bool = False) -> dict[str, Any]:
+    """Precision of the predicted contradictions a judge saw: each pred and gold row has ``claim`` and
+    ``counter`` stance rows (keyed as ``stance_key``); ``unjudged`` counts pairs with no judgement."""
+    judged = {(stance_key(g["claim"]), stance_key(g["counter"])): g for g in gold}
+    hits = [(p, judged.get((stance_key(p["claim"]), stance_key(p["counter"])))) for p in pred]
+    seen = [(p, g) for p, g in hits if g is not None]
+    right = sum(1 for _, g in seen if g["ok"])
+    res: dict[str, Any] = {"precision": round(right / len(seen), 3) if seen else None, "judged": len(seen),
+                           "right": right, "contradictions": len(pred), "unjudged": len(pred) - len(seen)}
+    errors: dict[str, int] = defaultdict(int)
+    for _, g in seen:
+        if not g["ok"]:
+            errors[g.get("error") or "other"] += 1
+    res.update({"wrong_" + k: v for k, v in sorted(errors.items())})
+    gold_right = [k for k, g in judged.items() if g["ok"]]
+    made = {(stance_key(p["claim"]), stance_key(p["counter"])) for p in pred}
+    res["kept_right"] = round(sum(1 for k in gold_right if k in made) / len(gold_right), 3) if gold_right else None
+    if details:
+        res["wrong"] = [(p["claim"].get("holder"), p["claim"].get("label"), p["counter"].get("label"),
+                         g.get("error")) for p, g in seen if not g["ok"]]
+    return res

@@ -127,6 +127,7 @@ def flat_contradiction(c: ContradictionRecord) -> dict[str, Any]:
             return s.outlet or "the article"
         return s.reported_by or f"{s.holder} (own words)"
 
-    return {"subject": c.subject, "about": c.about, "claim_date": c.claim.date, "claim_by": by(c.claim, "claim"),
+    return {"subject": c.subject, "about": c.about, "confidence": c.confidence, "claim_date": c.claim.date,
+            "claim_by": by(c.claim, "claim"),
             "claim": c.claim.text, "counter_date": c.counter.date, "counter_by": by(c.counter, "counter"),
             "counter": c.counter.text, "claim_article": c.claim.article_id, "counter_article": c.counter.article_id}

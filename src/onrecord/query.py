@@ -85,6 +85,13 @@ def check_paging(limit: int, offset: int) -> None:
         raise BadParameter(f"offset must be 0 or more, got {offset}")
 
 
+def check_confidence(value: float) -> float:
+    """A confidence floor is a number from 0 to 1."""
+    if not 0.0 <= value <= 1.0:
+        raise BadParameter(f"min_confidence must be between 0 and 1, got {value}")
+    return value
+
+
 def check_date(name: str, value: str | None) -> None:
     """A date filter is a real calendar date, month or year (``2016-13-01`` and ``2016-02-30`` are refused)."""
     if value is None:
@@ -468,9 +475,10 @@ class Onrecord:
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
-                      since: str | None = None, until: str | None = None, outlet: str | None = None
-                      ) -> tuple[str, list[Any]]:
-        """The condition on ``stances s JOIN articles a`` for the filters of ``stances``."""
+                      since: str | None = None, until: str | None = None, outlet: str | None = None,
+                      min_confidence: float | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``stances s JOIN articles a`` for the filters of ``stances`` (a stance analysed before
+        stances were scored has no confidence and passes any ``min_confidence``)."""
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
@@ -491,17 +499,20 @@ class Onrecord:
         if outlet:
             where.append("a.outlet = ?")
             args.append(outlet)
+        if min_confidence is not None:
+            where.append("(s.confidence IS NULL OR s.confidence >= ?)")
+            args.append(check_confidence(min_confidence))
         return " AND ".join(where), args
 
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
                 since: str | None = None, until: str | None = None, outlet: str | None = None,
-                sort: str | None = None, limit: int = 100, offset: int = 0, count_cap: int | None = None
-                ) -> Records[StanceRecord]:
-        """Stances filtered by holder (or their spokespeople's principal), target, label, stance date and outlet,
-        in date order unless ``sort`` says otherwise (``date``, ``label``, ``holder``, ``target``, ``outlet``);
-        ``count_cap`` as for ``quotes``."""
+                min_confidence: float | None = None, sort: str | None = None, limit: int = 100, offset: int = 0,
+                count_cap: int | None = None) -> Records[StanceRecord]:
+        """Stances filtered by holder (or their spokespeople's principal), target, label, stance date, outlet and
+        confidence (at least ``min_confidence``), in date order unless ``sort`` says otherwise (``date``,
+        ``label``, ``holder``, ``target``, ``outlet``); ``count_cap`` as for ``quotes``."""
         check_paging(limit, offset)
-        cond, args = self._stance_where(holder, target, label, since, until, outlet)
+        cond, args = self._stance_where(holder, target, label, since, until, outlet, min_confidence)
         order = (browse.order_by("stances", sort, "date") if sort
                  else "s.date IS NULL, s.date, a.date, s.article_id, s.start")
         join = "JOIN articles a ON a.id = s.article_id " if outlet else ""  # only the outlet filter reads articles
@@ -601,10 +612,14 @@ class Onrecord:
         return [browse.facets(self.conn, "statements", reported if name == "outlet" else "statements st", cond, args,
                               (name,), time_limit=browse.left(end))[0] for name in fields]
 
-    def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None
-                             ) -> tuple[str, str, list[Any]]:
-        """(tables, condition, arguments) over ``contradictions c`` for a subject, a topic or target and a kind."""
+    def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None,
+                             min_confidence: float | None = None) -> tuple[str, str, list[Any]]:
+        """(tables, condition, arguments) over ``contradictions c`` for a subject, a topic or target, a kind and
+        a confidence floor."""
         tables, where, args = "contradictions c", ["1=1"], list[Any]()
+        if min_confidence is not None:
+            where.append("c.confidence >= ?")
+            args.append(check_confidence(min_confidence))
         if name:
             c, a = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
             where.append(c)
@@ -625,27 +640,40 @@ class Onrecord:
         return tables, " AND ".join(where), args
 
     def contradictions(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                       limit: int | None = None, offset: int = 0) -> Records[ContradictionRecord]:
+                       min_confidence: float | None = None, limit: int | None = None, offset: int = 0
+                       ) -> Records[ContradictionRecord]:
         """Claims about a holder's stance paired with the holder's own words going the other way, by subject;
-        ``about`` keeps pairs whose topic or either side's target is that name or contains those words; every pair
-        unless ``limit`` asks for a page (``total`` counts them all either way)."""
+        ``about`` keeps pairs whose topic or either side's target is that name or contains those words;
+        ``min_confidence`` pairs at least that sure; every pair unless ``limit`` asks for a page (``total`` counts
+        them all either way)."""
         if limit is not None:
             check_paging(limit, offset)
-        tables, cond, args = self._contradiction_where(name, about, kind)
+        tables, cond, args = self._contradiction_where(name, about, kind, min_confidence)
         out: Records[ContradictionRecord] = Records(st.contradictions(self.conn, cond, args, tables, limit, offset))
         if limit is None:
             out.total = len(out)
-        elif self._kept_groups(name, about):
+        elif self._kept_groups(name, about, min_confidence):
             out.total = self._totals(kind)[3]  # kept by the link stage: no count over every pair
         else:
             out.total = self.conn.execute(f"SELECT count(*) FROM {tables} WHERE {cond}", args).fetchone()[0]
         return out
 
-    def _kept_groups(self, name: str | None, about: str | None) -> bool:
-        """Whether a selection reads the claim groups the link stage keeps: no subject or topic filter, and the
-        store has them (a store migrated to schema 8 gets them at its next link)."""
-        return not name and not about and not self.conn.execute(
-            "SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone()
+    def _kept_groups(self, name: str | None, about: str | None, min_confidence: float | None = None) -> bool:
+        """Whether a selection reads the claim groups the link stage keeps: no subject or topic filter, no pair
+        below the confidence floor, and the store has them (a store migrated to schema 8 gets them at its next
+        link)."""
+        if name or about or (min_confidence is not None and self.count_contradictions(below_confidence=min_confidence)):
+            return False
+        return not self.conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone()
+
+    def count_contradictions(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
+                             below_confidence: float | None = None) -> int:
+        """How many pairs ``contradictions`` selects (``below_confidence``: only those less sure than that)."""
+        tables, cond, args = self._contradiction_where(name, about, kind)
+        if below_confidence is not None:
+            cond += " AND c.confidence < ?"
+            args.append(check_confidence(below_confidence))
+        return int(self.conn.execute(f"SELECT count(*) FROM {tables} WHERE {cond}", args).fetchone()[0])
 
     def _totals(self, kind: str | None) -> tuple[int, int, int, int]:
         """(groups, claims, counters, pairs) of every pair, or of one kind's, as the link stage keeps them."""
@@ -654,7 +682,8 @@ class Onrecord:
         return (row[0], row[1], row[2], row[3]) if row else (0, 0, 0, 0)
 
     def contradiction_groups(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                             limit: int = 20, offset: int = 0, shown: int | None = None) -> ClaimGroupPage:
+                             min_confidence: float | None = None, limit: int = 20, offset: int = 0,
+                             shown: int | None = None) -> ClaimGroupPage:
         """The pairs of one page of claim groups (a claim with its counter-evidence; claims of one subject with the
         same counter-evidence together), groups by subject, then by their first pair; ``total`` counts the groups
         and ``groups`` lists them. ``shown``: at most that many claims and pieces of counter-evidence of each group,
@@ -663,9 +692,9 @@ class Onrecord:
         check_paging(limit, offset)
         if shown is not None and shown < 1:
             raise BadParameter(f"shown must be at least 1, got {shown}")
-        if self._kept_groups(name, about):
+        if self._kept_groups(name, about, min_confidence):
             return self._kept_claim_groups(kind, limit, offset, shown)
-        tables, cond, args = self._contradiction_where(name, about, kind)
+        tables, cond, args = self._contradiction_where(name, about, kind, min_confidence)
         groups = f"""WITH p AS (SELECT c.id, c.claim_id, c.counter_id, c.subject,
                                        coalesce(c.subject_entity_id, c.subject) AS subj
                                 FROM {tables} WHERE {cond} ORDER BY c.claim_id, c.counter_id),
@@ -706,19 +735,19 @@ class Onrecord:
         return _shown_page(pairs, kept, self._totals(kind)[0], shown)
 
     def contradiction_facets(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                             time_limit: float | None = None) -> list[Facet]:
+                             min_confidence: float | None = None, time_limit: float | None = None) -> list[Facet]:
         """How many pairs of the selection each subject (``name``) and each kind has; ``time_limit`` as for
         ``quote_facets``."""
-        tables, cond, args = self._contradiction_where(name, about, kind)
+        tables, cond, args = self._contradiction_where(name, about, kind, min_confidence)
         return browse.facets(self.conn, "contradictions", tables, cond, args, ("name", "kind"), time_limit=time_limit)
 
-    def contradiction_counts(self, name: str | None = None, *, about: str | None = None, kind: str | None = None
-                             ) -> dict[str, int]:
+    def contradiction_counts(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
+                             min_confidence: float | None = None) -> dict[str, int]:
         """How many claims and pieces of counter-evidence the selection pairs."""
-        if self._kept_groups(name, about):
+        if self._kept_groups(name, about, min_confidence):
             _, claims, counters, _ = self._totals(kind)
             return {"claims": claims, "counters": counters}
-        tables, cond, args = self._contradiction_where(name, about, kind)
+        tables, cond, args = self._contradiction_where(name, about, kind, min_confidence)
         row = self.conn.execute(f"SELECT count(DISTINCT c.claim_id), count(DISTINCT c.counter_id) FROM {tables} "
                                 f"WHERE {cond}", args).fetchone()
         return {"claims": int(row[0]), "counters": int(row[1])}
@@ -800,9 +829,13 @@ class Onrecord:
         join = "JOIN articles a ON a.id = q.article_id " if dated else ""
         return self._count(f"SELECT q.id FROM quotes q {join}WHERE {cond}", args)
 
-    def count_stances(self, **filters: Any) -> int:
-        """How many stances ``stances(**filters)`` selects, counted up to ``count_cap``."""
+    def count_stances(self, *, below_confidence: float | None = None, **filters: Any) -> int:
+        """How many stances ``stances(**filters)`` selects (``below_confidence``: only those scored less sure),
+        counted up to ``count_cap``."""
         cond, args = self._stance_where(**filters)
+        if below_confidence is not None:
+            cond += " AND s.confidence < ?"
+            args.append(check_confidence(below_confidence))
         join = "JOIN articles a ON a.id = s.article_id " if filters.get("outlet") else ""
         return self._count(f"SELECT s.id FROM stances s {join}WHERE {cond}", args)
 

@@ -63,8 +63,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
-            ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "demo", "entities", "entity", "merge",
-             "split", "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate",
+            ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "eval stances", "eval contradictions",
+             "demo", "entities", "entity", "merge", "split", "stances", "timeline", "contradictions", "statements",
+             "load", "repair", "link", "migrate",
              "serve"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",
@@ -89,8 +90,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' (unset: the server is "
             "read-only).", ("serve",), metavar="TOKEN"),
     Setting("web_min_confidence", float, 0.4, "ONRECORD_WEB_MIN_CONFIDENCE",
-            "The web pages show attributions at least this sure unless asked for all (each says how many it leaves "
-            "out, with a link to them); the API and the CLI show every quote unless asked.", (), 0, 1, "X"),
+            "The web pages show attributions, stances and contradictions at least this sure unless asked for all "
+            "(each says how many it leaves out, with a link to them); the API and the CLI show every record unless "
+            "asked.", (), 0, 1, "X"),
     Setting("facet_time_limit_ms", int, 50, "ONRECORD_FACET_TIME_LIMIT_MS",
             "Milliseconds a web page gives all its facet counts together; a facet not counted in time says so "
             "instead of holding the page up (0: facets are never counted).", (), 0, metavar="MS"),
@@ -100,7 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
             "and a later change is a change of position, never a contradiction). A claim about a record ('has a "
             "history of') reaches back without limit.", (), 1, metavar="DAYS"),
     Setting("min_confidence", float, None, "ONRECORD_MIN_CONFIDENCE",
-            "Only quotes attributed at least this surely, 0 to 1 (unset: every quote).", ("quotes",), 0, 1, "X"),
+            "Only quotes attributed, and stances and contradictions scored, at least this surely, 0 to 1 (unset: "
+            "every record).", ("quotes", "stances", "contradictions"), 0, 1, "X"),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 

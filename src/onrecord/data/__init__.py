@@ -230,6 +230,20 @@ def words(key: str) -> frozenset[str]:
     return lists[key]
 
 
+# -- stance_confidence.json -------------------------------------------------------------------------------------
+@cached
+def stance_confidence_model() -> dict[str, Any]:
+    """stance_confidence.json: the stance confidence model's feature weights (analyse.stances.confidence)."""
+    try:
+        model: dict[str, Any] = json.loads(read("stance_confidence.json"))
+    except json.JSONDecodeError as exc:
+        raise DataFileError("stance_confidence.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    if not isinstance(model.get("weights"), dict):
+        raise DataFileError("stance_confidence.json", 0, "'weights' is missing: rebuild it with "
+                                                         "bench/stance_precision.py calibrate")
+    return model
+
+
 # -- attribution_model.json -------------------------------------------------------------------------------------
 @cached
 def attribution_model() -> dict[str, Any]:

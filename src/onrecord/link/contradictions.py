@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from onrecord import settings
+from onrecord.analyse.stances.confidence import pair_confidence
 
 MIN_CONFIDENCE = 0.5  # a quoted side's attribution must be at least this sure (the quotes' "likely" band)
 RESOLVED = ("entity:", "gov:")  # target keys that name one thing: a linked entity, a state
@@ -58,6 +59,7 @@ class StanceRef:
     confidence: float | None = None  # that quotation's attribution confidence
     aspect: str | None = None  # "record": a claim about a history or habit ("has always", "a history of")
     target_entity_id: str | None = None
+    stance_confidence: float | None = None  # the stance's own (analyse.stances.confidence); None: not scored
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Contradiction:
     kind: str  # "claim-vs-own" | "claim-vs-spokesperson"
     shared_keys: list[str] = field(default_factory=list)
     why: dict[str, Any] = field(default_factory=dict)
+    confidence: float | None = None  # pair_confidence of its two stances and its rule
 
 
 def direction(polarity: float, negated: bool, label_polarity: float | None = None) -> int:
@@ -172,7 +175,7 @@ def _in_time(c: tuple[date, date], o: tuple[date, date], record: bool, window: i
 def _entry(s: StanceRef, d: int) -> dict[str, Any]:
     return {"id": s.id, "voice": voice(s), "by": s.reported_by, "label": s.label, "negated": s.negated,
             "direction": d, "date": s.date, "aspect": s.aspect or "present", "confidence": s.confidence,
-            "holder_entity": s.holder_entity_id}
+            "stance_confidence": s.stance_confidence, "holder_entity": s.holder_entity_id}
 
 
 def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, float],
@@ -210,17 +213,18 @@ def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, floa
                 if any(a[1] >= po[0] for a in agree):
                     continue  # took it back before the claim: a change of position
                 days = (pc[0] - po[1]).days
+                conf = pair_confidence(c.stance_confidence, o.stance_confidence, c.aspect)
                 why = {"rule": ("a claim about their record, against their own words before it" if record else
                                 f"a claim about their position then, against their own words up to {window} days "
                                 "before it"),
                        "claim": _entry(c, dc), "counter": _entry(o, do), "shared_keys": shared,
                        "days_apart": max(days, 0), "window_days": None if record else window,
-                       "min_confidence": min_confidence}
+                       "min_confidence": min_confidence, "confidence": conf}
                 out.append(Contradiction(
                     subject=c.holder or o.holder or "", subject_entity_id=c.holder_entity_id or o.holder_entity_id,
                     about=c.target or o.target, claim_id=c.id, counter_id=o.id,
                     kind="claim-vs-own" if voice(o) == "own words" else "claim-vs-spokesperson",
-                    shared_keys=shared, why=why))
+                    shared_keys=shared, why=why, confidence=conf))
     return out
 
 

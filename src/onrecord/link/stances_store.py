@@ -61,7 +61,7 @@ def _ref(r: sqlite3.Row) -> StanceRef:
     return StanceRef(r["id"], r["holder"], r["holder_key"], r["target"], target_keys(r["target_keys"],
                      r["target_entity_id"]), r["label"], r["polarity"], bool(r["negated"]), r["reported_by"],
                      r["reporter_for"], r["date"], r["article_id"], r["holder_entity_id"], r["target_type"],
-                     r["quote_n"], r["quote_confidence"], r["aspect"], r["target_entity_id"])
+                     r["quote_n"], r["quote_confidence"], r["aspect"], r["target_entity_id"], r["confidence"])
 
 
 def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
@@ -161,9 +161,9 @@ class _Links:
 
 def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction]) -> int:
     rows = [(c.subject, c.subject_entity_id, c.about, c.claim_id, c.counter_id, c.kind, json.dumps(c.shared_keys),
-             group, json.dumps(c.why, sort_keys=True)) for c in found]
+             group, json.dumps(c.why, sort_keys=True), c.confidence) for c in found]
     conn.executemany("INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind, "
-                     "shared_keys, group_key, why) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                     "shared_keys, group_key, why, confidence) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     return len(rows)
 
 

@@ -42,6 +42,7 @@ class Stance(Record):
     aspect: str | None = None  # "record": about a history or habit ("has always", "a history of"); None: present
     cameo: str = ""
     plover: str = ""
+    confidence: float = 0.5  # analyse.stances.confidence: how likely holder, target, label and polarity are right
 
 
 UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
@@ -83,6 +84,7 @@ class StanceRecord(Record):
     target_span: list[int] | None
     cue_span: list[int] | None
     aspect: str | None = None  # "record": a claim about a history or habit; None: about its date
+    confidence: float | None = None  # None: analysed before stances were scored (``onrecord analyse --all``)
 
 
 @dataclass
@@ -98,6 +100,7 @@ class ContradictionRecord(Record):
     claim: StanceRecord
     counter: StanceRecord
     why: dict[str, Any] = field(default_factory=dict)  # the rule, both sides' voice, direction and date, scores
+    confidence: float | None = None  # both stances right, and the rule (analyse.stances.confidence.pair_confidence)
 
 
 @dataclass

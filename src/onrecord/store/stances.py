@@ -55,7 +55,7 @@ def to_stance(r: sqlite3.Row) -> StanceRecord:
         reported_by=r["reported_by"], reporter_type=r["reporter_type"], reporter_for=r["reporter_for"],
         source=r["source"], start=r["start"], end=r["end"], text=r["text"], date_text=r["date_text"],
         holder_span=_span(r["holder_start"], r["holder_end"]), target_span=_span(r["target_start"], r["target_end"]),
-        cue_span=_span(r["cue_start"], r["cue_end"]), aspect=r["aspect"])
+        cue_span=_span(r["cue_start"], r["cue_end"]), aspect=r["aspect"], confidence=r["confidence"])
 
 
 def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tuple[str, list[Any]]:
@@ -113,5 +113,5 @@ def contradictions(conn: sqlite3.Connection, where: str = "1=1", args: Iterable[
         if r["claim_id"] in pair and r["counter_id"] in pair:
             out.append(ContradictionRecord(r["id"], r["subject"], r["subject_entity_id"], r["about"], r["kind"],
                                            json.loads(r["shared_keys"] or "[]"), pair[r["claim_id"]],
-                                           pair[r["counter_id"]], json.loads(r["why"] or "{}")))
+                                           pair[r["counter_id"]], json.loads(r["why"] or "{}"), r["confidence"]))
     return out

@@ -120,16 +120,16 @@ def get_stances(web: Any, req: Request) -> Any:
     api = web.api()
     res = api.stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
                       label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
-                      until=P.date(q, "until"), outlet=P.text(q, "outlet"), sort=P.sort(q),
-                      limit=limit, offset=offset, count_cap=api.count_cap)
+                      until=P.date(q, "until"), outlet=P.text(q, "outlet"), min_confidence=P.confidence(q),
+                      sort=P.sort(q), limit=limit, offset=offset, count_cap=api.count_cap)
     return page(res, limit, offset, cap=api.count_cap)
 
 
 def get_contradictions(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    return page(web.api().contradictions(P.text(q, "name"), about=P.text(q, "about"), limit=limit, offset=offset),
-                limit, offset)
+    return page(web.api().contradictions(P.text(q, "name"), about=P.text(q, "about"),
+                                         min_confidence=P.confidence(q), limit=limit, offset=offset), limit, offset)
 
 
 def get_statements(web: Any, req: Request) -> Any:
@@ -303,12 +303,16 @@ ENDPOINTS = [
         Param("holder", "who holds the stance: name, alias or entity id (spokespeople count for their principal)"),
         Param("target", "whom or what the stance is toward: name, alias or entity id"),
         Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL,
-        Param("outlet", "outlet name, exactly"), *sorts("date", "label", "holder", "target", "outlet"),
-        LIMIT, OFFSET], paged=True),
+        Param("outlet", "outlet name, exactly"),
+        Param("min_confidence", "only stances at least this sure, 0 to 1 (the pages default to "
+              f"{P.default_min_confidence()}; the API to every stance)", "number"),
+        *sorts("date", "label", "holder", "target", "outlet"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
              "words going the other way", get_contradictions,
              [Param("name", "whose stance: name, alias or entity id (all when absent)"),
-              Param("about", "only pairs whose topic or targets match this name or words"), LIMIT, OFFSET],
+              Param("about", "only pairs whose topic or targets match this name or words"),
+              Param("min_confidence", "only pairs at least this sure, 0 to 1 (the pages default to "
+                    f"{P.default_min_confidence()}; the API to every pair)", "number"), LIMIT, OFFSET],
              paged=True),
     Endpoint("/api/statements", "Statements (one statement, many reports across articles) with their first reports",
              get_statements, [Param("by", "speaker name, alias or entity id"),

@@ -124,15 +124,20 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
-               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
-               "since": P.date(params, "since"), "until": P.date(params, "until")}
+    filters: dict[str, Any] = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
+                               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
+                               "since": P.date(params, "since"), "until": P.date(params, "until"),
+                               "min_confidence": P.confidence(params, P.default_min_confidence())}
     sort = P.sort(params)
     res = api.stances(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
+    hidden = 0
+    if filters["min_confidence"]:
+        hidden = api.count_stances(**{**filters, "min_confidence": None}, below_confidence=filters["min_confidence"])
     fields = ("label", "holder", "target", "outlet", date_facet(filters))
     return Listing("stances", list(res), res.total, limit, offset, filters,
                    api.stance_facets(**filters, fields=fields, time_limit=facet_time()),
-                   sort, ("date", "label", "holder", "target", "outlet"), cap=api.count_cap)
+                   sort, ("date", "label", "holder", "target", "outlet"), hidden, filters["min_confidence"],
+                   cap=api.count_cap)
 
 
 def statements(api: Onrecord, params: Mapping[str, str], reports: int | None = REPORTS_SHOWN) -> Listing:
@@ -161,8 +166,9 @@ def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
     """The groups of a page of ``contradiction_groups``, each with the stances of its shown claims and counters."""
     claims = {c.claim.id: c.claim for c in page}
     counters: dict[tuple[int, int], tuple[StanceRecord, str]] = {
-        (c.claim.id, c.counter.id): (c.counter, "; ".join(x for x in (KINDS.get(c.kind, c.kind.replace("-", " ")),
-                                                                       c.why.get("rule")) if x)) for c in page}
+        (c.claim.id, c.counter.id): (c.counter, "; ".join(x for x in (
+            KINDS.get(c.kind, c.kind.replace("-", " ")), c.why.get("rule"),
+            f"confidence {c.confidence:.2f}" if c.confidence is not None else None) if x)) for c in page}
     out = []
     for g in page.groups:
         shown = [i for i in g.claims if i in claims]
@@ -175,16 +181,22 @@ def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
 
 def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 20)
-    filters = {"name": P.text(params, "name"), "about": P.text(params, "about"),
-               "kind": P.text(params, "kind", max_len=40)}
+    filters: dict[str, Any] = {"name": P.text(params, "name"), "about": P.text(params, "about"),
+                               "kind": P.text(params, "kind", max_len=40),
+                               "min_confidence": P.confidence(params, P.default_min_confidence())}
     shown = None if params.get("_stream") else GROUP_SHOWN  # the streamed CSV has every pair
     page = api.contradiction_groups(**filters, limit=limit, offset=offset, shown=shown)
+    hidden = 0
+    if filters["min_confidence"]:
+        hidden = api.count_contradictions(filters["name"], about=filters["about"], kind=filters["kind"],
+                                          below_confidence=filters["min_confidence"])
     facets = api.contradiction_facets(**filters, time_limit=facet_time())
     for f in facets:
         if f.name == "kind":
             f.values = [FacetValue(v.value, KINDS.get(v.label, v.label), v.count) for v in f.values]
     return Listing("contradictions", shown_groups(page), page.total, limit, offset, filters, facets,
-                   pairs=list(page), counts=api.contradiction_counts(**filters))
+                   hidden=hidden, min_confidence=filters["min_confidence"], pairs=list(page),
+                   counts=api.contradiction_counts(**filters))
 
 
 def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
@@ -226,7 +238,7 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "quotes": _quote_row,
     "stances": lambda s: {"id": s.id, "date": s.date, "holder": s.holder, "holder_id": s.holder_id,
                           "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
-                          "reported_by": s.reported_by, "outlet": s.outlet, "text": s.text,
+                          "reported_by": s.reported_by, "outlet": s.outlet, "confidence": s.confidence, "text": s.text,
                           "article_id": s.article_id, "start": s.start, "end": s.end},
     "statements": _statement_row,
     "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind},
@@ -237,10 +249,11 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
 COLUMNS = {kind: tuple(cols.split()) for kind, cols in {
     "articles": "id date outlet title source paragraphs quotes",
     "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end",
-    "stances": "id date holder holder_id label negated target target_id reported_by outlet text article_id start end",
+    "stances": "id date holder holder_id label negated target target_id reported_by outlet confidence text article_id "
+               "start end",
     "statements": "id speaker speaker_id first_date reports articles outlets least_similar text",
-    "contradictions": "id subject about claim_date claim_by claim counter_date counter_by counter claim_article "
-                      "counter_article kind",
+    "contradictions": "id subject about confidence claim_date claim_by claim counter_date counter_by counter "
+                      "claim_article counter_article kind",
     "entities": "id name type quotes_by quotes_about articles outlets mentions"}.items()}
 
 

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.entities.names import NameIndex, build_name_index
+from onrecord.analyse.stances.confidence import stance_confidence
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
 from onrecord.analyse.stances.context import StanceContext, shift_stance
 from onrecord.analyse.stances.cues import cue_stances, frame_stances, nominal_stances
@@ -52,6 +53,7 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
         key = (s.holder, s.label, s.target, s.cue_span, s.reported_by)
         if key not in seen:
             seen.add(key)
+            s.confidence = stance_confidence(s)
             out.append(s)
     return out
 

@@ -42,6 +42,7 @@ from onrecord.analyse.stances.lexicon import (
     labels,
     match_cue,
     polarity_of,
+    speech_act,
 )
 from onrecord.analyse.stances.targets import Target, targets_of
 from onrecord.models import OUTLET, Quote, Stance
@@ -58,6 +59,10 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     quote = ctx.quote_around(t.idx)
     if _not_asserted(ctx, t, label) or (label == "threaten" and not _threat(t)):
         return []
+    if t.lemma_.lower() == "ask" and kq is not None and ctx.quotes[kq].text.rstrip(" \"'”’").endswith("?"):
+        return []  # asked, "Could it ...?": the quote is a question, not an appeal
+    if label == "refuse" and any(c.dep_ in ("xcomp", "dobj") and speech_act(c) for c in t.children):
+        return []  # "declined to comment", "refused to discuss the matter": no position stated
     subj, passive = _cue_subject(ctx, t)
     passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
     reported: Voice | None = None
@@ -242,7 +247,7 @@ def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     label = nouns[t.lemma_.lower()]
     objs = [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "on", "against", "to")
             for p in c.children if p.dep_ == "pobj"]
-    if not objs:
+    if not objs or all(speech_act(o) for o in objs):  # "requests for comment": no position asked for
         return []
     quote = ctx.quote_around(t.idx)
     poss = next((c for c in t.children if c.dep_ == "poss"), None)

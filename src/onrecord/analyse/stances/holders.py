@@ -11,7 +11,7 @@ from spacy.tokens import Span, Token
 
 from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.dates import find_dates
-from onrecord.analyse.entities.names import PERSON_ROLES
+from onrecord.analyse.entities.names import GROUP_NOUNS, PERSON_ROLES
 from onrecord.analyse.entities.roles import PARTICLES as NAME_PARTICLES
 from onrecord.analyse.stances.clauses import is_habitual
 from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
@@ -23,7 +23,11 @@ from onrecord.analyse.stances.targets import (
     surname_key,
 )
 from onrecord.analyse.textcache import doc_text
+from onrecord.data import words
 from onrecord.models import OUTLET, Quote, Stance
+
+INSTITUTIONS = words("institution_nouns")
+NOT_AGENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 
 
 def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
@@ -31,6 +35,8 @@ def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder
     headline fragment the name index took for a name ("Trump Lashes Out") gives way to the one other full name
     in the article with the subject's word ("Donald Trump"), else to no holder."""
     found = _holder_of(ctx, subj, q)
+    if found[0] and subj is not None and not agent_noun(ctx, antecedent(subj), found[0]):
+        return None, "unknown", found[2], None
     if not found[0] or not headline_fragment(ctx, found[0]):
         return found
     word = subj.text if subj is not None else ""
@@ -43,7 +49,10 @@ def holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder
 def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holder:
     if subj is None:
         return None, "unknown", None, None
+    subj = antecedent(subj)
     span = (subj.idx, subj.idx + len(subj.text))
+    if subj.lower_ in ("they", "them") and q is None:
+        return _plural_holder(ctx, subj, span)
     if q is not None and (subj.lower_ in ("i", "we", "us", "me") or speaks_for(ctx, q, subj)):
         return quote_holder(q)
     if q is not None and subj.lower_ == "you":
@@ -62,6 +71,55 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
     if sp.type in ("organisation", "group") and country_of(name):
         name = country_of(name) or name
     return name, sp.type, ctx.clip(sp.span), sp.on_behalf_of
+
+
+def agent_noun(ctx: StanceContext, subj: Token, name: str) -> bool:
+    """Whether a holder can take a position: a name (one the article's name index knows, whatever the tagger
+    made of "JEREMY CORBYN"), a pronoun or role resolved to one, or a common noun for people (``person_roles``,
+    ``group_nouns``); not "the piece", "studies", "traditional revenues", "macOS jobs"."""
+    if subj.ent_type_ in NOT_AGENTS:
+        return False  # "On Oct. 23 ... called": a date, a number or an amount holds no position
+    if subj.pos_ != "NOUN" or subj.ent_type_ or subj.is_upper or subj.lower_ in ctx.index.by_part \
+            or subj.lower_ not in name.lower():
+        return True
+    return people_word(subj.lower_, subj.lemma_.lower())
+
+
+def people_word(word: str, lemma: str) -> bool:
+    """A noun for a person, a group of people or a body (``person_roles``, ``group_nouns``, ``institution_nouns``)."""
+    return lemma in PERSON_ROLES or word in GROUP_NOUNS or lemma in INSTITUTIONS
+
+
+def common_noun_holder(name: str) -> bool:
+    """A holder written as a common noun phrase ("the piece", "his aunt") whose head names no person or body, as
+    a quote's speaker may be: no one whose position a record can state."""
+    if not name[:1].islower():
+        return False
+    head = name.split()[-1].lower()
+    return not people_word(head, head[:-1] if head.endswith("s") else head)
+
+
+def antecedent(subj: Token) -> Token:
+    """A relative pronoun's antecedent, and an apposition's head: in "Gov. John Kasich, a Republican who has
+    refused to endorse Trump" the one who refused is Kasich, not "a Republican" (nor the party)."""
+    if subj.lower_ not in ("who", "that") or subj.head.dep_ != "relcl" or subj.head.head.i == subj.head.i:
+        return subj
+    ante = subj.head.head
+    return ante.head if ante.dep_ == "appos" and ante.head.i != ante.i else ante
+
+
+def _plural_holder(ctx: StanceContext, subj: Token, span: tuple[int, int]) -> Holder:
+    """"they" as a holder: the plural subject of the clause that reports it ("superdelegates have said they
+    support Clinton"), else no one. A plural pronoun names a set, which no single name or party stands for."""
+    v = subj.head
+    for _ in range(3):
+        if v.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or v.head.i == v.i:
+            break
+        v = v.head
+        subj2 = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if subj2 is not None and subj2.pos_ in ("NOUN", "PROPN") and subj2.tag_ in ("NNS", "NNPS"):
+            return _holder_of(ctx, subj2, None)
+    return None, "unknown", span, None
 
 
 def speaks_for(ctx: StanceContext, q: Quote, subj: Token) -> bool:
@@ -166,7 +224,7 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     """One record per target (or one without a target) for the cue ``v``: evidence clipped to the cue's
     paragraph, date, polarity (a negated stance leans mildly the other way) and CAMEO/PLOVER codes."""
     info = labels()[label]
-    if holder[0] and headline_fragment(ctx, str(holder[0])):
+    if holder[0] and (headline_fragment(ctx, str(holder[0])) or common_noun_holder(str(holder[0]))):
         return []
     sent = v.sent
     ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)

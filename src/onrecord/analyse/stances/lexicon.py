@@ -62,13 +62,25 @@ def match_cue(t: Token) -> tuple[str, tuple[str, ...]] | None:
         if parts[0] == lemma and all(p in kids or p in grand for p in parts[1:]):
             return label, parts
     if lemma in single:
-        if lemma == "ask" and (any(c.dep_ == "ccomp" and any(m.lower_ in ("if", "whether") for m in c.children)
+        if lemma == "ask" and (any(c.dep_ == "ccomp" and (any(m.lower_ in ("if", "whether") for m in c.children) or
+                                                          any(x.text.endswith("?") for x in c.subtree))
                                    for c in t.children) or not any(c.dep_ in ("xcomp", "ccomp") for c in t.children)):
-            return None  # "asked if ...", "asked about ...": a question, not an appeal
+            return None  # "asked if ...", "asked about ...", asked "Could it ...?": a question, not an appeal
+        if lemma == "oppose" and t.i > 0 and t.nbor(-1).lower_ == "as" and any(c.lower_ == "to" for c in t.children):
+            return None  # "as opposed to": "rather than", no one's position
         if lemma in ("call", "press", "charge", "attack", "back") and not kids & {"dobj"} and lemma != "back":
             return None
         return single[lemma], (lemma,)
     return None
+
+
+def speech_act(t: Token) -> bool:
+    """A verb or noun of saying that carries no stance of its own ("comment", "discuss", "respond", "answer"):
+    refusing one ("declined to comment") says nothing about anyone's position."""
+    classes = data.cue_classes().get(t.lemma_.lower(), frozenset())
+    if not classes & {"speech", "stance"}:
+        return False
+    return t.lemma_.lower() not in cues()[0] and t.lemma_.lower() not in cues()[2]
 
 
 def polarity_of(tokens: list[Token]) -> tuple[int, bool]:
