@@ -32,7 +32,8 @@ class RoleAssertion(Record):
 
 @dataclass
 class Descriptor(Record):
-    """A description of the entity as written (``key`` is what is counted), with its loaded flag."""
+    """A description of the entity as written (``key`` is what is counted), with its loaded flag and how sure
+    the extractor is that it describes the entity (``confidence``, calibrated on the descriptor precision gold)."""
 
     text: str
     key: str
@@ -40,6 +41,7 @@ class Descriptor(Record):
     end: int
     kind: str  # premodifier | appositive | description | rule
     loaded: bool = False
+    confidence: float = 0.0
 
 
 @dataclass

@@ -531,6 +531,9 @@ INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 9' WHERE EX
     (10, "ingest runs: why a run stopped before its end (SIGTERM, Ctrl-C, a full disk); NULL when it finished", """
 ALTER TABLE ingest_runs ADD COLUMN interrupted TEXT;
 """),
+    (13, "descriptors: how sure each is (NULL until the article is analysed again: `onrecord reanalyse`)", """
+ALTER TABLE entity_descriptors ADD COLUMN confidence REAL;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
