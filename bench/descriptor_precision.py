@@ -4,7 +4,7 @@ TRAIN texts plus article_extraction gold bodies), scores the stored descriptors 
 tests/fixtures/descriptor_precision/ and prints precision by set and by error kind.
 
     python bench/descriptor_precision.py ../shared [--set A|B] [--gold FILE] [--min-confidence X]
-        [--floor 0.90] [--dump OUT.jsonl] [--workers 1]
+        [--floor 0.90] [--dump OUT.jsonl] [--workers 1] [--store PREFIX]
 
 Set A may be read for errors and calibrates the confidence; set B is read as numbers only. ``--dump`` writes
 every stored descriptor (unjudged ones included) with its sentence, for judging new output. Run it with
@@ -56,14 +56,16 @@ def articles(shared: Path, which: str) -> list[dict[str, Any]]:
     return out
 
 
-def stored(which: str, items: list[dict[str, Any]], workers: int | None) -> list[dict[str, Any]]:
-    """Ingest the set into a fresh store and return every descriptor the entity step stored."""
+def stored(which: str, items: list[dict[str, Any]], workers: int | None, keep: str | None = None
+           ) -> list[dict[str, Any]]:
+    """Ingest the set into a fresh store (kept at ``keep`` when given) and return every descriptor the entity
+    step stored."""
     from onrecord.pipeline import ingest_articles
     from onrecord.store import Store
 
     by_text = {}
     with tempfile.TemporaryDirectory() as tmp:
-        with Store(str(Path(tmp) / "bench.db")) as store:
+        with Store(keep or str(Path(tmp) / "bench.db")) as store:
             ingest_articles([{k: v for k, v in it.items() if k != "source"} for it in items], store,
                             any_language=True, workers=workers)
             from onrecord.store.ids import article_id
@@ -93,6 +95,7 @@ def main() -> None:
     ap.add_argument("--floor", type=float, default=0.90, help="set B precision below this exits 1")
     ap.add_argument("--dump", help="write every stored descriptor with its sentence here (JSONL)")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--store", help="keep the stores here (STORE.A.db, STORE.B.db) for `onrecord eval descriptors`")
     args = ap.parse_args()
     try:
         from onrecord.evaluate import load_jsonl, score_descriptors
@@ -112,7 +115,8 @@ def main() -> None:
     failed = False
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
     for which in args.set or sorted(SETS):
-        rows = stored(which, articles(Path(args.shared), which), args.workers)
+        keep = f"{args.store}.{which}.db" if args.store else None
+        rows = stored(which, articles(Path(args.shared), which), args.workers, keep)
         if dump:
             for r in rows:
                 doc = r.pop("_doc")

@@ -18,7 +18,7 @@ from typing import Any
 
 from onrecord import batch, pipeline, settings
 from onrecord.errors import BadParameter, OnrecordError, StoreError
-from onrecord.evaluate import gold_texts, load_jsonl, score_quotes
+from onrecord.evaluate import gold_texts, load_jsonl, score_descriptors, score_quotes
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import repair_string, repaired_warning
@@ -60,6 +60,7 @@ __all__ = [
     "analysis_pool",
     "batch",
     "count_inputs",
+    "evaluate_descriptors",
     "evaluate_quotes",
     "ingest",
     "ingest_articles",
@@ -236,6 +237,20 @@ def load(path: StrPath, db: StrPath | None = None) -> LoadReport:
     """Merge the Parquet tables of ``onrecord spark analyse`` into the store and link what they added."""
     with Store(_db(db)) as store:
         return pipeline.load(str(path), store)
+
+
+def evaluate_descriptors(gold: StrPath, db: StrPath | None = None, *, subset: str | None = None,
+                         min_confidence: float | None = None) -> dict[str, Any]:
+    """Precision of the stored descriptors against a precision gold (tests/fixtures/descriptor_precision), by
+    error kind: only the gold rows of set ``subset`` ("A", "B") when given, only descriptors at least
+    ``min_confidence`` sure when given; descriptors the gold does not judge are counted apart."""
+    from onrecord.store.entities import stored_descriptors
+
+    rows = [g for g in load_jsonl(gold) if subset is None or g.get("set") == subset]
+    with open(db, readonly=True) as api:
+        pred = stored_descriptors(api.conn)
+    arts = {g["article_id"] for g in rows}
+    return score_descriptors(rows, [p for p in pred if p["article_id"] in arts], min_confidence=min_confidence)
 
 
 def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:

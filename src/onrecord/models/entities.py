@@ -45,6 +45,24 @@ class Descriptor(Record):
 
 
 @dataclass
+class DescriptorRecord(Record):
+    """One stored description of an entity with its evidence: the article, its date and outlet, and the exact
+    character offsets of the phrase in the article's text."""
+
+    entity_id: str
+    text: str
+    key: str
+    kind: str
+    loaded: bool
+    confidence: float
+    article_id: str
+    start: int
+    end: int
+    date: str | None = None
+    outlet: str | None = None
+
+
+@dataclass
 class ArticleEntity(Record):
     """One entity of one article: its name as the article gives it in full, type, mentions, roles, descriptors."""
 
@@ -159,6 +177,7 @@ class EntityDetail(Record):
     quotes_about: int
     articles: int
     written_as: list[dict[str, Any]]  # the mentions as the articles write them (not pronouns), with counts
+    descriptors_below: int = 0  # descriptions left out as less sure than the ``min_confidence`` asked for
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
