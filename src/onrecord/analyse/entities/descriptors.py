@@ -186,7 +186,7 @@ def assess(doc: Doc, segments: list[Segment], found: ArticleEntities) -> None:
     """Keep the descriptors that are noun phrases able to refer to their one person, trimmed to the phrase, each
     with a calibrated confidence; drop time stamps, bylines, captions, page furniture, plurals, clause fragments
     and other entities' names (a false description is worse than a missing one)."""
-    kinds = [(s.start, s.end, s.kind) for s in segments]
+    kinds: list[tuple[int, int, str]] = [(s.start, s.end, s.kind) for s in segments]
     text = doc.text
     for e in found.entities:
         anchors = [(m.start, m.end) for m in e.mentions if m.kind in ("name", "short")]
