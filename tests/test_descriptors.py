@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,30 @@ def test_eval_descriptors_scores_the_store_against_a_gold(sample_db, tmp_path):
     out = json.loads(res.stdout)
     assert out["judged"] == len(stored) and out["wrong_fragment"] == 1
     assert out["precision"] == round((len(stored) - 1) / len(stored), 3)
+
+
+def test_person_page_hides_descriptions_below_the_cut_with_a_count_and_a_way_to_show_them(tmp_path_factory):
+    import web_support as ws
+
+    from onrecord.web.app import create_app
+
+    path = ws.demo_store(tmp_path_factory)
+    cut = onrecord.settings.value("web_min_confidence")
+    with onrecord.open(str(path), readonly=True) as api:
+        below = api.entity("Bashar al-Assad", min_confidence=cut).descriptors_below
+        shown = sum(g["count"] for g in api.entity("Bashar al-Assad", min_confidence=cut).descriptors)
+    assert below  # "the Assad regime": a name as a modifier of a noun of rule is not a description of the person
+    url = "/entities/person%3Abashar-al-assad?tab=descriptions"
+    with ws.TestClient(create_app(str(path))) as client:
+        default = client.get(url).text
+        everything = client.get(url + "&min_confidence=0").text
+    shown_part, all_part = (html.split('id="descriptors"')[1].split("</section>")[0] for html in (default, everything))
+    assert f"{below} less sure description" in " ".join(shown_part.split()) and "min_confidence=0" in shown_part
+    assert "left out" not in all_part
+
+    def occurrences(part: str) -> int:  # each description once, "×N" when an outlet used it N times
+        groups = part.count('class="descriptor')
+        repeats = [int(n) for n in re.findall(r"×(\d+)", part)]
+        return groups - len(repeats) + sum(repeats)
+
+    assert occurrences(shown_part) == shown and occurrences(all_part) == shown + below
