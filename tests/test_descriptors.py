@@ -209,3 +209,15 @@ def test_person_page_hides_descriptions_below_the_cut_with_a_count_and_a_way_to_
         return groups - len(repeats) + sum(repeats)
 
     assert occurrences(shown_part) == shown and occurrences(all_part) == shown + below
+
+
+def test_predicate_nominatives_in_the_outlets_own_narration_only(nlp):
+    text = ("Council votes on budget\n\nSam Smith is a former minister who served under two leaders. "
+            "Brown Green will be the next leader. Tom White is not a candidate. "
+            "\"Amy Jones is a liar,\" said Sam Smith. If Tom White is the winner, he will speak.")
+    found = extract_entities(nlp(text), segment(text))
+    got = {(e.name, d.text, d.kind) for e in found.entities for d in e.descriptors}
+    assert ("Sam Smith", "a former minister", "predicate") in got
+    assert not [g for g in got if g[2] == "predicate" and g[0] != "Sam Smith"]  # future, negated, quoted, "if"
+    pred = next(d for e in found.entities for d in e.descriptors if d.kind == "predicate")
+    assert text[pred.start:pred.end] == pred.text and pred.confidence == desc.CONFIDENCE[("predicate", True)]

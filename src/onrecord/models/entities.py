@@ -39,7 +39,7 @@ class Descriptor(Record):
     key: str
     start: int
     end: int
-    kind: str  # premodifier | appositive | description | rule
+    kind: str  # premodifier | appositive | description | rule | predicate
     loaded: bool = False
     confidence: float = 0.0
 

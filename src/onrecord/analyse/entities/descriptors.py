@@ -14,11 +14,12 @@ import re
 from typing import TYPE_CHECKING
 
 from onrecord import data
+from onrecord.models import Descriptor
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from onrecord.models import ArticleEntities, Descriptor, Segment
+    from onrecord.models import ArticleEntities, Segment
 
 DESCRIPTION_HEADS = data.words("description_heads")  # the word lists are data/words.toml
 OF_ROLES = data.words("office_of_words")
@@ -172,12 +173,14 @@ CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\b(?:[ECMP][SD]T|GMT|UTC|BST|CET)\b|\b[ap]
 AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|ee|eer|ary|ate|ess|ive|ic|at|ot|ard)$")
 # Precision measured per (kind, head names a person) on set A of tests/fixtures/descriptor_precision (the judged
 # output of this assessment, right/judged, smoothed as (right + 1) / (judged + 2)): appositive 58/59 and 4/7,
-# premodifier 69/70 and 3/5, description 1/2 (none without a person noun), rule 0/2.
+# premodifier 69/70 and 3/5, description 1/2 (none without a person noun), rule 0/2, predicate none and 0/2 (an
+# unmeasured bucket takes 0.5).
 CONFIDENCE: dict[tuple[str, bool], float] = {
     ("premodifier", True): 0.97, ("premodifier", False): 0.57,
     ("appositive", True): 0.97, ("appositive", False): 0.56,
     ("description", True): 0.5, ("description", False): 0.5,
     ("rule", True): 0.25, ("rule", False): 0.25,
+    ("predicate", True): 0.5, ("predicate", False): 0.25,
 }
 IN_TITLE = 0.3  # 0/1 on set A; a headline in Title Case misleads the tagger ("Trump Endorses House Speaker Paul Ryan")
 
@@ -190,6 +193,9 @@ def assess(doc: Doc, segments: list[Segment], found: ArticleEntities) -> None:
     text = doc.text
     for e in found.entities:
         anchors = [(m.start, m.end) for m in e.mentions if m.kind in ("name", "short")]
+        if e.type == "person":
+            seen = {(d.start, d.end) for d in e.descriptors}
+            e.descriptors += [d for d in predicates(doc, anchors) if (d.start, d.end) not in seen]
         kept: list[Descriptor] = []
         # premodifiers first: they stand beside the name, so an appositive may stand beside one of them
         for d in sorted(e.descriptors, key=lambda d: (d.kind == "appositive", d.start)):
@@ -207,6 +213,33 @@ def assess(doc: Doc, segments: list[Segment], found: ArticleEntities) -> None:
 # Clinton's challenger", "our speaker of the House, Paul Ryan"), then a comma, a dash or a bracket, or "and"
 APPOSED = re.compile(r"(?:\s+(?:of|at|for|from|in|on|to)\s+[^,;:.!?\"\u201c\u201d()]{1,40}?)?"
                      r"\s*(?:[,(\u2013\u2014-]|--)?\s*(?:(?:and|or)\s+)?(?:(?:the|a|an)\s+)?")
+
+
+def predicates(doc: Doc, names: list[tuple[int, int]]) -> list[Descriptor]:
+    """Predicate nominatives of a name in the article's own narration: "Smith is a former minister", "Jones was
+    the party's treasurer". Not in a sentence with quotation marks (the words are the speaker's, not the
+    outlet's), not negated, conditional, modal or future ("is not", "if ... is", "will be"), not a question."""
+    out = []
+    for start, end in names:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        cop = root.head
+        if root.dep_ != "nsubj" or cop.lemma_ != "be" or cop.tag_ not in ("VBZ", "VBD"):
+            continue
+        if any(c.dep_ in ("neg", "aux", "auxpass", "mark") for c in cop.children) or cop.dep_ in ("advcl", "ccomp"):
+            continue
+        sent = cop.sent
+        if sent.text.rstrip().endswith("?") or any(t.is_quote or t.text in ('"', "“", "”", "''", "``")
+                                                    for t in sent):
+            continue
+        for attr in (c for c in cop.children if c.dep_ == "attr" and c.pos_ == "NOUN"):
+            toks = _np(attr)
+            if toks and len(toks) <= MAX_TOKENS:
+                s, e, text = _span_text(toks)
+                out.append(Descriptor(text, descriptor_key(text), s, e, "predicate", is_loaded(text)))
+    return out
 
 
 def _adjacent(text: str, d: Descriptor, anchors: list[tuple[int, int]]) -> bool:
@@ -246,7 +279,7 @@ def judge(doc: Doc, kinds: list[tuple[int, int, str]], d: Descriptor) -> tuple[D
     person = head.lower_.strip(".") in PERSON_NOUNS or head.lemma_.lower() in PERSON_NOUNS or \
         bool(AGENT_SUFFIX.search(head.lower_))
     conf = CONFIDENCE.get((d.kind, person), 0.5) * (IN_TITLE if where == "title" and _title_case(span.sent) else 1.0)
-    return type(d)(text, descriptor_key(text), start, end, d.kind, is_loaded(text), round(conf, 2)), ""
+    return Descriptor(text, descriptor_key(text), start, end, d.kind, is_loaded(text), round(conf, 2)), ""
 
 
 def _title_case(sent: Span) -> bool:
