@@ -165,6 +165,7 @@ def description_text(toks: list[Token]) -> tuple[int, int, str]:
 PERSON_NOUNS = data.words("person_roles") | DESCRIPTION_HEADS | data.words("office_heads") | \
     data.words("relation_nouns") | data.words("generic_person_nouns")
 HONORIFICS = data.words("honorifics")
+TITLE_HEADS = PERSON_NOUNS | data.words("titles")  # words a name's entity span may end in that are not the name
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE")
 NUMBER_TYPES = ("TIME", "DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL")
 CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\b(?:[ECMP][SD]T|GMT|UTC|BST|CET)\b|\b[ap]\.?m\.?(?:\s|$)", re.I)
@@ -206,7 +207,7 @@ def assess(doc: Doc, segments: list[Segment], found: ArticleEntities) -> None:
                 kept.append(judged)
                 if judged.kind in ("appositive", "premodifier"):
                     anchors.append((judged.start, judged.end))
-        e.descriptors = kept
+        e.descriptors = sorted(kept, key=lambda d: d.start)
 
 
 # what may stand between a name and its appositive: a short complement of either ("Sen. Bernie Sanders of Vermont,
@@ -304,7 +305,7 @@ def _flaw(doc: Doc, toks: list[Token], head: Token, text: str, kind: str) -> str
         return "not_a_description"  # "original", "blasting", "three moderates", "top aides": not one person
     if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") for t in toks):
         return "not_a_description"  # a clause read as a phrase: "Finally Endorses House Speaker"
-    if head.ent_type_ in NAME_TYPES and head.lower_.strip(".") not in PERSON_NOUNS | data.words("titles"):
+    if head.ent_type_ in NAME_TYPES and head.lower_.strip(".") not in TITLE_HEADS:
         return "other_entity"  # another entity's name ("Nintendo Switch Lite"), not a description of this one
     first, last = toks[0], toks[-1]
     if first.i > 0 and not doc[first.i - 1].whitespace_ and doc[first.i - 1].text in ("-", "–", "‐"):
