@@ -37,6 +37,7 @@ from onrecord.models import (
 from onrecord.pipeline import Repair, load_manifest
 from onrecord.query import Onrecord
 from onrecord.store import Store
+from onrecord.store.entities import stored_descriptors
 from onrecord.store.parquet import LoadReport
 from onrecord.store.schema import SCHEMA_VERSION
 from onrecord.workers import Analyser
@@ -244,8 +245,6 @@ def evaluate_descriptors(gold: StrPath, db: StrPath | None = None, *, subset: st
     """Precision of the stored descriptors against a precision gold (tests/fixtures/descriptor_precision), by
     error kind: only the gold rows of set ``subset`` ("A", "B") when given, only descriptors at least
     ``min_confidence`` sure when given; descriptors the gold does not judge are counted apart."""
-    from onrecord.store.entities import stored_descriptors
-
     rows = [g for g in load_jsonl(gold) if subset is None or g.get("set") == subset]
     with open(db, readonly=True) as api:
         pred = stored_descriptors(api.conn)
