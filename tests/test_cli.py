@@ -324,7 +324,8 @@ def test_entity(db):
     assert lines[:2] == ["Jeremy Corbyn  [person:jeremy-corbyn]  person, 4 article(s)", "  aliases: Jeremy Corbyn"]
     assert any(line.startswith("  role: Leader of the Labour Party  (2015-09-12 .. 2020-04-04; kb+text")
                for line in lines)
-    assert "  described as \"the leftie Labour boss\" by The Sun x1  [loaded]" in lines
+    assert any(line.startswith("  described as \"the leftie Labour boss\" by The Sun x1  [loaded]  (confidence ")
+               and "2018-04-09" in line for line in lines)  # with the date and offsets of its article
     assert any(line.startswith("  what they said (8 of ") and line.endswith(
         "; all: onrecord quotes --by 'person:jeremy-corbyn'):") for line in lines)
 

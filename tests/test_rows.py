@@ -122,3 +122,19 @@ def test_load_names_a_folder_that_is_no_spark_output(tmp_path):
 
     with Store(tmp_path / "s.db") as store, pytest.raises(InputError, match="no articles/ folder.*spark analyse"):
         load_parquet(str(tmp_path), store)
+
+
+def test_load_takes_the_output_of_an_older_job_that_lacks_a_later_column(tmp_path, sample_articles):
+    pytest.importorskip("pyarrow", reason="the Parquet loader needs pyarrow (pip install 'onrecord[spark]')")
+    import pyarrow.parquet as pq
+
+    from onrecord.pipeline import load as load_parquet
+
+    write_parquet(tmp_path / "out", sample_articles)
+    part = tmp_path / "out" / "entity_descriptors" / "part-0.parquet"
+    old = pq.read_table(part).drop(["confidence"])  # written before descriptors had a confidence
+    pq.write_table(old, part)
+    with Store(tmp_path / "loaded.db") as loaded:
+        assert load_parquet(str(tmp_path / "out"), loaded).loaded == 5
+        rows = loaded.conn.execute("SELECT count(*), count(confidence) FROM entity_descriptors").fetchone()
+        assert tuple(rows) == (old.num_rows, 0) and old.num_rows > 0

@@ -18,7 +18,14 @@ from typing import Any
 
 from onrecord import batch, pipeline, settings
 from onrecord.errors import BadParameter, OnrecordError, StoreError
-from onrecord.evaluate import gold_texts, load_jsonl, score_contradictions, score_quotes, score_stances
+from onrecord.evaluate import (
+    gold_texts,
+    load_jsonl,
+    score_contradictions,
+    score_descriptors,
+    score_quotes,
+    score_stances,
+)
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import repair_string, repaired_warning
@@ -37,6 +44,7 @@ from onrecord.models import (
 from onrecord.pipeline import Repair, load_manifest
 from onrecord.query import Onrecord
 from onrecord.store import Store
+from onrecord.store.entities import stored_descriptors
 from onrecord.store.parquet import LoadReport
 from onrecord.store.schema import SCHEMA_VERSION
 from onrecord.workers import Analyser
@@ -61,6 +69,7 @@ __all__ = [
     "batch",
     "count_inputs",
     "evaluate_contradictions",
+    "evaluate_descriptors",
     "evaluate_quotes",
     "evaluate_stances",
     "ingest",
@@ -238,6 +247,18 @@ def load(path: StrPath, db: StrPath | None = None) -> LoadReport:
     """Merge the Parquet tables of ``onrecord spark analyse`` into the store and link what they added."""
     with Store(_db(db)) as store:
         return pipeline.load(str(path), store)
+
+
+def evaluate_descriptors(gold: StrPath, db: StrPath | None = None, *, subset: str | None = None,
+                         min_confidence: float | None = None) -> dict[str, Any]:
+    """Precision of the stored descriptors against a precision gold (tests/fixtures/descriptor_precision), by
+    error kind: only the gold rows of set ``subset`` ("A", "B") when given, only descriptors at least
+    ``min_confidence`` sure when given; descriptors the gold does not judge are counted apart."""
+    rows = [g for g in load_jsonl(gold) if subset is None or g.get("set") == subset]
+    with open(db, readonly=True) as api:
+        pred = stored_descriptors(api.conn)
+    arts = {g["article_id"] for g in rows}
+    return score_descriptors(rows, [p for p in pred if p["article_id"] in arts], min_confidence=min_confidence)
 
 
 def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:

@@ -353,6 +353,20 @@ def eval_contradictions(gold: str, db: str, show: bool, as_json: bool) -> None:
     click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
 
 
+@eval_.command(name="descriptors")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@setting("db")
+@click.option("--set", "subset", help="Only the gold rows of this set (A: read for errors; B: numbers only).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
+              help="Only descriptions at least this sure (unset: all of them).")
+@click.option("--json", "as_json", is_flag=True)
+def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: float | None, as_json: bool) -> None:
+    """Descriptor precision against a judged gold (tests/fixtures/descriptor_precision), by error kind; the
+    store's descriptors in the gold's articles that the gold does not judge are counted as unjudged."""
+    res = onrecord.evaluate_descriptors(gold, db, subset=subset, min_confidence=min_confidence)
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
 @main.command()
 @setting("db")
 def demo(db: str) -> None:
@@ -408,13 +422,16 @@ def entities(db: str, type_: str | None, fmt: str, limit: int, offset: int) -> N
 @click.argument("name")
 @setting("db")
 @click.option("--json", "as_json", is_flag=True, help="Print the full record as JSON.")
-def entity(name: str, db: str, as_json: bool) -> None:
-    """One entity by name, alias or id: aliases, roles over time, mentions and descriptors by outlet."""
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
+              help="Only descriptions at least this sure, 0 to 1 (unset: all of them).")
+def entity(name: str, db: str, as_json: bool, min_confidence: float | None) -> None:
+    """One entity by name, alias or id: aliases, roles over time, mentions and descriptors by outlet (each with its
+    confidence and the articles that use it)."""
     with onrecord.open(db, readonly=True) as api:
         match = api.find_entity(name)
         if match.note:
             click.echo(f"note: {match.note}", err=True)
-        rec = api.entity(match.id)
+        rec = api.entity(match.id, min_confidence=min_confidence)
         said = api.quotes(by=rec.id, sort="-date", limit=8)
     if as_json:
         click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
@@ -425,6 +442,27 @@ def entity(name: str, db: str, as_json: bool) -> None:
         for q in said:
             click.echo(f"    {q.date or '-':10} {q.outlet or '-':14.14} {q.cue or ':':10.10} "
                        f"\u201c{' '.join(q.text.split()[:14])}\u2026\u201d")
+
+
+DESCRIPTOR_COLUMNS = ["date", "outlet", "text", "kind", "confidence", "article_id", "start", "end"]
+
+
+@main.command()
+@click.argument("name")
+@setting("db")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
+              help="Only descriptions at least this sure, 0 to 1 (unset: all of them).")
+@list_options(dated=False)
+def descriptors(name: str, db: str, min_confidence: float | None, fmt: str, limit: int, offset: int) -> None:
+    """How the articles describe one entity: each description with its article, date, outlet, character offsets
+    and confidence."""
+    with onrecord.open(db, readonly=True) as api:
+        match = api.find_entity(name)
+        if match.note:
+            click.echo(f"note: {match.note}", err=True)
+        rows, total = fetch(api.descriptors, limit, offset, name_or_id=match.id, min_confidence=min_confidence)
+    emit(dicts(rows), total, offset, fmt, DESCRIPTOR_COLUMNS, {"text": 40, "outlet": 16, "article_id": 16},
+         "descriptors", "by article")
 
 
 @main.command()

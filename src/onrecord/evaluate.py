@@ -382,3 +382,26 @@ def score_contradictions(gold: list[Row], pred: list[Row], details: bool = False
         res["wrong"] = [(p["claim"].get("holder"), p["claim"].get("label"), p["counter"].get("label"),
                          g.get("error")) for p, g in seen if not g["ok"]]
     return res
+
+
+# -- descriptors ---------------------------------------------------------------------------------------------
+DESCRIPTOR_ERRORS = ("timestamp", "byline", "caption", "furniture", "other_entity", "wrong_entity", "not_a_description",
+                     "fragment")
+
+
+def score_descriptors(gold: list[Row], pred: list[Row], min_confidence: float | None = None) -> dict[str, Any]:
+    """Precision of stored descriptors against a precision gold (rows with article_id, start, end, judgement
+    "right"/"wrong" and an error kind for wrong ones): matched by article and exact offsets; descriptors the gold
+    does not judge are counted as ``unjudged``, never guessed. ``min_confidence`` keeps those at least this sure."""
+    judged = {(g["article_id"], g["start"], g["end"]): g for g in gold}
+    kept = [p for p in pred if min_confidence is None or (p.get("confidence") or 0.0) >= min_confidence]
+    found = [judged[k] for p in kept if (k := (p["article_id"], p["start"], p["end"])) in judged]
+    right = sum(g["judgement"] == "right" for g in found)
+    errors: dict[str, int] = {k: 0 for k in DESCRIPTOR_ERRORS}
+    for g in found:
+        if g["judgement"] != "right":
+            errors[g.get("error") or "not_a_description"] = errors.get(g.get("error") or "not_a_description", 0) + 1
+    out: dict[str, Any] = {"output": len(kept), "judged": len(found), "unjudged": len(kept) - len(found),
+                           "right": right, "precision": round(right / len(found), 3) if found else 0.0}
+    out.update({f"wrong_{k}": v for k, v in errors.items() if v})
+    return out

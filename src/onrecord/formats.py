@@ -114,8 +114,13 @@ def entity_text(e: EntityDetail) -> str:
     if e.mentions_by_outlet:
         lines.append("  mentions: " + ", ".join(f"{o} {n}" for o, n in e.mentions_by_outlet.items()))
     for d in e.descriptors:
+        seen = "; ".join(f"{ev['date'] or 'no date'} {ev['article_id'][:12]} {ev['start']}-{ev['end']}"
+                         for ev in d.get("evidence", [])[:2])
         lines.append(f"  described as \"{d['text']}\" by {d['outlet'] or 'unknown'} x{d['count']}"
-                     + ("  [loaded]" if d["loaded"] else ""))
+                     + ("  [loaded]" if d["loaded"] else "") + f"  (confidence {d.get('confidence', 0):.2f}"
+                     + (f"; {seen}" if seen else "") + ")")
+    if e.descriptors_below:
+        lines.append(f"  ({e.descriptors_below} less sure descriptions left out: --min-confidence 0 shows them)")
     lines.append(f"  quotes by: {e.quotes_by}, quotes mentioning: {e.quotes_about}")
     return "\n".join(lines)
 

@@ -22,6 +22,7 @@ from onrecord.models import (
     ClaimGroupPage,
     ClaimGroupShown,
     ContradictionRecord,
+    DescriptorRecord,
     EntityDetail,
     EntityRow,
     EntitySummary,
@@ -41,6 +42,7 @@ from onrecord.store.db import now, row_to_article
 from onrecord.store.entities import (
     COUNT_CAP,
     add_correction,
+    descriptor_rows,
     entity_facts,
     entity_list,
     entity_row,
@@ -382,13 +384,25 @@ class Onrecord:
             roots.update(p for p in paths if isinstance(p, str) and p)
         return sorted(roots)
 
-    def entity(self, name_or_id: str) -> EntityDetail:
+    def entity(self, name_or_id: str, *, min_confidence: float | None = None) -> EntityDetail:
         """One entity by id, name, alias or surname (as ``find_entity``): aliases, roles over time, mentions and
-        descriptors by outlet."""
-        found = entity_detail(self.conn, self.find_entity(name_or_id).id)
+        descriptors by outlet (those at least ``min_confidence`` sure; ``descriptors_below`` counts the rest)."""
+        found = entity_detail(self.conn, self.find_entity(name_or_id).id, min_confidence=min_confidence)
         if found is None:
             raise NotFound(f"no entity named {name_or_id!r} (see `onrecord entities`)")
         return found
+
+    def descriptors(self, name_or_id: str, *, min_confidence: float | None = None, limit: int = 100,
+                    offset: int = 0) -> Records[DescriptorRecord]:
+        """How the articles describe one entity, one record per description with its article, date, outlet and
+        character offsets, at least ``min_confidence`` sure; ``total`` stops at the count cap."""
+        check_paging(limit, offset)
+        eid = self.find_entity(name_or_id).id
+        rows = descriptor_rows(self.conn, eid, min_confidence, limit, offset)
+        out = Records(DescriptorRecord(**{**r, "loaded": bool(r["loaded"])}) for r in rows)
+        out.total = offset + len(out) if len(out) < limit else len(
+            descriptor_rows(self.conn, eid, min_confidence, COUNT_CAP, 0))
+        return out
 
     def find_entity(self, name: str) -> NameMatch:
         """The entity a user means by an id, name or alias; a lone surname ("Sanders") that names no person
@@ -1008,8 +1022,10 @@ def entity_summaries(conn: sqlite3.Connection, type: str | None, limit: int, off
     return total, [EntitySummary(**dict(r)) for r in rows]
 
 
-def entity_detail(conn: sqlite3.Connection, name_or_id: str) -> EntityDetail | None:
-    """The entity with this id, name or alias, or None."""
+def entity_detail(conn: sqlite3.Connection, name_or_id: str, min_confidence: float | None = None
+                  ) -> EntityDetail | None:
+    """The entity with this id, name or alias, or None; its descriptors at least ``min_confidence`` sure, grouped
+    by what they say and the outlet, each group with its evidence (article, date, offsets)."""
     row = entity_row(conn, name_or_id) or _by_short_name(conn, name_or_id)
     if row is None:
         return None
@@ -1022,8 +1038,32 @@ def entity_detail(conn: sqlite3.Connection, name_or_id: str) -> EntityDetail | N
                 if (r.role, r.start) not in seen:
                     seen.add((r.role, r.start))
                     kb_rows.append(r)
-    descriptors = [{"text": d["text"], "key": d["key"], "outlet": d["outlet"], "count": d["count"],
-                    "loaded": bool(d["loaded"]), "kinds": (d["kinds"] or "").split(",")} for d in facts["descriptors"]]
+    kept = [d for d in facts["descriptors"] if min_confidence is None or d["confidence"] >= min_confidence]
     return EntityDetail(row["id"], row["name"], row["type"], facts["aliases"], held_roles(facts["evidence"], kb_rows),
-                        facts["mentions_by_outlet"], descriptors, facts["quotes_by"], facts["quotes_about"],
-                        facts["articles"], facts["written_as"])
+                        facts["mentions_by_outlet"], group_descriptors(kept), facts["quotes_by"],
+                        facts["quotes_about"], facts["articles"], facts["written_as"],
+                        descriptors_below=len(facts["descriptors"]) - len(kept))
+
+
+EVIDENCE_PER_DESCRIPTOR = 5
+
+
+def group_descriptors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Descriptions grouped by what they say (``key``) and outlet, most frequent first: the text, count, loaded
+    flag, kinds, the highest confidence and the evidence, newest first (article id, date, offsets, confidence)."""
+    groups: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for r in rows:
+        g = groups.setdefault((r["key"], r["outlet"] or None), {
+            "text": r["text"], "key": r["key"], "outlet": r["outlet"] or None, "count": 0, "loaded": False,
+            "kinds": [], "confidence": 0.0, "evidence": []})
+        g["text"] = min(g["text"], r["text"])
+        g["count"] += 1
+        g["loaded"] = g["loaded"] or bool(r["loaded"])
+        g["kinds"] = sorted(set(g["kinds"]) | {r["kind"]})
+        g["confidence"] = max(g["confidence"], r["confidence"])
+        g["evidence"].append({"article_id": r["article_id"], "date": r["date"], "start": r["start"],
+                              "end": r["end"], "text": r["text"], "confidence": r["confidence"]})
+    for g in groups.values():
+        g["evidence"] = sorted(g["evidence"], key=lambda e: (e["date"] or "", e["article_id"], e["start"]),
+                               reverse=True)[:EVIDENCE_PER_DESCRIPTOR]
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["key"], g["outlet"] or ""))

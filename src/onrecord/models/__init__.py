@@ -18,6 +18,7 @@ from onrecord.models.entities import (
     ArticleEntity,
     Correction,
     Descriptor,
+    DescriptorRecord,
     EntityDetail,
     EntityMention,
     EntitySummary,
@@ -52,7 +53,8 @@ from onrecord.models.stances import (
 
 __all__ = [
     "Analysis", "Article", "ArticleEntities", "ArticleEntity", "ArticleSummary", "ClaimGroupPage", "ClaimGroupShown",
-    "ContradictionRecord", "Correction", "Descriptor", "EntityDetail", "EntityMention", "EntitySummary", "EntityType",
+    "ContradictionRecord", "Correction", "Descriptor", "DescriptorRecord", "EntityDetail", "EntityMention",
+    "EntitySummary", "EntityType",
     "Event", "HeldRole", "IngestReport", "KBRole", "NameMatch", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle",
     "Quote", "QuoteKind", "QuoteRecord", "Record", "Records", "ReportRecord", "RoleAssertion", "RoleEvidence",
     "RoleMention", "SearchHit", "Segment", "SegmentKind", "SpeakerType", "Stance", "StanceRecord", "StatementRecord",

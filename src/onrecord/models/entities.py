@@ -32,14 +32,34 @@ class RoleAssertion(Record):
 
 @dataclass
 class Descriptor(Record):
-    """A description of the entity as written (``key`` is what is counted), with its loaded flag."""
+    """A description of the entity as written (``key`` is what is counted), with its loaded flag and how sure
+    the extractor is that it describes the entity (``confidence``, calibrated on the descriptor precision gold)."""
 
     text: str
     key: str
     start: int
     end: int
-    kind: str  # premodifier | appositive | description | rule
+    kind: str  # premodifier | appositive | description | rule | predicate
     loaded: bool = False
+    confidence: float = 0.0
+
+
+@dataclass
+class DescriptorRecord(Record):
+    """One stored description of an entity with its evidence: the article, its date and outlet, and the exact
+    character offsets of the phrase in the article's text."""
+
+    entity_id: str
+    text: str
+    key: str
+    kind: str
+    loaded: bool
+    confidence: float
+    article_id: str
+    start: int
+    end: int
+    date: str | None = None
+    outlet: str | None = None
 
 
 @dataclass
@@ -157,6 +177,7 @@ class EntityDetail(Record):
     quotes_about: int
     articles: int
     written_as: list[dict[str, Any]]  # the mentions as the articles write them (not pronouns), with counts
+    descriptors_below: int = 0  # descriptions left out as less sure than the ``min_confidence`` asked for
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()

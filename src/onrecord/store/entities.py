@@ -74,12 +74,7 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
     by_outlet = {r[0] or "unknown": r[1] for r in conn.execute(
         f"SELECT outlet, sum(mentions) FROM node_outlets WHERE node IN ({nodes}) GROUP BY outlet ORDER BY 2 DESC, 1",
         (eid,))}
-    descriptors = [dict(r) for r in conn.execute(
-        "SELECT min(text) AS text, key, nullif(outlet, '') AS outlet, sum(count) AS count, max(loaded) AS loaded, "
-        f"group_concat(kinds) AS kinds FROM node_descriptors WHERE node IN ({nodes}) GROUP BY key, outlet "
-        "ORDER BY sum(count) DESC, key, outlet", (eid,))]
-    for d in descriptors:
-        d["kinds"] = ",".join(sorted(set(d["kinds"].split(","))))
+    descriptors = descriptor_rows(conn, eid, None, DESCRIPTOR_ROWS, 0)
     # quotes by, quotes naming it, articles: the counts the link stage keeps per entity (link/entity_counts.py)
     quotes_by, quotes_about, articles = conn.execute(
         "SELECT quotes_by, quotes_about, articles FROM entities WHERE id = ?", (eid,)).fetchone() or (0, 0, 0)
@@ -89,6 +84,30 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
     return {"aliases": aliases, "evidence": _evidence(conn, eid), "mentions_by_outlet": by_outlet,
             "descriptors": descriptors, "quotes_by": quotes_by, "quotes_about": quotes_about, "articles": articles,
             "written_as": written}
+
+
+def stored_descriptors(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every stored description, linked or not, with its article, entity name as the article gives it, offsets,
+    kind and confidence (for scoring against a precision gold)."""
+    return [dict(r) for r in conn.execute(
+        'SELECT d.article_id, e.name AS entity, d.text, d.start, d."end", d.kind, coalesce(d.confidence, 0) AS '
+        "confidence FROM entity_descriptors d JOIN article_entities e ON e.article_id = d.article_id AND e.n = d.n "
+        "ORDER BY d.article_id, d.start")]
+
+
+DESCRIPTOR_ROWS = 2_000  # the entity page groups at most this many stored descriptions (in index order)
+
+
+def descriptor_rows(conn: sqlite3.Connection, eid: str, min_confidence: float | None, limit: int, offset: int
+                    ) -> list[dict[str, Any]]:
+    """An entity's stored descriptions, each with its article, date, outlet and offsets, read through the
+    entity's clusters (indexed, bounded by ``limit``); a row stored before confidences were kept counts as 0."""
+    return [dict(r) for r in conn.execute(
+        'SELECT e.entity_id, d.text, d.key, d.kind, d.loaded, coalesce(d.confidence, 0) AS confidence, d.article_id, '
+        'd.start, d."end", a.date, a.outlet FROM article_entities e JOIN entity_descriptors d ON d.article_id = '
+        "e.article_id AND d.n = e.n JOIN articles a ON a.id = d.article_id WHERE e.entity_id = ? AND "
+        "coalesce(d.confidence, 0) >= ? ORDER BY e.article_id, d.start LIMIT ? OFFSET ?",
+        (eid, min_confidence or 0.0, limit, offset))]
 
 
 def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:

@@ -79,7 +79,8 @@ def _load_batch(ds: Any, tables: dict[str, Any], ids: list[str], store: Store, r
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
         if tables[table] is not None:
             key = "id" if table == "articles" else "article_id"
-            rows = tables[table].to_table(columns=list(COLUMNS[table]),
+            have = set(tables[table].schema.names)  # output of an older job lacks later columns (they load NULL)
+            rows = tables[table].to_table(columns=[c for c in COLUMNS[table] if c in have],
                                           filter=ds.field(key).isin(ids)).to_pylist()
             for r in rows:
                 grouped[r[key]].append(r)

@@ -35,7 +35,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "entity_role_assertions": {"article_id": _S, "n": _I, "role": _S, "text": _S, "start": _I, "end": _I,
                                "former": _I},
     "entity_descriptors": {"article_id": _S, "n": _I, "text": _S, "key": _S, "start": _I, "end": _I, "kind": _S,
-                           "loaded": _I},
+                           "loaded": _I, "confidence": _F},
     "role_mentions": {"article_id": _S, "n": _I, "role": _S, "text": _S, "start": _I, "end": _I, "former": _I},
     "stances": {"article_id": _S, "n": _I, "start": _I, "end": _I, "text": _S, "label": _S, "cameo": _S,
                 "plover": _S, "polarity": _F, "negated": _I, "holder": _S, "holder_type": _S, "holder_start": _I,
@@ -101,7 +101,8 @@ def entity_rows(article_id: str, found: Any) -> dict[str, list[Row]]:
                                            "start": r.start, "end": r.end, "former": int(r.former)}
                                           for r in e.roles]
         out["entity_descriptors"] += [{"article_id": article_id, "n": n, "text": d.text, "key": d.key,
-                                       "start": d.start, "end": d.end, "kind": d.kind, "loaded": int(d.loaded)}
+                                       "start": d.start, "end": d.end, "kind": d.kind, "loaded": int(d.loaded),
+                                       "confidence": d.confidence}
                                       for d in e.descriptors]
     out["role_mentions"] = [{"article_id": article_id, "n": n, "role": r.role, "text": r.text, "start": r.start,
                              "end": r.end, "former": int(r.former)} for n, r in enumerate(found.role_mentions)]

@@ -531,7 +531,7 @@ INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 9' WHERE EX
     (10, "ingest runs: why a run stopped before its end (SIGTERM, Ctrl-C, a full disk); NULL when it finished", """
 ALTER TABLE ingest_runs ADD COLUMN interrupted TEXT;
 """),
-    (12, "stances and contradictions: a calibrated confidence (NULL for stances analysed before: onrecord analyse "
+    (11, "stances and contradictions: a calibrated confidence (NULL for stances analysed before: onrecord analyse "
          "--all scores them; contradictions: full relink)", """
 ALTER TABLE stances ADD COLUMN confidence REAL;
 ALTER TABLE contradictions ADD COLUMN confidence REAL;
@@ -541,7 +541,10 @@ DELETE FROM contradictions;
 DELETE FROM claim_groups;
 DELETE FROM contradiction_totals;
 DELETE FROM link_state WHERE name = 'claim_groups';
-INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 12' WHERE EXISTS (SELECT 1 FROM articles);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 11' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
+    (12, "descriptors: how sure each is (NULL until the article is analysed again: `onrecord analyse --all`)", """
+ALTER TABLE entity_descriptors ADD COLUMN confidence REAL;
 """),
 ]
 

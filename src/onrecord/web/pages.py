@@ -222,7 +222,6 @@ def entity(request: Request) -> Response:
     quoted ten times or ten thousand."""
     api = request.app.state.web.api()
     params = request.query_params
-    ent = api.entity(request.path_params["id"])
     about = P.text(params, "about")
     tab = P.text(params, "tab", max_len=20) or "overview"
     if tab not in TABS:
@@ -230,6 +229,7 @@ def entity(request: Request) -> Response:
     low = P.default_min_confidence()
     everything = P.confidence(params, low) == 0
     mc = None if everything else low
+    ent = api.entity(request.path_params["id"], min_confidence=mc)  # descriptions below the cut left out, counted
     offsets = {k: _offset(params, k) for k in ENTITY_PAGERS}
 
     def paged(key: str, records: Any) -> Pager:

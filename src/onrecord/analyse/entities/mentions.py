@@ -108,7 +108,9 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     _roles_and_descriptors(doc, skip, b, persons)
     _descriptions(doc, skip, b)
     ents = sorted(b.clusters.items(), key=lambda kv: b.first_pos[kv[0]])
-    return ArticleEntities([e for _, e in ents if e.mentions], b.role_mentions)
+    found = ArticleEntities([e for _, e in ents if e.mentions], b.role_mentions)
+    desc.assess(doc, segments, found)  # which descriptors describe, and how sure (descriptors.py)
+    return found
 
 
 def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, ArticleEntity]:
@@ -459,7 +461,7 @@ def merge_windows(parts: list[tuple[ArticleEntities, int]]) -> ArticleEntities:
                 out.entities.append(tgt)
             tgt.mentions += [EntityMention(m.start + off, m.end + off, m.text, m.kind) for m in e.mentions]
             tgt.roles += [RoleAssertion(r.role, r.text, r.start + off, r.end + off, r.former) for r in e.roles]
-            tgt.descriptors += [Descriptor(d.text, d.key, d.start + off, d.end + off, d.kind, d.loaded)
+            tgt.descriptors += [Descriptor(d.text, d.key, d.start + off, d.end + off, d.kind, d.loaded, d.confidence)
                                 for d in e.descriptors]
         out.role_mentions += [RoleMention(r.role, r.text, r.start + off, r.end + off, r.former)
                               for r in found.role_mentions]
