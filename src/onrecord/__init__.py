@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from onrecord import batch, pipeline, settings
+from onrecord.analyse.tone import tone
 from onrecord.errors import BadParameter, OnrecordError, StoreError
-from onrecord.evaluate import gold_texts, load_jsonl, score_quotes
+from onrecord.evaluate import TONE_POLARITY, gold_texts, load_jsonl, score_quotes, score_tone, tone_rows
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import repair_string, repaired_warning
@@ -33,6 +34,7 @@ from onrecord.models import (
     ParsedArticle,
     Quote,
     Segment,
+    Tone,
 )
 from onrecord.pipeline import Repair, load_manifest
 from onrecord.query import Onrecord
@@ -56,11 +58,13 @@ __all__ = [
     "Quote",
     "Repair",
     "Segment",
+    "Tone",
     "__version__",
     "analysis_pool",
     "batch",
     "count_inputs",
     "evaluate_quotes",
+    "evaluate_tone",
     "ingest",
     "ingest_articles",
     "link",
@@ -73,6 +77,7 @@ __all__ = [
     "repair",
     "schema_version",
     "settings",
+    "tone",
 ]
 log = logging.getLogger(__name__)
 StrPath = str | os.PathLike[str]
@@ -246,3 +251,14 @@ def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool =
         pred = [q.to_dict() for q in api.all_quotes()]
         texts = gold_texts(rows, api.store)  # for gold rows without their text
     return score_quotes(rows, pred, details=details, texts=texts)
+
+
+def evaluate_tone(gold: StrPath) -> dict[str, Any]:
+    """F1 macro, accuracy and n of ``tone`` on a NewsMTSC-format file (one target a line: ``sentence``,
+    ``from``, ``to``, ``polarity`` -1/0/1); BadParameter naming the line that lacks one."""
+    try:
+        rows = tone_rows(gold)
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from exc
+    return score_tone([TONE_POLARITY[r["polarity"]] for r in rows],
+                      [tone(r["sentence"], r["from"], r["to"]).label for r in rows])

@@ -319,6 +319,16 @@ def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
     click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
 
 
+@eval_.command(name="tone")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL, one target a line: sentence, from, to, polarity (-1, 0, 1), as NewsMTSC.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_tone(gold: str, as_json: bool) -> None:
+    """F1 macro, accuracy and n of the tone model on targets in the NewsMTSC format (no store needed)."""
+    res = onrecord.evaluate_tone(gold)
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
 @main.command()
 @setting("db")
 def demo(db: str) -> None:

@@ -243,3 +243,17 @@ def attribution_model() -> dict[str, Any]:
             raise DataFileError("attribution_model.json", 0, f"{key!r} is missing: rebuild it with "
                                                              "bench/train_attribution.py")
     return model
+
+
+# -- tone_model.json --------------------------------------------------------------------------------------------
+@cached
+def tone_model() -> dict[str, Any]:
+    """tone_model.json: the tone model's labels, feature names and their weights (one list per feature)."""
+    try:
+        model: dict[str, Any] = json.loads(read("tone_model.json"))
+    except json.JSONDecodeError as exc:
+        raise DataFileError("tone_model.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    for key in ("labels", "weights"):
+        if key not in model:
+            raise DataFileError("tone_model.json", 0, f"{key!r} is missing: rebuild it with `make train-tone`")
+    return model
