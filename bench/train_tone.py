@@ -65,7 +65,7 @@ def main() -> None:
     ap.add_argument("root", help="the NewsMTSC folder (with rw/train.jsonl)")
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--min-count", type=int, default=2)
-    ap.add_argument("--l2", type=float, default=1e-3)
+    ap.add_argument("--l2", type=float, default=1e-2)
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--lr", type=float, default=0.05)
     args = ap.parse_args()

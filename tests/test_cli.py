@@ -537,7 +537,7 @@ def test_migrate_an_older_store(tmp_path):
             conn.execute(f"PRAGMA user_version = {version}")
     result = run("migrate", "--db", str(old))
     assert result.exit_code == 0, result.output
-    assert result.output == f"{old}: migrated from schema {SCHEMA_VERSION - 1} to {SCHEMA_VERSION}\n"
+    assert result.output == f"{old}: migrated from schema {MIGRATIONS[-2][0]} to {SCHEMA_VERSION}\n"
     again = run("migrate", "--db", str(old))
     assert again.output == f"{old}: schema {SCHEMA_VERSION}, nothing to do\n"
 

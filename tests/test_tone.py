@@ -90,7 +90,7 @@ def test_eval_tone_names_the_bad_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not NEWSMTSC.exists(), reason="needs ../shared/corpus/newsmtsc")
-@pytest.mark.parametrize(("split", "floor"), [("rw", 0.64), ("mt", 0.57)])  # measured 0.649 and 0.579
+@pytest.mark.parametrize(("split", "floor"), [("rw", 0.67), ("mt", 0.65)])  # measured 0.672 and 0.659
 def test_newsmtsc_dev_floor(split: str, floor: float) -> None:
     res = onrecord.evaluate_tone(NEWSMTSC / split / "dev.jsonl")
     assert res["f1_macro"] >= floor

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from onrecord import batch, pipeline, settings
+from onrecord import batch, pipeline, portrayal, settings
 from onrecord.analyse.tone import tone
 from onrecord.errors import BadParameter, OnrecordError, StoreError
 from onrecord.evaluate import TONE_POLARITY, gold_texts, load_jsonl, score_quotes, score_tone, tone_rows
@@ -73,6 +73,7 @@ __all__ = [
     "make_overrides",
     "migrate",
     "open",
+    "portrayal",
     "reanalyse",
     "repair",
     "schema_version",

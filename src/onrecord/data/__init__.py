@@ -257,3 +257,23 @@ def tone_model() -> dict[str, Any]:
         if key not in model:
             raise DataFileError("tone_model.json", 0, f"{key!r} is missing: rebuild it with `make train-tone`")
     return model
+
+
+# -- tone_lexicon.tsv -------------------------------------------------------------------------------------------
+@cached
+def tone_lexicon() -> dict[str, float]:
+    """tone_lexicon.tsv: lower-case word -> valence (-4 .. 4), for the tone model's lexicon features."""
+    name = "tone_lexicon.tsv"
+    seen: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name):
+        cols = line.split("\t")
+        if cols == ["word", "valence"]:
+            continue
+        try:
+            if len(cols) != 2 or not cols[0]:
+                raise ValueError
+            value = float(cols[1])
+        except ValueError as exc:
+            raise DataFileError(name, n, "expected a word and its valence (-4 to 4), tab-separated") from exc
+        _agree(name, seen, cols[0], value, n)
+    return {k: v for k, (v, _) in seen.items()}
