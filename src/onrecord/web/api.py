@@ -99,6 +99,18 @@ def get_entity(web: Any, req: Request) -> Any:
     return jsonable(web.api().entity(req.path_params["id"]))
 
 
+def get_tone(web: Any, req: Request) -> Any:
+    """How the outlets portray someone and how speakers speak of them (``onrecord.portrayal.summary``)."""
+    q = req.query_params
+    api = web.api()
+    by = tuple(g for g in (P.text(q, "by", max_len=40) or "").split(",") if g)
+    f = onrecord.portrayal.tone_filter(api, P.text(q, "name", required=True) or "", label=P.text(q, "tone", max_len=20),
+                                       outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+                                       kind=P.text(q, "kind", max_len=20))
+    return {"filter": f.describe(), "about_ids": list(f.about_ids),
+            "groups": jsonable(onrecord.portrayal.summary(api, f, by))}
+
+
 def sliced(records: Any, q: Any) -> dict[str, Any]:
     """Page an unpaged list of records (timeline, contradictions) with limit and offset."""
     limit, offset = P.paging(q)
@@ -305,6 +317,13 @@ ENDPOINTS = [
         Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL,
         Param("outlet", "outlet name, exactly"), *sorts("date", "label", "holder", "target", "outlet"),
         LIMIT, OFFSET], paged=True),
+    Endpoint("/api/tone", "How the outlets portray someone in their own sentences and how each speaker speaks of them: "
+             "sentences by tone, mean tone (-1 to 1) and evidence (article id, sentence and mention offsets)", get_tone,
+             [Param("name", "whom: name, alias or entity id", required=True),
+              Param("by", "group by outlet, month or both (comma-separated); speech is always per speaker"),
+              Param("kind", "portrayal (the outlets' own sentences) or speech (quoted words)"),
+              Param("tone", "only sentences of this tone: negative, neutral or positive"),
+              Param("outlet", "outlet name"), SINCE, UNTIL]),
     Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
              "words going the other way", get_contradictions,
              [Param("name", "whose stance: name, alias or entity id (all when absent)"),
