@@ -41,13 +41,22 @@ def body_sentences(text: str, segments: Iterable[Segment]) -> list[tuple[int, in
     return out
 
 
-def _quote_at(quotes: list[Quote], start: int, end: int) -> int | None:
-    """The index of the quote whose quoted words hold ``start:end``, if any."""
-    for k, q in enumerate(quotes):
-        for s, e in (q.spans or [(q.start, q.end)]):
+class _QuoteSpans:
+    """Which quote's quoted words hold a mention, found by bisection (an article may hold thousands of quotes)."""
+
+    BACK = 8  # spans starting before a mention that are looked at: quotes rarely nest deeper
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.spans = sorted((s, e, k) for k, q in enumerate(quotes) for s, e in (q.spans or [(q.start, q.end)]))
+        self.starts = [s for s, _, _ in self.spans]
+
+    def at(self, start: int, end: int) -> int | None:
+        """The index of the quote whose quoted words hold ``start:end``, if any."""
+        i = bisect.bisect_right(self.starts, start)
+        for s, e, k in reversed(self.spans[max(0, i - self.BACK):i]):
             if s <= start and end <= e:
                 return k
-    return None
+        return None
 
 
 def tone_mentions(text: str, analysis: Analysis, segments: Iterable[Segment] = ()) -> list[ToneMention]:
@@ -56,6 +65,7 @@ def tone_mentions(text: str, analysis: Analysis, segments: Iterable[Segment] = (
         return []
     spans = body_sentences(text, segments)
     starts = [s for s, _ in spans]
+    quoted = _QuoteSpans(analysis.quotes)
 
     seen: set[tuple[int, int, int | None]] = set()
     out: list[ToneMention] = []
@@ -67,7 +77,7 @@ def tone_mentions(text: str, analysis: Analysis, segments: Iterable[Segment] = (
             continue
         s_start, s_end = spans[i]
         entity = analysis.entities.entities[n]
-        k = _quote_at(analysis.quotes, m_start, m_end)
+        k = quoted.at(m_start, m_end)
         q = analysis.quotes[k] if k is not None else None
         if q is not None and entity.name in (q.speaker, q.on_behalf_of):
             continue  # a speaker naming themselves: not a tone toward anyone else
