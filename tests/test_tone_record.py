@@ -177,3 +177,18 @@ def test_tone_over_the_json_api(db: Path) -> None:
         bad = client.get("/api/tone", params={"name": "Marta Halvorsen", "tone": "angry"})
         assert bad.status_code == 400 and "unknown tone" in bad.json()["error"]["message"]
         assert client.get("/api/tone").status_code == 400
+
+
+def test_the_entity_carries_its_portrayal_by_outlet(db: Path) -> None:
+    import web_support as ws
+
+    from onrecord.web.app import create_app
+
+    res = CliRunner().invoke(main, ["entity", "Marta Halvorsen", "--json", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    block = json.loads(res.output)["portrayal"]
+    assert [g["outlet"] for g in block] == ["Daily Bugle", "The Clarion"]  # most negative first
+    assert all(g["kind"] == "portrayal" and g["evidence"] for g in block)
+    with ws.TestClient(create_app(str(db))) as client:
+        entity = client.get("/api/entities/Marta Halvorsen").json()
+    assert entity["portrayal"] == block

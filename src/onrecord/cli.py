@@ -443,8 +443,9 @@ def entity(name: str, db: str, as_json: bool) -> None:
             click.echo(f"note: {match.note}", err=True)
         rec = api.entity(match.id)
         said = api.quotes(by=rec.id, sort="-date", limit=8)
+        portrayal = dicts(onrecord.portrayal.portrayal_by_outlet(api, rec.id)) if as_json else []
     if as_json:
-        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**rec.to_dict(), "portrayal": portrayal}, ensure_ascii=False, indent=2))
         return
     click.echo(formats.entity_text(rec))
     if said.total:

@@ -39,8 +39,9 @@ class ToneFilter:
         """The SQL condition over ``tones t JOIN articles a`` and its arguments."""
         if self.about_ids:
             marks = ", ".join("?" * len(self.about_ids))
-            conds = [f"EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = t.article_id AND "
-                     f"ae.n = t.entity_n AND ae.entity_id IN ({marks}))"]
+            # driven from the entity's clusters (indexed by entity) to their tones (indexed by cluster)
+            conds = [f"(t.article_id, t.entity_n) IN (SELECT ae.article_id, ae.n FROM article_entities ae "
+                     f"WHERE ae.entity_id IN ({marks}))"]
             args: list[Any] = list(self.about_ids)
         else:
             conds, args = ["t.target = ? COLLATE NOCASE"], [self.about]
@@ -142,6 +143,12 @@ def summary(api: Onrecord, f: ToneFilter, by: tuple[str, ...] = ()) -> list[Tone
             out.append(ToneGroup(kind, group.get("outlet"), group.get("month"), group.get("speaker"), r["n"],
                                  r["neg"], r["neu"], r["pos"], round(r["mean"], 4), evidence))
     return sorted(out, key=lambda g: (KINDS.index(g.kind), g.mean, g.outlet or "", g.month or "", g.speaker or ""))
+
+
+def portrayal_by_outlet(api: Onrecord, entity: str) -> list[ToneGroup]:
+    """How each outlet portrays an entity (name, alias or id) in its own sentences: the ``portrayal`` block of
+    ``onrecord entity NAME --json`` and ``/api/entities/{id}``."""
+    return summary(api, tone_filter(api, entity, kind="portrayal"), ("outlet",))
 
 
 def quotes(api: Onrecord, f: ToneFilter, *, newest_first: bool = False, limit: int = 100, offset: int = 0

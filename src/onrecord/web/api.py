@@ -96,7 +96,9 @@ def get_entities(web: Any, req: Request) -> Any:
 
 
 def get_entity(web: Any, req: Request) -> Any:
-    return jsonable(web.api().entity(req.path_params["id"]))
+    api = web.api()
+    rec = api.entity(req.path_params["id"])
+    return {**jsonable(rec), "portrayal": jsonable(onrecord.portrayal.portrayal_by_outlet(api, rec.id))}
 
 
 def get_tone(web: Any, req: Request) -> Any:
@@ -305,7 +307,8 @@ ENDPOINTS = [
               *sorts("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"), LIMIT, OFFSET],
              paged=True),
     Endpoint("/api/entities/{id}", "One entity: aliases, roles over time (from, to, evidence), mentions and "
-             "descriptors by outlet (loaded ones marked), quote counts", get_entity,
+             "descriptors by outlet (loaded ones marked), quote counts, portrayal by outlet (tone, with evidence)",
+             get_entity,
              [Param("id", "entity id (person:jeremy-corbyn), name or alias", required=True, where="path")]),
     Endpoint("/api/timeline", "A person's stances (their own and those claimed for them) and quotes in date order",
              get_timeline, [Param("name", "name, alias or entity id", required=True),
