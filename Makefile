@@ -8,7 +8,7 @@ DEMO_DB ?= demo.db
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: docs demo test serve bench-html bench-polnear bench-throughput clean lock
+.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone clean lock
 
 # A pinned, hashed pip is bootstrapped first, then the complete lock is installed with --no-deps: nothing is
 # resolved at install time, so the result does not depend on the pip the machine's Python ships.
@@ -45,6 +45,14 @@ bench-html: $(STAMP)
 bench-polnear: $(STAMP)
 	$(BIN)/python -m pip install --quiet "textacy>=0.13,<0.14"
 	$(BIN)/python bench/polnear.py ../shared/corpus/polnear --split dev
+
+# The tone model (src/onrecord/data/tone_model.json), from NewsMTSC train: numpy on one core, under a minute.
+train-tone: $(STAMP)
+	$(BIN)/python bench/train_tone.py ../shared/corpus/newsmtsc
+
+bench-tone: $(STAMP)
+	$(BIN)/python -c "import vaderSentiment" 2>/dev/null || $(BIN)/python -m pip install --quiet "vaderSentiment==3.3.2"
+	$(BIN)/python bench/newsmtsc.py ../shared/corpus/newsmtsc
 
 bench-throughput: $(STAMP)
 	$(BIN)/python -c "import psutil" 2>/dev/null || $(BIN)/python -m pip install --quiet psutil

@@ -67,10 +67,10 @@ def _old_store(path):
 def test_an_older_store_is_migrated_or_refused(tmp_path):
     old = tmp_path / "old.db"
     _old_store(old)
-    assert onrecord.schema_version(old) == SCHEMA_VERSION - 1
+    assert onrecord.schema_version(old) == MIGRATIONS[-2][0]
     with pytest.raises(StoreError, match=r"run `onrecord migrate --db .*old\.db`"):
         onrecord.open(old, readonly=True, migrate=False)
-    assert onrecord.schema_version(old) == SCHEMA_VERSION - 1  # refusing wrote nothing
+    assert onrecord.schema_version(old) == MIGRATIONS[-2][0]  # refusing wrote nothing
     with onrecord.open(old, readonly=True) as api:
         assert api.schema_version() == SCHEMA_VERSION
     assert onrecord.migrate(old) == (SCHEMA_VERSION, SCHEMA_VERSION)

@@ -30,7 +30,7 @@ STARTS = {"onrecord.cli": {"onrecord.web.app", "onrecord.spark"}, "onrecord.spar
 # the layer of each top-level part of the package, lowest first; a module imports only layers at or below its own
 RANKS = {"errors": 0, "models": 0, "settings": 0, "data": 0, "ingest": 1, "clean": 2, "analyse": 3, "nlp": 4,
          "store": 5, "link": 6, "pipeline": 7, "workers": 7, "evaluate": 7, "query": 8, "browse": 8, "formats": 8,
-         "batch": 8, "": 9, "cli": 10, "web": 10, "spark": 10}
+         "batch": 8, "portrayal": 8, "": 9, "cli": 10, "web": 10, "spark": 10}
 FORBIDDEN = {  # stricter rules than the ranks, as the layout promises them
     "store": ("analyse", "link", "pipeline", "query", "ingest", "clean", "nlp"),
     "analyse": ("store", "link", "pipeline", "query", "nlp", *ADAPTERS),

@@ -16,15 +16,19 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from onrecord import batch, pipeline, settings
+from onrecord import batch, pipeline, portrayal, settings
+from onrecord.analyse.tone import tone
 from onrecord.errors import BadParameter, OnrecordError, StoreError
 from onrecord.evaluate import (
+    TONE_POLARITY,
     gold_texts,
     load_jsonl,
     score_contradictions,
     score_descriptors,
     score_quotes,
     score_stances,
+    score_tone,
+    tone_rows,
 )
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
@@ -40,6 +44,7 @@ from onrecord.models import (
     ParsedArticle,
     Quote,
     Segment,
+    Tone,
 )
 from onrecord.pipeline import Repair, load_manifest
 from onrecord.query import Onrecord
@@ -64,6 +69,7 @@ __all__ = [
     "Quote",
     "Repair",
     "Segment",
+    "Tone",
     "__version__",
     "analysis_pool",
     "batch",
@@ -72,6 +78,7 @@ __all__ = [
     "evaluate_descriptors",
     "evaluate_quotes",
     "evaluate_stances",
+    "evaluate_tone",
     "ingest",
     "ingest_articles",
     "link",
@@ -80,10 +87,12 @@ __all__ = [
     "make_overrides",
     "migrate",
     "open",
+    "portrayal",
     "reanalyse",
     "repair",
     "schema_version",
     "settings",
+    "tone",
 ]
 log = logging.getLogger(__name__)
 StrPath = str | os.PathLike[str]
@@ -294,3 +303,14 @@ def evaluate_contradictions(gold: StrPath, db: StrPath | None = None, *, details
                  "counter": {**c.counter.to_dict(), "source": src.get(c.counter.article_id)}}
                 for c in api.contradictions()]
     return score_contradictions(rows, pred, details=details)
+
+
+def evaluate_tone(gold: StrPath) -> dict[str, Any]:
+    """F1 macro, accuracy and n of ``tone`` on a NewsMTSC-format file (one target a line: ``sentence``,
+    ``from``, ``to``, ``polarity`` -1/0/1); BadParameter naming the line that lacks one."""
+    try:
+        rows = tone_rows(gold)
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from exc
+    return score_tone([TONE_POLARITY[r["polarity"]] for r in rows],
+                      [tone(r["sentence"], r["from"], r["to"]).label for r in rows])

@@ -21,7 +21,7 @@ import onrecord
 import onrecord.spark
 from onrecord import formats, settings
 from onrecord.errors import MissingExtra, NotFound, OnrecordError, Terminated
-from onrecord.models import Event, Record
+from onrecord.models import TONE_LABELS, Event, Record
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMAT = click.Choice(list(formats.FORMATS))
@@ -288,18 +288,69 @@ QUOTE_COLUMNS = ["date", "outlet", "speaker", "cue", "kind", "text"]
 @click.option("--until", metavar="YYYY-MM-DD")
 @click.option("--search", "q", help="Full-text search in the quoted words.")
 @click.option("--kind", type=click.Choice(["direct", "partial", "indirect", "mixed"]))
+@click.option("--tone", type=click.Choice(list(TONE_LABELS)),
+              help="Only quotes whose words speak of --about in this tone (with --about; --by, --outlet, --since, "
+                   "--until apply too).")
 @setting("min_confidence")
 @list_options()
 def quotes(db: str, by: str | None, about: str | None, article: str | None, outlet: str | None,
-           since: str | None, until: str | None, q: str | None, kind: str | None, min_confidence: float | None,
-           fmt: str, limit: int, offset: int, oldest_first: bool) -> None:
+           since: str | None, until: str | None, q: str | None, kind: str | None, tone: str | None,
+           min_confidence: float | None, fmt: str, limit: int, offset: int, oldest_first: bool) -> None:
     """Quotes with their speakers and evidence offsets (newest first)."""
+    if tone is not None:
+        if not about or article or q or kind or min_confidence is not None:
+            raise click.UsageError("--tone needs --about, and goes with --by, --outlet, --since and --until only")
+        with onrecord.open(db, readonly=True) as api:
+            f = onrecord.portrayal.tone_filter(api, who(api, about) or about, label=tone, outlet=outlet,
+                                               since=since, until=until, speaker=by)
+            rows, total = fetch(functools.partial(onrecord.portrayal.quotes, api, f,
+                                                  newest_first=not oldest_first), limit, offset)
+        emit(dicts(rows), total, offset, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}, "quotes",
+             f"{f.describe()}, {'oldest' if oldest_first else 'newest'} first")
+        return
     with onrecord.open(db, readonly=True) as api:
         rows, total = fetch(api.quotes, limit, offset, by=who(api, by), about=about, article=article, outlet=outlet,
                             since=since, until=until, q=q, kind=kind, min_confidence=min_confidence,
                             sort="date" if oldest_first else "-date")
     emit(dicts(rows), total, offset, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}, "quotes",
          "oldest first" if oldest_first else "newest first")
+
+
+TONE_COLUMNS = ["kind", "outlet", "month", "speaker", "n", "negative", "neutral", "positive", "mean", "evidence"]
+
+
+def _evidence_cell(group: dict[str, Any], shown: int = 3) -> str:
+    """For tables: the clearest few sentences of a figure as ARTICLE:START-END (see `onrecord show ARTICLE`)."""
+    ev = [f"{e['article_id'][:12]}:{e['start']}-{e['end']}" for e in group["evidence"][:shown]]
+    return ", ".join(ev) + (f" +{group['n'] - shown}" if group["n"] > shown else "")
+
+
+@main.command(name="tone")
+@click.argument("name")
+@setting("db")
+@click.option("--by-outlet", is_flag=True, help="One figure per outlet.")
+@click.option("--by-month", is_flag=True, help="One figure per month.")
+@click.option("--kind", type=click.Choice(["portrayal", "speech"]),
+              help="Only the outlets' own sentences (portrayal) or only quoted words (speech, per speaker).")
+@click.option("--outlet")
+@click.option("--since", metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True,
+              help="table (the clearest 3 sentences of each figure), jsonl, csv or json (up to 20 each).")
+def tone_(name: str, db: str, by_outlet: bool, by_month: bool, kind: str | None, outlet: str | None,
+          since: str | None, until: str | None, fmt: str) -> None:
+    """How the outlets portray NAME in their own sentences and how each speaker speaks of NAME: sentences
+    counted by tone, the mean tone (-1 to 1) and the evidence (article id and offsets), most negative first."""
+    with onrecord.open(db, readonly=True) as api:
+        f = onrecord.portrayal.tone_filter(api, who(api, name) or name, outlet=outlet, since=since, until=until,
+                                           kind=kind)
+        by = tuple(g for g, on in (("outlet", by_outlet), ("month", by_month)) if on)
+        rows = dicts(onrecord.portrayal.summary(api, f, by))
+    if fmt == "table":
+        rows = [{**r, "evidence": _evidence_cell(r)} for r in rows]
+    click.echo(formats.render(rows, fmt, TONE_COLUMNS, {"speaker": 28, "evidence": 60}), nl=False)
+    if not rows:
+        click.echo(f"no {f.describe()} is stored", err=True)
 
 
 @main.group(name="eval")
@@ -364,6 +415,16 @@ def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: flo
     """Descriptor precision against a judged gold (tests/fixtures/descriptor_precision), by error kind; the
     store's descriptors in the gold's articles that the gold does not judge are counted as unjudged."""
     res = onrecord.evaluate_descriptors(gold, db, subset=subset, min_confidence=min_confidence)
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
+@eval_.command(name="tone")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL, one target a line: sentence, from, to, polarity (-1, 0, 1), as NewsMTSC.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_tone(gold: str, as_json: bool) -> None:
+    """F1 macro, accuracy and n of the tone model on targets in the NewsMTSC format (no store needed)."""
+    res = onrecord.evaluate_tone(gold)
     click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
 
 
@@ -433,8 +494,9 @@ def entity(name: str, db: str, as_json: bool, min_confidence: float | None) -> N
             click.echo(f"note: {match.note}", err=True)
         rec = api.entity(match.id, min_confidence=min_confidence)
         said = api.quotes(by=rec.id, sort="-date", limit=8)
+        portrayal = dicts(onrecord.portrayal.portrayal_by_outlet(api, rec.id)) if as_json else []
     if as_json:
-        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**rec.to_dict(), "portrayal": portrayal}, ensure_ascii=False, indent=2))
         return
     click.echo(formats.entity_text(rec))
     if said.total:

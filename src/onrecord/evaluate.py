@@ -405,3 +405,31 @@ def score_descriptors(gold: list[Row], pred: list[Row], min_confidence: float | 
                            "right": right, "precision": round(right / len(found), 3) if found else 0.0}
     out.update({f"wrong_{k}": v for k, v in errors.items() if v})
     return out
+
+
+# ---------------------------------------------------------------- tone (NewsMTSC format)
+
+TONE_POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}
+
+
+def score_tone(gold: list[str], pred: list[str]) -> dict[str, Any]:
+    """F1 macro over the three tone labels (the NewsMTSC paper's measure), accuracy and n, of aligned lists."""
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold labels but {len(pred)} predictions")
+    f1s = []
+    for label in TONE_POLARITY.values():
+        tp = sum(g == p == label for g, p in zip(gold, pred))
+        n_pred, n_gold = pred.count(label), gold.count(label)
+        f1s.append(2 * tp / (n_pred + n_gold) if tp else 0.0)
+    correct = sum(g == p for g, p in zip(gold, pred))
+    return {"f1_macro": round(sum(f1s) / len(f1s), 4), "accuracy": round(correct / len(gold), 4) if gold else 0.0,
+            "n": len(gold)}
+
+
+def tone_rows(path: str | os.PathLike[str]) -> list[Row]:
+    """Targets of a NewsMTSC-format JSONL file (``sentence``, ``from``, ``to``, ``polarity`` -1/0/1), checked."""
+    rows = load_jsonl(path)
+    for n, r in enumerate(rows, 1):
+        if not {"sentence", "from", "to", "polarity"} <= r.keys() or r["polarity"] not in TONE_POLARITY:
+            raise ValueError(f"{path}: line {n}: expected sentence, from, to and polarity (-1, 0 or 1)")
+    return rows

@@ -21,6 +21,7 @@ from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.analyse.entities.mentions import extract_entities, merge_windows
 from onrecord.analyse.plan import SENTENCE_END, plan, sentences
 from onrecord.analyse.stances import date_stances, extract_stances, shift_stance
+from onrecord.analyse.tone.record import with_tones
 from onrecord.models import Analysis, Quote, Segment
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,8 @@ def analyse_texts(nlp: Any, items: list[tuple[str, list[Segment]]], batch_size: 
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False,
                                                                   exclude=["tensor"])  # type: ignore[call-arg]
 
-    for (_text, segs), art in zip(items, layout):
-        yield analyse_docs(window_docs(art), segs, [s for s, _ in art], strict=strict)
+    for (text, segs), art in zip(items, layout):
+        yield with_tones(text, analyse_docs(window_docs(art), segs, [s for s, _ in art], strict=strict), segs)
 
 
 def _parse(nlp: Any, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:

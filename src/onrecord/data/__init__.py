@@ -257,3 +257,37 @@ def attribution_model() -> dict[str, Any]:
             raise DataFileError("attribution_model.json", 0, f"{key!r} is missing: rebuild it with "
                                                              "bench/train_attribution.py")
     return model
+
+
+# -- tone_model.json --------------------------------------------------------------------------------------------
+@cached
+def tone_model() -> dict[str, Any]:
+    """tone_model.json: the tone model's labels, feature names and their weights (one list per feature)."""
+    try:
+        model: dict[str, Any] = json.loads(read("tone_model.json"))
+    except json.JSONDecodeError as exc:
+        raise DataFileError("tone_model.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    for key in ("labels", "weights"):
+        if key not in model:
+            raise DataFileError("tone_model.json", 0, f"{key!r} is missing: rebuild it with `make train-tone`")
+    return model
+
+
+# -- tone_lexicon.tsv -------------------------------------------------------------------------------------------
+@cached
+def tone_lexicon() -> dict[str, float]:
+    """tone_lexicon.tsv: lower-case word -> valence (-4 .. 4), for the tone model's lexicon features."""
+    name = "tone_lexicon.tsv"
+    seen: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name):
+        cols = line.split("\t")
+        if cols == ["word", "valence"]:
+            continue
+        try:
+            if len(cols) != 2 or not cols[0]:
+                raise ValueError
+            value = float(cols[1])
+        except ValueError as exc:
+            raise DataFileError(name, n, "expected a word and its valence (-4 to 4), tab-separated") from exc
+        _agree(name, seen, cols[0], value, n)
+    return {k: v for k, (v, _) in seen.items()}

@@ -50,6 +50,7 @@ from onrecord.models.stances import (
     StanceRecord,
     TimelineEntry,
 )
+from onrecord.models.tone import TONE_LABELS, Tone, ToneEvidence, ToneGroup, ToneLabel, ToneMention, ToneRecord
 
 __all__ = [
     "Analysis", "Article", "ArticleEntities", "ArticleEntity", "ArticleSummary", "ClaimGroupPage", "ClaimGroupShown",
@@ -58,5 +59,6 @@ __all__ = [
     "Event", "HeldRole", "IngestReport", "KBRole", "NameMatch", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle",
     "Quote", "QuoteKind", "QuoteRecord", "Record", "Records", "ReportRecord", "RoleAssertion", "RoleEvidence",
     "RoleMention", "SearchHit", "Segment", "SegmentKind", "SpeakerType", "Stance", "StanceRecord", "StatementRecord",
-    "TimelineEntry", "UNKNOWN_OUTLET", "EntityRow", "Facet", "FacetValue",
+    "TimelineEntry", "TONE_LABELS", "Tone", "ToneEvidence", "ToneGroup", "ToneLabel", "ToneMention", "ToneRecord",
+    "UNKNOWN_OUTLET", "EntityRow", "Facet", "FacetValue",
 ]

@@ -16,7 +16,7 @@ from onrecord.errors import StoreError, StoreFull, StoreReadOnly
 from onrecord.models import Article, ParsedArticle, Quote, Segment
 from onrecord.store.entities import write_entities
 from onrecord.store.ids import content_hash
-from onrecord.store.rows import article_row, insert_rows, quote_rows, segment_rows
+from onrecord.store.rows import article_row, insert_rows, quote_rows, segment_rows, tone_rows
 from onrecord.store.schema import MIGRATIONS
 from onrecord.store.stances import replace_stances
 
@@ -293,6 +293,8 @@ class Store:
         self.replace_quotes(article_id, analysis.quotes, version)
         write_entities(self.conn, article_id, getattr(analysis, "entities", None))
         replace_stances(self.conn, article_id, getattr(analysis, "stances", None) or [])
+        self.conn.execute("DELETE FROM tones WHERE article_id = ?", (article_id,))
+        insert_rows(self.conn, "tones", tone_rows(article_id, getattr(analysis, "tones", None) or []))
 
     def replace_quotes(self, article_id: str, quotes: list[Quote], version: str) -> None:
         """Replace an article's quotes with a fresh analysis (call inside a transaction)."""

@@ -43,10 +43,13 @@ COLUMNS: dict[str, dict[str, str]] = {
                 "target_end": _I, "target_keys": _S, "about": _S, "cue": _S, "cue_start": _I, "cue_end": _I,
                 "reported_by": _S, "reporter_type": _S, "reporter_for": _S, "source": _S, "quote_n": _I,
                 "date": _S, "date_text": _S, "date_start": _I, "date_end": _I, "aspect": _S, "confidence": _F},
+    "tones": {"article_id": _S, "n": _I, "entity_n": _I, "target": _S, "target_type": _S, "mention": _S,
+              "mention_start": _I, "mention_end": _I, "start": _I, "end": _I, "label": _S, "score": _F,
+              "holder": _S, "holder_type": _S, "quote_n": _I},
 }
 ENTITY_TABLES = ("article_entities", "entity_mentions", "entity_role_assertions", "entity_descriptors",
                  "role_mentions")
-ANALYSIS_TABLES = ("quotes", *ENTITY_TABLES, "stances")
+ANALYSIS_TABLES = ("quotes", *ENTITY_TABLES, "stances", "tones")
 TABLES = ("articles", "segments", *ANALYSIS_TABLES)
 
 
@@ -133,11 +136,20 @@ def stance_rows(article_id: str, stances: Iterable[Any], outlet: str | None, dat
     return out
 
 
+def tone_rows(article_id: str, tones: Iterable[Any]) -> list[Row]:
+    """Tone rows: ``entity_n`` is the entity's ``n`` in article_entities, ``quote_n`` the quote's in quotes."""
+    return [{"article_id": article_id, "n": n, "entity_n": t.entity, "target": t.target, "target_type": t.target_type,
+             "mention": t.mention, "mention_start": t.mention_start, "mention_end": t.mention_end, "start": t.start,
+             "end": t.end, "label": t.label, "score": t.score, "holder": t.holder, "holder_type": t.holder_type,
+             "quote_n": t.quote_index} for n, t in enumerate(tones)]
+
+
 def analysis_rows(article_id: str, analysis: Any, outlet: str | None, date: str | None) -> dict[str, list[Row]]:
-    """Rows of every analysis table (quotes, entity tables, stances) for one article's Analysis."""
+    """Rows of every analysis table (quotes, entity tables, stances, tones) for one article's Analysis."""
     return {"quotes": quote_rows(article_id, analysis.quotes),
             **entity_rows(article_id, getattr(analysis, "entities", None)),
-            "stances": stance_rows(article_id, getattr(analysis, "stances", None) or [], outlet, date)}
+            "stances": stance_rows(article_id, getattr(analysis, "stances", None) or [], outlet, date),
+            "tones": tone_rows(article_id, getattr(analysis, "tones", None) or [])}
 
 
 def article_rows(parsed: ParsedArticle, segments: list[Segment], language: str | None, analysis: Any,

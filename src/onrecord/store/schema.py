@@ -546,6 +546,29 @@ INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 11' WHERE E
     (12, "descriptors: how sure each is (NULL until the article is analysed again: `onrecord analyse --all`)", """
 ALTER TABLE entity_descriptors ADD COLUMN confidence REAL;
 """),
+    (13, "tones: each sentence's tone toward each entity it mentions (the speaker's in a quote, else the outlet's)", """
+CREATE TABLE tones (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    entity_n INTEGER NOT NULL,
+    target TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    mention TEXT NOT NULL,
+    mention_start INTEGER NOT NULL,
+    mention_end INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    score REAL NOT NULL,
+    holder TEXT,
+    holder_type TEXT,
+    quote_n INTEGER,
+    UNIQUE (article_id, n)
+);
+CREATE INDEX tones_entity ON tones(article_id, entity_n);
+CREATE INDEX tones_target ON tones(target COLLATE NOCASE);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -96,7 +96,21 @@ def get_entities(web: Any, req: Request) -> Any:
 
 
 def get_entity(web: Any, req: Request) -> Any:
-    return jsonable(web.api().entity(req.path_params["id"]))
+    api = web.api()
+    rec = api.entity(req.path_params["id"])
+    return {**jsonable(rec), "portrayal": jsonable(onrecord.portrayal.portrayal_by_outlet(api, rec.id))}
+
+
+def get_tone(web: Any, req: Request) -> Any:
+    """How the outlets portray someone and how speakers speak of them (``onrecord.portrayal.summary``)."""
+    q = req.query_params
+    api = web.api()
+    by = tuple(g for g in (P.text(q, "by", max_len=40) or "").split(",") if g)
+    f = onrecord.portrayal.tone_filter(api, P.text(q, "name", required=True) or "", label=P.text(q, "tone", max_len=20),
+                                       outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+                                       kind=P.text(q, "kind", max_len=20))
+    return {"filter": f.describe(), "about_ids": list(f.about_ids),
+            "groups": jsonable(onrecord.portrayal.summary(api, f, by))}
 
 
 def sliced(records: Any, q: Any) -> dict[str, Any]:
@@ -293,7 +307,8 @@ ENDPOINTS = [
               *sorts("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"), LIMIT, OFFSET],
              paged=True),
     Endpoint("/api/entities/{id}", "One entity: aliases, roles over time (from, to, evidence), mentions and "
-             "descriptors by outlet (loaded ones marked), quote counts", get_entity,
+             "descriptors by outlet (loaded ones marked), quote counts, portrayal by outlet (tone, with evidence)",
+             get_entity,
              [Param("id", "entity id (person:jeremy-corbyn), name or alias", required=True, where="path")]),
     Endpoint("/api/timeline", "A person's stances (their own and those claimed for them) and quotes in date order",
              get_timeline, [Param("name", "name, alias or entity id", required=True),
@@ -307,6 +322,13 @@ ENDPOINTS = [
         Param("min_confidence", "only stances at least this sure, 0 to 1 (the pages default to "
               f"{P.default_min_confidence()}; the API to every stance)", "number"),
         *sorts("date", "label", "holder", "target", "outlet"), LIMIT, OFFSET], paged=True),
+    Endpoint("/api/tone", "How the outlets portray someone in their own sentences and how each speaker speaks of them: "
+             "sentences by tone, mean tone (-1 to 1) and evidence (article id, sentence and mention offsets)", get_tone,
+             [Param("name", "whom: name, alias or entity id", required=True),
+              Param("by", "group by outlet, month or both (comma-separated); speech is always per speaker"),
+              Param("kind", "portrayal (the outlets' own sentences) or speech (quoted words)"),
+              Param("tone", "only sentences of this tone: negative, neutral or positive"),
+              Param("outlet", "outlet name"), SINCE, UNTIL]),
     Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
              "words going the other way", get_contradictions,
              [Param("name", "whose stance: name, alias or entity id (all when absent)"),
