@@ -1,4 +1,4 @@
-"""Tone in the record (the tones table, tone stances) and the questions over it (``onrecord.portrayal``, the
+"""Tone in the record (the tones table) and the questions over it (``onrecord.portrayal``, the
 ``tone`` command, ``quotes --tone``), on two short articles written for these tests and the real pipeline."""
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import onrecord
-from onrecord.analyse.tone.record import STANCE_MIN_SCORE, tone_stances
 from onrecord.cli import main
 from onrecord.errors import BadParameter
-from onrecord.models import Analysis, Quote, Stance, ToneMention
 from onrecord.store.schema import MIGRATIONS
 
 HOSTILE = """Halvorsen under fire over hospital closures
@@ -128,30 +126,6 @@ def test_quotes_about_in_a_tone(db: Path) -> None:
     assert speakers == {"Ingrid Solberg"}
     bad = CliRunner().invoke(main, ["quotes", "--tone", "negative", "--db", str(db)])
     assert bad.exit_code == 2 and "--tone needs --about" in bad.output
-
-
-def _quote_tone(score: float, target_type: str = "person") -> Analysis:
-    text = 'Brekke said: "Halvorsen betrayed us."'
-    q = Quote(start=14, end=36, text=text[14:36], kind="direct", speaker="Tomas Brekke", speaker_type="person",
-              speaker_span=(0, 6))
-    t = ToneMention(entity=0, target="Marta Halvorsen", target_type=target_type, mention="Halvorsen",
-                    mention_start=14, mention_end=23, start=0, end=len(text), label="negative", score=score,
-                    holder="Tomas Brekke", holder_type="person", quote_index=0)
-    return Analysis(quotes=[q], tones=[t])
-
-
-def test_a_clear_quote_tone_becomes_a_stance_below_a_cue_stance() -> None:
-    text = 'Brekke said: "Halvorsen betrayed us."'
-    analysis = _quote_tone(-0.9)
-    [st] = tone_stances(text, analysis)
-    assert (st.holder, st.label, st.target, st.source) == ("Tomas Brekke", "criticise", "Marta Halvorsen", "tone")
-    assert st.target_span == (14, 23) and st.quote_index == 0 and st.polarity < 0
-    assert tone_stances(text, _quote_tone(-(STANCE_MIN_SCORE - 0.05))) == []  # not clear enough
-    assert tone_stances(text, _quote_tone(-0.9, "country")) == []  # the model learned tone toward people only
-    cued = _quote_tone(-0.9)
-    cued.stances = [Stance(start=0, end=len(text), text=text, label="accuse", polarity=-0.8, holder="Tomas Brekke",
-                           target="Marta Halvorsen")]
-    assert tone_stances(text, cued) == []  # the cue word's stance stands alone
 
 
 def test_an_older_store_gains_the_tones_table(tmp_path: Path) -> None:

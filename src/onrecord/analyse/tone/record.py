@@ -3,28 +3,19 @@
 A mention inside a quote carries the speaker's tone toward that entity (the quote's holder); any other mention
 carries the outlet's portrayal of it. Mentions are the entity step's, pronouns and short names included, so
 "He has no idea what he is doing" counts toward whoever "he" was resolved to. One record per entity, sentence
-and holder: the first mention in the sentence speaks for it. A quote's clearly negative or positive tone toward
-another person becomes a stance (``source`` "tone"), unless a cue-word stance of the same speaker toward the same
-target already stands on that sentence: the cue word decides, the model only fills what cues miss.
+and holder: the first mention in the sentence speaks for it. Tones are estimates kept apart from stances: a
+model's reading of a sentence is not a stated position (docs/tone.md).
 """
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
 
-from onrecord import data
 from onrecord.analyse.plan import sentences
-from onrecord.analyse.stances.targets import surname_key
 from onrecord.analyse.tone.model import tone
-from onrecord.models import Analysis, Quote, Segment, Stance, ToneMention
+from onrecord.models import Analysis, Quote, Segment, ToneMention
 
 TONE_TYPES = ("person", "organisation", "country")
-# A quote's tone becomes a stance only when this clear (|P(positive) - P(negative)|), and only toward a person:
-# NewsMTSC, the model's training data, labels the tone toward people only, so toward a country or a party (more
-# often a policy or an event than the body itself: "the US strike") the model is outside what it learned.
-STANCE_MIN_SCORE = 0.8
-STANCE_TYPES = ("person",)
-STANCE_LABELS = {"negative": "criticise", "positive": "praise"}
 _MAX_SENTENCE = 1000  # characters; a longer "sentence" is a list or a table, not prose the model knows
 
 
@@ -95,33 +86,7 @@ def tone_mentions(text: str, analysis: Analysis, segments: Iterable[Segment] = (
     return out
 
 
-def tone_stances(text: str, analysis: Analysis) -> list[Stance]:
-    """Stances of speakers toward the people their quotes speak of clearly negatively or positively, where no
-    cue-word stance of that speaker toward that target stands on the same sentence."""
-    cued = {(s.holder, s.target) for s in analysis.stances}
-    spans = [(s.holder, s.target, s.start, s.end) for s in analysis.stances]
-    labels = data.stance_labels()
-    out = []
-    for t in analysis.tones:
-        if (t.quote_index is None or t.label not in STANCE_LABELS or abs(t.score) < STANCE_MIN_SCORE
-                or t.target_type not in STANCE_TYPES):
-            continue
-        if (t.holder, t.target) in cued and any(h == t.holder and g == t.target and s < t.end and t.start < e
-                                                for h, g, s, e in spans):
-            continue
-        q = analysis.quotes[t.quote_index]
-        info = labels[STANCE_LABELS[t.label]]
-        out.append(Stance(start=t.start, end=t.end, text=text[t.start:t.end], label=info.label,
-                          polarity=info.polarity, holder=t.holder, holder_type=q.speaker_type,
-                          holder_span=q.speaker_span, on_behalf_of=q.on_behalf_of, target=t.target,
-                          target_type=t.target_type, target_span=(t.mention_start, t.mention_end),
-                          target_keys=[surname_key(t.target)],
-                          source="tone", quote_index=t.quote_index, cameo=info.cameo, plover=info.plover))
-    return out
-
-
 def with_tones(text: str, analysis: Analysis, segments: Iterable[Segment] = ()) -> Analysis:
-    """The analysis with its tones, and after its stances those its quotes' clear tones add."""
+    """The analysis with its tones (no stances: see docs/tone.md, "Tone is not a stance")."""
     analysis.tones = tone_mentions(text, analysis, segments)
-    analysis.stances += tone_stances(text, analysis)
     return analysis
