@@ -245,14 +245,16 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
     )
 
 
-def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False) -> list[Quote]:
+def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False,
+                   model: dict | None = None) -> list[Quote]:
     """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker.
     ``learned`` (default on) adds PolNeAR-style attributions of ``learned.py`` (stances, perceptions, plans:
     "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses.
     A failure is logged and loses one quotation's attribution (or, outside them, the document's quotations),
-    never the article; with ``strict`` it raises instead (tests use it, so that a bug cannot hide)."""
+    never the article; with ``strict`` it raises instead (tests use it, so that a bug cannot hide).
+    ``model`` replaces the shipped learned models (``learned.load_model()``): cross-validation passes each fold's."""
     try:
-        return _extract(doc, segments, learned=learned, strict=strict)
+        return _extract(doc, segments, learned=learned, strict=strict, model=model)
     except Exception:
         if strict:
             raise
@@ -261,7 +263,7 @@ def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, stri
 
 
 def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False,
-             strict: bool = False) -> list[Quote]:
+             strict: bool = False, model: dict | None = None) -> list[Quote]:
     text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
@@ -291,10 +293,10 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
     if indirect:
         reported = reported_speech(doc, segments, quotes, index)
         if learned:
-            refine_clauses(doc, quotes)
+            refine_clauses(doc, quotes, model)
             fixed, by_verb = split_rule_output(reported)
             quotes += fixed
-            quotes += learned_attributions(doc, segments, quotes, by_verb, index)
+            quotes += learned_attributions(doc, segments, quotes, by_verb, index, model)
         else:
             quotes += reported
     quotes.sort(key=lambda q: (q.start, q.end))
