@@ -243,17 +243,3 @@ def attribution_model() -> dict[str, Any]:
             raise DataFileError("attribution_model.json", 0, f"{key!r} is missing: rebuild it with "
                                                              "bench/train_attribution.py")
     return model
-
-
-# -- speaker_ranker.json ---------------------------------------------------------------------------------------
-@cached
-def speaker_ranker() -> dict[str, Any]:
-    """speaker_ranker.json: the weights of the speaker antecedent ranker (analyse/attribution/antecedents.py)."""
-    try:
-        model: dict[str, Any] = json.loads(read("speaker_ranker.json"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError("speaker_ranker.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
-    if "weights" not in model:
-        raise DataFileError("speaker_ranker.json", 0, "'weights' is missing: rebuild it with bench/train_speakers.py")
-    return model
-

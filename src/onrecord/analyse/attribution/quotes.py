@@ -245,20 +245,6 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
     )
 
 
-def speaker_index(doc: Doc, segments: list[Segment]) -> NameIndex:
-    """The name index the speakers of ``doc`` are resolved with (the speaker ranker's trainer reads it too)."""
-    text = at.doc_text(doc)
-    segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
-    return _name_index(doc, segments, _candidates(text, segments))
-
-
-def _name_index(doc: Doc, segments: list[Segment], cands: list[_Cand]) -> NameIndex:
-    # furniture and quoted words are never antecedents of a speaker pronoun
-    skip = [(s.start, s.end) for s in segments if s.kind == "furniture"] + [(c.mark.start, c.mark.end) for c in cands]
-    title = next(((s.start, s.end) for s in segments if s.kind == "title"), None)
-    return build_name_index(doc, skip, title)
-
-
 def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False,
                    model: dict | None = None) -> list[Quote]:
     """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker.
@@ -283,7 +269,10 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
     cands = _candidates(text, segments)
     if not doc.has_annotation("DEP"):  # tokenised only (e.g. a text past the parser's limit): marks alone
         return [_to_quote(doc, c) for c in cands if c.kind == "direct"]
-    index = _name_index(doc, segments, cands)
+    # furniture and quoted words are never antecedents of a speaker pronoun
+    skip = [(s.start, s.end) for s in segments if s.kind == "furniture"] + [(c.mark.start, c.mark.end) for c in cands]
+    title = next(((s.start, s.end) for s in segments if s.kind == "title"), None)
+    index = build_name_index(doc, skip, title)
     prev_close: dict[int, int] = {}
     for k, c in enumerate(cands):
         try:

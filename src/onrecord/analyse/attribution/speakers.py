@@ -19,7 +19,6 @@ from typing import Any
 from spacy.tokens import Token
 
 from onrecord import data
-from onrecord.analyse.attribution.antecedents import named_in_sentence, rank
 from onrecord.analyse.attribution.tree import children, forwards, same_sent, subtree_ends, tree
 from onrecord.analyse.entities.names import (
     GROUP_NOUNS,
@@ -55,7 +54,6 @@ class Speaker:
     mention: str
     span: tuple[int, int]
     confidence: float  # how sure the resolution is (1.0 for a full name written out)
-    how: str = "rules"  # how the name was found: "rules", or "ranker" (the antecedent ranker chose it)
 
 
 @dataclass
@@ -257,7 +255,8 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
     before it."""
     low = t.lower_
     if low in PRONOUNS_PERSON:
-        return _ranked(t, index, mention, span)
+        name = antecedent(index, t.i, "person")
+        return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
     if low in PRONOUNS_PLURAL or low == "we":
         if index.letter_group and _near_letter(t, index):
             return Speaker(index.letter_group, "group", None, mention, span, 0.6)
@@ -266,22 +265,6 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
             return Speaker(_group_name(t.doc[prev[-1].i], index), "group", None, mention, span, 0.5)
         return Speaker(None, "unknown", None, mention, span, 0.2)
     return None
-
-
-def _ranked(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker:
-    """A mention that names nobody ("he", "the senator"): a person named earlier in its sentence is the
-    nearest subject (``names.antecedent``); otherwise the person the antecedent ranker (``antecedents.py``)
-    scores highest among those mentioned in the sentences before it, as sure as the ranker is."""
-    near = antecedent(index, t.i, "person")
-    if near is None:
-        return Speaker(None, "unknown", None, mention, span, 0.2)
-    if named_in_sentence(index, t):  # "Priebus said, though he added": the parse decides
-        return Speaker(near, "person", None, mention, span, 0.75)
-    ranked = rank(index, t)
-    if not ranked:
-        return Speaker(near, "person", None, mention, span, 0.75)
-    name, p = ranked[0]
-    return Speaker(name, "person", None, mention, span, round(p, 3), how="ranker")
 
 
 def _as_utterance(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
@@ -313,9 +296,7 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
     name = resolve_person_by_role(t, index, salient=any(c.lower_ in ("the", "this", "that") for c in t.lefts))
     conf = 0.8
     if name is None and any(c.lower_ in ("the", "this", "that") for c in t.lefts):
-        found = _ranked(t, index, mention, span)
-        if found.name:
-            return found
+        name, conf = antecedent(index, t.i, "person"), 0.55
     if name:
         return Speaker(name, "person", None, mention, span, conf)
     return Speaker(_strip_det(mention), "person", None, mention, span, 0.4)
