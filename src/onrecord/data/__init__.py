@@ -243,19 +243,3 @@ def attribution_model() -> dict[str, Any]:
             raise DataFileError("attribution_model.json", 0, f"{key!r} is missing: rebuild it with "
                                                              "bench/train_attribution.py")
     return model
-
-
-# -- speaker_calibration.json ----------------------------------------------------------------------------------
-@cached
-def speaker_calibration() -> dict[str, Any]:
-    """speaker_calibration.json: isotonic steps from a quotation's raw speaker confidence to a calibrated one."""
-    try:
-        model: dict[str, Any] = json.loads(read("speaker_calibration.json"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError("speaker_calibration.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
-    points = model.get("points")
-    if not isinstance(points, list) or any(not isinstance(p, list) or len(p) != 2 for p in points) \
-            or [p[0] for p in points] != sorted(p[0] for p in points):
-        raise DataFileError("speaker_calibration.json", 0, "'points' must be [[raw, calibrated], ...] by raw: "
-                                                           "rebuild it with bench/train_confidence.py")
-    return model

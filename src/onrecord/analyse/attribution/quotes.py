@@ -32,7 +32,6 @@ from onrecord.analyse.attribution.speakers import (
     Speaker,
     decide,
     decide_one,
-    quote_confidence,
     speaker_fields,
 )
 from onrecord.analyse.attribution.tree import children, sent
@@ -229,16 +228,15 @@ def _accuser(cands: list[_Cand], index: NameIndex) -> None:
                 break
 
 
-def _to_quote(doc: Doc, c: _Cand, calibrate: bool = True) -> Quote:
+def _to_quote(doc: Doc, c: _Cand) -> Quote:
     m, cue = c.mark, c.cue
-    conf = quote_confidence(c.confidence, c.speaker) if calibrate else c.confidence
     return Quote(
         start=m.start,
         end=m.end,
         text=at.doc_text(doc)[m.start:m.end],
         kind=c.kind,  # type: ignore[arg-type]
         spans=[(m.start, m.end)],
-        **speaker_fields(c.speaker, conf),  # decided with the speaker (0.0 when nobody is)
+        **speaker_fields(c.speaker, c.confidence),  # decided with the speaker (0.0 when nobody is)
         cue=cue.text if cue else None,
         cue_span=(cue.start, cue.end) if cue else None,
         furniture=c.furniture,
@@ -248,17 +246,15 @@ def _to_quote(doc: Doc, c: _Cand, calibrate: bool = True) -> Quote:
 
 
 def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False,
-                   model: dict | None = None, calibrate: bool = True) -> list[Quote]:
+                   model: dict | None = None) -> list[Quote]:
     """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker.
     ``learned`` (default on) adds PolNeAR-style attributions of ``learned.py`` (stances, perceptions, plans:
     "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses.
     A failure is logged and loses one quotation's attribution (or, outside them, the document's quotations),
     never the article; with ``strict`` it raises instead (tests use it, so that a bug cannot hide).
-    ``model`` replaces the shipped learned models (``learned.load_model()``): cross-validation passes each fold's.
-    Quotations in marks get calibrated confidences (``speakers.quote_confidence``); ``calibrate=False`` keeps the
-    raw scores (the calibration's trainer reads them)."""
+    ``model`` replaces the shipped learned models (``learned.load_model()``): cross-validation passes each fold's."""
     try:
-        return _extract(doc, segments, learned=learned, strict=strict, model=model, calibrate=calibrate)
+        return _extract(doc, segments, learned=learned, strict=strict, model=model)
     except Exception:
         if strict:
             raise
@@ -267,7 +263,7 @@ def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, stri
 
 
 def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False,
-             strict: bool = False, model: dict | None = None, calibrate: bool = True) -> list[Quote]:
+             strict: bool = False, model: dict | None = None) -> list[Quote]:
     text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
@@ -293,7 +289,7 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
     _accuser(cands, index)
     # A fragment in quote marks that nobody is credited with is a scare quote, a title or a name.
     keep = [c for c in cands if c.kind == "direct" or c.cue is not None]
-    quotes = [_to_quote(doc, c, calibrate) for c in keep]
+    quotes = [_to_quote(doc, c) for c in keep]
     if indirect:
         reported = reported_speech(doc, segments, quotes, index)
         if learned:

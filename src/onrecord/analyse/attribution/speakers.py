@@ -12,7 +12,6 @@ their full name; an open letter and the plural pronouns around it become the let
 """
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -117,33 +116,6 @@ def confidence(how: str, score: float, speaker: Speaker | None, marked: bool = F
     if marked and (speaker is None or not speaker.name):
         value = min(value, UNNAMED)
     return round(max(0.0, min(1.0, value)), 3)
-
-
-CALIBRATION_FILE = "data/speaker_calibration.json"
-
-
-@data.cached
-def _calibration() -> tuple[list[float], list[float]]:
-    points = data.speaker_calibration()["points"]
-    return [p[0] for p in points], [p[1] for p in points]
-
-
-def calibrated(raw: float, points: list[list[float]] | None = None) -> float:
-    """A quotation's raw confidence mapped to the share of quotations scored so whose speaker is right
-    (``points``: the isotonic steps [lowest raw score, share right]; default the shipped ones, fitted on PolNeAR
-    train by ``bench/train_confidence.py``)."""
-    lows, values = ([p[0] for p in points], [p[1] for p in points]) if points is not None else _calibration()
-    k = bisect.bisect_right(lows, raw) - 1
-    return values[max(k, 0)] if values else raw
-
-
-def quote_confidence(raw: float, speaker: Speaker | None) -> float:
-    """The confidence a quotation in quote marks is given: its raw score ``calibrated``; a speaker without a
-    name stays at most UNNAMED."""
-    value = calibrated(raw)
-    if speaker is None or not speaker.name:
-        value = min(value, UNNAMED, raw)
-    return round(value, 3)
 
 
 def decide(proposals: Iterable[Proposal | None], index: NameIndex, marked: bool = False) -> Decision | None:
