@@ -39,6 +39,9 @@ from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.models import Quote, Segment
 
 log = logging.getLogger(__name__)
+# How often the person the paragraph before is about speaks a bare quote paragraph that follows: in 34 of 91 such
+# quotations of PolNeAR train the gold source names that person. A guess: below the web pages' 0.4 cut.
+ABOUT = 0.37
 
 
 @dataclass
@@ -127,7 +130,8 @@ def _cue_proposals(doc: Doc, c: _Cand, prev_close: int, prev_seg: Segment | None
 def _attribute(doc: Doc, c: _Cand, index: NameIndex, prev_close: int, prev_seg: Segment | None,
                quoted: list[tuple[int, int]]) -> None:
     """Attribute one candidate from its own sentence: its cue and speaker, and a partial quote's clause."""
-    d = decide(_cue_proposals(doc, c, prev_close, prev_seg, quoted), index, marked=True)
+    d = decide(_cue_proposals(doc, c, prev_close, prev_seg, quoted), index, marked=True,
+               quoted=(c.mark.start, c.mark.end))
     if d is None:
         return
     cue = c.cue = d.proposal
@@ -158,7 +162,7 @@ def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Decision | None:
     subj = next((c for c in children(root) if c.dep_ == "nsubj"), None)
     if subj is None:
         return None
-    d = decide_one(Proposal("about", 0.4, subj), index, marked=True)
+    d = decide_one(Proposal("about", ABOUT, subj), index, marked=True)
     sp = d.speaker
     ok = sp is not None and sp.name and sp.type in ("person", "spokesperson", "organisation", "group")
     return d if ok else None
