@@ -94,3 +94,10 @@ def test_a_quotation_never_names_its_own_speaker(nlp):
         for q in quotes:
             assert q.speaker_span is None or not q.start <= q.speaker_span[0] < q.end, (q.speaker, q.text)
             assert q.speaker not in ("Justdoit", "struggle")
+
+
+def test_whoever_was_addressed_is_not_the_speaker_of_a_participle(nlp):
+    # "wrote to residents saying ...": the residents were written to; the writer said it
+    text = "Budget\n\nMayor Ann Lee wrote to residents saying that the budget was fixed.\n"
+    [q] = extract_quotes(nlp(text), segment(text), strict=True)
+    assert q.text == "that the budget was fixed" and q.speaker == "Ann Lee"
