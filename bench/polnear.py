@@ -2,6 +2,7 @@
 """PolNeAR attribution benchmark: onrecord's quotations vs the textacy baseline, side by side.
 
     python bench/polnear.py ../shared/corpus/polnear --split dev [--limit N] [--out DIR]
+    python bench/polnear.py ../shared/corpus/polnear --cv 5 [--cache /tmp/polnear_train.spacy]
 
 onrecord ingests the texts through its real pipeline (read, clean, parse, analyse, link, store into a temporary
 SQLite file) and its quotes are read back from the store; the baseline runs on the same texts with the same
@@ -9,6 +10,12 @@ spaCy model (``onrecord.nlp.load_nlp``): it is the code of ``shared/tools/baseli
 (``direct_quotations``). Both prediction files are written to --out and scored with
 ``onrecord.evaluate.score_polnear``, which gives the numbers of ``shared/tools/score_polnear.py``. Needs
 ``pip install textacy`` (the "bench" extra).
+
+``--cv K`` is k-fold cross-validation on PolNeAR train, so that a change to the rules or the learned models is
+judged on articles it was neither trained nor written from: article i is in fold i % K (metadata order); for each
+fold the learned models are retrained on the other folds (``train_attribution.train``, the shipped settings) and
+the fold's articles are analysed with them (``extract_quotes`` on the parsed text: the analysis that ingest runs,
+without the store). It prints the same figures per fold, and their mean. Parsed articles are kept in ``--cache``.
 """
 from __future__ import annotations
 
@@ -100,6 +107,48 @@ def run_textacy(nlp: Any, items: list[tuple[str, str]]) -> tuple[list[dict], flo
     return rows, len(items) / (time.perf_counter() - t0), errs
 
 
+def cross_validate(root: str, k: int, cache: str | None, merge_groups: bool = True,
+                   log: Any = sys.stderr) -> list[dict[str, Any]]:
+    """K-fold cross-validation on PolNeAR train: per fold, the scores of ``score_polnear`` on the fold's articles
+    with the learned models retrained on the other folds."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from train_attribution import _docs, article_examples, concat, train
+
+    from onrecord.analyse.attribution.quotes import extract_quotes
+    from onrecord.clean import segment
+
+    meta = polnear_articles(root, "train")
+    t0 = time.perf_counter()
+    docs = _docs(root, meta, cache)
+    print(f"{len(docs)} train articles parsed in {time.perf_counter() - t0:.0f}s", file=log)
+    per_article = [article_examples(root, row, doc) for row, doc in zip(meta, docs)]
+    out = []
+    for f in range(k):
+        t0 = time.perf_counter()
+        model = train(concat([ex for i, ex in enumerate(per_article) if i % k != f]))
+        rows: list[dict] = []
+        held = [i for i in range(len(meta)) if i % k == f]
+        for i in held:
+            doc = docs[i]
+            quotes = extract_quotes(doc, segment(doc.text), model=model)
+            rows += polnear_rows(meta[i]["filename"] + ".txt", quotes, merge_groups=merge_groups)
+        out.append(score_polnear(root, "train", rows, {meta[i]["filename"] for i in held}))
+        print(f"fold {f + 1}/{k}: {len(held)} articles in {time.perf_counter() - t0:.0f}s", file=log)
+    return out
+
+
+def print_cv(results: list[dict[str, Any]]) -> None:
+    """The per-fold table and the mean of each figure (F1; the mean is over folds)."""
+    k = len(results)
+    print(f"PolNeAR train, {k}-fold cross-validation ({sum(r['articles'] for r in results)} articles)")
+    print(f"{'metric':24}" + "".join(f"{'fold ' + str(i + 1):>9}" for i in range(k)) + f"{'mean':>9}")
+    for label, key in METRICS:
+        vals = [r[key][2] for r in results]
+        print(f"{label:24}" + "".join(f"{v:>9.3f}" for v in vals) + f"{sum(vals) / k:>9.3f}")
+    print(json.dumps({"folds": results, "mean": {key: round(sum(r[key][2] for r in results) / k, 4)
+                                                 for _label, key in METRICS}}))
+
+
 def _write(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(json.dumps(r) + "\n" for r in rows)
@@ -117,7 +166,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="export each paragraph of a multi-paragraph quote as its own attribution")
     ap.add_argument("--no-textacy", action="store_true", help="skip the baseline")
     ap.add_argument("--workers", type=int, default=None, help="onrecord's analysis processes (default: auto)")
+    ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on train (retrains the learned models)")
+    ap.add_argument("--cache", help="with --cv: DocBin of the parsed train articles (made on first use)")
     a = ap.parse_args(argv)
+    if a.cv:
+        if a.cv < 2:
+            ap.error("--cv needs at least 2 folds")
+        print_cv(cross_validate(a.root, a.cv, a.cache, merge_groups=not a.per_paragraph))
+        return 0
     meta = polnear_articles(a.root, a.split)
     if a.every:
         meta = meta[:: a.every]

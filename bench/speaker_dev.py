@@ -4,6 +4,7 @@
     python bench/speaker_dev.py select [--shared ../shared] [--out selection.json]
     python bench/speaker_dev.py agreement annot_A.jsonl annot_B.jsonl
     python bench/speaker_dev.py score STORE.db|PREDICTIONS.jsonl|- [--shared ../shared] [--gold G] [--json OUT]
+                                 [--floors]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Speaker dev gold"): 40 article_extraction
 articles (one per site) and two PolNeAR train articles per publisher. ``agreement`` pairs the rows of two passes
@@ -11,8 +12,10 @@ as the scorer does (char IoU >= 0.5, one-to-one, best first) and prints span agr
 optional rows left out as the scorer does) and speaker agreement (``speaker_ok`` both ways). ``score`` ingests
 the 52 texts with onrecord's real pipeline into a temporary store (``-``), or reads a given store or predictions
 file, and prints the figures of ``onrecord eval quotes`` and of ``shared/tools/score_quotes.py`` (they must
-match), wrong speakers by kind and a calibration table by confidence. The article texts are read from
-``--shared`` (default ``../shared`` from the repository root) and never written into the repository.
+match), wrong speakers by kind and a calibration table by confidence; with ``--floors`` it exits 1 when a
+figure is below its pinned floor (``FLOORS``, the figures measured on main: they only go up). The article
+texts are read from ``--shared`` (default ``../shared`` from the repository root) and never written into the
+repository.
 """
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ WRONG_KINDS = {"a": "gold unknown, a name given",
                "d": "pronoun / continuation (name not in the quote's paragraph)", "e": "other"}
 
 Row = dict[str, Any]
+# the figures reached on the dev gold (docs/evaluation.md, 2026-12-07): a change may raise them, never lower them
+FLOORS = {"span_f1": 0.917, "speaker_acc": 0.721, "e2e_f1": 0.660}
 
 
 def select(shared: Path) -> list[Row]:
@@ -273,7 +278,11 @@ def run_score(args: argparse.Namespace) -> int:
         print(f"  {b:10} {c['n']:6} {share:>14}")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
-    return 0 if same else 1
+    below = {k: (lib[k], v) for k, v in FLOORS.items() if lib[k] < v} if args.floors else {}
+    if args.floors:
+        print("\nfloors: " + ("; ".join(f"{k} {got} < {want}" for k, (got, want) in below.items()) or
+                              "every figure at or above " + ", ".join(f"{k} {v}" for k, v in FLOORS.items())))
+    return 0 if same and not below else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--gold", default=str(GOLD))
     c.add_argument("--store", help="with '-': ingest into this store (kept) instead of a temporary one")
     c.add_argument("--json", help="write the full result here")
+    c.add_argument("--floors", action="store_true", help="exit 1 when a figure falls below its pinned floor")
     args = ap.parse_args(argv)
     if args.cmd == "select":
         sel = select(Path(args.shared))

@@ -18,6 +18,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -75,33 +76,68 @@ def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / (max(a[1], b[1]) - min(a[0], b[0]))
 
 
-def examples(root: str, meta: list[dict], docs: list
-             ) -> tuple[list[list[str]], list[list[tuple[list[str], float]]], list[list[str]], list[int], list[int]]:
-    """Features and labels of every candidate of the given articles (is it an attribution: some variant
-    matches a gold content), and of the variants of the positive ones (is it the best-matching extent)."""
+Examples = tuple[list[list[str]], list[list[tuple[list[str], float]]], list[list[str]], list[int], list[int]]
+
+
+def article_examples(root: str, row: dict, doc: Any) -> Examples:
+    """Features and labels of every candidate of one article (is it an attribution: some variant matches a
+    gold content), and of the variants of the positive ones (is it the best-matching extent; ``vg`` numbers
+    the candidate within this article)."""
     X: list[list[str]] = []
     y: list[list[tuple[list[str], float]]] = []  # per candidate: (variant features, IoU) of its variants
     VX: list[list[str]] = []
     vy: list[int] = []
     vg: list[int] = []
-    for row, doc in zip(meta, docs):
-        text = doc.text
-        segs = segment(text)
-        quotes = extract_quotes(doc, segs, learned=False)
-        fixed, by_verb = split_rule_output([q for q in quotes if q.kind == "indirect"])
-        base = [q for q in quotes if q.kind != "indirect"] + fixed
-        taken = occupied(base)
-        gold = _gold(root, row, text)
-        for c in candidates(doc, segs, taken, by_verb, {q.cue_span for q in base if q.cue_span}):
-            ious = [_match(v.start, v.end, c.cue.idx, gold) for v in c.variants]
-            X.append(c.features)
-            y.append([(v.features, x) for v, x in zip(c.variants, ious)])
-            if max(ious) >= 0.5 and len(ious) > 1:
-                for v, x in zip(c.variants, ious):
-                    VX.append(v.features)
-                    vy.append(int(x >= 0.5))
-                    vg.append(len(X))
+    text = doc.text
+    segs = segment(text)
+    quotes = extract_quotes(doc, segs, learned=False)
+    fixed, by_verb = split_rule_output([q for q in quotes if q.kind == "indirect"])
+    base = [q for q in quotes if q.kind != "indirect"] + fixed
+    taken = occupied(base)
+    gold = _gold(root, row, text)
+    for c in candidates(doc, segs, taken, by_verb, {q.cue_span for q in base if q.cue_span}):
+        ious = [_match(v.start, v.end, c.cue.idx, gold) for v in c.variants]
+        X.append(c.features)
+        y.append([(v.features, x) for v, x in zip(c.variants, ious)])
+        if max(ious) >= 0.5 and len(ious) > 1:
+            for v, x in zip(c.variants, ious):
+                VX.append(v.features)
+                vy.append(int(x >= 0.5))
+                vg.append(len(X))
     return X, y, VX, vy, vg
+
+
+def examples(root: str, meta: list[dict], docs: list) -> Examples:
+    """The examples of ``article_examples`` for many articles, concatenated (candidate groups renumbered)."""
+    return concat([article_examples(root, row, doc) for row, doc in zip(meta, docs)])
+
+
+def concat(parts: list[Examples]) -> Examples:
+    """Concatenate per-article examples, renumbering the variant groups so that they stay distinct."""
+    X: list[list[str]] = []
+    y: list[list[tuple[list[str], float]]] = []
+    VX: list[list[str]] = []
+    vy: list[int] = []
+    vg: list[int] = []
+    for px, py, pvx, pvy, pvg in parts:
+        vg += [len(X) + g for g in pvg]
+        X += px
+        y += py
+        VX += pvx
+        vy += pvy
+    return X, y, VX, vy, vg
+
+
+def train(ex: Examples, min_count: int = 3, l2: float = 3e-5, steps: int = 800, threshold: float = 0.3,
+          rule_threshold: float = 0.15) -> dict[str, Any]:
+    """Both models fitted on the given examples: the model dict ``learned.py`` reads (without provenance)."""
+    X, y, VX, vy, vg = ex
+    span_weights = fit(VX, vy, min_count, l2, steps, groups=vg)
+    # a candidate is an attribution when the extent the span model picks for it matches a gold content
+    labels = [int(max(vs, key=lambda v: score(v[0], span_weights))[1] >= 0.5) for vs in y]
+    weights = fit(X, labels, min_count, l2, steps)
+    return {"version": 2, "threshold": threshold, "rule_threshold": rule_threshold, "candidates": len(y),
+            "positives": sum(labels), "variants": len(vy), "weights": weights, "span_weights": span_weights}
 
 
 def fit(X: list[list[str]], y: list[int], min_count: int, l2: float, steps: int,
@@ -162,16 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     docs = _docs(a.root, meta, a.cache)
     keep = [i for i in range(len(meta)) if not a.holdout_every or i % a.holdout_every]
-    X, y, VX, vy, vg = examples(a.root, [meta[i] for i in keep], [docs[i] for i in keep])
-    span_weights = fit(VX, vy, a.min_count, a.l2, a.steps, groups=vg)
-    # a candidate is an attribution when the extent the span model picks for it matches a gold content
-    labels = [int(max(vs, key=lambda v: score(v[0], span_weights))[1] >= 0.5) for vs in y]
-    weights = fit(X, labels, a.min_count, a.l2, a.steps)
-    model = {"version": 2, "threshold": a.threshold, "rule_threshold": a.rule_threshold,
-             "trained_on": f"PolNeAR train, {len(keep)} articles", "candidates": len(y), "positives": sum(labels),
-             "variants": len(vy), "weights": weights, "span_weights": span_weights}
+    ex = examples(a.root, [meta[i] for i in keep], [docs[i] for i in keep])
+    model = train(ex, a.min_count, a.l2, a.steps, a.threshold, a.rule_threshold)
+    model["trained_on"] = f"PolNeAR train, {len(keep)} articles"
+    weights = model["weights"]
+    y = ex[1]
+    labels = model["positives"]
     Path(a.out).write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{len(keep)} articles, {len(y)} candidates ({sum(labels)} positive), {len(weights)} weights "
+    print(f"{len(keep)} articles, {len(y)} candidates ({labels} positive), {len(weights)} weights "
           f"-> {a.out} in {time.perf_counter() - t0:.0f}s")
     return 0
 

@@ -181,6 +181,14 @@ def test_quotes_table(db):
         "to support …")]
 
 
+def test_quotes_without_a_speaker_show_as_unattributed(db):
+    every = jsonl(run("quotes", "--format", "jsonl", "--db", db))
+    nobody = [q for q in every if q["speaker"] is None]
+    assert nobody and len(nobody) < len(every)  # the exports keep null
+    table = run("quotes", "--limit", "0", "--db", db).stdout.splitlines()[2:]
+    assert sum("(unattributed)" in line for line in table) == len(nobody)
+
+
 def test_quotes_jsonl_offsets_point_into_the_original_text(db):
     quotes = jsonl(run("quotes", "--format", "jsonl", "--db", db))
     texts = {aid: (EXAMPLES / name).read_text(encoding="utf-8") for aid, name, *_ in ARTICLES}

@@ -156,7 +156,7 @@ def test_bare_quote_paragraph_goes_to_the_person_the_previous_paragraph_is_about
     text = "Treasurer Mark Olsen\n\n" + text
     q = by_text(run(nlp, text), "Every year they spent")
     assert q.speaker == "Mark Olsen"
-    assert q.confidence < 0.6
+    assert q.confidence < 0.4  # a guess: the web pages leave it out unless asked for every quote
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n  ", "“", "\"'\"'", "No quotes at all here."])

@@ -89,3 +89,12 @@ def test_model_file_holds_only_feature_weights():
     for table in ("weights", "span_weights"):
         assert all(isinstance(w, float) for w in model[table].values())
         assert max(len(f) for f in model[table]) < 60  # feature names (labels, lemmas), no text
+
+
+def test_models_can_be_passed_in_as_cross_validation_does(nlp):
+    text = HEAD + "Senator Maria Ortiz opposes the new pipeline through the county.\n"
+    doc = nlp(text)
+    shipped = extract_quotes(doc, segment(text))
+    assert extract_quotes(doc, segment(text), model=load_model()) == shipped and shipped
+    strict = dict(load_model(), threshold=1.01, rule_threshold=1.01)  # accepts nothing
+    assert [q for q in extract_quotes(doc, segment(text), model=strict) if q.method == "learned"] == []

@@ -1,11 +1,15 @@
 """The speaker dev gold (tests/fixtures/speaker_dev/) is well formed, and a gold row without its text is scored
-with the text taken from the stored article. Needs neither ../shared nor the spaCy model."""
+with the text taken from the stored article. Needs neither ../shared nor the spaCy model, except the floors test,
+which runs the bench on the texts in ../shared and is skipped without them."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
-from conftest import FIXTURES
+import pytest
+from conftest import FIXTURES, ROOT
 
 import onrecord
 from onrecord.evaluate import score_quotes
@@ -94,3 +98,14 @@ def test_gold_row_without_text_scored_from_the_stored_article(tmp_path):
             {"source": str(path), "start": over[0], "end": over[1], "kind": "direct", "speaker": "Jane Smith"}]
     assert score_quotes(with_text, pred) == figures
     assert score_quotes(gold, pred, details=True)["misses"] == [("dev1.txt", "")]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "corpus" / "article_extraction").is_dir(),
+                    reason="needs the dev gold's texts in ../shared (the repository holds offsets only)")
+def test_dev_gold_figures_stay_at_or_above_their_floors():
+    # the 52 texts through the real pipeline, scored three ways; bench/speaker_dev.py FLOORS holds the floors
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "speaker_dev.py"), "score", "-", "--floors"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "scorers agree" in run.stdout and "floors: every figure at or above" in run.stdout

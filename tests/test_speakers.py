@@ -81,3 +81,23 @@ def test_definite_role_refers_to_the_headline_protagonist(nlp):
             "The party leader said she would “unite the country”.\n")
     q = next(q for q in extract_quotes(nlp(text), segment(text)) if "unite" in q.text)
     assert q.speaker == "Sarah Collins"
+
+
+def test_a_quotation_never_names_its_own_speaker(nlp):
+    # the parse makes a word inside the quoted text the speaker ("#Justdoit", "The struggle"): the quote marks
+    # hold what was said, so the speaker is found outside them or not at all
+    for text in ['Debate week\n\nThen there is Axelrod.\n\n"Kind of bewildering as to why the campaign is laying '
+                 'out its debate strategy a week out. #Justdoit," he wrote last October.\n',
+                 'Polls\n\nThe senator emailed supporters saying: "The struggle continues" and vowed to compete.\n']:
+        quotes = [q for q in extract_quotes(nlp(text), segment(text), strict=True) if q.kind != "indirect"]
+        assert quotes
+        for q in quotes:
+            assert q.speaker_span is None or not q.start <= q.speaker_span[0] < q.end, (q.speaker, q.text)
+            assert q.speaker not in ("Justdoit", "struggle")
+
+
+def test_whoever_was_addressed_is_not_the_speaker_of_a_participle(nlp):
+    # "wrote to residents saying ...": the residents were written to; the writer said it
+    text = "Budget\n\nMayor Ann Lee wrote to residents saying that the budget was fixed.\n"
+    [q] = extract_quotes(nlp(text), segment(text), strict=True)
+    assert q.text == "that the budget was fixed" and q.speaker == "Ann Lee"

@@ -312,7 +312,10 @@ def quotes(db: str, by: str | None, about: str | None, article: str | None, outl
         rows, total = fetch(api.quotes, limit, offset, by=who(api, by), about=about, article=article, outlet=outlet,
                             since=since, until=until, q=q, kind=kind, min_confidence=min_confidence,
                             sort="date" if oldest_first else "-date")
-    emit(dicts(rows), total, offset, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}, "quotes",
+    records = dicts(rows)
+    if fmt == "table":  # a quote the text credits to nobody says so; the exports keep null
+        records = [{**r, "speaker": r["speaker"] or "(unattributed)"} for r in records]
+    emit(records, total, offset, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}, "quotes",
          "oldest first" if oldest_first else "newest first")
 
 

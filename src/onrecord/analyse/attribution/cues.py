@@ -131,14 +131,30 @@ def _subject_of(v: Token, depth: int = 0) -> Token | None:
 
 
 def _participle_speaker(v: Token) -> Token | None:
-    """For a subjectless participle (", saying ...", "his spokesman claiming"): the noun before it, else the
-    speaker of the nearest cue before it."""
+    """For a subjectless participle (", saying ...", "his spokesman claiming"): the noun before it (but the
+    speaker who addressed it when it is the object of a verb of saying), else the speaker of the nearest cue
+    before it."""
     if v.tag_ == "VBG" and v.dep_ in ("acl", "advcl") and not any(
             c.dep_ in ("nsubj", "nsubjpass") for c in children(v)):
         left = _left_nominal(v)
+        said = _addressed_by(left) if left is not None else None
+        if said is not None:  # "warned voters saying", "wrote to residents saying": they were addressed
+            return _own_subject(said)[0] or left
         if left is not None:
             return left
         return _left_cue_speaker(v)
+    return None
+
+
+def _addressed_by(n: Token) -> Token | None:
+    """The verb of saying a noun is the addressee of: its object ("told reporters") or "to" object ("wrote to
+    residents")."""
+    if n.pos_ == "PRON":
+        return None
+    if n.dep_ in ("dobj", "dative") and is_cue(n.head):
+        return n.head
+    if n.dep_ == "pobj" and n.head.lower_ == "to" and n.head.head.i != n.head.i and is_cue(n.head.head):
+        return n.head.head
     return None
 
 

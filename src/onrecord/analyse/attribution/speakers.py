@@ -118,12 +118,19 @@ def confidence(how: str, score: float, speaker: Speaker | None, marked: bool = F
     return round(max(0.0, min(1.0, value)), 3)
 
 
-def decide(proposals: Iterable[Proposal | None], index: NameIndex, marked: bool = False) -> Decision | None:
+def decide(proposals: Iterable[Proposal | None], index: NameIndex, marked: bool = False,
+           quoted: tuple[int, int] | None = None) -> Decision | None:
     """The speaker of one attribution: the first proposal (finders propose the most reliable first; they are
     asked lazily, so later finders run only when earlier ones found nothing), its mention resolved (or the
-    speaker it inherits), with its confidence; None when no finder proposed anything."""
-    p = next((x for x in proposals if x is not None), None)
+    speaker it inherits), with its confidence; None when no finder proposed anything. A mention inside the
+    ``quoted`` words themselves (the quotation's character span) is never their speaker: the quote marks hold
+    what was said, the attribution stands outside them."""
+    p = next((x for x in proposals if x is not None and not _within(x.mention, quoted)), None)
     return decide_one(p, index, marked) if p is not None else None
+
+
+def _within(t: Token | None, span: tuple[int, int] | None) -> bool:
+    return t is not None and span is not None and span[0] <= t.idx < span[1]
 
 
 def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
