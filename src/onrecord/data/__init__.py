@@ -230,47 +230,40 @@ def words(key: str) -> frozenset[str]:
     return lists[key]
 
 
-# -- stance_confidence.json -------------------------------------------------------------------------------------
+# -- the learned models' weights (JSON) ---------------------------------------------------------------------------
+def _json_model(name: str, keys: tuple[str, ...], rebuild: str) -> dict[str, Any]:
+    """A model file of weights: valid JSON holding ``keys``, else a DataFileError saying how to rebuild it."""
+    try:
+        model: dict[str, Any] = json.loads(read(name))
+    except json.JSONDecodeError as exc:
+        raise DataFileError(name, exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    for key in keys:
+        if key not in model:
+            raise DataFileError(name, 0, f"{key!r} is missing: rebuild it with {rebuild}")
+    return model
+
+
 @cached
 def stance_confidence_model() -> dict[str, Any]:
     """stance_confidence.json: the stance confidence model's feature weights (analyse.stances.confidence)."""
-    try:
-        model: dict[str, Any] = json.loads(read("stance_confidence.json"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError("stance_confidence.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
-    if not isinstance(model.get("weights"), dict):
-        raise DataFileError("stance_confidence.json", 0, "'weights' is missing: rebuild it with "
-                                                         "bench/stance_precision.py calibrate")
+    model = _json_model("stance_confidence.json", ("weights",), "bench/stance_precision.py calibrate")
+    if not isinstance(model["weights"], dict):
+        raise DataFileError("stance_confidence.json", 0, "'weights' is not a table of feature weights: rebuild it "
+                                                         "with bench/stance_precision.py calibrate")
     return model
 
 
-# -- attribution_model.json -------------------------------------------------------------------------------------
 @cached
 def attribution_model() -> dict[str, Any]:
     """attribution_model.json: the learned attribution step's feature weights and thresholds."""
-    try:
-        model: dict[str, Any] = json.loads(read("attribution_model.json"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError("attribution_model.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
-    for key in ("weights", "span_weights", "threshold", "rule_threshold"):
-        if key not in model:
-            raise DataFileError("attribution_model.json", 0, f"{key!r} is missing: rebuild it with "
-                                                             "bench/train_attribution.py")
-    return model
+    return _json_model("attribution_model.json", ("weights", "span_weights", "threshold", "rule_threshold"),
+                       "bench/train_attribution.py")
 
 
-# -- tone_model.json --------------------------------------------------------------------------------------------
 @cached
 def tone_model() -> dict[str, Any]:
     """tone_model.json: the tone model's labels, feature names and their weights (one list per feature)."""
-    try:
-        model: dict[str, Any] = json.loads(read("tone_model.json"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError("tone_model.json", exc.lineno, f"not valid JSON: {exc.msg}") from exc
-    for key in ("labels", "weights"):
-        if key not in model:
-            raise DataFileError("tone_model.json", 0, f"{key!r} is missing: rebuild it with `make train-tone`")
-    return model
+    return _json_model("tone_model.json", ("labels", "weights"), "`make train-tone`")
 
 
 # -- tone_lexicon.tsv -------------------------------------------------------------------------------------------
