@@ -31,6 +31,7 @@ from onrecord.analyse.entities.roles import (
     normalise_phrase,
     role_name,
 )
+from onrecord.analyse.textcache import doc_text
 from onrecord.models import (
     ArticleEntities,
     ArticleEntity,
@@ -102,7 +103,7 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     """Cluster the entity mentions of one parsed article (offsets are into ``doc.text``)."""
     skip = _skip_tokens(doc, segments)
     b = _Builder()
-    persons = _person_clusters(doc, skip, b)
+    persons = _person_clusters(doc, skip, b, _title_tokens(doc, segments))
     _org_clusters(doc, skip, b)
     _pronouns(doc, skip, b)
     _roles_and_descriptors(doc, skip, b, persons)
@@ -111,11 +112,82 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     return ArticleEntities([e for _, e in ents if e.mentions], b.role_mentions)
 
 
-def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, ArticleEntity]:
+def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
+    """Tokens of title-case lines (a headline, a "Related:" link), where capitals say nothing about names: the
+    title segment or any line of three or more long words, at least 80% of them capitalised."""
+    text = doc_text(doc)
+    lines = [(s.start, s.end) for s in segments if s.kind == "title"]
+    lines += [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    out: set[int] = set()
+    for start, end in lines:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        words = [t for t in span or () if t.is_alpha and len(t) > 3]
+        if span is not None and len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
+            out.update(range(span.start, span.end))
+    return out
+
+
+def _name_tokens(e: Span) -> Span | None:
+    """A PERSON entity without what news capitalisation or a possessive adds to it: the words after a possessive
+    ("Mitt Romney's Medicare" -> "Mitt Romney"), and a stop word capitalised only as a sentence's first word
+    ("Will Cruz" -> "Cruz"); None when nothing is left."""
+    start, end = e.start, e.end
+    for t in e[:-1]:
+        if t.tag_ == "POS" or t.lower_ in ("'s", "’s"):
+            end = t.i
+            break
+    if end - start > 1 and e.doc[start].is_sent_start and e.doc[start].is_stop:
+        start += 1
+    if end <= start:
+        return None
+    return e if (start, end) == (e.start, e.end) else Span(e.doc, start, end, label=e.label_)
+
+
+def _headline_name(e: Span, body: set[str], parts: set[str]) -> Span | None:
+    """A PERSON entity of a title-case headline cut to the longest run of its words that the body names as a
+    person ("Bernie Sanders Pins" -> "Bernie Sanders", "Denounces Clinton" -> "Clinton"); None when no run of it
+    is a name the body gives (the headline's capitals alone are no evidence of a name)."""
+    words = [t for t in e if t.is_alpha or t.text.endswith(".")]
+    for size in range(len(words), 0, -1):
+        for i in range(len(words) - size + 1):
+            run = words[i:i + size]
+            key = name_key(" ".join(t.text for t in run))
+            if key in body or size == 1 and key in parts:
+                return Span(e.doc, run[0].i, run[-1].i + 1, label=e.label_)
+    return None
+
+
+def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -> list[Span]:
+    """The article's PERSON entities outside furniture, trimmed by ``_name_tokens`` and, in a title-case
+    headline, by ``_headline_name`` against the names of the body."""
+    spans = [t for e in ents if e.label_ == "PERSON" and e.start not in skip and (t := _name_tokens(e)) is not None]
+    body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
+    body = {name_key(n) for n in body_names}
+    parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
+    parts |= {k for k in body if " " not in k}
+    cut = [e if e.start not in title else _headline_name(e, body, parts) for e in spans]
+    return [e for e in cut if e is not None]
+
+
+def _acts_as_person(doc: Doc, word: str) -> bool:
+    """Whether a word the article writes alone acts as a person somewhere: the subject of a verb of saying
+    ("Trump told Newsmax") or of a clause that goes on with his/her ("when Trump launched his campaign")."""
+    for t in doc:
+        if t.text != word or t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if t.head.lemma_.lower() in data.cue_classes():
+            return True
+        if any(x.lower_ in ("his", "her", "himself", "herself") and x.i > t.i for x in t.head.subtree):
+            return True
+    return False
+
+
+def _person_clusters(doc: Doc, skip: set[int], b: _Builder, title: set[int] | None = None
+                     ) -> dict[int, ArticleEntity]:
     """Full names first, then short forms mapped to the full name that shares the word (most recent first).
     Returns {token index of each PERSON entity's root: its cluster}."""
     all_ents = list(doc.ents)  # Doc.ents is rebuilt on every access
-    ents = [e for e in all_ents if e.label_ == "PERSON" and e.start not in skip]
+    ents = _person_spans(doc, skip, title or set(), all_ents)
     org_texts = {x.text for x in all_ents if x.label_ in ("ORG", "GPE", "NORP")}
     metonyms = load_metonyms()
     names = [(e, person_name(e)) for e in ents]
@@ -134,7 +206,8 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, Article
     for low, group in singles.items():
         for e, n in group:
             target = _full_for(low, e.start_char, full)
-            if name_key(n) in metonyms or (e.text in org_texts and target is None):
+            acts = target is None and (_acts_as_person(doc, e.text) or _kb_surname(low))
+            if name_key(n) in metonyms or (e.text in org_texts and target is None and not acts):
                 continue  # "Labour", "Twitter" tagged PERSON by mistake (a surname tagged NORP elsewhere is not)
             title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")
             title = e[0].lower_.strip(".") if title not in TITLES else title
@@ -142,7 +215,7 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, Article
             office = _office_holder(low, title) if titled else None
             if office and (target is None or name_key(target) != name_key(office)):
                 target = office  # "President Obama" is Barack, not the Michelle Obama named earlier
-            if target is None and len(group) < 2 and not titled:
+            if target is None and len(group) < 2 and not titled and not acts:
                 continue
             c = b.get(target or n, "person", e.start_char)
             c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
@@ -198,6 +271,12 @@ def _in_other_name(t: Token, name: str) -> bool:
     return False
 
 
+def _kb_surname(word: str) -> bool:
+    """Whether exactly one person of the knowledge file has this surname (the recogniser, tagging the word a
+    person here and an organisation there, is settled by the knowledge file)."""
+    return len({name_key(r.holder) for r in load_kb().rows if name_key(r.holder).split()[-1:] == [word]}) == 1
+
+
 def _office_holder(surname: str, title: str) -> str | None:
     """The one person in the knowledge file with this surname who held an office named by the title
     ("President Obama" -> Barack Obama), if the title names an office and exactly one fits."""
@@ -239,6 +318,8 @@ def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
     """Organisations, countries (states and their governments) and groups, metonyms mapped via metonyms.tsv."""
     metonyms, countries = load_metonyms(), load_countries()
     surnames = {key.split()[-1]: c for c in b.persons() if " " in c.name and (key := name_key(c.name))}
+    for c in b.persons():  # one type per entity: a word the article writes as a person is that person throughout
+        surnames.setdefault(name_key(c.name), c)
     for e in [*doc.ents, *_metonym_spans(doc)]:
         if e.start in skip or e.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC", "METONYM"):
             continue
