@@ -62,6 +62,7 @@ def person_name(ent: Span) -> str | None:
     not look like a name."""
     text = ent.text.split("\n")[0]
     text = re.split(r"\s[-–—]\s|\s(?:who|which|and)\s", text)[0]
+    text = text.split("/")[0]  # a photo credit: "Ahmed Helal/LinkedIn"
     name = clean_person_name(text)
     words = name.split()
     if not words or any(not (w[:1].isupper() or w.lower().split("-")[0] in PARTICLES) for w in words):
@@ -114,7 +115,8 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
 
 def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
     """Tokens of title-case lines (a headline, a "Related:" link), where capitals say nothing about names: the
-    title segment or any line of three or more long words, at least 80% of them capitalised."""
+    title segment or any line of three or more long words, at least 80% of them capitalised, two of them outside any
+    recognised entity (a line that only lists names is not title case)."""
     text = doc_text(doc)
     lines = [(s.start, s.end) for s in segments if s.kind == "title"]
     lines += [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
@@ -122,7 +124,9 @@ def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
     for start, end in lines:
         span = doc.char_span(start, end, alignment_mode="expand")
         words = [t for t in span or () if t.is_alpha and len(t) > 3]
-        if span is not None and len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
+        common = [t for t in words if t.text[:1].isupper() and not t.ent_type_]  # "Pins", "Rise": not names
+        if span is not None and len(words) >= 3 and len(common) >= 2 and \
+                sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
             out.update(range(span.start, span.end))
     return out
 
