@@ -993,4 +993,4 @@ def entity_detail(conn: sqlite3.Connection, name_or_id: str) -> EntityDetail | N
                     "loaded": bool(d["loaded"]), "kinds": (d["kinds"] or "").split(",")} for d in facts["descriptors"]]
     return EntityDetail(row["id"], row["name"], row["type"], facts["aliases"], held_roles(facts["evidence"], kb_rows),
                         facts["mentions_by_outlet"], descriptors, facts["quotes_by"], facts["quotes_about"],
-                        facts["articles"], facts["written_as"])
+                        facts["articles"], facts["written_as"], facts["joins"])

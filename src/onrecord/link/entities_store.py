@@ -230,46 +230,25 @@ def _marks(items: Iterable[object]) -> str:
 
 
 def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]],
-            start: set[Node] | None = None) -> tuple[set[Node], frozenset[str]]:
+            start: set[Node] | None = None) -> set[Node]:
     """The nodes whose linking can depend on the seeds: every node sharing a key with a node reached (same
-    name key; same type and core; a stored spelling variant; a lone surname and the people with that surname; a
-    nationality-prefixed organisation and the bare one; a correction's names), and the rest of their entities.
-    A lone surname that two entities outside the set already share links to no one whatever the batch does,
-    so their people stay out; those surnames come back as the second value (for ``group_nodes``)."""
+    name key; same type and core; a stored spelling variant; a surname, its lone form and every person with it,
+    for middle-name variants and for which person a lone surname goes to; a nationality-prefixed organisation and
+    the bare one; a correction's names), and the rest of their entities. The people of one surname are a handful
+    of names however large the store grows, so the set stays the size of what the batch can meet."""
     seen: set[Node] = set(start or ())
     frontier = set(seeds) - seen
-    singles: set[str] = {n[1] for n in seen if n[0] == "person" and len(n[1].split()) == 1}
-    while True:
-        while frontier:
-            seen |= frontier
-            singles |= {n[1] for n in frontier if n[0] == "person" and len(n[1].split()) == 1}
-            frontier = {text_node(t) for t in _neighbours(conn, frontier, corr)} - seen
-        shared = set()
-        corrected = {w for key in corr for w in core_key(key).split()[-1:]}  # a split can part one person's names
-        mine: dict[str, set[str]] = defaultdict(set)
-        for n in seen:
-            if n[0] == "person" and (f := facets(n)).surname in singles and (e := _entity_of(conn, n)):
-                mine[f.surname].add(e)
-        for k in sorted(singles):
-            if k not in corrected and _shared_outside(conn, k, seen, mine[k]):
-                shared.add(k)
-            else:
-                frontier |= {text_node(r[0]) for r in conn.execute(
-                    "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person'", (k,))} - seen
-        if not frontier:
-            return seen, frozenset(shared)
-
-
-def _shared_outside(conn: sqlite3.Connection, surname: str, inside: set[Node], mine: set[str]) -> bool:
-    """Whether two entities of people with this surname lie outside ``inside`` (and so outside its reach);
-    ``mine``: the entities inside that have such people."""
-    rows = conn.execute("SELECT DISTINCT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND "
-                        "key != ? AND entity_id IS NOT NULL LIMIT ?", (surname, surname, len(mine) + 2)).fetchall()
-    outside = {r[0] for r in rows} - mine
-    if len(outside) < 2:
-        return False
-    return not any(text_node(r[0]) in inside for e in outside for r in conn.execute(
-        "SELECT node FROM link_nodes WHERE entity_id = ? LIMIT 1", (e,)))
+    singles: set[str] = set()
+    while frontier:
+        seen |= frontier
+        singles_now = {n[1] for n in seen if n[0] == "person" and len(n[1].split()) == 1} - singles
+        singles |= singles_now
+        frontier = {text_node(t) for t in _neighbours(conn, frontier, corr)}
+        for k in sorted(singles_now):
+            frontier |= {text_node(r[0]) for r in conn.execute(
+                "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person'", (k,))}
+        frontier -= seen
+    return seen
 
 
 def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, set[str]]) -> set[str]:
@@ -321,10 +300,10 @@ def _entity_of(conn: sqlite3.Connection, n: Node) -> str | None:
 def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[str]], corrections: list[Correction],
             kb: KB, metonyms: list[tuple[str, str, str]]) -> tuple[set[Node], set[str], Linking]:
     """Relink the nodes the batch can affect; grows the set while a new entity id meets an entity outside it."""
-    nodes, shared = closure(conn, touched, corr)
+    nodes = closure(conn, touched, corr)
     while True:
         old_ids = {e for n in nodes if (e := _entity_of(conn, n))}
-        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms, shared)
+        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms)
         others: set[Node] = set()
         for base in {e.base for e in linking.entities}:
             for (eid,) in conn.execute("SELECT id FROM entities WHERE base_id = ?", (base,)):
@@ -333,7 +312,7 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
                         "SELECT node FROM link_nodes WHERE entity_id = ?", (eid,)))
         if not others - nodes:
             return nodes, old_ids, linking
-        nodes, shared = closure(conn, others - nodes, corr, nodes)
+        nodes = closure(conn, others - nodes, corr, nodes)
 
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
@@ -348,8 +327,8 @@ def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linkin
     conn.executemany(f"INSERT INTO entities(id, name, type, base_id, first_node, {', '.join(KEPT)}) VALUES "
                      f"(?,?,?,?,?{',?' * len(KEPT)})",
                      [(e.id, e.name, e.type, e.base, e.first, *counts.get(e.id, zero)) for e in linking.entities])
-    conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key) VALUES (?,?,?,?)",
-                     [(e.id, a, k, name_key(a)) for e in linking.entities for a, k in e.aliases])
+    conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key, why) VALUES (?,?,?,?,?)",
+                     [(e.id, a, k, name_key(a), e.why.get(a)) for e in linking.entities for a, k in e.aliases])
     conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ?",
                      [(linking.node_ids.get(n), node_text(n)) for n in nodes])
 

@@ -531,6 +531,11 @@ INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 9' WHERE EX
     (10, "ingest runs: why a run stopped before its end (SIGTERM, Ctrl-C, a full disk); NULL when it finished", """
 ALTER TABLE ingest_runs ADD COLUMN interrupted TEXT;
 """),
+    (15, "entity aliases: why each joined its entity; surnames without Jr./III, middle-name and nickname variants "
+         "and dominant lone surnames joined (full relink)", """
+ALTER TABLE entity_aliases ADD COLUMN why TEXT;
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 15' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
