@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from onrecord import batch, pipeline, settings
-from onrecord.errors import BadParameter, OnrecordError, StoreError
-from onrecord.evaluate import gold_texts, load_jsonl, score_quotes
+from onrecord.errors import BadParameter, NotFound, OnrecordError, StoreError
+from onrecord.evaluate import entity_mentions, gold_texts, load_jsonl, score_entities, score_quotes
 from onrecord.ingest import discover
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import repair_string, repaired_warning
@@ -60,6 +60,7 @@ __all__ = [
     "analysis_pool",
     "batch",
     "count_inputs",
+    "evaluate_entities",
     "evaluate_quotes",
     "ingest",
     "ingest_articles",
@@ -236,6 +237,22 @@ def load(path: StrPath, db: StrPath | None = None) -> LoadReport:
     """Merge the Parquet tables of ``onrecord spark analyse`` into the store and link what they added."""
     with Store(_db(db)) as store:
         return pipeline.load(str(path), store)
+
+
+def evaluate_entities(gold: StrPath, db: StrPath | None = None) -> dict[str, Any]:
+    """B-cubed P/R/F1 of the stored person entities against a gold of person clusters (tests/fixtures/entity_dev/
+    describes the format) and the share of each article's main people linked to the entity their name finds (as
+    ``onrecord entity NAME`` does). The gold's articles must be in the store."""
+    rows = load_jsonl(gold)
+    with open(db, readonly=True) as api:
+        found = entity_mentions(api.store, {os.path.basename(str(g["doc"])) for g in rows})
+        entity_of: dict[str, str | None] = {}
+        for name in sorted({p for g in rows for p in g.get("main", [])}):
+            try:
+                entity_of[name] = api.find_entity(name).id
+            except NotFound:
+                entity_of[name] = None
+    return score_entities(rows, found, entity_of)
 
 
 def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -45,6 +46,7 @@ from onrecord.models import (
 GENERIC_ORGS = data.words("generic_orgs")  # the word lists are data/words.toml
 NOT_YET = data.words("future_qualifiers")
 GENERIC_NOUNS = data.words("generic_person_nouns")
+EPITHETS = data.words("name_epithets")
 
 
 def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
@@ -65,6 +67,9 @@ def person_name(ent: Span) -> str | None:
     text = text.split("/")[0]  # a photo credit: "Ahmed Helal/LinkedIn"
     name = clean_person_name(text)
     words = name.split()
+    while len(words) > 1 and words[0].lower() in EPITHETS:
+        words = words[1:]
+    name = " ".join(words)
     if not words or any(not (w[:1].isupper() or w.lower().split("-")[0] in PARTICLES) for w in words):
         return None
     if len(words) > 4 or any(ch.isdigit() for ch in name):
@@ -195,7 +200,7 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, title: set[int] | No
     org_texts = {x.text for x in all_ents if x.label_ in ("ORG", "GPE", "NORP")}
     metonyms = load_metonyms()
     names = [(e, person_name(e)) for e in ents]
-    known = {n.lower() for _, n in names if n and len(n.split()) >= 2}
+    known = {n.lower(): n for _, n in names if n and len(n.split()) >= 2}
     names = [(e, _known_suffix(n, known)) for e, n in names]
     full: list[tuple[Span, str]] = [(e, n) for e, n in names if n is not None and len(n.split()) >= 2]
     out: dict[int, ArticleEntity] = {}
@@ -290,9 +295,10 @@ def _office_holder(surname: str, title: str) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def _known_suffix(name: str | None, known: set[str]) -> str | None:
+def _known_suffix(name: str | None, known: dict[str, str]) -> str | None:
     """A name with a stray word before another name of the article ("Rip Donald Trump" in a headline,
-    "Crooked Hillary Clinton") is that name."""
+    "Crooked Hillary Clinton") is that name; a two-word surname the article also writes after a given name
+    ("Wasserman Schultz" beside "Debbie Wasserman Schultz") is that full name (``known``: lower case -> as written)."""
     if not name:
         return name
     words = name.split()
@@ -300,28 +306,41 @@ def _known_suffix(name: str | None, known: set[str]) -> str | None:
         tail = " ".join(words[k:])
         if tail.lower() in known:
             return tail
-    return name
+    if len(words) < 2:
+        return name
+    longer = {n for low, n in known.items() if low.endswith(" " + name.lower()) and len(low.split()) == len(words) + 1}
+    return longer.pop() if len(longer) == 1 else name
 
 
 def _full_for(word: str, pos: int, full: list[tuple[Span, str]]) -> str | None:
-    """The full name a single word stands for: the nearest preceding full name with that surname (or first
-    name), else the first following one."""
+    """The full name a single word stands for: of the full names with that surname (or first name), the one the
+    article writes in full most often (news names its protagonist in full more than a relative or namesake it
+    mentions: "Clinton" is Hillary in a story that names Bill once), on a tie the nearest preceding one, else the
+    first following one."""
     def parts(n: str) -> list[str]:
         ws = [w.lower() for w in n.split()]
         last = ws[-1]
         return [last, last.split("-")[-1], ws[0]]
 
-    before = [n for e, n in full if e.start_char < pos and word in parts(n)]
+    fits = [(e, n) for e, n in full if word in parts(n)]
+    counts = Counter(name_key(n) for _, n in fits)
+    most = max(counts.values(), default=0)
+    fits = [(e, n) for e, n in fits if counts[name_key(n)] == most]
+    before = [n for e, n in fits if e.start_char < pos]
     if before:
         return before[-1]
-    after = [n for e, n in full if word in parts(n)]
-    return after[0] if after else None
+    return fits[0][1] if fits else None
 
 
 def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
     """Organisations, countries (states and their governments) and groups, metonyms mapped via metonyms.tsv."""
     metonyms, countries = load_metonyms(), load_countries()
-    surnames = {key.split()[-1]: c for c in b.persons() if " " in c.name and (key := name_key(c.name))}
+    named = sorted((c for c in b.persons() if " " in c.name and name_key(c.name)),
+                   key=lambda c: sum(m.kind in ("name", "short") for m in c.mentions))
+    surnames = {name_key(c.name).split()[-1]: c for c in named}  # a shared surname: the most mentioned person
+    firsts: dict[str, list[ArticleEntity]] = {}
+    for c in named:
+        firsts.setdefault(name_key(c.name).split()[0], []).append(c)
     for c in b.persons():  # one type per entity: a word the article writes as a person is that person throughout
         surnames.setdefault(name_key(c.name), c)
     for e in [*doc.ents, *_metonym_spans(doc)]:
@@ -334,6 +353,9 @@ def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
         if " " not in key and key in surnames:  # "Soleimani" tagged GPE, "Trump's" ORG: that person
             surnames[key].mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
             continue
+        if e.label_ == "ORG" and " " not in key and len(firsts.get(key, ())) == 1 and key not in metonyms:
+            firsts[key][0].mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
+            continue  # "Bernie" tagged ORG where the article names Bernie Sanders
         if key in metonyms:
             target, typ = metonyms[key]
             kind = "name" if name_key(target) == key else "metonym"
