@@ -332,7 +332,7 @@ def entity_mentions(store: Store, docs: set[str]) -> dict[str, list[EntityMentio
         name = os.path.basename(str(source))
         if name not in docs or name in out:
             continue
-        out[name] = [tuple(r) for r in store.conn.execute(  # type: ignore[misc]
+        out[name] = [(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in store.conn.execute(
             'SELECT m.start, m."end", e.id, e.name, e.type FROM entity_mentions m JOIN article_entities a ON '
             "a.article_id = m.article_id AND a.n = m.n JOIN entities e ON e.id = a.entity_id WHERE m.article_id = ? "
             "AND m.kind IN ('name', 'short', 'metonym') ORDER BY m.start", (aid,))]
@@ -355,9 +355,9 @@ def score_entities(gold: list[Row], found: dict[str, list[EntityMentionRow]], en
     """B-cubed precision/recall/F1 of the entities the gold's person mentions link to, over every gold mention of
     every article at once (one person across articles is one gold cluster), and the share of (article, main
     person) pairs whose person's entity (``entity_of``: gold name -> the entity the name finds) is mentioned in
-    that article. A gold mention the store does not have is a cluster of its own. Also counts the person entities
-    found in the gold's articles whose name holds a possessive or runs past a gold name into other words (a
-    headline fragment)."""
+    that article. A gold mention the store does not have is a cluster of its own. Also lists the person entities
+    found in the gold's articles whose name holds a possessive or that have a mention running past a gold name
+    into other words (a headline fragment, "Trump Says")."""
     pairs: list[tuple[str, str]] = []  # (gold person, found entity) per gold mention
     linked = mains = 0
     bad: set[str] = set()
@@ -368,7 +368,7 @@ def score_entities(gold: list[Row], found: dict[str, list[EntityMentionRow]], en
             for k, (s, e) in enumerate(spans):
                 m = _best((s, e), here)
                 pairs.append((person, m[2] if m else f"missing:{doc}:{person}:{k}"))
-                if m and m[4] == "person" and (m[0] < s or m[1] > e) and len(m[3].split()) > len(person.split()):
+                if m and m[4] == "person" and m[1] > e + 2:  # runs past the name (beyond a possessive)
                     bad.add(m[3])
         ids = {m[2] for m in here}
         for person in g.get("main", []):

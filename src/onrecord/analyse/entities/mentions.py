@@ -191,12 +191,12 @@ def _acts_as_person(doc: Doc, word: str) -> bool:
     return False
 
 
-def _person_clusters(doc: Doc, skip: set[int], b: _Builder, title: set[int] | None = None
+def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] | None = None
                      ) -> dict[int, ArticleEntity]:
     """Full names first, then short forms mapped to the full name that shares the word (most recent first).
     Returns {token index of each PERSON entity's root: its cluster}."""
     all_ents = list(doc.ents)  # Doc.ents is rebuilt on every access
-    ents = _person_spans(doc, skip, title or set(), all_ents)
+    ents = _person_spans(doc, skip, headline or set(), all_ents)
     org_texts = {x.text for x in all_ents if x.label_ in ("ORG", "GPE", "NORP")}
     metonyms = load_metonyms()
     names = [(e, person_name(e)) for e in ents]
