@@ -63,8 +63,8 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
-            ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "demo", "entities", "entity", "merge",
-             "split", "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate",
+            ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "eval entities", "demo", "entities",
+             "entity", "merge", "split", "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate",
              "serve"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",

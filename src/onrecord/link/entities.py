@@ -3,9 +3,14 @@
 Pure and deterministic: the same clusters, knowledge file and corrections give the same entities and ids.
 Linking is conservative: exact names (accents, case and punctuation folded, name particles such as "al-"
 ignored), close spellings of a name of the same type (every word alike, e.g. "Qassem"/"Qasem Soleimani"),
-a lone surname when exactly one known person has it, a leading nationality on an organisation ("Iranian
-Quds Force") when the bare name is known, metonyms (data/metonyms.tsv) as aliases, then the user's manual
-merge/split decisions, which are keyed by names so they survive re-analysis.
+a person's name with or without middle names, initials or a Jr./III and with a nickname ("Donald J. Trump",
+"Hillary Rodham Clinton", "Bill"/"William J. Clinton": same surname and given name, middle names agreeing where
+both give them, and never a bare "George Bush" while "George W." and "George H. W." are two people), a lone
+surname when one known person has it or one is written with it DOMINANCE times more than anyone else (else the
+knowledge file's only person of that surname), a leading nationality on an organisation ("Iranian Quds Force")
+when the bare name is known, metonyms (data/metonyms.tsv) as aliases, then the user's manual merge/split
+decisions, which are keyed by names so they survive re-analysis. Every automatic join records why
+(``CanonicalEntity.why``, shown by ``onrecord entity NAME --json`` as ``joins``); ``split`` undoes one.
 
 The unit of linking is a *node*, one (type, name key) with the surface forms written for it and their weights.
 ``group_nodes`` links any set of nodes; every rule that can join two nodes needs them to share one of the keys
