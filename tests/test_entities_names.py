@@ -44,3 +44,11 @@ def test_one_type_for_a_surname_that_acts_as_a_person(nlp):
     trump = [e for e in found.entities if e.name == "Trump"]
     assert [e.type for e in trump] == ["person"]
     assert len([m for m in trump[0].mentions if m.kind != "pronoun"]) == 4
+
+
+def test_a_stop_word_starting_a_sentence_is_not_a_given_name_unless_written_mid_sentence(nlp):
+    text = ("Senator Ted Cruz spoke in Iowa on Monday. Will Cruz's supporters turn out? Cruz said they would.\n\n"
+            "Will Smith starred in the film. Critics said Will Smith was superb.\n")
+    people = _people(nlp, text)
+    assert "Will Cruz" not in people and "Ted Cruz" in people
+    assert "Will Smith" in people

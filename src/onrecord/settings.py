@@ -64,8 +64,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
             ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "eval entities", "demo", "entities",
-             "entity", "merge", "split", "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate",
-             "serve"),
+             "entity", "merge", "split", "stances", "timeline", "contradictions", "statements", "load", "repair",
+             "link", "migrate", "serve"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",
             "Size cap per input file in bytes (50 MiB); a larger file fails with a message naming it.", ("ingest",), 1,

@@ -136,16 +136,18 @@ def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
     return out
 
 
-def _name_tokens(e: Span) -> Span | None:
+def _name_tokens(e: Span, mid: set[str]) -> Span | None:
     """A PERSON entity without what news capitalisation or a possessive adds to it: the words after a possessive
     ("Mitt Romney's Medicare" -> "Mitt Romney"), and a stop word capitalised only as a sentence's first word
-    ("Will Cruz" -> "Cruz"); None when nothing is left."""
+    ("Will Cruz" -> "Cruz", unless the article also writes the name inside a sentence, ``mid``: "Will Smith");
+    None when nothing is left."""
     start, end = e.start, e.end
     for t in e[:-1]:
         if t.tag_ == "POS" or t.lower_ in ("'s", "’s"):
             end = t.i
             break
-    if end - start > 1 and e.doc[start].is_sent_start and e.doc[start].is_stop:
+    if end - start > 1 and e.doc[start].is_sent_start and e.doc[start].is_stop and \
+            e.doc[start:end].text not in mid:
         start += 1
     if end <= start:
         return None
@@ -169,7 +171,9 @@ def _headline_name(e: Span, body: set[str], parts: set[str]) -> Span | None:
 def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -> list[Span]:
     """The article's PERSON entities outside furniture, trimmed by ``_name_tokens`` and, in a title-case
     headline, by ``_headline_name`` against the names of the body."""
-    spans = [t for e in ents if e.label_ == "PERSON" and e.start not in skip and (t := _name_tokens(e)) is not None]
+    ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
+    mid = {e.text for e in ents if not e.doc[e.start].is_sent_start}
+    spans = [t for e in ents if (t := _name_tokens(e, mid)) is not None]
     body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
     body = {name_key(n) for n in body_names}
     parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
