@@ -287,7 +287,13 @@ def _in_other_name(t: Token, name: str) -> bool:
 def _kb_surname(word: str) -> bool:
     """Whether exactly one person of the knowledge file has this surname (the recogniser, tagging the word a
     person here and an organisation there, is settled by the knowledge file)."""
-    return len({name_key(r.holder) for r in load_kb().rows if name_key(r.holder).split()[-1:] == [word]}) == 1
+    return _kb_surnames().get(word) == 1
+
+
+@data.cached
+def _kb_surnames() -> dict[str, int]:
+    """Surname -> how many people of the knowledge file have it."""
+    return dict(Counter(k.split()[-1] for k in {name_key(r.holder) for r in load_kb().rows} if k))
 
 
 def _office_holder(surname: str, title: str) -> str | None:
