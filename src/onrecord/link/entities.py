@@ -304,7 +304,7 @@ def _name_variants(g: _Groups, persons: list[Node]) -> None:
         if len({g.find(n) for n in middle}) > 1:
             continue
         for a in plain[1:]:
-            g.union(plain[0], a, "a nickname of")
+            g.union(plain[0], a, "the same person by another form of the given name (nicknames.tsv) as")
         if middle and plain:
             g.union(middle[0], plain[0], "the same name with middle names or initials as")
 
