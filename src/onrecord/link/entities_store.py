@@ -66,9 +66,10 @@ class LocalIndex:
             self.spans[r[0]].append((r[1], r[2], r[3]))
 
     def find(self, aid: str, name: str | None, start: int | None, end: int | None, typ: str = "") -> int | None:
-        """The article's cluster for a speaker: same name, else a mention that heads the speaker's span (ends it,
-        give or take a possessive: "President Trump", not "one Trump campaign source" or "Trump's inner circle",
-        groups a person's name only describes) or holds it, else the article's only person with that surname."""
+        """The article's cluster for a speaker: same name, else a mention inside the speaker's span (a person's
+        only when it heads the span, ending it give or take a possessive: "President Trump", not "one Trump
+        campaign source" or "Trump's inner circle", groups a person's name only describes) or holding it, else the
+        article's only person with that surname."""
         if not name:
             return None
         key = name_key(name)
@@ -77,8 +78,8 @@ class LocalIndex:
             return here[key]
         if start is not None and end is not None:  # the longest mention inside or around, a person's for a person
             inside = sorted((s - e, s, n) for s, e, n in self.spans.get(aid, ())
-                            if (start <= s and end - 2 <= e <= end or s <= start and end <= e)
-                            and _compatible(typ, self.types[(aid, n)]))
+                            if (start <= s and e <= end and (end - 2 <= e or self.types[(aid, n)] != "person")
+                                or s <= start and end <= e) and _compatible(typ, self.types[(aid, n)]))
             if inside:
                 return inside[0][2]
         last = key.split()[-1:]
