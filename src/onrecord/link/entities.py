@@ -300,13 +300,13 @@ def _name_variants(g: _Groups, persons: list[Node]) -> None:
         for i, a in enumerate(middle):
             for b in middle[i + 1:]:
                 if variant_names(a[1], b[1]):
-                    g.union(a, b, "the same name with other middle names or initials as")
+                    g.union(a, b, "the same name, with other middle names or initials, as")
         if len({g.find(n) for n in middle}) > 1:
             continue
         for a in plain[1:]:
             g.union(plain[0], a, "the same person by another form of the given name (nicknames.tsv) as")
         if middle and plain:
-            g.union(middle[0], plain[0], "the same name with middle names or initials as")
+            g.union(middle[0], plain[0], "the same name, with or without middle names or initials, as")
 
 
 def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB,
@@ -401,9 +401,10 @@ def _explain(grp: list[Node], name: str, names: list[str], surfaces: dict[Node, 
     inside = set(grp)
     told: dict[Node, str] = {}
     for n, (rule, other) in why.items():
-        if n in inside and other in inside:
-            told.setdefault(n, f"{shown(n)} is {rule} {shown(other)}")
-            told.setdefault(other, f"{shown(n)} is {rule} {shown(other)}")
+        if n in inside and other in inside:  # a rule ending in ":" names the person the group became
+            said = f"{shown(n)} is {rule} {name if rule.endswith(':') else shown(other)}"
+            told.setdefault(n, said)
+            told.setdefault(other, said)
     out: dict[str, str] = {}
     for alias in names:
         if name_key(alias) == name_key(name):
