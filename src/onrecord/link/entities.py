@@ -392,16 +392,17 @@ def _naming(nodes: list[Node], surfaces: dict[Node, Counter[str]]) -> tuple[str,
 
 
 def _explain(grp: list[Node], name: str, names: list[str], surfaces: dict[Node, Counter[str]],
-             why: dict[Node, tuple[str, Node]], corrections: list[Correction]) -> dict[str, str]:
-    """Why each alias of a group joined it: the rule that joined its node (``_Groups.why``), or the user's merge."""
+             why: list[tuple[Node, str, Node]], corrections: list[Correction]) -> dict[str, str]:
+    """Why each alias of a group joined it: the rule that joined its node (``why``: the group's entries of
+    ``_Groups.why``), or the user's merge."""
     def shown(n: Node) -> str:
         forms = surfaces.get(n)
         return forms.most_common(1)[0][0] if forms else n[1].title()
 
     inside = set(grp)
     told: dict[Node, str] = {}
-    for n, (rule, other) in why.items():
-        if n in inside and other in inside:  # a rule ending in ":" names the person the group became
+    for n, rule, other in why:
+        if other in inside:  # a rule ending in ":" names the person the group became
             said = f"{shown(n)} is {rule} {name if rule.endswith(':') else shown(other)}"
             told.setdefault(n, said)
             told.setdefault(other, said)
@@ -426,16 +427,21 @@ def _build(groups: list[list[Node]], heads: list[list[Node] | None], surfaces: d
            metonyms: list[tuple[str, str, str]], why: dict[Node, tuple[str, Node]] | None = None,
            corrections: list[Correction] | None = None) -> Linking:
     out = Linking()
-    made = []
+    made: list[tuple[str, list[Node], str, str, list[str], list[tuple[Node, str, Node]]]] = []
+    group_of = {n: i for i, grp in enumerate(groups) for n in grp}
+    reasons: dict[int, list[tuple[Node, str, Node]]] = defaultdict(list)
+    for n, (rule, other) in (why or {}).items():
+        if n in group_of:
+            reasons[group_of[n]].append((n, rule, other))
     for grp, head in zip(groups, heads):
         typ, name, names = _naming(grp, surfaces)
         if head:  # merged into this group: the head's name and type stay
             typ, name, _ = _naming(head, surfaces)
             names = [name] + [s for s in names if s != name]
-        made.append((node_text(min(grp)), grp, typ, name, names))
+        made.append((node_text(min(grp)), grp, typ, name, names, reasons.get(len(made), [])))
     made.sort(key=lambda m: m[0])
     used: Counter[str] = Counter()
-    for first, grp, typ, name, names in made:  # same names told apart in the order of their first nodes
+    for first, grp, typ, name, names, group_why in made:  # same names told apart in the order of their first nodes
         base = f"{typ}:{slug(name)}"
         used[base] += 1
         eid = base if used[base] == 1 else f"{base}-{used[base]}"
@@ -443,7 +449,7 @@ def _build(groups: list[list[Node]], heads: list[list[Node] | None], surfaces: d
         target_key = name_key(name)
         aliases += sorted({(m, "metonym") for m, t, _ in metonyms
                            if name_key(t) == target_key and name_key(m) != target_key and m not in names})
-        told = _explain(grp, name, names, surfaces, why or {}, corrections or [])
+        told = _explain(grp, name, names, surfaces, group_why, corrections or [])
         told.update({m: "a metonym of the name (metonyms.tsv)" for m, k in aliases if k == "metonym"})
         out.entities.append(CanonicalEntity(eid, name, typ, aliases, grp, told, base, first))
         for n in grp:
