@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 import onrecord
@@ -114,3 +115,30 @@ def test_entity_json_says_why_each_alias_joined_and_split_undoes_it(tmp_path):
         after = api.split("Donald Trump", "Donald J. Trump")
         assert "Donald J. Trump" not in after.aliases
         assert api.entity("Donald J. Trump").id != after.id
+
+
+MANY = [("m1", [("Ann Vantor", 9)]), ("m2", [("Vantor", 2)]), ("m3", [("Bo Vantor", 1)]), ("m4", [("Cy Vantor", 2)]),
+        ("m5", [("Ann B. Vantor", 4), ("Vantor", 1)]), ("m6", [("Eli Vantor", 3)]), ("m7", [("Vantor", 2)]),
+        ("m8", [("Bo Vantor", 9), ("Bo Vantor Jr.", 1)]), ("m9", [("Ann Vantor", 12)]), ("m10", [("Vantor", 1)])]
+
+
+@pytest.mark.parametrize("order", [list(range(10)), [9, 3, 7, 1, 5, 0, 8, 2, 6, 4]])
+def test_a_lone_surname_among_many_people_links_incrementally_as_in_a_full_relink(tmp_path, order):
+    """Dominance moves as articles arrive (Ann alone, then others close in): linking one article at a time, the
+    lone surname weighed among the few people written most with it, gives the full relink's links."""
+    one, full = str(tmp_path / "one.db"), str(tmp_path / "full.db")
+    with Store(one) as store:
+        for i in order:
+            aid, clusters = MANY[i]
+            with store.transaction():
+                _article(store, aid, clusters)
+            link(store, [aid])
+    with Store(full) as store:
+        with store.transaction():
+            for aid, clusters in MANY:
+                _article(store, aid, clusters)
+        link(store)
+    assert _links(one) == _links(full)
+    with sqlite3.connect(full) as c:
+        lone = {r[0] for r in c.execute("SELECT entity_id FROM article_entities WHERE name = 'Vantor'")}
+    assert lone == {"person:vantor"}  # Ann 25 (with Ann B. Vantor) against Bo 11 (with Bo Vantor Jr.): not 3 times

@@ -304,7 +304,9 @@ def _name_variants(g: _Groups, persons: list[Node]) -> None:
         if len({g.find(n) for n in middle}) > 1:
             continue
         for a in plain[1:]:
-            g.union(plain[0], a, "the same person by another form of the given name (nicknames.tsv) as")
+            same = person_words(a[1]) == person_words(plain[0][1])
+            g.union(plain[0], a, "the same name, with or without Jr., Sr. or a numeral, as" if same else
+                    "the same person by another form of the given name (nicknames.tsv) as")
         if middle and plain:
             g.union(middle[0], plain[0], "the same name, with or without middle names or initials, as")
 

@@ -20,8 +20,10 @@ from onrecord.link.entities import (
     Node,
     core_key,
     facets,
+    given_name,
     group_nodes,
     node_text,
+    person_words,
     similar_names,
     text_node,
 )
@@ -234,10 +236,11 @@ def _marks(items: Iterable[object]) -> str:
 def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]],
             start: set[Node] | None = None) -> set[Node]:
     """The nodes whose linking can depend on the seeds: every node sharing a key with a node reached (same
-    name key; same type and core; a stored spelling variant; a surname, its lone form and every person with it,
-    for middle-name variants and for which person a lone surname goes to; a nationality-prefixed organisation and
-    the bare one; a correction's names), and the rest of their entities. The people of one surname are a handful
-    of names however large the store grows, so the set stays the size of what the batch can meet."""
+    name key; same type and core; a stored spelling variant; a person's lone surname and the people of that surname
+    and given name, for middle-name variants; for a lone surname, the SURNAME_TOP people written most with it, which
+    decide where it goes; a nationality-prefixed organisation and the bare one; a correction's names), and the rest
+    of their entities. Nothing here grows with the store: a common surname ("Johnson") brings its few most written
+    people, not all of them."""
     seen: set[Node] = set(start or ())
     frontier = set(seeds) - seen
     singles: set[str] = set()
@@ -247,10 +250,29 @@ def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]
         singles |= singles_now
         frontier = {text_node(t) for t in _neighbours(conn, frontier, corr)}
         for k in sorted(singles_now):
-            frontier |= {text_node(r[0]) for r in conn.execute(
-                "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person'", (k,))}
+            frontier |= _most_written(conn, k)
         frontier -= seen
     return seen
+
+
+SURNAME_TOP = 3  # the people a lone surname is weighed among: the dominant one and its runners-up
+
+
+def _most_written(conn: sqlite3.Connection, surname: str) -> set[Node]:
+    """The nodes (with that surname) of the SURNAME_TOP entities of people written most with this surname, by the
+    weight of their full names: the lone surname joins the first when it outweighs the second DOMINANCE times, so
+    only these can decide (the weights are summed in SQL over the people of the surname, not relinked)."""
+    top = [r[0] for r in conn.execute(
+        "SELECT n.entity_id FROM link_nodes n JOIN link_surfaces s ON s.node = n.node WHERE n.entity_id IN "
+        "(SELECT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND key != ? AND entity_id IS NOT "
+        "NULL) AND n.type = 'person' AND instr(n.key, ' ') > 0 GROUP BY n.entity_id ORDER BY sum(s.weight) DESC, "
+        "n.entity_id LIMIT ?", (surname, surname, SURNAME_TOP))]
+    out = {text_node(r[0]) for r in conn.execute(
+        f"SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND entity_id IN ({_marks(top)})",
+        (surname, *top))} if top else set()
+    out |= {text_node(r[0]) for r in conn.execute(  # this batch's new people of the surname, not yet linked
+        "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND entity_id IS NULL", (surname,))}
+    return out
 
 
 def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, set[str]]) -> set[str]:
@@ -264,8 +286,12 @@ def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, s
         found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = ? AND core = ?",
                                                  (n[0], f.core)))
         found.update(r[0] for r in conn.execute("SELECT b FROM link_variants WHERE a = ?", (ref,)))
-        if f.surname and len(n[1].split()) > 1:
+        if f.surname and len(n[1].split()) > 1:  # its lone surname, and the people of its surname and given name
             found.add(node_text(("person", f.surname)))
+            given = given_name(person_words(n[1])[0])
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE surname = ? AND type = "
+                                                     "'person' AND instr(key, ' ') > 0", (f.surname,))
+                         if given_name(person_words(text_node(r[0])[1])[0]) == given)
         if f.bare:
             found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
                                                      "('organisation', 'group')", (f.bare,)))
