@@ -124,6 +124,12 @@ def given_name(word: str) -> str:
     return data.nicknames().get(word, word)
 
 
+def given_forms(word: str) -> list[str]:
+    """Every form of the given name a first name stands for, itself included ("bill" -> bill, billy, will, ...)."""
+    given = given_name(word)
+    return sorted({word, given} | {k for k, v in data.nicknames().items() if v == given})
+
+
 def variant_names(a: str, b: str) -> bool:
     """Whether two person name keys can be one person written with or without middle names or initials and
     with a nickname: same surname, the same given name (``given_name``), and middle names that agree where

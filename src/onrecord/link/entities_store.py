@@ -20,7 +20,7 @@ from onrecord.link.entities import (
     Node,
     core_key,
     facets,
-    given_name,
+    given_forms,
     group_nodes,
     node_text,
     person_words,
@@ -288,10 +288,10 @@ def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, s
         found.update(r[0] for r in conn.execute("SELECT b FROM link_variants WHERE a = ?", (ref,)))
         if f.surname and len(n[1].split()) > 1:  # its lone surname, and the people of its surname and given name
             found.add(node_text(("person", f.surname)))
-            given = given_name(person_words(n[1])[0])
-            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE surname = ? AND type = "
-                                                     "'person' AND instr(key, ' ') > 0", (f.surname,))
-                         if given_name(person_words(text_node(r[0])[1])[0]) == given)
+            for form in given_forms(person_words(n[1])[0]):  # "bill" -> william, bill, billy, will, willie
+                found.update(r[0] for r in conn.execute(
+                    "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND key >= ? AND key < ?",
+                    (f.surname, form + " ", form + "!")))
         if f.bare:
             found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
                                                      "('organisation', 'group')", (f.bare,)))
