@@ -279,14 +279,14 @@ def _auto_merge(g: _Groups, kb: KB, surfaces: dict[Node, Counter[str]]) -> None:
         for i, a in enumerate(bucket):
             for b in bucket[i + 1:]:
                 if similar_names(core_key(a[1]), core_key(b[1])):
-                    g.union(a, b, "a spelling of")
+                    g.union(a, b, "another spelling of")
     _name_variants(g, persons)
     _lone_surnames(g, nodes, persons, kb, surfaces)
     orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}
     for n in nodes:  # "Iranian Quds Force" -> "Quds Force" when both are known
         bare = facets(n).bare
         if bare is not None and bare in orgs:
-            g.union(orgs[bare], n, "a nationality before")
+            g.union(orgs[bare], n, "the same name, after a nationality, as")
 
 
 def _name_variants(g: _Groups, persons: list[Node]) -> None:
