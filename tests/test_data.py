@@ -29,6 +29,7 @@ def test_every_file_parses():
     assert any(r.role == "Prime Minister" and r.holder == "Theresa May" for r in data.role_rows())
     assert {"Iran", "United Kingdom"} <= set(data.countries())
     assert data.demonyms()["syrian"] == "Syria"
+    assert data.nicknames()["bill"] == data.nicknames()["william"] == "william"
     assert {"titles", "person_roles", "group_nouns", "positive", "negative"} <= set(data.word_lists())
     assert all(w == w.lower() and w.strip() == w and w for ws in data.word_lists().values() for w in ws)
     assert set(data.stance_confidence_model()["weights"]) >= {"bias", "holder_written", "source_content"}
@@ -41,7 +42,7 @@ def test_every_bundled_file_is_read_by_the_loader_and_documented():
     docs = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     loaded = {"cues.txt", "stance_labels.tsv", "loaded_terms.txt", "roles.tsv", "metonyms.tsv", "countries.txt",
               "demonyms.tsv", "words.toml", "attribution_model.json", "stance_confidence.json", "tone_model.json",
-              "tone_lexicon.tsv"}
+              "tone_lexicon.tsv", "nicknames.tsv"}
     bundled = {p.name for p in DATA.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "CREDITS.md"}
     assert bundled == loaded
     for name in loaded:

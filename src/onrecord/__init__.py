@@ -18,13 +18,15 @@ from typing import Any
 
 from onrecord import batch, pipeline, portrayal, settings
 from onrecord.analyse.tone import tone
-from onrecord.errors import BadParameter, OnrecordError, StoreError
+from onrecord.errors import BadParameter, NotFound, OnrecordError, StoreError
 from onrecord.evaluate import (
     TONE_POLARITY,
+    entity_mentions,
     gold_texts,
     load_jsonl,
     score_contradictions,
     score_descriptors,
+    score_entities,
     score_quotes,
     score_stances,
     score_tone,
@@ -76,6 +78,7 @@ __all__ = [
     "count_inputs",
     "evaluate_contradictions",
     "evaluate_descriptors",
+    "evaluate_entities",
     "evaluate_quotes",
     "evaluate_stances",
     "evaluate_tone",
@@ -268,6 +271,22 @@ def evaluate_descriptors(gold: StrPath, db: StrPath | None = None, *, subset: st
         pred = stored_descriptors(api.conn)
     arts = {g["article_id"] for g in rows}
     return score_descriptors(rows, [p for p in pred if p["article_id"] in arts], min_confidence=min_confidence)
+
+
+def evaluate_entities(gold: StrPath, db: StrPath | None = None) -> dict[str, Any]:
+    """B-cubed P/R/F1 of the stored person entities against a gold of person clusters (tests/fixtures/entity_dev/
+    describes the format) and the share of each article's main people linked to the entity their name finds (as
+    ``onrecord entity NAME`` does). The gold's articles must be in the store."""
+    rows = load_jsonl(gold)
+    with open(db, readonly=True) as api:
+        found = entity_mentions(api.store, {os.path.basename(str(g["doc"])) for g in rows})
+        entity_of: dict[str, str | None] = {}
+        for name in sorted({p for g in rows for p in g.get("main", [])}):
+            try:
+                entity_of[name] = api.find_entity(name).id
+            except NotFound:
+                entity_of[name] = None
+    return score_entities(rows, found, entity_of)
 
 
 def evaluate_quotes(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:

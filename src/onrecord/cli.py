@@ -431,6 +431,23 @@ def eval_tone(gold: str, as_json: bool) -> None:
     click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
 
 
+@eval_.command(name="entities")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@setting("db")
+@click.option("--json", "as_json", is_flag=True)
+def eval_entities(gold: str, db: str, as_json: bool) -> None:
+    """B-cubed P/R/F1 of person entities and the share of main people linked, against a gold of person clusters
+    (tests/fixtures/entity_dev/README.md); the gold's articles must be ingested."""
+    res = onrecord.evaluate_entities(gold, db)
+    bad = res.pop("bad_person_names")
+    if as_json:
+        click.echo(json.dumps({**res, "bad_person_names": bad}))
+        return
+    click.echo(" ".join(f"{k}={v}" for k, v in res.items()))
+    for name in bad:
+        click.echo(f"person named with a possessive or a headline fragment: {name}")
+
+
 @main.command()
 @setting("db")
 def demo(db: str) -> None:

@@ -11,7 +11,7 @@ import csv
 import json
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,3 +433,71 @@ def tone_rows(path: str | os.PathLike[str]) -> list[Row]:
         if not {"sentence", "from", "to", "polarity"} <= r.keys() or r["polarity"] not in TONE_POLARITY:
             raise ValueError(f"{path}: line {n}: expected sentence, from, to and polarity (-1, 0 or 1)")
     return rows
+
+
+# ---------------------------------------------------------------- entity clusters (issue 25)
+
+EntityMentionRow = tuple[int, int, str, str, str]  # start, end, entity id, entity name, entity type
+
+
+def entity_mentions(store: Store, docs: set[str]) -> dict[str, list[EntityMentionRow]]:
+    """The stored named mentions (not pronouns or descriptions) of the articles whose file names are ``docs``
+    (the first stored article of each name), with the entity each links to."""
+    out: dict[str, list[EntityMentionRow]] = {}
+    for aid, source in store.conn.execute("SELECT id, source FROM articles ORDER BY rowid").fetchall():
+        name = os.path.basename(str(source))
+        if name not in docs or name in out:
+            continue
+        out[name] = [(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in store.conn.execute(
+            'SELECT m.start, m."end", e.id, e.name, e.type FROM entity_mentions m JOIN article_entities a ON '
+            "a.article_id = m.article_id AND a.n = m.n JOIN entities e ON e.id = a.entity_id WHERE m.article_id = ? "
+            "AND m.kind IN ('name', 'short', 'metonym') ORDER BY m.start", (aid,))]
+    return out
+
+
+def _best(span: tuple[int, int], found: list[EntityMentionRow]) -> EntityMentionRow | None:
+    """The found mention that overlaps the gold span most (ties: the earlier)."""
+    s, e = span
+    best, most = None, 0
+    for m in found:
+        overlap = min(e, m[1]) - max(s, m[0])
+        if overlap > most:
+            best, most = m, overlap
+    return best
+
+
+def score_entities(gold: list[Row], found: dict[str, list[EntityMentionRow]], entity_of: dict[str, str | None]
+                   ) -> dict[str, Any]:
+    """B-cubed precision/recall/F1 of the entities the gold's person mentions link to, over every gold mention of
+    every article at once (one person across articles is one gold cluster), and the share of (article, main
+    person) pairs whose person's entity (``entity_of``: gold name -> the entity the name finds) is mentioned in
+    that article. A gold mention the store does not have is a cluster of its own. Also lists the person entities
+    found in the gold's articles whose name holds a possessive or that have a mention running past a gold name
+    into other words (a headline fragment, "Trump Says")."""
+    pairs: list[tuple[str, str]] = []  # (gold person, found entity) per gold mention
+    linked = mains = 0
+    bad: set[str] = set()
+    for g in gold:
+        doc = _doc_of(g)
+        here = found.get(doc, [])
+        for person, spans in g["people"].items():
+            for k, (s, e) in enumerate(spans):
+                m = _best((s, e), here)
+                pairs.append((person, m[2] if m else f"missing:{doc}:{person}:{k}"))
+                if m and m[4] == "person" and m[1] > e + 2:  # runs past the name (beyond a possessive)
+                    bad.add(m[3])
+        ids = {m[2] for m in here}
+        for person in g.get("main", []):
+            mains += 1
+            linked += entity_of.get(person) in ids
+        bad |= {m[3] for m in here if m[4] == "person" and re.search(r"['’]s\b", m[3])}
+    both = Counter(pairs)
+    per_gold, per_found = Counter(p for p, _ in pairs), Counter(f for _, f in pairs)
+    n = len(pairs) or 1
+    precision = sum(c * c / per_found[f] for (_, f), c in both.items()) / n
+    recall = sum(c * c / per_gold[p] for (p, _), c in both.items()) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"articles": len(gold), "mentions": len(pairs), "people": len(per_gold),
+            "b3_precision": round(precision, 4), "b3_recall": round(recall, 4), "b3_f1": round(f1, 4),
+            "main_people": mains, "main_people_linked": round(linked / mains, 4) if mains else 0.0,
+            "bad_person_names": sorted(bad)}

@@ -1042,7 +1042,7 @@ def entity_detail(conn: sqlite3.Connection, name_or_id: str, min_confidence: flo
     return EntityDetail(row["id"], row["name"], row["type"], facts["aliases"], held_roles(facts["evidence"], kb_rows),
                         facts["mentions_by_outlet"], group_descriptors(kept), facts["quotes_by"],
                         facts["quotes_about"], facts["articles"], facts["written_as"],
-                        descriptors_below=len(facts["descriptors"]) - len(kept))
+                        joins=facts["joins"], descriptors_below=len(facts["descriptors"]) - len(kept))
 
 
 EVIDENCE_PER_DESCRIPTOR = 5

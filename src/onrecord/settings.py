@@ -64,8 +64,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
             ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "eval stances", "eval contradictions",
-             "eval descriptors", "demo", "entities", "entity", "descriptors", "merge", "split", "stances", "timeline",
-             "contradictions", "statements", "load", "repair", "link", "migrate", "serve",
+             "eval descriptors", "eval entities", "demo", "entities", "entity", "descriptors", "merge", "split",
+             "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate", "serve",
              "tone"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",

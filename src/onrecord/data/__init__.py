@@ -206,6 +206,22 @@ def demonyms() -> dict[str, str]:
     return {k: v for k, (v, _) in seen.items()}
 
 
+@cached
+def nicknames() -> dict[str, str]:
+    """nicknames.tsv: a short form of a given name ("bill") or the name itself -> the given name ("william")."""
+    name = "nicknames.tsv"
+    seen: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name):
+        cols = [c.strip().lower() for c in line.split("\t")]
+        if cols == ["name", "short forms"]:
+            continue
+        if len(cols) != 2 or not all(cols):
+            raise DataFileError(name, n, "expected a given name and its short forms (a|b), tab-separated")
+        for short in [cols[0], *cols[1].split("|")]:
+            _agree(name, seen, short.strip(), cols[0], n)
+    return {k: v for k, (v, _) in seen.items()}
+
+
 # -- words.toml: named word lists ------------------------------------------------------------------------------
 @cached
 def word_lists() -> dict[str, frozenset[str]]:

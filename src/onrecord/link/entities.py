@@ -3,9 +3,14 @@
 Pure and deterministic: the same clusters, knowledge file and corrections give the same entities and ids.
 Linking is conservative: exact names (accents, case and punctuation folded, name particles such as "al-"
 ignored), close spellings of a name of the same type (every word alike, e.g. "Qassem"/"Qasem Soleimani"),
-a lone surname when exactly one known person has it, a leading nationality on an organisation ("Iranian
-Quds Force") when the bare name is known, metonyms (data/metonyms.tsv) as aliases, then the user's manual
-merge/split decisions, which are keyed by names so they survive re-analysis.
+a person's name with or without middle names, initials or a Jr./III and with a nickname ("Donald J. Trump",
+"Hillary Rodham Clinton", "Bill"/"William J. Clinton": same surname and given name, middle names agreeing where
+both give them, and never a bare "George Bush" while "George W." and "George H. W." are two people), a lone
+surname when one known person has it or one is written with it DOMINANCE times more than anyone else (else the
+knowledge file's only person of that surname), a leading nationality on an organisation ("Iranian Quds Force")
+when the bare name is known, metonyms (data/metonyms.tsv) as aliases, then the user's manual merge/split
+decisions, which are keyed by names so they survive re-analysis. Every automatic join records why
+(``CanonicalEntity.why``, shown by ``onrecord entity NAME --json`` as ``joins``); ``split`` undoes one.
 
 The unit of linking is a *node*, one (type, name key) with the surface forms written for it and their weights.
 ``group_nodes`` links any set of nodes; every rule that can join two nodes needs them to share one of the keys
@@ -20,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from onrecord import data
 from onrecord.analyse.entities.roles import (
     KB,
     NATIONALITIES,
@@ -32,6 +38,8 @@ from onrecord.analyse.entities.roles import (
 from onrecord.models import Correction, Record
 
 Node = tuple[str, str]  # (type, name key)
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # "Joe Manchin III", "Donald Trump Jr.": not the surname
+DOMINANCE = 3  # a lone surname goes to the person written with it this many times more than the next one
 
 
 @dataclass
@@ -64,6 +72,7 @@ class CanonicalEntity(Record):
     type: str
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, kind: name | variant | metonym)
     nodes: list[Node] = field(default_factory=list)
+    why: dict[str, str] = field(default_factory=dict)  # alias -> why it joined (the name itself: absent)
     base: str = ""  # the id before a "-2" suffix told apart entities with the same name
     first: str = ""  # the group's smallest node as "type|key": the order lookups and suffixes follow
 
@@ -102,6 +111,41 @@ def core_key(key: str) -> str:
     return " ".join(w for w in key.split() if w not in PARTICLES)
 
 
+def person_words(key: str) -> list[str]:
+    """A person's name key as given names then surname: particles and generational suffixes dropped."""
+    words = core_key(key).split()
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words.pop()
+    return words
+
+
+def given_name(word: str) -> str:
+    """The given name a first name stands for ("bill" -> "william"; nicknames.tsv), else the word itself."""
+    return data.nicknames().get(word, word)
+
+
+def given_forms(word: str) -> list[str]:
+    """Every form of the given name a first name stands for, itself included ("bill" -> bill, billy, will, ...)."""
+    given = given_name(word)
+    return sorted({word, given} | {k for k, v in data.nicknames().items() if v == given})
+
+
+def variant_names(a: str, b: str) -> bool:
+    """Whether two person name keys can be one person written with or without middle names or initials and
+    with a nickname: same surname, the same given name (``given_name``), and middle names that agree where
+    both give them, word for word or as an initial ("donald j trump" ~ "donald trump", "hillary rodham clinton" ~
+    "hillary clinton", "bill clinton" ~ "william j clinton"; never "george w bush" ~ "george h w bush")."""
+    wa, wb = person_words(a), person_words(b)
+    if len(wa) < 2 or len(wb) < 2 or wa[-1] != wb[-1] or len(wa[0]) < 2 or len(wb[0]) < 2:
+        return False
+    if given_name(wa[0]) != given_name(wb[0]):
+        return False
+    ma, mb = wa[1:-1], wb[1:-1]
+    if not ma or not mb:
+        return True
+    return len(ma) == len(mb) and all(x == y or (len(x) == 1 or len(y) == 1) and x[0] == y[0] for x, y in zip(ma, mb))
+
+
 def node_text(node: Node) -> str:
     return f"{node[0]}|{node[1]}"
 
@@ -117,7 +161,7 @@ def facets(node: Node) -> Facets:
     cw = core.split()
     surname = bucket = bare = None
     if typ == "person" and len(words) >= 2 and cw:
-        surname, bucket = cw[-1], f"{len(cw)}:{''.join(w[0] for w in cw)}"
+        surname, bucket = person_words(key)[-1], f"{len(cw)}:{''.join(w[0] for w in cw)}"
     elif typ == "person" and len(words) == 1:
         surname = key
     if typ == "organisation" and len(words) >= 3 and words[0] in NATIONALITIES:
@@ -148,6 +192,7 @@ class _Groups:
 
     def __init__(self) -> None:
         self.parent: dict[Node, Node] = {}
+        self.why: dict[Node, tuple[str, Node]] = {}  # node -> (the rule that joined it, the node it joined)
 
     def add(self, n: Node) -> None:
         self.parent.setdefault(n, n)
@@ -158,10 +203,14 @@ class _Groups:
             n = self.parent[n]
         return n
 
-    def union(self, a: Node, b: Node) -> None:
+    def union(self, a: Node, b: Node, why: str = "") -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+            if why and b not in self.why:
+                self.why[b] = (why, a)
+            elif why and a not in self.why:
+                self.why[a] = (why, b)
 
     def components(self) -> list[list[Node]]:
         out: dict[Node, list[Node]] = defaultdict(list)
@@ -199,29 +248,27 @@ def link_entities(clusters: Iterable[LinkCluster], role_mentions: Iterable[LinkR
 
 
 def group_nodes(surfaces: dict[Node, Counter[str]], corrections: Iterable[Correction] = (), kb: KB | None = None,
-                metonyms: Iterable[tuple[str, str, str]] | None = None, shared: frozenset[str] = frozenset()
-                ) -> Linking:
+                metonyms: Iterable[tuple[str, str, str]] | None = None) -> Linking:
     """Link nodes (each with its surface forms and their weights) into canonical entities. The result for a
     set of nodes closed under the keys of ``facets`` (and the names of the corrections) is the same as for
-    those nodes inside any larger set; ``shared``: surnames that two people outside the set already have (a
-    lone one of them links to no one)."""
+    those nodes inside any larger set."""
     kb = kb or load_kb()
     metonyms = list(metonym_rows() if metonyms is None else metonyms)
     g = _Groups()
     for n in surfaces:
         g.add(n)
-    _auto_merge(g, kb, shared)
+    _auto_merge(g, kb, surfaces)
     groups, heads = _apply_corrections(g.components(), list(corrections))
-    return _build(groups, heads, surfaces, metonyms)
+    return _build(groups, heads, surfaces, metonyms, g.why, list(corrections))
 
 
-def _auto_merge(g: _Groups, kb: KB, shared: frozenset[str] = frozenset()) -> None:
+def _auto_merge(g: _Groups, kb: KB, surfaces: dict[Node, Counter[str]]) -> None:
     nodes = sorted(g.parent)
     by_core: dict[tuple[str, str], Node] = {}
     for n in nodes:  # particles ignored: "Bashar al-Assad" = "Bashar Assad"
         k = (n[0], core_key(n[1]))
         if k in by_core:
-            g.union(by_core[k], n)
+            g.union(by_core[k], n, "the same name without particles as")
         else:
             by_core[k] = n
     persons = [n for n in nodes if n[0] == "person" and len(n[1].split()) >= 2 and core_key(n[1])]
@@ -232,33 +279,71 @@ def _auto_merge(g: _Groups, kb: KB, shared: frozenset[str] = frozenset()) -> Non
         for i, a in enumerate(bucket):
             for b in bucket[i + 1:]:
                 if similar_names(core_key(a[1]), core_key(b[1])):
-                    g.union(a, b)
-    _lone_surnames(g, nodes, persons, kb, shared)
+                    g.union(a, b, "another spelling of")
+    _name_variants(g, persons)
+    _lone_surnames(g, nodes, persons, kb, surfaces)
     orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}
     for n in nodes:  # "Iranian Quds Force" -> "Quds Force" when both are known
         bare = facets(n).bare
         if bare is not None and bare in orgs:
-            g.union(orgs[bare], n)
+            g.union(orgs[bare], n, "the same name, after a nationality, as")
 
 
-def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB, shared: frozenset[str]) -> None:
-    """A lone surname joins the one person (after the merges so far) known by it, else the KB's only one."""
-    surnames: dict[str, set[Node]] = defaultdict(set)
+def _name_variants(g: _Groups, persons: list[Node]) -> None:
+    """People of one surname and given name (``variant_names``): those who give middle names join when they agree;
+    those who give none join them when everyone with middle names has joined one person ("George Bush" stays
+    apart while "George W. Bush" and "George H. W. Bush" are two)."""
+    by_name: dict[tuple[str, str], list[Node]] = defaultdict(list)
     for n in persons:
-        surnames[core_key(n[1]).split()[-1]].add(g.find(n))
+        w = person_words(n[1])
+        if len(w) >= 2 and len(w[0]) >= 2:
+            by_name[(w[-1], given_name(w[0]))].append(n)
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        middle = [n for n in group if len(person_words(n[1])) > 2]
+        plain = [n for n in group if len(person_words(n[1])) == 2]
+        for i, a in enumerate(middle):
+            for b in middle[i + 1:]:
+                if variant_names(a[1], b[1]):
+                    g.union(a, b, "the same name, with other middle names or initials, as")
+        if len({g.find(n) for n in middle}) > 1:
+            continue
+        for a in plain[1:]:
+            same = person_words(a[1]) == person_words(plain[0][1])
+            g.union(plain[0], a, "the same name, with or without Jr., Sr. or a numeral, as" if same else
+                    "the same person by another form of the given name (nicknames.tsv) as")
+        if middle and plain:
+            g.union(middle[0], plain[0], "the same name, with or without middle names or initials, as")
+
+
+def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB,
+                   surfaces: dict[Node, Counter[str]]) -> None:
+    """A lone surname joins the one person (after the merges so far) known by it, or the person written with it
+    DOMINANCE times more than anyone else (how often news names them), else the KB's only one."""
+    surnames: dict[str, set[Node]] = defaultdict(set)
+    weight: Counter[Node] = Counter()
+    for n in persons:
+        surnames[person_words(n[1])[-1]].add(g.find(n))
+        weight[g.find(n)] += sum(surfaces.get(n, Counter()).values())
     kb_surnames: dict[str, set[str]] = defaultdict(set)
     for r in kb.rows:
         kb_surnames[name_key(r.holder).split()[-1]].add(name_key(r.holder))
     for n in nodes:
-        if n[0] != "person" or len(n[1].split()) != 1 or n[1] in shared:
+        if n[0] != "person" or len(n[1].split()) != 1:
             continue
         hits = surnames.get(n[1], set())
         if len(hits) == 1:
-            g.union(next(iter(hits)), n)
-        elif not hits and len(kb_surnames.get(n[1], set())) == 1:
+            g.union(next(iter(hits)), n, "the surname of the only person so named:")
+        elif len(hits) > 1:
+            ranked = sorted(hits, key=lambda h: (-weight[h], h))
+            if weight[ranked[0]] > 0 and weight[ranked[0]] >= DOMINANCE * weight[ranked[1]]:
+                g.union(ranked[0], n, f"the surname of the person written with it at least {DOMINANCE} times "
+                                      "more than anyone else:")
+        elif len(kb_surnames.get(n[1], set())) == 1:
             full = ("person", next(iter(kb_surnames[n[1]])))
             g.add(full)
-            g.union(full, n)
+            g.union(full, n, "the surname of the knowledge file's only person so named:")
 
 
 def _apply_corrections(groups: list[list[Node]], corrections: list[Correction]
@@ -314,19 +399,57 @@ def _naming(nodes: list[Node], surfaces: dict[Node, Counter[str]]) -> tuple[str,
     return typ, names[0], names
 
 
+def _explain(grp: list[Node], name: str, names: list[str], surfaces: dict[Node, Counter[str]],
+             why: list[tuple[Node, str, Node]], corrections: list[Correction]) -> dict[str, str]:
+    """Why each alias of a group joined it: the rule that joined its node (``why``: the group's entries of
+    ``_Groups.why``), or the user's merge."""
+    def shown(n: Node) -> str:
+        forms = surfaces.get(n)
+        return forms.most_common(1)[0][0] if forms else n[1].title()
+
+    inside = set(grp)
+    told: dict[Node, str] = {}
+    for n, rule, other in why:
+        if other in inside:  # a rule ending in ":" names the person the group became
+            said = f"{shown(n)} is {rule} {name if rule.endswith(':') else shown(other)}"
+            told.setdefault(n, said)
+            told.setdefault(other, said)
+    out: dict[str, str] = {}
+    for alias in names:
+        if name_key(alias) == name_key(name):
+            continue
+        node = next((n for n in grp if alias in surfaces.get(n, ())), None)
+        if node is None:
+            continue
+        if node in told:
+            out[alias] = told[node]
+        elif (merge := next((c for c in corrections if c.action == "merge" and node[1] in
+                             (name_key(c.name), name_key(c.other))), None)) is not None:
+            out[alias] = f"merged by hand: merge {merge.name!r} {merge.other!r}"
+        else:
+            out[alias] = f"the same name as {shown(node)}, written otherwise"
+    return out
+
+
 def _build(groups: list[list[Node]], heads: list[list[Node] | None], surfaces: dict[Node, Counter[str]],
-           metonyms: list[tuple[str, str, str]]) -> Linking:
+           metonyms: list[tuple[str, str, str]], why: dict[Node, tuple[str, Node]] | None = None,
+           corrections: list[Correction] | None = None) -> Linking:
     out = Linking()
-    made = []
+    made: list[tuple[str, list[Node], str, str, list[str], list[tuple[Node, str, Node]]]] = []
+    group_of = {n: i for i, grp in enumerate(groups) for n in grp}
+    reasons: dict[int, list[tuple[Node, str, Node]]] = defaultdict(list)
+    for n, (rule, other) in (why or {}).items():
+        if n in group_of:
+            reasons[group_of[n]].append((n, rule, other))
     for grp, head in zip(groups, heads):
         typ, name, names = _naming(grp, surfaces)
         if head:  # merged into this group: the head's name and type stay
             typ, name, _ = _naming(head, surfaces)
             names = [name] + [s for s in names if s != name]
-        made.append((node_text(min(grp)), grp, typ, name, names))
+        made.append((node_text(min(grp)), grp, typ, name, names, reasons.get(len(made), [])))
     made.sort(key=lambda m: m[0])
     used: Counter[str] = Counter()
-    for first, grp, typ, name, names in made:  # same names told apart in the order of their first nodes
+    for first, grp, typ, name, names, group_why in made:  # same names told apart in the order of their first nodes
         base = f"{typ}:{slug(name)}"
         used[base] += 1
         eid = base if used[base] == 1 else f"{base}-{used[base]}"
@@ -334,7 +457,9 @@ def _build(groups: list[list[Node]], heads: list[list[Node] | None], surfaces: d
         target_key = name_key(name)
         aliases += sorted({(m, "metonym") for m, t, _ in metonyms
                            if name_key(t) == target_key and name_key(m) != target_key and m not in names})
-        out.entities.append(CanonicalEntity(eid, name, typ, aliases, grp, base, first))
+        told = _explain(grp, name, names, surfaces, group_why, corrections or [])
+        told.update({m: "a metonym of the name (metonyms.tsv)" for m, k in aliases if k == "metonym"})
+        out.entities.append(CanonicalEntity(eid, name, typ, aliases, grp, told, base, first))
         for n in grp:
             out.node_ids[n] = eid
         for a, _ in aliases:

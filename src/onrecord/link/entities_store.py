@@ -20,8 +20,10 @@ from onrecord.link.entities import (
     Node,
     core_key,
     facets,
+    given_forms,
     group_nodes,
     node_text,
+    person_words,
     similar_names,
     text_node,
 )
@@ -66,7 +68,9 @@ class LocalIndex:
             self.spans[r[0]].append((r[1], r[2], r[3]))
 
     def find(self, aid: str, name: str | None, start: int | None, end: int | None, typ: str = "") -> int | None:
-        """The article's cluster for a speaker: same name, else a mention inside the speaker's span, else the
+        """The article's cluster for a speaker: same name, else a mention inside the speaker's span (a person's
+        only when it heads the span, ending it give or take a possessive: "President Trump", not "one Trump
+        campaign source" or "Trump's inner circle", groups a person's name only describes) or holding it, else the
         article's only person with that surname."""
         if not name:
             return None
@@ -76,8 +80,8 @@ class LocalIndex:
             return here[key]
         if start is not None and end is not None:  # the longest mention inside or around, a person's for a person
             inside = sorted((s - e, s, n) for s, e, n in self.spans.get(aid, ())
-                            if (start <= s and e <= end or s <= start and end <= e)
-                            and _compatible(typ, self.types[(aid, n)]))
+                            if (start <= s and e <= end and (end - 2 <= e or self.types[(aid, n)] != "person")
+                                or s <= start and end <= e) and _compatible(typ, self.types[(aid, n)]))
             if inside:
                 return inside[0][2]
         last = key.split()[-1:]
@@ -230,46 +234,45 @@ def _marks(items: Iterable[object]) -> str:
 
 
 def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]],
-            start: set[Node] | None = None) -> tuple[set[Node], frozenset[str]]:
+            start: set[Node] | None = None) -> set[Node]:
     """The nodes whose linking can depend on the seeds: every node sharing a key with a node reached (same
-    name key; same type and core; a stored spelling variant; a lone surname and the people with that surname; a
-    nationality-prefixed organisation and the bare one; a correction's names), and the rest of their entities.
-    A lone surname that two entities outside the set already share links to no one whatever the batch does,
-    so their people stay out; those surnames come back as the second value (for ``group_nodes``)."""
+    name key; same type and core; a stored spelling variant; a person's lone surname and the people of that surname
+    and given name, for middle-name variants; for a lone surname, the SURNAME_TOP people written most with it, which
+    decide where it goes; a nationality-prefixed organisation and the bare one; a correction's names), and the rest
+    of their entities. Nothing here grows with the store: a common surname ("Johnson") brings its few most written
+    people, not all of them."""
     seen: set[Node] = set(start or ())
     frontier = set(seeds) - seen
-    singles: set[str] = {n[1] for n in seen if n[0] == "person" and len(n[1].split()) == 1}
-    while True:
-        while frontier:
-            seen |= frontier
-            singles |= {n[1] for n in frontier if n[0] == "person" and len(n[1].split()) == 1}
-            frontier = {text_node(t) for t in _neighbours(conn, frontier, corr)} - seen
-        shared = set()
-        corrected = {w for key in corr for w in core_key(key).split()[-1:]}  # a split can part one person's names
-        mine: dict[str, set[str]] = defaultdict(set)
-        for n in seen:
-            if n[0] == "person" and (f := facets(n)).surname in singles and (e := _entity_of(conn, n)):
-                mine[f.surname].add(e)
-        for k in sorted(singles):
-            if k not in corrected and _shared_outside(conn, k, seen, mine[k]):
-                shared.add(k)
-            else:
-                frontier |= {text_node(r[0]) for r in conn.execute(
-                    "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person'", (k,))} - seen
-        if not frontier:
-            return seen, frozenset(shared)
+    singles: set[str] = set()
+    while frontier:
+        seen |= frontier
+        singles_now = {n[1] for n in seen if n[0] == "person" and len(n[1].split()) == 1} - singles
+        singles |= singles_now
+        frontier = {text_node(t) for t in _neighbours(conn, frontier, corr)}
+        for k in sorted(singles_now):
+            frontier |= _most_written(conn, k)
+        frontier -= seen
+    return seen
 
 
-def _shared_outside(conn: sqlite3.Connection, surname: str, inside: set[Node], mine: set[str]) -> bool:
-    """Whether two entities of people with this surname lie outside ``inside`` (and so outside its reach);
-    ``mine``: the entities inside that have such people."""
-    rows = conn.execute("SELECT DISTINCT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND "
-                        "key != ? AND entity_id IS NOT NULL LIMIT ?", (surname, surname, len(mine) + 2)).fetchall()
-    outside = {r[0] for r in rows} - mine
-    if len(outside) < 2:
-        return False
-    return not any(text_node(r[0]) in inside for e in outside for r in conn.execute(
-        "SELECT node FROM link_nodes WHERE entity_id = ? LIMIT 1", (e,)))
+SURNAME_TOP = 3  # the people a lone surname is weighed among: the dominant one and its runners-up
+
+
+def _most_written(conn: sqlite3.Connection, surname: str) -> set[Node]:
+    """The nodes (with that surname) of the SURNAME_TOP entities of people written most with this surname, by the
+    weight of their full names: the lone surname joins the first when it outweighs the second DOMINANCE times, so
+    only these can decide (the weights are summed in SQL over the people of the surname, not relinked)."""
+    top = [r[0] for r in conn.execute(
+        "SELECT n.entity_id FROM link_nodes n JOIN link_surfaces s ON s.node = n.node WHERE n.entity_id IN "
+        "(SELECT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND key != ? AND entity_id IS NOT "
+        "NULL) AND n.type = 'person' AND instr(n.key, ' ') > 0 GROUP BY n.entity_id ORDER BY sum(s.weight) DESC, "
+        "n.entity_id LIMIT ?", (surname, surname, SURNAME_TOP))]
+    out = {text_node(r[0]) for r in conn.execute(
+        f"SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND entity_id IN ({_marks(top)})",
+        (surname, *top))} if top else set()
+    out |= {text_node(r[0]) for r in conn.execute(  # this batch's new people of the surname, not yet linked
+        "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND entity_id IS NULL", (surname,))}
+    return out
 
 
 def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, set[str]]) -> set[str]:
@@ -283,8 +286,12 @@ def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, s
         found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = ? AND core = ?",
                                                  (n[0], f.core)))
         found.update(r[0] for r in conn.execute("SELECT b FROM link_variants WHERE a = ?", (ref,)))
-        if f.surname and len(n[1].split()) > 1:
+        if f.surname and len(n[1].split()) > 1:  # its lone surname, and the people of its surname and given name
             found.add(node_text(("person", f.surname)))
+            for form in given_forms(person_words(n[1])[0]):  # "bill" -> william, bill, billy, will, willie
+                found.update(r[0] for r in conn.execute(
+                    "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND key >= ? AND key < ?",
+                    (f.surname, form + " ", form + "!")))
         if f.bare:
             found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
                                                      "('organisation', 'group')", (f.bare,)))
@@ -321,10 +328,10 @@ def _entity_of(conn: sqlite3.Connection, n: Node) -> str | None:
 def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[str]], corrections: list[Correction],
             kb: KB, metonyms: list[tuple[str, str, str]]) -> tuple[set[Node], set[str], Linking]:
     """Relink the nodes the batch can affect; grows the set while a new entity id meets an entity outside it."""
-    nodes, shared = closure(conn, touched, corr)
+    nodes = closure(conn, touched, corr)
     while True:
         old_ids = {e for n in nodes if (e := _entity_of(conn, n))}
-        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms, shared)
+        linking = group_nodes(_surfaces(conn, nodes), corrections, kb, metonyms)
         others: set[Node] = set()
         for base in {e.base for e in linking.entities}:
             for (eid,) in conn.execute("SELECT id FROM entities WHERE base_id = ?", (base,)):
@@ -333,7 +340,7 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
                         "SELECT node FROM link_nodes WHERE entity_id = ?", (eid,)))
         if not others - nodes:
             return nodes, old_ids, linking
-        nodes, shared = closure(conn, others - nodes, corr, nodes)
+        nodes = closure(conn, others - nodes, corr, nodes)
 
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
@@ -348,8 +355,8 @@ def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linkin
     conn.executemany(f"INSERT INTO entities(id, name, type, base_id, first_node, {', '.join(KEPT)}) VALUES "
                      f"(?,?,?,?,?{',?' * len(KEPT)})",
                      [(e.id, e.name, e.type, e.base, e.first, *counts.get(e.id, zero)) for e in linking.entities])
-    conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key) VALUES (?,?,?,?)",
-                     [(e.id, a, k, name_key(a)) for e in linking.entities for a, k in e.aliases])
+    conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key, why) VALUES (?,?,?,?,?)",
+                     [(e.id, a, k, name_key(a), e.why.get(a)) for e in linking.entities for a, k in e.aliases])
     conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ?",
                      [(linking.node_ids.get(n), node_text(n)) for n in nodes])
 

@@ -177,6 +177,7 @@ class EntityDetail(Record):
     quotes_about: int
     articles: int
     written_as: list[dict[str, Any]]  # the mentions as the articles write them (not pronouns), with counts
+    joins: list[dict[str, str]] = field(default_factory=list)  # each alias an automatic rule joined, and why
     descriptors_below: int = 0  # descriptions left out as less sure than the ``min_confidence`` asked for
 
     def to_dict(self) -> dict[str, Any]:

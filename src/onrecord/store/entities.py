@@ -68,8 +68,10 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
     descriptors by outlet, quote counts. Every read is indexed and bounded: mentions, descriptors and spellings
     come from the per-name counts the link stage keeps, quote and article counts from its per-entity counts,
     evidence stops at EVIDENCE a role."""
-    aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY "
-                                          "kind != 'name', alias", (eid,))]
+    rows = conn.execute("SELECT alias, why FROM entity_aliases WHERE entity_id = ? ORDER BY kind != 'name', alias",
+                        (eid,)).fetchall()
+    aliases = [r[0] for r in rows]
+    joins = [{"alias": r[0], "why": r[1]} for r in rows if r[1]]
     nodes = "SELECT node FROM link_nodes WHERE entity_id = ?"
     by_outlet = {r[0] or "unknown": r[1] for r in conn.execute(
         f"SELECT outlet, sum(mentions) FROM node_outlets WHERE node IN ({nodes}) GROUP BY outlet ORDER BY 2 DESC, 1",
@@ -83,7 +85,7 @@ def entity_facts(conn: sqlite3.Connection, eid: str) -> dict[str, Any]:
         "ORDER BY 3 DESC, 1 LIMIT 50", (eid,))]
     return {"aliases": aliases, "evidence": _evidence(conn, eid), "mentions_by_outlet": by_outlet,
             "descriptors": descriptors, "quotes_by": quotes_by, "quotes_about": quotes_about, "articles": articles,
-            "written_as": written}
+            "written_as": written, "joins": joins}
 
 
 def stored_descriptors(conn: sqlite3.Connection) -> list[dict[str, Any]]:

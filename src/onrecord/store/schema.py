@@ -569,6 +569,11 @@ CREATE TABLE tones (
 CREATE INDEX tones_entity ON tones(article_id, entity_n);
 CREATE INDEX tones_target ON tones(target COLLATE NOCASE);
 """),
+    (14, "entity aliases: why each joined its entity; surnames without Jr./III, middle-name and nickname variants "
+         "and dominant lone surnames joined (full relink)", """
+ALTER TABLE entity_aliases ADD COLUMN why TEXT;
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 14' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -31,6 +32,7 @@ from onrecord.analyse.entities.roles import (
     normalise_phrase,
     role_name,
 )
+from onrecord.analyse.textcache import doc_text
 from onrecord.models import (
     ArticleEntities,
     ArticleEntity,
@@ -44,6 +46,7 @@ from onrecord.models import (
 GENERIC_ORGS = data.words("generic_orgs")  # the word lists are data/words.toml
 NOT_YET = data.words("future_qualifiers")
 GENERIC_NOUNS = data.words("generic_person_nouns")
+EPITHETS = data.words("name_epithets")
 
 
 def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
@@ -61,8 +64,12 @@ def person_name(ent: Span) -> str | None:
     not look like a name."""
     text = ent.text.split("\n")[0]
     text = re.split(r"\s[-–—]\s|\s(?:who|which|and)\s", text)[0]
+    text = text.split("/")[0]  # a photo credit: "Ahmed Helal/LinkedIn"
     name = clean_person_name(text)
     words = name.split()
+    while len(words) > 1 and words[0].lower() in EPITHETS:
+        words = words[1:]
+    name = " ".join(words)
     if not words or any(not (w[:1].isupper() or w.lower().split("-")[0] in PARTICLES) for w in words):
         return None
     if len(words) > 4 or any(ch.isdigit() for ch in name):
@@ -102,7 +109,7 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     """Cluster the entity mentions of one parsed article (offsets are into ``doc.text``)."""
     skip = _skip_tokens(doc, segments)
     b = _Builder()
-    persons = _person_clusters(doc, skip, b)
+    persons = _person_clusters(doc, skip, b, _title_tokens(doc, segments))
     _org_clusters(doc, skip, b)
     _pronouns(doc, skip, b)
     _roles_and_descriptors(doc, skip, b, persons)
@@ -113,15 +120,93 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     return found
 
 
-def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, ArticleEntity]:
+def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
+    """Tokens of title-case lines (a headline, a "Related:" link), where capitals say nothing about names: the
+    title segment or any line of three or more long words, at least 80% of them capitalised, two of them outside any
+    recognised entity (a line that only lists names is not title case)."""
+    text = doc_text(doc)
+    lines = [(s.start, s.end) for s in segments if s.kind == "title"]
+    lines += [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    out: set[int] = set()
+    for start, end in lines:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        words = [t for t in span or () if t.is_alpha and len(t) > 3]
+        common = [t for t in words if t.text[:1].isupper() and not t.ent_type_]  # "Pins", "Rise": not names
+        if span is not None and len(words) >= 3 and len(common) >= 2 and \
+                sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
+            out.update(range(span.start, span.end))
+    return out
+
+
+def _name_tokens(e: Span, mid: set[str]) -> Span | None:
+    """A PERSON entity without what news capitalisation or a possessive adds to it: the words after a possessive
+    ("Mitt Romney's Medicare" -> "Mitt Romney"), and a stop word capitalised only as a sentence's first word
+    ("Will Cruz" -> "Cruz", unless the article also writes the name inside a sentence, ``mid``: "Will Smith");
+    None when nothing is left."""
+    start, end = e.start, e.end
+    for t in e[:-1]:
+        if t.tag_ == "POS" or t.lower_ in ("'s", "’s"):
+            end = t.i
+            break
+    if end - start > 1 and e.doc[start].is_sent_start and e.doc[start].is_stop and \
+            e.doc[start:end].text not in mid:
+        start += 1
+    if end <= start:
+        return None
+    return e if (start, end) == (e.start, e.end) else Span(e.doc, start, end, label=e.label_)
+
+
+def _headline_name(e: Span, body: set[str], parts: set[str]) -> Span | None:
+    """A PERSON entity of a title-case headline cut to the longest run of its words that the body names as a
+    person ("Bernie Sanders Pins" -> "Bernie Sanders", "Denounces Clinton" -> "Clinton"); None when no run of it
+    is a name the body gives (the headline's capitals alone are no evidence of a name)."""
+    words = [t for t in e if t.is_alpha or t.text.endswith(".")]
+    for size in range(len(words), 0, -1):
+        for i in range(len(words) - size + 1):
+            run = words[i:i + size]
+            key = name_key(" ".join(t.text for t in run))
+            if key in body or size == 1 and key in parts:
+                return Span(e.doc, run[0].i, run[-1].i + 1, label=e.label_)
+    return None
+
+
+def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -> list[Span]:
+    """The article's PERSON entities outside furniture, trimmed by ``_name_tokens`` and, in a title-case
+    headline, by ``_headline_name`` against the names of the body."""
+    ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
+    mid = {e.text for e in ents if not e.doc[e.start].is_sent_start}
+    spans = [t for e in ents if (t := _name_tokens(e, mid)) is not None]
+    body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
+    body = {name_key(n) for n in body_names}
+    parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
+    parts |= {k for k in body if " " not in k}
+    cut = [e if e.start not in title else _headline_name(e, body, parts) for e in spans]
+    return [e for e in cut if e is not None]
+
+
+def _acts_as_person(doc: Doc, word: str) -> bool:
+    """Whether a word the article writes alone acts as a person somewhere: the subject of a verb of saying
+    ("Trump told Newsmax") or of a clause that goes on with his/her ("when Trump launched his campaign")."""
+    for t in doc:
+        if t.text != word or t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if t.head.lemma_.lower() in data.cue_classes():
+            return True
+        if any(x.lower_ in ("his", "her", "himself", "herself") and x.i > t.i for x in t.head.subtree):
+            return True
+    return False
+
+
+def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] | None = None
+                     ) -> dict[int, ArticleEntity]:
     """Full names first, then short forms mapped to the full name that shares the word (most recent first).
     Returns {token index of each PERSON entity's root: its cluster}."""
     all_ents = list(doc.ents)  # Doc.ents is rebuilt on every access
-    ents = [e for e in all_ents if e.label_ == "PERSON" and e.start not in skip]
+    ents = _person_spans(doc, skip, headline or set(), all_ents)
     org_texts = {x.text for x in all_ents if x.label_ in ("ORG", "GPE", "NORP")}
     metonyms = load_metonyms()
     names = [(e, person_name(e)) for e in ents]
-    known = {n.lower() for _, n in names if n and len(n.split()) >= 2}
+    known = {n.lower(): n for _, n in names if n and len(n.split()) >= 2}
     names = [(e, _known_suffix(n, known)) for e, n in names]
     full: list[tuple[Span, str]] = [(e, n) for e, n in names if n is not None and len(n.split()) >= 2]
     out: dict[int, ArticleEntity] = {}
@@ -136,7 +221,8 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, Article
     for low, group in singles.items():
         for e, n in group:
             target = _full_for(low, e.start_char, full)
-            if name_key(n) in metonyms or (e.text in org_texts and target is None):
+            acts = target is None and (_acts_as_person(doc, e.text) or _kb_surname(low))
+            if name_key(n) in metonyms or (e.text in org_texts and target is None and not acts):
                 continue  # "Labour", "Twitter" tagged PERSON by mistake (a surname tagged NORP elsewhere is not)
             title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")
             title = e[0].lower_.strip(".") if title not in TITLES else title
@@ -144,7 +230,7 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder) -> dict[int, Article
             office = _office_holder(low, title) if titled else None
             if office and (target is None or name_key(target) != name_key(office)):
                 target = office  # "President Obama" is Barack, not the Michelle Obama named earlier
-            if target is None and len(group) < 2 and not titled:
+            if target is None and len(group) < 2 and not titled and not acts:
                 continue
             c = b.get(target or n, "person", e.start_char)
             c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
@@ -200,6 +286,18 @@ def _in_other_name(t: Token, name: str) -> bool:
     return False
 
 
+def _kb_surname(word: str) -> bool:
+    """Whether exactly one person of the knowledge file has this surname (the recogniser, tagging the word a
+    person here and an organisation there, is settled by the knowledge file)."""
+    return _kb_surnames().get(word) == 1
+
+
+@data.cached
+def _kb_surnames() -> dict[str, int]:
+    """Surname -> how many people of the knowledge file have it."""
+    return dict(Counter(k.split()[-1] for k in {name_key(r.holder) for r in load_kb().rows} if k))
+
+
 def _office_holder(surname: str, title: str) -> str | None:
     """The one person in the knowledge file with this surname who held an office named by the title
     ("President Obama" -> Barack Obama), if the title names an office and exactly one fits."""
@@ -209,9 +307,10 @@ def _office_holder(surname: str, title: str) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def _known_suffix(name: str | None, known: set[str]) -> str | None:
+def _known_suffix(name: str | None, known: dict[str, str]) -> str | None:
     """A name with a stray word before another name of the article ("Rip Donald Trump" in a headline,
-    "Crooked Hillary Clinton") is that name."""
+    "Crooked Hillary Clinton") is that name; a two-word surname the article also writes after a given name
+    ("Wasserman Schultz" beside "Debbie Wasserman Schultz") is that full name (``known``: lower case -> as written)."""
     if not name:
         return name
     words = name.split()
@@ -219,28 +318,43 @@ def _known_suffix(name: str | None, known: set[str]) -> str | None:
         tail = " ".join(words[k:])
         if tail.lower() in known:
             return tail
-    return name
+    if len(words) < 2:
+        return name
+    longer = {n for low, n in known.items() if low.endswith(" " + name.lower()) and len(low.split()) == len(words) + 1}
+    return longer.pop() if len(longer) == 1 else name
 
 
 def _full_for(word: str, pos: int, full: list[tuple[Span, str]]) -> str | None:
-    """The full name a single word stands for: the nearest preceding full name with that surname (or first
-    name), else the first following one."""
+    """The full name a single word stands for: of the full names with that surname (or first name), the one the
+    article writes in full most often (news names its protagonist in full more than a relative or namesake it
+    mentions: "Clinton" is Hillary in a story that names Bill once), on a tie the nearest preceding one, else the
+    first following one."""
     def parts(n: str) -> list[str]:
         ws = [w.lower() for w in n.split()]
         last = ws[-1]
         return [last, last.split("-")[-1], ws[0]]
 
-    before = [n for e, n in full if e.start_char < pos and word in parts(n)]
+    fits = [(e, n) for e, n in full if word in parts(n)]
+    counts = Counter(name_key(n) for _, n in fits)
+    most = max(counts.values(), default=0)
+    fits = [(e, n) for e, n in fits if counts[name_key(n)] == most]
+    before = [n for e, n in fits if e.start_char < pos]
     if before:
         return before[-1]
-    after = [n for e, n in full if word in parts(n)]
-    return after[0] if after else None
+    return fits[0][1] if fits else None
 
 
 def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
     """Organisations, countries (states and their governments) and groups, metonyms mapped via metonyms.tsv."""
     metonyms, countries = load_metonyms(), load_countries()
-    surnames = {key.split()[-1]: c for c in b.persons() if " " in c.name and (key := name_key(c.name))}
+    named = sorted((c for c in b.persons() if " " in c.name and name_key(c.name)),
+                   key=lambda c: sum(m.kind in ("name", "short") for m in c.mentions))
+    surnames = {name_key(c.name).split()[-1]: c for c in named}  # a shared surname: the most mentioned person
+    firsts: dict[str, list[ArticleEntity]] = {}
+    for c in named:
+        firsts.setdefault(name_key(c.name).split()[0], []).append(c)
+    for c in b.persons():  # one type per entity: a word the article writes as a person is that person throughout
+        surnames.setdefault(name_key(c.name), c)
     for e in [*doc.ents, *_metonym_spans(doc)]:
         if e.start in skip or e.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC", "METONYM"):
             continue
@@ -251,6 +365,9 @@ def _org_clusters(doc: Doc, skip: set[int], b: _Builder) -> None:
         if " " not in key and key in surnames:  # "Soleimani" tagged GPE, "Trump's" ORG: that person
             surnames[key].mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
             continue
+        if e.label_ == "ORG" and " " not in key and len(firsts.get(key, ())) == 1 and key not in metonyms:
+            firsts[key][0].mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
+            continue  # "Bernie" tagged ORG where the article names Bernie Sanders
         if key in metonyms:
             target, typ = metonyms[key]
             kind = "name" if name_key(target) == key else "metonym"
