@@ -187,10 +187,10 @@ class Onrecord:
         return out
 
     def article_facets(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
-                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: float | None = None
+                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: browse.TimeLimit = None
                        ) -> list[Facet]:
         """How many of the articles ``articles`` selects have each outlet, year (or month); ``time_limit``:
-        seconds for all the facets together, after which the ones left come back not counted."""
+        seconds for each facet (``browse.time_for``), after which it comes back not counted."""
         cond, args = self._article_where(outlet, since, until)
         return browse.facets(self.conn, "articles", "articles a", cond, args, fields, time_limit=time_limit)
 
@@ -295,10 +295,10 @@ class Onrecord:
         return out
 
     def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"),
-                     time_limit: float | None = None, **filters: Any) -> list[Facet]:
+                     time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
         """How many of the quotes ``quotes(**filters)`` selects have each outlet, speaker (``by``: an entity id
         or a name, a spokesperson's quotes under their principal), kind, method, year (or month); ``time_limit``:
-        seconds for all the facets together, after which the ones left come back not counted."""
+        seconds for each facet (``browse.time_for``), after which it comes back not counted."""
         cond, args = self._quote_where(**filters)
         return browse.facets(self.conn, "quotes", "quotes q JOIN articles a ON a.id = q.article_id", cond, args,
                              fields, time_limit=time_limit)
@@ -358,9 +358,9 @@ class Onrecord:
         return out
 
     def entity_facets(self, *, type: str | None = None, outlet: str | None = None,
-                      q: str | None = None, time_limit: float | None = None) -> list[Facet]:
+                      q: str | None = None, time_limit: browse.TimeLimit = None) -> list[Facet]:
         """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet;
-        ``time_limit``: seconds for both facets, after which a facet comes back not counted."""
+        ``time_limit`` as for ``quote_facets``."""
         return browse.entity_facets(self.conn, type, outlet, q, time_limit=time_limit)
 
     def ingest_roots(self) -> list[str]:
@@ -512,7 +512,7 @@ class Onrecord:
         return out
 
     def stance_facets(self, *, fields: tuple[str, ...] = ("label", "holder", "target", "outlet", "year"),
-                      time_limit: float | None = None, **filters: Any) -> list[Facet]:
+                      time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
         """How many of the stances ``stances(**filters)`` selects have each label, holder, target, outlet, year
         (or month); holders and targets by entity id when linked; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._stance_where(**filters)
@@ -589,17 +589,16 @@ class Onrecord:
                 out[sid]["outlets"] = sorted((names or "").split(","))
         return out
 
-    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"), time_limit: float | None = None,
-                         **filters: Any) -> list[Facet]:
+    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"),
+                         time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
         """How many of the statements ``statements(**filters)`` selects have each speaker, reporting outlet and
         first year; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._statement_where(**filters)
         reported = ("statements st LEFT JOIN statement_reports sr ON sr.statement_id = st.id "
                     "LEFT JOIN articles a ON a.id = sr.article_id")
         # only the outlet facet reads the reports: the others count the statements rows alone
-        end = browse.deadline(time_limit)
         return [browse.facets(self.conn, "statements", reported if name == "outlet" else "statements st", cond, args,
-                              (name,), time_limit=browse.left(end))[0] for name in fields]
+                              (name,), time_limit=time_limit)[0] for name in fields]
 
     def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None
                              ) -> tuple[str, str, list[Any]]:
@@ -706,7 +705,7 @@ class Onrecord:
         return _shown_page(pairs, kept, self._totals(kind)[0], shown)
 
     def contradiction_facets(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                             time_limit: float | None = None) -> list[Facet]:
+                             time_limit: browse.TimeLimit = None) -> list[Facet]:
         """How many pairs of the selection each subject (``name``) and each kind has; ``time_limit`` as for
         ``quote_facets``."""
         tables, cond, args = self._contradiction_where(name, about, kind)
