@@ -230,8 +230,14 @@ class Onrecord:
                 args += [*ids, *ids]
             where.append("(" + " OR ".join(cond) + ")")
         if about:
-            where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-            args.append(self.about_query(about))
+            ids = self.entity_ids(about)
+            if ids:  # one definition with the index's "quotes about" (link/entity_counts.py)
+                cond, more = self._about_entity(ids)
+                where.append(cond)
+                args += more
+            else:  # no such entity: quotes with those words
+                where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+                args.append(self.about_query(about))
         if q:
             where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
             args.append(fts_query(q))
@@ -265,10 +271,11 @@ class Onrecord:
                method: str | None = None, sort: str | None = None, limit: int = 100, offset: int = 0,
                count_cap: int | None = None) -> Records[QuoteRecord]:
         """Quotes filtered by speaker (name, alias or entity id; spokespeople count for their principal),
-        subject mentioned, article, outlet, date range, full-text search, kind, confidence and method (rules or
-        learned), in date order unless ``sort`` says otherwise (``date``, ``outlet``, ``speaker``,
-        ``confidence``, ``kind``; ``-confidence`` for the surest first); ``count_cap``: ``total`` counted only up
-        to it (a total at the cap reads as "at least"), else exactly."""
+        whom they are about (an entity's name, alias or id: quotes by others naming it, ``_about_entity``, as the
+        entity index counts them; other words: quotes containing them), article, outlet, date range, full-text
+        search, kind, confidence and method (rules or learned), in date order unless ``sort`` says otherwise
+        (``date``, ``outlet``, ``speaker``, ``confidence``, ``kind``; ``-confidence`` for the surest first);
+        ``count_cap``: ``total`` counted only up to it (a total at the cap reads as "at least"), else exactly."""
         check_paging(limit, offset)
         cond, args = self._quote_where(by, about, article, outlet, since, until, q, kind, min_confidence, method)
         order = browse.order_by("quotes", sort, "date")
@@ -843,13 +850,19 @@ class Onrecord:
                       ) -> tuple[str, list[Any]]:
         """The condition on ``quotes q`` for quotes by others whose words name the entity (the mentions the link
         stage resolved to it), optionally with the words ``about`` and a confidence floor."""
-        ids = self.entity_ids(entity) or [entity]
-        marks = ",".join("?" * len(ids))
         cond, args = self._quote_where(q=about, min_confidence=min_confidence)
-        cond += (f" AND q.id IN (SELECT m.quote_id FROM quote_mentions m WHERE m.node IN (SELECT n.node FROM "
-                 f"link_nodes n WHERE n.entity_id IN ({marks}))) AND coalesce(q.speaker_entity_id, '') NOT IN "
-                 f"({marks}) AND coalesce(q.on_behalf_of_entity_id, '') NOT IN ({marks})")
-        return cond, [*args, *ids, *ids, *ids]
+        about_cond, about_args = self._about_entity(self.entity_ids(entity) or [entity])
+        return f"{cond} AND {about_cond}", [*args, *about_args]
+
+    @staticmethod
+    def _about_entity(ids: list[str]) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q`` for "quotes about" an entity, the one definition every surface counts: quotes
+        by others whose words name it (the mentions the link stage resolved to it: names, descriptions, metonyms;
+        pronouns are not kept), as the index counts them (``link/entity_counts.py``)."""
+        marks = ",".join("?" * len(ids))
+        return (f"q.id IN (SELECT m.quote_id FROM quote_mentions m WHERE m.node IN (SELECT n.node FROM link_nodes n "
+                f"WHERE n.entity_id IN ({marks}))) AND coalesce(q.speaker_entity_id, '') NOT IN ({marks}) AND "
+                f"coalesce(q.on_behalf_of_entity_id, '') NOT IN ({marks})"), [*ids, *ids, *ids]
 
     def quotes_naming(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
                       limit: int = 20, offset: int = 0) -> Records[QuoteRecord]:

@@ -235,7 +235,7 @@ def entity(request: Request) -> Response:
     def paged(key: str, records: Any) -> Pager:
         return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
 
-    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": []}
+    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
@@ -257,8 +257,10 @@ def entity(request: Request) -> Response:
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
                                    offset=offsets["others"])
         context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
-                       others_pager=paged("others", others))
-        known.update(toward=toward.total, naming=others.total)
+                       others_pager=paged("others", others),
+                       hidden_naming=0 if everything else api.count_quotes(about=ent.id, q=about,
+                                                                           below_confidence=low))
+        known.update(toward=toward.total, **({"naming": others.total} if everything else {}))
     elif tab == "stances":
         stances = api.stances(holder=ent.id, target=about, limit=ENTITY_PAGERS["stances"], offset=offsets["stances"],
                               count_cap=api.count_cap)
@@ -275,7 +277,7 @@ def entity(request: Request) -> Response:
                        reported=api.statement_counts([s.id for s in statements]))
         known["statements"] = statements.total
     hidden = 0 if everything else api.count_quotes(by=ent.id, about=about, below_confidence=low)
-    counts = views.tab_counts(api, ent, about, mc, known)
+    counts = views.tab_counts(api, ent, about, known)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
                   hidden=hidden, topics=views.topics(api, ent.id),

@@ -68,14 +68,16 @@ def stance_chart(stances: Iterable[StanceRecord], name: str, about: str | None) 
     return timeline_svg(points, title=title)
 
 
-def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, min_confidence: float | None,
-               known: dict[str, int] | None = None) -> dict[str, int]:
+def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, known: dict[str, int] | None = None
+               ) -> dict[str, int]:
     """How many items each tab of the person page holds, every count indexed and stopped at ``api.count_cap``
-    (``count_text`` shows one at the cap as "10,000+"); ``known``: totals of the lists the page just read."""
-    n = api.person_counts(ent.id, about=about, min_confidence=min_confidence, known=known)
+    (``count_text`` shows one at the cap as "10,000+"), quotes at every confidence (as the index, the API and the
+    lists' totals with their "left out" notes count them); ``known``: totals of the lists the page just read.
+    ``naming`` and ``toward`` are the two parts of "Said about them"."""
+    n = api.person_counts(ent.id, about=about, min_confidence=None, known=known)
     return {"overview": 1, "said": n["said"], "others": min(api.count_cap, n["naming"] + n["toward"]),
             "stances": n["stances"], "claims": n["claims"], "statements": n["statements"], "roles": len(ent.roles),
-            "descriptions": len(ent.descriptors)}
+            "descriptions": len(ent.descriptors), "naming": n["naming"], "toward": n["toward"]}
 
 
 def count_text(n: int, cap: int) -> str:
