@@ -251,7 +251,7 @@ async def post_article(req: Request) -> Response:
 
 
 # -- the table -------------------------------------------------------------------------------------------------
-LIMIT = Param("limit", f"page size, 1 to {P.MAX_LIMIT}", "integer")
+LIMIT = Param("limit", f"page size, 1 to {P.MAX_LIMIT} (_size is another name for it)", "integer")
 OFFSET = Param("offset", "number of results to skip", "integer")
 SINCE = Param("since", "from this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
 UNTIL = Param("until", "up to this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
@@ -351,6 +351,7 @@ def path_route(path: str, eps: list[Endpoint]) -> Route:
         ep = by_method.get(method)
         if ep is None:
             raise HTTPException(405, headers={"Allow": allow})
+        P.known(request.query_params, [p.name for p in ep.params if p.where == "query"], ep.path)
         if method == "POST":
             return await ep.handler(request)
         return JSONResponse(await run_in_threadpool(ep.handler, web, request))

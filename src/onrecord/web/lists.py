@@ -3,9 +3,10 @@ filters, facets, sort and export columns. One ``Listing`` per request drives the
 ``.json`` of exactly the rows the page shows (``_stream=1``: every matching row, for the CSV).
 
 Parameters follow Datasette: a filter per field (``outlet=``, ``by=`` ...), ``_sort=KEY`` / ``_sort_desc=KEY``,
-``_size=N`` rows per page, ``offset=N`` (up to ``MAX_PAGE_OFFSET``: deeper, narrow the filters or stream the CSV);
-a facet value is a link that sets its filter. Totals that would read a large selection are counted up to the
-API's ``count_cap`` ("10,000+"; ``"total_capped": true`` in the JSON).
+``limit=N`` (or ``_size=N``) rows per page, ``offset=N`` (up to ``MAX_PAGE_OFFSET``: deeper, narrow the filters
+or stream the CSV); a facet value is a link that sets its filter. Totals that would read a large selection are
+counted up to the API's ``count_cap`` ("10,000+"; ``"total_capped": true`` in the JSON). A parameter a list does
+not take is refused (``FILTERS``).
 """
 from __future__ import annotations
 
@@ -206,6 +207,20 @@ def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
                    ("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"))
 
 
+# the filters of each list (with P.LIST_PARAMS, and on the pages "_count" and "_stream"): anything else is refused
+FILTERS = {"articles": ("outlet", "since", "until"),
+           "quotes": ("by", "about", "outlet", "since", "until", "q", "kind", "article", "min_confidence", "method"),
+           "stances": ("holder", "target", "label", "outlet", "since", "until"),
+           "statements": ("by", "q", "outlet", "since", "until", "min_articles"),
+           "contradictions": ("name", "about", "kind"),
+           "entities": ("type", "outlet", "q")}
+
+
+def check(kind: str, params: Mapping[str, str]) -> None:
+    """BadParameter for a parameter the list ``kind`` does not take (listing those it takes)."""
+    P.known(params, (*FILTERS[kind], *P.LIST_PARAMS, "_count", "_stream"), f"/{kind}")
+
+
 LISTS: dict[str, Callable[[Onrecord, Mapping[str, str]], Listing]] = {
     "articles": articles, "quotes": quotes, "stances": stances, "statements": statements,
     "contradictions": contradictions, "entities": entities}
@@ -274,10 +289,10 @@ def csv_text(kind: str, records: list[Any], roots: list[str], header: bool = Tru
 def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, str], roots: list[str]
                ) -> Iterator[str]:
     """Every matching row of a list as CSV, page by page (at most STREAM_MAX rows)."""
-    query = {k: v for k, v in params.items() if k not in ("offset", "_size")}
+    query = {k: v for k, v in params.items() if k not in ("offset", "_size", "limit")}
     sent = 0
     while sent < STREAM_MAX:
-        page = EXPORTS[kind](api_for(), {**query, "_size": str(P.MAX_LIMIT), "offset": str(sent)})
+        page = EXPORTS[kind](api_for(), {**query, "limit": str(P.MAX_LIMIT), "offset": str(sent)})
         yield csv_text(kind, page.records, roots, header=sent == 0)
         sent += len(page.items)
         if not page.items or sent >= page.total:

@@ -147,6 +147,7 @@ def list_page(kind: str) -> Any:
     """The handler of ``/KIND``: the page of a list with its facets."""
 
     def handler(request: Request) -> Response:
+        lists.check(kind, request.query_params)
         params = {k: v for k, v in request.query_params.items() if k != "_stream"}
         listing = lists.LISTS[kind](request.app.state.web.api(), params)
         return render(request, f"{kind}.html", page=listing,
@@ -161,6 +162,7 @@ def list_export(kind: str, ext: str) -> Any:
     """The handler of ``/KIND.csv`` and ``/KIND.json``: exactly the rows of the page with the same query."""
 
     def handler(request: Request) -> Response:
+        lists.check(kind, request.query_params)
         web = request.app.state.web
         api = web.api()
         roots = api.ingest_roots()
@@ -182,6 +184,7 @@ def list_export(kind: str, ext: str) -> Any:
 def home(request: Request) -> Response:
     """Search people and organisations (names and aliases) and quotes (full text, terms marked); the latest
     articles."""
+    P.known(request.query_params, ("q", "offset"), "the search page")
     api = request.app.state.web.api()
     q = P.text(request.query_params, "q")
     offset = _offset(request.query_params)
@@ -200,6 +203,7 @@ def home(request: Request) -> Response:
 def article(request: Request) -> Response:
     """The original text with every quote highlighted and coloured by speaker (unsure ones marked), furniture
     greyed; ``span=S-E`` outlines one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
+    P.known(request.query_params, ("span",), "an article's page")
     api = request.app.state.web.api()
     art = api.article(request.path_params["id"])
     focus = P.span(request.query_params, "span", len(art.text))
@@ -220,8 +224,9 @@ def entity(request: Request) -> Response:
     stances, claims against their own words, statements reported by several articles, roles, descriptions. Every
     list is one page read in SQL and every count stops at the API's cap, so the page costs the same for someone
     quoted ten times or ten thousand."""
-    api = request.app.state.web.api()
     params = request.query_params
+    P.known(params, ("tab", "about", "min_confidence", *ENTITY_PAGERS), "a person's or organisation's page")
+    api = request.app.state.web.api()
     ent = api.entity(request.path_params["id"])
     about = P.text(params, "about")
     tab = P.text(params, "tab", max_len=20) or "overview"
@@ -288,6 +293,7 @@ def entity(request: Request) -> Response:
 def statement(request: Request) -> Response:
     """The reports of one statement across outlets, a page at a time, each worded against the first report, with
     how much of their words they share (what a report adds counts against it)."""
+    P.known(request.query_params, ("offset",), "a statement's page")
     api = request.app.state.web.api()
     sid = P.path_id(request.path_params["id"], "statement")
     offset = P.integer(request.query_params, "offset", 0, 0, lists.MAX_PAGE_OFFSET)

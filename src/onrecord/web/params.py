@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord import settings
@@ -41,8 +42,29 @@ def integer(params: Mapping[str, str], name: str, default: int, lo: int, hi: int
 
 
 def paging(params: Mapping[str, str], default: int = 50) -> tuple[int, int]:
-    """(limit, offset): limit 1..500, offset 0 or more."""
-    return integer(params, "limit", default, 1, MAX_LIMIT), integer(params, "offset", 0, 0, MAX_OFFSET)
+    """(limit, offset): limit 1..500 (``_size`` is another name for it), offset 0 or more."""
+    return size(params, default), integer(params, "offset", 0, 0, MAX_OFFSET)
+
+
+# the parameters every list takes, on the pages, their exports and the API; ``_size`` is another name for ``limit``
+LIST_PARAMS = ("limit", "offset", "_size", "_sort", "_sort_desc")
+ALIASES = {"_size": "limit"}
+
+
+def known(params: Iterable[str], allowed: Iterable[str], where: str) -> None:
+    """BadParameter naming each parameter ``where`` does not take (with the closest it does) and listing the ones it
+    takes, so that a misspelt filter is never silently ignored."""
+    names = set(allowed)
+    names |= {alias for alias, name in ALIASES.items() if name in names}
+    unknown = sorted(set(params) - names)
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+        hints.append(f"{name[:40]!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise BadParameter(f"{where} takes no parameter {', '.join(hints)}; it takes: "
+                       f"{', '.join(sorted(names, key=lambda n: (n.startswith('_'), n)))}")
 
 
 def date(params: Mapping[str, str], name: str) -> str | None:
@@ -135,5 +157,8 @@ def sort(params: Mapping[str, str]) -> str | None:
 
 
 def size(params: Mapping[str, str], default: int) -> int:
-    """``_size``: rows per page, 1 to MAX_LIMIT."""
-    return integer(params, "_size", default, 1, MAX_LIMIT)
+    """``limit`` (or ``_size``, the same): rows per page, 1 to MAX_LIMIT."""
+    given = [name for name in ("limit", "_size") if params.get(name)]
+    if len(given) == 2 and params["limit"].strip() != params["_size"].strip():
+        raise BadParameter("limit and _size are one parameter (rows per page): give one of them")
+    return integer(params, given[0] if given else "limit", default, 1, MAX_LIMIT)
