@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import web_support as ws
@@ -54,3 +55,27 @@ def test_limit_and_size_are_one_page_size_everywhere(client):
         assert len(by_limit["items"]) == 3
     assert client.get("/api/quotes?limit=3&_size=4").status_code == 400
     assert client.get("/api/quotes?limit=3&_size=3").status_code == 200
+
+
+def _outlets(client):
+    facet = next(f for f in client.get("/quotes.json?min_confidence=0").json()["facets"] if f["name"] == "outlet")
+    return {v["value"]: v["count"] for v in facet["values"] if v["value"]}
+
+
+def test_an_outlet_is_found_in_any_case_and_repeated_outlets_mean_any_of_them(client):
+    counts = _outlets(client)
+    assert len(counts) >= 2
+    (a, n_a), (b, n_b) = sorted(counts.items())[:2]
+    for url in ("/quotes.json?min_confidence=0&outlet={}", "/api/quotes?outlet={}"):
+        assert client.get(url.format(a.lower())).json()["total"] == n_a
+        assert client.get(url.format(a.upper())).json()["total"] == n_a
+        both = client.get(url.format(a) + "&outlet=" + b.swapcase()).json()
+        assert both["total"] == n_a + n_b and {q["outlet"] for q in both["items"]} == {a, b}
+    page = client.get("/quotes?min_confidence=0&outlet=" + a + "&outlet=" + b).text
+    assert f"{n_a + n_b} results" in page or f"of {n_a + n_b}" in page
+    assert page.count(f'name="outlet" value="{a}"') == 1 and page.count(f'name="outlet" value="{b}"') == 1
+    sorted_url = re.search(r'href="(/quotes\?[^"]*_sort=date[^"]*)"', page)[1].replace("&amp;", "&")
+    assert f"outlet={a}".replace(" ", "+") in sorted_url and f"outlet={b}".replace(" ", "+") in sorted_url
+    articles = client.get(f"/api/articles?outlet={a.upper()}&outlet={b.lower()}&limit=500").json()
+    assert {x["outlet"] for x in articles["items"]} == {a, b}
+    assert client.get("/api/quotes?outlet=No+Such+Outlet").json()["total"] == 0

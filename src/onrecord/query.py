@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from onrecord import browse
@@ -48,6 +48,7 @@ from onrecord.store.entities import (
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
+Outlets = str | Sequence[str] | None  # an outlet filter: one name, or several (any of them), in any case
 
 
 def _span(a: Any, b: Any) -> list[int] | None:
@@ -155,19 +156,37 @@ class Onrecord:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- outlets: given in any case, one or several (any of them) ---------------------------------------------
+    def outlet_names(self, outlet: Outlets) -> list[str]:
+        """The outlets as the store spells them of the name or names given, matched case-insensitively
+        ("breitbart" is "Breitbart"); a name no article has is kept as given (it selects nothing)."""
+        given = [outlet] if isinstance(outlet, str) else list(outlet or [])
+        out: list[str] = []
+        for name in given:
+            stored = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT outlet FROM articles WHERE outlet = ? COLLATE NOCASE", (name,))]
+            out += [n for n in stored or [name] if n not in out]
+        return out
+
+    def _outlet_cond(self, column: str, outlet: Outlets) -> tuple[str, list[Any]]:
+        """``column`` is one of the outlets given (``outlet_names``)."""
+        names = self.outlet_names(outlet)
+        return f"{column} IN ({','.join('?' * len(names))})", names
+
     # -- articles -------------------------------------------------------------------------------------------
-    def _article_where(self, outlet: str | None = None, since: str | None = None, until: str | None = None
+    def _article_where(self, outlet: Outlets = None, since: str | None = None, until: str | None = None
                        ) -> tuple[str, list[Any]]:
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
         if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
+            where.append(in_outlets)
+            args += names
         date_range(where, args, "a.date", since, until)
         return " AND ".join(where), args
 
-    def articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+    def articles(self, *, outlet: Outlets = None, since: str | None = None, until: str | None = None,
                  sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[ArticleSummary]:
         """Articles with paragraph, furniture and quote counts, oldest first unless ``sort`` says otherwise
         (``date``, ``outlet``, ``title``, ``quotes``; ``-date`` for newest first)."""
@@ -186,7 +205,7 @@ class Onrecord:
         out.total = total
         return out
 
-    def article_facets(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+    def article_facets(self, *, outlet: Outlets = None, since: str | None = None, until: str | None = None,
                        fields: tuple[str, ...] = ("outlet", "year"), time_limit: browse.TimeLimit = None
                        ) -> list[Facet]:
         """How many of the articles ``articles`` selects have each outlet, year (or month); ``time_limit``:
@@ -212,7 +231,7 @@ class Onrecord:
 
     # -- quotes ----------------------------------------------------------------------------------------------
     def _quote_where(self, by: str | None = None, about: str | None = None, article: str | None = None,
-                     outlet: str | None = None, since: str | None = None, until: str | None = None,
+                     outlet: Outlets = None, since: str | None = None, until: str | None = None,
                      q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
                      method: str | None = None) -> tuple[str, list[Any]]:
         """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``."""
@@ -232,8 +251,8 @@ class Onrecord:
         if about:
             ids = self.entity_ids(about)
             if ids:  # one definition with the index's "quotes about" (link/entity_counts.py)
-                cond, more = self._about_entity(ids)
-                where.append(cond)
+                naming, more = self._about_entity(ids)
+                where.append(naming)
                 args += more
             else:  # no such entity: quotes with those words
                 where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
@@ -245,8 +264,9 @@ class Onrecord:
             where.append("q.article_id = ?")
             args.append(self.article(article).id)
         if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
+            where.append(in_outlets)
+            args += names
         date_range(where, args, "a.date", since, until)
         if kind:
             if kind not in ("direct", "partial", "indirect", "mixed"):
@@ -266,7 +286,7 @@ class Onrecord:
         return " AND ".join(where), args
 
     def quotes(self, *, by: str | None = None, about: str | None = None, article: str | None = None,
-               outlet: str | None = None, since: str | None = None, until: str | None = None,
+               outlet: Outlets = None, since: str | None = None, until: str | None = None,
                q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
                method: str | None = None, sort: str | None = None, limit: int = 100, offset: int = 0,
                count_cap: int | None = None) -> Records[QuoteRecord]:
@@ -352,23 +372,31 @@ class Onrecord:
         out.total = total
         return out
 
-    def entity_index(self, *, type: str | None = None, outlet: str | None = None, q: str | None = None,
+    def entity_index(self, *, type: str | None = None, outlet: Outlets = None, q: str | None = None,
                      sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[EntityRow]:
         """People, organisations, countries and groups with quotes by and about them, articles, outlets and
         mentions; filtered by type, an outlet they appear in (then counted in its articles only) and words in a
         name or alias; most mentioned first unless ``sort`` says otherwise (``name``, ``type``, ``quotes_by``,
         ``quotes_about``, ``articles``, ``outlets``, ``mentions``; ``-`` first for descending)."""
         check_paging(limit, offset)
-        total, rows = browse.entity_index(self.conn, type, outlet, q, sort, limit, offset)
+        total, rows = browse.entity_index(self.conn, type, self._one_outlet(outlet), q, sort, limit, offset)
         out: Records[EntityRow] = Records(rows)
         out.total = total
         return out
 
-    def entity_facets(self, *, type: str | None = None, outlet: str | None = None,
+    def entity_facets(self, *, type: str | None = None, outlet: Outlets = None,
                       q: str | None = None, time_limit: browse.TimeLimit = None) -> list[Facet]:
         """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet;
         ``time_limit`` as for ``quote_facets``."""
-        return browse.entity_facets(self.conn, type, outlet, q, time_limit=time_limit)
+        return browse.entity_facets(self.conn, type, self._one_outlet(outlet), q, time_limit=time_limit)
+
+    def _one_outlet(self, outlet: Outlets) -> str | None:
+        """The one outlet an entity index is counted in, as the store spells it (its counts are kept per outlet)."""
+        names = self.outlet_names(outlet)
+        if len(names) > 1:
+            raise BadParameter(f"the entity index is counted in one outlet at a time, got {len(names)}: "
+                               f"{', '.join(names)}")
+        return names[0] if names else None
 
     def ingest_roots(self) -> list[str]:
         """The paths given to every ingest run (files, directories, globs), for showing sources relative to
@@ -475,7 +503,7 @@ class Onrecord:
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
-                      since: str | None = None, until: str | None = None, outlet: str | None = None
+                      since: str | None = None, until: str | None = None, outlet: Outlets = None
                       ) -> tuple[str, list[Any]]:
         """The condition on ``stances s JOIN articles a`` for the filters of ``stances``."""
         check_date("since", since)
@@ -496,12 +524,13 @@ class Onrecord:
             args.append(label)
         date_range(where, args, "s.date", since, until)
         if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
+            where.append(in_outlets)
+            args += names
         return " AND ".join(where), args
 
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
-                since: str | None = None, until: str | None = None, outlet: str | None = None,
+                since: str | None = None, until: str | None = None, outlet: Outlets = None,
                 sort: str | None = None, limit: int = 100, offset: int = 0, count_cap: int | None = None
                 ) -> Records[StanceRecord]:
         """Stances filtered by holder (or their spokespeople's principal), target, label, stance date and outlet,
@@ -531,7 +560,7 @@ class Onrecord:
         return every_page(self.stances, **filters)
 
     def _statement_where(self, id: int | None = None, by: str | None = None, q: str | None = None,
-                         min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
+                         min_reports: int = 1, min_articles: int = 1, outlet: Outlets = None,
                          since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
         """The condition on ``statements st`` for the filters of ``statements``."""
         check_date("since", since)
@@ -542,9 +571,10 @@ class Onrecord:
             where.append("st.articles >= ?")  # distinct articles, kept by the link stage
             args.append(min_articles)
         if outlet:
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
             where.append("st.id IN (SELECT r.statement_id FROM statement_reports r JOIN articles a ON "
-                         "a.id = r.article_id WHERE a.outlet = ?)")
-            args.append(outlet)
+                         f"a.id = r.article_id WHERE {in_outlets})")
+            args += names
         date_range(where, args, "st.first_date", since, until)
         if id is not None:
             where.append("st.id = ?")
@@ -560,7 +590,7 @@ class Onrecord:
         return " AND ".join(where), args
 
     def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
-                   min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
+                   min_reports: int = 1, min_articles: int = 1, outlet: Outlets = None,
                    since: str | None = None, until: str | None = None, sort: str | None = None,
                    limit: int = 100, offset: int = 0, reports: int | None = None, reports_offset: int = 0,
                    count_cap: int | None = None) -> Records[StatementRecord]:

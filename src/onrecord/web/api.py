@@ -72,7 +72,7 @@ def get_articles(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
     api = web.api()
-    res = api.articles(outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+    res = api.articles(outlet=P.texts(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
                        sort=P.sort(q), limit=limit, offset=offset)
     return page(res, limit, offset, api.ingest_roots())
 
@@ -90,7 +90,7 @@ def get_article(web: Any, req: Request) -> Any:
 def get_entities(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    res = web.api().entity_index(type=P.text(q, "type", max_len=40), outlet=P.text(q, "outlet"), q=P.text(q, "q"),
+    res = web.api().entity_index(type=P.text(q, "type", max_len=40), outlet=P.texts(q, "outlet"), q=P.text(q, "q"),
                                  sort=P.sort(q), limit=limit, offset=offset)
     return page(res, limit, offset)
 
@@ -120,7 +120,7 @@ def get_stances(web: Any, req: Request) -> Any:
     api = web.api()
     res = api.stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
                       label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
-                      until=P.date(q, "until"), outlet=P.text(q, "outlet"), sort=P.sort(q),
+                      until=P.date(q, "until"), outlet=P.texts(q, "outlet"), sort=P.sort(q),
                       limit=limit, offset=offset, count_cap=api.count_cap)
     return page(res, limit, offset, cap=api.count_cap)
 
@@ -141,7 +141,7 @@ def get_statements(web: Any, req: Request) -> Any:
     api = web.api()
     res = api.statements(by=P.text(q, "by"), q=P.text(q, "q"),
                          min_reports=P.integer(q, "min_reports", 1, 1, 1000),
-                         min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.text(q, "outlet"),
+                         min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.texts(q, "outlet"),
                          since=P.date(q, "since"), until=P.date(q, "until"), sort=P.sort(q),
                          limit=limit, offset=offset, count_cap=api.count_cap, reports=shown)
     out = page(res, limit, offset, cap=api.count_cap)
@@ -266,7 +266,7 @@ ENDPOINTS = [
     Endpoint("/api/quotes", "Quotes with speakers, cues, confidence, method and character offsets", get_quotes, [
         Param("by", "speaker name, alias or entity id (spokespeople count for their principal)"),
         Param("about", "name of whom or what the quote mentions"),
-        Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
+        Param("outlet", "outlet name, in any case; repeated: any of them"), SINCE, UNTIL,
         Param("q", "full-text search in the quoted words (every word must occur)"),
         Param("kind", "direct, partial, indirect or mixed"),
         Param("article", "article id (or a unique prefix of 4+ characters)"),
@@ -275,7 +275,7 @@ ENDPOINTS = [
         Param("method", "how the attribution was found: rules or learned"),
         *sorts("date", "outlet", "speaker", "confidence", "kind"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/articles", "Articles with paragraph, furniture and quote counts (oldest first unless sorted)",
-             get_articles, [Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
+             get_articles, [Param("outlet", "outlet name, in any case; repeated: any of them"), SINCE, UNTIL,
                             *sorts("date", "outlet", "title", "quotes"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/articles/{id}", "One article: original text, segments and quotes", get_article,
              [Param("id", "article id, or a unique prefix of 4+ characters (409 when several match)", required=True,
@@ -303,7 +303,8 @@ ENDPOINTS = [
         Param("holder", "who holds the stance: name, alias or entity id (spokespeople count for their principal)"),
         Param("target", "whom or what the stance is toward: name, alias or entity id"),
         Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL,
-        Param("outlet", "outlet name, exactly"), *sorts("date", "label", "holder", "target", "outlet"),
+        Param("outlet", "outlet name, in any case; repeated: any of them"),
+        *sorts("date", "label", "holder", "target", "outlet"),
         LIMIT, OFFSET], paged=True),
     Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
              "words going the other way", get_contradictions,

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.datastructures import QueryParams
+
 from onrecord import Onrecord, settings
 from onrecord.errors import BadParameter
 from onrecord.formats import flat_contradiction
@@ -106,7 +108,8 @@ def date_facet(filters: Mapping[str, Any]) -> str:
 
 def articles(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"outlet": P.text(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    filters: dict[str, Any] = {"outlet": P.texts(params, "outlet"), "since": P.date(params, "since"),
+                               "until": P.date(params, "until")}
     sort = P.sort(params) or "-date"
     res = api.articles(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("articles", list(res), res.total, limit, offset, filters,
@@ -132,8 +135,8 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
-               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
+    filters: dict[str, Any] = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
+               "label": P.text(params, "label", max_len=40), "outlet": P.texts(params, "outlet"),
                "since": P.date(params, "since"), "until": P.date(params, "until")}
     sort = P.sort(params)
     res = api.stances(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
@@ -146,8 +149,9 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
 def statements(api: Onrecord, params: Mapping[str, str], reports: int | None = REPORTS_SHOWN) -> Listing:
     """The statements list; each with its first ``reports`` reports (None: all, for the exports)."""
     limit, offset = _page(params, 20)
-    filters: dict[str, Any] = {"by": P.text(params, "by"), "q": P.text(params, "q"), "outlet": P.text(params, "outlet"),
-                               "since": P.date(params, "since"), "until": P.date(params, "until"),
+    filters: dict[str, Any] = {"by": P.text(params, "by"), "q": P.text(params, "q"),
+                               "outlet": P.texts(params, "outlet"), "since": P.date(params, "since"),
+                               "until": P.date(params, "until"),
                                "min_articles": P.integer(params, "min_articles", 2, 1, 1000)}
     sort = P.sort(params)
     res = api.statements(**filters, sort=sort, limit=limit, offset=offset, reports=reports, count_cap=api.count_cap)
@@ -198,7 +202,7 @@ def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"type": P.text(params, "type", max_len=40), "outlet": P.text(params, "outlet"),
+    filters: dict[str, Any] = {"type": P.text(params, "type", max_len=40), "outlet": P.texts(params, "outlet"),
                "q": P.text(params, "q")}
     sort = P.sort(params)
     res = api.entity_index(**filters, sort=sort, limit=limit, offset=offset)
@@ -289,10 +293,10 @@ def csv_text(kind: str, records: list[Any], roots: list[str], header: bool = Tru
 def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, str], roots: list[str]
                ) -> Iterator[str]:
     """Every matching row of a list as CSV, page by page (at most STREAM_MAX rows)."""
-    query = {k: v for k, v in params.items() if k not in ("offset", "_size", "limit")}
+    query = [(k, v) for k, v in P.items(params) if k not in ("offset", "_size", "limit")]
     sent = 0
     while sent < STREAM_MAX:
-        page = EXPORTS[kind](api_for(), {**query, "limit": str(P.MAX_LIMIT), "offset": str(sent)})
+        page = EXPORTS[kind](api_for(), QueryParams([*query, ("limit", str(P.MAX_LIMIT)), ("offset", str(sent))]))
         yield csv_text(kind, page.records, roots, header=sent == 0)
         sent += len(page.items)
         if not page.items or sent >= page.total:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from starlette.concurrency import iterate_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -44,7 +45,8 @@ class Links:
 
     def __init__(self, request: Request) -> None:
         self.path = quote(request.url.path, safe="/:@")
-        self.params = {k: v for k, v in request.query_params.items() if v != ""}
+        self.pairs = [(k, v) for k, v in request.query_params.multi_items() if v != ""]  # outlet=A&outlet=B
+        self.params = dict(self.pairs)  # one value per name, for the forms
 
     def url(self, **changes: Any) -> str:
         """This view with ``changes`` (None removes a parameter), back at the first page (``keep_offset=True``:
@@ -53,14 +55,16 @@ class Links:
         return self.changed(changes, keep_offset=keep)
 
     def changed(self, changes: Mapping[str, Any], path: str | None = None, keep_offset: bool = False) -> str:
-        params = {k: v for k, v in self.params.items() if keep_offset or k != "offset"}
-        for k, v in changes.items():
-            if v is None:
-                params.pop(k, None)
-            else:
-                params[k] = str(v)
-        query = urlencode(params)
+        """This view with each parameter in ``changes`` set to one value (None: removed), the others kept, repeated
+        ones included."""
+        pairs = [(k, v) for k, v in self.pairs if (keep_offset or k != "offset") and k not in changes]
+        pairs += [(k, str(v)) for k, v in changes.items() if v is not None]
+        query = urlencode(pairs)
         return (path or self.path) + ("?" + query if query else "")
+
+    def values(self, name: str) -> list[str]:
+        """Every value given for ``name`` (a repeated filter has several)."""
+        return [v for k, v in self.pairs if k == name]
 
     def facet(self, name: str, value: str | None) -> str:
         """The view filtered to one facet value; a year or month sets since and until."""
@@ -71,7 +75,7 @@ class Links:
     def selected(self, name: str, value: str | None) -> bool:
         if name in ("year", "month"):
             return value is not None and self.params.get("since") == value == self.params.get("until")
-        return value is not None and self.params.get(name) == value
+        return value is not None and value.lower() in {v.lower() for v in self.values(name)}
 
     def unfacet(self, name: str) -> str:
         return self.url(since=None, until=None) if name in ("year", "month") else self.url(**{name: None})
@@ -124,10 +128,10 @@ class Pager:
 def pager(request: Request, total: int, limit: int, offset: int, key: str = "offset", cap: int | None = None
           ) -> Pager:
     """The pager of a list of ``total`` items (``cap``: where its counting stopped, if it is a capped count)."""
-    base = {k: v for k, v in request.query_params.items() if k != key}
+    base = [(k, v) for k, v in request.query_params.multi_items() if k != key]
 
     def url(o: int) -> str:
-        return request.url.path + "?" + urlencode({**base, key: o})
+        return request.url.path + "?" + urlencode([*base, (key, o)])
 
     return Pager(total, limit, offset, url(max(0, offset - limit)) if offset > 0 else None,
                  url(offset + limit) if offset + limit < total else None, cap is not None and total >= cap)
@@ -148,7 +152,7 @@ def list_page(kind: str) -> Any:
 
     def handler(request: Request) -> Response:
         lists.check(kind, request.query_params)
-        params = {k: v for k, v in request.query_params.items() if k != "_stream"}
+        params = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k != "_stream"])
         listing = lists.LISTS[kind](request.app.state.web.api(), params)
         return render(request, f"{kind}.html", page=listing,
                       paging=pager(request, listing.total, listing.limit, listing.offset, cap=listing.cap),
@@ -171,7 +175,8 @@ def list_export(kind: str, ext: str) -> Any:
             rows = lists.stream_csv(web.api, kind, request.query_params, roots)
             return StreamingResponse(iterate_in_threadpool(rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        listing = lists.EXPORTS[kind](api, {k: v for k, v in request.query_params.items() if k != "_stream"})
+        listing = lists.EXPORTS[kind](api, QueryParams([(k, v) for k, v in request.query_params.multi_items()
+                                                        if k != "_stream"]))
         if ext == "csv":
             return Response(lists.csv_text(kind, listing.records, roots), media_type="text/csv; charset=utf-8",
                             headers=headers)

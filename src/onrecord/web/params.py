@@ -28,6 +28,24 @@ def text(params: Mapping[str, str], name: str, *, required: bool = False, max_le
     return value
 
 
+def texts(params: Mapping[str, str], name: str, *, max_len: int = MAX_TEXT, most: int = 20
+          ) -> str | list[str] | None:
+    """A parameter that may be repeated (``outlet=A&outlet=B``: any of them): None, one value, or the values in the
+    order given, each trimmed and at most ``max_len`` characters, at most ``most`` of them."""
+    getlist = getattr(params, "getlist", None)
+    raw = getlist(name) if getlist else [params.get(name) or ""]
+    values = list(dict.fromkeys(v for v in (text({name: r}, name, max_len=max_len) for r in raw) if v))
+    if len(values) > most:
+        raise BadParameter(f"{name} is given {len(values)} times; the limit is {most}")
+    return None if not values else values[0] if len(values) == 1 else values
+
+
+def items(params: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every (name, value) of a query string, a repeated name once per value."""
+    multi = getattr(params, "multi_items", None)
+    return list(multi()) if multi else list(params.items())
+
+
 def integer(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
     """An integer parameter within [lo, hi]."""
     raw = params.get(name)
@@ -91,7 +109,7 @@ def kind(params: Mapping[str, str]) -> str | None:
 
 def quote_filters(params: Mapping[str, str], min_confidence: float | None = None) -> dict[str, Any]:
     """The filters of ``Onrecord.quotes`` from a query string (``min_confidence`` when the string has none)."""
-    return {"by": text(params, "by"), "about": text(params, "about"), "outlet": text(params, "outlet"),
+    return {"by": text(params, "by"), "about": text(params, "about"), "outlet": texts(params, "outlet"),
             "since": date(params, "since"), "until": date(params, "until"), "q": text(params, "q"),
             "kind": kind(params), "article": text(params, "article", max_len=64),
             "min_confidence": confidence(params, min_confidence), "method": method(params)}
