@@ -30,7 +30,7 @@ def test_an_unknown_api_parameter_is_a_400_naming_the_known_ones(client):
 
 
 @pytest.mark.parametrize("url", ["/quotes?speaker=Trump", "/stances?by=x", "/articles?q=x", "/entities?holder=x",
-                                 "/statements?holder=x", "/contradictions?by=x", "/?who=x", "/entities/x?outlet=y"])
+                                 "/statements?holder=x", "/contradictions?by=x", "/?who=x", "/entities/x?speaker=y"])
 def test_an_unknown_page_parameter_is_a_400_page_saying_so(client, url):
     r = client.get(url)
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
@@ -74,7 +74,7 @@ def test_an_outlet_is_found_in_any_case_and_repeated_outlets_mean_any_of_them(cl
     page = client.get("/quotes?min_confidence=0&outlet=" + a + "&outlet=" + b).text
     assert f"{n_a + n_b} results" in page or f"of {n_a + n_b}" in page
     assert page.count(f'name="outlet" value="{a}"') == 1 and page.count(f'name="outlet" value="{b}"') == 1
-    sorted_url = re.search(r'href="(/quotes\?[^"]*_sort=date[^"]*)"', page)[1].replace("&amp;", "&")
+    sorted_url = re.search(r'href="(/quotes\?[^"]*_sort(?:_desc)?=date[^"]*)"', page)[1].replace("&amp;", "&")
     assert f"outlet={a}".replace(" ", "+") in sorted_url and f"outlet={b}".replace(" ", "+") in sorted_url
     articles = client.get(f"/api/articles?outlet={a.upper()}&outlet={b.lower()}&limit=500").json()
     assert {x["outlet"] for x in articles["items"]} == {a, b}

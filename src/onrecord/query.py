@@ -64,7 +64,8 @@ def _quote(row: sqlite3.Row) -> QuoteRecord:
         speaker_span=_span(row["speaker_start"], row["speaker_end"]), cue=row["cue"],
         cue_span=_span(row["cue_start"], row["cue_end"]), furniture=row["furniture"],
         confidence=row["confidence"], clause_span=_span(row["clause_start"], row["clause_end"]), group=row["grp"],
-        speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"], method=row["method"])
+        speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"], method=row["method"],
+        url=row["url"], title=row["title"])
 
 
 def _capped(conn: sqlite3.Connection, sql: str, args: list[Any], cap: int = COUNT_CAP) -> int:
@@ -77,6 +78,16 @@ def _total(conn: sqlite3.Connection, tail: str, args: list[Any], cap: int | None
     if cap is None:
         return int(conn.execute(f"SELECT count(*) {tail}", args).fetchone()[0])
     return _capped(conn, f"SELECT 1 {tail}", args, cap)
+
+
+def _quotes_from(articles: Any) -> str:
+    """The tables a count of quotes reads: the quotes, and their articles when a filter reads them."""
+    return "quotes q JOIN articles a ON a.id = q.article_id" if articles else "quotes q"
+
+
+def _stances_from(outlet: Any) -> str:
+    """The tables a count of stances reads: the stances, and their articles for an outlet (a date is the stance's)."""
+    return "stances s JOIN articles a ON a.id = s.article_id" if outlet else "stances s"
 
 
 def check_paging(limit: int, offset: int) -> None:
@@ -195,7 +206,7 @@ class Onrecord:
         order = browse.order_by("articles", sort, "date")
         total = self.conn.execute(f"SELECT count(*) FROM articles a WHERE {cond}", args).fetchone()[0]
         rows = self.conn.execute(
-            f"""SELECT a.id, a.source, a.outlet, a.date, a.title,
+            f"""SELECT a.id, a.source, a.outlet, a.date, a.title, a.url,
                    (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.kind = 'body') AS paragraphs,
                    (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.kind = 'furniture') AS furniture,
                    (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes
@@ -315,11 +326,26 @@ class Onrecord:
         counted = (joined if key in browse.KEYED["quotes"] else base) if (outlet or since or until) else \
             f"FROM quotes q WHERE {cond}"
         total = _total(self.conn, counted, args, count_cap)
-        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date {base} ORDER BY {order} LIMIT ? OFFSET ?",
-                                 [*args, limit, offset])
+        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title {base} ORDER BY {order} "
+                                 "LIMIT ? OFFSET ?", [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
         out.total = total
         return out
+
+    def quote(self, quote_id: int) -> QuoteRecord:
+        """One quote by its id (its permalink), with its article's metadata; NotFound names the id."""
+        row = self.conn.execute("SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a "
+                                "ON a.id = q.article_id WHERE q.id = ?", (quote_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no quote with id {quote_id} (see `onrecord quotes`)")
+        return _quote(row)
+
+    def stance(self, stance_id: int) -> StanceRecord:
+        """One stance by its id (its permalink); NotFound names the id."""
+        rows = st.stance_rows(self.conn, "s.id = ?", [stance_id], limit=1)
+        if not rows:
+            raise NotFound(f"no stance with id {stance_id} (see `onrecord stances`)")
+        return st.to_stance(rows[0])
 
     def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"),
                      time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
@@ -843,21 +869,24 @@ class Onrecord:
         return self._count(f"SELECT s.id FROM stances s {join}WHERE {cond}", args)
 
     def person_counts(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
-                      known: dict[str, int] | None = None) -> dict[str, int]:
+                      known: dict[str, int] | None = None, outlet: Outlets = None, since: str | None = None,
+                      until: str | None = None) -> dict[str, int]:
         """What the person page counts, each up to ``count_cap``: quotes by the entity (``said``), quotes by others
         naming it at ``min_confidence`` (``naming``), others' stances toward it (``toward``), its stances
         (``stances``), claims set against its words (``claims``), its statements reported by several articles
-        (``statements``); ``about`` narrows each as the page's lists narrow. Counts in ``known`` (the totals of lists
-        just read) are taken as they are."""
-        toward, toward_args = self._toward_where(entity, about)
-        naming, naming_args = self._naming_where(entity, about, min_confidence)
+        (``statements``); ``about``, ``outlet``, ``since`` and ``until`` narrow the quotes and stances as the page's
+        lists narrow. Counts in ``known`` (the totals of lists just read) are taken as they are."""
+        scope = {"outlet": outlet, "since": since, "until": until}
+        toward, toward_args = self._toward_where(entity, about, **scope)
+        naming, naming_args = self._naming_where(entity, about, min_confidence, **scope)
+        quotes_from, stances_from = _quotes_from(outlet or since or until), _stances_from(outlet)
         tables, claims, claims_args = self._contradiction_where(entity, about)
         several, several_args = self._statement_where(by=entity, min_articles=2)
         counts: dict[str, Callable[[], int]] = {
-            "said": lambda: self.count_quotes(by=entity, about=about),
-            "naming": lambda: self._count(f"SELECT q.id FROM quotes q WHERE {naming}", naming_args),
-            "toward": lambda: self._count(f"SELECT s.id FROM stances s WHERE {toward}", toward_args),
-            "stances": lambda: self.count_stances(holder=entity, target=about),
+            "said": lambda: self.count_quotes(by=entity, about=about, **scope),
+            "naming": lambda: self._count(f"SELECT q.id FROM {quotes_from} WHERE {naming}", naming_args),
+            "toward": lambda: self._count(f"SELECT s.id FROM {stances_from} WHERE {toward}", toward_args),
+            "stances": lambda: self.count_stances(holder=entity, target=about, **scope),
             "claims": lambda: self._count(f"SELECT DISTINCT c.claim_id FROM {tables} WHERE {claims}", claims_args),
             "statements": lambda: self._count(f"SELECT st.id FROM statements st WHERE {several}", several_args)}
         given = known or {}
@@ -876,11 +905,13 @@ class Onrecord:
         """The date of the newest article (read from the date index)."""
         return self.conn.execute("SELECT max(date) FROM articles").fetchone()[0]
 
-    def _naming_where(self, entity: str, about: str | None, min_confidence: float | None
-                      ) -> tuple[str, list[Any]]:
-        """The condition on ``quotes q`` for quotes by others whose words name the entity (the mentions the link
-        stage resolved to it), optionally with the words ``about`` and a confidence floor."""
-        cond, args = self._quote_where(q=about, min_confidence=min_confidence)
+    def _naming_where(self, entity: str, about: str | None, min_confidence: float | None, outlet: Outlets = None,
+                      since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q`` (joined to ``articles a`` when an outlet or date is given) for quotes by
+        others whose words name the entity (``_about_entity``), optionally with the words ``about``, a confidence
+        floor, an outlet and dates."""
+        cond, args = self._quote_where(q=about, min_confidence=min_confidence, outlet=outlet, since=since,
+                                       until=until)
         about_cond, about_args = self._about_entity(self.entity_ids(entity) or [entity])
         return f"{cond} AND {about_cond}", [*args, *about_args]
 
@@ -895,23 +926,26 @@ class Onrecord:
                 f"coalesce(q.on_behalf_of_entity_id, '') NOT IN ({marks})"), [*ids, *ids, *ids]
 
     def quotes_naming(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
+                      outlet: Outlets = None, since: str | None = None, until: str | None = None,
                       limit: int = 20, offset: int = 0) -> Records[QuoteRecord]:
         """Quotes by anyone else that name the entity (an id, name or alias), optionally also containing the words
         ``about``, in date order; ``total`` is counted up to ``count_cap``."""
         check_paging(limit, offset)
-        cond, args = self._naming_where(entity, about, min_confidence)
+        cond, args = self._naming_where(entity, about, min_confidence, outlet, since, until)
         rows = self.conn.execute(
-            f"SELECT q.*, a.source, a.outlet, a.date FROM quotes q JOIN articles a ON a.id = q.article_id WHERE "
-            f"{cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?", [*args, limit, offset])
+            f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a ON "
+            f"a.id = q.article_id WHERE {cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?",
+            [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
-        out.total = self._count(f"SELECT q.id FROM quotes q WHERE {cond}", args)
+        out.total = self._count(f"SELECT q.id FROM {_quotes_from(outlet or since or until)} WHERE {cond}", args)
         return out
 
-    def _toward_where(self, entity: str, about: str | None) -> tuple[str, list[Any]]:
-        """The condition on ``stances s`` for others' stances toward the entity, optionally mentioning ``about``
-        in their words or topic."""
+    def _toward_where(self, entity: str, about: str | None, outlet: Outlets = None, since: str | None = None,
+                      until: str | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``stances s`` (joined to ``articles a`` for an outlet) for others' stances toward the
+        entity, optionally mentioning ``about`` in their words or topic, in an outlet and between dates."""
         ids = self.entity_ids(entity) or [entity]
-        cond, args = self._stance_where(target=entity)
+        cond, args = self._stance_where(target=entity, outlet=outlet, since=since, until=until)
         cond += f" AND coalesce(s.holder_entity_id, '') NOT IN ({','.join('?' * len(ids))})"
         args += ids
         if about:
@@ -919,33 +953,37 @@ class Onrecord:
             args += [about.lower(), about.lower()]
         return cond, args
 
-    def stances_toward(self, entity: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+    def stances_toward(self, entity: str, *, about: str | None = None, outlet: Outlets = None,
+                       since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0
                        ) -> Records[StanceRecord]:
         """Others' stances toward the entity (accusations, calls, praise), optionally mentioning ``about``, in date
-        order; ``total`` is counted up to ``count_cap``."""
+        order, in an outlet and between dates when given; ``total`` is counted up to ``count_cap``."""
         check_paging(limit, offset)
-        cond, args = self._toward_where(entity, about)
+        cond, args = self._toward_where(entity, about, outlet, since, until)
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, limit=limit, offset=offset))
-        out.total = self._count(f"SELECT s.id FROM stances s WHERE {cond}", args)
+        out.total = self._count(f"SELECT s.id FROM {_stances_from(outlet)} WHERE {cond}", args)
         return out
 
-    def latest_stances(self, holder: str, *, about: str | None = None, limit: int = 300) -> Records[StanceRecord]:
-        """A holder's latest dated stances (toward ``about``), newest first, for a chart that stays readable;
-        ``total`` counts every dated one up to ``count_cap``. Given an entity id, the holder's date index is read
-        newest first and stops after ``limit``."""
+    def latest_stances(self, holder: str, *, about: str | None = None, outlet: Outlets = None,
+                       since: str | None = None, until: str | None = None, limit: int = 300
+                       ) -> Records[StanceRecord]:
+        """A holder's latest dated stances (toward ``about``, in an outlet, between dates), newest first, for a
+        chart that stays readable; ``total`` counts every dated one up to ``count_cap``. Given an entity id, the
+        holder's date index is read newest first and stops after ``limit``."""
         check_paging(limit, 0)
+        scope = {"outlet": outlet, "since": since, "until": until}
         if self.entity_ids(holder) == [holder]:
-            cond, args = self._stance_where(target=about)
+            cond, args = self._stance_where(target=about, **scope)
             cond += " AND s.holder_entity_id = ?"
             args.append(holder)
         else:
-            cond, args = self._stance_where(holder=holder, target=about)
+            cond, args = self._stance_where(holder=holder, target=about, **scope)
         cond += " AND s.date IS NOT NULL"
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, order="s.date DESC, a.date DESC, s.article_id DESC, s.start DESC, s.id DESC",
             limit=limit))
-        out.total = self._count(f"SELECT s.id FROM stances s WHERE {cond}", args)
+        out.total = self._count(f"SELECT s.id FROM {_stances_from(outlet)} WHERE {cond}", args)
         return out
 
     def stance_targets(self, holder: str, *, limit: int = 50) -> list[tuple[str | None, str | None, int]]:

@@ -236,7 +236,8 @@ def _quote_row(q: QuoteRecord) -> dict[str, Any]:
     credited_id = q.on_behalf_of_id if q.speaker_type == "spokesperson" and q.on_behalf_of else q.speaker_id
     return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": speaker_label(q), "speaker_id": credited_id,
             "kind": q.kind, "cue": q.cue, "text": q.text, "confidence": q.confidence, "method": q.method,
-            "article_id": q.article_id, "start": q.start, "end": q.end}
+            "article_id": q.article_id, "start": q.start, "end": q.end, "title": q.title, "url": q.url,
+            "permalink": f"/quotes/{q.id}"}
 
 
 def _statement_row(s: StatementRecord) -> dict[str, Any]:
@@ -249,12 +250,13 @@ def _statement_row(s: StatementRecord) -> dict[str, Any]:
 
 ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "articles": lambda a: {"id": a.id, "date": a.date, "outlet": a.outlet, "title": a.title, "source": a.source,
-                           "paragraphs": a.paragraphs, "quotes": a.quotes},
+                           "paragraphs": a.paragraphs, "quotes": a.quotes, "url": a.url},
     "quotes": _quote_row,
     "stances": lambda s: {"id": s.id, "date": s.date, "holder": s.holder, "holder_id": s.holder_id,
                           "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
                           "reported_by": s.reported_by, "outlet": s.outlet, "text": s.text,
-                          "article_id": s.article_id, "start": s.start, "end": s.end},
+                          "article_id": s.article_id, "start": s.start, "end": s.end,
+                          "permalink": f"/stances/{s.id}"},
     "statements": _statement_row,
     "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind},
     "entities": lambda e: {"id": e.id, "name": e.name, "type": e.type, "quotes_by": e.quotes_by,
@@ -262,9 +264,11 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
                            "mentions": e.mentions},
 }
 COLUMNS = {kind: tuple(cols.split()) for kind, cols in {
-    "articles": "id date outlet title source paragraphs quotes",
-    "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end",
-    "stances": "id date holder holder_id label negated target target_id reported_by outlet text article_id start end",
+    "articles": "id date outlet title source paragraphs quotes url",
+    "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end title url "
+              "permalink",
+    "stances": "id date holder holder_id label negated target target_id reported_by outlet text article_id start end "
+               "permalink",
     "statements": "id speaker speaker_id first_date reports articles outlets least_similar text",
     "contradictions": "id subject about claim_date claim_by claim counter_date counter_by counter claim_article "
                       "counter_article kind",

@@ -25,6 +25,7 @@ from onrecord.web.markup import (
     safe_url,
     similarity,
     speaker_colours,
+    speaker_label,
     word_diff,
 )
 
@@ -34,6 +35,7 @@ TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "st
         "descriptions": "Descriptions"}
 # the person page: each paged list's offset parameter, and how many items a page of it shows
 ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE}
+SCOPE = ("outlet", "since", "until")  # the person page's filters beside ``about``, as on the lists
 CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
 STATEMENT_REPORTS = 10  # the Statements tab lists the first this many reports of each statement
 REPORTS_PAGE = 50  # a statement's page shows its reports this many at a time
@@ -80,9 +82,10 @@ class Links:
     def unfacet(self, name: str) -> str:
         return self.url(since=None, until=None) if name in ("year", "month") else self.url(**{name: None})
 
-    def sort(self, key: str) -> str:
-        """Sort by ``key``: ascending first, descending when already ascending."""
-        if self.params.get("_sort") == key:
+    def sort(self, key: str, default: str | None = None) -> str:
+        """Sort by ``key``: ascending first, descending when already ascending, the list's ``default`` order
+        (``key`` or ``-key``) included, so the header of the default view toggles too."""
+        if self.sorted_by(key, default) == "asc":
             return self.url(_sort=None, _sort_desc=key)
         return self.url(_sort=key, _sort_desc=None)
 
@@ -189,20 +192,25 @@ def list_export(kind: str, ext: str) -> Any:
 def home(request: Request) -> Response:
     """Search people and organisations (names and aliases) and quotes (full text, terms marked); the latest
     articles."""
-    P.known(request.query_params, ("q", "offset"), "the search page")
+    P.known(request.query_params, ("q", "offset", "min_confidence"), "the search page")
     api = request.app.state.web.api()
     q = P.text(request.query_params, "q")
     offset = _offset(request.query_params)
+    floor = P.confidence(request.query_params, P.default_min_confidence())
     people: list[Any] = []
     quotes: Any = []
     quote_pager = None
+    hidden = 0
     if q:
         people = [h for h in api.search(q, limit=PAGE, count_cap=api.count_cap) if h.kind == "entity"]
-        quotes = api.quotes(q=q, limit=PAGE, offset=offset, count_cap=api.count_cap)
+        quotes = api.quotes(q=q, min_confidence=floor, limit=PAGE, offset=offset, count_cap=api.count_cap)
         quote_pager = pager(request, quotes.total, PAGE, offset, cap=api.count_cap)
+        if floor:  # the unsure quotes left out, said as every list says it
+            hidden = api.count_quotes(q=q, below_confidence=floor)
     latest = api.articles(sort="-date", limit=10)
     return render(request, "home.html", q=q or "", people=people, quotes=quotes, quote_pager=quote_pager,
-                  latest=latest, article_total=latest.total, highlight=highlight_terms)
+                  latest=latest, article_total=latest.total, highlight=highlight_terms, hidden=hidden,
+                  floor=floor, cap=api.count_cap)
 
 
 def article(request: Request) -> Response:
@@ -230,10 +238,13 @@ def entity(request: Request) -> Response:
     list is one page read in SQL and every count stops at the API's cap, so the page costs the same for someone
     quoted ten times or ten thousand."""
     params = request.query_params
-    P.known(params, ("tab", "about", "min_confidence", *ENTITY_PAGERS), "a person's or organisation's page")
+    P.known(params, ("tab", "about", "min_confidence", *SCOPE, "_sort", "_sort_desc", *ENTITY_PAGERS),
+            "a person's or organisation's page")
     api = request.app.state.web.api()
     ent = api.entity(request.path_params["id"])
     about = P.text(params, "about")
+    scope = {"outlet": P.texts(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    sort = P.sort(params)
     tab = P.text(params, "tab", max_len=20) or "overview"
     if tab not in TABS:
         tab = "overview"
@@ -249,31 +260,32 @@ def entity(request: Request) -> Response:
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
-        by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",))[0].values}
+        by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",), **scope)[0].values}
         now, described = views.roles_now(ent, latest_date)
-        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES)
+        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES, **scope)
         context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
                        chart_drawn=len(chart), chart_total=chart.total,
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
-                                         count_cap=api.count_cap))
+                                         count_cap=api.count_cap, **scope))
     elif tab == "said":
         said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=PAGE, offset=offsets["said"],
-                          count_cap=api.count_cap)
+                          count_cap=api.count_cap, sort=sort, **scope)
         context.update(said=said, said_pager=paged("said", said))
     elif tab == "others":
-        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"])
+        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"],
+                                    **scope)
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
-                                   offset=offsets["others"])
+                                   offset=offsets["others"], **scope)
         context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
                        others_pager=paged("others", others),
                        hidden_naming=0 if everything else api.count_quotes(about=ent.id, q=about,
-                                                                           below_confidence=low))
+                                                                           below_confidence=low, **scope))
         known.update(toward=toward.total, **({"naming": others.total} if everything else {}))
     elif tab == "stances":
         stances = api.stances(holder=ent.id, target=about, limit=ENTITY_PAGERS["stances"], offset=offsets["stances"],
-                              count_cap=api.count_cap)
+                              count_cap=api.count_cap, sort=sort, **scope)
         context.update(stances=stances, stances_pager=paged("stances", stances))
         known["stances"] = stances.total
     elif tab == "claims":
@@ -286,9 +298,16 @@ def entity(request: Request) -> Response:
         context.update(statements=statements, statements_pager=paged("statements", statements),
                        reported=api.statement_counts([s.id for s in statements]))
         known["statements"] = statements.total
-    hidden = 0 if everything else api.count_quotes(by=ent.id, about=about, below_confidence=low)
-    counts = views.tab_counts(api, ent, about, known)
+    hidden = 0 if everything else api.count_quotes(by=ent.id, about=about, below_confidence=low, **scope)
+    where = {**scope, **({"min_confidence": "0"} if everything else {})}
+    exports = {"said": list_url("quotes", by=ent.id, about=about, _sort=params.get("_sort"),
+                                _sort_desc=params.get("_sort_desc"), **where),
+               "others": list_url("quotes", about=ent.id, q=about, **where),
+               "stances": list_url("stances", holder=ent.id, target=about, _sort=params.get("_sort"),
+                                   _sort_desc=params.get("_sort_desc"), **scope)}
+    counts = views.tab_counts(api, ent, about, known, scope)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
+                  scope=scope, scoped=any(scope.values()), exports=exports,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
                   hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
@@ -314,9 +333,37 @@ def statement(request: Request) -> Response:
                   paging=pager(request, total, REPORTS_PAGE, offset))
 
 
+def list_url(kind: str, **filters: Any) -> str:
+    """The list ``/KIND`` with these filters (None left out, a list repeated): a tab's view as a list to export."""
+    pairs = [(k, x) for k, v in filters.items() if v is not None
+             for x in (v if isinstance(v, (list, tuple)) else [v])]
+    return f"/{kind}" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def record(kind: str) -> Any:
+    """The handler of ``/quotes/ID`` and ``/stances/ID``: one record's permalink, its evidence in its paragraph,
+    its article's title, outlet, date and URL, and a line to cite it by."""
+
+    def handler(request: Request) -> Response:
+        P.known(request.query_params, (), f"a {kind}'s page")
+        api = request.app.state.web.api()
+        rid = P.path_id(request.path_params["id"], kind)
+        rec: Any = api.quote(rid) if kind == "quote" else api.stance(rid)
+        art = api.article(rec.article_id)
+        who = speaker_label(rec) if kind == "quote" else rec.holder
+        before, evidence, after = views.in_context(art.text, rec.start, rec.end, api.segments(art.id))
+        permalink = f"/{kind}s/{rid}"
+        return render(request, "record.html", kind=kind, rec=rec, art=art, url=safe_url(art.url), before=before,
+                      evidence=evidence, after=after, evidence_link=views.span_link(art.id, rec.start, rec.end),
+                      cite=views.citation(who, rec.text, art, rec.start, rec.end, permalink))
+
+    return handler
+
+
 def routes() -> list[Route]:
     out = [Route("/", home), Route("/articles/{id}", article), Route("/entities/{id}", entity),
-           Route("/statements/{id}", statement)]
+           Route("/statements/{id}", statement), Route("/quotes/{id}", record("quote")),
+           Route("/stances/{id}", record("stance"))]
     for kind in lists.LISTS:
         out += [Route(f"/{kind}", list_page(kind), name=kind),
                 Route(f"/{kind}.csv", list_export(kind, "csv"), name=f"{kind}_csv"),
