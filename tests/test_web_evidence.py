@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 from contextlib import closing
 
@@ -88,3 +89,27 @@ def test_search_leaves_unsure_quotes_out_and_says_how_many(client, store):
     assert f"{len(unsure)} unsure attribution" in html and "left out" in html
     shown = client.get(f"/?q={word}&min_confidence=0").text
     assert all(f'href="/quotes/{q.id}"' in shown for q in every)
+
+
+def test_an_article_colours_quotes_by_the_entity_they_are_credited_to_not_by_how_it_is_written(client, store):
+    from onrecord.web.markup import credited
+
+    merged = 0
+    with onrecord.open(store, readonly=True) as api:
+        for a in api.articles(limit=100):
+            quotes = api.all_quotes(article=a.id)
+            html = client.get(f"/articles/{a.id}").text
+            marks = {int(q): c for c, q in re.findall(r'<mark class="q (c\d+|cu)[^"]*" data-q="(\d+)"', html)}
+            rows = {int(q): c for q, c in re.findall(r'id="qd-(\d+)"[^>]*>\s*<td><span class="sw (c\d+|cu)"', html)}
+            by_entity: dict[str, set[str]] = {}
+            names: dict[str, set[str]] = {}
+            for q in quotes:
+                name, eid = credited(q)
+                if eid:
+                    by_entity.setdefault(eid, set()).update(x[q.id] for x in (marks, rows) if q.id in x)
+                    names.setdefault(eid, set()).add(q.speaker or "")
+            assert rows and all(len(colours) == 1 for colours in by_entity.values()), a.id
+            merged += sum(len(n) > 1 for n in names.values())
+            distinct = [next(iter(c)) for c in by_entity.values() if c]
+            assert len(set(distinct)) == len(distinct) or len(distinct) > 10, a.id  # ten colours, then they repeat
+    assert merged, "some entity is quoted under two names in one sample article"

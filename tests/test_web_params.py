@@ -79,3 +79,16 @@ def test_an_outlet_is_found_in_any_case_and_repeated_outlets_mean_any_of_them(cl
     articles = client.get(f"/api/articles?outlet={a.upper()}&outlet={b.lower()}&limit=500").json()
     assert {x["outlet"] for x in articles["items"]} == {a, b}
     assert client.get("/api/quotes?outlet=No+Such+Outlet").json()["total"] == 0
+
+
+def test_and_n_more_in_a_facet_links_to_every_value(client):
+    facets = {f["name"]: f for f in client.get("/quotes.json?min_confidence=0").json()["facets"]}
+    name, more = next((n, f["more"]) for n, f in facets.items() if f["more"])
+    html = client.get("/quotes?min_confidence=0").text
+    link = re.search(rf'data-facet="{name}">.*?<a class="facet-more" href="([^"]+)">and {more:,} more</a>', html,
+                     re.S)
+    assert link, "the 'and N more' of a facet is a link"
+    full = {f["name"]: f for f in client.get(link[1].replace("&amp;", "&").replace("/quotes?", "/quotes.json?")
+                                             ).json()["facets"]}
+    assert full[name]["more"] == 0 and len(full[name]["values"]) == len(facets[name]["values"]) + more
+    assert full[name]["values"][:len(facets[name]["values"])] == facets[name]["values"]

@@ -217,12 +217,12 @@ class Onrecord:
         return out
 
     def article_facets(self, *, outlet: Outlets = None, since: str | None = None, until: str | None = None,
-                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: browse.TimeLimit = None
-                       ) -> list[Facet]:
+                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: browse.TimeLimit = None,
+                       size: int = browse.FACET_SIZE) -> list[Facet]:
         """How many of the articles ``articles`` selects have each outlet, year (or month); ``time_limit``:
         seconds for each facet (``browse.time_for``), after which it comes back not counted."""
         cond, args = self._article_where(outlet, since, until)
-        return browse.facets(self.conn, "articles", "articles a", cond, args, fields, time_limit=time_limit)
+        return browse.facets(self.conn, "articles", "articles a", cond, args, fields, size, time_limit)
 
     def article(self, article_id: str) -> Article:
         """One article by its id or a unique prefix of 4 or more characters (taken literally: ``%`` and ``_`` are
@@ -348,13 +348,14 @@ class Onrecord:
         return st.to_stance(rows[0])
 
     def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"),
-                     time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
+                     time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
+                     ) -> list[Facet]:
         """How many of the quotes ``quotes(**filters)`` selects have each outlet, speaker (``by``: an entity id
         or a name, a spokesperson's quotes under their principal), kind, method, year (or month); ``time_limit``:
         seconds for each facet (``browse.time_for``), after which it comes back not counted."""
         cond, args = self._quote_where(**filters)
         return browse.facets(self.conn, "quotes", "quotes q JOIN articles a ON a.id = q.article_id", cond, args,
-                             fields, time_limit=time_limit)
+                             fields, size, time_limit)
 
     def all_quotes(self, **filters: Any) -> list[QuoteRecord]:
         """Every quote matching the filters of ``quotes``, fetched page by page."""
@@ -411,10 +412,11 @@ class Onrecord:
         return out
 
     def entity_facets(self, *, type: str | None = None, outlet: Outlets = None,
-                      q: str | None = None, time_limit: browse.TimeLimit = None) -> list[Facet]:
+                      q: str | None = None, time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE
+                      ) -> list[Facet]:
         """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet;
         ``time_limit`` as for ``quote_facets``."""
-        return browse.entity_facets(self.conn, type, self._one_outlet(outlet), q, time_limit=time_limit)
+        return browse.entity_facets(self.conn, type, self._one_outlet(outlet), q, size, time_limit)
 
     def _one_outlet(self, outlet: Outlets) -> str | None:
         """The one outlet an entity index is counted in, as the store spells it (its counts are kept per outlet)."""
@@ -574,12 +576,13 @@ class Onrecord:
         return out
 
     def stance_facets(self, *, fields: tuple[str, ...] = ("label", "holder", "target", "outlet", "year"),
-                      time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
+                      time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
+                      ) -> list[Facet]:
         """How many of the stances ``stances(**filters)`` selects have each label, holder, target, outlet, year
         (or month); holders and targets by entity id when linked; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._stance_where(**filters)
         return browse.facets(self.conn, "stances", "stances s JOIN articles a ON a.id = s.article_id", cond, args,
-                             fields, time_limit=time_limit)
+                             fields, size, time_limit)
 
     def all_stances(self, **filters: Any) -> list[StanceRecord]:
         """Every stance matching the filters of ``stances``, fetched page by page."""
@@ -653,7 +656,8 @@ class Onrecord:
         return out
 
     def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"),
-                         time_limit: browse.TimeLimit = None, **filters: Any) -> list[Facet]:
+                         time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
+                         ) -> list[Facet]:
         """How many of the statements ``statements(**filters)`` selects have each speaker, reporting outlet and
         first year; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._statement_where(**filters)
@@ -661,7 +665,7 @@ class Onrecord:
                     "LEFT JOIN articles a ON a.id = sr.article_id")
         # only the outlet facet reads the reports: the others count the statements rows alone
         return [browse.facets(self.conn, "statements", reported if name == "outlet" else "statements st", cond, args,
-                              (name,), time_limit=time_limit)[0] for name in fields]
+                              (name,), size, time_limit)[0] for name in fields]
 
     def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None
                              ) -> tuple[str, str, list[Any]]:
@@ -768,11 +772,11 @@ class Onrecord:
         return _shown_page(pairs, kept, self._totals(kind)[0], shown)
 
     def contradiction_facets(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                             time_limit: browse.TimeLimit = None) -> list[Facet]:
+                             time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE) -> list[Facet]:
         """How many pairs of the selection each subject (``name``) and each kind has; ``time_limit`` as for
         ``quote_facets``."""
         tables, cond, args = self._contradiction_where(name, about, kind)
-        return browse.facets(self.conn, "contradictions", tables, cond, args, ("name", "kind"), time_limit=time_limit)
+        return browse.facets(self.conn, "contradictions", tables, cond, args, ("name", "kind"), size, time_limit)
 
     def contradiction_counts(self, name: str | None = None, *, about: str | None = None, kind: str | None = None
                              ) -> dict[str, int]:

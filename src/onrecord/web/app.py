@@ -38,7 +38,7 @@ from onrecord.errors import (
     TooLarge,
 )
 from onrecord.web import api, pages
-from onrecord.web.markup import credited, speaker_label, visible_controls
+from onrecord.web.markup import colour_key, credited, speaker_label, visible_controls
 from onrecord.web.params import default_min_confidence
 from onrecord.web.svg import glyph, label_class
 
@@ -90,8 +90,9 @@ class Web:
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
                                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
         self.templates.filters["pathpart"] = lambda v: urllib.parse.quote(str(v), safe="")
-        self.templates.globals.update(speaker_label=speaker_label, credited=credited, label_class=label_class,
-                                      glyph=glyph, default_confidence=default_min_confidence())
+        self.templates.globals.update(speaker_label=speaker_label, credited=credited, colour_key=colour_key,
+                                      label_class=label_class, glyph=glyph,
+                                      default_confidence=default_min_confidence())
 
     def api(self) -> Onrecord:
         """This thread's read-only connection (SQLite connections are not shared between threads)."""

@@ -92,6 +92,20 @@ def _page(params: Mapping[str, str], size: int) -> tuple[int, int]:
 COUNT_IT = 10  # a facet the reader asked to count ("count it") gets this many times the usual time
 
 
+FACET_SIZE = 10  # values of each facet shown (the query API's default)
+FACET_MAX = 200  # values of each facet "and N more" shows (``_facet_size=max``)
+
+
+def facet_size(params: Mapping[str, str]) -> int:
+    """Values shown per facet: the first 10, or with ``_facet_size=max`` (the "and N more" link) up to FACET_MAX."""
+    raw = P.text(params, "_facet_size", max_len=5)
+    if raw is None:
+        return FACET_SIZE
+    if raw == "max":
+        return FACET_MAX
+    return P.integer(params, "_facet_size", FACET_SIZE, 1, FACET_MAX)
+
+
 def facet_time(params: Mapping[str, str]) -> dict[str, float]:
     """Seconds each facet of a page may take to count (the ``facet_time_limit_ms`` setting), and COUNT_IT times that
     for the facet named by ``_count`` (the "count it" link of a facet not counted in time)."""
@@ -114,7 +128,7 @@ def articles(api: Onrecord, params: Mapping[str, str]) -> Listing:
     res = api.articles(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("articles", list(res), res.total, limit, offset, filters,
                    api.article_facets(**filters, fields=("outlet", date_facet(filters)),
-                                      time_limit=facet_time(params)), sort,
+                                      time_limit=facet_time(params), size=facet_size(params)), sort,
                    ("date", "outlet", "title", "quotes"))
 
 
@@ -128,7 +142,7 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
         hidden = api.count_quotes(**{**filters, "min_confidence": None}, below_confidence=filters["min_confidence"])
     fields = ("by", "outlet", "kind", "method", date_facet(filters))
     return Listing("quotes", list(res), res.total, limit, offset, filters,
-                   api.quote_facets(**filters, fields=fields, time_limit=facet_time(params)),
+                   api.quote_facets(**filters, fields=fields, time_limit=facet_time(params), size=facet_size(params)),
                    sort, ("date", "outlet", "speaker", "confidence", "kind"), hidden, filters["min_confidence"],
                    cap=api.count_cap)
 
@@ -142,7 +156,7 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
     res = api.stances(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
     fields = ("label", "holder", "target", "outlet", date_facet(filters))
     return Listing("stances", list(res), res.total, limit, offset, filters,
-                   api.stance_facets(**filters, fields=fields, time_limit=facet_time(params)),
+                   api.stance_facets(**filters, fields=fields, time_limit=facet_time(params), size=facet_size(params)),
                    sort, ("date", "label", "holder", "target", "outlet"), cap=api.count_cap)
 
 
@@ -157,7 +171,7 @@ def statements(api: Onrecord, params: Mapping[str, str], reports: int | None = R
     res = api.statements(**filters, sort=sort, limit=limit, offset=offset, reports=reports, count_cap=api.count_cap)
     return Listing("statements", list(res), res.total, limit, offset, filters,
                    api.statement_facets(**filters, fields=("by", "outlet", "year"),
-                                        time_limit=facet_time(params)), sort,
+                                        time_limit=facet_time(params), size=facet_size(params)), sort,
                    ("date", "speaker", "reports", "articles"), summaries=api.statement_counts([s.id for s in res]),
                    cap=api.count_cap)
 
@@ -192,7 +206,7 @@ def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
                "kind": P.text(params, "kind", max_len=40)}
     shown = None if params.get("_stream") else GROUP_SHOWN  # the streamed CSV has every pair
     page = api.contradiction_groups(**filters, limit=limit, offset=offset, shown=shown)
-    facets = api.contradiction_facets(**filters, time_limit=facet_time(params))
+    facets = api.contradiction_facets(**filters, time_limit=facet_time(params), size=facet_size(params))
     for f in facets:
         if f.name == "kind":
             f.values = [FacetValue(v.value, KINDS.get(v.label, v.label), v.count) for v in f.values]
@@ -207,7 +221,7 @@ def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
     sort = P.sort(params)
     res = api.entity_index(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("entities", list(res), res.total, limit, offset, filters,
-                   api.entity_facets(**filters, time_limit=facet_time(params)), sort,
+                   api.entity_facets(**filters, time_limit=facet_time(params), size=facet_size(params)), sort,
                    ("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"))
 
 
@@ -222,7 +236,7 @@ FILTERS = {"articles": ("outlet", "since", "until"),
 
 def check(kind: str, params: Mapping[str, str]) -> None:
     """BadParameter for a parameter the list ``kind`` does not take (listing those it takes)."""
-    P.known(params, (*FILTERS[kind], *P.LIST_PARAMS, "_count", "_stream"), f"/{kind}")
+    P.known(params, (*FILTERS[kind], *P.LIST_PARAMS, "_count", "_stream", "_facet_size"), f"/{kind}")
 
 
 LISTS: dict[str, Callable[[Onrecord, Mapping[str, str]], Listing]] = {

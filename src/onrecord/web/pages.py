@@ -20,6 +20,7 @@ from starlette.routing import Route
 from onrecord.web import lists, views
 from onrecord.web import params as P
 from onrecord.web.markup import (
+    colour_legend,
     highlight_article,
     highlight_terms,
     safe_url,
@@ -223,8 +224,10 @@ def article(request: Request) -> Response:
     segments = api.segments(art.id)
     quotes = api.all_quotes(article=art.id)
     colours = speaker_colours(quotes)
+    legend = colour_legend(quotes)
     low = P.default_min_confidence()
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
+                  legend=legend,
                   sure=[q for q in quotes if q.confidence >= low], unsure=[q for q in quotes if q.confidence < low],
                   body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low),
                   furniture=sum(s.kind == "furniture" for s in segments),
