@@ -880,7 +880,7 @@ class Onrecord:
         (``stances``), claims set against its words (``claims``), its statements reported by several articles
         (``statements``); ``about``, ``outlet``, ``since`` and ``until`` narrow the quotes and stances as the page's
         lists narrow. Counts in ``known`` (the totals of lists just read) are taken as they are."""
-        scope = {"outlet": outlet, "since": since, "until": until}
+        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until}
         toward, toward_args = self._toward_where(entity, about, **scope)
         naming, naming_args = self._naming_where(entity, about, min_confidence, **scope)
         quotes_from, stances_from = _quotes_from(outlet or since or until), _stances_from(outlet)
@@ -976,7 +976,7 @@ class Onrecord:
         chart that stays readable; ``total`` counts every dated one up to ``count_cap``. Given an entity id, the
         holder's date index is read newest first and stops after ``limit``."""
         check_paging(limit, 0)
-        scope = {"outlet": outlet, "since": since, "until": until}
+        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until}
         if self.entity_ids(holder) == [holder]:
             cond, args = self._stance_where(target=about, **scope)
             cond += " AND s.holder_entity_id = ?"

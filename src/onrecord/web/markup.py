@@ -71,7 +71,7 @@ def speaker_colours(quotes: Iterable[Any]) -> dict[str, str]:
 def colour_legend(quotes: Iterable[Any]) -> list[tuple[str, str]]:
     """(name, colour class) per speaker coloured, as ``speaker_colours`` colours them; an entity under the name its
     first quote credits it by."""
-    colours, names = speaker_colours(quotes), {}
+    colours, names = speaker_colours(quotes), dict[str, str]()
     for q in sorted(quotes, key=lambda q: q.start):
         names.setdefault(colour_key(q), credited(q)[0] or "")
     return [(names[k], cls) for k, cls in colours.items()]
