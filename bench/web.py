@@ -6,8 +6,9 @@ quotes, stances and contradictions (the worst cases), timed in process through t
 STORE is any onrecord store; ``--build 5000`` first synthesises one of 5,000 articles (about 100,000 quotes) there
 with ``bench/link.py``'s builder (the five sample articles' analysed rows copied under new ids and names, then linked
 in full), unless the file exists. Prints, per URL, the best, median and worst of ``--repeat`` requests in
-milliseconds, the size of the response and, for a list, how many of its facets were counted in their time (issue 26:
-every facet counted on a 100,000-quote store), then the slowest URL. The claim (issue 12):
+milliseconds (and the median CPU time, which a busy machine inflates less), the size of the response and, for a
+list, how many of its facets were counted in their time (issue 26: every facet counted on a 100,000-quote store),
+then the slowest URL. The claim (issue 12):
 no single request costs more than about 100 ms on a store of 100,000 quotes, whoever it asks about. Then
 ``onrecord serve`` (uvicorn) is started on the store and ``--concurrent`` clients request the page of the most
 quoted entity at once, as a cheap denial of service would: each request's wall time is printed.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import socket
 import sqlite3
@@ -152,20 +154,24 @@ def main(argv: list[str] | None = None) -> int:
     with TestClient(create_app(args.store)) as client:
         client.get("/")  # templates compiled, connection opened
         for url in urls(ids):
-            times = []
+            times, cpu = [], []
             for _ in range(args.repeat):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 r = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
             facets = re.findall(r'<section class="facet" data-facet="[^"]+">\s*<h3>[^<]*</h3>\s*(<p class="muted '
                                 r'small not-counted">)?', r.text) if "html" in r.headers.get("content-type", "") else []
             counted = f"{sum(not f for f in facets)}/{len(facets)} facets" if facets else ""
             rows.append({"url": url, "status": r.status_code, "best_ms": min(times),
-                         "median_ms": statistics.median(times), "worst_ms": max(times), "kb": len(r.content) / 1024,
+                         "median_ms": statistics.median(times), "worst_ms": max(times),
+                         "cpu_median_ms": statistics.median(cpu), "kb": len(r.content) / 1024,
                          "facets": len(facets), "facets_counted": sum(not f for f in facets)})
-            print(f"{min(times):8.1f} {statistics.median(times):8.1f} {max(times):8.1f} ms  {r.status_code}  "
+            print(f"{min(times):8.1f} {statistics.median(times):8.1f} {max(times):8.1f} ms "
+                  f"(CPU {statistics.median(cpu):6.1f})  {r.status_code}  "
                   f"{len(r.content) / 1024:7.1f} KB  {counted:>11}  {url}", flush=True)
     slow = max(rows, key=lambda r: r["median_ms"])
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (CPU ms: this process's, all threads)")
     print(f"slowest: {slow['url']} {slow['median_ms']:.1f} ms (median of {args.repeat}); "
           f"{sum(r['median_ms'] > 200 for r in rows)} of {len(rows)} requests over 200 ms (median); facets counted: "
           f"{sum(r['facets_counted'] for r in rows)} of {sum(r['facets'] for r in rows)}")
