@@ -538,6 +538,7 @@ CREATE INDEX quotes_facets ON quotes(confidence, kind, method, article_id, speak
 CREATE INDEX quotes_credited ON quotes((CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL
     THEN coalesce(on_behalf_of_entity_id, on_behalf_of) ELSE coalesce(speaker_entity_id, speaker) END), confidence,
     kind, method, speaker_type, on_behalf_of, speaker, speaker_entity_id, on_behalf_of_entity_id);
+CREATE INDEX quotes_article_facets ON quotes(article_id, confidence, kind, method);
 CREATE INDEX articles_outlet_nocase ON articles(outlet COLLATE NOCASE);
 CREATE INDEX stances_facets ON stances(date, label, article_id, holder_entity_id, holder, target_entity_id, target);
 CREATE INDEX stances_holder_facet ON stances((coalesce(holder_entity_id, holder)), holder, holder_entity_id, date,
