@@ -90,3 +90,27 @@ def test_about_a_name_no_entity_has_still_finds_the_words(store):
     with onrecord.open(store, readonly=True) as api:
         words = api.quotes(about="negotiated political solution")
         assert words.total and all("negotiated political solution" in q.text for q in words)
+
+
+def _credited_value(q) -> str | None:
+    if q.speaker_type == "spokesperson" and q.on_behalf_of:
+        return q.on_behalf_of_id or q.on_behalf_of
+    return q.speaker_id or q.speaker
+
+
+@pytest.mark.parametrize("filters", [{}, {"since": "2016"}, {"until": "2018-06"}, {"kind": "direct"},
+                                     {"min_confidence": 0.4, "method": "rules"}, {"since": "2017", "kind": "indirect"}])
+def test_every_quote_facet_counts_exactly_the_quotes_the_list_holds(store, filters):
+    from collections import Counter
+
+    with onrecord.open(store, readonly=True) as api:
+        outlets = sorted({a.outlet for a in api.articles(limit=100) if a.outlet})
+        for extra in ({}, {"outlet": outlets[0].upper()}, {"outlet": outlets[:2]}):
+            listed = api.all_quotes(**filters, **extra)
+            expected = {"outlet": Counter(q.outlet for q in listed), "kind": Counter(q.kind for q in listed),
+                        "method": Counter(q.method for q in listed),
+                        "year": Counter(q.date[:4] if q.date else None for q in listed),
+                        "by": Counter(_credited_value(q) for q in listed)}
+            for f in api.quote_facets(**filters, **extra, fields=tuple(expected), size=500):
+                assert {v.value: v.count for v in f.values} == {
+                    k: n for k, n in expected[f.name].items()}, (f.name, filters, extra)

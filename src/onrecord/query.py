@@ -244,8 +244,10 @@ class Onrecord:
     def _quote_where(self, by: str | None = None, about: str | None = None, article: str | None = None,
                      outlet: Outlets = None, since: str | None = None, until: str | None = None,
                      q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
-                     method: str | None = None) -> tuple[str, list[Any]]:
-        """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``."""
+                     method: str | None = None, articles_apart: bool = False) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``; ``articles_apart``: the
+        outlet and dates as a set of article ids, so the condition reads ``quotes q`` alone (for the facets, which
+        then count from the quotes' covering indexes)."""
         check_date("since", since)
         check_date("until", until)
         where: list[str] = ["1=1"]
@@ -274,11 +276,19 @@ class Onrecord:
         if article:
             where.append("q.article_id = ?")
             args.append(self.article(article).id)
+        on_article: list[str] = []
+        article_args: list[Any] = []
+        alias = "art" if articles_apart else "a"
         if outlet:
-            in_outlets, names = self._outlet_cond("a.outlet", outlet)
-            where.append(in_outlets)
-            args += names
-        date_range(where, args, "a.date", since, until)
+            in_outlets, names = self._outlet_cond(f"{alias}.outlet", outlet)
+            on_article.append(in_outlets)
+            article_args += names
+        date_range(on_article, article_args, f"{alias}.date", since, until)
+        if on_article and articles_apart:
+            where.append(f"q.article_id IN (SELECT art.id FROM articles art WHERE {' AND '.join(on_article)})")
+        else:
+            where += on_article
+        args += article_args
         if kind:
             if kind not in ("direct", "partial", "indirect", "mixed"):
                 raise BadParameter(f"kind must be direct, partial, indirect or mixed, got {kind!r}")
@@ -353,7 +363,10 @@ class Onrecord:
         """How many of the quotes ``quotes(**filters)`` selects have each outlet, speaker (``by``: an entity id
         or a name, a spokesperson's quotes under their principal), kind, method, year (or month); ``time_limit``:
         seconds for each facet (``browse.time_for``), after which it comes back not counted."""
-        cond, args = self._quote_where(**filters)
+        cond, args = self._quote_where(**filters, articles_apart=True)
+        # a unary + keeps SQLite from reading kind= or method= off their own index (a row lookup per quote): the
+        # facets' covering indexes (migration 16) hold both, so they count 3-4 times faster on 101,000 quotes
+        cond = cond.replace("q.kind = ?", "+q.kind = ?").replace("q.method = ?", "+q.method = ?")
         return browse.facets(self.conn, "quotes", "quotes q JOIN articles a ON a.id = q.article_id", cond, args,
                              fields, size, time_limit)
 
