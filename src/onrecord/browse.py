@@ -138,6 +138,8 @@ def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: st
             count = "sum(c.n)"
         elif "a." not in value:
             source = f"{table} WHERE {cond}"  # nothing reads the article: no join
+    if tables == "statements st":  # no join to the reports: each row is one statement
+        count = "count(*)"
     named = "coalesce((SELECT en.name FROM entities en WHERE en.id = v), l)" if (kind, name) in NAMED else "l"
     rows = conn.execute(f"SELECT v, {named} AS l, n, values_n FROM (SELECT v, l, n, count(*) OVER () AS values_n "
                         f"FROM (SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {source} GROUP BY v) "
