@@ -1,10 +1,14 @@
 """The cost of one web request on a large store: every page and API endpoint, for the entities with the most
 quotes, stances and contradictions (the worst cases), timed in process through the ASGI app.
 
-    python bench/web.py STORE [--repeat 3] [--concurrent 10] [--json OUT]
+    python bench/web.py STORE [--build ARTICLES] [--repeat 3] [--concurrent 10] [--json OUT]
 
-STORE is any onrecord store (``bench/link.py`` synthesises large ones). Prints, per URL, the best and the worst of
-``--repeat`` requests in milliseconds and the size of the response, then the slowest URL. The claim (issue 12):
+STORE is any onrecord store; ``--build 5000`` first synthesises one of 5,000 articles (about 100,000 quotes) there
+with ``bench/link.py``'s builder (the five sample articles' analysed rows copied under new ids and names, then linked
+in full), unless the file exists. Prints, per URL, the best, median and worst of ``--repeat`` requests in
+milliseconds (and the median CPU time, which a busy machine inflates less), the size of the response and, for a
+list, how many of its facets were counted in their time (issue 26: every facet counted on a 100,000-quote store),
+then the slowest URL. The claim (issue 12):
 no single request costs more than about 100 ms on a store of 100,000 quotes, whoever it asks about. Then
 ``onrecord serve`` (uvicorn) is started on the store and ``--concurrent`` clients request the page of the most
 quoted entity at once, as a cheap denial of service would: each request's wall time is printed.
@@ -14,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +35,19 @@ from urllib.parse import quote
 from starlette.testclient import TestClient
 
 from onrecord.web.app import create_app
+
+
+def build(path: str, articles: int) -> None:
+    """A linked store of ``articles`` synthetic articles at ``path``, made by ``bench/link.py``'s builder."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import link as synth  # bench/link.py
+
+    with tempfile.TemporaryDirectory() as tmp:
+        made = synth.build(path, articles, synth.make_template(None, 0, tmp))
+    print(f"built {path}: {made['articles']:,} articles, {made['quotes']:,} quotes in {made['build_s']:.0f} s, "
+          f"linked in {made['full_link_s']:.0f} s", flush=True)
 
 
 def worst_cases(path: str) -> dict[str, str]:
@@ -61,7 +81,8 @@ def urls(ids: dict[str, str]) -> list[str]:
     people = sorted({ids[k] for k in ("most_quoted", "most_stances", "most_targeted", "most_contradicted") if ids[k]})
     out = ["/", f"/?q={ids['word']}", "/articles", "/articles?offset=5000", "/quotes", "/quotes?offset=10000",
            "/quotes?_sort=speaker", "/quotes?_sort_desc=confidence", "/quotes?kind=direct", f"/quotes?q={ids['word']}",
-           "/stances", "/stances?_sort_desc=date", "/stances?_sort=label", "/statements", "/statements?min_articles=1",
+           "/quotes?since=2016&until=2016", "/quotes?min_confidence=0", "/stances", "/stances?since=2016",
+           "/stances?_sort_desc=date", "/stances?_sort=label", "/statements", "/statements?min_articles=1",
            "/statements?_sort_desc=articles", "/contradictions", "/contradictions.json", "/entities",
            "/entities?_sort_desc=quotes_by", "/entities?type=person", f"/entities?q={ids['word']}", "/quotes.csv",
            "/entities.json",
@@ -117,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--concurrent", type=int, default=10, help="simultaneous clients of a real server (0: none)")
     ap.add_argument("--json", help="write the timings here")
+    ap.add_argument("--build", type=int, metavar="ARTICLES", help="synthesise a store of this many articles first "
+                    "(unless STORE exists)")
     args = ap.parse_args(argv)
+    if args.build and not Path(args.store).exists():
+        build(args.store, args.build)
     c = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
     sizes = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
              for t in ("articles", "quotes", "stances", "entities", "statements", "contradictions")}
@@ -129,18 +154,27 @@ def main(argv: list[str] | None = None) -> int:
     with TestClient(create_app(args.store)) as client:
         client.get("/")  # templates compiled, connection opened
         for url in urls(ids):
-            times = []
+            times, cpu = [], []
             for _ in range(args.repeat):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 r = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
-            rows.append({"url": url, "status": r.status_code, "best_ms": min(times), "worst_ms": max(times),
-                         "kb": len(r.content) / 1024})
-            print(f"{min(times):8.1f} {max(times):8.1f} ms  {r.status_code}  {len(r.content) / 1024:7.1f} KB  {url}",
-                  flush=True)
-    slow = max(rows, key=lambda r: r["best_ms"])
-    print(f"slowest: {slow['url']} {slow['best_ms']:.1f} ms (best of {args.repeat}); "
-          f"{sum(r['best_ms'] > 100 for r in rows)} of {len(rows)} requests over 100 ms")
+                cpu.append((time.process_time() - c0) * 1000)
+            facets = re.findall(r'<section class="facet" data-facet="[^"]+">\s*<h3>[^<]*</h3>\s*(<p class="muted '
+                                r'small not-counted">)?', r.text) if "html" in r.headers.get("content-type", "") else []
+            counted = f"{sum(not f for f in facets)}/{len(facets)} facets" if facets else ""
+            rows.append({"url": url, "status": r.status_code, "best_ms": min(times),
+                         "median_ms": statistics.median(times), "worst_ms": max(times),
+                         "cpu_median_ms": statistics.median(cpu), "kb": len(r.content) / 1024,
+                         "facets": len(facets), "facets_counted": sum(not f for f in facets)})
+            print(f"{min(times):8.1f} {statistics.median(times):8.1f} {max(times):8.1f} ms "
+                  f"(CPU {statistics.median(cpu):6.1f})  {r.status_code}  "
+                  f"{len(r.content) / 1024:7.1f} KB  {counted:>11}  {url}", flush=True)
+    slow = max(rows, key=lambda r: r["median_ms"])
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (CPU ms: this process's, all threads)")
+    print(f"slowest: {slow['url']} {slow['median_ms']:.1f} ms (median of {args.repeat}); "
+          f"{sum(r['median_ms'] > 200 for r in rows)} of {len(rows)} requests over 200 ms (median); facets counted: "
+          f"{sum(r['facets_counted'] for r in rows)} of {sum(r['facets'] for r in rows)}")
     bad = [r for r in rows if r["status"] >= 500]
     together: list[float] = []
     if args.concurrent and ids["most_quoted"]:

@@ -325,3 +325,34 @@ def check_article_page(browser, shots: Path, anchor: str) -> None:
     assert fits_the_window(browser)
     browser.save_screenshot(str(shots / f"04-article-{anchor}-popover.png"))
     screenshot(browser, shots, f"05-article-{anchor}.png")
+
+
+def test_a_person_page_with_a_filter_a_permalink_and_pages_at_a_phone_width(browser, base_url, shots):
+    """Issue 26: the person page narrowed to one outlet lists only that outlet's quotes; a quote's permalink shows
+    its words in context and a citation; at 400 px no page scrolls sideways (wide tables scroll in their box)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/entities/person%3Ajeremy-corbyn?tab=said&min_confidence=0")
+    outlet = browser.find_element(By.CSS_SELECTOR, "ol.quotes li .meta a[href^='/articles/'] bdi").text
+    field = browser.find_element(By.CSS_SELECTOR, "form.topic input[name=outlet]")
+    field.send_keys(outlet.lower())
+    field.submit()
+    assert browser.find_element(By.ID, "scope").is_displayed()
+    shown = {e.get_attribute("textContent")
+             for e in browser.find_elements(By.CSS_SELECTOR, "ol.quotes li .meta a[href^='/articles/'] bdi")}
+    assert shown == {outlet}
+    browser.find_element(By.CSS_SELECTOR, "ol.quotes li a.permalink").click()
+    assert "/quotes/" in browser.current_url
+    assert browser.find_element(By.CSS_SELECTOR, "blockquote.in-context mark").text
+    assert outlet in browser.find_element(By.ID, "citation").text
+    screenshot(browser, shots, "12-quote-permalink.png")
+    browser.set_window_size(400, 900)
+    try:
+        for path in ["/quotes?min_confidence=0", "/stances", "/entities", "/articles", "/statements",
+                     "/entities/person%3Ajeremy-corbyn?tab=stances", browser.current_url.replace(base_url, "")]:
+            browser.get(base_url + path)
+            assert fits_the_window(browser), path
+        browser.save_screenshot(str(shots / "13-quotes-at-400px.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+    assert not console_errors(browser)

@@ -205,7 +205,7 @@ def test_quotes_csv(db):
     assert result.stdout.splitlines()[0] == (
         "id,article_id,source,outlet,date,start,end,spans,text,kind,speaker,speaker_type,on_behalf_of,"
         "speaker_mention,speaker_span,cue,cue_span,furniture,confidence,clause_span,group,speaker_id,"
-        "on_behalf_of_id,method")
+        "on_behalf_of_id,method,url,title")
     assert rows and all("person:jeremy-corbyn" in (r["speaker_id"], r["on_behalf_of_id"]) for r in rows)
 
 

@@ -53,7 +53,24 @@ def test_a_facet_given_no_time_is_shown_as_not_counted_never_as_zero(client, mon
     assert body["facets"] and all(not f["counted"] and f["values"] == [] for f in body["facets"])
     assert body["items"] == counted["items"] and body["total"] == counted["total"]  # the rows themselves are kept
     html = client.get(f"/{kind}").text
-    assert html.count("not counted (too many rows to count in time; narrow the filters)") == len(body["facets"])
+    assert html.count("not counted (too many rows to count in time; narrow the filters") == len(body["facets"])
+    assert html.count('class="count-it"') == len(body["facets"])
+
+
+@pytest.mark.parametrize("kind", ["quotes", "stances", "articles"])
+def test_count_it_gives_one_facet_more_time_and_counts_it_as_the_unlimited_count_does(client, monkeypatch, kind):
+    everything = {f["name"]: f for f in client.get(f"/{kind}.json").json()["facets"]}
+    monkeypatch.setenv("ONRECORD_FACET_TIME_LIMIT_MS", "1")
+    monkeypatch.setattr(lists, "COUNT_IT", 100_000)  # a demo store counts in far less than 100 s
+    monkeypatch.setattr(lists, "facet_time", lambda params, f=lists.facet_time: {**f(params), "": 0.0})
+    html = client.get(f"/{kind}").text
+    link = re.search(r'<a class="count-it" href="([^"]+)"', html)
+    assert link, "a facet not counted offers to count it"
+    asked = dict(re.findall(r"[?&]([^=&]+)=([^&]*)", link[1].replace("&amp;", "&")))["_count"]
+    body = client.get(link[1].replace("&amp;", "&").replace(f"/{kind}?", f"/{kind}.json?")).json()
+    got = {f["name"]: f for f in body["facets"]}
+    assert got[asked]["counted"] and got[asked] == everything[asked]
+    assert all(not f["counted"] for name, f in got.items() if name != asked)
 
 
 def test_contradiction_groups_are_paged_in_sql_exactly_as_grouped_before(store):

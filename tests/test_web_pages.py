@@ -332,3 +332,21 @@ def test_evidence_span_is_checked(client, first_article):
     page(client, f"/articles/{aid}?span=x", 400)
     tree = page(client, f"/articles/{aid}?span=0-20")
     assert tree.find("span", id="s-0-20") and tree.find("mark", class_="focus")
+
+
+def test_the_time_axis_covers_the_bulk_of_the_dates_and_marks_an_outlier_at_its_edge():
+    """Issue 26: one stance dated 2003 among a 2015-16 campaign no longer squeezes the campaign into a sliver."""
+    campaign = [Point(f"2015-{m:02d}-{d:02d}" if m <= 12 else f"2016-{m - 12:02d}-{d:02d}", "Trade", "criticize", "t",
+                      "/articles/a")
+                for m in range(3, 23) for d in (3, 17)]
+    pts = [*campaign, Point("2003-05-01", "Trade", "support", "old", "/articles/b")]
+    root = ET.fromstring(str(timeline_svg(pts)))
+    ns = "{http://www.w3.org/2000/svg}"
+    xs = [float(re.search(r"translate\(([\d.]+) ", p.get("transform"))[1]) for p in root.iter(f"{ns}path")]
+    plot = 880 - 190 - 24
+    assert max(xs[1:]) - min(xs[1:]) > 0.85 * plot  # the campaign spans the axis (it was about 20% of it)
+    old = [p for p in root.iter(f"{ns}path") if "2003-05-01" in p.find(f"{ns}title").text]
+    assert len(old) == 1 and "offaxis" in old[0].get("class")
+    assert float(re.search(r"translate\(([\d.]+) ", old[0].get("transform"))[1]) <= 190 + 1
+    assert "1 earlier, at the edge" in "".join(t.text or "" for t in root.iter(f"{ns}text"))
+    assert all("offaxis" not in p.get("class") for p in ET.fromstring(str(timeline_svg(campaign))).iter(f"{ns}path"))

@@ -6,8 +6,7 @@ orders the list and counts the values of its fields under the same filter, the w
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from onrecord.errors import BadParameter
@@ -42,37 +41,33 @@ TIEBREAK = {"articles": "a.source, a.id", "quotes": "a.source, a.id, q.start, q.
 
 
 
-def _named(value: str, name: str) -> str:
-    """A label SQL: the linked entity's canonical name when ``value`` is an entity id, else ``name``."""
-    return f"coalesce((SELECT en.name FROM entities en WHERE en.id = {value}), {name})"
-
-
-# per list: facet name (the filter its values set) -> (value, label, count) SQL over the list's tables
+# per list: facet name (the filter its values set) -> (value, label, count) SQL over the list's tables; a value that
+# is a linked entity's id is labelled by the entity's canonical name (NAMED), looked up once per value
 FACETS: dict[str, dict[str, tuple[str, str, str]]] = {
     "articles": {"outlet": ("a.outlet", "a.outlet", "count(*)"),
                  "year": ("substr(a.date, 1, 4)", "substr(a.date, 1, 4)", "count(*)"),
                  "month": ("substr(a.date, 1, 7)", "substr(a.date, 1, 7)", "count(*)")},
     "quotes": {"outlet": ("a.outlet", "a.outlet", "count(*)"),
-               "by": (SPEAKER_VALUE, _named(SPEAKER_VALUE, SPEAKER_NAME), "count(*)"),
+               "by": (SPEAKER_VALUE, SPEAKER_NAME, "count(*)"),
                "kind": ("q.kind", "q.kind", "count(*)"),
                "method": ("q.method", "q.method", "count(*)"),
                "year": ("substr(a.date, 1, 4)", "substr(a.date, 1, 4)", "count(*)"),
                "month": ("substr(a.date, 1, 7)", "substr(a.date, 1, 7)", "count(*)")},
     "stances": {"label": ("s.label", "s.label", "count(*)"),
-                "holder": ("coalesce(s.holder_entity_id, s.holder)", _named("s.holder_entity_id", "s.holder"),
-                           "count(*)"),
-                "target": ("coalesce(s.target_entity_id, s.target)", _named("s.target_entity_id", "s.target"),
-                           "count(*)"),
+                "holder": ("coalesce(s.holder_entity_id, s.holder)", "s.holder", "count(*)"),
+                "target": ("coalesce(s.target_entity_id, s.target)", "s.target", "count(*)"),
                 "outlet": ("a.outlet", "a.outlet", "count(*)"),
                 "year": ("substr(s.date, 1, 4)", "substr(s.date, 1, 4)", "count(*)"),
                 "month": ("substr(s.date, 1, 7)", "substr(s.date, 1, 7)", "count(*)")},
-    "statements": {"by": ("coalesce(st.speaker_entity_id, st.speaker)",
-                          _named("st.speaker_entity_id", "st.speaker"), "count(DISTINCT st.id)"),
+    "statements": {"by": ("coalesce(st.speaker_entity_id, st.speaker)", "st.speaker", "count(DISTINCT st.id)"),
                    "outlet": ("a.outlet", "a.outlet", "count(DISTINCT st.id)"),
                    "year": ("substr(st.first_date, 1, 4)", "substr(st.first_date, 1, 4)", "count(DISTINCT st.id)")},
     "contradictions": {"name": ("coalesce(c.subject_entity_id, c.subject)", "c.subject", "count(*)"),
                        "kind": ("c.kind", "c.kind", "count(*)")},
 }
+
+
+NAMED = {("quotes", "by"), ("stances", "holder"), ("stances", "target"), ("statements", "by")}
 
 
 def like_pattern(text: str) -> str:
@@ -97,29 +92,32 @@ def order_by(kind: str, sort: str | None, default: str) -> str:
     return f"({expr}) IS NULL, {expr}{' DESC' if desc else ''}, {tie}"
 
 
-def deadline(seconds: float | None) -> float | None:
-    """The monotonic clock time ``seconds`` from now (None: no limit)."""
-    return None if seconds is None else time.monotonic() + seconds
+# lists whose rows belong to an article -> the rows' article column: a facet on the article's own fields (outlet,
+# year) counts the selected rows per article first, then sums the counts by the articles' values
+# (the quotes walk their article-ordered covering index; the stances group the rows their date index gives)
+ROWS_OF_ARTICLE = {"quotes": ("q.article_id", "q.article_id"), "stances": ("s.article_id", "+s.article_id")}
+TimeLimit = float | Mapping[str, float] | None  # seconds for each facet; a mapping: per facet name, "" for the rest
 
 
-def left(end: float | None) -> float | None:
-    """Seconds left before ``end`` (None: no limit); at most 0 once it has passed."""
-    return None if end is None else max(0.0, end - time.monotonic())
+def time_for(time_limit: TimeLimit, name: str) -> float | None:
+    """The seconds facet ``name`` may take to count under ``time_limit`` (None: no limit)."""
+    if isinstance(time_limit, Mapping):
+        return time_limit.get(name, time_limit.get(""))
+    return time_limit
 
 
 def facets(conn: sqlite3.Connection, kind: str, tables: str, cond: str, args: Sequence[Any],
-           names: Sequence[str], size: int = FACET_SIZE, time_limit: float | None = None) -> list[Facet]:
+           names: Sequence[str], size: int = FACET_SIZE, time_limit: TimeLimit = None) -> list[Facet]:
     """For each facet name, the values of the current selection with their counts, most frequent first (dates
-    in date order); rows without a value are counted under a None value. With ``time_limit`` (seconds for all of
-    them together, or a ``deadline``), a facet whose counting runs out of time comes back with ``counted=False`` and
-    no values."""
+    in date order); rows without a value are counted under a None value. With ``time_limit`` (seconds for each
+    facet, see ``time_for``), a facet whose counting runs out of its time comes back with ``counted=False`` and no
+    values."""
     out = []
-    end = deadline(time_limit)
     for name in names:
         if name not in FACETS[kind]:
             raise BadParameter(f"facet must be one of {', '.join(FACETS[kind])}, got {name!r}")
         try:
-            with db.time_limit(conn, left(end)):
+            with db.time_limit(conn, time_for(time_limit, name)):
                 out.append(_facet(conn, kind, name, tables, cond, args, size))
         except db.TimeUp:
             out.append(Facet(name, [], 0, counted=False))
@@ -128,20 +126,28 @@ def facets(conn: sqlite3.Connection, kind: str, tables: str, cond: str, args: Se
 
 def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: str, args: Sequence[Any],
            size: int) -> Facet:
-    """One facet's top ``size`` values and how many more there are."""
+    """One facet's top ``size`` values and how many more there are, in one pass over the selection."""
     value, label, count = FACETS[kind][name]
     order = "v DESC" if name in ("year", "month") else "n DESC, l"
-    rows = conn.execute(f"SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {tables} WHERE {cond} "
-                        f"GROUP BY v ORDER BY {order} LIMIT ?", [*args, size + 1]).fetchall()
-    more = 0
-    if len(rows) > size:
-        rows = rows[:size]
-        distinct = conn.execute(f"SELECT count(DISTINCT {value}) FROM {tables} WHERE {cond}", list(args)
-                                ).fetchone()[0]
-        more = max(0, distinct - size)
+    source = f"{tables} WHERE {cond}"
+    rows_of, table = ROWS_OF_ARTICLE.get(kind), tables.split(" JOIN ")[0]
+    if "a." not in cond and rows_of:
+        if value.startswith(("a.", "substr(a.")):
+            source = (f"(SELECT {rows_of[0]} AS aid, count(*) AS n FROM {table} WHERE {cond} GROUP BY {rows_of[1]}) c "
+                      "JOIN articles a ON a.id = c.aid")
+            count = "sum(c.n)"
+        elif "a." not in value:
+            source = f"{table} WHERE {cond}"  # nothing reads the article: no join
+    if tables == "statements st":  # no join to the reports: each row is one statement
+        count = "count(*)"
+    named = "coalesce((SELECT en.name FROM entities en WHERE en.id = v), l)" if (kind, name) in NAMED else "l"
+    rows = conn.execute(f"SELECT v, {named} AS l, n, values_n FROM (SELECT v, l, n, count(*) OVER () AS values_n "
+                        f"FROM (SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {source} GROUP BY v) "
+                        f"ORDER BY {order} LIMIT ?)", [*args, size + 1]).fetchall()
+    more = max(0, int(rows[0]["values_n"]) - size) if rows else 0
     return Facet(name, [FacetValue(None if r["v"] is None else str(r["v"]),
-                                   str(r["l"] if r["l"] is not None else r["v"] or ""), int(r["n"])) for r in rows],
-                 more)
+                                   str(r["l"] if r["l"] is not None else r["v"] or ""), int(r["n"]))
+                        for r in rows[:size]], more)
 
 
 # -- the entity index ------------------------------------------------------------------------------------------
@@ -249,15 +255,14 @@ def _facet_outlets(conn: sqlite3.Connection, type: str | None, outlet: str | Non
 
 
 def entity_facets(conn: sqlite3.Connection, type: str | None, outlet: str | None, q: str | None,
-                  size: int = FACET_SIZE, time_limit: float | None = None) -> list[Facet]:
+                  size: int = FACET_SIZE, time_limit: TimeLimit = None) -> list[Facet]:
     """How many entities of the selection are of each type, and appear in each outlet; with ``time_limit``
-    (seconds for both together), a facet not counted in time comes back with ``counted=False``."""
+    (seconds for each, see ``time_for``), a facet not counted in time comes back with ``counted=False``."""
     entity_filter(type, outlet, q)  # checks the type
     out = []
-    end = deadline(time_limit)
     for name in ("type", "outlet"):
         try:
-            with db.time_limit(conn, left(end)):
+            with db.time_limit(conn, time_for(time_limit, name)):
                 out.append(_facet_types(conn, type, outlet, q) if name == "type"
                            else _facet_outlets(conn, type, outlet, q, size))
         except db.TimeUp:

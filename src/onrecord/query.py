@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from onrecord import browse
@@ -50,6 +50,7 @@ from onrecord.store.entities import (
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
+Outlets = str | Sequence[str] | None  # an outlet filter: one name, or several (any of them), in any case
 
 
 def _span(a: Any, b: Any) -> list[int] | None:
@@ -65,7 +66,8 @@ def _quote(row: sqlite3.Row) -> QuoteRecord:
         speaker_span=_span(row["speaker_start"], row["speaker_end"]), cue=row["cue"],
         cue_span=_span(row["cue_start"], row["cue_end"]), furniture=row["furniture"],
         confidence=row["confidence"], clause_span=_span(row["clause_start"], row["clause_end"]), group=row["grp"],
-        speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"], method=row["method"])
+        speaker_id=row["speaker_entity_id"], on_behalf_of_id=row["on_behalf_of_entity_id"], method=row["method"],
+        url=row["url"], title=row["title"])
 
 
 def _capped(conn: sqlite3.Connection, sql: str, args: list[Any], cap: int = COUNT_CAP) -> int:
@@ -78,6 +80,16 @@ def _total(conn: sqlite3.Connection, tail: str, args: list[Any], cap: int | None
     if cap is None:
         return int(conn.execute(f"SELECT count(*) {tail}", args).fetchone()[0])
     return _capped(conn, f"SELECT 1 {tail}", args, cap)
+
+
+def _quotes_from(articles: Any) -> str:
+    """The tables a count of quotes reads: the quotes, and their articles when a filter reads them."""
+    return "quotes q JOIN articles a ON a.id = q.article_id" if articles else "quotes q"
+
+
+def _stances_from(outlet: Any) -> str:
+    """The tables a count of stances reads: the stances, and their articles for an outlet (a date is the stance's)."""
+    return "stances s JOIN articles a ON a.id = s.article_id" if outlet else "stances s"
 
 
 def check_paging(limit: int, offset: int) -> None:
@@ -164,19 +176,37 @@ class Onrecord:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- outlets: given in any case, one or several (any of them) ---------------------------------------------
+    def outlet_names(self, outlet: Outlets) -> list[str]:
+        """The outlets as the store spells them of the name or names given, matched case-insensitively
+        ("breitbart" is "Breitbart"); a name no article has is kept as given (it selects nothing)."""
+        given = [outlet] if isinstance(outlet, str) else list(outlet or [])
+        out: list[str] = []
+        for name in given:
+            stored = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT outlet FROM articles WHERE outlet = ? COLLATE NOCASE", (name,))]
+            out += [n for n in stored or [name] if n not in out]
+        return out
+
+    def _outlet_cond(self, column: str, outlet: Outlets) -> tuple[str, list[Any]]:
+        """``column`` is one of the outlets given (``outlet_names``)."""
+        names = self.outlet_names(outlet)
+        return f"{column} IN ({','.join('?' * len(names))})", names
+
     # -- articles -------------------------------------------------------------------------------------------
-    def _article_where(self, outlet: str | None = None, since: str | None = None, until: str | None = None
+    def _article_where(self, outlet: Outlets = None, since: str | None = None, until: str | None = None
                        ) -> tuple[str, list[Any]]:
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
         if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
+            where.append(in_outlets)
+            args += names
         date_range(where, args, "a.date", since, until)
         return " AND ".join(where), args
 
-    def articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+    def articles(self, *, outlet: Outlets = None, since: str | None = None, until: str | None = None,
                  sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[ArticleSummary]:
         """Articles with paragraph, furniture and quote counts, oldest first unless ``sort`` says otherwise
         (``date``, ``outlet``, ``title``, ``quotes``; ``-date`` for newest first)."""
@@ -185,7 +215,7 @@ class Onrecord:
         order = browse.order_by("articles", sort, "date")
         total = self.conn.execute(f"SELECT count(*) FROM articles a WHERE {cond}", args).fetchone()[0]
         rows = self.conn.execute(
-            f"""SELECT a.id, a.source, a.outlet, a.date, a.title,
+            f"""SELECT a.id, a.source, a.outlet, a.date, a.title, a.url,
                    (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.kind = 'body') AS paragraphs,
                    (SELECT count(*) FROM segments s WHERE s.article_id = a.id AND s.kind = 'furniture') AS furniture,
                    (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes
@@ -195,13 +225,13 @@ class Onrecord:
         out.total = total
         return out
 
-    def article_facets(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
-                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: float | None = None
-                       ) -> list[Facet]:
+    def article_facets(self, *, outlet: Outlets = None, since: str | None = None, until: str | None = None,
+                       fields: tuple[str, ...] = ("outlet", "year"), time_limit: browse.TimeLimit = None,
+                       size: int = browse.FACET_SIZE) -> list[Facet]:
         """How many of the articles ``articles`` selects have each outlet, year (or month); ``time_limit``:
-        seconds for all the facets together, after which the ones left come back not counted."""
+        seconds for each facet (``browse.time_for``), after which it comes back not counted."""
         cond, args = self._article_where(outlet, since, until)
-        return browse.facets(self.conn, "articles", "articles a", cond, args, fields, time_limit=time_limit)
+        return browse.facets(self.conn, "articles", "articles a", cond, args, fields, size, time_limit)
 
     def article(self, article_id: str) -> Article:
         """One article by its id or a unique prefix of 4 or more characters (taken literally: ``%`` and ``_`` are
@@ -221,10 +251,12 @@ class Onrecord:
 
     # -- quotes ----------------------------------------------------------------------------------------------
     def _quote_where(self, by: str | None = None, about: str | None = None, article: str | None = None,
-                     outlet: str | None = None, since: str | None = None, until: str | None = None,
+                     outlet: Outlets = None, since: str | None = None, until: str | None = None,
                      q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
-                     method: str | None = None) -> tuple[str, list[Any]]:
-        """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``."""
+                     method: str | None = None, articles_apart: bool = False) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q JOIN articles a`` for the filters of ``quotes``; ``articles_apart``: the
+        outlet and dates as a set of article ids, so the condition reads ``quotes q`` alone (for the facets, which
+        then count from the quotes' covering indexes)."""
         check_date("since", since)
         check_date("until", until)
         where: list[str] = ["1=1"]
@@ -239,18 +271,33 @@ class Onrecord:
                 args += [*ids, *ids]
             where.append("(" + " OR ".join(cond) + ")")
         if about:
-            where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-            args.append(self.about_query(about))
+            ids = self.entity_ids(about)
+            if ids:  # one definition with the index's "quotes about" (link/entity_counts.py)
+                naming, more = self._about_entity(ids)
+                where.append(naming)
+                args += more
+            else:  # no such entity: quotes with those words
+                where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+                args.append(self.about_query(about))
         if q:
             where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
             args.append(fts_query(q))
         if article:
             where.append("q.article_id = ?")
             args.append(self.article(article).id)
+        on_article: list[str] = []
+        article_args: list[Any] = []
+        alias = "art" if articles_apart else "a"
         if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
-        date_range(where, args, "a.date", since, until)
+            in_outlets, names = self._outlet_cond(f"{alias}.outlet", outlet)
+            on_article.append(in_outlets)
+            article_args += names
+        date_range(on_article, article_args, f"{alias}.date", since, until)
+        if on_article and articles_apart:
+            where.append(f"q.article_id IN (SELECT art.id FROM articles art WHERE {' AND '.join(on_article)})")
+        else:
+            where += on_article
+        args += article_args
         if kind:
             if kind not in ("direct", "partial", "indirect", "mixed"):
                 raise BadParameter(f"kind must be direct, partial, indirect or mixed, got {kind!r}")
@@ -269,15 +316,16 @@ class Onrecord:
         return " AND ".join(where), args
 
     def quotes(self, *, by: str | None = None, about: str | None = None, article: str | None = None,
-               outlet: str | None = None, since: str | None = None, until: str | None = None,
+               outlet: Outlets = None, since: str | None = None, until: str | None = None,
                q: str | None = None, kind: str | None = None, min_confidence: float | None = None,
                method: str | None = None, sort: str | None = None, limit: int = 100, offset: int = 0,
                count_cap: int | None = None) -> Records[QuoteRecord]:
         """Quotes filtered by speaker (name, alias or entity id; spokespeople count for their principal),
-        subject mentioned, article, outlet, date range, full-text search, kind, confidence and method (rules or
-        learned), in date order unless ``sort`` says otherwise (``date``, ``outlet``, ``speaker``,
-        ``confidence``, ``kind``; ``-confidence`` for the surest first); ``count_cap``: ``total`` counted only up
-        to it (a total at the cap reads as "at least"), else exactly."""
+        whom they are about (an entity's name, alias or id: quotes by others naming it, ``_about_entity``, as the
+        entity index counts them; other words: quotes containing them), article, outlet, date range, full-text
+        search, kind, confidence and method (rules or learned), in date order unless ``sort`` says otherwise
+        (``date``, ``outlet``, ``speaker``, ``confidence``, ``kind``; ``-confidence`` for the surest first);
+        ``count_cap``: ``total`` counted only up to it (a total at the cap reads as "at least"), else exactly."""
         check_paging(limit, offset)
         cond, args = self._quote_where(by, about, article, outlet, since, until, q, kind, min_confidence, method)
         order = browse.order_by("quotes", sort, "date")
@@ -297,20 +345,39 @@ class Onrecord:
         counted = (joined if key in browse.KEYED["quotes"] else base) if (outlet or since or until) else \
             f"FROM quotes q WHERE {cond}"
         total = _total(self.conn, counted, args, count_cap)
-        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date {base} ORDER BY {order} LIMIT ? OFFSET ?",
-                                 [*args, limit, offset])
+        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title {base} ORDER BY {order} "
+                                 "LIMIT ? OFFSET ?", [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
         out.total = total
         return out
 
+    def quote(self, quote_id: int) -> QuoteRecord:
+        """One quote by its id (its permalink), with its article's metadata; NotFound names the id."""
+        row = self.conn.execute("SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a "
+                                "ON a.id = q.article_id WHERE q.id = ?", (quote_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no quote with id {quote_id} (see `onrecord quotes`)")
+        return _quote(row)
+
+    def stance(self, stance_id: int) -> StanceRecord:
+        """One stance by its id (its permalink); NotFound names the id."""
+        rows = st.stance_rows(self.conn, "s.id = ?", [stance_id], limit=1)
+        if not rows:
+            raise NotFound(f"no stance with id {stance_id} (see `onrecord stances`)")
+        return st.to_stance(rows[0])
+
     def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"),
-                     time_limit: float | None = None, **filters: Any) -> list[Facet]:
+                     time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
+                     ) -> list[Facet]:
         """How many of the quotes ``quotes(**filters)`` selects have each outlet, speaker (``by``: an entity id
         or a name, a spokesperson's quotes under their principal), kind, method, year (or month); ``time_limit``:
-        seconds for all the facets together, after which the ones left come back not counted."""
-        cond, args = self._quote_where(**filters)
+        seconds for each facet (``browse.time_for``), after which it comes back not counted."""
+        cond, args = self._quote_where(**filters, articles_apart=True)
+        # a unary + keeps SQLite from reading kind= or method= off their own index (a row lookup per quote): the
+        # facets' covering indexes (migration 15) hold both, so they count 3-4 times faster on 101,000 quotes
+        cond = cond.replace("q.kind = ?", "+q.kind = ?").replace("q.method = ?", "+q.method = ?")
         return browse.facets(self.conn, "quotes", "quotes q JOIN articles a ON a.id = q.article_id", cond, args,
-                             fields, time_limit=time_limit)
+                             fields, size, time_limit)
 
     def all_quotes(self, **filters: Any) -> list[QuoteRecord]:
         """Every quote matching the filters of ``quotes``, fetched page by page."""
@@ -354,23 +421,32 @@ class Onrecord:
         out.total = total
         return out
 
-    def entity_index(self, *, type: str | None = None, outlet: str | None = None, q: str | None = None,
+    def entity_index(self, *, type: str | None = None, outlet: Outlets = None, q: str | None = None,
                      sort: str | None = None, limit: int = 100, offset: int = 0) -> Records[EntityRow]:
         """People, organisations, countries and groups with quotes by and about them, articles, outlets and
         mentions; filtered by type, an outlet they appear in (then counted in its articles only) and words in a
         name or alias; most mentioned first unless ``sort`` says otherwise (``name``, ``type``, ``quotes_by``,
         ``quotes_about``, ``articles``, ``outlets``, ``mentions``; ``-`` first for descending)."""
         check_paging(limit, offset)
-        total, rows = browse.entity_index(self.conn, type, outlet, q, sort, limit, offset)
+        total, rows = browse.entity_index(self.conn, type, self._one_outlet(outlet), q, sort, limit, offset)
         out: Records[EntityRow] = Records(rows)
         out.total = total
         return out
 
-    def entity_facets(self, *, type: str | None = None, outlet: str | None = None,
-                      q: str | None = None, time_limit: float | None = None) -> list[Facet]:
+    def entity_facets(self, *, type: str | None = None, outlet: Outlets = None,
+                      q: str | None = None, time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE
+                      ) -> list[Facet]:
         """How many of the entities ``entity_index`` selects are of each type, and appear in each outlet;
-        ``time_limit``: seconds for both facets, after which a facet comes back not counted."""
-        return browse.entity_facets(self.conn, type, outlet, q, time_limit=time_limit)
+        ``time_limit`` as for ``quote_facets``."""
+        return browse.entity_facets(self.conn, type, self._one_outlet(outlet), q, size, time_limit)
+
+    def _one_outlet(self, outlet: Outlets) -> str | None:
+        """The one outlet an entity index is counted in, as the store spells it (its counts are kept per outlet)."""
+        names = self.outlet_names(outlet)
+        if len(names) > 1:
+            raise BadParameter(f"the entity index is counted in one outlet at a time, got {len(names)}: "
+                               f"{', '.join(names)}")
+        return names[0] if names else None
 
     def ingest_roots(self) -> list[str]:
         """The paths given to every ingest run (files, directories, globs), for showing sources relative to
@@ -489,7 +565,7 @@ class Onrecord:
 
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
-                      since: str | None = None, until: str | None = None, outlet: str | None = None,
+                      since: str | None = None, until: str | None = None, outlet: Outlets = None,
                       min_confidence: float | None = None) -> tuple[str, list[Any]]:
         """The condition on ``stances s JOIN articles a`` for the filters of ``stances`` (a stance analysed before
         stances were scored has no confidence and passes any ``min_confidence``)."""
@@ -511,15 +587,16 @@ class Onrecord:
             args.append(label)
         date_range(where, args, "s.date", since, until)
         if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
+            where.append(in_outlets)
+            args += names
         if min_confidence is not None:
             where.append("(s.confidence IS NULL OR s.confidence >= ?)")
             args.append(check_confidence(min_confidence))
         return " AND ".join(where), args
 
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
-                since: str | None = None, until: str | None = None, outlet: str | None = None,
+                since: str | None = None, until: str | None = None, outlet: Outlets = None,
                 min_confidence: float | None = None, sort: str | None = None, limit: int = 100, offset: int = 0,
                 count_cap: int | None = None) -> Records[StanceRecord]:
         """Stances filtered by holder (or their spokespeople's principal), target, label, stance date, outlet and
@@ -537,19 +614,20 @@ class Onrecord:
         return out
 
     def stance_facets(self, *, fields: tuple[str, ...] = ("label", "holder", "target", "outlet", "year"),
-                      time_limit: float | None = None, **filters: Any) -> list[Facet]:
+                      time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
+                      ) -> list[Facet]:
         """How many of the stances ``stances(**filters)`` selects have each label, holder, target, outlet, year
         (or month); holders and targets by entity id when linked; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._stance_where(**filters)
         return browse.facets(self.conn, "stances", "stances s JOIN articles a ON a.id = s.article_id", cond, args,
-                             fields, time_limit=time_limit)
+                             fields, size, time_limit)
 
     def all_stances(self, **filters: Any) -> list[StanceRecord]:
         """Every stance matching the filters of ``stances``, fetched page by page."""
         return every_page(self.stances, **filters)
 
     def _statement_where(self, id: int | None = None, by: str | None = None, q: str | None = None,
-                         min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
+                         min_reports: int = 1, min_articles: int = 1, outlet: Outlets = None,
                          since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
         """The condition on ``statements st`` for the filters of ``statements``."""
         check_date("since", since)
@@ -560,9 +638,10 @@ class Onrecord:
             where.append("st.articles >= ?")  # distinct articles, kept by the link stage
             args.append(min_articles)
         if outlet:
+            in_outlets, names = self._outlet_cond("a.outlet", outlet)
             where.append("st.id IN (SELECT r.statement_id FROM statement_reports r JOIN articles a ON "
-                         "a.id = r.article_id WHERE a.outlet = ?)")
-            args.append(outlet)
+                         f"a.id = r.article_id WHERE {in_outlets})")
+            args += names
         date_range(where, args, "st.first_date", since, until)
         if id is not None:
             where.append("st.id = ?")
@@ -578,7 +657,7 @@ class Onrecord:
         return " AND ".join(where), args
 
     def statements(self, id: int | None = None, *, by: str | None = None, q: str | None = None,
-                   min_reports: int = 1, min_articles: int = 1, outlet: str | None = None,
+                   min_reports: int = 1, min_articles: int = 1, outlet: Outlets = None,
                    since: str | None = None, until: str | None = None, sort: str | None = None,
                    limit: int = 100, offset: int = 0, reports: int | None = None, reports_offset: int = 0,
                    count_cap: int | None = None) -> Records[StatementRecord]:
@@ -614,17 +693,17 @@ class Onrecord:
                 out[sid]["outlets"] = sorted((names or "").split(","))
         return out
 
-    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"), time_limit: float | None = None,
-                         **filters: Any) -> list[Facet]:
+    def statement_facets(self, *, fields: tuple[str, ...] = ("by", "outlet", "year"),
+                         time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
+                         ) -> list[Facet]:
         """How many of the statements ``statements(**filters)`` selects have each speaker, reporting outlet and
         first year; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._statement_where(**filters)
         reported = ("statements st LEFT JOIN statement_reports sr ON sr.statement_id = st.id "
                     "LEFT JOIN articles a ON a.id = sr.article_id")
         # only the outlet facet reads the reports: the others count the statements rows alone
-        end = browse.deadline(time_limit)
         return [browse.facets(self.conn, "statements", reported if name == "outlet" else "statements st", cond, args,
-                              (name,), time_limit=browse.left(end))[0] for name in fields]
+                              (name,), size, time_limit)[0] for name in fields]
 
     def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None,
                              min_confidence: float | None = None) -> tuple[str, str, list[Any]]:
@@ -749,11 +828,12 @@ class Onrecord:
         return _shown_page(pairs, kept, self._totals(kind)[0], shown)
 
     def contradiction_facets(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
-                             min_confidence: float | None = None, time_limit: float | None = None) -> list[Facet]:
+                             min_confidence: float | None = None, time_limit: browse.TimeLimit = None,
+                             size: int = browse.FACET_SIZE) -> list[Facet]:
         """How many pairs of the selection each subject (``name``) and each kind has; ``time_limit`` as for
         ``quote_facets``."""
         tables, cond, args = self._contradiction_where(name, about, kind, min_confidence)
-        return browse.facets(self.conn, "contradictions", tables, cond, args, ("name", "kind"), time_limit=time_limit)
+        return browse.facets(self.conn, "contradictions", tables, cond, args, ("name", "kind"), size, time_limit)
 
     def contradiction_counts(self, name: str | None = None, *, about: str | None = None, kind: str | None = None,
                              min_confidence: float | None = None) -> dict[str, int]:
@@ -854,21 +934,24 @@ class Onrecord:
         return self._count(f"SELECT s.id FROM stances s {join}WHERE {cond}", args)
 
     def person_counts(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
-                      known: dict[str, int] | None = None) -> dict[str, int]:
+                      known: dict[str, int] | None = None, outlet: Outlets = None, since: str | None = None,
+                      until: str | None = None) -> dict[str, int]:
         """What the person page counts, each up to ``count_cap``: quotes by the entity (``said``), quotes by others
         naming it at ``min_confidence`` (``naming``), others' stances toward it (``toward``), its stances
         (``stances``), claims set against its words (``claims``), its statements reported by several articles
-        (``statements``); ``about`` narrows each as the page's lists narrow. Counts in ``known`` (the totals of lists
-        just read) are taken as they are."""
-        toward, toward_args = self._toward_where(entity, about)
-        naming, naming_args = self._naming_where(entity, about, min_confidence)
+        (``statements``); ``about``, ``outlet``, ``since`` and ``until`` narrow the quotes and stances as the page's
+        lists narrow. Counts in ``known`` (the totals of lists just read) are taken as they are."""
+        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until}
+        toward, toward_args = self._toward_where(entity, about, **scope)
+        naming, naming_args = self._naming_where(entity, about, min_confidence, **scope)
+        quotes_from, stances_from = _quotes_from(outlet or since or until), _stances_from(outlet)
         tables, claims, claims_args = self._contradiction_where(entity, about)
         several, several_args = self._statement_where(by=entity, min_articles=2)
         counts: dict[str, Callable[[], int]] = {
-            "said": lambda: self.count_quotes(by=entity, about=about),
-            "naming": lambda: self._count(f"SELECT q.id FROM quotes q WHERE {naming}", naming_args),
-            "toward": lambda: self._count(f"SELECT s.id FROM stances s WHERE {toward}", toward_args),
-            "stances": lambda: self.count_stances(holder=entity, target=about),
+            "said": lambda: self.count_quotes(by=entity, about=about, **scope),
+            "naming": lambda: self._count(f"SELECT q.id FROM {quotes_from} WHERE {naming}", naming_args),
+            "toward": lambda: self._count(f"SELECT s.id FROM {stances_from} WHERE {toward}", toward_args),
+            "stances": lambda: self.count_stances(holder=entity, target=about, **scope),
             "claims": lambda: self._count(f"SELECT DISTINCT c.claim_id FROM {tables} WHERE {claims}", claims_args),
             "statements": lambda: self._count(f"SELECT st.id FROM statements st WHERE {several}", several_args)}
         given = known or {}
@@ -887,36 +970,47 @@ class Onrecord:
         """The date of the newest article (read from the date index)."""
         return self.conn.execute("SELECT max(date) FROM articles").fetchone()[0]
 
-    def _naming_where(self, entity: str, about: str | None, min_confidence: float | None
-                      ) -> tuple[str, list[Any]]:
-        """The condition on ``quotes q`` for quotes by others whose words name the entity (the mentions the link
-        stage resolved to it), optionally with the words ``about`` and a confidence floor."""
-        ids = self.entity_ids(entity) or [entity]
+    def _naming_where(self, entity: str, about: str | None, min_confidence: float | None, outlet: Outlets = None,
+                      since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q`` (joined to ``articles a`` when an outlet or date is given) for quotes by
+        others whose words name the entity (``_about_entity``), optionally with the words ``about``, a confidence
+        floor, an outlet and dates."""
+        cond, args = self._quote_where(q=about, min_confidence=min_confidence, outlet=outlet, since=since,
+                                       until=until)
+        about_cond, about_args = self._about_entity(self.entity_ids(entity) or [entity])
+        return f"{cond} AND {about_cond}", [*args, *about_args]
+
+    @staticmethod
+    def _about_entity(ids: list[str]) -> tuple[str, list[Any]]:
+        """The condition on ``quotes q`` for "quotes about" an entity, the one definition every surface counts: quotes
+        by others whose words name it (the mentions the link stage resolved to it: names, descriptions, metonyms;
+        pronouns are not kept), as the index counts them (``link/entity_counts.py``)."""
         marks = ",".join("?" * len(ids))
-        cond, args = self._quote_where(q=about, min_confidence=min_confidence)
-        cond += (f" AND q.id IN (SELECT m.quote_id FROM quote_mentions m WHERE m.node IN (SELECT n.node FROM "
-                 f"link_nodes n WHERE n.entity_id IN ({marks}))) AND coalesce(q.speaker_entity_id, '') NOT IN "
-                 f"({marks}) AND coalesce(q.on_behalf_of_entity_id, '') NOT IN ({marks})")
-        return cond, [*args, *ids, *ids, *ids]
+        return (f"q.id IN (SELECT m.quote_id FROM quote_mentions m WHERE m.node IN (SELECT n.node FROM link_nodes n "
+                f"WHERE n.entity_id IN ({marks}))) AND coalesce(q.speaker_entity_id, '') NOT IN ({marks}) AND "
+                f"coalesce(q.on_behalf_of_entity_id, '') NOT IN ({marks})"), [*ids, *ids, *ids]
 
     def quotes_naming(self, entity: str, *, about: str | None = None, min_confidence: float | None = None,
+                      outlet: Outlets = None, since: str | None = None, until: str | None = None,
                       limit: int = 20, offset: int = 0) -> Records[QuoteRecord]:
         """Quotes by anyone else that name the entity (an id, name or alias), optionally also containing the words
         ``about``, in date order; ``total`` is counted up to ``count_cap``."""
         check_paging(limit, offset)
-        cond, args = self._naming_where(entity, about, min_confidence)
+        cond, args = self._naming_where(entity, about, min_confidence, outlet, since, until)
         rows = self.conn.execute(
-            f"SELECT q.*, a.source, a.outlet, a.date FROM quotes q JOIN articles a ON a.id = q.article_id WHERE "
-            f"{cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?", [*args, limit, offset])
+            f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a ON "
+            f"a.id = q.article_id WHERE {cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?",
+            [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
-        out.total = self._count(f"SELECT q.id FROM quotes q WHERE {cond}", args)
+        out.total = self._count(f"SELECT q.id FROM {_quotes_from(outlet or since or until)} WHERE {cond}", args)
         return out
 
-    def _toward_where(self, entity: str, about: str | None) -> tuple[str, list[Any]]:
-        """The condition on ``stances s`` for others' stances toward the entity, optionally mentioning ``about``
-        in their words or topic."""
+    def _toward_where(self, entity: str, about: str | None, outlet: Outlets = None, since: str | None = None,
+                      until: str | None = None) -> tuple[str, list[Any]]:
+        """The condition on ``stances s`` (joined to ``articles a`` for an outlet) for others' stances toward the
+        entity, optionally mentioning ``about`` in their words or topic, in an outlet and between dates."""
         ids = self.entity_ids(entity) or [entity]
-        cond, args = self._stance_where(target=entity)
+        cond, args = self._stance_where(target=entity, outlet=outlet, since=since, until=until)
         cond += f" AND coalesce(s.holder_entity_id, '') NOT IN ({','.join('?' * len(ids))})"
         args += ids
         if about:
@@ -924,33 +1018,37 @@ class Onrecord:
             args += [about.lower(), about.lower()]
         return cond, args
 
-    def stances_toward(self, entity: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+    def stances_toward(self, entity: str, *, about: str | None = None, outlet: Outlets = None,
+                       since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0
                        ) -> Records[StanceRecord]:
         """Others' stances toward the entity (accusations, calls, praise), optionally mentioning ``about``, in date
-        order; ``total`` is counted up to ``count_cap``."""
+        order, in an outlet and between dates when given; ``total`` is counted up to ``count_cap``."""
         check_paging(limit, offset)
-        cond, args = self._toward_where(entity, about)
+        cond, args = self._toward_where(entity, about, outlet, since, until)
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, limit=limit, offset=offset))
-        out.total = self._count(f"SELECT s.id FROM stances s WHERE {cond}", args)
+        out.total = self._count(f"SELECT s.id FROM {_stances_from(outlet)} WHERE {cond}", args)
         return out
 
-    def latest_stances(self, holder: str, *, about: str | None = None, limit: int = 300) -> Records[StanceRecord]:
-        """A holder's latest dated stances (toward ``about``), newest first, for a chart that stays readable;
-        ``total`` counts every dated one up to ``count_cap``. Given an entity id, the holder's date index is read
-        newest first and stops after ``limit``."""
+    def latest_stances(self, holder: str, *, about: str | None = None, outlet: Outlets = None,
+                       since: str | None = None, until: str | None = None, limit: int = 300
+                       ) -> Records[StanceRecord]:
+        """A holder's latest dated stances (toward ``about``, in an outlet, between dates), newest first, for a
+        chart that stays readable; ``total`` counts every dated one up to ``count_cap``. Given an entity id, the
+        holder's date index is read newest first and stops after ``limit``."""
         check_paging(limit, 0)
+        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until}
         if self.entity_ids(holder) == [holder]:
-            cond, args = self._stance_where(target=about)
+            cond, args = self._stance_where(target=about, **scope)
             cond += " AND s.holder_entity_id = ?"
             args.append(holder)
         else:
-            cond, args = self._stance_where(holder=holder, target=about)
+            cond, args = self._stance_where(holder=holder, target=about, **scope)
         cond += " AND s.date IS NOT NULL"
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, order="s.date DESC, a.date DESC, s.article_id DESC, s.start DESC, s.id DESC",
             limit=limit))
-        out.total = self._count(f"SELECT s.id FROM stances s WHERE {cond}", args)
+        out.total = self._count(f"SELECT s.id FROM {_stances_from(outlet)} WHERE {cond}", args)
         return out
 
     def stance_targets(self, holder: str, *, limit: int = 50) -> list[tuple[str | None, str | None, int]]:

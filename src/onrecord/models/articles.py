@@ -66,3 +66,4 @@ class ArticleSummary(Record):
     paragraphs: int
     furniture: int
     quotes: int
+    url: str | None = None  # the article's source URL

@@ -69,6 +69,8 @@ class QuoteRecord(Record):
     speaker_id: str | None
     on_behalf_of_id: str | None
     method: str
+    url: str | None = None  # the article's source URL, to go back to the source
+    title: str | None = None  # the article's title
 
 
 @dataclass

@@ -574,6 +574,21 @@ CREATE INDEX tones_target ON tones(target COLLATE NOCASE);
 ALTER TABLE entity_aliases ADD COLUMN why TEXT;
 INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 14' WHERE EXISTS (SELECT 1 FROM articles);
 """),
+    (15, "web: facets counted from covering indexes, the credited speaker's, a stance holder's and target's in "
+         "their facet's order; outlets found in any case", """
+CREATE INDEX quotes_facets ON quotes(confidence, kind, method, article_id, speaker_type, speaker_entity_id,
+                                     on_behalf_of_entity_id, speaker, on_behalf_of);
+CREATE INDEX quotes_credited ON quotes((CASE WHEN speaker_type = 'spokesperson' AND on_behalf_of IS NOT NULL
+    THEN coalesce(on_behalf_of_entity_id, on_behalf_of) ELSE coalesce(speaker_entity_id, speaker) END), confidence,
+    kind, method, speaker_type, on_behalf_of, speaker, speaker_entity_id, on_behalf_of_entity_id);
+CREATE INDEX quotes_article_facets ON quotes(article_id, confidence, kind, method);
+CREATE INDEX articles_outlet_nocase ON articles(outlet COLLATE NOCASE);
+CREATE INDEX stances_facets ON stances(date, label, article_id, holder_entity_id, holder, target_entity_id, target);
+CREATE INDEX stances_holder_facet ON stances((coalesce(holder_entity_id, holder)), holder, holder_entity_id, date,
+                                             label);
+CREATE INDEX stances_target_facet ON stances((coalesce(target_entity_id, target)), target, target_entity_id, date,
+                                             label);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -72,7 +72,7 @@ def get_articles(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
     api = web.api()
-    res = api.articles(outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+    res = api.articles(outlet=P.texts(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
                        sort=P.sort(q), limit=limit, offset=offset)
     return page(res, limit, offset, api.ingest_roots())
 
@@ -90,7 +90,7 @@ def get_article(web: Any, req: Request) -> Any:
 def get_entities(web: Any, req: Request) -> Any:
     q = req.query_params
     limit, offset = P.paging(q)
-    res = web.api().entity_index(type=P.text(q, "type", max_len=40), outlet=P.text(q, "outlet"), q=P.text(q, "q"),
+    res = web.api().entity_index(type=P.text(q, "type", max_len=40), outlet=P.texts(q, "outlet"), q=P.text(q, "q"),
                                  sort=P.sort(q), limit=limit, offset=offset)
     return page(res, limit, offset)
 
@@ -134,7 +134,7 @@ def get_stances(web: Any, req: Request) -> Any:
     api = web.api()
     res = api.stances(holder=P.text(q, "holder"), target=P.text(q, "target"),
                       label=P.text(q, "label", max_len=40), since=P.date(q, "since"),
-                      until=P.date(q, "until"), outlet=P.text(q, "outlet"), min_confidence=P.confidence(q),
+                      until=P.date(q, "until"), outlet=P.texts(q, "outlet"), min_confidence=P.confidence(q),
                       sort=P.sort(q), limit=limit, offset=offset, count_cap=api.count_cap)
     return page(res, limit, offset, cap=api.count_cap)
 
@@ -155,7 +155,7 @@ def get_statements(web: Any, req: Request) -> Any:
     api = web.api()
     res = api.statements(by=P.text(q, "by"), q=P.text(q, "q"),
                          min_reports=P.integer(q, "min_reports", 1, 1, 1000),
-                         min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.text(q, "outlet"),
+                         min_articles=P.integer(q, "min_articles", 1, 1, 1000), outlet=P.texts(q, "outlet"),
                          since=P.date(q, "since"), until=P.date(q, "until"), sort=P.sort(q),
                          limit=limit, offset=offset, count_cap=api.count_cap, reports=shown)
     out = page(res, limit, offset, cap=api.count_cap)
@@ -265,7 +265,7 @@ async def post_article(req: Request) -> Response:
 
 
 # -- the table -------------------------------------------------------------------------------------------------
-LIMIT = Param("limit", f"page size, 1 to {P.MAX_LIMIT}", "integer")
+LIMIT = Param("limit", f"page size, 1 to {P.MAX_LIMIT} (_size is another name for it)", "integer")
 OFFSET = Param("offset", "number of results to skip", "integer")
 SINCE = Param("since", "from this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
 UNTIL = Param("until", "up to this date (YYYY-MM-DD, YYYY-MM or YYYY)", format="date")
@@ -280,7 +280,7 @@ ENDPOINTS = [
     Endpoint("/api/quotes", "Quotes with speakers, cues, confidence, method and character offsets", get_quotes, [
         Param("by", "speaker name, alias or entity id (spokespeople count for their principal)"),
         Param("about", "name of whom or what the quote mentions"),
-        Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
+        Param("outlet", "outlet name, in any case; repeated: any of them"), SINCE, UNTIL,
         Param("q", "full-text search in the quoted words (every word must occur)"),
         Param("kind", "direct, partial, indirect or mixed"),
         Param("article", "article id (or a unique prefix of 4+ characters)"),
@@ -289,7 +289,7 @@ ENDPOINTS = [
         Param("method", "how the attribution was found: rules or learned"),
         *sorts("date", "outlet", "speaker", "confidence", "kind"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/articles", "Articles with paragraph, furniture and quote counts (oldest first unless sorted)",
-             get_articles, [Param("outlet", "outlet name, exactly"), SINCE, UNTIL,
+             get_articles, [Param("outlet", "outlet name, in any case; repeated: any of them"), SINCE, UNTIL,
                             *sorts("date", "outlet", "title", "quotes"), LIMIT, OFFSET], paged=True),
     Endpoint("/api/articles/{id}", "One article: original text, segments and quotes", get_article,
              [Param("id", "article id, or a unique prefix of 4+ characters (409 when several match)", required=True,
@@ -318,7 +318,7 @@ ENDPOINTS = [
         Param("holder", "who holds the stance: name, alias or entity id (spokespeople count for their principal)"),
         Param("target", "whom or what the stance is toward: name, alias or entity id"),
         Param("label", "a stance label, e.g. condemn, support, urge, accuse"), SINCE, UNTIL,
-        Param("outlet", "outlet name, exactly"),
+        Param("outlet", "outlet name, in any case; repeated: any of them"),
         Param("min_confidence", "only stances at least this sure, 0 to 1 (the pages default to "
               f"{P.default_min_confidence()}; the API to every stance)", "number"),
         *sorts("date", "label", "holder", "target", "outlet"), LIMIT, OFFSET], paged=True),
@@ -377,6 +377,7 @@ def path_route(path: str, eps: list[Endpoint]) -> Route:
         ep = by_method.get(method)
         if ep is None:
             raise HTTPException(405, headers={"Allow": allow})
+        P.known(request.query_params, [p.name for p in ep.params if p.where == "query"], ep.path)
         if method == "POST":
             return await ep.handler(request)
         return JSONResponse(await run_in_threadpool(ep.handler, web, request))

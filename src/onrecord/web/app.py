@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import logging
 import threading
 import urllib.parse
@@ -36,7 +38,7 @@ from onrecord.errors import (
     TooLarge,
 )
 from onrecord.web import api, pages
-from onrecord.web.markup import credited, speaker_label, visible_controls
+from onrecord.web.markup import colour_key, credited, speaker_label, visible_controls
 from onrecord.web.params import default_min_confidence
 from onrecord.web.svg import glyph, label_class
 
@@ -88,8 +90,9 @@ class Web:
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
                                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
         self.templates.filters["pathpart"] = lambda v: urllib.parse.quote(str(v), safe="")
-        self.templates.globals.update(speaker_label=speaker_label, credited=credited, label_class=label_class,
-                                      glyph=glyph, default_confidence=default_min_confidence())
+        self.templates.globals.update(speaker_label=speaker_label, credited=credited, colour_key=colour_key,
+                                      label_class=label_class, glyph=glyph,
+                                      default_confidence=default_min_confidence())
 
     def api(self) -> Onrecord:
         """This thread's read-only connection (SQLite connections are not shared between threads)."""
@@ -146,10 +149,16 @@ CODES = {400: BadParameter.code, 401: NotAllowed.code, 403: NotAllowed.code, 404
 
 
 def error_response(request: Request, status: int, message: str, code: str | None = None) -> Response:
-    """The one error shape, {"error": {"code", "message"}}, as JSON under /api/ and as a page elsewhere."""
+    """The one error shape, {"error": {"code", "message"}}, as JSON under /api/ and for a .json export, as CSV
+    (error, code, message) for a .csv export, and as a page elsewhere."""
     code = code or CODES.get(status, OnrecordError.code)
-    if request.url.path.startswith("/api/") or request.url.path == "/api":
+    path = request.url.path
+    if path.startswith("/api/") or path == "/api" or path.endswith(".json"):
         return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    if path.endswith(".csv"):  # an export's error in the export's format, for the program reading it
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows([("error", "code", "message"), (status, code, message)])
+        return Response(buf.getvalue(), status_code=status, media_type="text/csv; charset=utf-8")
     web: Web = request.app.state.web
     return web.render("error.html", status_code=status, status=status, message=message,
                       request_path=request.url.path)

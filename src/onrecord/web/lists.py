@@ -3,9 +3,10 @@ filters, facets, sort and export columns. One ``Listing`` per request drives the
 ``.json`` of exactly the rows the page shows (``_stream=1``: every matching row, for the CSV).
 
 Parameters follow Datasette: a filter per field (``outlet=``, ``by=`` ...), ``_sort=KEY`` / ``_sort_desc=KEY``,
-``_size=N`` rows per page, ``offset=N`` (up to ``MAX_PAGE_OFFSET``: deeper, narrow the filters or stream the CSV);
-a facet value is a link that sets its filter. Totals that would read a large selection are counted up to the
-API's ``count_cap`` ("10,000+"; ``"total_capped": true`` in the JSON).
+``limit=N`` (or ``_size=N``) rows per page, ``offset=N`` (up to ``MAX_PAGE_OFFSET``: deeper, narrow the filters
+or stream the CSV); a facet value is a link that sets its filter. Totals that would read a large selection are
+counted up to the API's ``count_cap`` ("10,000+"; ``"total_capped": true`` in the JSON). A parameter a list does
+not take is refused (``FILTERS``).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from starlette.datastructures import QueryParams
 
 from onrecord import Onrecord, settings
 from onrecord.errors import BadParameter
@@ -86,9 +89,29 @@ def _page(params: Mapping[str, str], size: int) -> tuple[int, int]:
     return P.size(params, size), offset
 
 
-def facet_time() -> float:
-    """Seconds all the facets of a page may take to count together (the ``facet_time_limit_ms`` setting)."""
-    return float(settings.value("facet_time_limit_ms")) / 1000
+COUNT_IT = 10  # a facet the reader asked to count ("count it") gets this many times the usual time
+
+
+FACET_SIZE = 10  # values of each facet shown (the query API's default)
+FACET_MAX = 200  # values of each facet "and N more" shows (``_facet_size=max``)
+
+
+def facet_size(params: Mapping[str, str]) -> int:
+    """Values shown per facet: the first 10, or with ``_facet_size=max`` (the "and N more" link) up to FACET_MAX."""
+    raw = P.text(params, "_facet_size", max_len=5)
+    if raw is None:
+        return FACET_SIZE
+    if raw == "max":
+        return FACET_MAX
+    return P.integer(params, "_facet_size", FACET_SIZE, 1, FACET_MAX)
+
+
+def facet_time(params: Mapping[str, str]) -> dict[str, float]:
+    """Seconds each facet of a page may take to count (the ``facet_time_limit_ms`` setting), and COUNT_IT times that
+    for the facet named by ``_count`` (the "count it" link of a facet not counted in time)."""
+    each = float(settings.value("facet_time_limit_ms")) / 1000
+    asked = P.text(params, "_count", max_len=20)
+    return {"": each, **({asked: each * COUNT_IT} if asked else {})}
 
 
 def date_facet(filters: Mapping[str, Any]) -> str:
@@ -99,11 +122,13 @@ def date_facet(filters: Mapping[str, Any]) -> str:
 
 def articles(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"outlet": P.text(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    filters: dict[str, Any] = {"outlet": P.texts(params, "outlet"), "since": P.date(params, "since"),
+                               "until": P.date(params, "until")}
     sort = P.sort(params) or "-date"
     res = api.articles(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("articles", list(res), res.total, limit, offset, filters,
-                   api.article_facets(**filters, fields=("outlet", date_facet(filters)), time_limit=facet_time()), sort,
+                   api.article_facets(**filters, fields=("outlet", date_facet(filters)),
+                                      time_limit=facet_time(params), size=facet_size(params)), sort,
                    ("date", "outlet", "title", "quotes"))
 
 
@@ -117,7 +142,7 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
         hidden = api.count_quotes(**{**filters, "min_confidence": None}, below_confidence=filters["min_confidence"])
     fields = ("by", "outlet", "kind", "method", date_facet(filters))
     return Listing("quotes", list(res), res.total, limit, offset, filters,
-                   api.quote_facets(**filters, fields=fields, time_limit=facet_time()),
+                   api.quote_facets(**filters, fields=fields, time_limit=facet_time(params), size=facet_size(params)),
                    sort, ("date", "outlet", "speaker", "confidence", "kind"), hidden, filters["min_confidence"],
                    cap=api.count_cap)
 
@@ -125,7 +150,7 @@ def quotes(api: Onrecord, params: Mapping[str, str]) -> Listing:
 def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
     filters: dict[str, Any] = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
-                               "label": P.text(params, "label", max_len=40), "outlet": P.text(params, "outlet"),
+                               "label": P.text(params, "label", max_len=40), "outlet": P.texts(params, "outlet"),
                                "since": P.date(params, "since"), "until": P.date(params, "until"),
                                "min_confidence": P.confidence(params, P.default_min_confidence())}
     sort = P.sort(params)
@@ -135,7 +160,7 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
         hidden = api.count_stances(**{**filters, "min_confidence": None}, below_confidence=filters["min_confidence"])
     fields = ("label", "holder", "target", "outlet", date_facet(filters))
     return Listing("stances", list(res), res.total, limit, offset, filters,
-                   api.stance_facets(**filters, fields=fields, time_limit=facet_time()),
+                   api.stance_facets(**filters, fields=fields, time_limit=facet_time(params), size=facet_size(params)),
                    sort, ("date", "label", "holder", "target", "outlet"), hidden, filters["min_confidence"],
                    cap=api.count_cap)
 
@@ -143,13 +168,15 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
 def statements(api: Onrecord, params: Mapping[str, str], reports: int | None = REPORTS_SHOWN) -> Listing:
     """The statements list; each with its first ``reports`` reports (None: all, for the exports)."""
     limit, offset = _page(params, 20)
-    filters: dict[str, Any] = {"by": P.text(params, "by"), "q": P.text(params, "q"), "outlet": P.text(params, "outlet"),
-                               "since": P.date(params, "since"), "until": P.date(params, "until"),
+    filters: dict[str, Any] = {"by": P.text(params, "by"), "q": P.text(params, "q"),
+                               "outlet": P.texts(params, "outlet"), "since": P.date(params, "since"),
+                               "until": P.date(params, "until"),
                                "min_articles": P.integer(params, "min_articles", 2, 1, 1000)}
     sort = P.sort(params)
     res = api.statements(**filters, sort=sort, limit=limit, offset=offset, reports=reports, count_cap=api.count_cap)
     return Listing("statements", list(res), res.total, limit, offset, filters,
-                   api.statement_facets(**filters, fields=("by", "outlet", "year"), time_limit=facet_time()), sort,
+                   api.statement_facets(**filters, fields=("by", "outlet", "year"),
+                                        time_limit=facet_time(params), size=facet_size(params)), sort,
                    ("date", "speaker", "reports", "articles"), summaries=api.statement_counts([s.id for s in res]),
                    cap=api.count_cap)
 
@@ -190,7 +217,7 @@ def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
     if filters["min_confidence"]:
         hidden = api.count_contradictions(filters["name"], about=filters["about"], kind=filters["kind"],
                                           below_confidence=filters["min_confidence"])
-    facets = api.contradiction_facets(**filters, time_limit=facet_time())
+    facets = api.contradiction_facets(**filters, time_limit=facet_time(params), size=facet_size(params))
     for f in facets:
         if f.name == "kind":
             f.values = [FacetValue(v.value, KINDS.get(v.label, v.label), v.count) for v in f.values]
@@ -201,13 +228,27 @@ def contradictions(api: Onrecord, params: Mapping[str, str]) -> Listing:
 
 def entities(api: Onrecord, params: Mapping[str, str]) -> Listing:
     limit, offset = _page(params, 50)
-    filters = {"type": P.text(params, "type", max_len=40), "outlet": P.text(params, "outlet"),
+    filters: dict[str, Any] = {"type": P.text(params, "type", max_len=40), "outlet": P.texts(params, "outlet"),
                "q": P.text(params, "q")}
     sort = P.sort(params)
     res = api.entity_index(**filters, sort=sort, limit=limit, offset=offset)
     return Listing("entities", list(res), res.total, limit, offset, filters,
-                   api.entity_facets(**filters, time_limit=facet_time()), sort,
+                   api.entity_facets(**filters, time_limit=facet_time(params), size=facet_size(params)), sort,
                    ("name", "type", "quotes_by", "quotes_about", "articles", "outlets", "mentions"))
+
+
+# the filters of each list (with P.LIST_PARAMS, and on the pages "_count" and "_stream"): anything else is refused
+FILTERS = {"articles": ("outlet", "since", "until"),
+           "quotes": ("by", "about", "outlet", "since", "until", "q", "kind", "article", "min_confidence", "method"),
+           "stances": ("holder", "target", "label", "outlet", "since", "until", "min_confidence"),
+           "statements": ("by", "q", "outlet", "since", "until", "min_articles"),
+           "contradictions": ("name", "about", "kind", "min_confidence"),
+           "entities": ("type", "outlet", "q")}
+
+
+def check(kind: str, params: Mapping[str, str]) -> None:
+    """BadParameter for a parameter the list ``kind`` does not take (listing those it takes)."""
+    P.known(params, (*FILTERS[kind], *P.LIST_PARAMS, "_count", "_stream", "_facet_size"), f"/{kind}")
 
 
 LISTS: dict[str, Callable[[Onrecord, Mapping[str, str]], Listing]] = {
@@ -221,7 +262,8 @@ def _quote_row(q: QuoteRecord) -> dict[str, Any]:
     credited_id = q.on_behalf_of_id if q.speaker_type == "spokesperson" and q.on_behalf_of else q.speaker_id
     return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": speaker_label(q), "speaker_id": credited_id,
             "kind": q.kind, "cue": q.cue, "text": q.text, "confidence": q.confidence, "method": q.method,
-            "article_id": q.article_id, "start": q.start, "end": q.end}
+            "article_id": q.article_id, "start": q.start, "end": q.end, "title": q.title, "url": q.url,
+            "permalink": f"/quotes/{q.id}"}
 
 
 def _statement_row(s: StatementRecord) -> dict[str, Any]:
@@ -234,12 +276,13 @@ def _statement_row(s: StatementRecord) -> dict[str, Any]:
 
 ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "articles": lambda a: {"id": a.id, "date": a.date, "outlet": a.outlet, "title": a.title, "source": a.source,
-                           "paragraphs": a.paragraphs, "quotes": a.quotes},
+                           "paragraphs": a.paragraphs, "quotes": a.quotes, "url": a.url},
     "quotes": _quote_row,
     "stances": lambda s: {"id": s.id, "date": s.date, "holder": s.holder, "holder_id": s.holder_id,
                           "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
                           "reported_by": s.reported_by, "outlet": s.outlet, "confidence": s.confidence, "text": s.text,
-                          "article_id": s.article_id, "start": s.start, "end": s.end},
+                          "article_id": s.article_id, "start": s.start, "end": s.end,
+                          "permalink": f"/stances/{s.id}"},
     "statements": _statement_row,
     "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind},
     "entities": lambda e: {"id": e.id, "name": e.name, "type": e.type, "quotes_by": e.quotes_by,
@@ -247,10 +290,11 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
                            "mentions": e.mentions},
 }
 COLUMNS = {kind: tuple(cols.split()) for kind, cols in {
-    "articles": "id date outlet title source paragraphs quotes",
-    "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end",
+    "articles": "id date outlet title source paragraphs quotes url",
+    "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end title url "
+              "permalink",
     "stances": "id date holder holder_id label negated target target_id reported_by outlet confidence text article_id "
-               "start end",
+               "start end permalink",
     "statements": "id speaker speaker_id first_date reports articles outlets least_similar text",
     "contradictions": "id subject about confidence claim_date claim_by claim counter_date counter_by counter "
                       "claim_article counter_article kind",
@@ -279,10 +323,10 @@ def csv_text(kind: str, records: list[Any], roots: list[str], header: bool = Tru
 def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, str], roots: list[str]
                ) -> Iterator[str]:
     """Every matching row of a list as CSV, page by page (at most STREAM_MAX rows)."""
-    query = {k: v for k, v in params.items() if k not in ("offset", "_size")}
+    query = [(k, v) for k, v in P.items(params) if k not in ("offset", "_size", "limit")]
     sent = 0
     while sent < STREAM_MAX:
-        page = EXPORTS[kind](api_for(), {**query, "_size": str(P.MAX_LIMIT), "offset": str(sent)})
+        page = EXPORTS[kind](api_for(), QueryParams([*query, ("limit", str(P.MAX_LIMIT)), ("offset", str(sent))]))
         yield csv_text(kind, page.records, roots, header=sent == 0)
         sent += len(page.items)
         if not page.items or sent >= page.total:

@@ -51,14 +51,30 @@ def credited(q: Any) -> tuple[str | None, str | None]:
     return speaker_label(q), getattr(q, "speaker_id", None) if getattr(q, "speaker", None) else None
 
 
+def colour_key(q: Any) -> str:
+    """What a quote is coloured by: the entity it is credited to when the linker resolved it, so "Jeremy Corbyn",
+    "CORBYN" and "Labour boss" are one colour; else the name as written ("" for no speaker)."""
+    name, entity_id = credited(q)
+    return entity_id or name or ""
+
+
 def speaker_colours(quotes: Iterable[Any]) -> dict[str, str]:
-    """Colour class per speaker, in order of first appearance in the article."""
+    """Colour class per speaker (``colour_key``), in order of first appearance in the article."""
     out: dict[str, str] = {}
     for q in sorted(quotes, key=lambda q: q.start):
-        name = speaker_label(q)
-        if name and name not in out:
-            out[name] = f"c{len(out) % PALETTE}"
+        key = colour_key(q)
+        if key and key not in out:
+            out[key] = f"c{len(out) % PALETTE}"
     return out
+
+
+def colour_legend(quotes: Iterable[Any]) -> list[tuple[str, str]]:
+    """(name, colour class) per speaker coloured, as ``speaker_colours`` colours them; an entity under the name its
+    first quote credits it by."""
+    colours, names = speaker_colours(quotes), dict[str, str]()
+    for q in sorted(quotes, key=lambda q: q.start):
+        names.setdefault(colour_key(q), credited(q)[0] or "")
+    return [(names[k], cls) for k, cls in colours.items()]
 
 
 def quote_spans(q: Any) -> list[tuple[int, int]]:
@@ -190,7 +206,7 @@ def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any],
     extra = [c for c in ("cue", "spk", "focus") if active[c]]
     if qids:
         main = by_id[qids[0]]
-        colour = colours.get(speaker_label(main) or "", "cu")
+        colour = colours.get(colour_key(main), "cu")
         cls = " ".join(["q", colour, *extra, *(["multi"] if len(qids) > 1 else []),
                         *(["low"] if main.id in low else [])])
         ids = " ".join(str(int(i)) for i in qids)

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from starlette.concurrency import iterate_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -19,11 +20,13 @@ from starlette.routing import Route
 from onrecord.web import lists, views
 from onrecord.web import params as P
 from onrecord.web.markup import (
+    colour_legend,
     highlight_article,
     highlight_terms,
     safe_url,
     similarity,
     speaker_colours,
+    speaker_label,
     word_diff,
 )
 
@@ -33,6 +36,7 @@ TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "st
         "descriptions": "Descriptions"}
 # the person page: each paged list's offset parameter, and how many items a page of it shows
 ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE}
+SCOPE = ("outlet", "since", "until")  # the person page's filters beside ``about``, as on the lists
 CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
 STATEMENT_REPORTS = 10  # the Statements tab lists the first this many reports of each statement
 REPORTS_PAGE = 50  # a statement's page shows its reports this many at a time
@@ -44,7 +48,8 @@ class Links:
 
     def __init__(self, request: Request) -> None:
         self.path = quote(request.url.path, safe="/:@")
-        self.params = {k: v for k, v in request.query_params.items() if v != ""}
+        self.pairs = [(k, v) for k, v in request.query_params.multi_items() if v != ""]  # outlet=A&outlet=B
+        self.params = dict(self.pairs)  # one value per name, for the forms
 
     def url(self, **changes: Any) -> str:
         """This view with ``changes`` (None removes a parameter), back at the first page (``keep_offset=True``:
@@ -53,14 +58,16 @@ class Links:
         return self.changed(changes, keep_offset=keep)
 
     def changed(self, changes: Mapping[str, Any], path: str | None = None, keep_offset: bool = False) -> str:
-        params = {k: v for k, v in self.params.items() if keep_offset or k != "offset"}
-        for k, v in changes.items():
-            if v is None:
-                params.pop(k, None)
-            else:
-                params[k] = str(v)
-        query = urlencode(params)
+        """This view with each parameter in ``changes`` set to one value (None: removed), the others kept, repeated
+        ones included."""
+        pairs = [(k, v) for k, v in self.pairs if (keep_offset or k != "offset") and k not in changes]
+        pairs += [(k, str(v)) for k, v in changes.items() if v is not None]
+        query = urlencode(pairs)
         return (path or self.path) + ("?" + query if query else "")
+
+    def values(self, name: str) -> list[str]:
+        """Every value given for ``name`` (a repeated filter has several)."""
+        return [v for k, v in self.pairs if k == name]
 
     def facet(self, name: str, value: str | None) -> str:
         """The view filtered to one facet value; a year or month sets since and until."""
@@ -71,14 +78,15 @@ class Links:
     def selected(self, name: str, value: str | None) -> bool:
         if name in ("year", "month"):
             return value is not None and self.params.get("since") == value == self.params.get("until")
-        return value is not None and self.params.get(name) == value
+        return value is not None and value.lower() in {v.lower() for v in self.values(name)}
 
     def unfacet(self, name: str) -> str:
         return self.url(since=None, until=None) if name in ("year", "month") else self.url(**{name: None})
 
-    def sort(self, key: str) -> str:
-        """Sort by ``key``: ascending first, descending when already ascending."""
-        if self.params.get("_sort") == key:
+    def sort(self, key: str, default: str | None = None) -> str:
+        """Sort by ``key``: ascending first, descending when already ascending, the list's ``default`` order
+        (``key`` or ``-key``) included, so the header of the default view toggles too."""
+        if self.sorted_by(key, default) == "asc":
             return self.url(_sort=None, _sort_desc=key)
         return self.url(_sort=key, _sort_desc=None)
 
@@ -124,10 +132,10 @@ class Pager:
 def pager(request: Request, total: int, limit: int, offset: int, key: str = "offset", cap: int | None = None
           ) -> Pager:
     """The pager of a list of ``total`` items (``cap``: where its counting stopped, if it is a capped count)."""
-    base = {k: v for k, v in request.query_params.items() if k != key}
+    base = [(k, v) for k, v in request.query_params.multi_items() if k != key]
 
     def url(o: int) -> str:
-        return request.url.path + "?" + urlencode({**base, key: o})
+        return request.url.path + "?" + urlencode([*base, (key, o)])
 
     return Pager(total, limit, offset, url(max(0, offset - limit)) if offset > 0 else None,
                  url(offset + limit) if offset + limit < total else None, cap is not None and total >= cap)
@@ -147,7 +155,8 @@ def list_page(kind: str) -> Any:
     """The handler of ``/KIND``: the page of a list with its facets."""
 
     def handler(request: Request) -> Response:
-        params = {k: v for k, v in request.query_params.items() if k != "_stream"}
+        lists.check(kind, request.query_params)
+        params = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k != "_stream"])
         listing = lists.LISTS[kind](request.app.state.web.api(), params)
         return render(request, f"{kind}.html", page=listing,
                       paging=pager(request, listing.total, listing.limit, listing.offset, cap=listing.cap),
@@ -161,6 +170,7 @@ def list_export(kind: str, ext: str) -> Any:
     """The handler of ``/KIND.csv`` and ``/KIND.json``: exactly the rows of the page with the same query."""
 
     def handler(request: Request) -> Response:
+        lists.check(kind, request.query_params)
         web = request.app.state.web
         api = web.api()
         roots = api.ingest_roots()
@@ -169,7 +179,8 @@ def list_export(kind: str, ext: str) -> Any:
             rows = lists.stream_csv(web.api, kind, request.query_params, roots)
             return StreamingResponse(iterate_in_threadpool(rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        listing = lists.EXPORTS[kind](api, {k: v for k, v in request.query_params.items() if k != "_stream"})
+        listing = lists.EXPORTS[kind](api, QueryParams([(k, v) for k, v in request.query_params.multi_items()
+                                                        if k != "_stream"]))
         if ext == "csv":
             return Response(lists.csv_text(kind, listing.records, roots), media_type="text/csv; charset=utf-8",
                             headers=headers)
@@ -182,32 +193,41 @@ def list_export(kind: str, ext: str) -> Any:
 def home(request: Request) -> Response:
     """Search people and organisations (names and aliases) and quotes (full text, terms marked); the latest
     articles."""
+    P.known(request.query_params, ("q", "offset", "min_confidence"), "the search page")
     api = request.app.state.web.api()
     q = P.text(request.query_params, "q")
     offset = _offset(request.query_params)
+    floor = P.confidence(request.query_params, P.default_min_confidence())
     people: list[Any] = []
     quotes: Any = []
     quote_pager = None
+    hidden = 0
     if q:
         people = [h for h in api.search(q, limit=PAGE, count_cap=api.count_cap) if h.kind == "entity"]
-        quotes = api.quotes(q=q, limit=PAGE, offset=offset, count_cap=api.count_cap)
+        quotes = api.quotes(q=q, min_confidence=floor, limit=PAGE, offset=offset, count_cap=api.count_cap)
         quote_pager = pager(request, quotes.total, PAGE, offset, cap=api.count_cap)
+        if floor:  # the unsure quotes left out, said as every list says it
+            hidden = api.count_quotes(q=q, below_confidence=floor)
     latest = api.articles(sort="-date", limit=10)
     return render(request, "home.html", q=q or "", people=people, quotes=quotes, quote_pager=quote_pager,
-                  latest=latest, article_total=latest.total, highlight=highlight_terms)
+                  latest=latest, article_total=latest.total, highlight=highlight_terms, hidden=hidden,
+                  floor=floor, cap=api.count_cap)
 
 
 def article(request: Request) -> Response:
     """The original text with every quote highlighted and coloured by speaker (unsure ones marked), furniture
     greyed; ``span=S-E`` outlines one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
+    P.known(request.query_params, ("span",), "an article's page")
     api = request.app.state.web.api()
     art = api.article(request.path_params["id"])
     focus = P.span(request.query_params, "span", len(art.text))
     segments = api.segments(art.id)
     quotes = api.all_quotes(article=art.id)
     colours = speaker_colours(quotes)
+    legend = colour_legend(quotes)
     low = P.default_min_confidence()
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
+                  legend=legend,
                   sure=[q for q in quotes if q.confidence >= low], unsure=[q for q in quotes if q.confidence < low],
                   body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low),
                   furniture=sum(s.kind == "furniture" for s in segments),
@@ -220,9 +240,13 @@ def entity(request: Request) -> Response:
     stances, claims against their own words, statements reported by several articles, roles, descriptions. Every
     list is one page read in SQL and every count stops at the API's cap, so the page costs the same for someone
     quoted ten times or ten thousand."""
-    api = request.app.state.web.api()
     params = request.query_params
+    P.known(params, ("tab", "about", "min_confidence", *SCOPE, "_sort", "_sort_desc", *ENTITY_PAGERS),
+            "a person's or organisation's page")
+    api = request.app.state.web.api()
     about = P.text(params, "about")
+    scope = {"outlet": P.texts(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    sort = P.sort(params)
     tab = P.text(params, "tab", max_len=20) or "overview"
     if tab not in TABS:
         tab = "overview"
@@ -235,33 +259,36 @@ def entity(request: Request) -> Response:
     def paged(key: str, records: Any) -> Pager:
         return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
 
-    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": []}
+    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
-        by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",))[0].values}
+        by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",), **scope)[0].values}
         now, described = views.roles_now(ent, latest_date)
-        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES)
+        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES, **scope)
         context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
                        chart_drawn=len(chart), chart_total=chart.total,
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
-                                         count_cap=api.count_cap))
+                                         count_cap=api.count_cap, **scope))
     elif tab == "said":
         said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=PAGE, offset=offsets["said"],
-                          count_cap=api.count_cap)
+                          count_cap=api.count_cap, sort=sort, **scope)
         context.update(said=said, said_pager=paged("said", said))
     elif tab == "others":
-        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"])
+        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"],
+                                    **scope)
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
-                                   offset=offsets["others"])
+                                   offset=offsets["others"], **scope)
         context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
-                       others_pager=paged("others", others))
-        known.update(toward=toward.total, naming=others.total)
+                       others_pager=paged("others", others),
+                       hidden_naming=0 if everything else api.count_quotes(about=ent.id, q=about,
+                                                                           below_confidence=low, **scope))
+        known.update(toward=toward.total, **({"naming": others.total} if everything else {}))
     elif tab == "stances":
         stances = api.stances(holder=ent.id, target=about, limit=ENTITY_PAGERS["stances"], offset=offsets["stances"],
-                              count_cap=api.count_cap)
+                              count_cap=api.count_cap, sort=sort, **scope)
         context.update(stances=stances, stances_pager=paged("stances", stances))
         known["stances"] = stances.total
     elif tab == "claims":
@@ -274,9 +301,16 @@ def entity(request: Request) -> Response:
         context.update(statements=statements, statements_pager=paged("statements", statements),
                        reported=api.statement_counts([s.id for s in statements]))
         known["statements"] = statements.total
-    hidden = 0 if everything else api.count_quotes(by=ent.id, about=about, below_confidence=low)
-    counts = views.tab_counts(api, ent, about, mc, known)
+    hidden = 0 if everything else api.count_quotes(by=ent.id, about=about, below_confidence=low, **scope)
+    where = {**scope, **({"min_confidence": "0"} if everything else {})}
+    exports = {"said": list_url("quotes", by=ent.id, about=about, _sort=params.get("_sort"),
+                                _sort_desc=params.get("_sort_desc"), **where),
+               "others": list_url("quotes", about=ent.id, q=about, **where),
+               "stances": list_url("stances", holder=ent.id, target=about, _sort=params.get("_sort"),
+                                   _sort_desc=params.get("_sort_desc"), **scope)}
+    counts = views.tab_counts(api, ent, about, known, scope)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
+                  scope=scope, scoped=any(scope.values()), exports=exports,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
                   hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
@@ -286,6 +320,7 @@ def entity(request: Request) -> Response:
 def statement(request: Request) -> Response:
     """The reports of one statement across outlets, a page at a time, each worded against the first report, with
     how much of their words they share (what a report adds counts against it)."""
+    P.known(request.query_params, ("offset",), "a statement's page")
     api = request.app.state.web.api()
     sid = P.path_id(request.path_params["id"], "statement")
     offset = P.integer(request.query_params, "offset", 0, 0, lists.MAX_PAGE_OFFSET)
@@ -301,9 +336,37 @@ def statement(request: Request) -> Response:
                   paging=pager(request, total, REPORTS_PAGE, offset))
 
 
+def list_url(kind: str, **filters: Any) -> str:
+    """The list ``/KIND`` with these filters (None left out, a list repeated): a tab's view as a list to export."""
+    pairs = [(k, x) for k, v in filters.items() if v is not None
+             for x in (v if isinstance(v, (list, tuple)) else [v])]
+    return f"/{kind}" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def record(kind: str) -> Any:
+    """The handler of ``/quotes/ID`` and ``/stances/ID``: one record's permalink, its evidence in its paragraph,
+    its article's title, outlet, date and URL, and a line to cite it by."""
+
+    def handler(request: Request) -> Response:
+        P.known(request.query_params, (), f"a {kind}'s page")
+        api = request.app.state.web.api()
+        rid = P.path_id(request.path_params["id"], kind)
+        rec: Any = api.quote(rid) if kind == "quote" else api.stance(rid)
+        art = api.article(rec.article_id)
+        who = speaker_label(rec) if kind == "quote" else rec.holder
+        before, evidence, after = views.in_context(art.text, rec.start, rec.end, api.segments(art.id))
+        permalink = f"/{kind}s/{rid}"
+        return render(request, "record.html", kind=kind, rec=rec, art=art, url=safe_url(art.url), before=before,
+                      evidence=evidence, after=after, evidence_link=views.span_link(art.id, rec.start, rec.end),
+                      cite=views.citation(who, rec.text, art, rec.start, rec.end, permalink))
+
+    return handler
+
+
 def routes() -> list[Route]:
     out = [Route("/", home), Route("/articles/{id}", article), Route("/entities/{id}", entity),
-           Route("/statements/{id}", statement)]
+           Route("/statements/{id}", statement), Route("/quotes/{id}", record("quote")),
+           Route("/stances/{id}", record("stance"))]
     for kind in lists.LISTS:
         out += [Route(f"/{kind}", list_page(kind), name=kind),
                 Route(f"/{kind}.csv", list_export(kind, "csv"), name=f"{kind}_csv"),

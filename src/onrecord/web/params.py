@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord import settings
@@ -27,6 +28,24 @@ def text(params: Mapping[str, str], name: str, *, required: bool = False, max_le
     return value
 
 
+def texts(params: Mapping[str, str], name: str, *, max_len: int = MAX_TEXT, most: int = 20
+          ) -> str | list[str] | None:
+    """A parameter that may be repeated (``outlet=A&outlet=B``: any of them): None, one value, or the values in the
+    order given, each trimmed and at most ``max_len`` characters, at most ``most`` of them."""
+    getlist = getattr(params, "getlist", None)
+    raw = getlist(name) if getlist else [params.get(name) or ""]
+    values = list(dict.fromkeys(v for v in (text({name: r}, name, max_len=max_len) for r in raw) if v))
+    if len(values) > most:
+        raise BadParameter(f"{name} is given {len(values)} times; the limit is {most}")
+    return None if not values else values[0] if len(values) == 1 else values
+
+
+def items(params: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every (name, value) of a query string, a repeated name once per value."""
+    multi = getattr(params, "multi_items", None)
+    return list(multi()) if multi else list(params.items())
+
+
 def integer(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
     """An integer parameter within [lo, hi]."""
     raw = params.get(name)
@@ -41,8 +60,29 @@ def integer(params: Mapping[str, str], name: str, default: int, lo: int, hi: int
 
 
 def paging(params: Mapping[str, str], default: int = 50) -> tuple[int, int]:
-    """(limit, offset): limit 1..500, offset 0 or more."""
-    return integer(params, "limit", default, 1, MAX_LIMIT), integer(params, "offset", 0, 0, MAX_OFFSET)
+    """(limit, offset): limit 1..500 (``_size`` is another name for it), offset 0 or more."""
+    return size(params, default), integer(params, "offset", 0, 0, MAX_OFFSET)
+
+
+# the parameters every list takes, on the pages, their exports and the API; ``_size`` is another name for ``limit``
+LIST_PARAMS = ("limit", "offset", "_size", "_sort", "_sort_desc")
+ALIASES = {"_size": "limit"}
+
+
+def known(params: Iterable[str], allowed: Iterable[str], where: str) -> None:
+    """BadParameter naming each parameter ``where`` does not take (with the closest it does) and listing the ones it
+    takes, so that a misspelt filter is never silently ignored."""
+    names = set(allowed)
+    names |= {alias for alias, name in ALIASES.items() if name in names}
+    unknown = sorted(set(params) - names)
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+        hints.append(f"{name[:40]!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise BadParameter(f"{where} takes no parameter {', '.join(hints)}; it takes: "
+                       f"{', '.join(sorted(names, key=lambda n: (n.startswith('_'), n)))}")
 
 
 def date(params: Mapping[str, str], name: str) -> str | None:
@@ -69,7 +109,7 @@ def kind(params: Mapping[str, str]) -> str | None:
 
 def quote_filters(params: Mapping[str, str], min_confidence: float | None = None) -> dict[str, Any]:
     """The filters of ``Onrecord.quotes`` from a query string (``min_confidence`` when the string has none)."""
-    return {"by": text(params, "by"), "about": text(params, "about"), "outlet": text(params, "outlet"),
+    return {"by": text(params, "by"), "about": text(params, "about"), "outlet": texts(params, "outlet"),
             "since": date(params, "since"), "until": date(params, "until"), "q": text(params, "q"),
             "kind": kind(params), "article": text(params, "article", max_len=64),
             "min_confidence": confidence(params, min_confidence), "method": method(params)}
@@ -135,5 +175,8 @@ def sort(params: Mapping[str, str]) -> str | None:
 
 
 def size(params: Mapping[str, str], default: int) -> int:
-    """``_size``: rows per page, 1 to MAX_LIMIT."""
-    return integer(params, "_size", default, 1, MAX_LIMIT)
+    """``limit`` (or ``_size``, the same): rows per page, 1 to MAX_LIMIT."""
+    given = [name for name in ("limit", "_size") if params.get(name)]
+    if len(given) == 2 and params["limit"].strip() != params["_size"].strip():
+        raise BadParameter("limit and _size are one parameter (rows per page): give one of them")
+    return integer(params, given[0] if given else "limit", default, 1, MAX_LIMIT)

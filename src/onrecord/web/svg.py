@@ -118,6 +118,21 @@ def swarm(xs: Sequence[float]) -> list[int]:
     return out
 
 
+def axis_range(days: Sequence[dt.date]) -> tuple[dt.date, dt.date]:
+    """The dates (sorted) the time axis covers: all of them, unless some lie far outside the bulk (a stance dated
+    2003 among a 2015-16 campaign would squeeze the campaign into a sliver): the bulk is the middle 96% of the
+    dates (of 10 or more; at least the first and last left aside), and a date more than half the bulk's span (at
+    least six months) beyond it is left off."""
+    n = len(days)
+    if n < 10:
+        return days[0], days[-1]
+    trim = max(1, n // 50)
+    first, last = days[trim], days[-1 - trim]
+    margin = max((last - first) / 2, dt.timedelta(days=183))
+    inside = [d for d in days if first - margin <= d <= last + margin]
+    return inside[0], inside[-1]
+
+
 def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time") -> Markup:
     """The chart as inline SVG markup; an empty string when no point has a date."""
     dated: list[tuple[dt.date, Point]] = sorted(((d, p) for p in points if (d := parse_day(p.date)) is not None),
@@ -133,13 +148,13 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
         rows = rows[: MAX_ROWS - 1] + ["(other topics)"]
         dated = [(d, p if p.row in keep else Point(p.date, "(other topics)", p.label, p.title, p.href, p.claimed,
                                                   p.negated)) for d, p in dated]
-    lo = min(d for d, _ in dated) - dt.timedelta(days=15)
-    hi = max(d for d, _ in dated) + dt.timedelta(days=15)
+    first, last = axis_range([d for d, _ in dated])
+    lo, hi = first - dt.timedelta(days=15), last + dt.timedelta(days=15)
     days = max(1, (hi - lo).days)
     plot_w = WIDTH - LEFT - RIGHT
 
-    def x(d: dt.date) -> float:
-        return round(LEFT + plot_w * (d - lo).days / days, 1)
+    def x(d: dt.date) -> float:  # a date off the axis sits at its edge
+        return round(LEFT + plot_w * (min(max(d, lo), hi) - lo).days / days, 1)
 
     levels: dict[int, int] = {}  # index in dated -> offset in steps
     for row in rows:
@@ -152,7 +167,8 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
         centre[row] = y + height // 2
         y += height
     axis_y = y + 4
-    height = axis_y + BOTTOM - 4
+    before, after = sum(d < first for d, _ in dated), sum(d > last for d, _ in dated)
+    height = axis_y + BOTTOM - 4 + (16 if before or after else 0)
     safe_title = escape(visible_controls(title))
     parts = [(f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
               f'role="img" aria-label="{safe_title}"><title>{safe_title}</title>')]
@@ -163,6 +179,10 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
         parts.append(f'<text class="rowlabel" x="{LEFT - 8}" y="{cy + 4}" text-anchor="end">'
                      f'{escape(visible_controls(name))}</text>')
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis_y}" y2="{axis_y}"/>')
+    for n, where, anchor, side in ((before, LEFT, "start", "earlier"), (after, WIDTH - RIGHT, "end", "later")):
+        if n:
+            parts.append(f'<text class="offaxis" x="{where}" y="{axis_y + 34}" text-anchor="{anchor}">'
+                         f'{n} {side}, at the edge (narrow the dates to see them)</text>')
     for t in _ticks(lo, hi):
         label = str(t.year) if t.month == 1 else t.strftime("%b %Y")
         parts.append(f'<line class="tick" x1="{x(t)}" x2="{x(t)}" y1="{TOP}" y2="{axis_y + 4}"/>'
@@ -170,7 +190,7 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
     for i, (d, p) in enumerate(dated):
         cx, cy = x(d), centre[p.row] + STEP * levels[i]
         cls = " ".join(["dot", label_class(p.label), *(["claimed"] if p.claimed else []),
-                        *(["negated"] if p.negated else [])])
+                        *(["negated"] if p.negated else []), *(["offaxis"] if not first <= d <= last else [])])
         label = ("not " if p.negated else "") + p.label + (", claimed by others" if p.claimed else "")
         tip = escape(visible_controls(f"{p.date or ''} \u00b7 {label} \u00b7 {p.title}"))
         mark = (f'<path class="{cls}" d="{mark_path(p.label, p.negated)}" transform="translate({cx} {cy})" '

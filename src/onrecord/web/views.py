@@ -15,14 +15,22 @@ from typing import Any
 from markupsafe import Markup
 
 from onrecord import Onrecord
-from onrecord.models import Article, ArticleSummary, ContradictionRecord, EntityDetail, QuoteRecord, StanceRecord
+from onrecord.models import (
+    Article,
+    ArticleSummary,
+    ContradictionRecord,
+    EntityDetail,
+    QuoteRecord,
+    Segment,
+    StanceRecord,
+)
 from onrecord.web.markup import safe_url, span_link
 from onrecord.web.svg import Point, timeline_svg
 
 MAX_TOPICS = 8
 TARGETS_READ = 100  # targets grouped for the topics (some are dropped: the entity itself, long free-text targets)
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
-__all__ = ["ClaimGroup", "count_text", "descriptors_by_outlet",
+__all__ = ["ClaimGroup", "citation", "count_text", "in_context", "descriptors_by_outlet",
            "group_by_claim", "jsonable", "outlet_table", "present", "public_source", "roles_now", "span_link",
            "stance_chart", "tab_counts", "topics", "vouched_by"]
 
@@ -68,14 +76,16 @@ def stance_chart(stances: Iterable[StanceRecord], name: str, about: str | None) 
     return timeline_svg(points, title=title)
 
 
-def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, min_confidence: float | None,
-               known: dict[str, int] | None = None) -> dict[str, int]:
+def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, known: dict[str, int] | None = None,
+               scope: dict[str, Any] | None = None) -> dict[str, int]:
     """How many items each tab of the person page holds, every count indexed and stopped at ``api.count_cap``
-    (``count_text`` shows one at the cap as "10,000+"); ``known``: totals of the lists the page just read."""
-    n = api.person_counts(ent.id, about=about, min_confidence=min_confidence, known=known)
+    (``count_text`` shows one at the cap as "10,000+"), quotes at every confidence (as the index, the API and the
+    lists' totals with their "left out" notes count them); ``known``: totals of the lists the page just read.
+    ``naming`` and ``toward`` are the two parts of "Said about them"; ``scope``: the page's outlet and dates."""
+    n = api.person_counts(ent.id, about=about, min_confidence=None, known=known, **(scope or {}))
     return {"overview": 1, "said": n["said"], "others": min(api.count_cap, n["naming"] + n["toward"]),
             "stances": n["stances"], "claims": n["claims"], "statements": n["statements"], "roles": len(ent.roles),
-            "descriptions": len(ent.descriptors)}
+            "descriptions": len(ent.descriptors), "naming": n["naming"], "toward": n["toward"]}
 
 
 def count_text(n: int, cap: int) -> str:
@@ -136,6 +146,33 @@ def outlet_table(ent: EntityDetail, quotes_by_outlet: dict[str | None, int]) -> 
     return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
 
 
+# -- one record on its own page: its evidence in context, and how to cite it -------------------------------------
+CONTEXT = 600  # characters of the paragraph shown either side of the evidence, at most
+
+
+def in_context(text: str, start: int, end: int, segments: Sequence[Segment]) -> tuple[str, str, str]:
+    """(before, the evidence, after): the paragraph (segment) holding the evidence, at most CONTEXT characters
+    either side, cut at a space."""
+    seg = next((s for s in segments if s.start <= start < s.end), None)
+    lo, hi = (seg.start, max(seg.end, end)) if seg else (0, len(text))
+    if start - lo > CONTEXT:
+        cut = text.find(" ", start - CONTEXT, start)
+        lo = cut + 1 if cut >= 0 else start - CONTEXT
+    if hi - end > CONTEXT:
+        cut = text.rfind(" ", end, end + CONTEXT)
+        hi = cut if cut >= 0 else end + CONTEXT
+    return text[lo:start], text[start:end], text[end:hi]
+
+
+def citation(who: str | None, words: str, art: Article, start: int, end: int, permalink: str) -> str:
+    """A line to cite a record by: who, their words, the article's title, outlet, date and URL, and where the
+    words are (the record's permalink, its characters in the article)."""
+    source = ", ".join(x for x in (f"“{art.title}”" if art.title else None, art.outlet, art.date) if x)
+    url = safe_url(art.url)
+    return (f"{who or 'Unknown speaker'}: “{words}”. {source or 'An article'}." + (f" {url}" if url else "")
+            + f" (onrecord {permalink}: characters {start}-{end} of article {art.id})")
+
+
 # -- what the JSON shows of a record -------------------------------------------------------------------------
 def public_source(source: str, roots: Sequence[str]) -> str:
     """A source as the API and pages show it: ``upload:NAME`` as it is; a path relative to the ingest argument
@@ -169,7 +206,5 @@ def present(record: Any, roots: Sequence[str]) -> Any:
     """An article, article summary or quote with its source relative (``public_source``) and its URL only when
     http(s); any other record as it is."""
     if isinstance(record, (Article, ArticleSummary, QuoteRecord)):
-        record = dataclasses.replace(record, source=public_source(record.source, roots))
-    if isinstance(record, Article):
-        record = dataclasses.replace(record, url=safe_url(record.url))
+        record = dataclasses.replace(record, source=public_source(record.source, roots), url=safe_url(record.url))
     return record

@@ -1,0 +1,117 @@
+"""Issue 26: one definition per number. Each count the site shows about an entity (quotes by, quotes about, stances,
+articles, mentions) is one query of the query layer, so the index, the person page's header and tabs, the lists'
+totals (with the quotes their confidence floor leaves out), the API and the CLI give the same value for every entity
+of a store built by the real pipeline."""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+import web_support as ws
+from click.testing import CliRunner
+
+import onrecord
+from onrecord.cli import main
+from onrecord.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return str(ws.demo_store(tmp_path_factory))
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    with ws.TestClient(create_app(store)) as c:
+        yield c
+
+
+def _number(html: str, element_id: str) -> int | None:
+    m = re.search(rf'id="{element_id}"[^>]*>([\d,]+)', html)
+    return int(m[1].replace(",", "")) if m else None
+
+
+def _listed(client, url: str) -> int:
+    """A list's total as its .json gives it, plus the unsure records its confidence floor left out."""
+    body = client.get(url).json()
+    assert not body.get("total_capped")
+    return int(body["total"]) + int(body.get("hidden_low_confidence", 0))
+
+
+def test_every_count_of_every_entity_agrees_on_every_surface(client, store):
+    index = client.get("/entities.json?_size=500").json()
+    assert index["total"] == len(index["items"]) > 10
+    checked = 0
+    for row in index["items"]:
+        eid, path = row["id"], quote(row["id"], safe="")
+        detail = client.get(f"/api/entities/{path}").json()
+        assert (detail["quotes_by"], detail["quotes_about"], detail["articles"]) == (
+            row["quotes_by"], row["quotes_about"], row["articles"]), eid
+        assert sum(detail["mentions_by_outlet"].values()) == row["mentions"], eid
+
+        by = row["quotes_by"]
+        assert _listed(client, f"/quotes.json?by={path}") == by, eid
+        assert client.get(f"/quotes.json?by={path}&min_confidence=0").json()["total"] == by, eid
+        assert client.get(f"/api/quotes?by={path}").json()["total"] == by, eid
+
+        about = row["quotes_about"]
+        assert _listed(client, f"/quotes.json?about={path}") == about, eid
+        assert client.get(f"/api/quotes?about={path}").json()["total"] == about, eid
+
+        stances = client.get(f"/api/stances?holder={path}").json()["total"]
+        assert _listed(client, f"/stances.json?holder={path}") == stances, eid
+        assert client.get(f"/stances.json?holder={path}&min_confidence=0").json()["total"] == stances, eid
+
+        page = client.get(f"/entities/{path}").text
+        assert _number(page, "n-quotes-by") == by and _number(page, "n-quotes-about") == about, eid
+        if by:
+            assert re.search(rf'id="tab-said">[^<]*<span class="n">{by:,}</span>', page), eid
+        if stances:
+            assert re.search(rf'id="tab-stances">[^<]*<span class="n">{stances:,}</span>', page), eid
+        if about:
+            others = client.get(f"/entities/{path}?tab=others").text
+            assert _number(others, "n-naming") == about, eid
+            checked += 1
+    assert checked >= 5, "the demo store has entities that others' quotes name"
+
+
+def test_the_cli_counts_quotes_by_and_about_as_the_index_does(client, store):
+    index = client.get("/entities.json?_sort_desc=quotes_about&_size=5").json()["items"]
+    runner = CliRunner()
+    for row in index:
+        for flag, column in (("--by", "quotes_by"), ("--about", "quotes_about")):
+            out = runner.invoke(main, ["quotes", flag, row["id"], "--format", "json", "--db", store])
+            assert out.exit_code == 0, out.output
+            assert len(json.loads(out.stdout)) == row[column], (row["id"], flag)
+
+
+def test_about_a_name_no_entity_has_still_finds_the_words(store):
+    with onrecord.open(store, readonly=True) as api:
+        words = api.quotes(about="negotiated political solution")
+        assert words.total and all("negotiated political solution" in q.text for q in words)
+
+
+def _credited_value(q) -> str | None:
+    if q.speaker_type == "spokesperson" and q.on_behalf_of:
+        return q.on_behalf_of_id or q.on_behalf_of
+    return q.speaker_id or q.speaker
+
+
+@pytest.mark.parametrize("filters", [{}, {"since": "2016"}, {"until": "2018-06"}, {"kind": "direct"},
+                                     {"min_confidence": 0.4, "method": "rules"}, {"since": "2017", "kind": "indirect"}])
+def test_every_quote_facet_counts_exactly_the_quotes_the_list_holds(store, filters):
+    from collections import Counter
+
+    with onrecord.open(store, readonly=True) as api:
+        outlets = sorted({a.outlet for a in api.articles(limit=100) if a.outlet})
+        for extra in ({}, {"outlet": outlets[0].upper()}, {"outlet": outlets[:2]}):
+            listed = api.all_quotes(**filters, **extra)
+            expected = {"outlet": Counter(q.outlet for q in listed), "kind": Counter(q.kind for q in listed),
+                        "method": Counter(q.method for q in listed),
+                        "year": Counter(q.date[:4] if q.date else None for q in listed),
+                        "by": Counter(_credited_value(q) for q in listed)}
+            for f in api.quote_facets(**filters, **extra, fields=tuple(expected), size=500):
+                assert {v.value: v.count for v in f.values} == {
+                    k: n for k, n in expected[f.name].items()}, (f.name, filters, extra)

@@ -1,0 +1,74 @@
+"""Issue 26: the person page is a view like the lists. Its outlet, date and sort parameters narrow and order its
+tabs as the same parameters narrow the lists (the counts agree), each tab exports its view, and sort headers toggle
+from a list's default order."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+import web_support as ws
+
+from onrecord.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with ws.TestClient(create_app(str(ws.demo_store(tmp_path_factory)))) as c:
+        yield c
+
+
+def _tab_count(html: str, tab: str) -> int:
+    m = re.search(rf'id="tab-{tab}"[^>]*>[^<]*<span class="n">([\d,]+)', html)
+    return int(m[1].replace(",", "")) if m else 0
+
+
+def _quote_ids(html: str) -> list[int]:
+    return [int(x) for x in re.findall(r'class="permalink" href="/quotes/(\d+)"', html)]
+
+
+def _most_quoted(client):
+    return client.get("/entities.json?_sort_desc=quotes_by&limit=1").json()["items"][0]
+
+
+def test_the_outlet_and_dates_narrow_the_tabs_as_they_narrow_the_lists(client):
+    person = _most_quoted(client)
+    path = quote(person["id"], safe="")
+    outlets = [v for f in client.get(f"/quotes.json?by={path}&min_confidence=0").json()["facets"]
+               if f["name"] == "outlet" for v in f["values"] if v["value"]]
+    assert len(outlets) >= 2, "the most quoted person is quoted in two outlets"
+    outlet = outlets[0]["value"]
+    for scope in (f"outlet={quote(outlet.upper())}", "since=2016&until=2017", f"outlet={quote(outlet)}&since=2000"):
+        page = client.get(f"/entities/{path}?tab=said&{scope}&min_confidence=0").text
+        listed = client.get(f"/quotes.json?by={path}&{scope}&min_confidence=0&limit=500").json()
+        assert _tab_count(page, "said") == listed["total"], scope
+        assert _quote_ids(page) == [q["id"] for q in listed["items"]][:20], scope
+        stances = client.get(f"/stances.json?holder={path}&{scope}").json()["total"]
+        assert _tab_count(page, "stances") == stances, scope
+    narrowed = client.get(f"/entities/{path}?tab=said&outlet={quote(outlet)}").text
+    assert 'id="scope"' in narrowed and outlet in narrowed
+    assert client.get(f"/entities/{path}?outlet=x&speaker=y").status_code == 400
+
+
+def test_a_tab_sorts_and_exports_its_view(client):
+    path = quote(_most_quoted(client)["id"], safe="")
+    page = client.get(f"/entities/{path}?tab=said&_sort_desc=confidence&min_confidence=0").text
+    shown = _quote_ids(page)
+    listed = client.get(f"/quotes.json?by={path}&_sort_desc=confidence&min_confidence=0&limit=20").json()["items"]
+    assert shown == [q["id"] for q in listed] and len(shown) > 1
+    assert [q["confidence"] for q in listed] == sorted((q["confidence"] for q in listed), reverse=True)
+    export = re.search(r'<a class="csv" href="([^"]+)"', page)[1].replace("&amp;", "&")
+    assert export.startswith("/quotes.csv?") and "_sort_desc=confidence" in export
+    rows = client.get(export + "&limit=20").text.splitlines()[1:]
+    assert [int(r.split(",")[0]) for r in rows] == shown
+    stances = client.get(f"/entities/{path}?tab=stances&_sort=label").text
+    assert 'aria-sort="ascending"' in stances and "/stances.csv?" in stances
+
+
+@pytest.mark.parametrize(("url", "key", "toggled"), [("/quotes", "date", "_sort_desc=date"),
+                                                     ("/entities", "mentions", "_sort=mentions"),
+                                                     ("/articles", "date", "_sort=date")])
+def test_sort_headers_toggle_from_the_default_order(client, url, key, toggled):
+    html = client.get(url).text
+    links = [h.replace("&amp;", "&") for h in re.findall(r'<a class="sort (?:asc|desc)" href="([^"]+)"', html)]
+    assert any(toggled in h and key in h for h in links), links
