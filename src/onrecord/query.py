@@ -708,10 +708,10 @@ class Onrecord:
     def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None,
                              min_confidence: float | None = None) -> tuple[str, str, list[Any]]:
         """(tables, condition, arguments) over ``contradictions c`` for a subject, a topic or target, a kind and
-        a confidence floor."""
+        a confidence floor (a pair of stances analysed before stances were scored has none and passes it)."""
         tables, where, args = "contradictions c", ["1=1"], list[Any]()
         if min_confidence is not None:
-            where.append("c.confidence >= ?")
+            where.append("(c.confidence IS NULL OR c.confidence >= ?)")
             args.append(check_confidence(min_confidence))
         if name:
             c, a = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")

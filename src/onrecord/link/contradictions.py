@@ -180,13 +180,16 @@ def _entry(s: StanceRef, d: int) -> dict[str, Any]:
 
 def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, float],
                         links: dict[str, set[str]] | None = None, window_days: int | None = None,
-                        min_confidence: float = MIN_CONFIDENCE) -> list[Contradiction]:
+                        min_confidence: float = MIN_CONFIDENCE, pair_floor: float | None = None
+                        ) -> list[Contradiction]:
     """Every (claim, own words) pair about the same resolved holder and resolved target, with opposite
     directions, where the own words speak to the claim's time and were not taken back before it. ``links``:
     resolved person -> government keys (``expand_keys`` of these stances when not given: the link stage passes
-    the links of the whole store); ``window_days``: the setting ``contradiction_window_days`` when not given."""
+    the links of the whole store); ``window_days``: the setting ``contradiction_window_days`` when not given;
+    ``pair_floor``: the least pair confidence made (the setting ``contradiction_min_confidence`` when not given)."""
     links = expand_keys(stances) if links is None else links
     window = settings.value("contradiction_window_days", window_days)
+    floor = settings.value("contradiction_min_confidence", pair_floor)
     by_holder: dict[str, list[StanceRef]] = {}
     for s in stances:
         if s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id:
@@ -213,7 +216,10 @@ def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, floa
                 if any(a[1] >= po[0] for a in agree):
                     continue  # took it back before the claim: a change of position
                 days = (pc[0] - po[1]).days
-                conf = pair_confidence(c.stance_confidence, o.stance_confidence, c.aspect)
+                scored = c.stance_confidence is not None and o.stance_confidence is not None
+                conf = pair_confidence(c.stance_confidence, o.stance_confidence, c.aspect) if scored else None
+                if conf is not None and conf < floor:
+                    continue  # too unsure to print as someone contradicted
                 why = {"rule": ("a claim about their record, against their own words before it" if record else
                                 f"a claim about their position then, against their own words up to {window} days "
                                 "before it"),
