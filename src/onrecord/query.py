@@ -57,6 +57,9 @@ def _span(a: Any, b: Any) -> list[int] | None:
     return [a, b] if a is not None and b is not None else None
 
 
+QUOTE_COLUMNS = "q.*, a.source, a.outlet, a.date, a.url, a.title"  # what _quote reads, over quotes q JOIN articles a
+
+
 def _quote(row: sqlite3.Row) -> QuoteRecord:
     return QuoteRecord(
         id=row["id"], article_id=row["article_id"], source=row["source"], outlet=row["outlet"], date=row["date"],
@@ -345,7 +348,7 @@ class Onrecord:
         counted = (joined if key in browse.KEYED["quotes"] else base) if (outlet or since or until) else \
             f"FROM quotes q WHERE {cond}"
         total = _total(self.conn, counted, args, count_cap)
-        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title {base} ORDER BY {order} "
+        rows = self.conn.execute(f"SELECT {QUOTE_COLUMNS} {base} ORDER BY {order} "
                                  "LIMIT ? OFFSET ?", [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
         out.total = total
@@ -353,7 +356,7 @@ class Onrecord:
 
     def quote(self, quote_id: int) -> QuoteRecord:
         """One quote by its id (its permalink), with its article's metadata; NotFound names the id."""
-        row = self.conn.execute("SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a "
+        row = self.conn.execute(f"SELECT {QUOTE_COLUMNS} FROM quotes q JOIN articles a "
                                 "ON a.id = q.article_id WHERE q.id = ?", (quote_id,)).fetchone()
         if row is None:
             raise NotFound(f"no quote with id {quote_id} (see `onrecord quotes`)")
@@ -998,7 +1001,7 @@ class Onrecord:
         check_paging(limit, offset)
         cond, args = self._naming_where(entity, about, min_confidence, outlet, since, until)
         rows = self.conn.execute(
-            f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a ON "
+            f"SELECT {QUOTE_COLUMNS} FROM quotes q JOIN articles a ON "
             f"a.id = q.article_id WHERE {cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?",
             [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
