@@ -37,6 +37,7 @@ SEED = 2026122
 N_AE = 20
 N_PN = 20
 N_STORE = 300
+N_C = 30
 MARKS = re.compile(r"[“\"]")
 FLOOR_B = 0.54  # set B stance precision floor (measured 0.547 on 2026-12-07, docs/annotation.md); only goes up
 BINS = [(0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)]
@@ -96,6 +97,26 @@ def select_store(shared: Path, n: int = N_STORE) -> list[Row]:
     more = [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
              "date": r["publication_date"]} for r in meta]
     return sets["A"] + sets["B"] + more[:n - len(sets["A"]) - len(sets["B"])]
+
+
+def select_c(shared: Path, n: int = N_C) -> list[Row]:
+    """Set C: ``n`` further PolNeAR train texts (seeded, under 12,000 characters), disjoint from sets A and B and
+    the speaker dev gold; read for errors like set A, to find kinds of error without touching set B."""
+    have = {a["id"] for s in select(shared).values() for a in s}
+    used = {a["id"] for a in json.loads(SPEAKER_DEV.read_text(encoding="utf-8"))}
+    polnear = shared / "corpus" / "polnear"
+    with open(polnear / "metadata.tsv", encoding="utf-8") as f:
+        meta = sorted((r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == "train"
+                       and r["filename"] not in used | have), key=lambda r: r["filename"])
+    random.Random(SEED + 2).shuffle(meta)
+    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
+             "date": r["publication_date"], "title": r["title"]} for r in meta
+            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+
+
+def sets_of(shared: Path) -> dict[str, list[Row]]:
+    """Sets A, B and C by name."""
+    return {**select(shared), "C": select_c(shared)}
 
 
 def article_text(shared: Path, art: Row) -> str:
@@ -198,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("select", help="reproduce the seeded draw of sets A and B")
     b = sub.add_parser("build", help="ingest one set into a store")
-    b.add_argument("set", choices=["A", "B"])
+    b.add_argument("set", choices=["A", "B", "C"])
     b.add_argument("store")
     for name in ("score", "calibrate"):
         c = sub.add_parser(name)
@@ -213,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {r['corpus']:18} {r['outlet']:28} {r['doc']}")
         return 0
     if args.cmd == "build":
-        build(Path(args.shared), select(Path(args.shared))[args.set], Path(args.store))
+        build(Path(args.shared), sets_of(Path(args.shared))[args.set], Path(args.store))
         return 0
     return run_calibrate(args) if args.cmd == "calibrate" else run_score(args)
 

@@ -60,6 +60,16 @@ def test_own_words_at_two_dates_are_a_change_of_position_not_a_contradiction() -
     assert pairs([feb, claim]) == [(3, 1)]
 
 
+def test_a_change_of_position_needs_one_resolved_holder_sure_sides_and_a_later_date() -> None:
+    feb, jul = ref(1, "criticise", "2016-02-01"), ref(2, "support", "2016-07-01")
+    assert position_changes([feb, ref(2, "support", "2016-07-01", holder="")], POL) == []  # a surname key
+    assert position_changes([feb, ref(2, "support", "2016-07-01", confidence=0.2)], POL) == []  # unsure quote
+    assert position_changes([feb, ref(2, "support", "2016-02-01")], POL) == []  # the same day: no change
+    assert position_changes([feb, ref(2, "criticise", "2016-07-01")], POL) == []  # the same way: no change
+    assert position_changes([feb, ref(2, "support", "2016-07-01", by="Daily Test", quote=None)], POL) == []
+    assert [(c.before_id, c.after_id) for c in position_changes([jul, feb], POL)] == [(1, 2)]
+
+
 def test_sides_join_only_through_resolved_entities() -> None:
     claim = ref(1, "support", "2020-06-01", by="Daily Test", quote=None)
     # two people called Cruz: only the bare surname key is shared

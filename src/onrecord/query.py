@@ -755,8 +755,9 @@ class Onrecord:
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
                  until: str | None = None, limit: int | None = None, offset: int = 0, newest_first: bool = False
                  ) -> Records[TimelineEntry]:
-        """A person's stances (their own and those claimed for them) and quotes in date order (``newest_first``:
-        the latest first, undated last either way), with evidence;
+        """A person's stances (their own and those claimed for them), quotes and changes of position (kind
+        'changed position': their own words against their earlier own words on the same target, both with evidence)
+        in date order (``newest_first``: the latest first, undated last either way), with evidence;
         every entry, or one page of them (``limit``, ``offset``: sorted and paged in SQL, ``total`` counted up to
         COUNT_CAP) so that no request reads more than a page of someone quoted thousands of times."""
         if limit is not None:
@@ -769,8 +770,12 @@ class Onrecord:
                  f"JOIN articles a ON a.id = s.article_id WHERE {scond} UNION ALL "
                  f"SELECT a.date, 'quote', q.speaker, NULL, 0, NULL, NULL, a.outlet, q.article_id, q.start, "
                  f'q."end", q.text, q.id FROM quotes q JOIN articles a ON a.id = q.article_id '
-                 f"WHERE {qcond} AND q.method != 'learned'")
-        args = [*sargs, *qargs]
+                 f"WHERE {qcond} AND q.method != 'learned' UNION ALL "
+                 f"SELECT s.date, 'changed position', s.holder, s.label, s.negated, s.target, s.reported_by, "
+                 f's.outlet, s.article_id, s.start, s."end", s.text, pc.before_id FROM position_changes pc JOIN '
+                 f"(SELECT s.*, a.outlet FROM stances s JOIN articles a ON a.id = s.article_id WHERE {scond}) s "
+                 f"ON s.id = pc.after_id")
+        args = [*sargs, *qargs, *sargs]
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
             f"SELECT * FROM ({union}) ORDER BY nullif(date, '') IS NULL, coalesce(nullif(date, ''), '9999')"
@@ -778,10 +783,18 @@ class Onrecord:
             + page, [*args, limit, offset] if limit is not None else args)
         out: Records[TimelineEntry] = Records(
             TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
-                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"])
-            for r in rows)
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
+                          self._before(r["rid"]) if r["kind"] == "changed position" else None)
+            for r in rows.fetchall())
         out.total = len(out) if limit is None else self._count(union, args)
         return out
+
+    def _before(self, stance_id: int) -> dict[str, Any]:
+        """The earlier own words of a change of position: date, label, target, outlet and evidence."""
+        r = self.conn.execute('SELECT s.id, s.date, s.label, s.negated, s.target, a.outlet, s.article_id, s.start, '
+                              's."end", s.text FROM stances s JOIN articles a ON a.id = s.article_id WHERE s.id = ?',
+                              (stance_id,)).fetchone()
+        return {k: (bool(r[k]) if k == "negated" else r[k]) for k in r.keys()}
 
     def search(self, text: str, limit: int = 20, offset: int = 0, count_cap: int | None = None
                ) -> Records[SearchHit]:

@@ -240,13 +240,16 @@ class PositionChange:
 
 
 def position_changes(stances: list[StanceRef], label_polarity: dict[str, float],
-                     links: dict[str, set[str]] | None = None) -> list[PositionChange]:
-    """Each own-words stance followed (at a later date) by the holder's own words on the same target going the
-    other way, paired with the first such later stance."""
+                     links: dict[str, set[str]] | None = None,
+                     min_confidence: float = MIN_CONFIDENCE) -> list[PositionChange]:
+    """Each own-words stance followed (at a later date) by the holder's own words on the same resolved target going
+    the other way, paired with the first such later stance; both sides' attributions at least ``min_confidence``
+    sure, joined only through the resolved holder entity."""
     links = expand_keys(stances) if links is None else links
     out: list[PositionChange] = []
     own = [(s, resolved_keys(s, links), direction(s.polarity, s.negated, label_polarity.get(s.label)), period(s.date))
-           for s in stances if own_side(s) and s.holder_entity_id]
+           for s in stances if own_side(s) and s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id
+           and _confident(s, min_confidence)]
     own.sort(key=lambda x: (x[3] or (date.max, date.max), x[0].id))
     for i, (a, ka, da, pa) in enumerate(own):
         for b, kb, db, pb in own[i + 1:]:

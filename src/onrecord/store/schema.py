@@ -543,6 +543,21 @@ DELETE FROM contradiction_totals;
 DELETE FROM link_state WHERE name = 'claim_groups';
 INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 12' WHERE EXISTS (SELECT 1 FROM articles);
 """),
+    (17, "changes of position: a person's own words on one target at two dates going opposite ways, kept per holder "
+         "group like contradictions (full relink)", """
+CREATE TABLE position_changes (
+    id INTEGER PRIMARY KEY,
+    holder TEXT NOT NULL,
+    holder_entity_id TEXT NOT NULL,
+    before_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    after_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    shared_keys TEXT NOT NULL,
+    group_key TEXT
+);
+CREATE INDEX position_changes_holder ON position_changes(holder_entity_id);
+CREATE INDEX position_changes_group ON position_changes(group_key);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 17' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

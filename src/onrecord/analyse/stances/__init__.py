@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.entities.names import NameIndex, build_name_index
+from onrecord.analyse.stances.clauses import title_case
 from onrecord.analyse.stances.confidence import stance_confidence
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
 from onrecord.analyse.stances.context import StanceContext, shift_stance
@@ -40,8 +41,9 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
     body = [(s.start, s.end) for s in segments if s.kind != "furniture"] or [(0, len(doc_text(doc)))]
     ctx = StanceContext(doc, index, leaders(doc, index), quotes, body)
     found: list[Stance] = []
+    headline = {sent.start for sent in doc.sents if title_case(sent)}
     for t in doc:
-        if not ctx.in_body(t.idx):
+        if not ctx.in_body(t.idx) or (headline and t.sent.start in headline):
             continue
         found += cue_stances(ctx, t) or frame_stances(ctx, t) or nominal_stances(ctx, t)
     for k, q in enumerate(quotes):

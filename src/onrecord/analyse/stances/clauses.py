@@ -9,7 +9,7 @@ sentences may run across one) take the ``StanceContext`` that knows them.
 """
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from onrecord.analyse.stances.context import StanceContext
 from onrecord.analyse.stances.lexicon import HABITUAL, HEARSAY_VERBS, HEDGES, MODALS, NEGATORS, match_cue
@@ -248,3 +248,12 @@ def is_irrealis(ctx: StanceContext, v: Token) -> bool:
             return h.sent.text.rstrip().endswith("?")
         h = h.head if h.dep_ in ("ccomp", "conj", "xcomp", "advcl") else None
     return False
+
+
+def title_case(sent: Span) -> bool:
+    """A sentence in headline Title Case ("Marco Rubio Responds To Question About Minimum Wage", a "Related:"
+    link, a page's own headline): compressed, its subject often not the holder ("Trump Lashes Out"); its stances
+    are left to the body, which states them in full. At least four words of four or more letters after the first,
+    every one capitalised."""
+    words = [w for w in sent[1:] if w.is_alpha and len(w) >= 4]
+    return len(words) >= 4 and all(w.text[0].isupper() for w in words)
