@@ -2,9 +2,9 @@
 """Stance and contradiction precision on unseen articles (issue 22 item 5): the draw, the store, the figures.
 
     python bench/stance_precision.py select [--shared ../shared]
-    python bench/stance_precision.py build A|B STORE.db [--shared ../shared]
+    python bench/stance_precision.py build A|B|C STORE.db [--shared ../shared]
     python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-300 S.db]
-    python bench/stance_precision.py calibrate [--shared ../shared] [--store-a A.db]
+    python bench/stance_precision.py calibrate [--shared ../shared] [--store-a A.db] [--store-c C.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
@@ -14,7 +14,8 @@ store. ``score`` builds both stores (or reads the given ones) and prints ``onrec
 gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then ``onrecord eval
 contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts, ``select_store``; about five
 minutes to build); it exits 1 when set B's stance precision falls below ``FLOOR_B``.
-``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on set A's judgements only.
+``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on the judgements of sets A and C
+(``select_c``: 30 more PolNeAR train texts, read for errors like A), never B.
 Article texts are read from ``--shared`` and never written into the repository.
 """
 from __future__ import annotations
@@ -196,18 +197,21 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Fit the confidence model on set A's judgements and write it to the package data."""
+    """Fit the confidence model on the judgements of sets A and C (never B) and write it to the package data."""
     from onrecord.analyse.stances.confidence import MODEL_PATH, fit, stance_features
     from onrecord.evaluate import load_jsonl
 
     shared = Path(args.shared)
+    sets = sets_of(shared)
+    pairs = []
     with tempfile.TemporaryDirectory() as tmpd:
-        db = Path(args.store_a or Path(tmpd) / "A.db")
-        if not db.exists():
-            build(shared, select(shared)["A"], db)
-        pairs = judged_stances(load_jsonl(GOLD / "set_a.jsonl"), db)
+        for name in ("A", "C"):
+            db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
+            if not db.exists():
+                build(shared, sets[name], db)
+            pairs += judged_stances(load_jsonl(GOLD / f"set_{name.lower()}.jsonl"), db)
     model = fit([stance_features(s) for s, _ in pairs], [bool(g["ok"]) for _, g in pairs])
-    model["fitted_on"] = f"set A, {len(pairs)} judged stances (bench/stance_precision.py calibrate)"
+    model["fitted_on"] = f"sets A and C, {len(pairs)} judged stances (bench/stance_precision.py calibrate)"
     MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(model, indent=1))
     return 0
@@ -225,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         c = sub.add_parser(name)
         c.add_argument("--store-a", help="read set A from this store (built there when missing)")
         c.add_argument("--store-b", help="read set B from this store (built there when missing)")
+        c.add_argument("--store-c", help="read set C from this store (built there when missing)")
         c.add_argument("--store-300", help="read the contradiction store from here (built there when missing)")
         c.add_argument("--json", help="write the full result here")
     args = ap.parse_args(argv)

@@ -5,6 +5,7 @@ end with the real model on two short articles written for it."""
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,31 @@ def test_the_timeline_shows_the_change_with_both_statements(together) -> None:
     b = e.before
     assert b is not None and (b["date"], b["label"], b["outlet"]) == ("2019-03-04", "condemn", "Example Post")
     assert MARCH[b["start"]:b["end"]] == b["text"] and "We condemn Russia" in b["text"]
+
+
+def test_the_person_page_and_the_api_show_the_change_never_the_contradictions_list(together) -> None:
+    import web_support as ws
+
+    from onrecord.web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's nudge from httpx towards httpx2
+        client = ws.TestClient(create_app(str(together)))
+    with client:
+        page = client.get("/entities/person:mary-brennan").text
+        assert "Changed position (1)" in page and "not a contradiction" in page
+        assert page.count("?span=") >= 2  # both statements link to their evidence
+        api = client.get("/api/timeline", params={"name": "Mary Brennan"}).json()
+        moved = [e for e in api["items"] if e["kind"] == "changed position"]
+        assert len(moved) == 1 and moved[0]["before"]["label"] == "condemn"
+        assert "Mary Brennan" not in client.get("/contradictions").text
+
+
+def test_the_cli_timeline_shows_both_statements(together) -> None:
+    from click.testing import CliRunner
+
+    from onrecord.cli import main
+
+    out = CliRunner().invoke(main, ["timeline", "Mary Brennan", "--db", str(together), "--format", "jsonl"])
+    assert out.exit_code == 0, out.output
+    assert '"kind": "changed position"' in out.output and '"before": {' in out.output

@@ -146,6 +146,14 @@ def _shown_page(pairs: list[ContradictionRecord], groups: list[tuple[str, str | 
     return out
 
 
+# a change of position as a timeline row: the later own words, ``rid`` the earlier stance's id (``{scond}``: the
+# holder's stance filter, on ``stances s JOIN articles a``)
+CHANGES = ("SELECT s.date AS date, 'changed position' AS kind, s.holder AS who, s.label, s.negated, s.target, "
+           "s.reported_by, s.outlet, s.article_id, s.start, s.\"end\", s.text, pc.before_id AS rid FROM "
+           "position_changes pc JOIN (SELECT s.*, a.outlet FROM stances s JOIN articles a ON a.id = s.article_id "
+           "WHERE {scond}) s ON s.id = pc.after_id")
+
+
 class Onrecord:
     """The query API over one store: ``onrecord.open("onrecord.db").quotes(by="Jeremy Corbyn")``."""
 
@@ -770,11 +778,7 @@ class Onrecord:
                  f"JOIN articles a ON a.id = s.article_id WHERE {scond} UNION ALL "
                  f"SELECT a.date, 'quote', q.speaker, NULL, 0, NULL, NULL, a.outlet, q.article_id, q.start, "
                  f'q."end", q.text, q.id FROM quotes q JOIN articles a ON a.id = q.article_id '
-                 f"WHERE {qcond} AND q.method != 'learned' UNION ALL "
-                 f"SELECT s.date, 'changed position', s.holder, s.label, s.negated, s.target, s.reported_by, "
-                 f's.outlet, s.article_id, s.start, s."end", s.text, pc.before_id FROM position_changes pc JOIN '
-                 f"(SELECT s.*, a.outlet FROM stances s JOIN articles a ON a.id = s.article_id WHERE {scond}) s "
-                 f"ON s.id = pc.after_id")
+                 f"WHERE {qcond} AND q.method != 'learned' UNION ALL {CHANGES.format(scond=scond)}")
         args = [*sargs, *qargs, *sargs]
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
@@ -787,6 +791,22 @@ class Onrecord:
                           self._before(r["rid"]) if r["kind"] == "changed position" else None)
             for r in rows.fetchall())
         out.total = len(out) if limit is None else self._count(union, args)
+        return out
+
+    def position_changes(self, name: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+                         ) -> Records[TimelineEntry]:
+        """A person's changes of position, the latest first: their own words on a target going the other way from
+        their earlier own words (``before``), both with evidence; never contradictions."""
+        check_paging(limit, offset)
+        scond, sargs = self._stance_where(holder=name, target=about)
+        sql = CHANGES.format(scond=scond)
+        rows = self.conn.execute(f"SELECT * FROM ({sql}) ORDER BY nullif(date, '') IS NULL, date DESC, article_id, "
+                                 "start, rid LIMIT ? OFFSET ?", [*sargs, limit, offset]).fetchall()
+        out: Records[TimelineEntry] = Records(
+            TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
+                          self._before(r["rid"])) for r in rows)
+        out.total = self._count(sql, sargs)
         return out
 
     def _before(self, stance_id: int) -> dict[str, Any]:

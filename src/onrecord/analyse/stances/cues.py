@@ -92,7 +92,7 @@ INFO_VERBS = frozenset({"provide", "give", "release", "reveal", "disclose", "sha
 INFO_NOUNS = frozenset({"detail", "details", "specifics", "documentation", "information", "comment", "comments",
                         "name", "names", "identity", "figure", "figures", "explanation"})
 PLEAS = frozenset({"guilty", "innocent", "contest"})  # "pleaded guilty", "pleads not guilty", "no contest"
-RETREATS = frozenset({"off", "down", "away", "out"})  # "backed off", "backed down": a retreat, not support
+RETREATS = frozenset({"off", "down", "away"})  # "backed off", "backed down": a retreat ("lashed out at" is a cue)
 
 
 def _withholds(c: Token) -> bool:
@@ -114,8 +114,10 @@ def _legal_plea(t: Token) -> bool:
 
 def _retreat(t: Token) -> bool:
     """A cue verb with a particle of withdrawal ("Berlin backed off", "backed down", "backed away from") names a
-    retreat, not the verb's stance."""
-    return any(c.dep_ == "prt" and c.lower_ in RETREATS for c in t.children)
+    retreat, not the verb's stance, unless the cue is that phrasal verb itself."""
+    m = match_cue(t)
+    return (m is None or len(m[1]) == 1) and any(c.lower_ in RETREATS and (c.dep_ == "prt" or (c.i == t.i + 1 and c.dep_ in ("prep", "advmod")))
+               for c in t.children)
 
 
 def _reported_quote(ctx: StanceContext, t: Token) -> int | None:
