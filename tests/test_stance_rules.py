@@ -165,3 +165,13 @@ def test_a_title_case_headline_gives_no_stance(nlp) -> None:
 def test_a_phrasal_cue_keeps_its_particle(nlp) -> None:
     assert ("Jane Miller", "criticise", False, "Tom Reed") in stances(
         nlp, "Senator Jane Miller lashed out at Governor Tom Reed.")
+
+
+def test_a_pronoun_never_holds_for_a_name_titled_otherwise(nlp) -> None:
+    text = ("Mr. Tom Reed wants to break up the banks. Mrs. Jane Miller backs tougher rules. He condemned "
+            "Governor Bill Hart.")
+    found = stances(nlp, text)
+    assert [s for s in found if s[1] == "condemn" and s[0] == "Jane Miller"] == []
+    control = stances(nlp, "Mr. Tom Reed wants to break up the banks. Mrs. Jane Miller backs tougher rules. She "
+                           "condemned Governor Bill Hart.")
+    assert ("Jane Miller", "condemn", False, "Bill Hart") in control

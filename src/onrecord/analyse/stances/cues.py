@@ -116,8 +116,9 @@ def _retreat(t: Token) -> bool:
     """A cue verb with a particle of withdrawal ("Berlin backed off", "backed down", "backed away from") names a
     retreat, not the verb's stance, unless the cue is that phrasal verb itself."""
     m = match_cue(t)
-    return (m is None or len(m[1]) == 1) and any(c.lower_ in RETREATS and (c.dep_ == "prt" or (c.i == t.i + 1 and c.dep_ in ("prep", "advmod")))
-               for c in t.children)
+    adjacent = ("prep", "advmod")  # "backed off the plan": the parse may read the particle as a preposition
+    return (m is None or len(m[1]) == 1) and any(
+        c.lower_ in RETREATS and (c.dep_ == "prt" or (c.i == t.i + 1 and c.dep_ in adjacent)) for c in t.children)
 
 
 def _reported_quote(ctx: StanceContext, t: Token) -> int | None:
