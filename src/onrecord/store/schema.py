@@ -556,6 +556,7 @@ CREATE TABLE position_changes (
 );
 CREATE INDEX position_changes_holder ON position_changes(holder_entity_id);
 CREATE INDEX position_changes_group ON position_changes(group_key);
+CREATE INDEX position_changes_after ON position_changes(after_id);
 INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 17' WHERE EXISTS (SELECT 1 FROM articles);
 """),
 ]
