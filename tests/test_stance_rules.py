@@ -175,3 +175,9 @@ def test_a_pronoun_never_holds_for_a_name_titled_otherwise(nlp) -> None:
     control = stances(nlp, "Mr. Tom Reed wants to break up the banks. Mrs. Jane Miller backs tougher rules. She "
                            "condemned Governor Bill Hart.")
     assert ("Jane Miller", "condemn", False, "Bill Hart") in control
+
+
+def test_a_fronted_time_is_not_the_target_of_a_phrasal_cue(nlp) -> None:
+    found = stances(nlp, "On Saturday, Senator Jane Miller called on Governor Tom Reed to resign.")
+    assert ("Jane Miller", "urge", False, "Tom Reed") in found
+    assert [s for s in found if s[3] == "Saturday"] == []

@@ -54,11 +54,12 @@ def para_subject(ctx: StanceContext, v: Token) -> Token | None:
 
 
 def cue_objects(v: Token, parts: tuple[str, ...]) -> list[Token]:
-    """The object heads of a cue: the preposition's object for "side with X", else the direct object."""
+    """The object heads of a cue: the preposition's object for "side with X" (the cue's own preposition follows
+    it: "On Saturday, Sanders called on Snyder" calls on Snyder, not Saturday), else the direct object."""
     if len(parts) > 1:
         prep = parts[-1]
         for c in v.children:
-            if c.dep_ in ("prep", "prt", "dative") and c.lower_ == prep:
+            if c.dep_ in ("prep", "prt", "dative") and c.lower_ == prep and c.i > v.i:
                 objs = [p for p in c.children if p.dep_ in ("pobj", "pcomp")]
                 if objs:
                     return objs
