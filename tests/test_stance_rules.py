@@ -181,3 +181,13 @@ def test_a_fronted_time_is_not_the_target_of_a_phrasal_cue(nlp) -> None:
     found = stances(nlp, "On Saturday, Senator Jane Miller called on Governor Tom Reed to resign.")
     assert ("Jane Miller", "urge", False, "Tom Reed") in found
     assert [s for s in found if s[3] == "Saturday"] == []
+
+
+def test_a_surname_shared_by_two_people_holds_no_stance_unless_named_in_full(nlp) -> None:
+    intro = "Khizr Khan and his wife, Ghazala Khan, spoke in Philadelphia on Thursday. "
+    guessed = stances(nlp, intro + "Mr. Khan condemned Governor Tom Reed.")
+    assert [s for s in guessed if s[0] and s[0].endswith("Khan")] == []
+    named = stances(nlp, intro + "Khizr Khan condemned Governor Tom Reed.")
+    assert ("Khizr Khan", "condemn", False, "Tom Reed") in named
+    alone = stances(nlp, "Khizr Khan spoke in Philadelphia on Thursday. Mr. Khan condemned Governor Tom Reed.")
+    assert ("Khizr Khan", "condemn", False, "Tom Reed") in alone
