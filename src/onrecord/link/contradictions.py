@@ -252,7 +252,8 @@ def position_changes(stances: list[StanceRef], label_polarity: dict[str, float],
     own = [(s, resolved_keys(s, links) - {s.holder_key}, direction(s.polarity, s.negated,
                                                                     label_polarity.get(s.label)), period(s.date))
            for s in stances if own_side(s) and s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id
-           and _confident(s, min_confidence) and (s.stance_confidence or 0.0) >= min_stance_confidence]
+           and _confident(s, min_confidence) and (s.stance_confidence or 0.0) >= min_stance_confidence
+           and s.target_entity_id != s.holder_entity_id]  # about themselves ("His wife had warned him"): no position
     own.sort(key=lambda x: (x[3] or (date.max, date.max), x[0].id))
     for i, (a, ka, da, pa) in enumerate(own):
         for b, kb, db, pb in own[i + 1:]:
