@@ -3,15 +3,16 @@
 
     python bench/stance_precision.py select [--shared ../shared]
     python bench/stance_precision.py build A|B|C STORE.db [--shared ../shared]
-    python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-300 S.db]
+    python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-c C.db]
+                                           [--store-300 S.db]
     python bench/stance_precision.py calibrate [--shared ../shared] [--store-a A.db] [--store-c C.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
 speaker dev gold) and ``N_PN`` PolNeAR train texts (under 12,000 characters, not in the speaker dev gold).
 ``build`` ingests one set with onrecord's real pipeline (PolNeAR's publisher and date, the page's site) into a
-store. ``score`` builds both stores (or reads the given ones) and prints ``onrecord eval stances`` against the
-gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then ``onrecord eval
+store. ``score`` builds the three sets' stores (or reads the given ones) and prints ``onrecord eval stances``
+against the gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then ``onrecord eval
 contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts, ``select_store``; about five
 minutes to build); it exits 1 when set B's stance precision falls below ``FLOOR_B``.
 ``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on the judgements of sets A and C
@@ -167,10 +168,10 @@ def run_score(args: argparse.Namespace) -> int:
     import onrecord
 
     shared = Path(args.shared)
-    sets = select(shared)
+    sets = sets_of(shared)
     res: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmpd:
-        for name in ("A", "B"):
+        for name in ("A", "B", "C"):
             db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
             if not db.exists():
                 build(shared, sets[name], db)
