@@ -13,8 +13,8 @@ speaker dev gold) and ``N_PN`` PolNeAR train texts (under 12,000 characters, not
 ``build`` ingests one set with onrecord's real pipeline (PolNeAR's publisher and date, the page's site) into a
 store. ``score`` builds the three sets' stores (or reads the given ones) and prints ``onrecord eval stances``
 against the gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then
-``onrecord eval contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts, ``select_store``; about five
-minutes to build); it exits 1 when set B's stance precision falls below ``FLOOR_B``.
+``onrecord eval contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts,
+``select_store``; about five minutes to build); it exits 1 when set B's stance precision falls below ``FLOOR_B``.
 ``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on the judgements of sets A and C
 (``select_c``: 30 more PolNeAR train texts, read for errors like A), never B.
 Article texts are read from ``--shared`` and never written into the repository.
