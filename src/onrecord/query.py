@@ -163,6 +163,14 @@ def _shown_page(pairs: list[ContradictionRecord], groups: list[tuple[str, str | 
     return out
 
 
+# a change of position as a timeline row: the later own words, ``rid`` the earlier stance's id (``{scond}``: the
+# holder's stance filter, on ``stances s JOIN articles a``)
+CHANGES = ("SELECT s.date AS date, 'changed position' AS kind, s.holder AS who, s.label, s.negated, s.target, "
+           "s.reported_by, s.outlet, s.article_id, s.start, s.\"end\", s.text, pc.before_id AS rid FROM "
+           "position_changes pc JOIN (SELECT s.*, a.outlet FROM stances s JOIN articles a ON a.id = s.article_id "
+           "WHERE {scond}) s ON s.id = pc.after_id")
+
+
 class Onrecord:
     """The query API over one store: ``onrecord.open("onrecord.db").quotes(by="Jeremy Corbyn")``."""
 
@@ -852,8 +860,9 @@ class Onrecord:
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
                  until: str | None = None, limit: int | None = None, offset: int = 0, newest_first: bool = False
                  ) -> Records[TimelineEntry]:
-        """A person's stances (their own and those claimed for them) and quotes in date order (``newest_first``:
-        the latest first, undated last either way), with evidence;
+        """A person's stances (their own and those claimed for them), quotes and changes of position (kind
+        'changed position': their own words against their earlier own words on the same target, both with evidence)
+        in date order (``newest_first``: the latest first, undated last either way), with evidence;
         every entry, or one page of them (``limit``, ``offset``: sorted and paged in SQL, ``total`` counted up to
         COUNT_CAP) so that no request reads more than a page of someone quoted thousands of times."""
         if limit is not None:
@@ -866,8 +875,8 @@ class Onrecord:
                  f"JOIN articles a ON a.id = s.article_id WHERE {scond} UNION ALL "
                  f"SELECT a.date, 'quote', q.speaker, NULL, 0, NULL, NULL, a.outlet, q.article_id, q.start, "
                  f'q."end", q.text, q.id FROM quotes q JOIN articles a ON a.id = q.article_id '
-                 f"WHERE {qcond} AND q.method != 'learned'")
-        args = [*sargs, *qargs]
+                 f"WHERE {qcond} AND q.method != 'learned' UNION ALL {CHANGES.format(scond=scond)}")
+        args = [*sargs, *qargs, *sargs]
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
             f"SELECT * FROM ({union}) ORDER BY nullif(date, '') IS NULL, coalesce(nullif(date, ''), '9999')"
@@ -875,10 +884,34 @@ class Onrecord:
             + page, [*args, limit, offset] if limit is not None else args)
         out: Records[TimelineEntry] = Records(
             TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
-                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"])
-            for r in rows)
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
+                          self._before(r["rid"]) if r["kind"] == "changed position" else None)
+            for r in rows.fetchall())
         out.total = len(out) if limit is None else self._count(union, args)
         return out
+
+    def position_changes(self, name: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+                         ) -> Records[TimelineEntry]:
+        """A person's changes of position, the latest first: their own words on a target going the other way from
+        their earlier own words (``before``), both with evidence; never contradictions."""
+        check_paging(limit, offset)
+        scond, sargs = self._stance_where(holder=name, target=about)
+        sql = CHANGES.format(scond=scond)
+        rows = self.conn.execute(f"SELECT * FROM ({sql}) ORDER BY nullif(date, '') IS NULL, date DESC, article_id, "
+                                 "start, rid LIMIT ? OFFSET ?", [*sargs, limit, offset]).fetchall()
+        out: Records[TimelineEntry] = Records(
+            TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
+                          self._before(r["rid"])) for r in rows)
+        out.total = self._count(sql, sargs)
+        return out
+
+    def _before(self, stance_id: int) -> dict[str, Any]:
+        """The earlier own words of a change of position: date, label, target, outlet and evidence."""
+        r = self.conn.execute('SELECT s.id, s.date, s.label, s.negated, s.target, a.outlet, s.article_id, s.start, '
+                              's."end", s.text FROM stances s JOIN articles a ON a.id = s.article_id WHERE s.id = ?',
+                              (stance_id,)).fetchone()
+        return {k: (bool(r[k]) if k == "negated" else r[k]) for k in r.keys()}
 
     def search(self, text: str, limit: int = 20, offset: int = 0, count_cap: int | None = None
                ) -> Records[SearchHit]:

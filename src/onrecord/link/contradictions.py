@@ -34,6 +34,7 @@ from onrecord import settings
 from onrecord.analyse.stances.confidence import pair_confidence
 
 MIN_CONFIDENCE = 0.5  # a quoted side's attribution must be at least this sure (the quotes' "likely" band)
+CHANGE_MIN_STANCE = 0.7  # a change of position rests on two stances each at least this sure (docs/stances.md)
 RESOLVED = ("entity:", "gov:")  # target keys that name one thing: a linked entity, a state
 
 
@@ -246,13 +247,19 @@ class PositionChange:
 
 
 def position_changes(stances: list[StanceRef], label_polarity: dict[str, float],
-                     links: dict[str, set[str]] | None = None) -> list[PositionChange]:
-    """Each own-words stance followed (at a later date) by the holder's own words on the same target going the
-    other way, paired with the first such later stance."""
+                     links: dict[str, set[str]] | None = None, min_confidence: float = MIN_CONFIDENCE,
+                     min_stance_confidence: float = CHANGE_MIN_STANCE) -> list[PositionChange]:
+    """Each own-words stance followed (at a later date) by the holder's own words on the same resolved target going
+    the other way, paired with the first such later stance; both sides' attributions at least ``min_confidence``
+    sure and both stances scored at least ``min_stance_confidence`` (an unscored stance never counts), joined
+    only through the resolved holder entity, about someone or something other than the holder."""
     links = expand_keys(stances) if links is None else links
     out: list[PositionChange] = []
-    own = [(s, resolved_keys(s, links), direction(s.polarity, s.negated, label_polarity.get(s.label)), period(s.date))
-           for s in stances if own_side(s) and s.holder_entity_id]
+    own = [(s, resolved_keys(s, links) - {s.holder_key}, direction(s.polarity, s.negated,
+                                                                    label_polarity.get(s.label)), period(s.date))
+           for s in stances if own_side(s) and s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id
+           and _confident(s, min_confidence) and (s.stance_confidence or 0.0) >= min_stance_confidence
+           and s.target_entity_id != s.holder_entity_id]  # about themselves ("His wife had warned him"): no position
     own.sort(key=lambda x: (x[3] or (date.max, date.max), x[0].id))
     for i, (a, ka, da, pa) in enumerate(own):
         for b, kb, db, pb in own[i + 1:]:

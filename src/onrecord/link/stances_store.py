@@ -22,7 +22,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord.analyse.stances import labels
-from onrecord.link.contradictions import Contradiction, StanceRef, find_contradictions, own_side
+from onrecord.link.contradictions import (
+    CHANGE_MIN_STANCE,
+    Contradiction,
+    StanceRef,
+    find_contradictions,
+    own_side,
+    position_changes,
+)
 from onrecord.link.entities_store import EntityChanges, entity_for
 from onrecord.link.statements_store import holder_key
 
@@ -114,7 +121,26 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
              if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
     added, touched = _add_pairs(conn, fresh, pol)
     regroup_claims(conn, regroup | touched)
+    held = {r[0] for r in conn.execute("SELECT DISTINCT holder_key FROM stances WHERE article_id IN (SELECT id FROM "
+                                       "_link_batch) AND holder_key IS NOT NULL")}
+    for g in sorted(regroup | held):
+        redo_changes(conn, g, pol)
     return written + added
+
+
+def redo_changes(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> int:
+    """Recompute one holder group's changes of position (its own words on a target at two dates going opposite
+    ways): they depend on every linked stance of the group, so the group is redone whole, whatever the batch order;
+    only its quoted stances sure enough to be a side are read."""
+    rows = conn.execute(f"SELECT s.*, {CONFIDENCE} FROM stances s WHERE s.holder_key = ? AND s.quote_n IS NOT NULL "
+                        f"AND s.confidence >= ? AND {LINKED} ORDER BY s.id", (group, CHANGE_MIN_STANCE)).fetchall()
+    refs = [_ref(r) for r in rows]
+    found = position_changes(refs, pol, _Links(conn).of({k for s in refs for k in base_keys(s.target_keys)}))
+    conn.execute("DELETE FROM position_changes WHERE group_key = ?", (group,))
+    conn.executemany("INSERT INTO position_changes(holder, holder_entity_id, before_id, after_id, shared_keys, "
+                     "group_key) VALUES (?,?,?,?,?,?)", [(c.holder, c.holder_entity_id, c.before_id, c.after_id,
+                                                         json.dumps(c.shared_keys), group) for c in found])
+    return len(found)
 
 
 def _new_links(conn: sqlite3.Connection) -> set[str]:

@@ -589,6 +589,22 @@ CREATE INDEX stances_holder_facet ON stances((coalesce(holder_entity_id, holder)
 CREATE INDEX stances_target_facet ON stances((coalesce(target_entity_id, target)), target, target_entity_id, date,
                                              label);
 """),
+    (16, "changes of position: a person's own words on one target at two dates going opposite ways, kept per holder "
+         "group like contradictions (full relink)", """
+CREATE TABLE position_changes (
+    id INTEGER PRIMARY KEY,
+    holder TEXT NOT NULL,
+    holder_entity_id TEXT NOT NULL,
+    before_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    after_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    shared_keys TEXT NOT NULL,
+    group_key TEXT
+);
+CREATE INDEX position_changes_holder ON position_changes(holder_entity_id);
+CREATE INDEX position_changes_group ON position_changes(group_key);
+CREATE INDEX position_changes_after ON position_changes(after_id);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 16' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -37,6 +37,7 @@ TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "st
 # the person page: each paged list's offset parameter, and how many items a page of it shows
 ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE}
 SCOPE = ("outlet", "since", "until")  # the person page's filters beside ``about``, as on the lists
+CHANGES_SHOWN = 10  # the overview lists the latest this many changes of position
 CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
 STATEMENT_REPORTS = 10  # the Statements tab lists the first this many reports of each statement
 REPORTS_PAGE = 50  # a statement's page shows its reports this many at a time
@@ -259,7 +260,8 @@ def entity(request: Request) -> Response:
     def paged(key: str, records: Any) -> Pager:
         return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
 
-    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0}
+    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0,
+                               "changes": []}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
@@ -268,6 +270,7 @@ def entity(request: Request) -> Response:
         chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES, **scope)
         context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
                        chart_drawn=len(chart), chart_total=chart.total,
+                       changes=api.position_changes(ent.id, about=about, limit=CHANGES_SHOWN),
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
