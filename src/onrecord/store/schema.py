@@ -574,6 +574,16 @@ CREATE INDEX tones_target ON tones(target COLLATE NOCASE);
 ALTER TABLE entity_aliases ADD COLUMN why TEXT;
 INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 14' WHERE EXISTS (SELECT 1 FROM articles);
 """),
+    (18, "stances: the node each holder, target and principal resolves through in its article, as quote speakers "
+         "do (full relink)", """
+ALTER TABLE stances ADD COLUMN holder_node TEXT;
+ALTER TABLE stances ADD COLUMN target_node TEXT;
+ALTER TABLE stances ADD COLUMN behalf_node TEXT;
+CREATE INDEX stances_holder_node ON stances(holder_node);
+CREATE INDEX stances_target_node ON stances(target_node);
+CREATE INDEX stances_behalf_node ON stances(behalf_node);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 18' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
