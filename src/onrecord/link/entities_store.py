@@ -56,6 +56,7 @@ class LocalIndex:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.texts: dict[str, str] = {}
         self.names: dict[str, dict[str, int]] = defaultdict(dict)
         self.types: dict[tuple[str, int], str] = {}
         self.nodes: dict[tuple[str, int], Node] = {}
@@ -95,9 +96,10 @@ class LocalIndex:
         "Trump's inner circle", "Labour backbenchers", "the UK's enemies") is not what the span names."""
         if e < end - 2:
             return False
-        row = self.conn.execute("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
-                                (start + 1, max(0, s - start), aid)).fetchone()
-        return not (row and PREPOSITIONS & set(row[0].lower().split()))
+        if aid not in self.texts:  # read once per article, only when a span holds a mention
+            row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
+            self.texts[aid] = row[0] if row else ""
+        return not PREPOSITIONS & set(self.texts[aid][start:s].lower().split())
 
     def node(self, aid: str, name: str | None, start: int | None = None, end: int | None = None,
              typ: str = "") -> str | None:
