@@ -605,6 +605,16 @@ CREATE INDEX position_changes_group ON position_changes(group_key);
 CREATE INDEX position_changes_after ON position_changes(after_id);
 INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 16' WHERE EXISTS (SELECT 1 FROM articles);
 """),
+    (17, "stances: the node each holder, target and principal resolves through in its article, as quote speakers "
+         "do (full relink)", """
+ALTER TABLE stances ADD COLUMN holder_node TEXT;
+ALTER TABLE stances ADD COLUMN target_node TEXT;
+ALTER TABLE stances ADD COLUMN behalf_node TEXT;
+CREATE INDEX stances_holder_node ON stances(holder_node);
+CREATE INDEX stances_target_node ON stances(target_node);
+CREATE INDEX stances_behalf_node ON stances(behalf_node);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 17' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
