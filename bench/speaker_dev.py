@@ -2,20 +2,22 @@
 """Speaker dev gold: the article draw, agreement between two annotation passes, and scoring onrecord on it.
 
     python bench/speaker_dev.py select [--shared ../shared] [--out selection.json]
+    python bench/speaker_dev.py select-train [--shared ../shared] [--out selection.json]
     python bench/speaker_dev.py agreement annot_A.jsonl annot_B.jsonl
     python bench/speaker_dev.py score STORE.db|PREDICTIONS.jsonl|- [--shared ../shared] [--gold G] [--json OUT]
                                  [--floors]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Speaker dev gold"): 40 article_extraction
-articles (one per site) and two PolNeAR train articles per publisher. ``agreement`` pairs the rows of two passes
-as the scorer does (char IoU >= 0.5, one-to-one, best first) and prints span agreement (P/R/F1 of B against A,
-optional rows left out as the scorer does) and speaker agreement (``speaker_ok`` both ways). ``score`` ingests
-the 52 texts with onrecord's real pipeline into a temporary store (``-``), or reads a given store or predictions
-file, and prints the figures of ``onrecord eval quotes`` and of ``shared/tools/score_quotes.py`` (they must
-match), wrong speakers by kind and a calibration table by confidence; with ``--floors`` it exits 1 when a
-figure is below its pinned floor (``FLOORS``, the figures measured on main: they only go up). The article
-texts are read from ``--shared`` (default ``../shared`` from the repository root) and never written into the
-repository.
+articles (one per site) and two PolNeAR train articles per publisher; ``select-train`` the draw of set T, the
+speaker training gold that may be read for errors (``tests/fixtures/speaker_train/``). ``agreement`` pairs the
+rows of two passes as the scorer does (char IoU >= 0.5, one-to-one, best first) and prints span agreement (P/R/F1
+of B against A, optional rows left out as the scorer does) and speaker agreement (``speaker_ok`` both ways).
+``score`` ingests the gold's texts (the ``articles.json`` beside ``--gold``) with onrecord's real pipeline into a
+temporary store (``-``), or reads a given store or predictions file, and prints the figures of ``onrecord eval
+quotes`` and of ``shared/tools/score_quotes.py`` (they must match), wrong speakers by kind and a calibration table
+by confidence; with ``--floors`` (dev gold only) it exits 1 when a figure is below its pinned floor (``FLOORS``,
+the figures measured on main: they only go up). The article texts are read from ``--shared`` (default
+``../shared`` from the repository root) and never written into the repository.
 """
 from __future__ import annotations
 
@@ -34,7 +36,9 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "speaker_dev" / "gold.jsonl"
+TRAIN_GOLD = ROOT / "tests" / "fixtures" / "speaker_train" / "gold.jsonl"
 SEED = 20261207
+TRAIN_SEED = 20261208
 N_AE = 40
 MARKS = re.compile(r"[“\"]")
 BINS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
@@ -85,6 +89,60 @@ def select(shared: Path) -> list[Row]:
         fs = sorted(bypub[pub])
         rng.shuffle(fs)
         out += [{"doc": f"{f}.txt", "corpus": "polnear_train", "id": f, "outlet": pub} for f in fs[:2]]
+    return out
+
+
+ID_IN_FIXTURE = re.compile(r"[0-9a-f]{64}|(?:breitbart|huff-post|nyt|politico|wapo|washington-examiner|"
+                           r"guardian|cnn|fox|npr)[A-Za-z0-9_-]+")
+
+
+def used_ids() -> set[str]:
+    """Every article id any other gold in tests/fixtures names (speaker dev, stance, descriptor, entity, seed)."""
+    out: set[str] = set()
+    for p in (ROOT / "tests" / "fixtures").rglob("*"):
+        if p.is_file() and "speaker_train" not in p.parts:
+            out.update(m.removesuffix(".txt") for m in ID_IN_FIXTURE.findall(p.read_text(encoding="utf-8")))
+    return out
+
+
+def select_train(shared: Path, n_ae: int = 16, per_pub: int = 3) -> list[Row]:
+    """Set T, the speaker training gold's seeded draw (``TRAIN_SEED``): article_extraction articles (ASCII >= 97%,
+    8 to 30 quote marks, under 8,000 characters, one per site) and PolNeAR train articles per publisher (8 to
+    30 quote marks, under 8,000 characters), none named by another gold in tests/fixtures. Short articles with
+    several quotes, so that a careful reading annotates many quotes."""
+    corpus = shared / "corpus"
+    rng = random.Random(TRAIN_SEED)
+    used = used_ids()
+    with open(corpus / "article_extraction" / "ground-truth.json", encoding="utf-8") as f:
+        d = json.load(f)
+    rows = []
+    for k in sorted(d):
+        t = d[k]["articleBody"]
+        n = len(MARKS.findall(t))
+        if k in used or sum(c.isascii() for c in t) / max(1, len(t)) < 0.97 or not 8 <= n <= 30 or len(t) >= 8000:
+            continue
+        rows.append((k, urlparse(d[k]["url"]).netloc.replace("www.", "")))
+    rng.shuffle(rows)
+    seen: set[str] = set()
+    out: list[Row] = []
+    for k, dom in rows:
+        if dom not in seen and len(out) < n_ae:
+            seen.add(dom)
+            out.append({"doc": f"{k}.txt", "corpus": "article_extraction", "id": k, "outlet": dom})
+    polnear = corpus / "polnear"
+    with open(polnear / "metadata.tsv", encoding="utf-8") as f:
+        meta = [r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == "train"]
+    bypub: dict[str, list[str]] = defaultdict(list)
+    for r in meta:
+        if r["filename"] in used:
+            continue
+        t = (polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")
+        if 8 <= len(MARKS.findall(t)) <= 30 and len(t) < 8000:
+            bypub[r["publisher"]].append(r["filename"])
+    for pub in sorted(bypub):
+        fs = sorted(bypub[pub])
+        rng.shuffle(fs)
+        out += [{"doc": f"{f}.txt", "corpus": "polnear_train", "id": f, "outlet": pub} for f in fs[:per_pub]]
     return out
 
 
@@ -143,7 +201,7 @@ def agreement(a: list[Row], b: list[Row]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------ score
 
 def ingest_store(shared: Path, arts: list[Row], db: Path, tmp: Path) -> None:
-    """The 52 texts as plain-text articles named ``<doc>`` (PolNeAR's .txt as it is, an articleBody written to a
+    """The gold's texts as plain-text articles named ``<doc>`` (PolNeAR's .txt as it is, an articleBody written to a
     temporary .txt), ingested with onrecord's real pipeline into ``db``."""
     import onrecord
 
@@ -225,7 +283,8 @@ def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, 
 
 def run_score(args: argparse.Namespace) -> int:
     shared = Path(args.shared)
-    arts = select(shared)
+    listed = Path(args.gold).parent / "articles.json"  # the gold's own article list (dev or set T)
+    arts = json.loads(listed.read_text(encoding="utf-8")) if listed.exists() else select(shared)
     texts = {a["doc"]: article_text(shared, a) for a in arts}
     from onrecord.evaluate import load_jsonl
 
@@ -278,6 +337,8 @@ def run_score(args: argparse.Namespace) -> int:
         print(f"  {b:10} {c['n']:6} {share:>14}")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    if args.floors and Path(args.gold).resolve() != GOLD:
+        sys.exit("--floors are the dev gold's figures: score the dev gold with them")
     below = {k: (lib[k], v) for k, v in FLOORS.items() if lib[k] < v} if args.floors else {}
     if args.floors:
         print("\nfloors: " + ("; ".join(f"{k} {got} < {want}" for k, (got, want) in below.items()) or
@@ -291,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("select", help="reproduce the seeded article draw")
     s.add_argument("--shared", default=str(ROOT.parent / "shared"))
     s.add_argument("--out", help="write the selection as JSON here")
+    t = sub.add_parser("select-train", help="reproduce the seeded draw of set T, the speaker training gold")
+    t.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    t.add_argument("--out", help="write the selection as JSON here")
     g = sub.add_parser("agreement", help="span and speaker agreement between two annotation passes")
     g.add_argument("a")
     g.add_argument("b")
@@ -298,13 +362,15 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("score", help="score onrecord against the speaker dev gold")
     c.add_argument("target", help="'-' to ingest the articles into a temporary store, a store, or predictions JSONL")
     c.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    c.add_argument("--gold", default=str(GOLD))
+    c.add_argument("--gold", default=str(GOLD),
+                   help="the gold to score (set T: tests/fixtures/speaker_train/gold.jsonl); its articles are "
+                        "the articles.json beside it")
     c.add_argument("--store", help="with '-': ingest into this store (kept) instead of a temporary one")
     c.add_argument("--json", help="write the full result here")
     c.add_argument("--floors", action="store_true", help="exit 1 when a figure falls below its pinned floor")
     args = ap.parse_args(argv)
-    if args.cmd == "select":
-        sel = select(Path(args.shared))
+    if args.cmd in ("select", "select-train"):
+        sel = (select if args.cmd == "select" else select_train)(Path(args.shared))
         for r in sel:
             print(f"{r['corpus']:18} {r['outlet']:28} {r['doc']}")
         print(f"{len(sel)} articles, {len({r['outlet'] for r in sel})} outlets")
