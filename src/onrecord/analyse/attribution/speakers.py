@@ -347,6 +347,8 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
     before it."""
     low = t.lower_
     if low in PRONOUNS_PERSON:
+        if _unnamed_since(t, index):  # "A 29-year-old woman was fined after she wrote": not the name before
+            return Speaker(None, "unknown", None, mention, span, 0.2)
         name = antecedent(index, t.i, "person")
         return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
     if low in PRONOUNS_PLURAL or low == "we":
@@ -357,6 +359,28 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
             return Speaker(_group_name(t.doc[prev[-1].i], index), "group", None, mention, span, 0.5)
         return Speaker(None, "unknown", None, mention, span, 0.2)
     return None
+
+
+PEOPLE_NOUNS = {"man", "woman", "boy", "girl", "person", "resident", "user", "citizen", "voter", "witness",
+                "mother", "father", "driver", "neighbour", "neighbor", "student", "teacher", "worker", "victim"}
+
+
+def _unnamed_since(t: Token, index: NameIndex) -> bool:
+    """Whether an unnamed person was introduced as a subject ("a 26-year-old man") after the last person the
+    article named before pronoun ``t`` and in the three sentences before it: news introduces someone it will not
+    name with an indefinite noun, and the pronouns after it are that person's."""
+    named = [m.i for m in index.mentions if m.i < t.i and m.type == "person" and t.doc[m.i].pos_ == "PROPN"]
+    tr = tree(t.doc)
+    first = tr.sent_bounds(t.i)[0]
+    for _ in range(3):  # the pronoun's sentence and the three before it (a quotation may be a sentence of its own)
+        first = tr.sent_bounds(max(0, first - 1))[0]
+    lo = max(named[-1] + 1 if named else 0, first)
+    for x in t.doc[lo:t.i]:
+        if x.i in index.skip_tokens or x.dep_ not in ("nsubj", "nsubjpass") or x.tag_ != "NN":
+            continue
+        if (x.lemma_.lower() in PEOPLE_NOUNS or is_role_noun(x)) and any(c.lower_ in ("a", "an") for c in x.lefts):
+            return True
+    return False
 
 
 def _as_utterance(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
