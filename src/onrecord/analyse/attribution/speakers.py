@@ -295,6 +295,13 @@ def full_form(doc: Doc, surname: str) -> str | None:
     with a middle initial) right before it, not a place, a body, a title, a role or a common word; None when the
     article never writes one. Only one given name: a capitalised word before it is more often a place or a
     title ("Ukraine Kurt Volker", "Public Prosecution Eva-Marie Persson") than a second given name."""
+    cache: dict[str, str | None] = doc.user_data.setdefault("onrecord.full_forms", {})  # once per article, surname
+    if surname not in cache:
+        cache[surname] = _full_form(doc, surname)
+    return cache[surname]
+
+
+def _full_form(doc: Doc, surname: str) -> str | None:
     text = doc_text(doc)
     pattern = re.compile(rf"(?<![\w'’.-])((?:{_GIVEN}\s+)(?:[A-Z]\.\s+|{_GIVEN}\s+)?){re.escape(surname)}\b")
     for m in pattern.finditer(text):
