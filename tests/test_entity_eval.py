@@ -56,7 +56,7 @@ def test_eval_entities_command(store, tmp_path):
 
 def test_a_group_a_person_s_name_describes_is_not_that_person(store):
     with sqlite3.connect(store) as c:
-        rows = dict(c.execute("SELECT speaker, speaker_entity_id FROM quotes"))
-    assert rows["Marla Quinby"] == "person:marla-quinby"  # "Quinby said": the speaker by the full name
+        rows = dict(c.execute("SELECT speaker_mention, speaker_entity_id FROM quotes"))
+    assert rows["Quinby"] == "person:marla-quinby"  # "Quinby said": the speaker by the full name
     assert rows["One Quinby campaign source"] is None
     assert rows["Quinby's inner circle"] is None

@@ -270,6 +270,13 @@ def stance_confidence_model() -> dict[str, Any]:
 
 
 @cached
+def speaker_confidence_model() -> dict[str, Any]:
+    """speaker_confidence.json: the speaker confidence calibration per decision method (analyse.attribution.speakers),
+    fitted on set T of the speaker training gold."""
+    return _json_model("speaker_confidence.json", ("methods",), "bench/speaker_dev.py calibrate")
+
+
+@cached
 def attribution_model() -> dict[str, Any]:
     """attribution_model.json: the learned attribution step's feature weights and thresholds."""
     return _json_model("attribution_model.json", ("weights", "span_weights", "threshold", "rule_threshold"),

@@ -12,7 +12,6 @@ their full name; an open letter and the plural pronouns around it become the let
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,14 +109,10 @@ UNNAMED = 0.2  # the most an attribution in quote marks scores when its speaker 
 UNDISCOUNTED = frozenset({"continuation", "about", "accuser", "headline_colon", "speaker_colon"})
 
 
-@data.cached
 def calibration() -> dict[str, list[list[float]]]:
-    """data/speaker_confidence.json: per decision method, steps [raw score up to, share right] fitted on set T,
-    the speaker training gold (``bench/speaker_dev.py calibrate``); {} without the file."""
-    try:
-        return dict(json.loads(data.read("speaker_confidence.json"))["methods"])
-    except FileNotFoundError:
-        return {}
+    """Per decision method, steps [raw score up to, share right] fitted on set T, the speaker training gold
+    (``data.speaker_confidence_model``)."""
+    return dict(data.speaker_confidence_model()["methods"])
 
 
 def calibrated(how: str, raw: float) -> float:
