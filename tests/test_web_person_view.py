@@ -10,6 +10,7 @@ import pytest
 import web_support as ws
 
 from onrecord.web.app import create_app
+from onrecord.web.params import default_min_confidence
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +73,47 @@ def test_sort_headers_toggle_from_the_default_order(client, url, key, toggled):
     html = client.get(url).text
     links = [h.replace("&amp;", "&") for h in re.findall(r'<a class="sort (?:asc|desc)" href="([^"]+)"', html)]
     assert any(toggled in h and key in h for h in links), links
+
+
+def _evidence(html: str, section: str) -> list[str]:
+    """The evidence links of a section of the page, in order (``&amp;`` read back)."""
+    part = html.split(section, 1)[1].split("</section>", 1)[0]
+    return [h.replace("&amp;", "&") for h in re.findall(r'href="(/articles/[^"]+\?span=[^"]+)"', part)]
+
+
+def _span(s: dict) -> str:
+    return f"/articles/{s['article_id']}?span={s['start']}-{s['end']}#s-{s['start']}-{s['end']}"
+
+
+def test_the_stances_tab_and_chart_hide_less_sure_stances_as_the_stances_list_does(client):
+    index = client.get("/entities.json?_size=500").json()["items"]
+    seen_hidden = 0
+    for row in index:
+        path = quote(row["id"], safe="")
+        listed = client.get(f"/stances.json?holder={path}&limit=50").json()
+        every = client.get(f"/stances.json?holder={path}&min_confidence=0&limit=500").json()
+        if not every["total"]:
+            continue
+        hidden = listed["hidden_low_confidence"]
+        page = client.get(f"/entities/{path}?tab=stances").text
+        assert _evidence(page, 'id="stances"') == [_span(s) for s in listed["items"]], row["id"]
+        assert _tab_count(page, "stances") == every["total"], row["id"]  # the tab counts every confidence
+        note = re.search(r'id="stances-hidden">([\d,]+) less sure stances? hidden', page)
+        assert (int(note[1]) if note else 0) == hidden, row["id"]
+        shown = client.get(f"/entities/{path}?tab=stances&min_confidence=0").text
+        assert _evidence(shown, 'id="stances"') == [_span(s) for s in every["items"]][:50]
+        assert 'id="stances-hidden"' not in shown
+        # the chart: its marks are the dated stances above the cut; the dated ones below it are counted
+        overview = client.get(f"/entities/{path}").text
+        marks = overview.count('class="dot st-') - overview.count('<svg class="glyph"')
+        dated = [s for s in every["items"] if s["date"]]
+        sure = [s for s in dated if s["confidence"] is None or s["confidence"] >= default_min_confidence()]
+        assert marks == len(sure), row["id"]
+        chart_note = re.search(r'id="chart-hidden">([\d,]+) less sure', overview)
+        assert (int(chart_note[1]) if chart_note else 0) == len(dated) - len(sure), row["id"]
+        if hidden:
+            assert f"/entities/{path.replace('%3A', ':')}?tab=stances&amp;min_confidence=0" in page
+            everything = client.get(f"/entities/{path}?min_confidence=0").text
+            assert everything.count('class="dot st-') - everything.count('<svg class="glyph"') == len(dated)
+        seen_hidden += hidden
+    assert seen_hidden > 0, "the demo store has stances below the cut"

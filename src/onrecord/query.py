@@ -566,9 +566,9 @@ class Onrecord:
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
                       since: str | None = None, until: str | None = None, outlet: Outlets = None,
-                      min_confidence: float | None = None) -> tuple[str, list[Any]]:
+                      min_confidence: float | None = None, dated: bool = False) -> tuple[str, list[Any]]:
         """The condition on ``stances s JOIN articles a`` for the filters of ``stances`` (a stance analysed before
-        stances were scored has no confidence and passes any ``min_confidence``)."""
+        stances were scored has no confidence and passes any ``min_confidence``; ``dated``: only dated ones)."""
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
@@ -593,6 +593,8 @@ class Onrecord:
         if min_confidence is not None:
             where.append("(s.confidence IS NULL OR s.confidence >= ?)")
             args.append(check_confidence(min_confidence))
+        if dated:
+            where.append("s.date IS NOT NULL")
         return " AND ".join(where), args
 
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
@@ -1031,20 +1033,21 @@ class Onrecord:
         return out
 
     def latest_stances(self, holder: str, *, about: str | None = None, outlet: Outlets = None,
-                       since: str | None = None, until: str | None = None, limit: int = 300
-                       ) -> Records[StanceRecord]:
-        """A holder's latest dated stances (toward ``about``, in an outlet, between dates), newest first, for a
-        chart that stays readable; ``total`` counts every dated one up to ``count_cap``. Given an entity id, the
-        holder's date index is read newest first and stops after ``limit``."""
+                       since: str | None = None, until: str | None = None, min_confidence: float | None = None,
+                       limit: int = 300) -> Records[StanceRecord]:
+        """A holder's latest dated stances (toward ``about``, in an outlet, between dates, at least
+        ``min_confidence`` sure), newest first, for a chart that stays readable; ``total`` counts every dated one
+        up to ``count_cap``. Given an entity id, the holder's date index is read newest first and stops after
+        ``limit``."""
         check_paging(limit, 0)
-        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until}
+        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until, "min_confidence": min_confidence,
+                                 "dated": True}
         if self.entity_ids(holder) == [holder]:
             cond, args = self._stance_where(target=about, **scope)
             cond += " AND s.holder_entity_id = ?"
             args.append(holder)
         else:
             cond, args = self._stance_where(holder=holder, target=about, **scope)
-        cond += " AND s.date IS NOT NULL"
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, order="s.date DESC, a.date DESC, s.article_id DESC, s.start DESC, s.id DESC",
             limit=limit))

@@ -259,15 +259,18 @@ def entity(request: Request) -> Response:
     def paged(key: str, records: Any) -> Pager:
         return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
 
-    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0}
+    context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0,
+                               "hidden_stances": 0, "chart_hidden": 0}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
         by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",), **scope)[0].values}
         now, described = views.roles_now(ent, latest_date)
-        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES, **scope)
+        chart = api.latest_stances(ent.id, about=about, min_confidence=mc, limit=CHART_STANCES, **scope)
         context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
                        chart_drawn=len(chart), chart_total=chart.total,
+                       chart_hidden=0 if everything else api.count_stances(
+                           holder=ent.id, target=about, below_confidence=low, dated=True, **scope),
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
@@ -287,10 +290,12 @@ def entity(request: Request) -> Response:
                                                                            below_confidence=low, **scope))
         known.update(toward=toward.total, **({"naming": others.total} if everything else {}))
     elif tab == "stances":
-        stances = api.stances(holder=ent.id, target=about, limit=ENTITY_PAGERS["stances"], offset=offsets["stances"],
-                              count_cap=api.count_cap, sort=sort, **scope)
-        context.update(stances=stances, stances_pager=paged("stances", stances))
-        known["stances"] = stances.total
+        stances = api.stances(holder=ent.id, target=about, min_confidence=mc, limit=ENTITY_PAGERS["stances"],
+                              offset=offsets["stances"], count_cap=api.count_cap, sort=sort, **scope)
+        hidden_stances = 0 if everything else api.count_stances(holder=ent.id, target=about, below_confidence=low,
+                                                                **scope)
+        context.update(stances=stances, stances_pager=paged("stances", stances), hidden_stances=hidden_stances)
+        known["stances"] = min(api.count_cap, stances.total + hidden_stances)  # the tab counts every confidence
     elif tab == "claims":
         pairs = api.claims_against(ent.id, about=about, limit=ENTITY_PAGERS["claims"], offset=offsets["claims"])
         context.update(claims=views.group_by_claim(pairs), claims_pager=paged("claims", pairs))
@@ -307,10 +312,10 @@ def entity(request: Request) -> Response:
                                 _sort_desc=params.get("_sort_desc"), **where),
                "others": list_url("quotes", about=ent.id, q=about, **where),
                "stances": list_url("stances", holder=ent.id, target=about, _sort=params.get("_sort"),
-                                   _sort_desc=params.get("_sort_desc"), **scope)}
+                                   _sort_desc=params.get("_sort_desc"), **where)}
     counts = views.tab_counts(api, ent, about, known, scope)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
-                  scope=scope, scoped=any(scope.values()), exports=exports,
+                  scope=scope, scoped=any(scope.values()), exports=exports, cap=api.count_cap,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
                   hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
