@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+import onrecord
 from onrecord.web import lists, views
 from onrecord.web import params as P
 from onrecord.web.markup import (
@@ -33,9 +34,10 @@ from onrecord.web.markup import (
 PAGE = 20
 TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "stances": "Stances",
         "claims": "Claims against their words", "statements": "Statements", "roles": "Roles",
-        "descriptions": "Descriptions"}
+        "descriptions": "Descriptions", "portrayal": "Portrayal"}
 # the person page: each paged list's offset parameter, and how many items a page of it shows
-ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE}
+ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE,
+                 "portrayal": PAGE}
 SCOPE = ("outlet", "since", "until")  # the person page's filters beside ``about``, as on the lists
 CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
 STATEMENT_REPORTS = 10  # the Statements tab lists the first this many reports of each statement
@@ -245,7 +247,8 @@ def entity(request: Request) -> Response:
             "a person's or organisation's page")
     api = request.app.state.web.api()
     about = P.text(params, "about")
-    scope = {"outlet": P.texts(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    since, until = P.date(params, "since"), P.date(params, "until")
+    scope = {"outlet": P.texts(params, "outlet"), "since": since, "until": until}
     sort = P.sort(params)
     tab = P.text(params, "tab", max_len=20) or "overview"
     if tab not in TABS:
@@ -258,6 +261,15 @@ def entity(request: Request) -> Response:
 
     def paged(key: str, records: Any) -> Pager:
         return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
+
+    # the outlets' own sentences about the entity, in the page's outlet and dates (the tone model's reading)
+    tone_scope = onrecord.portrayal.tone_filter(api, ent.id, kind="portrayal", outlet=scope["outlet"] or None,
+                                                since=since, until=until)
+    links = Links(request)
+
+    def tone_link(outlet: str, month: str) -> str:
+        """The Portrayal tab narrowed to one outlet's sentences in one month: a chart point's link."""
+        return links.url(tab="portrayal", outlet=outlet, since=month, until=month, **dict.fromkeys(ENTITY_PAGERS))
 
     context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0,
                                "hidden_stances": 0, "chart_hidden": 0}
@@ -275,6 +287,9 @@ def entity(request: Request) -> Response:
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
                                          count_cap=api.count_cap, **scope))
+        groups = onrecord.portrayal.summary(api, tone_scope, ("outlet", "month"), evidence=0)  # one GROUP BY
+        context["portrayal"] = views.portrayal_chart(groups, ent.name, tone_link)
+        known["portrayal"] = sum(g.n for g in groups)
     elif tab == "said":
         said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=PAGE, offset=offsets["said"],
                           count_cap=api.count_cap, sort=sort, **scope)
@@ -300,6 +315,12 @@ def entity(request: Request) -> Response:
         pairs = api.claims_against(ent.id, about=about, limit=ENTITY_PAGERS["claims"], offset=offsets["claims"])
         context.update(claims=views.group_by_claim(pairs), claims_pager=paged("claims", pairs))
         known["claims"] = pairs.total
+    elif tab == "portrayal":
+        tones = onrecord.portrayal.tones(api, tone_scope, limit=ENTITY_PAGERS["portrayal"],
+                                         offset=offsets["portrayal"])
+        context.update(tones=tones, tones_pager=paged("portrayal", tones), tone_filter=tone_scope,
+                       tone_sentence=views.tone_sentence)
+        known["portrayal"] = tones.total
     elif tab == "statements":
         statements = api.statements(by=ent.id, min_articles=2, limit=ENTITY_PAGERS["statements"],
                                     offset=offsets["statements"], reports=STATEMENT_REPORTS, count_cap=api.count_cap)
@@ -314,12 +335,17 @@ def entity(request: Request) -> Response:
                "stances": list_url("stances", holder=ent.id, target=about, _sort=params.get("_sort"),
                                    _sort_desc=params.get("_sort_desc"), **where)}
     counts = views.tab_counts(api, ent, about, known, scope)
+    counts["portrayal"] = known["portrayal"] if "portrayal" in known else onrecord.portrayal.count(
+        api, tone_scope, api.count_cap)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
                   scope=scope, scoped=any(scope.values()), exports=exports, cap=api.count_cap,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
                   hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
-                  similarity=similarity, **context)
+                  similarity=similarity, tone_api="/api/tone?" + urlencode(
+                      [("name", ent.id), ("kind", "portrayal"), ("by", "outlet,month"),
+                       *[(k, v) for k in ("since", "until") if (v := scope[k])],
+                       *[("outlet", o) for o in tone_scope.outlets]]), **context)
 
 
 def statement(request: Request) -> Response:
