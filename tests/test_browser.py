@@ -386,6 +386,13 @@ def test_the_portrayal_chart_links_each_point_to_its_sentences(browser, base_url
     WebDriverWait(browser, 10).until(lambda d: "/articles/" in d.current_url)
     outlined = " ".join(m.text for m in browser.find_elements(By.CSS_SELECTOR, "#text mark.focus"))
     assert words in outlined
+    # the article page underlines each named person, organisation or country in its sentence's tone colour
+    marks = browser.find_elements(By.CSS_SELECTOR, "#text span.tm")
+    assert len(marks) > 10 and all(m.get_attribute("title") for m in marks)
+    negative = next(m for m in marks if "tm-negative" in m.get_attribute("class"))
+    assert negative.value_of_css_property("text-decoration-color") == "rgb(213, 94, 0)"
+    assert "model’s reading" in negative.get_attribute("title")
+    screenshot(browser, shots, "16-article-tone-marks.png")
     browser.set_window_size(400, 900)
     try:
         for path in ["/entities/person%3Ajeremy-corbyn", "/entities/person%3Ajeremy-corbyn?tab=portrayal"]:

@@ -8,6 +8,7 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import web_support as ws
 import onrecord
 from onrecord import portrayal
 from onrecord.web.app import create_app
+from onrecord.web.markup import tone_title
 from onrecord.web.svg import TonePoint, portrayal_svg
 
 CORBYN = "person:jeremy-corbyn"
@@ -135,3 +137,82 @@ def test_the_chart_and_the_tab_read_nothing_of_tones_about_others(store, tmp_pat
     before, after = ws.request_steps(store, urls), ws.request_steps(grown, urls)
     grew = {u: (before[u], after[u]) for u in urls if after[u] > before[u] + 1}
     assert not grew, grew
+
+
+# -- tone marks on the article page ---------------------------------------------------------------------------------
+_TM = re.compile(r'<span class="tm (tm-\w+)" title="([^"]*)">')
+
+
+class _ToneText(HTMLParser):
+    """The text inside each tone mark, by title (nested marks each count their text), and each mark's class."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str] | None] = []
+        self.text: dict[str, str] = {}
+        self.cls: dict[str, set[str]] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        tm = tag == "span" and "tm" in (a.get("class") or "").split()
+        self.stack.append((a.get("title") or "", (a.get("class") or "").split()[-1]) if tm else None)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for mark in self.stack:
+            if mark:
+                self.text[mark[0]] = self.text.get(mark[0], "") + data
+                self.cls.setdefault(mark[0], set()).add(mark[1])
+
+
+def test_each_mention_on_the_article_page_carries_its_sentences_tone(client, store):
+    with onrecord.open(store, readonly=True) as api:
+        arts = [a.id for a in api.articles(limit=100)]
+        checked = 0
+        for aid in arts:
+            tones = portrayal.article_tones(api, aid)
+            text = api.article(aid).text
+            html = client.get(f"/articles/{aid}").text
+            body = html.split('<div class="text" id="text">', 1)[1].split("</div>", 1)[0]
+            assert not ws.Tree(f"<div>{body}</div>").errors
+            marked = _ToneText(body)
+            for t in tones:
+                title = tone_title(t)
+                assert f"{t.label} tone toward {t.target} ({t.score:+.2f}" in title and "model’s reading" in title
+                assert ("’s words" in title) == (t.holder is not None)
+                assert marked.cls[title] == {f"tm-{t.label}"}
+                assert text[t.mention_start:t.mention_end] in marked.text[title]  # its words, under its mark
+                checked += 1
+            assert ('id="tone-legend"' in html) == bool(tones)
+    assert checked > 100
+
+
+def test_tone_marks_are_escaped_and_keep_the_markup_balanced_and_the_text_whole():
+    from types import SimpleNamespace
+
+    from onrecord.models import Segment
+    from onrecord.web.markup import highlight_article
+
+    text = 'Mr <b>Smith</b> said "Jones & co are a disgrace" today.'
+    segs = [Segment(0, len(text), "body")]
+    quote = SimpleNamespace(id=1, start=21, end=47, spans=None, speaker="Smith", speaker_type="person",
+                            on_behalf_of=None, speaker_mention=None, cue_span=None, speaker_span=(3, 14))
+    hostile = '<script>alert(1)</script>"\u202e'
+    tones = [SimpleNamespace(id=1, mention_start=3, mention_end=14, label="neutral", score=0.01, target=hostile,
+                             holder=None, outlet=hostile),
+             SimpleNamespace(id=2, mention_start=22, mention_end=32, label="negative", score=-0.9, target="Jones",
+                             holder=hostile, outlet="X"),
+             SimpleNamespace(id=3, mention_start=40, mention_end=70, label="bogus", score=0.0, target="y",
+                             holder=None, outlet=None)]
+    html = str(highlight_article(text, segs, [quote], tones=tones))
+    tree = ws.Tree(f"<div>{html}</div>")
+    assert not tree.errors and not tree.stack
+    assert "".join(tree.text) == text  # the words, unchanged
+    assert "<script" not in html and "\u202e" not in html and "<b>" not in html
+    classes = [cls for cls, _ in _TM.findall(html)]
+    assert "tm-neutral" in classes and "tm-negative" in classes and not any("bogus" in c for c in classes)
+    inside_quote = re.search(r'<mark class="q [^"]*"[^>]*><span class="tm tm-negative"', html)
+    assert inside_quote  # the speaker's colour stays on the quote, the tone innermost

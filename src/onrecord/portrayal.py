@@ -127,6 +127,16 @@ def tones(api: Onrecord, f: ToneFilter, *, limit: int = 100, offset: int = 0) ->
     return out
 
 
+def article_tones(api: Onrecord, article_id: str) -> list[ToneRecord]:
+    """Every stored tone of one article (read by the article's index), in text order: the article page marks each
+    mention with its sentence's tone."""
+    rows = api.conn.execute(
+        f"SELECT t.*, a.outlet, a.date, substr(a.text, t.start + 1, t.\"end\" - t.start) AS text, "
+        f"(SELECT ae.entity_id FROM article_entities ae WHERE ae.article_id = t.article_id AND ae.n = t.entity_n) "
+        f"AS target_id {_FROM} WHERE t.article_id = ? ORDER BY t.mention_start, t.id", (article_id,))
+    return [_tone(r) for r in rows]
+
+
 def _tone(r: sqlite3.Row) -> ToneRecord:
     return ToneRecord(id=r["id"], article_id=r["article_id"], outlet=r["outlet"], date=r["date"], target=r["target"],
                       target_id=r["target_id"], target_type=r["target_type"], mention=r["mention"],

@@ -217,8 +217,9 @@ def home(request: Request) -> Response:
 
 
 def article(request: Request) -> Response:
-    """The original text with every quote highlighted and coloured by speaker (unsure ones marked), furniture
-    greyed; ``span=S-E`` outlines one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
+    """The original text with every quote highlighted and coloured by speaker (unsure ones marked), each named
+    person, organisation or country underlined by its sentence's tone, furniture greyed; ``span=S-E`` outlines
+    one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
     P.known(request.query_params, ("span",), "an article's page")
     api = request.app.state.web.api()
     art = api.article(request.path_params["id"])
@@ -228,10 +229,11 @@ def article(request: Request) -> Response:
     colours = speaker_colours(quotes)
     legend = colour_legend(quotes)
     low = P.default_min_confidence()
+    tones = onrecord.portrayal.article_tones(api, art.id)
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
-                  legend=legend,
+                  legend=legend, tones=tones,
                   sure=[q for q in quotes if q.confidence >= low], unsure=[q for q in quotes if q.confidence < low],
-                  body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low),
+                  body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low, tones=tones),
                   furniture=sum(s.kind == "furniture" for s in segments),
                   source=views.public_source(art.source, api.ingest_roots()))
 
