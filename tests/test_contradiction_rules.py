@@ -18,12 +18,12 @@ X = "person:jane-miller"
 
 def ref(i: int, label: str, date: str, *, by: str | None = None, quote: int | None = 0, negated: bool = False,
         target: str = "person:tom-reed", keys: list[str] | None = None, holder: str = X, aspect: str | None = None,
-        confidence: float | None = 0.9, name: str = "Jane Miller") -> StanceRef:
+        confidence: float | None = 0.9, name: str = "Jane Miller", sure: float | None = 0.8) -> StanceRef:
     """A stance of Jane Miller (own words by default: a quote credited to her) toward Tom Reed."""
     pol = POL[label] * (-0.25 if negated else 1.0)
     return StanceRef(i, name, "entity:" + holder if holder else "person:miller", "Tom Reed",
                      keys if keys is not None else ["person:reed"], label, pol, negated, by, None, date, f"a{i}",
-                     holder or None, "person", quote, confidence, aspect, target or None)
+                     holder or None, "person", quote, confidence, aspect, target or None, sure)
 
 
 def pairs(stances: list[StanceRef], **kw) -> list[tuple[int, int]]:
@@ -58,6 +58,21 @@ def test_own_words_at_two_dates_are_a_change_of_position_not_a_contradiction() -
     claim = ref(3, "support", "2016-07-15", by="Daily Test", quote=None)
     assert pairs([feb, jul, claim]) == []
     assert pairs([feb, claim]) == [(3, 1)]
+
+
+def test_a_change_of_position_needs_one_resolved_holder_sure_sides_and_a_later_date() -> None:
+    feb, jul = ref(1, "criticise", "2016-02-01"), ref(2, "support", "2016-07-01")
+    assert position_changes([feb, ref(2, "support", "2016-07-01", holder="")], POL) == []  # a surname key
+    assert position_changes([feb, ref(2, "support", "2016-07-01", confidence=0.2)], POL) == []  # unsure quote
+    assert position_changes([feb, ref(2, "support", "2016-02-01")], POL) == []  # the same day: no change
+    assert position_changes([feb, ref(2, "criticise", "2016-07-01")], POL) == []  # the same way: no change
+    assert position_changes([feb, ref(2, "support", "2016-07-01", by="Daily Test", quote=None)], POL) == []
+    assert position_changes([feb, ref(2, "support", "2016-07-01", sure=0.6)], POL) == []  # a less sure stance
+    assert position_changes([feb, ref(2, "support", "2016-07-01", sure=None)], POL) == []  # never scored
+    # "warned" by herself: a stance about its own holder is no position on anyone
+    assert position_changes([ref(1, "criticise", "2016-02-01", target="person:jane-miller"),
+                             ref(2, "support", "2016-07-01", target="person:jane-miller")], POL) == []
+    assert [(c.before_id, c.after_id) for c in position_changes([jul, feb], POL)] == [(1, 2)]
 
 
 def test_sides_join_only_through_resolved_entities() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -304,3 +305,43 @@ def test_cli_entity_json_and_entities_csv(sample_db):
     assert res.exit_code == 0 and "country:iran" in res.output and "person:" not in res.output
     res = runner.invoke(main, ["entity", "Nobody Atall", "--db", sample_db])
     assert res.exit_code == 1 and "no entity named" in res.output
+
+
+# -- stances point to entities through the article's own clusters (issue 25, second round) -----------------------
+def _cluster_of(conn: sqlite3.Connection, aid: str, name: str, start: int, end: int) -> str | None:
+    """The entity of the article's person cluster a holder is: the one of its name, else the one whose longest
+    mention holds its span (the article's own resolution of it)."""
+    row = conn.execute("SELECT entity_id FROM article_entities WHERE article_id = ? AND name = ? AND type = "
+                       "'person'", (aid, name)).fetchone() or conn.execute(
+        'SELECT e.entity_id FROM entity_mentions m JOIN article_entities e ON e.article_id = m.article_id AND e.n = '
+        "m.n WHERE m.article_id = ? AND m.start <= ? AND m.\"end\" >= ? AND e.type = 'person' ORDER BY m.start - "
+        'm."end" LIMIT 1', (aid, start, end)).fetchone()
+    return row[0] if row else None
+
+
+def test_a_person_page_counts_every_stance_whose_holder_is_that_persons_cluster(api, sample_db):
+    """A stance whose holder the article writes as one of its person's mentions ("the leftie Labour boss" in The
+    Sun is Corbyn) is that person's, and the person's stances are exactly those."""
+    conn = sqlite3.connect(sample_db)
+    rows = conn.execute("SELECT id, article_id, holder, holder_start, holder_end, holder_entity_id FROM stances "
+                        "WHERE holder_type = 'person' AND holder_start IS NOT NULL").fetchall()
+    expected = {i: _cluster_of(conn, aid, h, s, e) for i, aid, h, s, e, _ in rows}
+    assert {i: eid for i, _, _, _, _, eid in rows if expected[i]} == {i: e for i, e in expected.items() if e}
+    corbyn = {i for i, e in expected.items() if e == "person:jeremy-corbyn"}
+    assert len(corbyn) >= 6
+    page = {s.id for s in api.all_stances(holder="person:jeremy-corbyn")}
+    assert page == corbyn
+    boss = [s for s in api.all_stances(holder="person:jeremy-corbyn") if s.holder == "Labour boss"]
+    assert len(boss) == 1 and boss[0].outlet == "The Sun"
+
+
+def test_a_group_a_name_only_describes_is_not_that_name(api):
+    """'High-profile Labour backbenchers' are not the Labour Party, as speaker or as stance holder; a stance
+    target that a country only describes ('the UK's enemies', 'forces in Syria') is not that country."""
+    labour = api.entity("Labour Party").id
+    backbench = [s for s in api.all_stances() if s.holder == "High-profile Labour backbenchers"]
+    assert backbench and all(s.holder_id != labour for s in backbench)
+    assert all(q.speaker_id != labour for q in api.all_quotes() if q.speaker == "High-profile Labour backbenchers")
+    described = [s for s in api.all_stances()
+                 if s.target in ("UK’s enemies", "Russian and Assad-regime forces in Syria")]
+    assert len(described) == 2 and all(s.target_id is None for s in described)

@@ -59,6 +59,8 @@ def snapshot(path: str) -> dict[str, list]:
                                  for kind, subject, key, entity, claims, counters, pairs in c.execute(
         "SELECT kind, subject, subject_key, subject_entity_id, claims, counters, pairs FROM claim_groups"))
     out["contradiction_totals"] = sorted(c.execute("SELECT * FROM contradiction_totals").fetchall())
+    out["position_changes"] = sorted((stance[a], stance[b], e, json.loads(k)) for a, b, e, k in c.execute(
+        "SELECT before_id, after_id, holder_entity_id, shared_keys FROM position_changes"))
     groups = []
     for sid, sp, text, first in c.execute("SELECT id, speaker_entity_id, text, first_date FROM statements"):
         reports = sorted((quote[q], sim) for q, sim in c.execute(

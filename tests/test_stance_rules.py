@@ -136,3 +136,58 @@ def test_a_quote_credited_to_a_thing_gives_no_holder(nlp) -> None:
     doc = nlp(text)
     segs = segment(text, None)
     assert not any(s.holder == "piece" for s in extract_stances(doc, segs, extract_quotes(doc, segs)))
+
+
+def test_a_plea_in_court_is_no_appeal(nlp) -> None:
+    assert stances(nlp, "Former congressman Mark Lane pleaded guilty to illegal lobbying in July.") == []
+    assert stances(nlp, "Senator Jane Miller pleaded with Governor Tom Reed to stay.") != []
+
+
+def test_backing_off_is_a_retreat_not_support(nlp) -> None:
+    assert [s for s in stances(nlp, "Facing protests, Governor Tom Reed backed off the plan.") if s[1] == "support"] \
+        == []
+    assert ("Tom Reed", "support", False, "Jane Miller") in stances(nlp, "Governor Tom Reed backed Senator Jane "
+                                                                         "Miller.")
+
+
+def test_a_refusal_to_give_information_states_no_position(nlp) -> None:
+    assert stances(nlp, "The State Department declined to provide any documentation or specifics about the "
+                        "process.") == []
+    assert stances(nlp, "Governor Tom Reed refused to elaborate.") == []
+    assert ("Tom Reed", "refuse", False, None) in stances(nlp, "Governor Tom Reed refused to sign the bill.")
+
+
+def test_a_title_case_headline_gives_no_stance(nlp) -> None:
+    assert stances(nlp, "Senators Resoundingly Reject Governor Tom Reed And His Budget Plan.") == []
+    assert stances(nlp, "Senators resoundingly rejected Governor Tom Reed and his budget plan.") != []
+
+
+def test_a_phrasal_cue_keeps_its_particle(nlp) -> None:
+    assert ("Jane Miller", "criticise", False, "Tom Reed") in stances(
+        nlp, "Senator Jane Miller lashed out at Governor Tom Reed.")
+
+
+def test_a_pronoun_never_holds_for_a_name_titled_otherwise(nlp) -> None:
+    text = ("Mr. Tom Reed wants to break up the banks. Mrs. Jane Miller backs tougher rules. He condemned "
+            "Governor Bill Hart.")
+    found = stances(nlp, text)
+    assert [s for s in found if s[1] == "condemn" and s[0] == "Jane Miller"] == []
+    control = stances(nlp, "Mr. Tom Reed wants to break up the banks. Mrs. Jane Miller backs tougher rules. She "
+                           "condemned Governor Bill Hart.")
+    assert ("Jane Miller", "condemn", False, "Bill Hart") in control
+
+
+def test_a_fronted_time_is_not_the_target_of_a_phrasal_cue(nlp) -> None:
+    found = stances(nlp, "On Saturday, Senator Jane Miller called on Governor Tom Reed to resign.")
+    assert ("Jane Miller", "urge", False, "Tom Reed") in found
+    assert [s for s in found if s[3] == "Saturday"] == []
+
+
+def test_a_surname_shared_by_two_people_holds_no_stance_unless_named_in_full(nlp) -> None:
+    intro = "Khizr Khan and his wife, Ghazala Khan, spoke in Philadelphia on Thursday. "
+    guessed = stances(nlp, intro + "Mr. Khan condemned Governor Tom Reed.")
+    assert [s for s in guessed if s[0] and s[0].endswith("Khan")] == []
+    named = stances(nlp, intro + "Khizr Khan condemned Governor Tom Reed.")
+    assert ("Khizr Khan", "condemn", False, "Tom Reed") in named
+    alone = stances(nlp, "Khizr Khan spoke in Philadelphia on Thursday. Mr. Khan condemned Governor Tom Reed.")
+    assert ("Khizr Khan", "condemn", False, "Tom Reed") in alone

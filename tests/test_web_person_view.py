@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 import web_support as ws
 
+import onrecord
 from onrecord.web.app import create_app
 from onrecord.web.params import default_min_confidence
 
@@ -91,7 +92,16 @@ def _stance_marks(html: str) -> int:
     return chart.split("<figcaption>", 1)[0].count('class="dot st-')
 
 
-def test_the_stances_tab_and_chart_hide_less_sure_stances_as_the_stances_list_does(client):
+def test_the_stances_tab_and_chart_hide_less_sure_stances_as_the_stances_list_does(tmp_path_factory, monkeypatch):
+    store = ws.demo_store(tmp_path_factory)
+    with onrecord.open(store, readonly=True) as api:  # a cut at the median stance, so some fall under it
+        scored = sorted(s.confidence for s in api.all_stances() if s.confidence is not None)
+    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", f"{scored[len(scored) // 2]:.4f}")
+    with ws.TestClient(create_app(str(store))) as client:
+        _check_the_cut(client)
+
+
+def _check_the_cut(client) -> None:
     index = client.get("/entities.json?_size=500").json()["items"]
     seen_hidden = 0
     for row in index:

@@ -576,6 +576,16 @@ def _negated_label(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "label": f"not {row['label']}"} if row.get("negated") and row.get("label") else row
 
 
+def _changed(row: dict[str, Any]) -> dict[str, Any]:
+    """For tables: a change of position shows both statements, the earlier first ("was ...; now ...")."""
+    b = row.get("before")
+    if not b:
+        return row
+    was = f"{'not ' if b['negated'] else ''}{b['label']}"
+    return {**row, "text": f"was {was} ({b['date'] or 'undated'}, {b['outlet'] or '?'}): {b['text']} | now: "
+                           f"{row['text']}"}
+
+
 STANCE_COLUMNS = ["date", "outlet", "holder", "label", "target", "reported_by", "confidence", "text"]
 
 
@@ -619,7 +629,7 @@ def timeline(name: str, db: str, about: str | None, since: str | None, until: st
                              until=until, newest_first=not oldest_first)
     rows = dicts(found)
     if fmt == "table":
-        rows = [_negated_label(r) for r in rows]
+        rows = [_changed(_negated_label(r)) for r in rows]
     emit(rows, total, offset, fmt, ["date", "outlet", "kind", "label", "target", "reported_by", "text"],
          {"text": 70, "target": 24}, "entries", "oldest first" if oldest_first else "newest first")
 

@@ -14,7 +14,7 @@ from typing import Any
 from onrecord.errors import BadParameter
 from onrecord.ingest.dates import parse_date
 from onrecord.models import TONE_LABELS, QuoteRecord, Records, ToneEvidence, ToneGroup, ToneRecord
-from onrecord.query import Onrecord, _quote, _total, check_date, check_paging
+from onrecord.query import QUOTE_COLUMNS, Onrecord, _quote, _total, check_date, check_paging
 
 KINDS = ("portrayal", "speech")  # the outlet's own sentences; a speaker's quoted words
 GROUPS = ("outlet", "month", "speaker")
@@ -200,8 +200,8 @@ def quotes(api: Onrecord, f: ToneFilter, *, newest_first: bool = False, limit: i
     base = (f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE (q.article_id, q.n) IN ({within})")
     total = api.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
     order = "DESC" if newest_first else ""
-    rows = api.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title {base} ORDER BY a.date IS NULL, "
-                            f"a.date {order}, q.article_id {order}, q.start LIMIT ? OFFSET ?", [*args, limit, offset])
+    rows = api.conn.execute(f"SELECT {QUOTE_COLUMNS} {base} ORDER BY a.date IS NULL, a.date {order}, "
+                            f"q.article_id {order}, q.start LIMIT ? OFFSET ?", [*args, limit, offset])
     out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
     out.total = total
     return out

@@ -57,6 +57,9 @@ def _span(a: Any, b: Any) -> list[int] | None:
     return [a, b] if a is not None and b is not None else None
 
 
+QUOTE_COLUMNS = "q.*, a.source, a.outlet, a.date, a.url, a.title"  # what _quote reads, over quotes q JOIN articles a
+
+
 def _quote(row: sqlite3.Row) -> QuoteRecord:
     return QuoteRecord(
         id=row["id"], article_id=row["article_id"], source=row["source"], outlet=row["outlet"], date=row["date"],
@@ -158,6 +161,14 @@ def _shown_page(pairs: list[ContradictionRecord], groups: list[tuple[str, str | 
     out.extend(sorted((p for p in pairs if (p.claim.id, p.counter.id) in keep), key=lambda p: (p.subject, p.id)))
     out.total = total
     return out
+
+
+# a change of position as a timeline row: the later own words, ``rid`` the earlier stance's id (``{scond}``: the
+# holder's stance filter, on ``stances s JOIN articles a``)
+CHANGES = ("SELECT s.date AS date, 'changed position' AS kind, s.holder AS who, s.label, s.negated, s.target, "
+           "s.reported_by, s.outlet, s.article_id, s.start, s.\"end\", s.text, pc.before_id AS rid FROM "
+           "position_changes pc JOIN (SELECT s.*, a.outlet FROM stances s JOIN articles a ON a.id = s.article_id "
+           "WHERE {scond}) s ON s.id = pc.after_id")
 
 
 class Onrecord:
@@ -345,7 +356,7 @@ class Onrecord:
         counted = (joined if key in browse.KEYED["quotes"] else base) if (outlet or since or until) else \
             f"FROM quotes q WHERE {cond}"
         total = _total(self.conn, counted, args, count_cap)
-        rows = self.conn.execute(f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title {base} ORDER BY {order} "
+        rows = self.conn.execute(f"SELECT {QUOTE_COLUMNS} {base} ORDER BY {order} "
                                  "LIMIT ? OFFSET ?", [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)
         out.total = total
@@ -353,7 +364,7 @@ class Onrecord:
 
     def quote(self, quote_id: int) -> QuoteRecord:
         """One quote by its id (its permalink), with its article's metadata; NotFound names the id."""
-        row = self.conn.execute("SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a "
+        row = self.conn.execute(f"SELECT {QUOTE_COLUMNS} FROM quotes q JOIN articles a "
                                 "ON a.id = q.article_id WHERE q.id = ?", (quote_id,)).fetchone()
         if row is None:
             raise NotFound(f"no quote with id {quote_id} (see `onrecord quotes`)")
@@ -710,10 +721,10 @@ class Onrecord:
     def _contradiction_where(self, name: str | None = None, about: str | None = None, kind: str | None = None,
                              min_confidence: float | None = None) -> tuple[str, str, list[Any]]:
         """(tables, condition, arguments) over ``contradictions c`` for a subject, a topic or target, a kind and
-        a confidence floor."""
+        a confidence floor (a pair of stances analysed before stances were scored has none and passes it)."""
         tables, where, args = "contradictions c", ["1=1"], list[Any]()
         if min_confidence is not None:
-            where.append("c.confidence >= ?")
+            where.append("(c.confidence IS NULL OR c.confidence >= ?)")
             args.append(check_confidence(min_confidence))
         if name:
             c, a = st.name_condition("c.subject", name, self.entity_ids(name), "c.subject_entity_id")
@@ -851,8 +862,9 @@ class Onrecord:
     def timeline(self, name: str, *, about: str | None = None, since: str | None = None,
                  until: str | None = None, limit: int | None = None, offset: int = 0, newest_first: bool = False
                  ) -> Records[TimelineEntry]:
-        """A person's stances (their own and those claimed for them) and quotes in date order (``newest_first``:
-        the latest first, undated last either way), with evidence;
+        """A person's stances (their own and those claimed for them), quotes and changes of position (kind
+        'changed position': their own words against their earlier own words on the same target, both with evidence)
+        in date order (``newest_first``: the latest first, undated last either way), with evidence;
         every entry, or one page of them (``limit``, ``offset``: sorted and paged in SQL, ``total`` counted up to
         COUNT_CAP) so that no request reads more than a page of someone quoted thousands of times."""
         if limit is not None:
@@ -865,8 +877,8 @@ class Onrecord:
                  f"JOIN articles a ON a.id = s.article_id WHERE {scond} UNION ALL "
                  f"SELECT a.date, 'quote', q.speaker, NULL, 0, NULL, NULL, a.outlet, q.article_id, q.start, "
                  f'q."end", q.text, q.id FROM quotes q JOIN articles a ON a.id = q.article_id '
-                 f"WHERE {qcond} AND q.method != 'learned'")
-        args = [*sargs, *qargs]
+                 f"WHERE {qcond} AND q.method != 'learned' UNION ALL {CHANGES.format(scond=scond)}")
+        args = [*sargs, *qargs, *sargs]
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
             f"SELECT * FROM ({union}) ORDER BY nullif(date, '') IS NULL, coalesce(nullif(date, ''), '9999')"
@@ -874,10 +886,34 @@ class Onrecord:
             + page, [*args, limit, offset] if limit is not None else args)
         out: Records[TimelineEntry] = Records(
             TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
-                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"])
-            for r in rows)
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
+                          self._before(r["rid"]) if r["kind"] == "changed position" else None)
+            for r in rows.fetchall())
         out.total = len(out) if limit is None else self._count(union, args)
         return out
+
+    def position_changes(self, name: str, *, about: str | None = None, limit: int = 20, offset: int = 0
+                         ) -> Records[TimelineEntry]:
+        """A person's changes of position, the latest first: their own words on a target going the other way from
+        their earlier own words (``before``), both with evidence; never contradictions."""
+        check_paging(limit, offset)
+        scond, sargs = self._stance_where(holder=name, target=about)
+        sql = CHANGES.format(scond=scond)
+        rows = self.conn.execute(f"SELECT * FROM ({sql}) ORDER BY nullif(date, '') IS NULL, date DESC, article_id, "
+                                 "start, rid LIMIT ? OFFSET ?", [*sargs, limit, offset]).fetchall()
+        out: Records[TimelineEntry] = Records(
+            TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
+                          r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
+                          self._before(r["rid"])) for r in rows)
+        out.total = self._count(sql, sargs)
+        return out
+
+    def _before(self, stance_id: int) -> dict[str, Any]:
+        """The earlier own words of a change of position: date, label, target, outlet and evidence."""
+        r = self.conn.execute('SELECT s.id, s.date, s.label, s.negated, s.target, a.outlet, s.article_id, s.start, '
+                              's."end", s.text FROM stances s JOIN articles a ON a.id = s.article_id WHERE s.id = ?',
+                              (stance_id,)).fetchone()
+        return {k: (bool(r[k]) if k == "negated" else r[k]) for k in r.keys()}
 
     def search(self, text: str, limit: int = 20, offset: int = 0, count_cap: int | None = None
                ) -> Records[SearchHit]:
@@ -1000,7 +1036,7 @@ class Onrecord:
         check_paging(limit, offset)
         cond, args = self._naming_where(entity, about, min_confidence, outlet, since, until)
         rows = self.conn.execute(
-            f"SELECT q.*, a.source, a.outlet, a.date, a.url, a.title FROM quotes q JOIN articles a ON "
+            f"SELECT {QUOTE_COLUMNS} FROM quotes q JOIN articles a ON "
             f"a.id = q.article_id WHERE {cond} ORDER BY {browse.order_by('quotes', None, 'date')} LIMIT ? OFFSET ?",
             [*args, limit, offset])
         out: Records[QuoteRecord] = Records(_quote(r) for r in rows)

@@ -102,6 +102,11 @@ SETTINGS: tuple[Setting, ...] = (
             "own words saying the opposite (days; two years: a stated position stands until its holder changes it, "
             "and a later change is a change of position, never a contradiction). A claim about a record ('has a "
             "history of') reaches back without limit.", (), 1, metavar="DAYS"),
+    Setting("contradiction_min_confidence", float, 0.4, "ONRECORD_CONTRADICTION_MIN_CONFIDENCE",
+            "A claim and its holder's own words are paired as a contradiction only when the pair is at least this "
+            "sure (the product of the two stances' confidences, times the rule's factor): a less sure pair is never "
+            "made, so no page or export lists one. The same as the web's cut by default; a change applies from the "
+            "next `onrecord link`.", (), 0, 1, "X"),
     Setting("min_confidence", float, None, "ONRECORD_MIN_CONFIDENCE",
             "Only quotes attributed, and stances and contradictions scored, at least this surely, 0 to 1 (unset: "
             "every record).", ("quotes", "stances", "contradictions"), 0, 1, "X"),

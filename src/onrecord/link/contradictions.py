@@ -34,6 +34,7 @@ from onrecord import settings
 from onrecord.analyse.stances.confidence import pair_confidence
 
 MIN_CONFIDENCE = 0.5  # a quoted side's attribution must be at least this sure (the quotes' "likely" band)
+CHANGE_MIN_STANCE = 0.7  # a change of position rests on two stances each at least this sure (docs/stances.md)
 RESOLVED = ("entity:", "gov:")  # target keys that name one thing: a linked entity, a state
 
 
@@ -180,13 +181,16 @@ def _entry(s: StanceRef, d: int) -> dict[str, Any]:
 
 def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, float],
                         links: dict[str, set[str]] | None = None, window_days: int | None = None,
-                        min_confidence: float = MIN_CONFIDENCE) -> list[Contradiction]:
+                        min_confidence: float = MIN_CONFIDENCE, pair_floor: float | None = None
+                        ) -> list[Contradiction]:
     """Every (claim, own words) pair about the same resolved holder and resolved target, with opposite
     directions, where the own words speak to the claim's time and were not taken back before it. ``links``:
     resolved person -> government keys (``expand_keys`` of these stances when not given: the link stage passes
-    the links of the whole store); ``window_days``: the setting ``contradiction_window_days`` when not given."""
+    the links of the whole store); ``window_days``: the setting ``contradiction_window_days`` when not given;
+    ``pair_floor``: the least pair confidence made (the setting ``contradiction_min_confidence`` when not given)."""
     links = expand_keys(stances) if links is None else links
     window = settings.value("contradiction_window_days", window_days)
+    floor = settings.value("contradiction_min_confidence", pair_floor)
     by_holder: dict[str, list[StanceRef]] = {}
     for s in stances:
         if s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id:
@@ -213,7 +217,10 @@ def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, floa
                 if any(a[1] >= po[0] for a in agree):
                     continue  # took it back before the claim: a change of position
                 days = (pc[0] - po[1]).days
-                conf = pair_confidence(c.stance_confidence, o.stance_confidence, c.aspect)
+                scored = c.stance_confidence is not None and o.stance_confidence is not None
+                conf = pair_confidence(c.stance_confidence, o.stance_confidence, c.aspect) if scored else None
+                if conf is not None and conf < floor:
+                    continue  # too unsure to print as someone contradicted
                 why = {"rule": ("a claim about their record, against their own words before it" if record else
                                 f"a claim about their position then, against their own words up to {window} days "
                                 "before it"),
@@ -240,13 +247,19 @@ class PositionChange:
 
 
 def position_changes(stances: list[StanceRef], label_polarity: dict[str, float],
-                     links: dict[str, set[str]] | None = None) -> list[PositionChange]:
-    """Each own-words stance followed (at a later date) by the holder's own words on the same target going the
-    other way, paired with the first such later stance."""
+                     links: dict[str, set[str]] | None = None, min_confidence: float = MIN_CONFIDENCE,
+                     min_stance_confidence: float = CHANGE_MIN_STANCE) -> list[PositionChange]:
+    """Each own-words stance followed (at a later date) by the holder's own words on the same resolved target going
+    the other way, paired with the first such later stance; both sides' attributions at least ``min_confidence``
+    sure and both stances scored at least ``min_stance_confidence`` (an unscored stance never counts), joined
+    only through the resolved holder entity, about someone or something other than the holder."""
     links = expand_keys(stances) if links is None else links
     out: list[PositionChange] = []
-    own = [(s, resolved_keys(s, links), direction(s.polarity, s.negated, label_polarity.get(s.label)), period(s.date))
-           for s in stances if own_side(s) and s.holder_entity_id]
+    own = [(s, resolved_keys(s, links) - {s.holder_key}, direction(s.polarity, s.negated,
+                                                                    label_polarity.get(s.label)), period(s.date))
+           for s in stances if own_side(s) and s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id
+           and _confident(s, min_confidence) and (s.stance_confidence or 0.0) >= min_stance_confidence
+           and s.target_entity_id != s.holder_entity_id]  # about themselves ("His wife had warned him"): no position
     own.sort(key=lambda x: (x[3] or (date.max, date.max), x[0].id))
     for i, (a, ka, da, pa) in enumerate(own):
         for b, kb, db, pb in own[i + 1:]:

@@ -5,7 +5,8 @@ entity changed are rewritten.
 
 Every reference to an entity goes through a node: ``article_entities.node``, ``role_mentions.node`` and the quote
 speaker's ``speaker_node``/``behalf_node`` ("type|key" when the article's own cluster names the speaker,
-"=key" when the name is looked up among all entities' aliases, the first entity by its first node).
+"=key" when the name is looked up among all entities' aliases, the entity only when it is the only one with that
+alias). Stances keep the same references (``holder_node``, ``target_node``, ``behalf_node``), resolved the same way.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class EntityChanges:
 
     quotes: dict[int, str | None] = field(default_factory=dict)  # quote id -> speaker entity id before
     behalf_quotes: set[int] = field(default_factory=set)  # quotes whose principal's entity changed
-    names: set[str] = field(default_factory=set)  # names and aliases that may now resolve otherwise
+    refs: set[str] = field(default_factory=set)  # node and lookup references whose entity changed
     entities: int = 0  # entities relinked
 
 
@@ -54,6 +55,8 @@ class LocalIndex:
     """Each batch article's clusters by name key and its mention spans, to resolve quote speakers in context."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.texts: dict[str, str] = {}
         self.names: dict[str, dict[str, int]] = defaultdict(dict)
         self.types: dict[tuple[str, int], str] = {}
         self.nodes: dict[tuple[str, int], Node] = {}
@@ -68,19 +71,17 @@ class LocalIndex:
             self.spans[r[0]].append((r[1], r[2], r[3]))
 
     def find(self, aid: str, name: str | None, start: int | None, end: int | None, typ: str = "") -> int | None:
-        """The article's cluster for a speaker: same name, else a mention inside the speaker's span (a person's
-        only when it heads the span, ending it give or take a possessive: "President Trump", not "one Trump
-        campaign source" or "Trump's inner circle", groups a person's name only describes) or holding it, else the
-        article's only person with that surname."""
+        """The article's cluster for a speaker: same name, else a mention heading the speaker's span (``heads``)
+        or holding it, else the article's only person with that surname."""
         if not name:
             return None
         key = name_key(name)
         here = self.names.get(aid, {})
         if key in here:
             return here[key]
-        if start is not None and end is not None:  # the longest mention inside or around, a person's for a person
+        if start is not None and end is not None:  # the longest mention heading or around, a person's for a person
             inside = sorted((s - e, s, n) for s, e, n in self.spans.get(aid, ())
-                            if (start <= s and e <= end and (end - 2 <= e or self.types[(aid, n)] != "person")
+                            if (start <= s and e <= end and self.heads(aid, start, end, s, e)
                                 or s <= start and end <= e) and _compatible(typ, self.types[(aid, n)]))
             if inside:
                 return inside[0][2]
@@ -88,14 +89,33 @@ class LocalIndex:
         hits = {n for k, n in here.items() if k.split()[-1:] == last and self.types[(aid, n)] == "person"}
         return hits.pop() if len(hits) == 1 and len(key.split()) <= 2 else None
 
+    def heads(self, aid: str, start: int, end: int, s: int, e: int) -> bool:
+        """Whether the mention at s..e heads the span start..end: it ends the span (give or take a possessive), as
+        an English noun phrase ends with its head ("President Trump", "the Pentagon"), and no preposition before it
+        makes it a modifier ("forces in Syria"). A name that only describes the span ("one Trump campaign source",
+        "Trump's inner circle", "Labour backbenchers", "the UK's enemies") is not what the span names."""
+        if e < end - 2:
+            return False
+        if aid not in self.texts:  # read once per article, only when a span holds a mention
+            row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
+            self.texts[aid] = row[0] if row else ""
+        return not PREPOSITIONS & set(self.texts[aid][start:s].lower().split())
+
     def node(self, aid: str, name: str | None, start: int | None = None, end: int | None = None,
              typ: str = "") -> str | None:
-        """How a speaker resolves: the node of the article's cluster, else a lookup of the name's key."""
+        """How a speaker (or a stance's holder or target) resolves: the node of the article's cluster, else a
+        lookup of the name's key; a spokesperson is not the one they speak for, so resolves to none."""
+        if typ == "spokesperson":
+            return None
         n = self.find(aid, name, start, end, typ)
         if n is not None:
             return node_text(self.nodes[(aid, n)])
         key = name_key(name) if name else ""
         return LOOKUP + key if key else None
+
+
+PREPOSITIONS = frozenset("of in for from at on with against by to about over under near among between behind "
+                         "inside outside within without toward towards".split())
 
 
 def _compatible(speaker_type: str, entity_type: str) -> bool:
@@ -129,9 +149,7 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
                                sorted(old_ids)).fetchall()
     keys |= {r[1] for r in old_aliases}
     keys |= {name_key(a) for e in linking.entities for a, _ in e.aliases}
-    names = {r[0] for r in old_aliases} | {a for e in linking.entities for a, _ in e.aliases}
     before_lookup = {k: lookup(conn, k) for k in keys}
-    before_names = {n: entity_for(conn, n) for n in names}
     old_node_ids = {n: _entity_of(conn, n) for n in nodes}
     _write_entities(conn, old_ids, linking, nodes)
     changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
@@ -139,7 +157,7 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
     changed_keys = {LOOKUP + k: new for k in keys if (new := lookup(conn, k)) != before_lookup[k]}
     moved = {old_node_ids.get(n) for n in nodes if node_text(n) in changed_nodes} | set(changed_nodes.values())
     moved |= {before_lookup[k[len(LOOKUP):]] for k in changed_keys} | set(changed_keys.values())
-    changes.names = {n for n in names if entity_for(conn, n) != before_names[n]}
+    changes.refs = set(changed_nodes) | set(changed_keys)
     for ref, eid in [*changed_nodes.items(), *changed_keys.items()]:
         if not ref.startswith(LOOKUP):
             conn.execute("UPDATE article_entities SET entity_id = ? WHERE node = ?", (eid, ref))
@@ -362,20 +380,11 @@ def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linkin
 
 
 def lookup(conn: sqlite3.Connection, key: str) -> str | None:
-    """The entity a name key looks up to: the one with that alias key whose first node comes first."""
+    """The entity a name key looks up to: the only entity with that alias key; none when two have it (a name
+    the article does not resolve is never guessed between people)."""
     if not key:
         return None
-    row = conn.execute("SELECT a.entity_id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE "
-                       "a.key = ? ORDER BY e.first_node, e.id LIMIT 1", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def entity_for(conn: sqlite3.Connection, name: str | None) -> str | None:
-    """The entity id a name or alias resolves to, when exactly one entity has it."""
-    if not name:
-        return None
-    rows = conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE "
-                        "UNION SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (name, name)).fetchall()
+    rows = conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE key = ? LIMIT 2", (key,)).fetchall()
     return rows[0][0] if len(rows) == 1 else None
 
 
@@ -409,7 +418,7 @@ def _write_batch_refs(conn: sqlite3.Connection, local: LocalIndex, holders: dict
     for qid, aid, speaker, typ, behalf, start, end in conn.execute(
             "SELECT id, article_id, speaker, speaker_type, on_behalf_of, speaker_start, speaker_end FROM quotes "
             "WHERE article_id IN (SELECT id FROM _link_batch)").fetchall():
-        ref = local.node(aid, speaker, start, end, typ) if typ != "spokesperson" else None
+        ref = local.node(aid, speaker, start, end, typ)
         bref = local.node(aid, behalf)
         rows.append((ref, bref, resolve(conn, ref), resolve(conn, bref), qid))
     conn.executemany("UPDATE quotes SET speaker_node = ?, behalf_node = ?, speaker_entity_id = ?, "

@@ -22,8 +22,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord.analyse.stances import labels
-from onrecord.link.contradictions import Contradiction, StanceRef, find_contradictions, own_side
-from onrecord.link.entities_store import EntityChanges, entity_for
+from onrecord.link.contradictions import (
+    CHANGE_MIN_STANCE,
+    Contradiction,
+    StanceRef,
+    find_contradictions,
+    own_side,
+    position_changes,
+)
+from onrecord.link.entities_store import EntityChanges, LocalIndex, resolve
 from onrecord.link.statements_store import holder_key
 
 LINKED = ("(s.article_id IN (SELECT id FROM _link_batch) OR NOT EXISTS (SELECT 1 FROM link_pending p WHERE "
@@ -33,13 +40,16 @@ CONFIDENCE = ("(SELECT q.confidence FROM quotes q WHERE q.article_id = s.article
 STANCE_SQL = f"SELECT s.*, {CONFIDENCE} FROM stances s WHERE s.id = ?"
 
 
+NODES = ("holder_node", "target_node", "behalf_node")
+
+
 def _affected(conn: sqlite3.Connection, changes: EntityChanges) -> set[int]:
-    """Stances of the batch, stances naming a name that now resolves otherwise, stances of changed quotes."""
+    """Stances of the batch, stances resolving through a node or lookup whose entity changed, stances of changed
+    quotes."""
     ids = {r[0] for r in conn.execute("SELECT id FROM stances WHERE article_id IN (SELECT id FROM _link_batch)")}
-    for name in changes.names:
-        for column in ("holder", "target", "on_behalf_of"):
-            ids.update(r[0] for r in conn.execute(f"SELECT id FROM stances WHERE {column} = ? COLLATE NOCASE",
-                                                  (name,)))
+    for ref in changes.refs:
+        for column in NODES:
+            ids.update(r[0] for r in conn.execute(f"SELECT id FROM stances WHERE {column} = ?", (ref,)))
     for qid in set(changes.quotes) | changes.behalf_quotes:
         ids.update(r[0] for r in conn.execute("SELECT s.id FROM quotes q JOIN stances s ON s.article_id = "
                                               "q.article_id AND s.quote_n = q.n WHERE q.id = ?", (qid,)))
@@ -67,29 +77,30 @@ def _ref(r: sqlite3.Row) -> StanceRef:
 def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
     """Entity ids and holder keys on the affected stances, target keys and links of the batch's stances, and
     the contradictions they make (call inside a transaction). Returns the contradictions written."""
+    local = LocalIndex(conn)
     cache: dict[str, str | None] = {}
 
-    def look(name: str | None) -> str | None:
-        if not name:
+    def look(ref: str | None) -> str | None:
+        if ref is None:
             return None
-        if name not in cache:
-            cache[name] = entity_for(conn, name)
-        return cache[name]
+        if ref not in cache:
+            cache[ref] = resolve(conn, ref)
+        return cache[ref]
 
     batch = {r[0] for r in conn.execute("SELECT id FROM stances WHERE article_id IN (SELECT id FROM _link_batch)")}
     ids = sorted(_affected(conn, changes))
     regroup: set[str] = set()
-    updates, unkeyed, keyed = [], [], []
+    updates, unkeyed, keyed, node_rows = [], [], [], []
     for i in range(0, len(ids), 500):
         part = ids[i:i + 500]
         for r in conn.execute(
-                "SELECT s.*, q.speaker AS qs, q.speaker_entity_id AS qe, q.on_behalf_of_entity_id AS qb, "
+                "SELECT s.*, q.speaker AS qs, q.speaker_node AS qn, q.behalf_node AS qbn, "
                 f"{LINKED} AS linked FROM stances s LEFT JOIN quotes q ON q.article_id = s.article_id AND q.n = "
                 f"s.quote_n WHERE s.id IN ({','.join('?' * len(part))})", part):
-            own = bool(r["qs"]) and r["qs"] == r["holder"]
-            holder_id = r["qe"] if own and r["qe"] else look(r["holder"])
-            behalf_id = r["qb"] if own and r["qb"] else look(r["on_behalf_of"])
-            target_id = look(r["target"])
+            nodes = stance_nodes(local, r) if r["id"] in batch else tuple(r[c] for c in NODES)
+            if r["id"] in batch:
+                node_rows.append((*nodes, r["id"]))
+            holder_id, target_id, behalf_id = (look(n) for n in nodes)
             key = holder_key(r["holder"], r["holder_type"], holder_id)
             old = (r["holder_entity_id"], r["on_behalf_of_entity_id"], r["target_entity_id"], r["holder_key"])
             if (holder_id, behalf_id, target_id, key) != old or r["id"] in batch:
@@ -101,6 +112,7 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
                         r["target_keys"], r["target_entity_id"]))]
             if key and r["linked"] and (r["id"] in batch or (holder_id, behalf_id, target_id, key) != old):
                 keyed += [(key, k, r["id"]) for k in base_keys(target_keys(r["target_keys"], target_id))]
+    conn.executemany("UPDATE stances SET holder_node = ?, target_node = ?, behalf_node = ? WHERE id = ?", node_rows)
     conn.executemany("UPDATE stances SET holder_entity_id = ?, on_behalf_of_entity_id = ?, target_entity_id = ?, "
                      "holder_key = ? WHERE id = ?", updates)
     conn.executemany("DELETE FROM stance_keys WHERE holder_key = ? AND key = ? AND stance_id = ?", unkeyed)
@@ -114,7 +126,44 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
              if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
     added, touched = _add_pairs(conn, fresh, pol)
     regroup_claims(conn, regroup | touched)
+    held = {r[0] for r in conn.execute("SELECT DISTINCT holder_key FROM stances WHERE article_id IN (SELECT id FROM "
+                                       "_link_batch) AND holder_key IS NOT NULL")}
+    for g in sorted(regroup | held):
+        redo_changes(conn, g, pol)
     return written + added
+
+
+def redo_changes(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> int:
+    """Recompute one holder group's changes of position (its own words on a target at two dates going opposite
+    ways): they depend on every linked stance of the group, so the group is redone whole, whatever the batch order;
+    only its quoted stances sure enough to be a side are read."""
+    rows = conn.execute(f"SELECT s.*, {CONFIDENCE} FROM stances s WHERE s.holder_key = ? AND s.quote_n IS NOT NULL "
+                        f"AND s.confidence >= ? AND {LINKED} ORDER BY s.id", (group, CHANGE_MIN_STANCE)).fetchall()
+    refs = [_ref(r) for r in rows]
+    found = position_changes(refs, pol, _Links(conn).of({k for s in refs for k in base_keys(s.target_keys)}))
+    conn.execute("DELETE FROM position_changes WHERE group_key = ?", (group,))
+    conn.executemany("INSERT INTO position_changes(holder, holder_entity_id, before_id, after_id, shared_keys, "
+                     "group_key) VALUES (?,?,?,?,?,?)", [(c.holder, c.holder_entity_id, c.before_id, c.after_id,
+                                                         json.dumps(c.shared_keys), group) for c in found])
+    return len(found)
+
+
+ENTITY_TYPES = ("person", "organisation", "country", "group")
+
+
+def stance_nodes(local: LocalIndex, r: sqlite3.Row) -> tuple[str | None, str | None, str | None]:
+    """How a batch stance's holder, target and principal resolve: as its quote's speaker and principal when the
+    holder is the speaker, else as a quote speaker would (``LocalIndex.node``: the article's cluster for the name
+    or span, else the name looked up); a target that is no person, organisation, country or group (a policy, a
+    claim) names no entity."""
+    aid = r["article_id"]
+    own = bool(r["qs"]) and r["qs"] == r["holder"]
+    holder = r["qn"] if own and r["qn"] else local.node(aid, r["holder"], r["holder_start"], r["holder_end"],
+                                                       r["holder_type"] or "")
+    behalf = r["qbn"] if own and r["qbn"] else local.node(aid, r["on_behalf_of"])
+    target = (local.node(aid, r["target"], r["target_start"], r["target_end"], r["target_type"] or "")
+              if r["target_type"] in ENTITY_TYPES else None)
+    return holder, target, behalf
 
 
 def _new_links(conn: sqlite3.Connection) -> set[str]:

@@ -31,6 +31,7 @@ RESET = (
     "DELETE FROM contradictions", "DELETE FROM stance_keys", "DELETE FROM target_links", "DELETE FROM node_outlets",
     "DELETE FROM node_written", "DELETE FROM node_descriptors", "DELETE FROM quote_mentions",
     "DELETE FROM entity_outlets", "DELETE FROM claim_groups", "DELETE FROM contradiction_totals",
+    "DELETE FROM position_changes",
     "DELETE FROM link_state WHERE name = 'claim_groups'",
     "INSERT OR IGNORE INTO link_pending(article_id) SELECT id FROM articles WHERE analysed_at IS NOT NULL",
     "UPDATE link_pending SET stale = 0",

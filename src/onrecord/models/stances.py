@@ -128,10 +128,11 @@ class ClaimGroupPage(Records[ContradictionRecord]):
 
 @dataclass
 class TimelineEntry(Record):
-    """A dated item of a person's record: a stance (held or claimed) or a quoted statement."""
+    """A dated item of a person's record: a stance (held or claimed), a quoted statement, or a change of position
+    (their own words on a target going the other way from their earlier own words, kept in ``before``)."""
 
     date: str | None
-    kind: str  # stance | quote
+    kind: str  # stance | quote | changed position
     holder: str | None
     label: str | None
     negated: bool
@@ -142,3 +143,4 @@ class TimelineEntry(Record):
     start: int
     end: int
     text: str
+    before: dict[str, Any] | None = None  # a change of position: the earlier own words (date, label, evidence)

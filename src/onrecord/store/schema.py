@@ -589,6 +589,32 @@ CREATE INDEX stances_holder_facet ON stances((coalesce(holder_entity_id, holder)
 CREATE INDEX stances_target_facet ON stances((coalesce(target_entity_id, target)), target, target_entity_id, date,
                                              label);
 """),
+    (16, "changes of position: a person's own words on one target at two dates going opposite ways, kept per holder "
+         "group like contradictions (full relink)", """
+CREATE TABLE position_changes (
+    id INTEGER PRIMARY KEY,
+    holder TEXT NOT NULL,
+    holder_entity_id TEXT NOT NULL,
+    before_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    after_id INTEGER NOT NULL REFERENCES stances(id) ON DELETE CASCADE,
+    shared_keys TEXT NOT NULL,
+    group_key TEXT
+);
+CREATE INDEX position_changes_holder ON position_changes(holder_entity_id);
+CREATE INDEX position_changes_group ON position_changes(group_key);
+CREATE INDEX position_changes_after ON position_changes(after_id);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 16' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
+    (17, "stances: the node each holder, target and principal resolves through in its article, as quote speakers "
+         "do (full relink)", """
+ALTER TABLE stances ADD COLUMN holder_node TEXT;
+ALTER TABLE stances ADD COLUMN target_node TEXT;
+ALTER TABLE stances ADD COLUMN behalf_node TEXT;
+CREATE INDEX stances_holder_node ON stances(holder_node);
+CREATE INDEX stances_target_node ON stances(target_node);
+CREATE INDEX stances_behalf_node ON stances(behalf_node);
+INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 17' WHERE EXISTS (SELECT 1 FROM articles);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

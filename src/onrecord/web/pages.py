@@ -39,6 +39,7 @@ TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "st
 ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE,
                  "portrayal": PAGE}
 SCOPE = ("outlet", "since", "until")  # the person page's filters beside ``about``, as on the lists
+CHANGES_SHOWN = 10  # the overview lists the latest this many changes of position
 CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
 STATEMENT_REPORTS = 10  # the Statements tab lists the first this many reports of each statement
 REPORTS_PAGE = 50  # a statement's page shows its reports this many at a time
@@ -274,7 +275,7 @@ def entity(request: Request) -> Response:
         return links.url(tab="portrayal", outlet=outlet, since=month, until=month, **dict.fromkeys(ENTITY_PAGERS))
 
     context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0,
-                               "hidden_stances": 0, "chart_hidden": 0}
+                               "hidden_stances": 0, "chart_hidden": 0, "changes": []}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
@@ -285,6 +286,7 @@ def entity(request: Request) -> Response:
                        chart_drawn=len(chart), chart_total=chart.total,
                        chart_hidden=0 if everything else api.count_stances(
                            holder=ent.id, target=about, below_confidence=low, dated=True, **scope),
+                       changes=api.position_changes(ent.id, about=about, limit=CHANGES_SHOWN),
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.entities.names import NameIndex, build_name_index
+from onrecord.analyse.stances.clauses import title_case
 from onrecord.analyse.stances.confidence import stance_confidence
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
 from onrecord.analyse.stances.context import StanceContext, shift_stance
@@ -40,8 +41,9 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
     body = [(s.start, s.end) for s in segments if s.kind != "furniture"] or [(0, len(doc_text(doc)))]
     ctx = StanceContext(doc, index, leaders(doc, index), quotes, body)
     found: list[Stance] = []
+    headline = {sent.start for sent in doc.sents if title_case(sent)}
     for t in doc:
-        if not ctx.in_body(t.idx):
+        if not ctx.in_body(t.idx) or (headline and t.sent.start in headline):
             continue
         found += cue_stances(ctx, t) or frame_stances(ctx, t) or nominal_stances(ctx, t)
     for k, q in enumerate(quotes):
@@ -49,13 +51,28 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
             found += content_stances(ctx, q, k) + modal_urges(ctx, q, k) + act_stances(ctx, q, k)
     seen: set[tuple[object, ...]] = set()
     out = []
+    text = doc_text(doc)
     for s in sorted(found, key=lambda s: (s.start, s.cue_span or (0, 0))):
         key = (s.holder, s.label, s.target, s.cue_span, s.reported_by)
+        if namesake_guess(s, index, text):
+            continue
         if key not in seen:
             seen.add(key)
             s.confidence = stance_confidence(s)
             out.append(s)
     return out
+
+
+def namesake_guess(s: Stance, index: NameIndex, text: str) -> bool:
+    """A person holder the stance's sentence does not name in full, in an article naming another person of the
+    same surname ("Mr. Khan" or "he" with Khizr and Ghazala Khan both in the story): which of them it is was a
+    guess, and a guess is no record."""
+    if s.holder_type != "person" or not s.holder or len(s.holder.split()) < 2:
+        return False
+    surname = s.holder.split()[-1].lower()
+    namesakes = {n for n in index.full.values() if n != s.holder and len(n.split()) > 1
+                 and n.split()[-1].lower() == surname}
+    return bool(namesakes) and s.holder.lower() not in text[s.start:s.end].lower()
 
 
 def stance_date(s: Stance, article_date: str | None) -> str | None:

@@ -9,7 +9,7 @@ sentences may run across one) take the ``StanceContext`` that knows them.
 """
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from onrecord.analyse.stances.context import StanceContext
 from onrecord.analyse.stances.lexicon import HABITUAL, HEARSAY_VERBS, HEDGES, MODALS, NEGATORS, match_cue
@@ -54,11 +54,12 @@ def para_subject(ctx: StanceContext, v: Token) -> Token | None:
 
 
 def cue_objects(v: Token, parts: tuple[str, ...]) -> list[Token]:
-    """The object heads of a cue: the preposition's object for "side with X", else the direct object."""
+    """The object heads of a cue: the preposition's object for "side with X" (the cue's own preposition follows
+    it: "On Saturday, Sanders called on Snyder" calls on Snyder, not Saturday), else the direct object."""
     if len(parts) > 1:
         prep = parts[-1]
         for c in v.children:
-            if c.dep_ in ("prep", "prt", "dative") and c.lower_ == prep:
+            if c.dep_ in ("prep", "prt", "dative") and c.lower_ == prep and c.i > v.i:
                 objs = [p for p in c.children if p.dep_ in ("pobj", "pcomp")]
                 if objs:
                     return objs
@@ -248,3 +249,12 @@ def is_irrealis(ctx: StanceContext, v: Token) -> bool:
             return h.sent.text.rstrip().endswith("?")
         h = h.head if h.dep_ in ("ccomp", "conj", "xcomp", "advcl") else None
     return False
+
+
+def title_case(sent: Span) -> bool:
+    """A sentence in headline Title Case ("Marco Rubio Responds To Question About Minimum Wage", a "Related:"
+    link, a page's own headline): compressed, its subject often not the holder ("Trump Lashes Out"); its stances
+    are left to the body, which states them in full. At least four words of four or more letters after the first,
+    every one capitalised."""
+    words = [w for w in sent[1:] if w.is_alpha and len(w) >= 4]
+    return len(words) >= 4 and all(w.text[0].isupper() for w in words)

@@ -37,6 +37,8 @@ def quote_holder(q: Quote) -> Holder:
     return q.speaker, q.speaker_type, q.speaker_span, q.on_behalf_of
 
 
+TITLES = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}  # courtesy titles and the pronoun each implies
+
 @dataclass
 class StanceContext:
     """One article as the stance finders see it; ``recent_gov`` is the state last named ("the regime")."""
@@ -51,6 +53,22 @@ class StanceContext:
     def __post_init__(self) -> None:
         self.body = sorted(self.body)
         self._starts = [s for s, _ in self.body]
+        self._titled: dict[str, set[str]] | None = None
+
+    def titled(self) -> dict[str, set[str]]:
+        """Surname (lower case) -> the pronouns the article's courtesy titles give it: "Mrs. Clinton" -> {"she"},
+        "Mr. Sanders" -> {"he"}; read once per article."""
+        if self._titled is None:
+            self._titled = {}
+            for t in self.doc[:-1]:
+                pron = TITLES.get(t.lower_.rstrip("."))
+                nxt = self.doc[t.i + 1]
+                if pron and nxt.text[:1].isupper() and nxt.is_alpha:
+                    last = next((x for x in self.doc[t.i + 1:t.i + 4] if not (x.text[:1].isupper() and x.is_alpha)),
+                                None)
+                    end = last.i if last is not None else min(len(self.doc), t.i + 4)
+                    self._titled.setdefault(self.doc[end - 1].lower_, set()).add(pron)
+        return self._titled
 
     def _body_at(self, char: int) -> tuple[int, int] | None:
         k = bisect.bisect_right(self._starts, char) - 1

@@ -61,8 +61,11 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
         return []
     if t.lemma_.lower() == "ask" and kq is not None and ctx.quotes[kq].text.rstrip(" \"'”’").endswith("?"):
         return []  # asked, "Could it ...?": the quote is a question, not an appeal
-    if label == "refuse" and any(c.dep_ in ("xcomp", "dobj") and speech_act(c) for c in t.children):
+    if label == "refuse" and any(c.dep_ in ("xcomp", "dobj") and (speech_act(c) or _withholds(c))
+                                 for c in t.children):
         return []  # "declined to comment", "refused to discuss the matter": no position stated
+    if _legal_plea(t) or _retreat(t):
+        return []
     subj, passive = _cue_subject(ctx, t)
     passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
     reported: Voice | None = None
@@ -82,6 +85,40 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if reported is not None:
         voice = reported
     return make_stances(ctx, t, label, holder, tgs, "cue", negated, voice, k, about_of(t, label))
+
+
+INFO_VERBS = frozenset({"provide", "give", "release", "reveal", "disclose", "share", "identify", "name", "specify",
+                        "elaborate", "confirm", "detail"})  # what "declined to ..." withholds: information
+INFO_NOUNS = frozenset({"detail", "details", "specifics", "documentation", "information", "comment", "comments",
+                        "name", "names", "identity", "figure", "figures", "explanation"})
+PLEAS = frozenset({"guilty", "innocent", "contest"})  # "pleaded guilty", "pleads not guilty", "no contest"
+RETREATS = frozenset({"off", "down", "away"})  # "backed off", "backed down": a retreat ("lashed out at" is a cue)
+
+
+def _withholds(c: Token) -> bool:
+    """A refused act that withholds information ("declined to provide any documentation or specifics", "refused
+    to name the donors", "declined to elaborate"): the refusal of a comment, no position on anyone."""
+    if c.dep_ != "xcomp" or c.lemma_.lower() not in INFO_VERBS:
+        return False
+    objs = [o for o in c.children if o.dep_ in ("dobj", "dative")]
+    return not objs or any(o.lemma_.lower() in INFO_NOUNS or o.lower_ in INFO_NOUNS for o in objs) or \
+        c.lemma_.lower() in ("elaborate", "specify", "disclose", "identify", "name")
+
+
+def _legal_plea(t: Token) -> bool:
+    """A plea in court ("pleaded guilty to illegal lobbying", "I'll plead guilty", "pleaded no contest") is no
+    appeal to anyone: "plead" whose complement is guilty, innocent or no contest."""
+    return t.lemma_.lower() == "plead" and any(c.lemma_.lower() in PLEAS or c.lower_ in PLEAS
+                                               for c in t.children if c.dep_ != "nsubj")
+
+
+def _retreat(t: Token) -> bool:
+    """A cue verb with a particle of withdrawal ("Berlin backed off", "backed down", "backed away from") names a
+    retreat, not the verb's stance, unless the cue is that phrasal verb itself."""
+    m = match_cue(t)
+    adjacent = ("prep", "advmod")  # "backed off the plan": the parse may read the particle as a preposition
+    return (m is None or len(m[1]) == 1) and any(
+        c.lower_ in RETREATS and (c.dep_ == "prt" or (c.i == t.i + 1 and c.dep_ in adjacent)) for c in t.children)
 
 
 def _reported_quote(ctx: StanceContext, t: Token) -> int | None:

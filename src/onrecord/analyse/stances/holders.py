@@ -60,6 +60,8 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
         return (addr, "person", None, None) if addr else (None, "unknown", span, None)
     if subj.lower_ in ("he", "she", "his", "her") or subj.pos_ == "NOUN" and subj.lemma_.lower() in PERSON_ROLES:
         name = person_name(subj, ctx.index)
+        if name and subj.pos_ == "PRON" and not _pronoun_fits(ctx, subj, name):
+            name = None  # "He calls for ..." resolved to "Mrs. Clinton": the pronoun names someone else
         if name or subj.pos_ == "PRON":
             return (name, "person", span, None) if name else (None, "unknown", span, None)
     if subj.lower_ in ctx.index.by_part and subj.text[:1].isupper():  # "CORBYN" tagged as a common noun
@@ -71,6 +73,14 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
     if sp.type in ("organisation", "group") and country_of(name):
         name = country_of(name) or name
     return name, sp.type, ctx.clip(sp.span), sp.on_behalf_of
+
+
+def _pronoun_fits(ctx: StanceContext, pron: Token, name: str) -> bool:
+    """A "he" or "she" resolved to a name fits it unless the article's own courtesy titles say otherwise ("Mrs.
+    Clinton" is never "he"): news style keeps one title per person, so a mismatch means the resolution is wrong."""
+    said = {"his": "he", "her": "she"}.get(pron.lower_, pron.lower_)
+    titles = ctx.titled().get(name.split()[-1].lower())
+    return not titles or said in titles
 
 
 def agent_noun(ctx: StanceContext, subj: Token, name: str) -> bool:
