@@ -96,9 +96,39 @@ def test_the_stances_tab_and_chart_hide_less_sure_stances_as_the_stances_list_do
     store = ws.demo_store(tmp_path_factory)
     with onrecord.open(store, readonly=True) as api:  # a cut at the median stance, so some fall under it
         scored = sorted(s.confidence for s in api.all_stances() if s.confidence is not None)
-    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", f"{scored[len(scored) // 2]:.4f}")
+    cut = float(f"{scored[len(scored) // 2]:.4f}")
+    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", str(cut))
     with ws.TestClient(create_app(str(store))) as client:
         _check_the_cut(client)
+        _check_the_cut_toward(client, store, cut)
+
+
+def _check_the_cut_toward(client, store, cut: float) -> None:
+    """Others' stances toward each entity (the "Said about them" tab) follow the same cut, counted and linked."""
+    seen = 0
+    with onrecord.open(store, readonly=True) as api:
+        for row in client.get("/entities.json?_size=500").json()["items"]:
+            every = api.stances_toward(row["id"], limit=100)
+            if not every.total:
+                continue
+            sure = api.stances_toward(row["id"], min_confidence=cut, limit=20)
+            below = api.stances_toward(row["id"], below_confidence=cut, limit=100)
+            assert sure.total + below.total == every.total, row["id"]
+            path = quote(row["id"], safe="")
+            page = client.get(f"/entities/{path}?tab=others").text
+            shown = page.split('<ul class="toward">', 1)[1].split("</ul>", 1)[0] if sure.total else ""
+            assert re.findall(r'href="(/articles/[^"]+)"', shown) == [
+                f"/articles/{s.article_id}?span={s.start}-{s.end}#s-{s.start}-{s.end}" for s in sure]
+            note = re.search(r'id="toward-hidden">([\d,]+) less sure stances? hidden', page)
+            assert (int(note[1]) if note else 0) == below.total, row["id"]
+            assert _number_after(page, 'id="n-toward">') == every.total, row["id"]
+            seen += below.total
+    assert seen > 0, "some stances toward someone fall under the median cut"
+
+
+def _number_after(html: str, marker: str) -> int:
+    m = re.search(re.escape(marker) + r"([\d,]+)", html)
+    return int(m[1].replace(",", "")) if m else 0
 
 
 def _check_the_cut(client) -> None:

@@ -1044,11 +1044,17 @@ class Onrecord:
         return out
 
     def _toward_where(self, entity: str, about: str | None, outlet: Outlets = None, since: str | None = None,
-                      until: str | None = None) -> tuple[str, list[Any]]:
+                      until: str | None = None, min_confidence: float | None = None,
+                      below_confidence: float | None = None) -> tuple[str, list[Any]]:
         """The condition on ``stances s`` (joined to ``articles a`` for an outlet) for others' stances toward the
-        entity, optionally mentioning ``about`` in their words or topic, in an outlet and between dates."""
+        entity, optionally mentioning ``about`` in their words or topic, in an outlet and between dates, at least
+        ``min_confidence`` sure (``below_confidence``: only those scored less sure)."""
         ids = self.entity_ids(entity) or [entity]
-        cond, args = self._stance_where(target=entity, outlet=outlet, since=since, until=until)
+        cond, args = self._stance_where(target=entity, outlet=outlet, since=since, until=until,
+                                        min_confidence=min_confidence)
+        if below_confidence is not None:
+            cond += " AND s.confidence < ?"
+            args.append(check_confidence(below_confidence))
         cond += f" AND coalesce(s.holder_entity_id, '') NOT IN ({','.join('?' * len(ids))})"
         args += ids
         if about:
@@ -1057,12 +1063,14 @@ class Onrecord:
         return cond, args
 
     def stances_toward(self, entity: str, *, about: str | None = None, outlet: Outlets = None,
-                       since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0
+                       since: str | None = None, until: str | None = None, min_confidence: float | None = None,
+                       below_confidence: float | None = None, limit: int = 20, offset: int = 0
                        ) -> Records[StanceRecord]:
         """Others' stances toward the entity (accusations, calls, praise), optionally mentioning ``about``, in date
-        order, in an outlet and between dates when given; ``total`` is counted up to ``count_cap``."""
+        order, in an outlet and between dates when given, at least ``min_confidence`` sure (``below_confidence``:
+        only the less sure ones); ``total`` is counted up to ``count_cap``."""
         check_paging(limit, offset)
-        cond, args = self._toward_where(entity, about, outlet, since, until)
+        cond, args = self._toward_where(entity, about, outlet, since, until, min_confidence, below_confidence)
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, limit=limit, offset=offset))
         out.total = self._count(f"SELECT s.id FROM {_stances_from(outlet)} WHERE {cond}", args)

@@ -275,7 +275,8 @@ def entity(request: Request) -> Response:
         return links.url(tab="portrayal", outlet=outlet, since=month, until=month, **dict.fromkeys(ENTITY_PAGERS))
 
     context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0,
-                               "hidden_stances": 0, "chart_hidden": 0, "changes": []}
+                               "hidden_stances": 0, "chart_hidden": 0, "changes": [],
+                               "hidden_toward": 0}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
@@ -299,15 +300,20 @@ def entity(request: Request) -> Response:
                           count_cap=api.count_cap, sort=sort, **scope)
         context.update(said=said, said_pager=paged("said", said))
     elif tab == "others":
-        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"],
-                                    **scope)
+        toward = api.stances_toward(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["toward"],
+                                    offset=offsets["toward"], **scope)
+        hidden_toward = 0 if everything else api.stances_toward(ent.id, about=about, below_confidence=low, limit=1,
+                                                                **scope).total
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
                                    offset=offsets["others"], **scope)
         context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
+                       hidden_toward=hidden_toward,
                        others_pager=paged("others", others),
                        hidden_naming=0 if everything else api.count_quotes(about=ent.id, q=about,
                                                                            below_confidence=low, **scope))
-        known.update(toward=toward.total, **({"naming": others.total} if everything else {}))
+        # the tab counts every confidence, as the lists' totals with their hidden ones
+        known.update(toward=min(api.count_cap, toward.total + hidden_toward),
+                     **({"naming": others.total} if everything else {}))
     elif tab == "stances":
         stances = api.stances(holder=ent.id, target=about, min_confidence=mc, limit=ENTITY_PAGERS["stances"],
                               offset=offsets["stances"], count_cap=api.count_cap, sort=sort, **scope)
