@@ -15,7 +15,8 @@ from onrecord.store.rows import COLUMNS, TABLES, article_rows
 FILLED_LATER = {"quotes": {"id", "speaker_node", "behalf_node"}, "article_entities": {"entity_id", "node"},
                 "role_mentions": {"entity_id", "node", "date"},
                 "entity_role_assertions": {"entity_id", "node", "date"},
-                "stances": {"id", "holder_entity_id", "on_behalf_of_entity_id", "target_entity_id", "holder_key"},
+                "stances": {"id", "holder_entity_id", "on_behalf_of_entity_id", "target_entity_id", "holder_key",
+                            "holder_node", "target_node", "behalf_node"},
                 "tones": {"id"}}
 SQL_TYPES = {"TEXT": "string", "INTEGER": "int64", "REAL": "float64"}
 

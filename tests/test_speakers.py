@@ -101,3 +101,42 @@ def test_whoever_was_addressed_is_not_the_speaker_of_a_participle(nlp):
     text = "Budget\n\nMayor Ann Lee wrote to residents saying that the budget was fixed.\n"
     [q] = extract_quotes(nlp(text), segment(text), strict=True)
     assert q.text == "that the budget was fixed" and q.speaker == "Ann Lee"
+
+
+def _speakers(nlp, text: str) -> list[tuple[str | None, str]]:
+    return [(q.speaker, q.speaker_type) for q in extract_quotes(nlp(text), segment(text), strict=True)
+            if q.kind != "indirect"]
+
+
+def test_surname_takes_the_full_name_written_at_first_mention(nlp):
+    # news style: the full name once, the surname after; the place before the given name is no part of it
+    text = ("Envoy changes his account\n\nThe special envoy to Ukraine Kurt Volker changed his account on Monday.\n\n"
+            "“I think the meeting ended there,” Volker said.\n")
+    assert _speakers(nlp, text) == [("Kurt Volker", "person")]
+
+
+def test_possessive_affiliation_is_no_part_of_the_name(nlp):
+    text = ("Delegates organise\n\nThe effort is led by Colorado’s Kendal Unruh, a delegate.\n\n"
+            "“We are getting his soft support,” said Colorado’s Kendal Unruh.\n")
+    assert _speakers(nlp, text)[-1] == ("Kendal Unruh", "person")
+
+
+def test_an_unnamed_officer_is_unknown_not_a_name(nlp):
+    # "an officer said": the text does not say who spoke, so no name is recorded (issue 21 item 4)
+    text = "Girl found\n\nPolice forced the door of the room.\n\n“Hands! Let me see your hands!” an officer ordered.\n"
+    assert _speakers(nlp, text) == [(None, "unknown")]
+
+
+def test_outro_cue_reads_past_a_title_abbreviation_and_an_apposition(nlp):
+    # "Rep." and "R-Pa." shorten words; the subject of the outro may be a role with its name in apposition
+    text = ("Parties\n\nThe museum opened its doors to 40 events.\n\n"
+            "\"Perpetual motion!\" Rep. Glenn Thompson, R-Pa., said of the events.\n\n"
+            "\"He should resign!\" the presumptive Republican nominee, Donald Trump, tweeted on Sunday.\n")
+    assert _speakers(nlp, text) == [("Glenn Thompson", "person"), ("Donald Trump", "person")]
+
+
+def test_pronoun_after_an_unnamed_person_is_not_the_name_before(nlp):
+    # news introduces someone it will not name with an indefinite noun; "she" is that person, not the chancellor
+    text = ("Hate speech\n\nChancellor Angela Merkel warned against hate in her speech.\n\n"
+            "A 29-year-old woman received probation in July.\n\n“Get out of our town!” she wrote online.\n")
+    assert _speakers(nlp, text) == [(None, "unknown")]

@@ -6,10 +6,13 @@ picks among the proposals and resolves the speaker.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS, Proposal
 from onrecord.analyse.attribution.tree import Tree, backwards, child_right_after, children, forwards, tree
+from onrecord.analyse.entities.names import TITLES
 from onrecord.analyse.textcache import doc_text
 from onrecord.data import cue_classes as cue_lexicon  # lemma -> classes (data/cues.txt)
 
@@ -206,13 +209,26 @@ def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
     """A cue after the closing mark in the same sentence: '..., he said.', '..., said Mr Johnson.'"""
     end = close_at + 1
     text = doc_text(doc)
-    while end < limit and text[end] not in ".!?\n“\"‘" and end - close_at < 160:
+    while end < limit and (text[end] not in ".!?\n“\"‘" or _abbreviation(text, end)) and end - close_at < 160:
         end += 1
     toks = _span_tokens(doc, close_at + 1, end)
-    for t in toks[:8]:
+    for t in toks[:12]:  # "the presumptive Republican nominee, Donald Trump, tweeted": an apposition may come first
         if is_cue(t):
             return _cue(t, subject_of(t) or _adjacent_name(t), "outro", 0.9)
     return None
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
+
+
+def _abbreviation(text: str, i: int) -> bool:
+    """Whether the full stop at text[i] shortens a word rather than ending the sentence: a title ("Rep.",
+    "Sen.", "Gov."), an initial or a US state ("Donald J.", "R-Pa."), or a stop a comma follows."""
+    if text[i] != ".":
+        return False
+    m = _WORD_BEFORE.search(text, max(0, i - 12), i)
+    word = m.group(1) if m else ""
+    return word.lower() in TITLES or (0 < len(word) <= 2 and word[0].isupper()) or text[i + 1:i + 2] == ","
 
 
 def _adjacent_name(t: Token) -> Token | None:

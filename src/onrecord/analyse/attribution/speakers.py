@@ -12,19 +12,25 @@ their full name; an open letter and the plural pronouns around it become the let
 """
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Token
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Token
 
 from onrecord import data
 from onrecord.analyse.attribution.tree import children, forwards, same_sent, subtree_ends, tree
 from onrecord.analyse.entities.names import (
+    CAPITAL_ROLES,
     GROUP_NOUNS,
+    PERSON_ROLES,
     PRONOUNS_PERSON,
     PRONOUNS_PLURAL,
     RELATIVE,
+    TITLES,
     NameIndex,
     antecedent,
     is_role_noun,
@@ -35,6 +41,7 @@ from onrecord.analyse.textcache import doc_text, entity_at
 
 SPOKES = data.words("spokesperson_nouns")  # the word lists are data/words.toml
 UTTERANCE_NOUNS = data.words("utterance_nouns")
+INDEFINITE = {"a", "an", "another", "one", "some"}
 
 
 @data.cached
@@ -103,10 +110,30 @@ UNNAMED = 0.2  # the most an attribution in quote marks scores when its speaker 
 UNDISCOUNTED = frozenset({"continuation", "about", "accuser", "headline_colon", "speaker_colon"})
 
 
+@data.cached
+def calibration() -> dict[str, list[list[float]]]:
+    """data/speaker_confidence.json: per decision method, steps [raw score up to, share right] fitted on set T,
+    the speaker training gold (``bench/speaker_dev.py calibrate``); {} without the file."""
+    try:
+        return dict(json.loads(data.read("speaker_confidence.json"))["methods"])
+    except FileNotFoundError:
+        return {}
+
+
+def calibrated(how: str, raw: float) -> float:
+    """The share of set T's quotations in marks that a decision of method ``how`` with this raw score gave to
+    the right speaker (the raw score itself for a method set T has too few of)."""
+    steps = calibration().get(how)
+    if not steps:
+        return raw
+    return next((share for upto, share in steps if raw <= upto), steps[-1][1])
+
+
 def confidence(how: str, score: float, speaker: Speaker | None, marked: bool = False) -> float:
     """How sure an attribution is: the finder's evidence ``score`` times how sure the speaker's resolution is
-    (a full name: 1.0, down to 0.6 for a mention nothing resolves); no speaker at all scores at most UNNAMED,
-    and so does a quotation in marks (``marked``) whose speaker has no name."""
+    (a full name: 1.0, down to 0.6 for a mention nothing resolves), for a named speaker in quote marks mapped
+    to how often that method and raw score was right on set T (``calibrated``); no speaker at all scores at
+    most UNNAMED, and so does a quotation in marks (``marked``) whose speaker has no name."""
     if how in UNDISCOUNTED:
         value = score
     elif speaker is None:
@@ -115,6 +142,8 @@ def confidence(how: str, score: float, speaker: Speaker | None, marked: bool = F
         value = score * (0.6 + 0.4 * speaker.confidence)
     if marked and (speaker is None or not speaker.name):
         value = min(value, UNNAMED)
+    elif marked:
+        value = calibrated(how, round(max(0.0, min(1.0, value)), 3))
     return round(max(0.0, min(1.0, value)), 3)
 
 
@@ -231,8 +260,71 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_role_holder):
         found = kind(t, index, mention, span)
         if found is not None:
-            return found
-    return _as_common_noun(t, index, mention, span)
+            return _in_full(t, found)
+    return _in_full(t, _as_common_noun(t, index, mention, span))
+
+
+NOT_GIVEN_NAMES = STOP_WORDS | TITLES | PERSON_ROLES | CAPITAL_ROLES
+_POSSESSOR = re.compile(r"^.+?['’]s\s+(?=[A-Z])")  # "Colorado's Kendal Unruh", "the Washington Post's Ishaan Tharoor"
+
+
+def _in_full(t: Token, sp: Speaker) -> Speaker:
+    """A speaker named by surname alone gets the full name the article wrote it with; a name after a possessor
+    loses the possessor. News style names a person in full at the first mention ("Kurt Volker") and by surname
+    after ("Volker said"), and affiliations stand before names as possessives ("Colorado's Kendal Unruh"); the
+    recogniser often misses the one or tags the other an organisation."""
+    name = sp.name
+    if not name or sp.type == "spokesperson":
+        return sp
+    rest = _POSSESSOR.sub("", name)
+    if rest != name and len(rest.split()) >= 2 and all(w[:1].isupper() for w in rest.split()):
+        return Speaker(rest, "person", sp.on_behalf_of, sp.mention, sp.span, max(sp.confidence, 0.9))
+    if " " in name or name.lower() != t.lower_ or not _proper(t) or t.ent_type_ in ("GPE", "NORP", "LOC", "FAC"):
+        return sp
+    full = full_form(t.doc, t.text)
+    if full is None:
+        return sp
+    return Speaker(full, "person", sp.on_behalf_of, sp.mention, sp.span, max(sp.confidence, 0.9))
+
+
+_GIVEN = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+
+
+def full_form(doc: Doc, surname: str) -> str | None:
+    """The first "Given [M.] Surname" the article writes for ``surname``: the capitalised given name (hyphenated,
+    with a middle initial) right before it, not a place, a body, a title, a role or a common word; None when the
+    article never writes one. Only one given name: a capitalised word before it is more often a place or a
+    title ("Ukraine Kurt Volker", "Public Prosecution Eva-Marie Persson") than a second given name."""
+    cache: dict[str, str | None] = doc.user_data.setdefault("onrecord.full_forms", {})  # once per article, surname
+    if surname not in cache:
+        cache[surname] = _full_form(doc, surname)
+    return cache[surname]
+
+
+def _full_form(doc: Doc, surname: str) -> str | None:
+    text = doc_text(doc)
+    pattern = re.compile(rf"(?<![\w'’.-])((?:{_GIVEN}\s+)(?:[A-Z]\.\s+|{_GIVEN}\s+)?){re.escape(surname)}\b")
+    for m in pattern.finditer(text):
+        words: list[str] = []
+        pos = m.start(1)
+        end = m.end()
+        for w in m.group(1).split():
+            at = text.index(w, pos)
+            pos = at + len(w)
+            span = doc.char_span(at, pos, alignment_mode="expand")
+            ent = entity_at(span[0]) if span is not None and len(span) else None
+            # a place or body before the name ("Ukraine Kurt Volker"), not a name the recogniser mislabelled whole
+            foreign = ent is not None and ent.label_ in ("GPE", "NORP", "ORG", "LOC", "FAC", "DATE") and \
+                ent.end_char < end
+            if w.lower().strip(".") in NOT_GIVEN_NAMES or foreign:
+                words = []  # a word that is no given name: only the names after it count
+                continue
+            words.append(w)
+        if words and not words[-1].endswith("."):  # "Ukraine Kurt Volker": the given name is the one before
+            words = words[-1:]
+        if words:
+            return " ".join(words + [surname])
+    return None
 
 
 def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
@@ -262,6 +354,8 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
     before it."""
     low = t.lower_
     if low in PRONOUNS_PERSON:
+        if _unnamed_since(t, index):  # "A 29-year-old woman was fined after she wrote": not the name before
+            return Speaker(None, "unknown", None, mention, span, 0.2)
         name = antecedent(index, t.i, "person")
         return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
     if low in PRONOUNS_PLURAL or low == "we":
@@ -272,6 +366,28 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
             return Speaker(_group_name(t.doc[prev[-1].i], index), "group", None, mention, span, 0.5)
         return Speaker(None, "unknown", None, mention, span, 0.2)
     return None
+
+
+PEOPLE_NOUNS = {"man", "woman", "boy", "girl", "person", "resident", "user", "citizen", "voter", "witness",
+                "mother", "father", "driver", "neighbour", "neighbor", "student", "teacher", "worker", "victim"}
+
+
+def _unnamed_since(t: Token, index: NameIndex) -> bool:
+    """Whether an unnamed person was introduced as a subject ("a 26-year-old man") after the last person the
+    article named before pronoun ``t`` and in the three sentences before it: news introduces someone it will not
+    name with an indefinite noun, and the pronouns after it are that person's."""
+    named = [m.i for m in index.mentions if m.i < t.i and m.type == "person" and t.doc[m.i].pos_ == "PROPN"]
+    tr = tree(t.doc)
+    first = tr.sent_bounds(t.i)[0]
+    for _ in range(3):  # the pronoun's sentence and the three before it (a quotation may be a sentence of its own)
+        first = tr.sent_bounds(max(0, first - 1))[0]
+    lo = max(named[-1] + 1 if named else 0, first)
+    for x in t.doc[lo:t.i]:
+        if x.i in index.skip_tokens or x.dep_ not in ("nsubj", "nsubjpass") or x.tag_ != "NN":
+            continue
+        if (x.lemma_.lower() in PEOPLE_NOUNS or is_role_noun(x)) and any(c.lower_ in ("a", "an") for c in x.lefts):
+            return True
+    return False
 
 
 def _as_utterance(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
@@ -306,6 +422,9 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
         name, conf = antecedent(index, t.i, "person"), 0.55
     if name:
         return Speaker(name, "person", None, mention, span, conf)
+    bare = not any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in t.lefts)
+    if bare and any(c.lower_ in INDEFINITE for c in t.lefts):  # "an officer said": the text does not say who
+        return Speaker(None, "unknown", None, mention, span, 0.2)  # ("a Labour MP" keeps its description)
     return Speaker(_strip_det(mention), "person", None, mention, span, 0.4)
 
 
@@ -317,9 +436,15 @@ def _as_common_noun(t: Token, index: NameIndex, mention: str, span: tuple[int, i
         return Speaker(_group_name(t, index), "group", None, mention, span, 0.5)
     if t.pos_ == "PROPN":  # "the Morning Star", "Fox News": a named body the NER missed
         return Speaker(_strip_det(mention), "organisation", None, mention, span, 0.5)
-    if t.pos_ in ("NOUN",):
+    if _proper(t):  # a capitalised word the tagger took for a common noun ("Trump asked")
         return Speaker(_strip_det(mention), "unknown", None, mention, span, 0.3)
-    return Speaker(None, "unknown", None, mention, span, 0.1)
+    # any other common noun ("the caption", "the past") names nobody: unknown rather than a false name
+    return Speaker(None, "unknown", None, mention, span, 0.3 if t.pos_ == "NOUN" else 0.1)
+
+
+def _proper(t: Token) -> bool:
+    """A proper noun, or a capitalised noun inside a sentence (a name the tagger took for a common noun)."""
+    return t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.text[:1].isupper() and t.i > tree(t.doc).sent_bounds(t.i)[0]
 
 
 def _strip_det(text: str) -> str:
