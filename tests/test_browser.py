@@ -356,3 +356,48 @@ def test_a_person_page_with_a_filter_a_permalink_and_pages_at_a_phone_width(brow
     finally:
         browser.set_window_size(1280, 1000)
     assert not console_errors(browser)
+
+
+def test_the_portrayal_chart_links_each_point_to_its_sentences(browser, base_url, shots):
+    """Issue 24 item 3: one panel per outlet, each month a circle coloured by its tone; clicking one lists that
+    outlet's sentences of that month, and each sentence opens its words outlined in the article."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base_url + "/entities/person%3Ajeremy-corbyn")
+    circles = browser.find_elements(By.CSS_SELECTOR, "svg.portrayal circle.dot")
+    outlets = {c.get_attribute("data-outlet") for c in circles}
+    assert len(circles) >= 3 and {"The Sun", "PoliticsHome"} <= outlets
+    assert all(c.is_displayed() and c.rect["width"] >= 6 for c in circles)
+    fills = {c.get_attribute("class").split()[-1]: c.value_of_css_property("fill") for c in circles}
+    assert fills.get("tone-negative") == "rgb(213, 94, 0)"  # coloured by the stylesheet, not the SVG default
+    assert "model’s reading" in browser.find_element(By.ID, "tone-model-note").text
+    screenshot(browser, shots, "14-portrayal-chart.png")
+    sun = next(c for c in circles if c.get_attribute("data-outlet") == "The Sun")
+    n, month = int(sun.get_attribute("data-n")), sun.get_attribute("data-month")
+    sun.click()
+    WebDriverWait(browser, 10).until(lambda d: "tab=portrayal" in d.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.tones tbody tr")
+    assert len(rows) == n and all("The Sun" in r.text and month in r.text for r in rows)
+    words = rows[0].find_element(By.CSS_SELECTOR, "mark.mention").text
+    assert words and fits_the_window(browser)
+    screenshot(browser, shots, "15-portrayal-sentences.png")
+    rows[0].find_element(By.CSS_SELECTOR, "a.evidence").click()
+    WebDriverWait(browser, 10).until(lambda d: "/articles/" in d.current_url)
+    outlined = " ".join(m.text for m in browser.find_elements(By.CSS_SELECTOR, "#text mark.focus"))
+    assert words in outlined
+    # the article page underlines each named person, organisation or country in its sentence's tone colour
+    marks = browser.find_elements(By.CSS_SELECTOR, "#text span.tm")
+    assert len(marks) > 10 and all(m.get_attribute("title") for m in marks)
+    negative = next(m for m in marks if "tm-negative" in m.get_attribute("class"))
+    assert negative.value_of_css_property("text-decoration-color") == "rgb(213, 94, 0)"
+    assert "model’s reading" in negative.get_attribute("title")
+    screenshot(browser, shots, "16-article-tone-marks.png")
+    browser.set_window_size(400, 900)
+    try:
+        for path in ["/entities/person%3Ajeremy-corbyn", "/entities/person%3Ajeremy-corbyn?tab=portrayal"]:
+            browser.get(base_url + path)
+            assert fits_the_window(browser), path
+    finally:
+        browser.set_window_size(1280, 1000)
+    assert not console_errors(browser)

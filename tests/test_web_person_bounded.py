@@ -20,7 +20,7 @@ from onrecord.web.app import create_app
 CORBYN = "person:jeremy-corbyn"
 PAGE = "/entities/person%3Ajeremy-corbyn"
 TABS = ["", "?tab=said", "?tab=others", "?tab=stances", "?tab=claims", "?tab=statements", "?tab=roles",
-        "?tab=descriptions", "?min_confidence=0", "?tab=others&min_confidence=0", "?about=Assad",
+        "?tab=descriptions", "?tab=portrayal", "?min_confidence=0", "?tab=others&min_confidence=0", "?about=Assad",
         "?about=Assad&tab=claims", "?about=Assad&tab=others"]
 
 

@@ -9,7 +9,9 @@ from urllib.parse import quote
 import pytest
 import web_support as ws
 
+import onrecord
 from onrecord.web.app import create_app
+from onrecord.web.params import default_min_confidence
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,92 @@ def test_sort_headers_toggle_from_the_default_order(client, url, key, toggled):
     html = client.get(url).text
     links = [h.replace("&amp;", "&") for h in re.findall(r'<a class="sort (?:asc|desc)" href="([^"]+)"', html)]
     assert any(toggled in h and key in h for h in links), links
+
+
+def _evidence(html: str, section: str) -> list[str]:
+    """The evidence links of a section of the page, in order (``&amp;`` read back)."""
+    part = html.split(section, 1)[1].split("</section>", 1)[0]
+    return [h.replace("&amp;", "&") for h in re.findall(r'href="(/articles/[^"]+\?span=[^"]+)"', part)]
+
+
+def _span(s: dict) -> str:
+    return f"/articles/{s['article_id']}?span={s['start']}-{s['end']}#s-{s['start']}-{s['end']}"
+
+
+def _stance_marks(html: str) -> int:
+    """How many marks the stance chart draws (its legend's swatches left out)."""
+    chart = html.split('id="stances-chart"', 1)[1].split("</section>", 1)[0]
+    return chart.split("<figcaption>", 1)[0].count('class="dot st-')
+
+
+def test_the_stances_tab_and_chart_hide_less_sure_stances_as_the_stances_list_does(tmp_path_factory, monkeypatch):
+    store = ws.demo_store(tmp_path_factory)
+    with onrecord.open(store, readonly=True) as api:  # a cut at the median stance, so some fall under it
+        scored = sorted(s.confidence for s in api.all_stances() if s.confidence is not None)
+    cut = float(f"{scored[len(scored) // 2]:.4f}")
+    monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", str(cut))
+    with ws.TestClient(create_app(str(store))) as client:
+        _check_the_cut(client)
+        _check_the_cut_toward(client, store, cut)
+
+
+def _check_the_cut_toward(client, store, cut: float) -> None:
+    """Others' stances toward each entity (the "Said about them" tab) follow the same cut, counted and linked."""
+    seen = 0
+    with onrecord.open(store, readonly=True) as api:
+        for row in client.get("/entities.json?_size=500").json()["items"]:
+            every = api.stances_toward(row["id"], limit=100)
+            if not every.total:
+                continue
+            sure = api.stances_toward(row["id"], min_confidence=cut, limit=20)
+            below = api.stances_toward(row["id"], below_confidence=cut, limit=100)
+            assert sure.total + below.total == every.total, row["id"]
+            path = quote(row["id"], safe="")
+            page = client.get(f"/entities/{path}?tab=others").text
+            shown = page.split('<ul class="toward">', 1)[1].split("</ul>", 1)[0] if sure.total else ""
+            assert re.findall(r'href="(/articles/[^"]+)"', shown) == [
+                f"/articles/{s.article_id}?span={s.start}-{s.end}#s-{s.start}-{s.end}" for s in sure]
+            note = re.search(r'id="toward-hidden">([\d,]+) less sure stances? hidden', page)
+            assert (int(note[1]) if note else 0) == below.total, row["id"]
+            assert _number_after(page, 'id="n-toward">') == every.total, row["id"]
+            seen += below.total
+    assert seen > 0, "some stances toward someone fall under the median cut"
+
+
+def _number_after(html: str, marker: str) -> int:
+    m = re.search(re.escape(marker) + r"([\d,]+)", html)
+    return int(m[1].replace(",", "")) if m else 0
+
+
+def _check_the_cut(client) -> None:
+    index = client.get("/entities.json?_size=500").json()["items"]
+    seen_hidden = 0
+    for row in index:
+        path = quote(row["id"], safe="")
+        listed = client.get(f"/stances.json?holder={path}&limit=50").json()
+        every = client.get(f"/stances.json?holder={path}&min_confidence=0&limit=500").json()
+        if not every["total"]:
+            continue
+        hidden = listed["hidden_low_confidence"]
+        page = client.get(f"/entities/{path}?tab=stances").text
+        assert _evidence(page, 'id="stances"') == [_span(s) for s in listed["items"]], row["id"]
+        assert _tab_count(page, "stances") == every["total"], row["id"]  # the tab counts every confidence
+        note = re.search(r'id="stances-hidden">([\d,]+) less sure stances? hidden', page)
+        assert (int(note[1]) if note else 0) == hidden, row["id"]
+        shown = client.get(f"/entities/{path}?tab=stances&min_confidence=0").text
+        assert _evidence(shown, 'id="stances"') == [_span(s) for s in every["items"]][:50]
+        assert 'id="stances-hidden"' not in shown
+        # the chart: its marks are the dated stances above the cut; the dated ones below it are counted
+        overview = client.get(f"/entities/{path}").text
+        marks = _stance_marks(overview)
+        dated = [s for s in every["items"] if s["date"]]
+        sure = [s for s in dated if s["confidence"] is None or s["confidence"] >= default_min_confidence()]
+        assert marks == len(sure), row["id"]
+        chart_note = re.search(r'id="chart-hidden">([\d,]+) less sure', overview)
+        assert (int(chart_note[1]) if chart_note else 0) == len(dated) - len(sure), row["id"]
+        if hidden:
+            assert f"/entities/{path.replace('%3A', ':')}?tab=stances&amp;min_confidence=0" in page
+            everything = client.get(f"/entities/{path}?min_confidence=0").text
+            assert _stance_marks(everything) == len(dated)
+        seen_hidden += hidden
+    assert seen_hidden > 0, "the demo store has stances below the cut"

@@ -577,9 +577,9 @@ class Onrecord:
     # -- stances, statements, timelines, contradictions, search ----------------------------------------------
     def _stance_where(self, holder: str | None = None, target: str | None = None, label: str | None = None,
                       since: str | None = None, until: str | None = None, outlet: Outlets = None,
-                      min_confidence: float | None = None) -> tuple[str, list[Any]]:
+                      min_confidence: float | None = None, dated: bool = False) -> tuple[str, list[Any]]:
         """The condition on ``stances s JOIN articles a`` for the filters of ``stances`` (a stance analysed before
-        stances were scored has no confidence and passes any ``min_confidence``)."""
+        stances were scored has no confidence and passes any ``min_confidence``; ``dated``: only dated ones)."""
         check_date("since", since)
         check_date("until", until)
         where, args = ["1=1"], []
@@ -604,6 +604,8 @@ class Onrecord:
         if min_confidence is not None:
             where.append("(s.confidence IS NULL OR s.confidence >= ?)")
             args.append(check_confidence(min_confidence))
+        if dated:
+            where.append("s.date IS NOT NULL")
         return " AND ".join(where), args
 
     def stances(self, *, holder: str | None = None, target: str | None = None, label: str | None = None,
@@ -1042,11 +1044,17 @@ class Onrecord:
         return out
 
     def _toward_where(self, entity: str, about: str | None, outlet: Outlets = None, since: str | None = None,
-                      until: str | None = None) -> tuple[str, list[Any]]:
+                      until: str | None = None, min_confidence: float | None = None,
+                      below_confidence: float | None = None) -> tuple[str, list[Any]]:
         """The condition on ``stances s`` (joined to ``articles a`` for an outlet) for others' stances toward the
-        entity, optionally mentioning ``about`` in their words or topic, in an outlet and between dates."""
+        entity, optionally mentioning ``about`` in their words or topic, in an outlet and between dates, at least
+        ``min_confidence`` sure (``below_confidence``: only those scored less sure)."""
         ids = self.entity_ids(entity) or [entity]
-        cond, args = self._stance_where(target=entity, outlet=outlet, since=since, until=until)
+        cond, args = self._stance_where(target=entity, outlet=outlet, since=since, until=until,
+                                        min_confidence=min_confidence)
+        if below_confidence is not None:
+            cond += " AND s.confidence < ?"
+            args.append(check_confidence(below_confidence))
         cond += f" AND coalesce(s.holder_entity_id, '') NOT IN ({','.join('?' * len(ids))})"
         args += ids
         if about:
@@ -1055,32 +1063,35 @@ class Onrecord:
         return cond, args
 
     def stances_toward(self, entity: str, *, about: str | None = None, outlet: Outlets = None,
-                       since: str | None = None, until: str | None = None, limit: int = 20, offset: int = 0
+                       since: str | None = None, until: str | None = None, min_confidence: float | None = None,
+                       below_confidence: float | None = None, limit: int = 20, offset: int = 0
                        ) -> Records[StanceRecord]:
         """Others' stances toward the entity (accusations, calls, praise), optionally mentioning ``about``, in date
-        order, in an outlet and between dates when given; ``total`` is counted up to ``count_cap``."""
+        order, in an outlet and between dates when given, at least ``min_confidence`` sure (``below_confidence``:
+        only the less sure ones); ``total`` is counted up to ``count_cap``."""
         check_paging(limit, offset)
-        cond, args = self._toward_where(entity, about, outlet, since, until)
+        cond, args = self._toward_where(entity, about, outlet, since, until, min_confidence, below_confidence)
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, limit=limit, offset=offset))
         out.total = self._count(f"SELECT s.id FROM {_stances_from(outlet)} WHERE {cond}", args)
         return out
 
     def latest_stances(self, holder: str, *, about: str | None = None, outlet: Outlets = None,
-                       since: str | None = None, until: str | None = None, limit: int = 300
-                       ) -> Records[StanceRecord]:
-        """A holder's latest dated stances (toward ``about``, in an outlet, between dates), newest first, for a
-        chart that stays readable; ``total`` counts every dated one up to ``count_cap``. Given an entity id, the
-        holder's date index is read newest first and stops after ``limit``."""
+                       since: str | None = None, until: str | None = None, min_confidence: float | None = None,
+                       limit: int = 300) -> Records[StanceRecord]:
+        """A holder's latest dated stances (toward ``about``, in an outlet, between dates, at least
+        ``min_confidence`` sure), newest first, for a chart that stays readable; ``total`` counts every dated one
+        up to ``count_cap``. Given an entity id, the holder's date index is read newest first and stops after
+        ``limit``."""
         check_paging(limit, 0)
-        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until}
+        scope: dict[str, Any] = {"outlet": outlet, "since": since, "until": until, "min_confidence": min_confidence,
+                                 "dated": True}
         if self.entity_ids(holder) == [holder]:
             cond, args = self._stance_where(target=about, **scope)
             cond += " AND s.holder_entity_id = ?"
             args.append(holder)
         else:
             cond, args = self._stance_where(holder=holder, target=about, **scope)
-        cond += " AND s.date IS NOT NULL"
         out: Records[StanceRecord] = Records(st.to_stance(r) for r in st.stance_rows(
             self.conn, cond, args, order="s.date DESC, a.date DESC, s.article_id DESC, s.start DESC, s.id DESC",
             limit=limit))

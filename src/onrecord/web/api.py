@@ -107,7 +107,7 @@ def get_tone(web: Any, req: Request) -> Any:
     api = web.api()
     by = tuple(g for g in (P.text(q, "by", max_len=40) or "").split(",") if g)
     f = onrecord.portrayal.tone_filter(api, P.text(q, "name", required=True) or "", label=P.text(q, "tone", max_len=20),
-                                       outlet=P.text(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
+                                       outlet=P.texts(q, "outlet"), since=P.date(q, "since"), until=P.date(q, "until"),
                                        kind=P.text(q, "kind", max_len=20))
     return {"filter": f.describe(), "about_ids": list(f.about_ids),
             "groups": jsonable(onrecord.portrayal.summary(api, f, by))}
@@ -328,7 +328,7 @@ ENDPOINTS = [
               Param("by", "group by outlet, month or both (comma-separated); speech is always per speaker"),
               Param("kind", "portrayal (the outlets' own sentences) or speech (quoted words)"),
               Param("tone", "only sentences of this tone: negative, neutral or positive"),
-              Param("outlet", "outlet name"), SINCE, UNTIL]),
+              Param("outlet", "outlet name, in any case; repeated: any of them"), SINCE, UNTIL]),
     Endpoint("/api/contradictions", "Claims about someone's stance set against their own or their spokespeople's "
              "words going the other way", get_contradictions,
              [Param("name", "whose stance: name, alias or entity id (all when absent)"),

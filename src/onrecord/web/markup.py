@@ -122,14 +122,18 @@ Mark = tuple[str, str, Any]  # ("open" or "close", kind: q, cue, spk or focus, k
 
 
 def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
-                      focus: tuple[int, int] | None = None, min_confidence: float = 0.0) -> Markup:
+                      focus: tuple[int, int] | None = None, min_confidence: float = 0.0,
+                      tones: Sequence[Any] = ()) -> Markup:
     """The article as paragraphs, each quote's words in a ``<mark>`` coloured by speaker (marked ``low`` when
     its confidence is under ``min_confidence``), furniture greyed; ``focus`` (a stance's or role's evidence span)
-    is outlined and anchored as ``s-START-END``."""
+    is outlined and anchored as ``s-START-END``; each of ``tones`` (``ToneRecord``) marks its mention with its
+    sentence's tone toward it (a ``tm-LABEL`` class and a title)."""
     colours = speaker_colours(quotes)
     low = {q.id for q in quotes if getattr(q, "confidence", 1.0) < min_confidence}
     by_id = {q.id: q for q in quotes}
-    marks = _marks(len(text), quotes, focus)
+    tone_marks = {t.id: (TONE_MARKS.get(t.label, "tm-neutral"), escape(visible_controls(tone_title(t))),
+                         t.mention_end - t.mention_start) for t in tones}
+    marks = _marks(len(text), quotes, focus, tones)
     anchor_at = _anchors(len(text), quotes, focus)
     cover = _Coverage(marks)
     out: list[str] = []
@@ -144,13 +148,25 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
             cover.advance(a)
             while anchor_at and anchor_at[0][0] < b:  # a quote starting in a gap is anchored at the next piece
                 out.append(f'<span class="anchor" id="{anchor_at.pop(0)[1]}"></span>')
-            out.append(_piece(esc(text[a:b]), cover.active, by_id, colours, low))
+            out.append(_piece(esc(text[a:b]), cover.active, by_id, colours, low, tone_marks))
         out.append("</p>")
     return Markup("".join(out))
 
 
-def _marks(n: int, quotes: Sequence[Any], focus: tuple[int, int] | None) -> dict[int, list[Mark]]:
-    """Where each quote's spans, cue and speaker and the focus span open and close, clipped to the text."""
+TONE_MARKS = {"negative": "tm-negative", "neutral": "tm-neutral", "positive": "tm-positive"}
+
+
+def tone_title(t: Any) -> str:
+    """A tone mark's title in words: whose sentence, which tone toward whom, the score, and that a model read it."""
+    whose = f"{t.holder}’s words" if t.holder else f"{t.outlet or 'the outlet'}’s own sentence"
+    return (f"{t.label} tone toward {t.target} ({t.score:+.2f}, -1 to +1) in {whose}: the tone model’s reading, "
+            f"not a fact")
+
+
+def _marks(n: int, quotes: Sequence[Any], focus: tuple[int, int] | None, tones: Sequence[Any] = ()
+           ) -> dict[int, list[Mark]]:
+    """Where each quote's spans, cue and speaker, each tone's mention and the focus span open and close, clipped
+    to the text."""
     marks: dict[int, list[Mark]] = {}
 
     def add(a: int, b: int, kind: str, key: Any) -> None:
@@ -166,6 +182,8 @@ def _marks(n: int, quotes: Sequence[Any], focus: tuple[int, int] | None) -> dict
             add(q.cue_span[0], q.cue_span[1], "cue", q.id)
         if getattr(q, "speaker_span", None):
             add(q.speaker_span[0], q.speaker_span[1], "spk", q.id)
+    for t in tones:
+        add(t.mention_start, t.mention_end, "tone", t.id)
     if focus is not None:
         add(focus[0], focus[1], "focus", 0)
     return marks
@@ -186,7 +204,7 @@ class _Coverage:
         self.marks = marks
         self.positions = sorted(marks)
         self.done = 0  # marks at positions[:done] are applied
-        self.active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}, "focus": {}}
+        self.active: dict[str, dict[Any, int]] = {"q": {}, "cue": {}, "spk": {}, "focus": {}, "tone": {}}
 
     def advance(self, to: int) -> None:
         """Apply every mark at or before position ``to`` not yet applied."""
@@ -200,8 +218,13 @@ class _Coverage:
 
 
 def _piece(piece: str, active: dict[str, dict[Any, int]], by_id: dict[Any, Any], colours: dict[str, str],
-           low: set[Any]) -> str:
-    """One flat run of escaped text with the classes of every span covering it."""
+           low: set[Any], tone_marks: dict[Any, tuple[str, str, int]] | None = None) -> str:
+    """One flat run of escaped text with the classes of every span covering it; tone marks innermost, a mention
+    inside a longer one ("Labour" in "the leftie Labour boss") inside its mark."""
+    tm = tone_marks or {}
+    for tid in sorted(active["tone"], key=lambda i: (tm[i][2], i)):
+        cls, title, _ = tm[tid]
+        piece = f'<span class="tm {cls}" title="{title}">{piece}</span>'
     qids = sorted(active["q"], key=lambda i: (i in low, by_id[i].end - by_id[i].start, i))
     extra = [c for c in ("cue", "spk", "focus") if active[c]]
     if qids:

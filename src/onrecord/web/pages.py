@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+import onrecord
 from onrecord.web import lists, views
 from onrecord.web import params as P
 from onrecord.web.markup import (
@@ -33,9 +34,10 @@ from onrecord.web.markup import (
 PAGE = 20
 TABS = {"overview": "Overview", "said": "Said", "others": "Said about them", "stances": "Stances",
         "claims": "Claims against their words", "statements": "Statements", "roles": "Roles",
-        "descriptions": "Descriptions"}
+        "descriptions": "Descriptions", "portrayal": "Portrayal"}
 # the person page: each paged list's offset parameter, and how many items a page of it shows
-ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE}
+ENTITY_PAGERS = {"said": PAGE, "others": PAGE, "toward": PAGE, "stances": 50, "claims": PAGE, "statements": PAGE,
+                 "portrayal": PAGE}
 SCOPE = ("outlet", "since", "until")  # the person page's filters beside ``about``, as on the lists
 CHANGES_SHOWN = 10  # the overview lists the latest this many changes of position
 CHART_STANCES = 300  # the overview's chart draws the latest this many dated stances
@@ -216,8 +218,9 @@ def home(request: Request) -> Response:
 
 
 def article(request: Request) -> Response:
-    """The original text with every quote highlighted and coloured by speaker (unsure ones marked), furniture
-    greyed; ``span=S-E`` outlines one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
+    """The original text with every quote highlighted and coloured by speaker (unsure ones marked), each named
+    person, organisation or country underlined by its sentence's tone, furniture greyed; ``span=S-E`` outlines
+    one piece of evidence (a stance, a role) and anchors it as ``#s-S-E``."""
     P.known(request.query_params, ("span",), "an article's page")
     api = request.app.state.web.api()
     art = api.article(request.path_params["id"])
@@ -227,10 +230,11 @@ def article(request: Request) -> Response:
     colours = speaker_colours(quotes)
     legend = colour_legend(quotes)
     low = P.default_min_confidence()
+    tones = onrecord.portrayal.article_tones(api, art.id)
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
-                  legend=legend,
+                  legend=legend, tones=tones,
                   sure=[q for q in quotes if q.confidence >= low], unsure=[q for q in quotes if q.confidence < low],
-                  body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low),
+                  body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low, tones=tones),
                   furniture=sum(s.kind == "furniture" for s in segments),
                   source=views.public_source(art.source, api.ingest_roots()))
 
@@ -246,7 +250,8 @@ def entity(request: Request) -> Response:
             "a person's or organisation's page")
     api = request.app.state.web.api()
     about = P.text(params, "about")
-    scope = {"outlet": P.texts(params, "outlet"), "since": P.date(params, "since"), "until": P.date(params, "until")}
+    since, until = P.date(params, "since"), P.date(params, "until")
+    scope = {"outlet": P.texts(params, "outlet"), "since": since, "until": until}
     sort = P.sort(params)
     tab = P.text(params, "tab", max_len=20) or "overview"
     if tab not in TABS:
@@ -260,44 +265,72 @@ def entity(request: Request) -> Response:
     def paged(key: str, records: Any) -> Pager:
         return pager(request, records.total, ENTITY_PAGERS[key], offsets[key], key, cap=api.count_cap)
 
+    # the outlets' own sentences about the entity, in the page's outlet and dates (the tone model's reading)
+    tone_scope = onrecord.portrayal.tone_filter(api, ent.id, kind="portrayal", outlet=scope["outlet"] or None,
+                                                since=since, until=until)
+    links = Links(request)
+
+    def tone_link(outlet: str, month: str) -> str:
+        """The Portrayal tab narrowed to one outlet's sentences in one month: a chart point's link."""
+        return links.url(tab="portrayal", outlet=outlet, since=month, until=month, **dict.fromkeys(ENTITY_PAGERS))
+
     context: dict[str, Any] = {"stances": [], "toward": [], "claims": [], "statements": [], "hidden_naming": 0,
-                               "changes": []}
+                               "hidden_stances": 0, "chart_hidden": 0, "changes": [],
+                               "hidden_toward": 0}
     known: dict[str, int] = {}  # counts the tab's own lists give, not counted twice
     if tab == "overview":
         latest_date = api.latest_article_date()
         by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",), **scope)[0].values}
         now, described = views.roles_now(ent, latest_date)
-        chart = api.latest_stances(ent.id, about=about, limit=CHART_STANCES, **scope)
+        chart = api.latest_stances(ent.id, about=about, min_confidence=mc, limit=CHART_STANCES, **scope)
         context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
                        chart_drawn=len(chart), chart_total=chart.total,
+                       chart_hidden=0 if everything else api.count_stances(
+                           holder=ent.id, target=about, below_confidence=low, dated=True, **scope),
                        changes=api.position_changes(ent.id, about=about, limit=CHANGES_SHOWN),
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
                        recent=api.quotes(by=ent.id, about=about, min_confidence=low, sort="-date", limit=3,
                                          count_cap=api.count_cap, **scope))
+        groups = onrecord.portrayal.summary(api, tone_scope, ("outlet", "month"), evidence=0)  # one GROUP BY
+        context["portrayal"] = views.portrayal_chart(groups, ent.name, tone_link)
+        known["portrayal"] = sum(g.n for g in groups)
     elif tab == "said":
         said = api.quotes(by=ent.id, about=about, min_confidence=mc, limit=PAGE, offset=offsets["said"],
                           count_cap=api.count_cap, sort=sort, **scope)
         context.update(said=said, said_pager=paged("said", said))
     elif tab == "others":
-        toward = api.stances_toward(ent.id, about=about, limit=ENTITY_PAGERS["toward"], offset=offsets["toward"],
-                                    **scope)
+        toward = api.stances_toward(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["toward"],
+                                    offset=offsets["toward"], **scope)
+        hidden_toward = 0 if everything else api.stances_toward(ent.id, about=about, below_confidence=low, limit=1,
+                                                                **scope).total
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
                                    offset=offsets["others"], **scope)
         context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
+                       hidden_toward=hidden_toward,
                        others_pager=paged("others", others),
                        hidden_naming=0 if everything else api.count_quotes(about=ent.id, q=about,
                                                                            below_confidence=low, **scope))
-        known.update(toward=toward.total, **({"naming": others.total} if everything else {}))
+        # the tab counts every confidence, as the lists' totals with their hidden ones
+        known.update(toward=min(api.count_cap, toward.total + hidden_toward),
+                     **({"naming": others.total} if everything else {}))
     elif tab == "stances":
-        stances = api.stances(holder=ent.id, target=about, limit=ENTITY_PAGERS["stances"], offset=offsets["stances"],
-                              count_cap=api.count_cap, sort=sort, **scope)
-        context.update(stances=stances, stances_pager=paged("stances", stances))
-        known["stances"] = stances.total
+        stances = api.stances(holder=ent.id, target=about, min_confidence=mc, limit=ENTITY_PAGERS["stances"],
+                              offset=offsets["stances"], count_cap=api.count_cap, sort=sort, **scope)
+        hidden_stances = 0 if everything else api.count_stances(holder=ent.id, target=about, below_confidence=low,
+                                                                **scope)
+        context.update(stances=stances, stances_pager=paged("stances", stances), hidden_stances=hidden_stances)
+        known["stances"] = min(api.count_cap, stances.total + hidden_stances)  # the tab counts every confidence
     elif tab == "claims":
         pairs = api.claims_against(ent.id, about=about, limit=ENTITY_PAGERS["claims"], offset=offsets["claims"])
         context.update(claims=views.group_by_claim(pairs), claims_pager=paged("claims", pairs))
         known["claims"] = pairs.total
+    elif tab == "portrayal":
+        tones = onrecord.portrayal.tones(api, tone_scope, limit=ENTITY_PAGERS["portrayal"],
+                                         offset=offsets["portrayal"])
+        context.update(tones=tones, tones_pager=paged("portrayal", tones), tone_filter=tone_scope,
+                       tone_sentence=views.tone_sentence)
+        known["portrayal"] = tones.total
     elif tab == "statements":
         statements = api.statements(by=ent.id, min_articles=2, limit=ENTITY_PAGERS["statements"],
                                     offset=offsets["statements"], reports=STATEMENT_REPORTS, count_cap=api.count_cap)
@@ -310,14 +343,19 @@ def entity(request: Request) -> Response:
                                 _sort_desc=params.get("_sort_desc"), **where),
                "others": list_url("quotes", about=ent.id, q=about, **where),
                "stances": list_url("stances", holder=ent.id, target=about, _sort=params.get("_sort"),
-                                   _sort_desc=params.get("_sort_desc"), **scope)}
+                                   _sort_desc=params.get("_sort_desc"), **where)}
     counts = views.tab_counts(api, ent, about, known, scope)
+    counts["portrayal"] = known["portrayal"] if "portrayal" in known else onrecord.portrayal.count(
+        api, tone_scope, api.count_cap)
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
-                  scope=scope, scoped=any(scope.values()), exports=exports,
+                  scope=scope, scoped=any(scope.values()), exports=exports, cap=api.count_cap,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
                   hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
-                  similarity=similarity, **context)
+                  similarity=similarity, tone_api="/api/tone?" + urlencode(
+                      [("name", ent.id), ("kind", "portrayal"), ("by", "outlet,month"),
+                       *[(k, v) for k in ("since", "until") if (v := scope[k])],
+                       *[("outlet", o) for o in tone_scope.outlets]]), **context)
 
 
 def statement(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""A server-drawn SVG timeline: one lane per topic, one mark per statement, coloured and shaped by stance label.
+"""Server-drawn SVG charts: the stance timeline (one lane per topic, one mark per statement, coloured and shaped by
+stance label) and the portrayal chart (one panel per outlet, the mean tone of its sentences about someone by month).
 
 Marks never overlap: within a lane, a mark that would touch an earlier one moves up or down by one mark's height
 (a beeswarm), and the lane grows to fit. Colours come from the Okabe-Ito palette (safe for colour-blind readers);
@@ -197,5 +198,106 @@ def timeline_svg(points: Sequence[Point], *, title: str = "Statements over time"
                 f'data-label="{escape(p.label)}"><title>{tip}</title></path>')
         local = p.href and p.href.startswith("/") and not p.href.startswith("//")  # links stay on this site
         parts.append(f'<a href="{escape(p.href or "")}">{mark}</a>' if local else mark)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# -- the portrayal chart: small multiples, one panel per outlet, mean tone per month -----------------------------
+PANEL = 64  # the height of one outlet's panel
+TONE_CLASSES = {"negative": "tone-negative", "neutral": "tone-neutral", "positive": "tone-positive"}
+
+
+@dataclass
+class TonePoint:
+    """One outlet's sentences about someone in one month: how many of each tone, their mean score (-1 to 1), and
+    where to read them."""
+
+    outlet: str
+    month: str  # YYYY-MM
+    n: int
+    negative: int
+    neutral: int
+    positive: int
+    mean: float
+    href: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The tone most of the sentences have (ties: neutral, then negative)."""
+        return max(("neutral", self.neutral), ("negative", self.negative), ("positive", self.positive),
+                   key=lambda x: x[1])[0]
+
+
+def _months_apart(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def portrayal_svg(points: Sequence[TonePoint], *, title: str = "Portrayal by outlet over time") -> Markup:
+    """Small multiples as inline SVG, one panel per outlet in the order first seen: each month a circle at its mean
+    tone (its area grows with the sentences, its colour the tone most of them have), consecutive months joined, a
+    zero line; every circle links to its sentences. Empty when no point has a month."""
+    dated = sorted(((d, p) for p in points if (d := parse_day(p.month)) is not None and len(p.month) == 7),
+                   key=lambda x: x[0])
+    if not dated:
+        return Markup("")
+    outlets: list[str] = []
+    for p in points:
+        if p.outlet not in outlets and parse_day(p.month) is not None:
+            outlets.append(p.outlet)
+    first, last = axis_range([d for d, _ in dated])
+    lo, hi = first - dt.timedelta(days=20), last + dt.timedelta(days=45)
+    days = max(1, (hi - lo).days)
+    plot_w = WIDTH - LEFT - RIGHT
+    top_n = max(p.n for _, p in dated)
+
+    def x(d: dt.date) -> float:  # the middle of the month; a month off the axis sits at its edge
+        mid = min(max(d + dt.timedelta(days=14), lo), hi)
+        return round(LEFT + plot_w * (mid - lo).days / days, 1)
+
+    def y(panel: int, mean: float) -> float:
+        return round(TOP + panel * PANEL + 8 + (PANEL - 16) * (1 - max(-1.0, min(1.0, mean))) / 2, 1)
+
+    axis_y = TOP + len(outlets) * PANEL + 4
+    before, after = sum(d < first for d, _ in dated), sum(d > last for d, _ in dated)
+    height = axis_y + BOTTOM - 4 + (16 if before or after else 0)
+    safe_title = escape(visible_controls(title))
+    parts = [(f'<svg class="timeline portrayal" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+              f'role="img" aria-label="{safe_title}"><title>{safe_title}</title>')]
+    for t in _ticks(lo, hi):
+        label = str(t.year) if t.month == 1 else t.strftime("%b %Y")
+        parts.append(f'<line class="tick" x1="{x(t)}" x2="{x(t)}" y1="{TOP}" y2="{axis_y + 4}"/>'
+                     f'<text class="ticklabel" x="{x(t)}" y="{axis_y + 18}" text-anchor="middle">{label}</text>')
+    for i, outlet in enumerate(outlets):
+        zero, top, bottom = y(i, 0.0), y(i, 1.0), y(i, -1.0)
+        name = outlet or "unknown outlet"
+        name = name if len(name) <= 28 else name[:27] + "\u2026"
+        parts.append(f'<line class="panel" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + i * PANEL}" '
+                     f'y2="{TOP + i * PANEL}"/>'
+                     f'<line class="lane zero" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{zero}" y2="{zero}"/>'
+                     f'<text class="rowlabel" x="{LEFT - 8}" y="{zero + 4}" text-anchor="end">'
+                     f'{escape(visible_controls(name))}</text>'
+                     f'<text class="scale" x="{LEFT - 8}" y="{top + 3}" text-anchor="end">+1</text>'
+                     f'<text class="scale" x="{LEFT - 8}" y="{bottom + 3}" text-anchor="end">\u22121</text>')
+        mine = [(d, p) for d, p in dated if p.outlet == outlet]
+        for (d0, p0), (d1, p1) in zip(mine, mine[1:]):
+            if _months_apart(d0, d1) == 1:
+                parts.append(f'<line class="toneline" x1="{x(d0)}" x2="{x(d1)}" y1="{y(i, p0.mean)}" '
+                             f'y2="{y(i, p1.mean)}"/>')
+        for d, p in mine:
+            r = round(3 + 5 * (p.n / top_n) ** 0.5, 1)
+            cls = " ".join(["dot", "tone", TONE_CLASSES[p.label], *(["offaxis"] if not first <= d <= last else [])])
+            tip = escape(visible_controls(
+                f"{name} \u00b7 {p.month}: mean tone {p.mean:+.2f} over {p.n} sentence{'' if p.n == 1 else 's'} "
+                f"({p.negative} negative, {p.neutral} neutral, {p.positive} positive)"))
+            mark = (f'<circle class="{cls}" cx="{x(d)}" cy="{y(i, p.mean)}" r="{r}" '
+                    f'data-outlet="{escape(visible_controls(outlet))}" data-month="{escape(p.month)}" '
+                    f'data-n="{p.n}" data-mean="{p.mean:.4f}"><title>{tip}</title></circle>')
+            local = p.href and p.href.startswith("/") and not p.href.startswith("//")  # links stay on this site
+            parts.append(f'<a href="{escape(p.href or "")}">{mark}</a>' if local else mark)
+    parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis_y}" y2="{axis_y}"/>')
+    for n, where, anchor, side in ((before, LEFT, "start", "earlier"), (after, WIDTH - RIGHT, "end", "later")):
+        if n:
+            parts.append(f'<text class="offaxis" x="{where}" y="{axis_y + 34}" text-anchor="{anchor}">'
+                         f'{n} {side}, at the edge (narrow the dates to see them)</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

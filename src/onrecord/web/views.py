@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,16 +23,20 @@ from onrecord.models import (
     QuoteRecord,
     Segment,
     StanceRecord,
+    ToneGroup,
+    ToneRecord,
 )
 from onrecord.web.markup import safe_url, span_link
-from onrecord.web.svg import Point, timeline_svg
+from onrecord.web.svg import Point, TonePoint, portrayal_svg, timeline_svg
 
 MAX_TOPICS = 8
+MAX_OUTLET_PANELS = 12  # the portrayal chart draws the outlets with the most sentences, this many
+CONTEXT_CHARS = 240  # a tone's sentence is shown with at most this many characters each side of the mention
 TARGETS_READ = 100  # targets grouped for the topics (some are dropped: the entity itself, long free-text targets)
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
 __all__ = ["ClaimGroup", "citation", "count_text", "in_context", "descriptors_by_outlet",
-           "group_by_claim", "jsonable", "outlet_table", "present", "public_source", "roles_now", "span_link",
-           "stance_chart", "tab_counts", "topics", "vouched_by"]
+           "group_by_claim", "jsonable", "outlet_table", "portrayal_chart", "present", "public_source", "roles_now",
+           "span_link", "stance_chart", "tab_counts", "tone_sentence", "topics", "vouched_by"]
 
 
 def vouched_by(s: StanceRecord) -> str:
@@ -74,6 +78,47 @@ def stance_chart(stances: Iterable[StanceRecord], name: str, about: str | None) 
               for s in stances]
     title = f"Stances of {name}" + (f" on {about}" if about else "") + " over time"
     return timeline_svg(points, title=title)
+
+
+@dataclass
+class PortrayalChart:
+    """The portrayal chart and what it leaves out: sentences in undated articles, outlets past the panels."""
+
+    svg: Markup
+    drawn: int  # sentences in the drawn points
+    undated: int
+    more_outlets: list[str]
+
+
+def portrayal_chart(groups: Iterable[ToneGroup], name: str, href: Callable[[str, str], str | None]
+                    ) -> PortrayalChart:
+    """Small multiples of an entity's portrayal (``portrayal.summary`` by outlet and month): the outlets with the
+    most sentences, one panel each (most first), each month a point linking to ``href(outlet, month)``."""
+    groups = [g for g in groups if g.kind == "portrayal"]
+    per_outlet: dict[str, int] = {}
+    for g in groups:
+        if g.month:
+            per_outlet[g.outlet or ""] = per_outlet.get(g.outlet or "", 0) + g.n
+    ranked = sorted(per_outlet, key=lambda o: (-per_outlet[o], o))
+    drawn = set(ranked[:MAX_OUTLET_PANELS])
+    shown = sorted((g for g in groups if g.month and (g.outlet or "") in drawn),
+                   key=lambda g: (ranked.index(g.outlet or ""), g.month or ""))
+    points = [TonePoint(g.outlet or "", g.month or "", g.n, g.negative, g.neutral, g.positive, g.mean,
+                        href(g.outlet, g.month) if g.outlet and g.month else None) for g in shown]
+    svg = portrayal_svg(points, title=f"How each outlet portrays {name}: mean tone of its own sentences by month")
+    return PortrayalChart(svg, sum(p.n for p in points), sum(g.n for g in groups if not g.month),
+                          ranked[MAX_OUTLET_PANELS:])
+
+
+def tone_sentence(t: ToneRecord) -> tuple[str, str, str]:
+    """A tone's sentence as (before, mention, after), at most ``CONTEXT_CHARS`` each side of the mention."""
+    a, b = t.mention_start - t.start, t.mention_end - t.start
+    before, after = t.text[:a], t.text[b:]
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS] + "…"
+    return before, t.text[a:b], after
 
 
 def tab_counts(api: Onrecord, ent: EntityDetail, about: str | None, known: dict[str, int] | None = None,
