@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -257,28 +258,35 @@ def wrong_kind(g: Row, p: Row, text: str) -> str:
     return "e"
 
 
-def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, Any]:
-    """The library scorer's figures, wrong speakers by kind and a calibration table by ``confidence``."""
-    from onrecord.evaluate import _doc_of, _matches, _optional, score_quotes, speaker_ok
+def matched(gold: list[Row], pred: list[Row]) -> Iterator[tuple[str, Row, Row]]:
+    """(doc, gold row, prediction) of each non-optional gold quotation in marks that a prediction matches, as the
+    library scorer pairs them."""
+    from onrecord.evaluate import _doc_of, _matches, _optional
 
-    res = score_quotes(gold, pred, texts=texts)
-    kinds: Counter[str] = Counter()
-    calib: dict[str, list[int]] = {f"{lo:.1f}-{hi:.1f}": [0, 0] for lo, hi in BINS}
     pred = [p for p in pred if p.get("kind") != "indirect"]
     for d in sorted({g["doc"] for g in gold}):
         G = [g for g in gold if g["doc"] == d]
         P = [p for p in pred if _doc_of(p) == d]
         for i, j in _matches(G, P):
-            g, p = G[i], P[j]
-            if _optional(g):
-                continue
-            ok = speaker_ok(g, p)
-            if not ok:
-                kinds[wrong_kind(g, p, texts[d])] += 1
-            c = float(p.get("confidence", 0.5))
-            lo, hi = next(b for b in BINS if c < b[1] or b[1] == 1.0)
-            calib[f"{lo:.1f}-{hi:.1f}"][0] += 1
-            calib[f"{lo:.1f}-{hi:.1f}"][1] += ok
+            if not _optional(G[i]):
+                yield d, G[i], P[j]
+
+
+def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, Any]:
+    """The library scorer's figures, wrong speakers by kind and a calibration table by ``confidence``."""
+    from onrecord.evaluate import score_quotes, speaker_ok
+
+    res = score_quotes(gold, pred, texts=texts)
+    kinds: Counter[str] = Counter()
+    calib: dict[str, list[int]] = {f"{lo:.1f}-{hi:.1f}": [0, 0] for lo, hi in BINS}
+    for d, g, p in matched(gold, pred):
+        ok = speaker_ok(g, p)
+        if not ok:
+            kinds[wrong_kind(g, p, texts[d])] += 1
+        c = float(p.get("confidence", 0.5))
+        lo, hi = next(b for b in BINS if c < b[1] or b[1] == 1.0)
+        calib[f"{lo:.1f}-{hi:.1f}"][0] += 1
+        calib[f"{lo:.1f}-{hi:.1f}"][1] += ok
     res["wrong_by_kind"] = {k: kinds[k] for k in WRONG_KINDS}
     res["calibration"] = {k: {"n": n, "right": r, "share": round(r / n, 3) if n else None}
                           for k, (n, r) in calib.items()}
@@ -387,20 +395,15 @@ def points(gold: list[Row], pred: list[Row], seen: dict[tuple[int, int, str], tu
            ) -> list[tuple[str, float, bool]]:
     """(method, confidence, right speaker) of each matched, non-optional gold quotation whose decided speaker
     has a name (an unnamed one keeps its capped score)."""
-    from onrecord.evaluate import _doc_of, _matches, _optional, speaker_ok
+    from onrecord.evaluate import speaker_ok
 
     out = []
-    pred = [p for p in pred if p.get("kind") != "indirect"]
-    for d in sorted({g["doc"] for g in gold}):
-        G = [g for g in gold if g["doc"] == d]
-        P = [p for p in pred if _doc_of(p) == d]
-        for i, j in _matches(G, P):
-            g, p = G[i], P[j]
-            key = (p["start"], p["end"], p["text"])
-            if _optional(g) or not (p.get("speaker") or "").strip() or key not in seen:
-                continue
-            how, conf = seen[key]
-            out.append((how, conf, speaker_ok(g, p)))
+    for _d, g, p in matched(gold, pred):
+        key = (p["start"], p["end"], p["text"])
+        if not (p.get("speaker") or "").strip() or key not in seen:
+            continue
+        how, conf = seen[key]
+        out.append((how, conf, speaker_ok(g, p)))
     return out
 
 
