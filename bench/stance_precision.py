@@ -85,17 +85,22 @@ def select(shared: Path) -> dict[str, list[Row]]:
     return {"A": picked[:N_AE] + pn[:N_PN], "B": b_ae + pn[N_PN:N_PN + N_AE + N_PN - len(b_ae)]}
 
 
+def _other_train(shared: Path, sets: dict[str, list[Row]], seed: int) -> list[dict[str, str]]:
+    """PolNeAR train's metadata rows outside ``sets`` and the speaker dev gold, in name order shuffled by ``seed``."""
+    have = {a["id"] for s in sets.values() for a in s}
+    used = {a["id"] for a in json.loads(SPEAKER_DEV.read_text(encoding="utf-8"))}
+    with open(shared / "corpus" / "polnear" / "metadata.tsv", encoding="utf-8") as f:
+        meta = sorted((r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == "train"
+                       and r["filename"] not in used | have), key=lambda r: r["filename"])
+    random.Random(seed).shuffle(meta)
+    return meta
+
+
 def select_store(shared: Path, n: int = N_STORE) -> list[Row]:
     """The contradiction store: sets A and B and further PolNeAR train texts (seeded, not in the speaker dev
     gold), ``n`` articles in all; contradictions need several articles about the same people."""
     sets = select(shared)
-    have = {a["id"] for s in sets.values() for a in s}
-    used = {a["id"] for a in json.loads(SPEAKER_DEV.read_text(encoding="utf-8"))}
-    polnear = shared / "corpus" / "polnear"
-    with open(polnear / "metadata.tsv", encoding="utf-8") as f:
-        meta = sorted((r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == "train"
-                       and r["filename"] not in used | have), key=lambda r: r["filename"])
-    random.Random(SEED + 1).shuffle(meta)
+    meta = _other_train(shared, sets, SEED + 1)
     more = [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
              "date": r["publication_date"]} for r in meta]
     return sets["A"] + sets["B"] + more[:n - len(sets["A"]) - len(sets["B"])]
@@ -104,13 +109,8 @@ def select_store(shared: Path, n: int = N_STORE) -> list[Row]:
 def select_c(shared: Path, n: int = N_C) -> list[Row]:
     """Set C: ``n`` further PolNeAR train texts (seeded, under 12,000 characters), disjoint from sets A and B and
     the speaker dev gold; read for errors like set A, to find kinds of error without touching set B."""
-    have = {a["id"] for s in select(shared).values() for a in s}
-    used = {a["id"] for a in json.loads(SPEAKER_DEV.read_text(encoding="utf-8"))}
     polnear = shared / "corpus" / "polnear"
-    with open(polnear / "metadata.tsv", encoding="utf-8") as f:
-        meta = sorted((r for r in csv.DictReader(f, delimiter="\t") if r["compartment"] == "train"
-                       and r["filename"] not in used | have), key=lambda r: r["filename"])
-    random.Random(SEED + 2).shuffle(meta)
+    meta = _other_train(shared, select(shared), SEED + 2)
     return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
              "date": r["publication_date"], "title": r["title"]} for r in meta
             if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]

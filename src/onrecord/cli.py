@@ -361,8 +361,16 @@ def eval_() -> None:
     """Score the store against gold annotations."""
 
 
+GOLD = click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+
+
+def _scores(res: dict[str, Any], as_json: bool) -> None:
+    """An eval command's figures: one JSON object, or ``name=value`` pairs on one line."""
+    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+
+
 @eval_.command(name="quotes")
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@GOLD
 @setting("db")
 @click.option("--show", is_flag=True, help="List misses, spurious spans and wrong speakers.")
 @click.option("--json", "as_json", is_flag=True)
@@ -375,11 +383,11 @@ def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
         click.echo(f"spurious: {doc}: {text}")
     for doc, text, want, got in res.pop("wrong", []):
         click.echo(f"wrong speaker: {doc}: {text} (gold {want}, found {got})")
-    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+    _scores(res, as_json)
 
 
 @eval_.command(name="stances")
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@GOLD
 @setting("db")
 @click.option("--show", is_flag=True, help="List the wrong stances and those the gold has no judgement of.")
 @click.option("--json", "as_json", is_flag=True)
@@ -391,11 +399,11 @@ def eval_stances(gold: str, db: str, show: bool, as_json: bool) -> None:
         click.echo(f"wrong ({kind}): {doc}: {holder} {label} {target}")
     for doc, holder, label, target in res.pop("unjudged", []):
         click.echo(f"unjudged: {doc}: {holder} {label} {target}")
-    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+    _scores(res, as_json)
 
 
 @eval_.command(name="contradictions")
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@GOLD
 @setting("db")
 @click.option("--show", is_flag=True, help="List the wrong pairs.")
 @click.option("--json", "as_json", is_flag=True)
@@ -404,11 +412,11 @@ def eval_contradictions(gold: str, db: str, show: bool, as_json: bool) -> None:
     res = onrecord.evaluate_contradictions(gold, db, details=show)
     for holder, claim, counter, kind in res.pop("wrong", []):
         click.echo(f"wrong ({kind}): {holder}: {claim} vs {counter}")
-    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+    _scores(res, as_json)
 
 
 @eval_.command(name="descriptors")
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@GOLD
 @setting("db")
 @click.option("--set", "subset", help="Only the gold rows of this set (A: read for errors; B: numbers only).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
@@ -418,7 +426,7 @@ def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: flo
     """Descriptor precision against a judged gold (tests/fixtures/descriptor_precision), by error kind; the
     store's descriptors in the gold's articles that the gold does not judge are counted as unjudged."""
     res = onrecord.evaluate_descriptors(gold, db, subset=subset, min_confidence=min_confidence)
-    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+    _scores(res, as_json)
 
 
 @eval_.command(name="tone")
@@ -428,11 +436,11 @@ def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: flo
 def eval_tone(gold: str, as_json: bool) -> None:
     """F1 macro, accuracy and n of the tone model on targets in the NewsMTSC format (no store needed)."""
     res = onrecord.evaluate_tone(gold)
-    click.echo(json.dumps(res) if as_json else " ".join(f"{k}={v}" for k, v in res.items()))
+    _scores(res, as_json)
 
 
 @eval_.command(name="entities")
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+@GOLD
 @setting("db")
 @click.option("--json", "as_json", is_flag=True)
 def eval_entities(gold: str, db: str, as_json: bool) -> None:
@@ -441,9 +449,9 @@ def eval_entities(gold: str, db: str, as_json: bool) -> None:
     res = onrecord.evaluate_entities(gold, db)
     bad = res.pop("bad_person_names")
     if as_json:
-        click.echo(json.dumps({**res, "bad_person_names": bad}))
+        _scores({**res, "bad_person_names": bad}, as_json)
         return
-    click.echo(" ".join(f"{k}={v}" for k, v in res.items()))
+    _scores(res, as_json)
     for name in bad:
         click.echo(f"person named with a possessive or a headline fragment: {name}")
 
