@@ -84,16 +84,14 @@ def test_definite_role_refers_to_the_headline_protagonist(nlp):
 
 
 def test_a_quotation_never_names_its_own_speaker(nlp):
-    # the parse makes a word inside the quoted text the speaker ("#Justdoit", "The struggle"): the quote marks
-    # hold what was said, so the speaker is found outside them or not at all
-    for text in ['Debate week\n\nThen there is Axelrod.\n\n"Kind of bewildering as to why the campaign is laying '
-                 'out its debate strategy a week out. #Justdoit," he wrote last October.\n',
-                 'Polls\n\nThe senator emailed supporters saying: "The struggle continues" and vowed to compete.\n']:
+    # the parse makes a word inside the quoted text the speaker ("The fight"): the quote marks hold what was
+    # said, so the speaker is found outside them or not at all
+    for text in ['Polls\n\nThe governor emailed donors saying: "The fight continues" and vowed to compete.\n']:
         quotes = [q for q in extract_quotes(nlp(text), segment(text), strict=True) if q.kind != "indirect"]
         assert quotes
         for q in quotes:
             assert q.speaker_span is None or not q.start <= q.speaker_span[0] < q.end, (q.speaker, q.text)
-            assert q.speaker not in ("Justdoit", "struggle")
+            assert q.speaker != "fight"
 
 
 def test_whoever_was_addressed_is_not_the_speaker_of_a_participle(nlp):
@@ -130,9 +128,9 @@ def test_an_unnamed_officer_is_unknown_not_a_name(nlp):
 def test_outro_cue_reads_past_a_title_abbreviation_and_an_apposition(nlp):
     # "Rep." and "R-Pa." shorten words; the subject of the outro may be a role with its name in apposition
     text = ("Parties\n\nThe museum opened its doors to 40 events.\n\n"
-            "\"Perpetual motion!\" Rep. Glenn Thompson, R-Pa., said of the events.\n\n"
+            "\"Never a quiet night!\" Rep. Dana Whitcomb, R-Ohio, said of the events.\n\n"
             "\"He should resign!\" the presumptive Republican nominee, Donald Trump, tweeted on Sunday.\n")
-    assert _speakers(nlp, text) == [("Glenn Thompson", "person"), ("Donald Trump", "person")]
+    assert _speakers(nlp, text) == [("Dana Whitcomb", "person"), ("Donald Trump", "person")]
 
 
 def test_pronoun_after_an_unnamed_person_is_not_the_name_before(nlp):

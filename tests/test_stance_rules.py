@@ -130,7 +130,7 @@ def test_a_date_is_never_a_holder(nlp) -> None:
 def test_a_quote_credited_to_a_thing_gives_no_holder(nlp) -> None:
     from onrecord.analyse.attribution.quotes import extract_quotes
 
-    text = ('The editorial was scathing. "He is a politician selling his own brand of fiction," the piece said. The '
+    text = ('The editorial was scathing. "He is a salesman peddling a tale of his own making," the piece said. The '
             'piece goes on to slam Governor Tom Reed for his "political revolution" that ignores the checks in the '
             'system.')
     doc = nlp(text)
@@ -151,8 +151,8 @@ def test_backing_off_is_a_retreat_not_support(nlp) -> None:
 
 
 def test_a_refusal_to_give_information_states_no_position(nlp) -> None:
-    assert stances(nlp, "The State Department declined to provide any documentation or specifics about the "
-                        "process.") == []
+    assert stances(nlp, "The State Department declined to release any figures or details about the "
+                        "audit.") == []
     assert stances(nlp, "Governor Tom Reed refused to elaborate.") == []
     assert ("Tom Reed", "refuse", False, None) in stances(nlp, "Governor Tom Reed refused to sign the bill.")
 

@@ -324,11 +324,19 @@ def polnear_rows(source: str, quotes: list[Quote], merge_groups: bool = True) ->
 STANCE_ERRORS = ("not_stance", "holder", "target", "label", "polarity", "voice")  # docs/annotation.md
 
 
+GOLD_TARGET_WORDS = 6  # a gold row keeps this many words of a target: a name, never an excerpt of the article
+
+
+def gold_target(target: str | None) -> str | None:
+    """A stance target as a precision gold keeps it: its first ``GOLD_TARGET_WORDS`` words."""
+    return " ".join(target.split()[:GOLD_TARGET_WORDS]) if target else target
+
+
 def stance_key(r: Row) -> tuple[Any, ...]:
     """What identifies a judged stance: its article (file name), cue offsets, holder, label, negation, target."""
     cue = r.get("cue_span")
     return (_doc_of(r), tuple(cue) if cue else None, r.get("holder"), r.get("label"), bool(r.get("negated")),
-            r.get("target"))
+            gold_target(r.get("target")))
 
 
 def score_stances(gold: list[Row], pred: list[Row], details: bool = False) -> dict[str, Any]:

@@ -96,7 +96,7 @@ RETREATS = frozenset({"off", "down", "away"})  # "backed off", "backed down": a 
 
 
 def _withholds(c: Token) -> bool:
-    """A refused act that withholds information ("declined to provide any documentation or specifics", "refused
+    """A refused act that withholds information ("declined to release any figures or details", "refused
     to name the donors", "declined to elaborate"): the refusal of a comment, no position on anyone."""
     if c.dep_ != "xcomp" or c.lemma_.lower() not in INFO_VERBS:
         return False
