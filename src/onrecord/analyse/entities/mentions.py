@@ -122,38 +122,53 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
 
 def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
     """Tokens of title-case lines (a headline, a "Related:" link), where capitals say nothing about names: the
-    title segment or any line of three or more long words, at least 80% of them capitalised, two of them outside any
-    recognised entity (a line that only lists names is not title case)."""
+    title segment or any line of three or more long words, at least 80% of them capitalised, and (but for the title,
+    whose words the recogniser may run into a name: "Trump Calls On Obama") two of them outside any recognised
+    entity (a line that only lists names is not title case)."""
     text = doc_text(doc)
-    lines = [(s.start, s.end) for s in segments if s.kind == "title"]
-    lines += [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [(s.start, s.end, True) for s in segments if s.kind == "title"]
+    lines += [(m.start(), m.end(), False) for m in re.finditer(r"[^\n]+", text)]
     out: set[int] = set()
-    for start, end in lines:
+    for start, end, title in lines:
         span = doc.char_span(start, end, alignment_mode="expand")
         words = [t for t in span or () if t.is_alpha and len(t) > 3]
         common = [t for t in words if t.text[:1].isupper() and not t.ent_type_]  # "Pins", "Rise": not names
-        if span is not None and len(words) >= 3 and len(common) >= 2 and \
+        if span is not None and len(words) >= 3 and (title or len(common) >= 2) and \
                 sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
             out.update(range(span.start, span.end))
     return out
 
 
-def _name_tokens(e: Span, mid: set[str]) -> Span | None:
-    """A PERSON entity without what news capitalisation or a possessive adds to it: the words after a possessive
-    ("Mitt Romney's Medicare" -> "Mitt Romney"), and a stop word capitalised only as a sentence's first word
-    ("Will Cruz" -> "Cruz", unless the article also writes the name inside a sentence, ``mid``: "Will Smith");
-    None when nothing is left."""
+def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
+    """A PERSON entity without what news capitalisation or punctuation adds to it: the words from a possessive or
+    a colon on ("Mitt Romney's Medicare", "Jo Bloggs: Saying" -> the name), and a sentence's first word that is
+    capitalised only because it opens the sentence: a stop word ("Will Cruz" -> "Cruz"), a word the tagger does not
+    read as a proper noun ("Entrusting Donald Trump") or one before a full name the article writes mid-sentence
+    ("Certainly Donald Trump" beside "Donald Trump"); the first word stays when the article also writes the whole
+    name mid-sentence (``mid``: "Will Smith"). In a title-case line (``title``) only the stop word goes: there the
+    tagger reads names as verbs ("Trump Stands Tall"), and ``_headline_name`` cuts the name. None when nothing is
+    left."""
     start, end = e.start, e.end
-    for t in e[:-1]:
-        if t.tag_ == "POS" or t.lower_ in ("'s", "’s"):
+    for t in e[1:]:
+        if t.text in _NAME_BREAKS or t.i < e.end - 1 and (t.tag_ == "POS" or t.lower_ in ("'s", "’s")):
             end = t.i
             break
-    if end - start > 1 and e.doc[start].is_sent_start and e.doc[start].is_stop and \
-            e.doc[start:end].text not in mid:
+    first = e.doc[start]
+    if end - start > 1 and _opens_sentence(first) and e.doc[start:end].text not in mid and (
+            first.is_stop or end - start > 2 and start not in title and (
+                first.pos_ != "PROPN" or e.doc[start + 1:end].text in mid)):
         start += 1
     if end <= start:
         return None
     return e if (start, end) == (e.start, e.end) else Span(e.doc, start, end, label=e.label_)
+
+
+_NAME_BREAKS = {":", ";", "|", "(", ")", "[", "]", "“", "”", "\"", "—", "–"}  # never inside a person's name
+
+
+def _opens_sentence(t: Token) -> bool:
+    """Whether a token is its sentence's first word (after any opening quote marks, dashes or brackets)."""
+    return all(x.is_punct for x in t.sent[:t.i - t.sent.start])
 
 
 def _headline_name(e: Span, body: set[str], parts: set[str]) -> Span | None:
@@ -174,8 +189,8 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     """The article's PERSON entities outside furniture, trimmed by ``_name_tokens`` and, in a title-case
     headline, by ``_headline_name`` against the names of the body."""
     ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
-    mid = {e.text for e in ents if not e.doc[e.start].is_sent_start}
-    spans = [t for e in ents if (t := _name_tokens(e, mid)) is not None]
+    mid = {e.text for e in ents if not _opens_sentence(e.doc[e.start])}
+    spans = [t for e in ents if (t := _name_tokens(e, mid, title)) is not None]
     body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
     body = {name_key(n) for n in body_names}
     parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
