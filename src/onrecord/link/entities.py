@@ -271,6 +271,11 @@ def _auto_merge(g: _Groups, kb: KB, surfaces: dict[Node, Counter[str]]) -> None:
             g.union(by_core[k], n, "the same name without particles as")
         else:
             by_core[k] = n
+    for n in nodes:  # a person's full name the recogniser read as an organisation somewhere ("an interview with X")
+        p = ("person", n[1])
+        if n[0] == "organisation" and len(n[1].split()) >= 2 and p in g.parent and _weight(p, surfaces) >= \
+                _weight(n, surfaces):
+            g.union(p, n, "the same name, written as a person's at least as often, as")
     persons = [n for n in nodes if n[0] == "person" and len(n[1].split()) >= 2 and core_key(n[1])]
     buckets: dict[str | None, list[Node]] = defaultdict(list)
     for n in persons:
@@ -386,12 +391,20 @@ def _apply_corrections(groups: list[list[Node]], corrections: list[Correction]
     return groups, heads
 
 
+def _weight(n: Node, surfaces: dict[Node, Counter[str]]) -> int:
+    """How often a node's names are written (the weights of its surface forms)."""
+    return sum(surfaces.get(n, Counter()).values())
+
+
 def _naming(nodes: list[Node], surfaces: dict[Node, Counter[str]]) -> tuple[str, str, list[str]]:
     """A group's type (its most common node type), name and surface forms (the name's ranking)."""
     counts: Counter[str] = Counter()
     for n in nodes:
         counts.update(surfaces.get(n) or {n[1].title(): 0})
     typ = Counter(n[0] for n in nodes).most_common(1)[0][0]
+    if {"person", "organisation"} <= {n[0] for n in nodes}:  # joined by name: a person where written as one most
+        by = Counter({t: sum(_weight(n, surfaces) for n in nodes if n[0] == t) for t in ("person", "organisation")})
+        typ = "person" if by["person"] >= by["organisation"] else "organisation"
     if typ == "person":  # the most used full name
         names = sorted(counts, key=lambda s: (-(len(s.split()) >= 2), -counts[s], -len(s), s))
     else:  # the most used name, the shorter on a tie ("Quds Force" over "Iranian Quds Force")
