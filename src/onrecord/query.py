@@ -14,6 +14,7 @@ from onrecord.analyse.entities.names import clean_person_name
 from onrecord.analyse.entities.roles import held_roles, load_kb
 from onrecord.analyse.stances import labels
 from onrecord.errors import Ambiguous, BadParameter, NotFound
+from onrecord.ingest import outlets as outlet_table
 from onrecord.link import link
 from onrecord.link.stances_store import claim_groups
 from onrecord.models import (
@@ -190,14 +191,22 @@ class Onrecord:
 
     # -- outlets: given in any case, one or several (any of them) ---------------------------------------------
     def outlet_names(self, outlet: Outlets) -> list[str]:
-        """The outlets as the store spells them of the name or names given, matched case-insensitively
-        ("breitbart" is "Breitbart"); a name no article has is kept as given (it selects nothing)."""
+        """The outlets as the store names them of the name or names given, matched case-insensitively
+        ("breitbart" is "Breitbart"), a name as articles came with it included ("NYTimes" is the outlet the
+        outlets table named "The New York Times", as is "NYT", its variant in the table); a name no article has is
+        kept as given (it selects nothing)."""
         given = [outlet] if isinstance(outlet, str) else list(outlet or [])
+        table = outlet_table.load()
         out: list[str] = []
         for name in given:
+            named = outlet_table.normalise(table, name) or name  # "NYT": a variant no article came with
+            # three indexed lookups (SQLite 3.40 turns "outlet = ? COLLATE NOCASE OR outlet = ? COLLATE NOCASE" into
+            # a case-sensitive IN)
             stored = [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT outlet FROM articles WHERE outlet = ? COLLATE NOCASE", (name,))]
-            out += [n for n in stored or [name] if n not in out]
+                "SELECT outlet FROM articles WHERE outlet = ? COLLATE NOCASE UNION SELECT outlet FROM articles WHERE "
+                "outlet = ? COLLATE NOCASE UNION SELECT outlet FROM articles WHERE outlet_raw = ? COLLATE NOCASE AND "
+                "outlet IS NOT NULL", (name, named, name))]
+            out += [n for n in sorted(stored) or [name] if n not in out]
         return out
 
     def _outlet_cond(self, column: str, outlet: Outlets) -> tuple[str, list[Any]]:
