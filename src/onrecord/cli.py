@@ -798,7 +798,8 @@ def datasette(db: str, metadata_only: bool, host: str, port: int) -> None:
 @setting("host")
 @setting("port")
 @setting("write_token")
-def serve(db: str, host: str, port: int, write_token: str | None) -> None:
+@setting("time_limit")
+def serve(db: str, host: str, port: int, write_token: str | None, time_limit: float) -> None:
     """Serve the web UI and the JSON API (read-only unless a write token is set)."""
     try:
         import uvicorn
@@ -806,7 +807,7 @@ def serve(db: str, host: str, port: int, write_token: str | None) -> None:
         from onrecord.web.app import create_app
     except ImportError as exc:
         raise MissingExtra("starlette", "web") from exc
-    app = create_app(db, write_token=write_token)
+    app = create_app(db, write_token=write_token, time_limit=time_limit)
     click.echo(f"Serving {db} on http://{host}:{port}/ ({'uploads need the token' if write_token else 'read-only'})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

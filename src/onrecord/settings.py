@@ -82,7 +82,7 @@ SETTINGS: tuple[Setting, ...] = (
             ("ingest", "spark analyse")),
     Setting("time_limit", float, 120.0, "ONRECORD_TIME_LIMIT",
             "Seconds the analysis may go without progress on one article before that article fails (the run "
-            "goes on).", ("ingest",), 1, metavar="SECONDS"),
+            "goes on; for `serve`, each upload's analysis).", ("ingest", "serve"), 1, metavar="SECONDS"),
     Setting("host", str, "127.0.0.1", "ONRECORD_HOST", "Interface the web server (or Datasette) listens on.",
             ("serve", "datasette"), metavar="HOST"),
     Setting("port", int, 8000, "ONRECORD_PORT", "Port the web server listens on.", ("serve",), 1, 65535, "PORT"),

@@ -371,9 +371,7 @@ def statement(request: Request) -> Response:
             for i, r in enumerate(st.reports)]
     counts = api.statement_counts([sid], outlets=True).get(sid, {})
     total = int(counts.get("reports", 0))
-    shown = records.Shown("statement", st, f"/statements/{sid}", [
-        views.evidence(api, "First reported", st.speaker, r.article_id, r.start, r.end, said=r.text) for r in first
-    ], {})
+    shown = records.first_report(api, st, first)
     return render(request, "statement.html", st=st, rows=rows, outlets=counts.get("outlets", []), shown=shown,
                   articles=counts.get("articles", 0), reports=total,
                   paging=pager(request, total, REPORTS_PAGE, offset))

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from onrecord import Onrecord
 from onrecord.errors import NotFound
 from onrecord.formats import flat_contradiction
+from onrecord.models import ReportRecord, StatementRecord
 from onrecord.web import params as P
 from onrecord.web import views
 from onrecord.web.markup import speaker_label
@@ -94,6 +95,13 @@ def descriptor(api: Onrecord, raw: str, span: str) -> Shown:
 STATEMENT_REPORTS = 100  # a statement's JSON carries its first this many reports (its page pages them all)
 
 
+def first_report(api: Onrecord, st: StatementRecord, first: list[ReportRecord]) -> Shown:
+    """A statement on its page, cited by its first report (``first``: it, or nothing for a statement without)."""
+    return Shown("statement", st, f"/statements/{st.id}", [
+        views.evidence(api, "First reported", st.speaker, r.article_id, r.start, r.end, said=r.text) for r in first
+    ], {})
+
+
 def statement(api: Onrecord, raw: str) -> Shown:
     """A statement, cited by its first report (the earliest article reporting it)."""
     sid = P.path_id(raw, "statement")
@@ -101,11 +109,9 @@ def statement(api: Onrecord, raw: str) -> Shown:
     if not found:
         raise NotFound(f"no statement with id {sid} (see `onrecord statements`)")
     st = found[0]
-    first = st.reports[:1]
-    total = api.statement_counts([sid]).get(sid, {}).get("reports", len(st.reports))
-    return Shown("statement", st, f"/statements/{st.id}",
-                 [views.evidence(api, "First reported", st.speaker, r.article_id, r.start, r.end, said=r.text)
-                  for r in first], {"reports_total": total})
+    shown = first_report(api, st, st.reports[:1])
+    shown.extra["reports_total"] = api.statement_counts([sid]).get(sid, {}).get("reports", len(st.reports))
+    return shown
 
 
 LOADERS: dict[str, Callable[..., Shown]] = {"quotes": quote, "stances": stance, "contradictions": contradiction,

@@ -242,7 +242,8 @@ class Evidence:
         """Who, their words, and the article's title, outlet, date and URL."""
         art = self.article
         source = ", ".join(x for x in (f"“{art.title}”" if art.title else None, art.outlet, art.date) if x)
-        return (f"{self.who or 'Unknown speaker'}: “{self.said or self.words}”. {source or 'An article'}."
+        words = (self.said or self.words).strip().strip('“”"')  # its own quotation marks would double ours
+        return (f"{self.who or 'Unknown speaker'}: “{words}”. {source or 'An article'}."
                 + (f" {self.url}" if self.url else ""))
 
     def where(self) -> str:
