@@ -57,6 +57,7 @@ def test_the_table_names_variants_domains_and_urls_in_any_case_and_keeps_unknown
     assert outlets.normalise(table, "  Riverside   Gazette ") == "Riverside Gazette"  # unknown: kept, trimmed
     assert outlets.normalise(table, None, "https://example.org/a") is None
     assert outlets.normalise(table, "Times") == "Times"  # no guessing from part of a name
+    assert outlets.normalise(table, "https://www.example.com/news") == "example.com"  # a URL for a name: its site
     with pytest.raises(DataFileError, match=r"line 4: 'nyt' is 'New York Today' here but 'The New York Times' on"):
         parse_outlets(TABLE + "New York Today\tNYT\t\n")  # a variant belongs to one outlet only
 

@@ -57,10 +57,14 @@ def by_domain(table: OutletTable, name: str | None) -> str | None:
 
 def normalise(table: OutletTable, outlet: str | None, url: str | None = None) -> str | None:
     """The outlet's name as the table gives it: a name or variant in any case; a domain or a URL on one; with no
-    outlet, the outlet of the article's URL. A name the table does not know is kept as given (trimmed)."""
+    outlet, the outlet of the article's URL. A name the table does not know is kept as given (trimmed), a URL
+    given as the name as its site ("https://www.example.com/news" is "example.com")."""
     given = " ".join(outlet.split()) if outlet else None
     if given:
-        return table.names.get(outlet_key(given)) or by_domain(table, given) or given
+        named = table.names.get(outlet_key(given)) or by_domain(table, given)
+        if named:
+            return named
+        return (host(given) or given) if "://" in given else given  # a URL for a name: its site, as HTML gives it
     return by_domain(table, url)
 
 
