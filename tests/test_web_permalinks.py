@@ -161,3 +161,29 @@ def test_a_change_of_position_has_a_permalink_and_its_text_from_articles_is_esca
     assert body["record"]["before"]["label"] == "condemn" and body["record"]["after"]["label"] == "praise"
     assert [e["url"] for e in body["evidence"]] == ["https://news.example/march", None]
     assert PAYLOAD in body["evidence"][0]["outlet"]  # the JSON keeps the text exact
+
+
+def test_a_permalink_reads_the_same_however_many_other_records_the_store_holds(tmp_path_factory, tmp_path):
+    """A permalink is one indexed lookup per piece: ten times the contradictions, stances and descriptions of
+    other articles cost it no more SQLite VM steps."""
+    db = ws.copy_store(ws.demo_store(tmp_path_factory), tmp_path)
+    with closing(sqlite3.connect(db)) as conn, conn:
+        cid, claim = conn.execute("SELECT id, claim_id FROM contradictions ORDER BY id LIMIT 1").fetchone()
+        article, start, end = conn.execute('SELECT article_id, start, "end" FROM entity_descriptors LIMIT 1').fetchone()
+        statement = conn.execute("SELECT id FROM statements WHERE articles >= 2 LIMIT 1").fetchone()[0]
+    urls = [f"/contradictions/{cid}", f"/contradictions/{cid}.json", f"/stances/{claim}",
+            f"/descriptors/{article}/{start}-{end}", f"/descriptors/{article}/{start}-{end}.json",
+            f"/statements/{statement}.json"]
+    before = ws.request_steps(db, urls, every=100)
+    with closing(sqlite3.connect(db)) as conn, conn:
+        for table, where in (("contradictions", "1=1"), ("stances", "1=1"),
+                             ("entity_descriptors", f"article_id != '{article}'")):
+            cols = [r[1] for r in conn.execute(f"SELECT * FROM pragma_table_info('{table}')") if r[1] != "id"]
+            names = ", ".join(f'"{c}"' for c in cols)
+            for i in range(1, 10):  # a stance's (article, n) is unique: copies get new numbers
+                values = ", ".join(f'"{c}" + {1000 * i}' if (table, c) == ("stances", "n") else f'"{c}"' for c in cols)
+                conn.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} WHERE {where} AND "
+                             f"{'n < 1000' if table == 'stances' else '1=1'}")
+        grown = conn.execute("SELECT count(*) FROM contradictions").fetchone()[0]
+    assert grown >= 10 * 9
+    assert ws.request_steps(db, urls, every=100) == before
