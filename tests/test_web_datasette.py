@@ -68,6 +68,8 @@ def test_the_canned_queries_run_and_count_what_the_query_api_counts(store, meta)
                 seen[name] += len(rows)
                 if name == "quotes_by":
                     assert len(rows) == api.count_quotes(by=eid), eid
+                if name == "quotes_about":
+                    assert len(rows) == api.count_quotes(about=eid), eid
                 if name == "stances_of":
                     assert len(rows) == api.count_stances(holder=eid), eid
                 if name == "contradictions_of":
@@ -76,7 +78,7 @@ def test_the_canned_queries_run_and_count_what_the_query_api_counts(store, meta)
                     assert len(rows) == api.statements(min_articles=2, limit=500).total
                 if name == "outlet_names":
                     assert sum(r[2] for r in rows) == api.articles().total
-        assert all(seen[n] for n in ("quotes_by", "stances_of", "contradictions_of", "statements_across_outlets",
+        assert all(seen[n] for n in ("quotes_by", "quotes_about", "stances_of", "contradictions_of", "statements_across_outlets",
                                      "outlet_names")), seen
 
 
