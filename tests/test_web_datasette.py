@@ -78,8 +78,8 @@ def test_the_canned_queries_run_and_count_what_the_query_api_counts(store, meta)
                     assert len(rows) == api.statements(min_articles=2, limit=500).total
                 if name == "outlet_names":
                     assert sum(r[2] for r in rows) == api.articles().total
-        assert all(seen[n] for n in ("quotes_by", "quotes_about", "stances_of", "contradictions_of", "statements_across_outlets",
-                                     "outlet_names")), seen
+        assert all(seen[n] for n in ("quotes_by", "quotes_about", "stances_of", "contradictions_of",
+                                     "statements_across_outlets", "outlet_names")), seen
 
 
 def test_without_datasette_the_command_prints_the_metadata_and_how_to_serve_it(store) -> None:

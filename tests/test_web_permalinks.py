@@ -112,6 +112,10 @@ def test_every_description_has_a_permalink_named_by_its_evidence(client, demo):
     assert client.get(f"/descriptors/{article_id}/0-1").status_code == 404  # no description there
     assert client.get(f"/descriptors/{article_id}/5-2").status_code == 400
     assert client.get("/descriptors/nosuch/0-1").status_code == 404
+    described = client.get("/api/entities/person:jeremy-corbyn").json()["descriptors"]
+    evidence = [ev for d in described for ev in d["evidence"]]
+    assert evidence and all(ev["permalink"] == f"/descriptors/{ev['article_id']}/{ev['start']}-{ev['end']}"
+                            and client.get(ev["permalink"]).status_code == 200 for ev in evidence)
     tab = client.get("/entities/person:jeremy-corbyn?tab=descriptions&min_confidence=0").text
     linked = set(re.findall(r'href="/descriptors/(\w+)/(\d+)-(\d+)"', tab))
     assert linked and all((a, int(s), int(e)) in {(x[0], x[1], x[2]) for x in stored} for a, s, e in linked)
@@ -140,6 +144,12 @@ def test_a_change_of_position_has_a_permalink_and_its_text_from_articles_is_esca
         arts = [api.article(s.article_id) for s in (change.before, change.after)]
         quotes, stances = api.all_quotes(), api.all_stances()
         assert [e.id for e in api.timeline("Mary Brennan") if e.kind == "changed position"] == [change.id]
+    with ws.TestClient(create_app(str(hostile))) as client:
+        timeline = client.get("/api/timeline", params={"name": "Mary Brennan"}).json()["items"]
+        kinds = {"stance": "stances", "quote": "quotes", "changed position": "changes"}
+        assert {e["kind"] for e in timeline} == set(kinds)
+        assert all(e["permalink"] == f"/{kinds[e['kind']]}/{e['id']}" and client.get(e["permalink"]).status_code == 200
+                   for e in timeline)
     with ws.TestClient(create_app(str(hostile))) as client:
         person = client.get("/entities/person:mary-brennan").text
         assert f'href="/changes/{change.id}"' in person

@@ -34,7 +34,7 @@ from onrecord.models import (
 )
 from onrecord.web import params as P
 from onrecord.web.markup import similarity, speaker_label
-from onrecord.web.views import KINDS, ClaimGroup, jsonable, present, public_source
+from onrecord.web.views import KINDS, ClaimGroup, jsonable, permalink, present, public_source
 
 STREAM_MAX = 100_000  # rows in one streamed CSV
 REPORTS_SHOWN = 5  # reports of each statement a list page shows (the statement's page pages them all)
@@ -266,7 +266,7 @@ def _quote_row(q: QuoteRecord) -> dict[str, Any]:
     return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": speaker_label(q), "speaker_id": credited_id,
             "kind": q.kind, "cue": q.cue, "text": q.text, "confidence": q.confidence, "method": q.method,
             "article_id": q.article_id, "start": q.start, "end": q.end, "title": q.title, "url": q.url,
-            "permalink": f"/quotes/{q.id}"}
+            "permalink": permalink("quote", q.id)}
 
 
 def _statement_row(s: StatementRecord) -> dict[str, Any]:
@@ -275,7 +275,7 @@ def _statement_row(s: StatementRecord) -> dict[str, Any]:
             "reports": len(s.reports), "articles": len({r.article_id for r in s.reports}),
             "outlets": "; ".join(sorted({r.outlet or "unknown" for r in s.reports})),
             "least_similar": min((similarity(ref, r.text) for r in s.reports), default=1.0), "text": s.text,
-            "permalink": f"/statements/{s.id}"}
+            "permalink": permalink("statement", s.id)}
 
 
 ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -286,10 +286,10 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
                           "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
                           "reported_by": s.reported_by, "outlet": s.outlet, "confidence": s.confidence, "text": s.text,
                           "article_id": s.article_id, "start": s.start, "end": s.end,
-                          "permalink": f"/stances/{s.id}"},
+                          "permalink": permalink("stance", s.id)},
     "statements": _statement_row,
     "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind,
-                                 "permalink": f"/contradictions/{c.id}"},
+                                 "permalink": permalink("contradiction", c.id)},
     "entities": lambda e: {"id": e.id, "name": e.name, "type": e.type, "quotes_by": e.quotes_by,
                            "quotes_about": e.quotes_about, "articles": e.articles, "outlets": e.outlets,
                            "mentions": e.mentions},
@@ -349,7 +349,7 @@ def _pairs_json(pairs: list[ContradictionRecord]) -> list[dict[str, Any]]:
             s = row[side]
             row[side] = sides[s.id] if s.id in sides else sides.setdefault(s.id, jsonable(s))
         row["shared_keys"] = list(row["shared_keys"])
-        row["permalink"] = f"/contradictions/{c.id}"
+        row["permalink"] = permalink("contradiction", c.id)
         out.append(row)
     return out
 

@@ -52,13 +52,13 @@ class Shown:
 
 def quote(api: Onrecord, raw: str) -> Shown:
     q = api.quote(P.path_id(raw, "quote"))
-    return Shown("quote", q, f"/quotes/{q.id}",
+    return Shown("quote", q, views.permalink("quote", q.id),
                  [views.evidence(api, "The quote", speaker_label(q), q.article_id, q.start, q.end, said=q.text)], {})
 
 
 def stance(api: Onrecord, raw: str) -> Shown:
     s = api.stance(P.path_id(raw, "stance"))
-    return Shown("stance", s, f"/stances/{s.id}",
+    return Shown("stance", s, views.permalink("stance", s.id),
                  [views.evidence(api, "The stance", s.holder, s.article_id, s.start, s.end, said=s.text)], {})
 
 
@@ -66,7 +66,7 @@ def contradiction(api: Onrecord, raw: str) -> Shown:
     c = api.contradiction(P.path_id(raw, "contradiction"))
     flat = flat_contradiction(c)
     how = views.KINDS.get(c.kind, c.kind.replace("-", " "))
-    return Shown("contradiction", c, f"/contradictions/{c.id}", [
+    return Shown("contradiction", c, views.permalink("contradiction", c.id), [
         views.evidence(api, f"The claim about {c.subject}’s stance", flat["claim_by"], c.claim.article_id,
                        c.claim.start, c.claim.end, said=c.claim.text),
         views.evidence(api, f"Against it: {how}", flat["counter_by"], c.counter.article_id, c.counter.start,
@@ -75,7 +75,7 @@ def contradiction(api: Onrecord, raw: str) -> Shown:
 
 def change(api: Onrecord, raw: str) -> Shown:
     ch = api.position_change(P.path_id(raw, "change of position"))
-    return Shown("change", ch, f"/changes/{ch.id}", [
+    return Shown("change", ch, views.permalink("change", ch.id), [
         views.evidence(api, f"{when}, {side.date or 'undated'}", ch.holder, side.article_id, side.start, side.end,
                        said=side.text) for when, side in (("Earlier", ch.before), ("Later", ch.after))], {})
 
@@ -87,7 +87,7 @@ def descriptor(api: Onrecord, raw: str, span: str) -> Shown:
     d = api.descriptor(art.id, *where)
     names = api.entity_names(d.entity_id) if d.entity_id else []
     who = art.outlet or "the article"
-    return Shown("descriptor", d, f"/descriptors/{art.id}/{d.start}-{d.end}",
+    return Shown("descriptor", d, views.permalink("descriptor", (art.id, d.start, d.end)),
                  [views.evidence(api, "The description", who, art.id, d.start, d.end)],
                  {"entity": names[0] if names else None})
 
@@ -97,7 +97,7 @@ STATEMENT_REPORTS = 100  # a statement's JSON carries its first this many report
 
 def first_report(api: Onrecord, st: StatementRecord, first: list[ReportRecord]) -> Shown:
     """A statement on its page, cited by its first report (``first``: it, or nothing for a statement without)."""
-    return Shown("statement", st, f"/statements/{st.id}", [
+    return Shown("statement", st, views.permalink("statement", st.id), [
         views.evidence(api, "First reported", st.speaker, r.article_id, r.start, r.end, said=r.text) for r in first
     ], {})
 

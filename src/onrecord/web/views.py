@@ -35,7 +35,8 @@ CONTEXT_CHARS = 240  # a tone's sentence is shown with at most this many charact
 TARGETS_READ = 100  # targets grouped for the topics (some are dropped: the entity itself, long free-text targets)
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
 __all__ = ["ClaimGroup", "Evidence", "citation_of", "count_text", "descriptors_by_outlet", "evidence",
-           "group_by_claim", "in_context", "jsonable", "outlet_table", "portrayal_chart", "present", "public_source",
+           "group_by_claim", "in_context", "jsonable", "outlet_table", "permalink", "portrayal_chart", "present",
+           "public_source",
            "record_json", "roles_now", "span_link", "stance_chart", "tab_counts", "tone_sentence", "topics",
            "vouched_by"]
 
@@ -213,6 +214,19 @@ def in_context(text: str, start: int, end: int, segments: Sequence[Segment]) -> 
         cut = text.rfind(" ", end, end + CONTEXT)
         hi = cut if cut >= 0 else end + CONTEXT
     return text[lo:start], text[start:end], text[end:hi]
+
+
+PERMALINKS = {"quote": "quotes", "stance": "stances", "statement": "statements", "contradiction": "contradictions",
+              "change": "changes", "changed position": "changes"}  # a record's kind -> its permalink's folder
+
+
+def permalink(kind: str, ident: Any) -> str:
+    """A record's permalink path: ``/quotes/ID`` ...; a description's is named by its evidence (``ident``: article
+    id, start, end), as it has no id of its own."""
+    if kind == "descriptor":
+        article_id, start, end = ident
+        return f"/descriptors/{article_id}/{start}-{end}"
+    return f"/{PERMALINKS[kind]}/{ident}"
 
 
 @dataclass
