@@ -23,7 +23,7 @@ from onrecord.web import views
 from onrecord.web.markup import speaker_label
 from onrecord.web.views import Evidence
 
-KINDS = {"contradiction": "contradiction pair", "change": "change of position"}
+KINDS = {"contradiction": "contradiction pair", "change": "change of position", "descriptor": "description"}
 JSON_EXTRAS = ("reports_total",)  # what a permalink's JSON adds beyond the record and its evidence
 
 
