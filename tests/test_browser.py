@@ -401,3 +401,28 @@ def test_the_portrayal_chart_links_each_point_to_its_sentences(browser, base_url
     finally:
         browser.set_window_size(1280, 1000)
     assert not console_errors(browser)
+
+
+def test_a_contradiction_pair_opens_on_its_permalink_with_both_sides_and_fits_a_phone(browser, base_url, shots):
+    """Issue 26 item 5: a pair of a claim group links to its permalink, which shows the claim and the
+    counter-evidence each marked in its paragraph, both articles and a citation naming both; at 400 px it fits."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/contradictions?min_confidence=0")
+    link = browser.find_element(By.CSS_SELECTOR, ".claimgroup a.pair")
+    pair = link.get_attribute("href").rsplit("/", 1)[1]
+    link.click()
+    assert browser.current_url.endswith(f"/contradictions/{pair}")
+    marks = browser.find_elements(By.CSS_SELECTOR, "blockquote.in-context mark")
+    assert len(marks) == 2 and all(m.text for m in marks)
+    outlets = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "dl.source dt + dd + dt + dd bdi")]
+    citation = browser.find_element(By.ID, "citation").text
+    assert len(outlets) == 2 and all(o in citation for o in outlets) and f"/contradictions/{pair}" in citation
+    screenshot(browser, shots, "17-contradiction-permalink.png")
+    browser.set_window_size(400, 900)
+    try:
+        browser.get(browser.current_url)
+        assert fits_the_window(browser)
+    finally:
+        browser.set_window_size(1280, 1000)
+    assert not console_errors(browser)

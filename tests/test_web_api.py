@@ -387,3 +387,16 @@ def test_serving_never_writes_and_refuses_an_older_schema(tmp_path):
     with pytest.raises(StoreError, match="onrecord migrate"):
         create_app(str(db))
     assert db.read_bytes() == before  # nothing written, nothing migrated
+
+
+def test_uploads_are_analysed_under_the_servers_time_limit(tmp_path, monkeypatch):
+    """`serve --time-limit` (or ONRECORD_TIME_LIMIT): the seconds each upload's analysis may go without progress."""
+    db = tmp_path / "s.db"
+    onrecord.open(db).close()
+    monkeypatch.setenv("ONRECORD_TIME_LIMIT", "9")
+    for given, used in ((7.0, 7.0), (None, 9.0)):
+        web = create_app(str(db), write_token="t", time_limit=given).state.web
+        try:
+            assert web.pool().time_limit == used
+        finally:
+            web.close()

@@ -192,7 +192,7 @@ def test_person_page_shows_roles_with_evidence_and_descriptors(client):
     r = client.get(CORBYN + "?tab=descriptions")
     tree = page(client, CORBYN + "?tab=descriptions")
     described = section_text(r.text, "descriptors")
-    assert "The Sun" in described and "“ the leftie Labour boss ” 2018-04-09 loaded" in described
+    assert "The Sun" in described and "“ the leftie Labour boss ” 2018-04-09 · permalink loaded" in described
     assert tree.find("span", class_="descriptor")  # each description, loaded ones marked
     links = [a["href"] for a in tree.find("a", class_="evidence")]  # each linked to its words in its article
     assert links and all(re.fullmatch(r"/articles/\w{12}\?span=\d+-\d+#s-\d+-\d+", h) for h in links)

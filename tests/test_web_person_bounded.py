@@ -191,7 +191,8 @@ def test_timeline_is_paged_in_sql_with_the_whole_timeline_unchanged(stores, monk
     with ws.TestClient(create_app(str(stores["demo"]))) as client:
         body = client.get("/api/timeline", params={"name": "Jeremy Corbyn"}).json()
         assert body["total"] == len(whole) and len(body["items"]) == min(50, len(whole))
-        assert body["items"] == [e.to_dict() for e in whole[:50]]
+        kinds = {"stance": "stances", "quote": "quotes", "changed position": "changes"}
+        assert body["items"] == [{**e.to_dict(), "permalink": f"/{kinds[e.kind]}/{e.id}"} for e in whole[:50]]
     monkeypatch.setattr(Onrecord, "count_cap", 10)
     with onrecord.open(stores["his"], readonly=True) as api:
         page = api.timeline(CORBYN, limit=3, offset=20)

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from onrecord import batch, pipeline, portrayal, settings
+from onrecord import batch, data, pipeline, portrayal, settings
 from onrecord.analyse.tone import tone
 from onrecord.errors import BadParameter, NotFound, OnrecordError, StoreError
 from onrecord.evaluate import (
@@ -76,6 +76,7 @@ __all__ = [
     "analysis_pool",
     "batch",
     "count_inputs",
+    "datasette_metadata",
     "evaluate_contradictions",
     "evaluate_descriptors",
     "evaluate_entities",
@@ -89,6 +90,7 @@ __all__ = [
     "load_manifest",
     "make_overrides",
     "migrate",
+    "name_outlets",
     "open",
     "portrayal",
     "reanalyse",
@@ -156,10 +158,33 @@ def migrate(path: StrPath | None = None) -> tuple[int, int]:
         raise StoreError(f"{where}: written by a newer onrecord (schema {before}; this one reads up to "
                          f"{SCHEMA_VERSION}): upgrade onrecord")
     if before < SCHEMA_VERSION:
-        with Store(where) as store, store.transaction() as conn:
-            if conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone():
-                build_claim_groups(conn)  # schema 8 keeps the contradictions list's claim groups
+        with Store(where) as store:
+            with store.transaction() as conn:
+                if conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone():
+                    build_claim_groups(conn)  # schema 8 keeps the contradictions list's claim groups
+            if store.conn.execute("SELECT 1 FROM articles WHERE outlet_raw IS NULL LIMIT 1").fetchone():
+                pipeline.name_outlets(store)  # schema 20 names outlets by the outlets table, keeping the raw name
     return before, SCHEMA_VERSION
+
+
+def datasette_metadata(db: StrPath | None = None) -> dict[str, Any]:
+    """Datasette's metadata for the store at ``db`` (the shipped src/onrecord/data/datasette.json: titles,
+    descriptions, label columns, facets, canned queries), its database named as Datasette names the file (its
+    stem); StoreError when there is no store there or onrecord cannot read it."""
+    where = _db(db)
+    schema_version(where)  # a store this onrecord reads, or StoreError
+    meta = data.datasette_metadata()
+    meta["databases"] = {os.path.splitext(os.path.basename(where))[0]: meta["databases"]["onrecord"]}
+    return meta
+
+
+def name_outlets(db: StrPath | None = None, *, outlets: StrPath | None = None, relink: bool = True
+                 ) -> dict[tuple[str, str], int]:
+    """Name every stored article's outlet again by the outlets table (``outlets``: your file; default the
+    ``outlets`` setting, else the shipped table), after editing it: returns (old name, new name) -> articles
+    renamed; the link stage's per-outlet counts are rebuilt when any changed (``relink=False``: at the next link)."""
+    with Store(_db(db)) as store:
+        return pipeline.name_outlets(store, str(outlets) if outlets else None, relink=relink)
 
 
 def make_overrides(outlet: str | None = None, date: str | None = None, manifest: StrPath | None = None) -> Overrides:
@@ -189,8 +214,9 @@ def ingest(paths: Iterable[str], db: StrPath | None = None, *, outlet: str | Non
            manifest: StrPath | None = None, any_language: bool | None = None, max_bytes: int | None = None,
            analyse: bool = True, jobs: int | None = None, selective: bool | None = None,
            time_limit: float | None = None, on_file: Callable[[str], None] | None = None,
-           on_event: Callable[[Event], None] | None = None) -> IngestReport:
-    """Ingest files, directories, globs (or '-') into the store at ``db`` and report what happened to each."""
+           on_event: Callable[[Event], None] | None = None, outlets: StrPath | None = None) -> IngestReport:
+    """Ingest files, directories, globs (or '-') into the store at ``db`` and report what happened to each;
+    ``outlets``: the outlets table naming their outlets (default the ``outlets`` setting, else the shipped one)."""
     overrides = make_overrides(outlet, date, manifest)
     with Store(_db(db)) as store:
         return pipeline.ingest(list(paths), store, overrides=overrides,
@@ -198,14 +224,14 @@ def ingest(paths: Iterable[str], db: StrPath | None = None, *, outlet: str | Non
                                max_bytes=settings.value("max_bytes", max_bytes), analyse=analyse,
                                workers=settings.value("jobs", jobs), selective=settings.value("selective", selective),
                                time_limit=settings.value("time_limit", time_limit), on_file=on_file,
-                               on_event=on_event)
+                               on_event=on_event, outlets=str(outlets) if outlets else None)
 
 
 def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], db: StrPath | None = None, *,
                     source: str = "api", outlet: str | None = None, date: str | None = None,
                     any_language: bool | None = None, analyse: bool = True, jobs: int | None = None,
                     time_limit: float | None = None, on_event: Callable[[Event], None] | None = None,
-                    pool: Analyser | None = None) -> IngestReport:
+                    pool: Analyser | None = None, outlets: StrPath | None = None) -> IngestReport:
     """Ingest articles given in memory, as ParsedArticles or dicts with "text" and optional "title", "outlet",
     "date", "url", "id" and "source" (default ``SOURCE#N``), into the store at ``db``. No file is written.
     ``pool`` (from ``analysis_pool``): analyse them in its worker processes, under its time limit."""
@@ -214,7 +240,8 @@ def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], db: St
         return pipeline.ingest_articles(records, store, source=source, overrides=overrides,
                                         any_language=settings.value("any_language", any_language),
                                         analyse=analyse, workers=jobs, on_event=on_event,
-                                        time_limit=settings.value("time_limit", time_limit), pool=pool)
+                                        time_limit=settings.value("time_limit", time_limit), pool=pool,
+                                        outlets=str(outlets) if outlets else None)
 
 
 def analysis_pool(jobs: int | None = None, time_limit: float | None = None) -> Analyser:

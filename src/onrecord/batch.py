@@ -12,6 +12,7 @@ import onrecord.analyse as analysis
 from onrecord.analyse import ANALYSIS_VERSION
 from onrecord.errors import InputError
 from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, read_input
+from onrecord.ingest import outlets as outlet_table
 from onrecord.ingest.jsonl import record_article
 from onrecord.models import Analysis, ParsedArticle, Segment
 from onrecord.nlp import load_nlp
@@ -54,5 +55,8 @@ def dated(result: Analysis, article_date: str | None) -> Analysis:
 
 def article_rows(parsed: ParsedArticle, segments: list[Segment], language: str | None, result: Analysis,
                  version: str, analysed_at: str) -> dict[str, list[Row]]:
-    """The rows of every store table (articles, segments, quotes, entities, stances) for one analysed article."""
+    """The rows of every store table (articles, segments, quotes, entities, stances) for one analysed article, its
+    outlet named by the outlets table as ingest names it (the ``outlets`` setting, else the shipped table)."""
+    if parsed.outlet_raw is None:
+        outlet_table.apply(parsed, outlet_table.load())
     return _article_rows(parsed, segments, language, result, version, analysed_at)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import json
 import os
 import shlex
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -175,10 +178,11 @@ def main() -> None:
 @setting("jobs", "--workers")
 @setting("selective")
 @setting("time_limit")
+@setting("outlets")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-file lines; errors still print.")
 def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | None, manifest: str | None,
            any_language: bool, max_bytes: int, no_analyse: bool, jobs: int | None, selective: bool,
-           time_limit: float, quiet: bool) -> None:
+           time_limit: float, outlets: str | None, quiet: bool) -> None:
     """Ingest text, HTML, JSONL and WARC files, directories, globs or '-' (stdin) into the store."""
     show_bar = not quiet and sys.stderr.isatty()
 
@@ -198,7 +202,7 @@ def ingest(paths: tuple[str, ...], db: str, outlet: str | None, date_: str | Non
         report = onrecord.ingest(paths, db, outlet=outlet, date=date_, manifest=manifest, any_language=any_language,
                                  max_bytes=max_bytes, analyse=not no_analyse, jobs=jobs, selective=selective,
                                  time_limit=time_limit, on_file=(lambda _p: bar.update(1)) if bar else None,
-                                 on_event=on_event)
+                                 on_event=on_event, outlets=outlets)
     if not quiet:
         click.echo(f"{report.files_seen} files: {report.count('ingested')} articles ingested, "
                    f"{report.count('duplicate')} duplicates (already stored), {report.count('skipped')} skipped, "
@@ -744,13 +748,58 @@ def migrate(db: str) -> None:
                f"{db}: migrated from schema {before} to {after}")
 
 
+@main.command()
+@setting("db")
+@setting("outlets")
+def outlets(db: str, outlets: str | None) -> None:
+    """Name every stored article's outlet again by the outlets table (after editing it, or with your own file),
+    from the outlet each article came with; the per-outlet counts are rebuilt when any changed."""
+    changed = onrecord.name_outlets(db, outlets=outlets)
+    for (old, new), n in sorted(changed.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"{formats.printable(old or '(none)')} -> {formats.printable(new or '(none)')}: {n} article"
+                   + ("" if n == 1 else "s"))
+    total = sum(changed.values())
+    click.echo(f"{db}: {total} article{'' if total == 1 else 's'} renamed" if total else
+               f"{db}: every outlet already named by the table, nothing to do")
+
+
+@main.command()
+@setting("db")
+@click.option("--metadata-only", is_flag=True,
+              help="Print Datasette's metadata for the store (JSON) and the command that serves it; start nothing.")
+@setting("host")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
+              help="Port Datasette listens on.")
+def datasette(db: str, metadata_only: bool, host: str, port: int) -> None:
+    """Open the store in Datasette (SQL, facets on any column, canned queries), read-only, with onrecord's
+    labels, descriptions and queries; without Datasette installed, print the metadata and the command to run."""
+    meta = json.dumps(onrecord.datasette_metadata(db), indent=2, ensure_ascii=False)
+    stem = os.path.splitext(os.path.basename(db))[0]
+    command = (f"onrecord datasette --db {shlex.quote(db)} --metadata-only > {shlex.quote(stem + '-metadata.json')}"
+               f" && datasette serve --immutable {shlex.quote(db)} --metadata {shlex.quote(stem + '-metadata.json')}"
+               f" --host {shlex.quote(host)} --port {port}")
+    installed = importlib.util.find_spec("datasette") is not None
+    if metadata_only or not installed:
+        click.echo(meta)
+        missing = "" if installed else "Datasette is not installed: pip install 'onrecord[datasette]', then "
+        click.echo(f"{missing}serve it with\n  {command}", err=True)
+        sys.exit(0 if metadata_only else 1)  # asked to serve it, and cannot
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, stem + "-metadata.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(meta)
+        sys.exit(subprocess.call([sys.executable, "-m", "datasette", "serve", "--immutable", db, "--metadata", path,
+                                  "--host", host, "--port", str(port)]))
+
+
 # -- web: serve -------------------------------------------------------------------------------------------------
 @main.command()
 @setting("db")
 @setting("host")
 @setting("port")
 @setting("write_token")
-def serve(db: str, host: str, port: int, write_token: str | None) -> None:
+@setting("time_limit")
+def serve(db: str, host: str, port: int, write_token: str | None, time_limit: float) -> None:
     """Serve the web UI and the JSON API (read-only unless a write token is set)."""
     try:
         import uvicorn
@@ -758,7 +807,7 @@ def serve(db: str, host: str, port: int, write_token: str | None) -> None:
         from onrecord.web.app import create_app
     except ImportError as exc:
         raise MissingExtra("starlette", "web") from exc
-    app = create_app(db, write_token=write_token)
+    app = create_app(db, write_token=write_token, time_limit=time_limit)
     click.echo(f"Serving {db} on http://{host}:{port}/ ({'uploads need the token' if write_token else 'read-only'})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

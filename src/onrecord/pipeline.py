@@ -29,6 +29,7 @@ from onrecord.errors import (
     describe,
 )
 from onrecord.ingest import DEFAULT_MAX_BYTES, InputFile, discover, display_path, read_input
+from onrecord.ingest import outlets as outlet_table
 from onrecord.ingest.dates import parse_date
 from onrecord.ingest.decode import decode, repair_string, repaired_warning
 from onrecord.ingest.jsonl import record_article
@@ -131,8 +132,10 @@ def prepare(parsed: ParsedArticle, any_language: bool = False) -> tuple[list[Seg
 def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = None, any_language: bool = False,
            max_bytes: int = DEFAULT_MAX_BYTES, analyse: bool = True, workers: int | None = None,
            selective: bool = False, on_file: Callable[[str], None] | None = None,
-           on_event: Callable[[Event], None] | None = None, time_limit: float | None = None) -> IngestReport:
-    """Ingest every article found under ``paths`` into ``store`` and report what happened to each.
+           on_event: Callable[[Event], None] | None = None, time_limit: float | None = None,
+           outlets: str | None = None) -> IngestReport:
+    """Ingest every article found under ``paths`` into ``store`` and report what happened to each; ``outlets``:
+    the outlets table to name outlets by (a file; default the ``outlets`` setting, else the shipped table).
 
     Articles stream through in chunks: while the workers analyse one chunk, this process reads the next
     and stores the finished ones, each chunk in one transaction (one savepoint per article, so a bad
@@ -141,14 +144,14 @@ def ingest(paths: Iterable[str], store: Store, *, overrides: Overrides | None = 
     return _ingest(list(discover(paths)), lambda item: read_input(item, max_bytes), store,
                    {"paths": [str(p) for p in paths]}, overrides=overrides, any_language=any_language,
                    analyse=analyse, workers=workers, selective=selective, on_file=on_file, on_event=on_event,
-                   time_limit=time_limit)
+                   time_limit=time_limit, outlets=outlets)
 
 
 def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store: Store, *, source: str = "api",
                     overrides: Overrides | None = None, any_language: bool = False, analyse: bool = True,
                     workers: int | None = None, selective: bool = False,
                     on_event: Callable[[Event], None] | None = None, time_limit: float | None = None,
-                    pool: Analyser | None = None) -> IngestReport:
+                    pool: Analyser | None = None, outlets: str | None = None) -> IngestReport:
     """Ingest articles handed over in memory, as ``ingest`` does files (no file is written): ParsedArticles, or
     dicts with "text" and optional "title", "outlet", "date", "url", "id", "source" (default ``SOURCE#N``).
     ``pool``: a shared Analyser to analyse them in (its own time limit), kept open after the run."""
@@ -164,7 +167,8 @@ def ingest_articles(records: Iterable[ParsedArticle | Mapping[str, Any]], store:
 
     return _ingest([InputFile(source)], read, store, {"articles": source}, overrides=overrides,
                    any_language=any_language, analyse=analyse, workers=1 if workers is None else workers,
-                   selective=selective, on_file=None, on_event=on_event, time_limit=time_limit, pool=pool)
+                   selective=selective, on_file=None, on_event=on_event, time_limit=time_limit, pool=pool,
+                   outlets=outlets)
 
 
 Chunk = list[tuple[ParsedArticle, list[Segment], str | None]]
@@ -274,12 +278,13 @@ def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], It
             store: Store, run_args: dict[str, Any], *, overrides: Overrides | None, any_language: bool,
             analyse: bool, workers: int | None, selective: bool, on_file: Callable[[str], None] | None,
             on_event: Callable[[Event], None] | None, time_limit: float | None = None,
-            pool: Analyser | None = None) -> IngestReport:
+            pool: Analyser | None = None, outlets: str | None = None) -> IngestReport:
     """The ingest loop over ``inputs``, each read into articles by ``read``; ``time_limit``: seconds the
     analysis may go without progress on one article before that article fails (default 120); ``pool``: a
     shared Analyser to use instead of starting one. SIGTERM stops the run as Ctrl-C does: the workers are
     stopped, what was committed stays, and the run is marked interrupted (re-running completes it)."""
     overrides = overrides or Overrides()
+    names = outlet_table.load(outlets)
     with stop_on_sigterm():
         run_id = store.start_run({**run_args, "outlet": overrides.outlet, "date": overrides.date,
                                   "any_language": any_language})
@@ -303,6 +308,7 @@ def _ingest(inputs: list[InputFile | InputError], read: Callable[[InputFile], It
                         run.emit(Event(rec.source, "failed", rec.reason))
                     else:
                         overrides.apply(rec, item.path)
+                        outlet_table.apply(rec, names)
                         run.admit(rec)
             run.flush(final=True)
             if own and analyser is not None:
@@ -339,6 +345,35 @@ def finish_run(store: Store, run_id: int, files_seen: int, stopped: str | None) 
         if stopped is None:
             raise
         log.warning("run %d: could not mark it interrupted (%s)", run_id, exc)
+
+
+# -- outlets -------------------------------------------------------------------------------------------------
+def name_outlets(store: Store, outlets: str | None = None, *, relink: bool = True) -> dict[tuple[str, str], int]:
+    """Name every stored article's outlet by the outlets table (``outlets``: a file; default the ``outlets``
+    setting, else the shipped table), from the outlet it came with (``outlet_raw``; an article stored before
+    schema 20 keeps its outlet as that), as ingest does. The outlet's own sentences (stances reported by it) follow;
+    when anything changed, the link stage's per-outlet counts are rebuilt (``relink``: now, else at the next link).
+    Returns (old name, new name) -> articles renamed."""
+    names = outlet_table.load(outlets)
+    changed: dict[tuple[str, str], int] = {}
+    with store.transaction() as conn:
+        rows = conn.execute("SELECT id, outlet, outlet_raw, url FROM articles").fetchall()
+        for aid, outlet, raw, url in rows:
+            given = raw if raw is not None else outlet or ""  # "": the input gave none
+            new = outlet_table.normalise(names, given, url)
+            if new == outlet and raw is not None:
+                continue
+            conn.execute("UPDATE articles SET outlet = ?, outlet_raw = ? WHERE id = ?", (new, given, aid))
+            if new != outlet:
+                conn.execute("UPDATE stances SET reported_by = ? WHERE article_id = ? AND reported_by = ? AND "
+                             "reporter_type = 'outlet'", (new, aid, outlet))
+                key = (outlet or "", new or "")
+                changed[key] = changed.get(key, 0) + 1
+        if changed:
+            conn.execute("INSERT OR IGNORE INTO link_state(name, value) VALUES ('full', 'outlets renamed')")
+    if changed and relink:
+        link(store)
+    return changed
 
 
 @stop_on_sigterm()  # SIGTERM stops the workers and leaves each article's last committed analysis

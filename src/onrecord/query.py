@@ -14,6 +14,7 @@ from onrecord.analyse.entities.names import clean_person_name
 from onrecord.analyse.entities.roles import held_roles, load_kb
 from onrecord.analyse.stances import labels
 from onrecord.errors import Ambiguous, BadParameter, NotFound
+from onrecord.ingest import outlets as outlet_table
 from onrecord.link import link
 from onrecord.link.stances_store import claim_groups
 from onrecord.models import (
@@ -28,6 +29,7 @@ from onrecord.models import (
     EntitySummary,
     Facet,
     NameMatch,
+    PositionChangeRecord,
     QuoteRecord,
     Records,
     SearchHit,
@@ -166,9 +168,9 @@ def _shown_page(pairs: list[ContradictionRecord], groups: list[tuple[str, str | 
 # a change of position as a timeline row: the later own words, ``rid`` the earlier stance's id (``{scond}``: the
 # holder's stance filter, on ``stances s JOIN articles a``)
 CHANGES = ("SELECT s.date AS date, 'changed position' AS kind, s.holder AS who, s.label, s.negated, s.target, "
-           "s.reported_by, s.outlet, s.article_id, s.start, s.\"end\", s.text, pc.before_id AS rid FROM "
+           "s.reported_by, s.outlet, s.article_id, s.start, s.\"end\", s.text, pc.id AS rid FROM "
            "position_changes pc JOIN (SELECT s.*, a.outlet FROM stances s JOIN articles a ON a.id = s.article_id "
-           "WHERE {scond}) s ON s.id = pc.after_id")
+           "WHERE {scond}) s ON s.id = pc.after_id")  # rid: the change's id (``_before`` reads its earlier words)
 
 
 class Onrecord:
@@ -189,14 +191,22 @@ class Onrecord:
 
     # -- outlets: given in any case, one or several (any of them) ---------------------------------------------
     def outlet_names(self, outlet: Outlets) -> list[str]:
-        """The outlets as the store spells them of the name or names given, matched case-insensitively
-        ("breitbart" is "Breitbart"); a name no article has is kept as given (it selects nothing)."""
+        """The outlets as the store names them of the name or names given, matched case-insensitively
+        ("breitbart" is "Breitbart"), a name as articles came with it included ("NYTimes" is the outlet the
+        outlets table named "The New York Times", as is "NYT", its variant in the table); a name no article has is
+        kept as given (it selects nothing)."""
         given = [outlet] if isinstance(outlet, str) else list(outlet or [])
+        table = outlet_table.load()
         out: list[str] = []
         for name in given:
+            named = outlet_table.normalise(table, name) or name  # "NYT": a variant no article came with
+            # three indexed lookups (SQLite 3.40 turns "outlet = ? COLLATE NOCASE OR outlet = ? COLLATE NOCASE" into
+            # a case-sensitive IN)
             stored = [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT outlet FROM articles WHERE outlet = ? COLLATE NOCASE", (name,))]
-            out += [n for n in stored or [name] if n not in out]
+                "SELECT outlet FROM articles WHERE outlet = ? COLLATE NOCASE UNION SELECT outlet FROM articles WHERE "
+                "outlet = ? COLLATE NOCASE UNION SELECT outlet FROM articles WHERE outlet_raw = ? COLLATE NOCASE AND "
+                "outlet IS NOT NULL", (name, named, name))]
+            out += [n for n in sorted(stored) or [name] if n not in out]
         return out
 
     def _outlet_cond(self, column: str, outlet: Outlets) -> tuple[str, list[Any]]:
@@ -376,6 +386,38 @@ class Onrecord:
         if not rows:
             raise NotFound(f"no stance with id {stance_id} (see `onrecord stances`)")
         return st.to_stance(rows[0])
+
+    def contradiction(self, contradiction_id: int) -> ContradictionRecord:
+        """One contradiction pair by its id (its permalink), both sides with their evidence; NotFound names the id."""
+        found = st.contradictions(self.conn, "c.id = ?", [contradiction_id], limit=1)
+        if not found:
+            raise NotFound(f"no contradiction with id {contradiction_id} (see `onrecord contradictions`)")
+        return found[0]
+
+    def position_change(self, change_id: int) -> PositionChangeRecord:
+        """One change of position by its id (its permalink): the earlier and the later own words, both stances with
+        their evidence; NotFound names the id."""
+        row = self.conn.execute("SELECT * FROM position_changes WHERE id = ?", (change_id,)).fetchone()
+        sides = {r["id"]: st.to_stance(r) for r in st.stance_rows(
+            self.conn, "s.id IN (?, ?)", [row["before_id"], row["after_id"]])} if row else {}
+        if row is None or row["before_id"] not in sides or row["after_id"] not in sides:
+            raise NotFound(f"no change of position with id {change_id} (see a person's page)")
+        return PositionChangeRecord(row["id"], row["holder"], row["holder_entity_id"], json.loads(row["shared_keys"]),
+                                    sides[row["before_id"]], sides[row["after_id"]])
+
+    def descriptor(self, article_id: str, start: int, end: int) -> DescriptorRecord:
+        """The description at characters ``start``-``end`` of an article (its permalink: a description has no id of
+        its own, its evidence names it), with the entity it describes; NotFound says none is stored there."""
+        art = self.article(article_id)
+        row = self.conn.execute(
+            "SELECT coalesce(e.entity_id, '') AS entity_id, d.text, d.key, d.kind, d.loaded, coalesce(d.confidence, 0) "
+            'AS confidence, d.article_id, d.start, d."end", a.date, a.outlet FROM entity_descriptors d JOIN '
+            "article_entities e ON e.article_id = d.article_id AND e.n = d.n JOIN articles a ON a.id = d.article_id "
+            'WHERE d.article_id = ? AND d.start = ? AND d."end" = ? ORDER BY e.entity_id IS NULL, e.n LIMIT 1',
+            (art.id, start, end)).fetchone()
+        if row is None:
+            raise NotFound(f"no description stored at characters {start}-{end} of article {art.id}")
+        return DescriptorRecord(**{**dict(row), "loaded": bool(row["loaded"])})
 
     def quote_facets(self, *, fields: tuple[str, ...] = ("outlet", "by", "kind", "year"),
                      time_limit: browse.TimeLimit = None, size: int = browse.FACET_SIZE, **filters: Any
@@ -887,7 +929,7 @@ class Onrecord:
         out: Records[TimelineEntry] = Records(
             TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
                           r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
-                          self._before(r["rid"]) if r["kind"] == "changed position" else None)
+                          self._before(r["rid"]) if r["kind"] == "changed position" else None, r["rid"])
             for r in rows.fetchall())
         out.total = len(out) if limit is None else self._count(union, args)
         return out
@@ -904,15 +946,15 @@ class Onrecord:
         out: Records[TimelineEntry] = Records(
             TimelineEntry(r["date"], r["kind"], r["who"], r["label"], bool(r["negated"]), r["target"],
                           r["reported_by"], r["outlet"], r["article_id"], r["start"], r["end"], r["text"],
-                          self._before(r["rid"])) for r in rows)
+                          self._before(r["rid"]), r["rid"]) for r in rows)
         out.total = self._count(sql, sargs)
         return out
 
-    def _before(self, stance_id: int) -> dict[str, Any]:
+    def _before(self, change_id: int) -> dict[str, Any]:
         """The earlier own words of a change of position: date, label, target, outlet and evidence."""
         r = self.conn.execute('SELECT s.id, s.date, s.label, s.negated, s.target, a.outlet, s.article_id, s.start, '
-                              's."end", s.text FROM stances s JOIN articles a ON a.id = s.article_id WHERE s.id = ?',
-                              (stance_id,)).fetchone()
+                              's."end", s.text FROM position_changes pc JOIN stances s ON s.id = pc.before_id '
+                              'JOIN articles a ON a.id = s.article_id WHERE pc.id = ?', (change_id,)).fetchone()
         return {k: (bool(r[k]) if k == "negated" else r[k]) for k in r.keys()}
 
     def search(self, text: str, limit: int = 20, offset: int = 0, count_cap: int | None = None

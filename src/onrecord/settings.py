@@ -65,8 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
             ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "eval stances", "eval contradictions",
              "eval descriptors", "eval entities", "demo", "entities", "entity", "descriptors", "merge", "split",
-             "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate", "serve",
-             "tone"),
+             "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate", "outlets",
+             "serve", "tone", "datasette"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",
             "Size cap per input file in bytes (50 MiB); a larger file fails with a message naming it.", ("ingest",), 1,
@@ -82,9 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
             ("ingest", "spark analyse")),
     Setting("time_limit", float, 120.0, "ONRECORD_TIME_LIMIT",
             "Seconds the analysis may go without progress on one article before that article fails (the run "
-            "goes on).", ("ingest",), 1, metavar="SECONDS"),
-    Setting("host", str, "127.0.0.1", "ONRECORD_HOST", "Interface the web server listens on.", ("serve",),
-            metavar="HOST"),
+            "goes on; for `serve`, each upload's analysis).", ("ingest", "serve"), 1, metavar="SECONDS"),
+    Setting("host", str, "127.0.0.1", "ONRECORD_HOST", "Interface the web server (or Datasette) listens on.",
+            ("serve", "datasette"), metavar="HOST"),
     Setting("port", int, 8000, "ONRECORD_PORT", "Port the web server listens on.", ("serve",), 1, 65535, "PORT"),
     Setting("write_token", str, None, "ONRECORD_WRITE_TOKEN",
             "Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' (unset: the server is "
@@ -107,6 +107,11 @@ SETTINGS: tuple[Setting, ...] = (
             "sure (the product of the two stances' confidences, times the rule's factor): a less sure pair is never "
             "made, so no page or export lists one. The same as the web's cut by default; a change applies from the "
             "next `onrecord link`.", (), 0, 1, "X"),
+    Setting("outlets", str, None, "ONRECORD_OUTLETS",
+            "A table naming outlets, to use instead of the shipped src/onrecord/data/outlets.tsv (same columns: "
+            "outlet, variants, domains): an outlet written as a variant, a domain or a URL on one is stored under "
+            "its name, the name as given kept as outlet_raw (docs/data.md).", ("ingest", "outlets"),
+            metavar="FILE"),
     Setting("min_confidence", float, None, "ONRECORD_MIN_CONFIDENCE",
             "Only quotes attributed, and stances and contradictions scored, at least this surely, 0 to 1 (unset: "
             "every record).", ("quotes", "stances", "contradictions"), 0, 1, "X"),

@@ -12,6 +12,7 @@ import csv
 import functools
 import json
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -220,6 +221,61 @@ def nicknames() -> dict[str, str]:
         for short in [cols[0], *cols[1].split("|")]:
             _agree(name, seen, short.strip(), cols[0], n)
     return {k: v for k, (v, _) in seen.items()}
+
+
+# -- outlets.tsv: outlet names as users think of them ----------------------------------------------------------
+class OutletTable(NamedTuple):
+    """outlets.tsv, parsed: a name or variant's key (``outlet_key``) -> the outlet's name; a domain -> the name."""
+
+    names: dict[str, str]
+    domains: dict[str, str]
+
+
+def outlet_key(name: str) -> str:
+    """How outlet names are compared: case, accents and runs of spaces aside ("NYTimes" is "nytimes")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def parse_outlets(text: str, name: str = "outlets.tsv") -> OutletTable:
+    """Rows of outlets.tsv text (``outlet variants domains``, see the file's header); a variant or a domain belongs
+    to one outlet only."""
+    names: dict[str, tuple[Any, int]] = {}
+    domains: dict[str, tuple[Any, int]] = {}
+    for n, line in _lines(name, text):
+        cols = [c.strip() for c in (line.split("\t") + ["", ""])[:3]]
+        if [c.lower() for c in cols] == ["outlet", "variants", "domains"]:
+            continue
+        if not cols[0] or len(line.split("\t")) > 3:
+            raise DataFileError(name, n, "expected an outlet, its variants (a|b) and its domains (a.com|b.com), "
+                                         "tab-separated")
+        for variant in [cols[0], *cols[1].split("|")]:
+            if variant.strip():
+                _agree(name, names, outlet_key(variant), cols[0], n)
+        for domain in cols[2].split("|"):
+            if domain.strip():
+                _agree(name, domains, domain.strip().lower().removeprefix("www."), cols[0], n)
+    return OutletTable({k: v for k, (v, _) in names.items()}, {k: v for k, (v, _) in domains.items()})
+
+
+@cached
+def outlets() -> OutletTable:
+    """outlets.tsv, parsed."""
+    return parse_outlets(read("outlets.tsv"))
+
+
+# -- datasette.json: the store as Datasette shows it ------------------------------------------------------------
+def datasette_metadata() -> dict[str, Any]:
+    """datasette.json: Datasette's metadata for a store (titles, descriptions, labels, facets, canned queries),
+    its one database named "onrecord" (``onrecord.datasette_metadata`` names it after the store's file)."""
+    name = "datasette.json"
+    try:
+        meta = json.loads(read(name))
+    except json.JSONDecodeError as exc:
+        raise DataFileError(name, exc.lineno, f"not valid JSON: {exc.msg}") from exc
+    if not isinstance(meta.get("databases"), dict) or list(meta["databases"]) != ["onrecord"]:
+        raise DataFileError(name, 0, 'expected "databases" with one database, "onrecord"')
+    return dict(meta)
 
 
 # -- words.toml: named word lists ------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from onrecord.models.stances import (
     ClaimGroupPage,
     ClaimGroupShown,
     ContradictionRecord,
+    PositionChangeRecord,
     Stance,
     StanceRecord,
     TimelineEntry,
@@ -59,6 +60,7 @@ __all__ = [
     "Event", "HeldRole", "IngestReport", "KBRole", "NameMatch", "KEEP_EVENTS", "OUTLET", "Overrides", "ParsedArticle",
     "Quote", "QuoteKind", "QuoteRecord", "Record", "Records", "ReportRecord", "RoleAssertion", "RoleEvidence",
     "RoleMention", "SearchHit", "Segment", "SegmentKind", "SpeakerType", "Stance", "StanceRecord", "StatementRecord",
-    "TimelineEntry", "TONE_LABELS", "Tone", "ToneEvidence", "ToneGroup", "ToneLabel", "ToneMention", "ToneRecord",
+    "PositionChangeRecord", "TimelineEntry",
+    "TONE_LABELS", "Tone", "ToneEvidence", "ToneGroup", "ToneLabel", "ToneMention", "ToneRecord",
     "UNKNOWN_OUTLET", "EntityRow", "Facet", "FacetValue",
 ]

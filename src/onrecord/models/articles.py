@@ -21,6 +21,7 @@ class ParsedArticle(Record):
     url: str | None = None
     format: str = "text"
     external_id: str | None = None  # an id given by the input (JSONL "id", WARC-Record-ID)
+    outlet_raw: str | None = None  # the outlet as the input gave it, before the outlets table named it
     warnings: list[str] = field(default_factory=list)  # what the reader repaired (bytes that were not UTF-8)
 
 
@@ -40,6 +41,7 @@ class Article(Record):
     content_hash: str = ""
     external_id: str | None = None
     ingested_at: str | None = None
+    outlet_raw: str | None = None  # the outlet as the input gave it ("NYTimes"; "": none); ``outlet`` is its name
 
 
 @dataclass

@@ -144,3 +144,17 @@ class TimelineEntry(Record):
     end: int
     text: str
     before: dict[str, Any] | None = None  # a change of position: the earlier own words (date, label, evidence)
+    id: int | None = None  # the stance's, quote's or change of position's id (its permalink: /stances/ID ...)
+
+
+@dataclass
+class PositionChangeRecord(Record):
+    """One change of position: a person's own words on a target (``after``) going the other way from their earlier
+    own words (``before``), both stances with their evidence."""
+
+    id: int
+    holder: str
+    holder_id: str
+    shared_keys: list[str]
+    before: StanceRecord
+    after: StanceRecord

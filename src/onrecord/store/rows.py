@@ -23,7 +23,7 @@ _S, _I, _F = "string", "int64", "float64"
 COLUMNS: dict[str, dict[str, str]] = {
     "articles": {"id": _S, "content_hash": _S, "source": _S, "external_id": _S, "title": _S, "outlet": _S,
                  "date": _S, "url": _S, "format": _S, "language": _S, "text": _S, "ingested_at": _S,
-                 "analysed_at": _S, "analysis_version": _S},
+                 "analysed_at": _S, "analysis_version": _S, "outlet_raw": _S},
     "segments": {"article_id": _S, "n": _I, "start": _I, "end": _I, "kind": _S, "furniture": _S},
     "quotes": {"article_id": _S, "n": _I, "start": _I, "end": _I, "spans": _S, "text": _S, "kind": _S,
                "speaker": _S, "speaker_type": _S, "on_behalf_of": _S, "speaker_mention": _S, "speaker_start": _I,
@@ -64,7 +64,8 @@ def article_row(parsed: ParsedArticle, language: str | None, ingested_at: str, a
     return {"id": make_article_id(parsed.text), "content_hash": content_hash(parsed.text), "source": parsed.source,
             "external_id": parsed.external_id, "title": parsed.title, "outlet": parsed.outlet, "date": parsed.date,
             "url": parsed.url, "format": parsed.format, "language": language, "text": parsed.text,
-            "ingested_at": ingested_at, "analysed_at": analysed_at, "analysis_version": analysis_version}
+            "ingested_at": ingested_at, "analysed_at": analysed_at, "analysis_version": analysis_version,
+            "outlet_raw": parsed.outlet_raw}
 
 
 def segment_rows(article_id: str, segments: Iterable[Segment]) -> list[Row]:

@@ -21,7 +21,7 @@ from starlette.routing import Route
 import onrecord
 from onrecord.errors import BadParameter, InputError
 from onrecord.web import params as P
-from onrecord.web.views import jsonable, present
+from onrecord.web.views import jsonable, permalink, present
 
 MAX_UPLOAD = 5 * 1024 * 1024
 STATEMENT_REPORTS = 20  # reports per statement in /api/statements unless ?reports= says otherwise
@@ -98,7 +98,11 @@ def get_entities(web: Any, req: Request) -> Any:
 def get_entity(web: Any, req: Request) -> Any:
     api = web.api()
     rec = api.entity(req.path_params["id"])
-    return {**jsonable(rec), "portrayal": jsonable(onrecord.portrayal.portrayal_by_outlet(api, rec.id))}
+    body = {**jsonable(rec), "portrayal": jsonable(onrecord.portrayal.portrayal_by_outlet(api, rec.id))}
+    for d in body["descriptors"]:  # each description's evidence with its permalink
+        for ev in d["evidence"]:
+            ev["permalink"] = permalink("descriptor", (ev["article_id"], ev["start"], ev["end"]))
+    return body
 
 
 def get_tone(web: Any, req: Request) -> Any:
@@ -125,7 +129,10 @@ def get_timeline(web: Any, req: Request) -> Any:
     limit, offset = P.paging(q)
     res = web.api().timeline(P.text(q, "name", required=True), about=P.text(q, "about"),
                              since=P.date(q, "since"), until=P.date(q, "until"), limit=limit, offset=offset)
-    return page(res, limit, offset, cap=web.api().count_cap)
+    body = page(res, limit, offset, cap=web.api().count_cap)
+    for item in body["items"]:  # each stance, quote and change of position with its permalink
+        item["permalink"] = permalink(item["kind"], item["id"]) if item.get("id") is not None else None
+    return body
 
 
 def get_stances(web: Any, req: Request) -> Any:

@@ -79,9 +79,10 @@ class SecurityHeaders:
 class Web:
     """What the routes share: a read-only query API per worker thread, the templates, the write settings."""
 
-    def __init__(self, db_path: str, write_token: str | None) -> None:
+    def __init__(self, db_path: str, write_token: str | None, time_limit: float | None = None) -> None:
         self.db_path = db_path
         self.write_token = write_token or None
+        self.time_limit = time_limit  # seconds an upload's analysis may go without progress (None: the setting)
         self._pool: Any = None  # the uploads' analysis workers, started with the first upload
         self._pool_lock = threading.Lock()
         self._local = threading.local()
@@ -108,7 +109,7 @@ class Web:
         """The analysis worker pool every upload shares (``onrecord.analysis_pool``), made on first use."""
         with self._pool_lock:
             if self._pool is None:
-                self._pool = onrecord.analysis_pool()
+                self._pool = onrecord.analysis_pool(time_limit=self.time_limit)
             return self._pool
 
     def close(self) -> None:
@@ -187,10 +188,11 @@ async def on_server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, "internal error: the server log has the details")
 
 
-def create_app(db_path: str, *, write_token: str | None = None) -> Starlette:
-    """An ASGI app serving the store at ``db_path`` read-only (plus POST /api/articles when a token is set)."""
+def create_app(db_path: str, *, write_token: str | None = None, time_limit: float | None = None) -> Starlette:
+    """An ASGI app serving the store at ``db_path`` read-only (plus POST /api/articles when a token is set, each
+    upload analysed under ``time_limit``: seconds without progress, default the ``time_limit`` setting)."""
     check_store(db_path)
-    web = Web(db_path, write_token)
+    web = Web(db_path, write_token, time_limit)
     routes = [*api.routes(), *pages.routes(),
               Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")]
 

@@ -34,7 +34,7 @@ from onrecord.models import (
 )
 from onrecord.web import params as P
 from onrecord.web.markup import similarity, speaker_label
-from onrecord.web.views import KINDS, ClaimGroup, jsonable, present, public_source
+from onrecord.web.views import KINDS, ClaimGroup, jsonable, permalink, present, public_source
 
 STREAM_MAX = 100_000  # rows in one streamed CSV
 REPORTS_SHOWN = 5  # reports of each statement a list page shows (the statement's page pages them all)
@@ -192,6 +192,7 @@ class ShownGroup(ClaimGroup):
 def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
     """The groups of a page of ``contradiction_groups``, each with the stances of its shown claims and counters."""
     claims = {c.claim.id: c.claim for c in page}
+    pair = {(c.claim.id, c.counter.id): c.id for c in page}
     counters: dict[tuple[int, int], tuple[StanceRecord, str]] = {
         (c.claim.id, c.counter.id): (c.counter, "; ".join(x for x in (
             KINDS.get(c.kind, c.kind.replace("-", " ")), c.why.get("rule"),
@@ -202,7 +203,9 @@ def shown_groups(page: ClaimGroupPage) -> list[ShownGroup]:
         first = shown[0] if shown else -1
         out.append(ShownGroup(g.subject, g.subject_id, [claims[i] for i in shown],
                               [counters[first, k] for k in g.counters if (first, k) in counters],
-                              g.claims_total - len(g.claims), g.counters_total - len(g.counters)))
+                              pair_ids={k: [pair[i, k] for i in shown if (i, k) in pair] for k in g.counters},
+                              more_claims=g.claims_total - len(g.claims),
+                              more_counters=g.counters_total - len(g.counters)))
     return [g for g in out if g.claims]  # (a group whose stances went with a re-analysis, until the next link)
 
 
@@ -263,7 +266,7 @@ def _quote_row(q: QuoteRecord) -> dict[str, Any]:
     return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": speaker_label(q), "speaker_id": credited_id,
             "kind": q.kind, "cue": q.cue, "text": q.text, "confidence": q.confidence, "method": q.method,
             "article_id": q.article_id, "start": q.start, "end": q.end, "title": q.title, "url": q.url,
-            "permalink": f"/quotes/{q.id}"}
+            "permalink": permalink("quote", q.id)}
 
 
 def _statement_row(s: StatementRecord) -> dict[str, Any]:
@@ -271,7 +274,8 @@ def _statement_row(s: StatementRecord) -> dict[str, Any]:
     return {"id": s.id, "speaker": s.speaker, "speaker_id": s.speaker_id, "first_date": s.first_date,
             "reports": len(s.reports), "articles": len({r.article_id for r in s.reports}),
             "outlets": "; ".join(sorted({r.outlet or "unknown" for r in s.reports})),
-            "least_similar": min((similarity(ref, r.text) for r in s.reports), default=1.0), "text": s.text}
+            "least_similar": min((similarity(ref, r.text) for r in s.reports), default=1.0), "text": s.text,
+            "permalink": permalink("statement", s.id)}
 
 
 ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -282,9 +286,10 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
                           "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
                           "reported_by": s.reported_by, "outlet": s.outlet, "confidence": s.confidence, "text": s.text,
                           "article_id": s.article_id, "start": s.start, "end": s.end,
-                          "permalink": f"/stances/{s.id}"},
+                          "permalink": permalink("stance", s.id)},
     "statements": _statement_row,
-    "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind},
+    "contradictions": lambda c: {"id": c.id, **flat_contradiction(c), "kind": c.kind,
+                                 "permalink": permalink("contradiction", c.id)},
     "entities": lambda e: {"id": e.id, "name": e.name, "type": e.type, "quotes_by": e.quotes_by,
                            "quotes_about": e.quotes_about, "articles": e.articles, "outlets": e.outlets,
                            "mentions": e.mentions},
@@ -295,9 +300,9 @@ COLUMNS = {kind: tuple(cols.split()) for kind, cols in {
               "permalink",
     "stances": "id date holder holder_id label negated target target_id reported_by outlet confidence text article_id "
                "start end permalink",
-    "statements": "id speaker speaker_id first_date reports articles outlets least_similar text",
+    "statements": "id speaker speaker_id first_date reports articles outlets least_similar text permalink",
     "contradictions": "id subject about confidence claim_date claim_by claim counter_date counter_by counter "
-                      "claim_article counter_article kind",
+                      "claim_article counter_article kind permalink",
     "entities": "id name type quotes_by quotes_about articles outlets mentions"}.items()}
 
 
@@ -344,6 +349,7 @@ def _pairs_json(pairs: list[ContradictionRecord]) -> list[dict[str, Any]]:
             s = row[side]
             row[side] = sides[s.id] if s.id in sides else sides.setdefault(s.id, jsonable(s))
         row["shared_keys"] = list(row["shared_keys"])
+        row["permalink"] = permalink("contradiction", c.id)
         out.append(row)
     return out
 

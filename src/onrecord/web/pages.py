@@ -18,7 +18,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 import onrecord
-from onrecord.web import lists, views
+from onrecord.web import lists, records, views
 from onrecord.web import params as P
 from onrecord.web.markup import (
     colour_legend,
@@ -27,7 +27,6 @@ from onrecord.web.markup import (
     safe_url,
     similarity,
     speaker_colours,
-    speaker_label,
     word_diff,
 )
 
@@ -372,7 +371,8 @@ def statement(request: Request) -> Response:
             for i, r in enumerate(st.reports)]
     counts = api.statement_counts([sid], outlets=True).get(sid, {})
     total = int(counts.get("reports", 0))
-    return render(request, "statement.html", st=st, rows=rows, outlets=counts.get("outlets", []),
+    shown = records.first_report(api, st, first)
+    return render(request, "statement.html", st=st, rows=rows, outlets=counts.get("outlets", []), shown=shown,
                   articles=counts.get("articles", 0), reports=total,
                   paging=pager(request, total, REPORTS_PAGE, offset))
 
@@ -384,30 +384,15 @@ def list_url(kind: str, **filters: Any) -> str:
     return f"/{kind}" + ("?" + urlencode(pairs) if pairs else "")
 
 
-def record(kind: str) -> Any:
-    """The handler of ``/quotes/ID`` and ``/stances/ID``: one record's permalink, its evidence in its paragraph,
-    its article's title, outlet, date and URL, and a line to cite it by."""
-
-    def handler(request: Request) -> Response:
-        P.known(request.query_params, (), f"a {kind}'s page")
-        api = request.app.state.web.api()
-        rid = P.path_id(request.path_params["id"], kind)
-        rec: Any = api.quote(rid) if kind == "quote" else api.stance(rid)
-        art = api.article(rec.article_id)
-        who = speaker_label(rec) if kind == "quote" else rec.holder
-        before, evidence, after = views.in_context(art.text, rec.start, rec.end, api.segments(art.id))
-        permalink = f"/{kind}s/{rid}"
-        return render(request, "record.html", kind=kind, rec=rec, art=art, url=safe_url(art.url), before=before,
-                      evidence=evidence, after=after, evidence_link=views.span_link(art.id, rec.start, rec.end),
-                      cite=views.citation(who, rec.text, art, rec.start, rec.end, permalink))
-
-    return handler
-
-
 def routes() -> list[Route]:
     out = [Route("/", home), Route("/articles/{id}", article), Route("/entities/{id}", entity),
-           Route("/statements/{id}", statement), Route("/quotes/{id}", record("quote")),
-           Route("/stances/{id}", record("stance"))]
+           Route("/statements/{id}.json", records.page("statements", json_form=True)),
+           Route("/statements/{id}", statement),
+           Route("/descriptors/{article}/{span}.json", records.page("descriptors", json_form=True)),
+           Route("/descriptors/{article}/{span}", records.page("descriptors"))]
+    for kind in records.LOADERS:  # each record's permalink, and the same as JSON (the .json route first)
+        out += [Route(f"/{kind}/{{id}}.json", records.page(kind, json_form=True)),
+                Route(f"/{kind}/{{id}}", records.page(kind))]
     for kind in lists.LISTS:
         out += [Route(f"/{kind}", list_page(kind), name=kind),
                 Route(f"/{kind}.csv", list_export(kind, "csv"), name=f"{kind}_csv"),

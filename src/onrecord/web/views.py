@@ -34,9 +34,11 @@ MAX_OUTLET_PANELS = 12  # the portrayal chart draws the outlets with the most se
 CONTEXT_CHARS = 240  # a tone's sentence is shown with at most this many characters each side of the mention
 TARGETS_READ = 100  # targets grouped for the topics (some are dropped: the entity itself, long free-text targets)
 KINDS = {"claim-vs-own": "against their own words", "claim-vs-spokesperson": "against their spokesperson's words"}
-__all__ = ["ClaimGroup", "citation", "count_text", "in_context", "descriptors_by_outlet",
-           "group_by_claim", "jsonable", "outlet_table", "portrayal_chart", "present", "public_source", "roles_now",
-           "span_link", "stance_chart", "tab_counts", "tone_sentence", "topics", "vouched_by"]
+__all__ = ["ClaimGroup", "Evidence", "citation_of", "count_text", "descriptors_by_outlet", "evidence",
+           "group_by_claim", "in_context", "jsonable", "outlet_table", "permalink", "portrayal_chart", "present",
+           "public_source",
+           "record_json", "roles_now", "span_link", "stance_chart", "tab_counts", "tone_sentence", "topics",
+           "vouched_by"]
 
 
 def vouched_by(s: StanceRecord) -> str:
@@ -147,6 +149,7 @@ class ClaimGroup:
     subject_id: str | None
     claims: list[StanceRecord] = field(default_factory=list)
     counters: list[tuple[StanceRecord, str]] = field(default_factory=list)  # (counter-evidence, how it counters)
+    pair_ids: dict[int, list[int]] = field(default_factory=dict)  # per counter, its pairs' ids (their permalinks)
 
     @property
     def about(self) -> list[str]:
@@ -157,7 +160,9 @@ class ClaimGroup:
 def group_by_claim(pairs: Iterable[ContradictionRecord]) -> list[ClaimGroup]:
     """Contradiction pairs grouped by claim, then claims with the same counter-evidence into one group, in the
     order the claims first appear; each kind of pair said in words ("against their own words")."""
+    pairs = list(pairs)
     by_claim: dict[int, tuple[ContradictionRecord, dict[int, tuple[StanceRecord, str]]]] = {}
+    pair_id = {(c.claim.id, c.counter.id): c.id for c in pairs}
     for c in pairs:
         _, counters = by_claim.setdefault(c.claim.id, (c, {}))
         counters.setdefault(c.counter.id, (c.counter, KINDS.get(c.kind, c.kind.replace("-", " "))))
@@ -166,6 +171,8 @@ def group_by_claim(pairs: Iterable[ContradictionRecord]) -> list[ClaimGroup]:
         key = (first.subject_id or first.subject, tuple(sorted(counters)))
         g = groups.setdefault(key, ClaimGroup(first.subject, first.subject_id, counters=list(counters.values())))
         g.claims.append(first.claim)
+        for k in counters:
+            g.pair_ids.setdefault(k, []).append(pair_id[first.claim.id, k])
     return list(groups.values())
 
 
@@ -209,13 +216,79 @@ def in_context(text: str, start: int, end: int, segments: Sequence[Segment]) -> 
     return text[lo:start], text[start:end], text[end:hi]
 
 
-def citation(who: str | None, words: str, art: Article, start: int, end: int, permalink: str) -> str:
-    """A line to cite a record by: who, their words, the article's title, outlet, date and URL, and where the
-    words are (the record's permalink, its characters in the article)."""
-    source = ", ".join(x for x in (f"“{art.title}”" if art.title else None, art.outlet, art.date) if x)
-    url = safe_url(art.url)
-    return (f"{who or 'Unknown speaker'}: “{words}”. {source or 'An article'}." + (f" {url}" if url else "")
-            + f" (onrecord {permalink}: characters {start}-{end} of article {art.id})")
+PERMALINKS = {"quote": "quotes", "stance": "stances", "statement": "statements", "contradiction": "contradictions",
+              "change": "changes", "changed position": "changes"}  # a record's kind -> its permalink's folder
+
+
+def permalink(kind: str, ident: Any) -> str:
+    """A record's permalink path: ``/quotes/ID`` ...; a description's is named by its evidence (``ident``: article
+    id, start, end), as it has no id of its own."""
+    if kind == "descriptor":
+        article_id, start, end = ident
+        return f"/descriptors/{article_id}/{start}-{end}"
+    return f"/{PERMALINKS[kind]}/{ident}"
+
+
+@dataclass
+class Evidence:
+    """One piece of a record's evidence as its permalink page shows it: a heading, who vouches for it, its words in
+    their paragraph (``before``, ``words``, ``after``), its article and where in it."""
+
+    heading: str
+    who: str | None
+    article: Article
+    start: int
+    end: int
+    before: str
+    words: str
+    after: str
+    said: str | None = None  # the record's own text, when it is not exactly its characters (a quote's words)
+
+    @property
+    def url(self) -> str | None:
+        return safe_url(self.article.url)
+
+    @property
+    def link(self) -> str:
+        return span_link(self.article.id, self.start, self.end)
+
+    def cite(self) -> str:
+        """Who, their words, and the article's title, outlet, date and URL."""
+        art = self.article
+        source = ", ".join(x for x in (f"“{art.title}”" if art.title else None, art.outlet, art.date) if x)
+        words = (self.said or self.words).strip().strip('“”"')  # its own quotation marks would double ours
+        return (f"{self.who or 'Unknown speaker'}: “{words}”. {source or 'An article'}."
+                + (f" {self.url}" if self.url else ""))
+
+    def where(self) -> str:
+        return f"characters {self.start}-{self.end} of article {self.article.id}"
+
+
+def evidence(api: Onrecord, heading: str, who: str | None, article_id: str, start: int, end: int,
+             said: str | None = None) -> Evidence:
+    """A record's words at ``start``-``end`` of its article, in their paragraph (``in_context``); ``said``: the
+    record's own text, cited when it differs from those characters."""
+    art = api.article(article_id)
+    before, words, after = in_context(art.text, start, end, api.segments(art.id))
+    return Evidence(heading, who, art, start, end, before, words, after, said)
+
+
+def citation_of(pieces: Sequence[Evidence], permalink: str, joiner: str = " Against: ") -> str:
+    """A line to cite a record of one or more pieces of evidence by: each piece cited (``Evidence.cite``), then
+    the record's permalink and each piece's characters."""
+    return (joiner.join(p.cite() for p in pieces)
+            + f" (onrecord {permalink}: " + "; ".join(p.where() for p in pieces) + ")")
+
+
+def record_json(kind: str, rec: Any, pieces: Sequence[Evidence], permalink: str, roots: Sequence[str]
+                ) -> dict[str, Any]:
+    """A permalink's JSON: the record as the API gives it, its permalink and citation, and each piece of evidence
+    with its article's title, outlet, date and URL (exact text: no escaping, no markers)."""
+    return {"kind": kind, "permalink": permalink, "citation": citation_of(pieces, permalink),
+            "record": jsonable(present(rec, roots)),
+            "evidence": [{"heading": p.heading, "who": p.who, "text": p.words, "article_id": p.article.id,
+                          "start": p.start, "end": p.end, "title": p.article.title, "outlet": p.article.outlet,
+                          "date": p.article.date, "url": p.url} for p in pieces]}
 
 
 # -- what the JSON shows of a record -------------------------------------------------------------------------
