@@ -116,9 +116,35 @@ def select_c(shared: Path, n: int = N_C) -> list[Row]:
             if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
 
 
+N_D = 30
+PN_NAME = re.compile(r"[a-z]+_\d{4}-\d{2}-\d{2}_[A-Za-z0-9-]+")
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def in_fixtures() -> set[str]:
+    """Every PolNeAR file name any gold under ``tests/fixtures/`` names (speaker, entity, descriptor, stance)."""
+    out: set[str] = set()
+    for f in FIXTURES.rglob("*"):
+        if f.is_file() and f.suffix in (".json", ".jsonl", ".tsv", ".txt", ".csv"):
+            out |= set(PN_NAME.findall(f.read_text(encoding="utf-8", errors="replace")))
+    return out
+
+
+def select_d(shared: Path, n: int = N_D) -> list[Row]:
+    """Set D: ``n`` further PolNeAR train texts (seeded, under 12,000 characters), disjoint from sets A, B and C
+    and from every gold in ``tests/fixtures/``; read for errors like A and C."""
+    polnear = shared / "corpus" / "polnear"
+    sets = {**select(shared), "C": select_c(shared)}
+    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
+    meta = [r for r in _other_train(shared, sets, SEED + 3) if r["filename"] not in taken]
+    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
+             "date": r["publication_date"], "title": r["title"]} for r in meta
+            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+
+
 def sets_of(shared: Path) -> dict[str, list[Row]]:
-    """Sets A, B and C by name."""
-    return {**select(shared), "C": select_c(shared)}
+    """Sets A, B, C and D by name."""
+    return {**select(shared), "C": select_c(shared), "D": select_d(shared)}
 
 
 def article_text(shared: Path, art: Row) -> str:
@@ -224,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("select", help="reproduce the seeded draw of sets A and B")
     b = sub.add_parser("build", help="ingest one set into a store")
-    b.add_argument("set", choices=["A", "B", "C"])
+    b.add_argument("set", choices=["A", "B", "C", "D"])
     b.add_argument("store")
     for name in ("score", "calibrate"):
         c = sub.add_parser(name)
