@@ -122,10 +122,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def in_fixtures() -> set[str]:
-    """Every PolNeAR file name any gold under ``tests/fixtures/`` names (speaker, entity, descriptor, stance)."""
+    """Every PolNeAR file name any gold under ``tests/fixtures/`` names (speaker, entity, descriptor, stance),
+    set D's own judgements aside."""
     out: set[str] = set()
     for f in FIXTURES.rglob("*"):
-        if f.is_file() and f.suffix in (".json", ".jsonl", ".tsv", ".txt", ".csv"):
+        if f.is_file() and f.suffix in (".json", ".jsonl", ".tsv", ".txt", ".csv") and f != GOLD / "set_d.jsonl":
             out |= set(PN_NAME.findall(f.read_text(encoding="utf-8", errors="replace")))
     return out
 
@@ -197,7 +198,7 @@ def run_score(args: argparse.Namespace) -> int:
     sets = sets_of(shared)
     res: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmpd:
-        for name in ("A", "B", "C"):
+        for name in ("A", "B", "C", "D"):
             db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
             if not db.exists():
                 build(shared, sets[name], db)
@@ -224,7 +225,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Fit the confidence model on the judgements of sets A and C (never B) and write it to the package data."""
+    """Fit the confidence model on the judgements of sets A, C and D (never B) and write it to the package data."""
     from onrecord.analyse.stances.confidence import MODEL_PATH, fit, stance_features
     from onrecord.evaluate import load_jsonl
 
@@ -232,13 +233,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
     sets = sets_of(shared)
     pairs = []
     with tempfile.TemporaryDirectory() as tmpd:
-        for name in ("A", "C"):
+        for name in ("A", "C", "D"):
             db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
             if not db.exists():
                 build(shared, sets[name], db)
             pairs += judged_stances(load_jsonl(GOLD / f"set_{name.lower()}.jsonl"), db)
     model = fit([stance_features(s) for s, _ in pairs], [bool(g["ok"]) for _, g in pairs])
-    model["fitted_on"] = f"sets A and C, {len(pairs)} judged stances (bench/stance_precision.py calibrate)"
+    model["fitted_on"] = f"sets A, C and D, {len(pairs)} judged stances (bench/stance_precision.py calibrate)"
     MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(model, indent=1))
     return 0
@@ -257,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         c.add_argument("--store-a", help="read set A from this store (built there when missing)")
         c.add_argument("--store-b", help="read set B from this store (built there when missing)")
         c.add_argument("--store-c", help="read set C from this store (built there when missing)")
+        c.add_argument("--store-d", help="read set D from this store (built there when missing)")
         c.add_argument("--store-300", help="read the contradiction store from here (built there when missing)")
         c.add_argument("--json", help="write the full result here")
     args = ap.parse_args(argv)
