@@ -263,3 +263,9 @@ def test_quoted_denials_and_judgements_are_not_read_as_said(nlp) -> None:
     assert [s for s in ashamed if s[1] == "urge"] == []
     assert ("Jane Miller", "urge", False, "Tom Reed") in quoted_stances(
         nlp, '"Governor Tom Reed should resign," Senator Jane Miller said.')
+
+
+def test_a_kind_in_the_simple_present_holds_no_position(nlp) -> None:
+    assert stances(nlp, "Economists who favor carbon taxes agree that change will be slow.") == []
+    assert stances(nlp, "Voters consistently reject Governor Tom Reed.") == []
+    assert ("Workers", "oppose", False, "plan") in stances(nlp, "Workers objected to the plan.")

@@ -153,6 +153,18 @@ def is_unrealised(v: Token) -> bool:
     return v.dep_ == "xcomp" and v.head.pos_ == "AUX" and v.head.lemma_.lower() == "be"
 
 
+def is_generic(subj: Token, v: Token) -> bool:
+    """A bare plural noun as subject, with the verb in the simple present or the future ("economists who favor
+    consumption taxes", "Voters consistently reject ...", "People will ask you ..."): English states a kind's
+    habit so, and a kind holds no position a record can give; "Workers objected", "students have alleged" stay."""
+    if subj.pos_ != "NOUN" or subj.tag_ != "NNS" or any(
+            c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in subj.children):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in v.children):
+        return True
+    return v.tag_ in ("VBP", "VBZ") and not any(c.dep_ in ("aux", "auxpass") for c in v.children)
+
+
 def clause_heads(v: Token) -> list[Token]:
     """The cue and the clauses it sits in (through complements, conjuncts and adverbial clauses), nearest
     first."""

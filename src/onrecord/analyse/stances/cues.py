@@ -16,6 +16,7 @@ from onrecord.analyse.stances.clauses import (
     cue_subject,
     embedded_holder,
     is_conditional,
+    is_generic,
     is_guessed,
     is_hedged,
     is_hypothetical,
@@ -70,6 +71,8 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if _legal_plea(t) or _retreat(t):
         return []
     subj, passive = _cue_subject(ctx, t)
+    if subj is not None and not passive and is_generic(antecedent(subj), t):
+        return []
     passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
     reported: Voice | None = None
     if passive:
