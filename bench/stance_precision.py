@@ -2,21 +2,22 @@
 """Stance and contradiction precision on unseen articles (issue 22 item 5): the draw, the store, the figures.
 
     python bench/stance_precision.py select [--shared ../shared]
-    python bench/stance_precision.py build A|B|C STORE.db [--shared ../shared]
+    python bench/stance_precision.py build A|B|C|D STORE.db [--shared ../shared]
     python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-c C.db]
-                                           [--store-300 S.db]
-    python bench/stance_precision.py calibrate [--shared ../shared] [--store-a A.db] [--store-c C.db]
+                                           [--store-d D.db] [--store-300 S.db]
+    python bench/stance_precision.py calibrate [--shared ../shared] [--store-a A.db] [--store-c C.db] [--store-d D.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
 speaker dev gold) and ``N_PN`` PolNeAR train texts (under 12,000 characters, not in the speaker dev gold).
 ``build`` ingests one set with onrecord's real pipeline (PolNeAR's publisher and date, the page's site) into a
-store. ``score`` builds the three sets' stores (or reads the given ones) and prints ``onrecord eval stances``
+store. ``score`` builds the four sets' stores (or reads the given ones) and prints ``onrecord eval stances``
 against the gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then
 ``onrecord eval contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts,
 ``select_store``; about five minutes to build); it exits 1 when set B's stance precision falls below ``FLOOR_B``.
-``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on the judgements of sets A and C
-(``select_c``: 30 more PolNeAR train texts, read for errors like A), never B.
+``calibrate`` fits the stance confidence model (``data/stance_confidence.json``) on the judgements of sets A, C
+(``select_c``: 30 more PolNeAR train texts, read for errors like A) and D (``select_d``: 30 more, disjoint from every
+gold in ``tests/fixtures/``), never B.
 Article texts are read from ``--shared`` and never written into the repository.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ N_PN = 20
 N_STORE = 300
 N_C = 30
 MARKS = re.compile(r"[“\"]")
-FLOOR_B = 0.56  # set B stance precision floor (measured 0.562 on 2026-12-07, docs/annotation.md); only goes up
+FLOOR_B = 0.57  # set B stance precision floor (measured 0.576 on 2026-12-07, docs/annotation.md); only goes up
 BINS = [(0.0, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)]
 
 Row = dict[str, Any]
