@@ -118,7 +118,7 @@ def select_c(shared: Path, n: int = N_C) -> list[Row]:
 
 
 N_D = 30
-PN_NAME = re.compile(r"[a-z]+_\d{4}-\d{2}-\d{2}_[A-Za-z0-9-]+")
+PN_NAME = re.compile(r"[a-z][a-z-]*_\d{4}-\d{2}-\d{2}_[A-Za-z0-9-]+")
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
