@@ -160,7 +160,8 @@ def test_the_precision_golds_hold_offsets_and_judgements_only():
     from onrecord.evaluate import STANCE_ERRORS, load_jsonl
 
     folder = Path(__file__).parent / "fixtures" / "stance_precision"
-    for name, docs, n in (("set_a.jsonl", 25, 80), ("set_b.jsonl", 25, 80), ("set_c.jsonl", 20, 70)):
+    for name, docs, n in (("set_a.jsonl", 25, 80), ("set_b.jsonl", 25, 80), ("set_c.jsonl", 20, 70),
+                          ("set_d.jsonl", 20, 60)):
         rows = load_jsonl(folder / name)
         assert len({r["doc"] for r in rows}) >= docs and len(rows) >= n
         for r in rows:
@@ -171,4 +172,5 @@ def test_the_precision_golds_hold_offsets_and_judgements_only():
     docs_a = {r["doc"] for r in load_jsonl(folder / "set_a.jsonl")}
     docs_b = {r["doc"] for r in load_jsonl(folder / "set_b.jsonl")}
     docs_c = {r["doc"] for r in load_jsonl(folder / "set_c.jsonl")}
-    assert not docs_a & docs_b and not docs_c & (docs_a | docs_b)
+    docs_d = {r["doc"] for r in load_jsonl(folder / "set_d.jsonl")}
+    assert not docs_a & docs_b and not docs_c & (docs_a | docs_b) and not docs_d & (docs_a | docs_b | docs_c)

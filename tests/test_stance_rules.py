@@ -191,3 +191,81 @@ def test_a_surname_shared_by_two_people_holds_no_stance_unless_named_in_full(nlp
     assert ("Khizr Khan", "condemn", False, "Tom Reed") in named
     alone = stances(nlp, "Khizr Khan spoke in Philadelphia on Thursday. Mr. Khan condemned Governor Tom Reed.")
     assert ("Khizr Khan", "condemn", False, "Tom Reed") in alone
+
+
+def quoted_stances(nlp, text: str) -> list[tuple[str | None, str, bool, str | None]]:
+    """(holder, label, negated, target) of the stances of a text with its quotes."""
+    from onrecord.analyse.attribution.quotes import extract_quotes
+
+    doc = nlp(text)
+    segs = segment(text, None)
+    return [(s.holder, s.label, s.negated, s.target) for s in extract_stances(doc, segs, extract_quotes(doc, segs))]
+
+
+def test_a_pronoun_its_sentence_leaves_open_holds_no_stance(nlp) -> None:
+    two = stances(nlp, "After Bill Hart met Tom Reed, he criticised Governor Sam Cole.")
+    assert [s for s in two if s[1] == "criticise" and s[0] in ("Bill Hart", "Tom Reed")] == []
+    one = stances(nlp, "After Bill Hart met the board, he criticised Governor Sam Cole.")
+    assert ("Bill Hart", "criticise", False, "Sam Cole") in one
+    fronted = stances(nlp, "Tom Reed spoke on Monday. Even as he criticised Governor Sam Cole, Bill Hart praised "
+                           "the budget.")
+    assert ("Tom Reed", "criticise", False, "Sam Cole") not in fronted
+    said = stances(nlp, "In an interview with reporter Tom Reed, Bill Hart said he condemned Governor Sam Cole.")
+    assert ("Bill Hart", "condemn", False, "Sam Cole") in said
+
+
+def test_an_infinitive_of_a_noun_or_a_guess_is_no_act_taken(nlp) -> None:
+    assert [s for s in stances(nlp, "Jane Miller is the only senator to endorse Governor Tom Reed.")
+            if s[1] == "support"] == []
+    assert stances(nlp, "The only hope is for Congress to oppose Governor Tom Reed.") == []
+    assert stances(nlp, "Perhaps Senator Jane Miller will oppose Governor Tom Reed.") == []
+    assert ("Jane Miller", "support", False, "Tom Reed") in stances(nlp, "Senator Jane Miller endorsed Governor "
+                                                                        "Tom Reed.")
+
+
+def test_asking_how_is_a_question_not_an_appeal(nlp) -> None:
+    assert [s for s in stances(nlp, "Senator Jane Miller asked how Governor Tom Reed could justify the cuts.")
+            if s[1] == "urge"] == []
+    assert ("Jane Miller", "urge", False, "Tom Reed") in stances(nlp, "Senator Jane Miller asked Governor Tom Reed "
+                                                                      "to resign.")
+
+
+def test_one_member_or_someone_new_is_not_a_named_body_or_person(nlp) -> None:
+    member = quoted_stances(nlp, '"Governor Tom Reed is a disgrace to this state," said a Texas Republican.')
+    assert [s for s in member if s[0] == "Republican Party"] == []
+    new = stances(nlp, "Judge Tom Reed ruled on Monday. In May, a district court judge sided with Senator Jane "
+                       "Miller.")
+    assert [s for s in new if s[0] == "Tom Reed"] == []
+
+
+def test_a_they_in_a_quote_and_an_unnamed_object_hold_no_stance(nlp) -> None:
+    assert [s for s in quoted_stances(nlp, '"They blame Governor Tom Reed for everything," Senator Jane Miller '
+                                           'said.') if s[1] == "accuse"] == []
+    assert stances(nlp, "Senator Jane Miller defended the company.") == []
+    assert stances(nlp, "Senator Jane Miller is backing them.") == []
+    assert ("Jane Miller", "defend", False, "plan") in stances(nlp, "Senator Jane Miller defended the plan.")
+
+
+def test_whom_is_the_one_accused(nlp) -> None:
+    found = stances(nlp, "The move targets Tom Reed, the preacher whom Senator Jane Miller accuses of fraud.")
+    assert ("Jane Miller", "accuse", False, "Tom Reed") in found
+
+
+def test_withholding_a_figure_is_no_position(nlp) -> None:
+    assert stances(nlp, "Senator Jane Miller declined to give a specific price tag.") == []
+
+
+def test_quoted_denials_and_judgements_are_not_read_as_said(nlp) -> None:
+    nothing = quoted_stances(nlp, '"Nothing Governor Tom Reed has done amounts to a crime," Senator Jane Miller '
+                                  'said.')
+    assert [s for s in nothing if s[3] == "Tom Reed"] == []
+    ashamed = quoted_stances(nlp, '"Governor Tom Reed should be ashamed of himself," Senator Jane Miller said.')
+    assert [s for s in ashamed if s[1] == "urge"] == []
+    assert ("Jane Miller", "urge", False, "Tom Reed") in quoted_stances(
+        nlp, '"Governor Tom Reed should resign," Senator Jane Miller said.')
+
+
+def test_a_kind_in_the_simple_present_holds_no_position(nlp) -> None:
+    assert stances(nlp, "Economists who favor carbon taxes agree that change will be slow.") == []
+    assert stances(nlp, "Voters consistently reject Governor Tom Reed.") == []
+    assert ("Workers", "oppose", False, "plan") in stances(nlp, "Workers objected to the plan.")

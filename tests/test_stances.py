@@ -99,6 +99,13 @@ def test_corbyn_condemns_russia_and_the_contradiction_is_found(api) -> None:
         assert c.claim.text and c.counter.text and "gov:syria" in c.shared_keys
 
 
+def test_a_contradiction_names_its_subject_as_the_entity_not_the_claim(api) -> None:
+    found = api.contradictions("Jeremy Corbyn")
+    assert "Labour boss" in {c.claim.holder for c in found}  # as The Sun calls him
+    assert {c.subject for c in found} == {"Jeremy Corbyn"}
+    assert {g.subject for g in api.contradiction_groups().groups} == {"Jeremy Corbyn"}
+
+
 def test_sun_claim_is_dated_and_attributed_to_the_outlet(api) -> None:
     hit = find(api.all_stances(holder="Jeremy Corbyn", label="accuse"), negated=True, date="2018-04-09")
     assert hit and hit[0]["reported_by"] == "The Sun" and hit[0]["target"] == "Bashar al-Assad"

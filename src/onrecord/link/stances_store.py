@@ -125,7 +125,7 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
     fresh = [r for r in (conn.execute(STANCE_SQL, (i,)).fetchone() for i in sorted(batch))
              if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
     added, touched = _add_pairs(conn, fresh, pol)
-    regroup_claims(conn, regroup | touched)
+    regroup_claims(conn, regroup | touched | rename_subjects(conn))
     held = {r[0] for r in conn.execute("SELECT DISTINCT holder_key FROM stances WHERE article_id IN (SELECT id FROM "
                                        "_link_batch) AND holder_key IS NOT NULL")}
     for g in sorted(regroup | held):
@@ -208,8 +208,28 @@ class _Links:
 
 
 
+def _entity_name(conn: sqlite3.Connection, entity_id: str | None, fallback: str) -> str:
+    """The name a contradiction shows for its subject: the resolved entity's, not the claim's words ("Labour
+    boss")."""
+    if entity_id:
+        r = conn.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if r is not None:
+            return str(r[0])
+    return fallback
+
+
+def rename_subjects(conn: sqlite3.Connection) -> set[str]:
+    """Set every pair's subject to its entity's present name (a later batch may rename the entity); the holder
+    keys whose pairs changed, to regroup."""
+    stale = conn.execute("SELECT c.id, e.name, c.group_key FROM contradictions c JOIN entities e ON e.id = "
+                         "c.subject_entity_id WHERE c.subject IS NOT e.name").fetchall()
+    conn.executemany("UPDATE contradictions SET subject = ? WHERE id = ?", [(n, i) for i, n, _ in stale])
+    return {g for _, _, g in stale if g}
+
+
 def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction]) -> int:
-    rows = [(c.subject, c.subject_entity_id, c.about, c.claim_id, c.counter_id, c.kind, json.dumps(c.shared_keys),
+    rows = [(_entity_name(conn, c.subject_entity_id, c.subject), c.subject_entity_id, c.about, c.claim_id,
+             c.counter_id, c.kind, json.dumps(c.shared_keys),
              group, json.dumps(c.why, sort_keys=True), c.confidence) for c in found]
     conn.executemany("INSERT INTO contradictions(subject, subject_entity_id, about, claim_id, counter_id, kind, "
                      "shared_keys, group_key, why, confidence) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)

@@ -142,6 +142,29 @@ def is_hypothetical(v: Token) -> bool:
     return False
 
 
+def is_unrealised(v: Token) -> bool:
+    """An infinitive that states no act taken: one modifying a clause or a noun ("no clear favorite to challenge
+    Trump", "the only Republican to endorse Trump", "the hope is for Washington to oppose"), or after a copula ("is
+    partly to blame"). Verbs that take a to-infinitive as their object ("vowed to oppose") are read elsewhere."""
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in v.children):
+        return False
+    if v.dep_ in ("advcl", "acl", "relcl", "csubj"):
+        return True
+    return v.dep_ == "xcomp" and v.head.pos_ == "AUX" and v.head.lemma_.lower() == "be"
+
+
+def is_generic(subj: Token, v: Token) -> bool:
+    """A bare plural noun as subject, with the verb in the simple present or the future ("economists who favor
+    consumption taxes", "Voters consistently reject ...", "People will ask you ..."): English states a kind's
+    habit so, and a kind holds no position a record can give; "Workers objected", "students have alleged" stay."""
+    if subj.pos_ != "NOUN" or subj.tag_ != "NNS" or any(
+            c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in subj.children):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in v.children):
+        return True
+    return v.tag_ in ("VBP", "VBZ") and not any(c.dep_ in ("aux", "auxpass") for c in v.children)
+
+
 def clause_heads(v: Token) -> list[Token]:
     """The cue and the clauses it sits in (through complements, conjuncts and adverbial clauses), nearest
     first."""
@@ -178,6 +201,14 @@ def is_question(ctx: StanceContext, v: Token) -> bool:
         if t.i >= v.i and ctx.same_para(t, v) and not t.is_space:
             last = t
     return last is not None and last.text.endswith("?")
+
+
+EPISTEMIC = frozenset({"perhaps", "maybe", "possibly", "probably", "likely", "conceivably"})  # a guess, not a fact
+
+
+def is_guessed(v: Token) -> bool:
+    """The writer guesses at the act ("Perhaps Russia will oppose any move"): an epistemic adverb on the cue."""
+    return any(c.dep_ == "advmod" and c.lower_ in EPISTEMIC for c in v.children)
 
 
 def is_hedged(v: Token) -> bool:

@@ -1,21 +1,25 @@
 """How sure a stance is: a logistic model over what the parse says about it, fitted on judged stances.
 
-The features are what the extraction knows when it makes the record: how the holder was found (a name as
-written in the sentence, a pronoun or role resolved elsewhere, a common noun such as "people" or "the piece"),
-what the target is (a person, organisation or country; a thing; none), which finder made it (cue verb, nominal,
-frame, quoted content), the label's family (appeals, refusals, hostile and friendly labels), negation and whose
-voice carries it. The weights (``data/stance_confidence.json``) are fitted by ``bench/stance_precision.py
-calibrate`` on set A of the stance precision gold only (docs/annotation.md); set B measures them. A
+The features are what the extraction knows when it makes the record: how the holder was found (its name written
+at the holder's place, a pronoun, a role noun resolved to a name, a name from outside the sentence, a common
+noun such as "people"), where it stands (after the cue: a passive or an inverted "said X"), what the target is (a
+person, organisation or country; a group; a thing; none), which finder made it (cue verb, nominal, frame, quoted
+content), the cue's class (a speech act reported, or a position the writer describes: support, oppose, defend;
+appeals, refusals, friendly labels), negation, whose voice carries it and how long the sentence is (the parse
+errs more in long ones). The weights (``data/stance_confidence.json``) are fitted by ``bench/stance_precision.py
+calibrate`` on the judged sets A, C and D of the stance precision gold (docs/annotation.md); set B measures them. A
 contradiction is right only when both its stances are: its confidence is the product of theirs, times how much
 the rule that paired them leaves open (``pair_confidence``).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from onrecord import data
+from onrecord.analyse.stances.lexicon import POSITIONAL
 
 MODEL_PATH = Path(data.__file__).parent / "stance_confidence.json"
 APPEALS = {"urge", "demand"}
@@ -46,6 +50,12 @@ class StanceLike(Protocol):
     def reporter_type(self) -> str | None: ...
     @property
     def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def holder_span(self) -> Sequence[int] | None: ...
+    @property
+    def cue_span(self) -> Sequence[int] | None: ...
 
 
 def _written(s: StanceLike) -> bool:
@@ -55,9 +65,27 @@ def _written(s: StanceLike) -> bool:
     return s.holder.split()[-1].lower() in s.text.lower()
 
 
+PRONOUNS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them", "we", "our", "i", "my"})
+
+
+def holder_written_as(s: StanceLike) -> str:
+    """How the holder was found: "name" (its name written at the holder's place), "pronoun", "role" (a noun
+    phrase resolved to a name), "elsewhere" (outside the stance's sentence) or "none"."""
+    if not s.holder or not s.holder_span:
+        return "none"
+    a, b = s.holder_span[0] - s.start, s.holder_span[1] - s.start
+    if a < 0 or b > len(s.text):
+        return "elsewhere"
+    written = s.text[a:b].lower()
+    if written in PRONOUNS:
+        return "pronoun"
+    return "name" if s.holder.split()[-1].lower() in written else "role"
+
+
 def stance_features(s: StanceLike) -> dict[str, float]:
     """The model's inputs for one stance (1.0 when a property holds)."""
     h = s.holder or ""
+    how = holder_written_as(s)
     f = {
         "holder_common_noun": float(h[:1].islower()),
         "holder_one_word": float(len(h.split()) == 1),
@@ -75,6 +103,13 @@ def stance_features(s: StanceLike) -> dict[str, float]:
         "negated": float(bool(s.negated)),
         "voice_outlet": float(s.reporter_type == "outlet"),
         "voice_speaker": float(s.reported_by is not None and s.reporter_type not in (None, "outlet")),
+        "label_positional": float(s.label in POSITIONAL),
+        "holder_pronoun": float(how == "pronoun"),
+        "holder_role": float(how == "role"),
+        "holder_elsewhere": float(how == "elsewhere"),
+        "holder_after_cue": float(bool(s.holder_span and s.cue_span and s.holder_span[0] > s.cue_span[0])),
+        "target_group": float(s.target_type == "group"),
+        "long_sentence": float(len(s.text.split()) > 40),
     }
     return f
 

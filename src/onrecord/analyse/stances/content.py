@@ -6,11 +6,11 @@ In a quote, "X posed a threat" / "X's actions are barbaric war crimes" is the sp
 """
 from __future__ import annotations
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from onrecord import data
 from onrecord.analyse.entities.names import GROUP_NOUNS
-from onrecord.analyse.stances.clauses import cue_subject, is_irrealis
+from onrecord.analyse.stances.clauses import cue_subject, is_conditional, is_hypothetical, is_irrealis
 from onrecord.analyse.stances.context import StanceContext, quote_holder
 from onrecord.analyse.stances.holders import addressee_targets, make_stances
 from onrecord.analyse.stances.lexicon import (
@@ -50,7 +50,8 @@ def content_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
                                                                  "they", "which", "who", "what"):
             continue
         pred = t.head
-        if match_cue(pred) is not None or pred.lemma_.lower() in FRAME_VERBS or is_irrealis(ctx, pred):
+        if match_cue(pred) is not None or pred.lemma_.lower() in FRAME_VERBS or is_irrealis(ctx, pred) \
+                or is_hypothetical(pred) or none_of(t) or pred.dep_ == "relcl" and none_of(pred.head):
             continue
         toks = [pred] + [x for c in pred.children if c.dep_ in ("attr", "acomp", "dobj", "oprd", "neg", "conj")
                          for x in c.subtree if x.dep_ not in ("relcl", "advcl", "ccomp", "xcomp", "pcomp")]
@@ -79,6 +80,8 @@ def modal_urges(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
         subj, _ = cue_subject(ctx, t)
         if subj is None or subj.lower_ in ("i", "it", "this", "that", "there", "which", "who"):
             continue
+        if is_conditional(t) or is_irrealis(ctx, t) or _state(t):
+            continue  # "if ..., Bernie should win": a forecast; "should be ashamed": a judgement, not an appeal
         tgs = [tg for tg in targets_of(subj, ctx.index, ctx.lead) if _entity_target(tg)] \
             if subj.lower_ not in ("we", "you") else []
         if subj.lower_ == "you":
@@ -88,6 +91,20 @@ def modal_urges(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:
         about = " ".join(x.text for x in t.subtree if x.i >= t.i or x.dep_ == "neg")
         out += make_stances(ctx, t, "urge", quote_holder(q), tgs, "content", False, (None, None), k, about)
     return out
+
+
+NONE_WORDS = frozenset({"nothing", "nobody", "none", "neither", "nor"})
+
+
+def none_of(subj: Token) -> bool:
+    """A subject that denies ("nothing President Trump has done amounts to bribery", "no one was more
+    hostile"): its evaluation is not said of anyone."""
+    return subj.lower_ in NONE_WORDS or subj.left_edge.lower_ in NONE_WORDS | {"no"}
+
+
+def _state(t: Token) -> bool:
+    """"X should be ashamed/proud": a copula with an adjective judges X rather than asks them to act."""
+    return t.lemma_.lower() == "be" and any(c.dep_ == "acomp" for c in t.children)
 
 
 def act_stances(ctx: StanceContext, q: Quote, k: int) -> list[Stance]:

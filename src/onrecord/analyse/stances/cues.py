@@ -16,11 +16,14 @@ from onrecord.analyse.stances.clauses import (
     cue_subject,
     embedded_holder,
     is_conditional,
+    is_generic,
+    is_guessed,
     is_hedged,
     is_hypothetical,
     is_negated,
     is_question,
     is_requested,
+    is_unrealised,
     negated_governor,
     para_subject,
     under_denial,
@@ -28,6 +31,7 @@ from onrecord.analyse.stances.clauses import (
 from onrecord.analyse.stances.context import Holder, StanceContext, Voice, quote_holder
 from onrecord.analyse.stances.holders import (
     addressee_targets,
+    antecedent,
     holder_of,
     make_stances,
     voice_of,
@@ -67,6 +71,8 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if _legal_plea(t) or _retreat(t):
         return []
     subj, passive = _cue_subject(ctx, t)
+    if subj is not None and not passive and is_generic(antecedent(subj), t):
+        return []
     passive = passive or (subj is not None and (headline_passive(t) or (t.tag_ == "VBN" and agent_of(t) is not None)))
     reported: Voice | None = None
     if passive:
@@ -80,6 +86,8 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if label in ("urge", "demand"):  # "we ask that you condemn X": the ccomp's subject
         objs = _urged(ctx, t) or objs
     tgs = _object_targets(ctx, objs, quote)
+    if not tgs and any(o.lower_ in PERSON_OBJECTS for o in objs):
+        return []  # "are backing them up": toward someone the sentence does not name
     negated = is_negated(t)
     voice, k = voice_of(ctx, t, holder, label, negated)
     if reported is not None:
@@ -90,7 +98,9 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
 INFO_VERBS = frozenset({"provide", "give", "release", "reveal", "disclose", "share", "identify", "name", "specify",
                         "elaborate", "confirm", "detail"})  # what "declined to ..." withholds: information
 INFO_NOUNS = frozenset({"detail", "details", "specifics", "documentation", "information", "comment", "comments",
-                        "name", "names", "identity", "figure", "figures", "explanation"})
+                        "name", "names", "identity", "figure", "figures", "explanation", "price", "amount", "cost",
+                        "number", "numbers", "sum", "total", "estimate"})
+PERSON_OBJECTS = frozenset({"him", "her", "them", "us"})
 PLEAS = frozenset({"guilty", "innocent", "contest"})  # "pleaded guilty", "pleads not guilty", "no contest"
 RETREATS = frozenset({"off", "down", "away"})  # "backed off", "backed down": a retreat ("lashed out at" is a cue)
 
@@ -101,7 +111,8 @@ def _withholds(c: Token) -> bool:
     if c.dep_ != "xcomp" or c.lemma_.lower() not in INFO_VERBS:
         return False
     objs = [o for o in c.children if o.dep_ in ("dobj", "dative")]
-    return not objs or any(o.lemma_.lower() in INFO_NOUNS or o.lower_ in INFO_NOUNS for o in objs) or \
+    return not objs or any(o.lemma_.lower() in INFO_NOUNS or o.lower_ in INFO_NOUNS or any(
+        m.dep_ == "compound" and m.lower_ in INFO_NOUNS for m in o.children) for o in objs) or \
         c.lemma_.lower() in ("elaborate", "specify", "disclose", "identify", "name")
 
 
@@ -136,7 +147,8 @@ def _not_asserted(ctx: StanceContext, t: Token, label: str) -> bool:
     true, X condemned"), asked ("Did X condemn ...?"), hedged by the writer ("reportedly backed"), reported under
     a denied speech act ("did not say he backs"), or a negator of another cue ("refused to blame X": the negated
     blame carries it)."""
-    if is_hypothetical(t) or is_requested(ctx, t) or is_question(ctx, t) or is_hedged(t) or under_denial(t):
+    if is_hypothetical(t) or is_requested(ctx, t) or is_question(ctx, t) or is_hedged(t) or under_denial(t) \
+            or is_unrealised(t) or is_guessed(t):
         return True
     if is_conditional(t, threat=label in ("threaten", "warn")):
         return True
@@ -215,6 +227,7 @@ def _object_targets(ctx: StanceContext, objs: list[Token], quote: Quote | None) 
     """The targets the cue's objects denote: "you" in a quote is its addressee; bare pronouns are skipped."""
     tgs: list[Target] = []
     for o in objs:
+        o = antecedent(o) if o.lower_ == "whom" else o  # "Gulen, the preacher whom Erdogan accuses"
         if o.lower_ in ("it", "this", "that", "them", "which", "what"):
             continue
         if o.lower_ == "you" and quote is not None:

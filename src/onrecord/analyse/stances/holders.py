@@ -51,17 +51,21 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
         return None, "unknown", None, None
     subj = antecedent(subj)
     span = (subj.idx, subj.idx + len(subj.text))
-    if subj.lower_ in ("they", "them") and q is None:
-        return _plural_holder(ctx, subj, span)
+    if subj.lower_ in ("they", "them"):  # in a quote, a "they" the speaker leaves open is no one we can name
+        return _plural_holder(ctx, subj, span) if q is None else (None, "unknown", span, None)
     if q is not None and (subj.lower_ in ("i", "we", "us", "me") or speaks_for(ctx, q, subj)):
         return quote_holder(q)
     if q is not None and subj.lower_ == "you":
         addr = addressee(ctx, q)
         return (addr, "person", None, None) if addr else (None, "unknown", span, None)
-    if subj.lower_ in ("he", "she", "his", "her") or subj.pos_ == "NOUN" and subj.lemma_.lower() in PERSON_ROLES:
+    someone_new = subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in MEMBER_DETS for c in subj.children)
+    if subj.lower_ in ("he", "she", "his", "her") or subj.pos_ == "NOUN" and subj.lemma_.lower() in PERSON_ROLES \
+            and not someone_new:  # "a U.S. District Court judge" is someone new, no one named before
         name = person_name(subj, ctx.index)
         if name and subj.pos_ == "PRON" and not _pronoun_fits(ctx, subj, name):
             name = None  # "He calls for ..." resolved to "Mrs. Clinton": the pronoun names someone else
+        if name and subj.lower_ in ("he", "she") and pronoun_open(ctx, subj, name):
+            name = None
         if name or subj.pos_ == "PRON":
             return (name, "person", span, None) if name else (None, "unknown", span, None)
     if subj.lower_ in ctx.index.by_part and subj.text[:1].isupper():  # "CORBYN" tagged as a common noun
@@ -69,10 +73,64 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
     sp = resolve(subj, ctx.index)
     if sp.name is None or sp.type == "unknown" and subj.pos_ not in ("PROPN",):
         return None, "unknown", span, None
+    if someone_new and sp.name.lower() not in " ".join(x.text for x in subj.subtree).lower():
+        return None, "unknown", span, None  # "a judge" is not the judge the article named before
     name = sp.name
     if sp.type in ("organisation", "group") and country_of(name):
         name = country_of(name) or name
     return name, sp.type, ctx.clip(sp.span), sp.on_behalf_of
+
+
+def _named_people(ctx: StanceContext, pron: Token) -> list[tuple[Token, str]]:
+    """The people its sentence names (names as written, not pronouns or roles), with their tokens."""
+    doc = ctx.doc
+    return [(doc[m.i], m.name) for m in ctx.index.mentions if m.sent_start == pron.sent.start
+            and m.type == "person" and m.i != pron.i and (doc[m.i].ent_type_ == "PERSON" or doc[m.i].pos_ == "PROPN")]
+
+
+def _in_clause(t: Token, head: Token) -> bool:
+    """``t`` sits in ``head``'s clause: ``head`` governs it through no conjoined or loosely attached clause."""
+    cur = t
+    while cur.i != head.i:
+        if cur.dep_ in ("conj", "parataxis") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return True
+
+
+def _governing_subject(pron: Token) -> Token | None:
+    """The subject of the nearest clause the pronoun's clause depends on ("Lazar said he welcomed ...": Lazar;
+    "Nunes didn't second-guess ..., but he did call": Nunes; "Corbyn appeared on Putin's channel, where he
+    defended ...": Corbyn)."""
+    cur = pron.head
+    if cur.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl", "acl"):
+        return None
+    for _ in range(5):
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+            if cur.pos_ in ("VERB", "AUX") else None
+        if subj is not None:
+            return subj
+    return None
+
+
+def pronoun_open(ctx: StanceContext, pron: Token, name: str) -> bool:
+    """A subject "he" or "she" whose own sentence leaves its referent open, so resolving it to ``name`` is a
+    guess. The subject of the clause it depends on decides when a name ("Lazar said he welcomed ..." is Lazar;
+    "Nunes didn't second-guess Comey's recommendation, but he did call" is not Comey); else it is open when two
+    people are named before it, or a person named after it is the subject of another clause ("Even as he accused
+    ..., Giuliani wouldn't ...": news fronts a subordinate clause with a pronoun for the main clause's subject)."""
+    named = _named_people(ctx, pron)
+    gov = _governing_subject(pron)
+    said = next((n for t, n in named if gov is not None and t.i == gov.i), None)
+    if said is not None:
+        return said != name
+    if len({n for t, n in named if t.i < pron.i}) >= 2:
+        return True
+    return any(t.i > pron.i and t.dep_ in ("nsubj", "nsubjpass") and not _in_clause(t, pron.head)
+               for t, _ in named)
 
 
 def _pronoun_fits(ctx: StanceContext, pron: Token, name: str) -> bool:
@@ -112,7 +170,7 @@ def common_noun_holder(name: str) -> bool:
 def antecedent(subj: Token) -> Token:
     """A relative pronoun's antecedent, and an apposition's head: in "Gov. John Kasich, a Republican who has
     refused to endorse Trump" the one who refused is Kasich, not "a Republican" (nor the party)."""
-    if subj.lower_ not in ("who", "that") or subj.head.dep_ != "relcl" or subj.head.head.i == subj.head.i:
+    if subj.lower_ not in ("who", "whom", "that") or subj.head.dep_ != "relcl" or subj.head.head.i == subj.head.i:
         return subj
     ante = subj.head.head
     return ante.head if ante.dep_ == "appos" and ante.head.i != ante.i else ante
@@ -234,7 +292,8 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     """One record per target (or one without a target) for the cue ``v``: evidence clipped to the cue's
     paragraph, date, polarity (a negated stance leans mildly the other way) and CAMEO/PLOVER codes."""
     info = labels()[label]
-    if holder[0] and (headline_fragment(ctx, str(holder[0])) or common_noun_holder(str(holder[0]))):
+    if holder[0] and (headline_fragment(ctx, str(holder[0])) or common_noun_holder(str(holder[0]))
+                      or one_member(ctx, holder)):
         return []
     sent = v.sent
     ev_start, ev_end = ctx.clip((sent.start_char, sent.end_char), v.idx) or (sent.start_char, sent.end_char)
@@ -247,8 +306,10 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     pol = info.polarity * (-0.25 if negated else 1.0)
     cue_text = " ".join(x.text for x in [v, *[c for c in v.children if c.dep_ == "prt"]])
     out = []
-    options: list[Target | None] = list(tgs) or [None]
+    options: list[Target | None] = [tg for tg in tgs if not _when(ctx, tg)] or [None]
     for tg in options:
+        if tg is not None and (headline_fragment(ctx, tg.name, first=True) or unnamed_someone(ctx, tg)):
+            continue  # "accusing him of endorsing Trump" read as "Endorsed Trump"; "defended the company"
         if tg is not None and tg.type == "other" and not any(ch.isupper() for ch in tg.name[:1]):
             about, tg = about or tg.name, None  # an abstract object ("urged restraint") is what, not whom
         if tg is not None and holder[0] and tg.name.lower() == str(holder[0]).lower():
@@ -270,11 +331,50 @@ def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: 
     return out
 
 
-def headline_fragment(ctx: StanceContext, name: str) -> bool:
+MEMBER_DETS = frozenset({"a", "an", "another", "one"})
+
+
+def _root(ctx: StanceContext, tg: Target) -> Token | None:
+    span = ctx.doc.char_span(tg.span[0], tg.span[1], alignment_mode="expand") if tg.span else None
+    return span.root if span is not None else None
+
+
+def _when(ctx: StanceContext, tg: Target) -> bool:
+    """A target that is a time or an amount ("objected ..., sometimes for months at a time"): no one's."""
+    root = _root(ctx, tg)
+    return root is not None and root.ent_type_ in NOT_AGENTS
+
+
+def unnamed_someone(ctx: StanceContext, tg: Target) -> bool:
+    """An object that is a person or body the article does not name here ("defended the company", "support for
+    the former first lady"): a stance toward no one would misstate it."""
+    if tg.type != "other" or tg.name[:1].isupper():
+        return False
+    root = _root(ctx, tg)
+    return root is not None and people_word(root.lower_, root.lemma_.lower())
+
+
+def one_member(ctx: StanceContext, holder: Holder) -> bool:
+    """A body named as the holder where the text names one of its members ("a New Hampshire Republican", "the only
+    well-known Republican to endorse"): an indefinite or "only" member is someone, not the party."""
+    if holder[1] not in ("organisation", "group") or holder[2] is None or not holder[0]:
+        return False
+    if holder[0].lower() in doc_text(ctx.doc)[holder[2][0]:holder[2][1]].lower():
+        return False  # "a super PAC": the body as written, not a member's party
+    span = ctx.doc.char_span(holder[2][0], holder[2][1], alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root
+    return head.tag_ in ("NN", "NNP") and any(
+        c.dep_ == "det" and c.lower_ in MEMBER_DETS or c.dep_ == "amod" and c.lower_ == "only" for c in head.children)
+
+
+def headline_fragment(ctx: StanceContext, name: str, first: bool = False) -> bool:
     """A "name" that is a headline-cased run of words ("Trump Lashes Out"): in title case every word is
     capitalised, so a word after the first that the parse reads, wherever the article writes it so, as a verb or
-    a function word ("Out", "At", "Says"), never as a name, shows it is no one's name ("Theresa May" stays)."""
-    words = [w for w in name.split()[1:] if w[:1].isupper() and w.lower() not in NAME_PARTICLES]
+    a function word ("Out", "At", "Says"), never as a name, shows it is no one's name ("Theresa May" stays).
+    ``first``: the first word too (a target such as "Endorsed Trump" taken from a headline)."""
+    words = [w for w in name.split()[0 if first else 1:] if w[:1].isupper() and w.lower() not in NAME_PARTICLES]
     if not words:
         return False
     tags: dict[str, set[str]] = {}

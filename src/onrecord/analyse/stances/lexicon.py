@@ -17,6 +17,7 @@ HEARSAY_VERBS = data.words("hearsay_verbs")
 HOSTILE_ACTS = data.words("hostile_acts")
 MODALS = frozenset({"should", "could", "might", "must", "would", "ought", "may"})  # possibility, obligation
 HABITUAL = data.words("habitual")
+WH = ("WRB", "WP", "WDT")  # "asked how ...", "asked who ...": a question
 POSITIONAL = {"support", "oppose", "defend"}  # labels that describe a position rather than a speech act
 FRAME_VERBS = data.words("frame_verbs")
 LIGHT_VERBS = data.words("light_verbs")
@@ -62,10 +63,11 @@ def match_cue(t: Token) -> tuple[str, tuple[str, ...]] | None:
         if parts[0] == lemma and all(p in kids or p in grand for p in parts[1:]):
             return label, parts
     if lemma in single:
-        if lemma == "ask" and (any(c.dep_ == "ccomp" and (any(m.lower_ in ("if", "whether") for m in c.children) or
+        if lemma == "ask" and (any(c.dep_ == "ccomp" and (any(m.lower_ in ("if", "whether") or m.tag_ in WH
+                                                              and m.i < c.i for m in c.children) or
                                                           any(x.text.endswith("?") for x in c.subtree))
                                    for c in t.children) or not any(c.dep_ in ("xcomp", "ccomp") for c in t.children)):
-            return None  # "asked if ...", "asked about ...", asked "Could it ...?": a question, not an appeal
+            return None  # "asked if/how ...", "asked about ...", asked "Could it ...?": a question, not an appeal
         if lemma == "oppose" and t.i > 0 and t.nbor(-1).lower_ == "as" and any(c.lower_ == "to" for c in t.children):
             return None  # "as opposed to": "rather than", no one's position
         if lemma in ("call", "press", "charge", "attack", "back") and not kids & {"dobj"} and lemma != "back":
