@@ -109,6 +109,28 @@ def convert(root: str, compartment: str, meta: list[dict[str, str]], docs: list[
     return db, kept, dropped
 
 
+_CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "parataxis", "csubj"}
+
+
+def with_parse_features(doc: Doc) -> Doc:
+    """A copy of ``doc`` whose tokens carry two parse features the tagger embeds, as a window of a few words
+    cannot see them: NORM is the branch of the sentence's root the token hangs from, with the root's lemma
+    ("ccomp:say": inside what the main verb says); ENT_KB_ID is the nearest clause the token is in, with the word
+    that governs it ("ccomp:tell"). Those slots are free here: the tagger reads LOWER for the word itself."""
+    doc = doc.copy()
+    for t in doc:
+        a = t
+        while a.head.i != a.i and a.head.head.i != a.head.i:
+            a = a.head
+        root = a.head if a.head.i != a.i else a
+        t.norm_ = f"{'ROOT' if a.i == root.i else a.dep_}:{root.lemma_.lower()}"
+        c = t
+        while c.head.i != c.i and c.dep_ not in _CLAUSES:
+            c = c.head
+        t.ent_kb_id_ = f"{c.dep_}:{c.head.lemma_.lower()}" if c.dep_ in _CLAUSES else "-"
+    return doc
+
+
 @registry.readers("onrecord.attribution_examples.v1")
 def attribution_examples(path: str, limit: int = 0) -> Callable[[Language], Iterator[Example]]:
     """spaCy reader: each parsed doc of the DocBin at ``path`` paired with a reference doc whose tags are the
@@ -119,7 +141,7 @@ def attribution_examples(path: str, limit: int = 0) -> Callable[[Language], Iter
                 break
             ref = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
                       tags=tags_of(doc))
-            yield Example(doc, ref)
+            yield Example(with_parse_features(doc), ref)
     return read
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
-from attribution_data import ROLES, spans_of
+from attribution_data import ROLES, spans_of, with_parse_features
 from spacy.tokens import Doc
 
 
@@ -38,7 +38,8 @@ def predict(model: Any, doc: Doc) -> tuple[dict[str, list[tuple[int, int]]], num
     """Token spans of each role in ``doc`` and the per-token probability of the predicted tag. Only the model's
     forward pass runs: the doc's own tags (the parser's) are left as they are."""
     tagger = model.get_pipe("tagger")
-    scores = numpy.asarray(tagger.model.predict([doc])[0])  # unnormalised (Tagger.v2, normalize = false)
+    # unnormalised scores (Tagger.v2 with normalize = false)
+    scores = numpy.asarray(tagger.model.predict([with_parse_features(doc)])[0])
     probs = numpy.exp(scores - scores.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
     best = probs.argmax(axis=1)
@@ -93,9 +94,24 @@ def link(doc: Doc, spans: dict[str, list[tuple[int, int]]], conf: numpy.ndarray)
             out.append(att)
         att.tokens.append((a, b))
         att.content.append((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
+    marked = {i for a, b in cues + sources for i in range(a, b)}
     for att in out:
+        att.tokens = _joined(doc, sorted(att.tokens), marked)
+        att.content = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in att.tokens]
         toks = [i for a, b in att.tokens for i in range(a, b)]
         att.confidence = float(conf[toks].mean()) if toks else 0.0
+    return out
+
+
+def _joined(doc: Doc, pieces: list[tuple[int, int]], marked: set[int]) -> list[tuple[int, int]]:
+    """Pieces of one content joined across a gap that holds no cue or source word and no line break: a
+    statement is interrupted only by its attribution ('"A," he said, "B."'), so another gap is a tagging slip."""
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if out and not any(i in marked or "\n" in doc[i].text for i in range(out[-1][1], a)):
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
     return out
 
 
@@ -109,12 +125,13 @@ def _chars(spans: list[list[int]]) -> set[int]:
     return {i for s, e in spans for i in range(s, e)}
 
 
-def combine(name: str, rule_rows: list[dict[str, Any]], atts: list[Attribution], add: bool = False
-            ) -> list[dict[str, Any]]:
+def combine(name: str, rule_rows: list[dict[str, Any]], atts: list[Attribution], add: bool = False,
+            cue_only: bool = False) -> list[dict[str, Any]]:
     """The rules' rows with the model deciding reported and mixed attributions' content and cue: a non-direct
     rule row whose content overlaps a model attribution's (IoU >= 0.5) takes the model's content pieces and
     cue; the speaker stays the rules' (speakers.py decides it). Direct quotes (quote-mark structure) stay as the
-    rules made them. ``add``: model attributions that overlap no rule row are added too."""
+    rules made them. ``add``: model attributions that overlap no rule row are added too; ``cue_only``: the model
+    decides the cue alone (the content stays the rules')."""
     out = []
     used: set[int] = set()
     mrows = [(_chars([list(s) for s in a.content]), a) for a in atts]
@@ -131,7 +148,8 @@ def combine(name: str, rule_rows: list[dict[str, Any]], atts: list[Attribution],
             used.add(best)
         if r.get("kind") != "direct" and best is not None and best_iou >= 0.5:
             a = mrows[best][1]
-            r = dict(r, spans=[list(s) for s in a.content], cue_span=list(a.cue) if a.cue else r.get("cue_span"))
+            cue = list(a.cue) if a.cue else r.get("cue_span")
+            r = dict(r, cue_span=cue) if cue_only else dict(r, spans=[list(s) for s in a.content], cue_span=cue)
         out.append(r)
     if add:
         out += model_rows(name, [a for k, (_, a) in enumerate(mrows) if k not in used])

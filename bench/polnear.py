@@ -20,7 +20,8 @@ without the store). It prints the same figures per fold, and their mean. Parsed 
 ``--model DIR`` scores the attribution tagger of ``make train-attribution`` (``bench/attribution_model.py``) on the
 parsed articles of the split (``--every``/``--limit`` apply; ``--cache`` keeps the parse): rules-only (the
 analysis without the store, as ``--cv`` runs it), model-only, combined (the model decides non-direct
-attributions' content and cue) and combined+added (also the model's attributions the rules lack), in one table.
+attributions' content and cue), combined+added (also the model's attributions the rules lack) and model cue only
+(the rules' rows with the model's cue), in one table.
 """
 from __future__ import annotations
 
@@ -168,7 +169,7 @@ def compare_model(root: str, split: str, meta: list[dict], model_dir: str, cache
     docs = parsed(root, split, meta, cache)
     print(f"{len(docs)} {split} articles parsed in {time.perf_counter() - t0:.0f}s", file=log)
     model = load(model_dir)
-    rows: dict[str, list[dict]] = {"rules": [], "model": [], "combined": [], "combined+added": []}
+    rows: dict[str, list[dict]] = {"rules": [], "model": [], "combined": [], "combined+added": [], "model cue only": []}
     secs = {k: 0.0 for k in rows}
     for row, doc in zip(meta, docs):
         name = row["filename"] + ".txt"
@@ -182,6 +183,7 @@ def compare_model(root: str, split: str, meta: list[dict], model_dir: str, cache
         rows["model"] += model_rows(name, atts)
         rows["combined"] += combine(name, rule, atts)
         rows["combined+added"] += combine(name, rule, atts, add=True)
+        rows["model cue only"] += combine(name, rule, atts, cue_only=True)
     print(f"analysis s/article: rules {secs['rules'] / len(docs):.4f}, tagger+linking "
           f"{secs['model'] / len(docs):.4f}", file=log)
     only = {r["filename"] for r in meta}

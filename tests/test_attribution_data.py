@@ -66,6 +66,10 @@ def test_conversion_of_an_invented_article(tmp_path) -> None:
     db.to_disk(out)
     (eg,) = list(attribution_examples(str(out))(nlp))
     assert eg.predicted.has_annotation("TAG") and [t.tag_ for t in eg.reference] == tags
+    # the input carries the parse features: the reported clause hangs from the main verb "say"
+    pier = next(t for t in eg.predicted if t.text == "pier")
+    assert pier.norm_ == "ccomp:say" and pier.ent_kb_id_ == "ccomp:say"
+    assert doc[pier.i].norm_ == "pier"  # on a copy: the parsed doc keeps its own
 
 
 def test_nested_pieces_of_one_role_keep_the_longer() -> None:
