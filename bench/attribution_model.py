@@ -34,17 +34,26 @@ def load(path: str) -> Any:
     return spacy.load(path)
 
 
-def predict(model: Any, doc: Doc) -> tuple[dict[str, list[tuple[int, int]]], numpy.ndarray]:
+def predict(model: Any, doc: Doc, marginal: bool = False) -> tuple[dict[str, list[tuple[int, int]]], numpy.ndarray]:
     """Token spans of each role in ``doc`` and the per-token probability of the predicted tag. Only the model's
-    forward pass runs: the doc's own tags (the parser's) are left as they are."""
+    forward pass runs: the doc's own tags (the parser's) are left as they are. ``marginal``: each role's letter
+    is the most probable one summed over the joined tags (else the letters of the most probable joined tag)."""
     tagger = model.get_pipe("tagger")
     # unnormalised scores (Tagger.v2 with normalize = false)
     scores = numpy.asarray(tagger.model.predict([with_parse_features(doc)])[0])
     probs = numpy.exp(scores - scores.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
-    best = probs.argmax(axis=1)
     labels = tagger.labels
-    return spans_of(labels[i] for i in best), probs.max(axis=1)
+    if not marginal:
+        return spans_of(labels[i] for i in probs.argmax(axis=1)), probs.max(axis=1)
+    letters = []
+    conf = numpy.ones(len(probs))
+    for k in range(len(ROLES)):
+        cols = {c: [j for j, lab in enumerate(labels) if lab[k] == c] for c in "OBI"}
+        per = numpy.stack([probs[:, cols[c]].sum(axis=1) for c in "OBI"], axis=1)
+        letters.append(["OBI"[j] for j in per.argmax(axis=1)])
+        conf = numpy.minimum(conf, per.max(axis=1))
+    return spans_of("".join(x) for x in zip(*letters)), conf
 
 
 def _subject(doc: Doc, cue: tuple[int, int]) -> int | None:

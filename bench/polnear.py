@@ -156,7 +156,8 @@ def print_cv(results: list[dict[str, Any]]) -> None:
 
 
 def compare_model(root: str, split: str, meta: list[dict], model_dir: str, cache: str | None,
-                  merge_groups: bool = True, log: Any = sys.stderr) -> dict[str, dict[str, Any]]:
+                  merge_groups: bool = True, marginal: bool = False, log: Any = sys.stderr
+                  ) -> dict[str, dict[str, Any]]:
     """Rules-only, model-only, combined and combined+added scores on the same parsed articles."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from attribution_data import parsed
@@ -177,7 +178,7 @@ def compare_model(root: str, split: str, meta: list[dict], model_dir: str, cache
         rule = polnear_rows(name, extract_quotes(doc, segment(doc.text)), merge_groups=merge_groups)
         secs["rules"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        atts = link(doc, *predict(model, doc))
+        atts = link(doc, *predict(model, doc, marginal))
         secs["model"] += time.perf_counter() - t0
         rows["rules"] += rule
         rows["model"] += model_rows(name, atts)
@@ -210,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on train (retrains the learned models)")
     ap.add_argument("--cache", help="with --cv or --model: DocBin of the parsed articles (made on first use)")
     ap.add_argument("--model", help="the attribution tagger (make train-attribution): rules, model and combined")
+    ap.add_argument("--marginal", action="store_true", help="with --model: decode each role by its marginal")
     a = ap.parse_args(argv)
     if a.cv:
         if a.cv < 2:
@@ -222,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.limit:
         meta = meta[: a.limit]
     if a.model:
-        res = compare_model(a.root, a.split, meta, a.model, a.cache, merge_groups=not a.per_paragraph)
+        res = compare_model(a.root, a.split, meta, a.model, a.cache, merge_groups=not a.per_paragraph,
+                            marginal=a.marginal)
         print(f"PolNeAR {a.split}: {len(meta)} articles (parsed once; analysis without the store)")
         print(f"{'metric':24}" + "".join(f"{n:>16}" for n in res))
         for label, key in METRICS:
