@@ -1,9 +1,11 @@
 """bench/attribution_data.py: an invented PolNeAR-style .txt/.ann pair becomes a parsed doc with the gold roles as
-span groups, joined BIO tags that decode back to the same spans, and training examples for the tagger."""
+span groups, joined BIO tags that decode back to the same spans, and training examples for the tagger; decoded
+spans are linked into attributions and combined with the rules' rows (bench/attribution_model.py)."""
 from __future__ import annotations
 
 import sys
 
+import numpy
 from conftest import ROOT
 
 from onrecord.nlp import load_nlp
@@ -17,6 +19,7 @@ from attribution_data import (
     spans_of,
     tags_of,
 )
+from attribution_model import combine, link, model_rows
 
 TEXT = ("Harbour plan faces delay\n"
         "The harbour master said the new pier would open in June. "
@@ -83,3 +86,33 @@ def test_nested_pieces_of_one_role_keep_the_longer() -> None:
 def test_decoding_is_lenient_about_an_inside_without_a_begin() -> None:
     assert spans_of(["OOO", "OOI", "OOI", "BOO", "OBO", "OOB", "OOI"]) == {
         "source": [(3, 4)], "cue": [(4, 5)], "content": [(1, 3), (5, 7)]}
+
+
+def test_linking_of_decoded_spans_on_an_invented_article() -> None:
+    text = "“We are nearly done,” Ms Okafor said, “but the weather has been awful.” The mayor said the pier is safe."
+    doc = load_nlp()(text)
+
+    def tok(s: str) -> tuple[int, int]:
+        span = doc.char_span(text.index(s), text.index(s) + len(s))
+        assert span is not None
+        return span.start, span.end
+
+    said = [t.i for t in doc if t.text == "said"]
+    spans = {"source": [tok("Ms Okafor"), tok("The mayor")], "cue": [(said[0], said[0] + 1), (said[1], said[1] + 1)],
+             # the second quote's content is tagged in two pieces with a slip between them
+             "content": [tok("We are nearly done"), tok("but the weather"), tok("has been awful"),
+                         tok("the pier is safe")]}
+    atts = link(doc, spans, numpy.full(len(doc), 0.9))
+    got = [([text[s:e] for s, e in a.content], text[slice(*a.cue)], text[slice(*a.source)]) for a in atts]
+    assert got == [(["We are nearly done", "but the weather has been awful"], "said", "Ms Okafor"),
+                   (["the pier is safe"], "said", "The mayor")]
+    assert atts[1].cue == (text.rindex("said"), text.rindex("said") + 4)
+    rows = model_rows("a.txt", atts)
+    # a rule row of the reported clause with a longer content takes the model's content and cue, keeps its speaker
+    rule = [{"source": "a.txt", "spans": [[text.index("the pier"), len(text)]], "kind": "indirect",
+             "speaker_span": [0, 3], "cue_span": None}]
+    (merged,) = combine("a.txt", rule, atts)
+    assert merged["spans"] == rows[1]["spans"] and merged["cue_span"] == rows[1]["cue_span"]
+    assert merged["speaker_span"] == [0, 3]
+    direct = [dict(rule[0], kind="direct")]
+    assert combine("a.txt", direct, atts) == direct  # quote-mark structure stays the rules'
