@@ -8,7 +8,7 @@ DEMO_DB ?= demo.db
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone clean lock
+.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone train-attribution clean lock
 
 # A pinned, hashed pip is bootstrapped first, then the complete lock is installed with --no-deps: nothing is
 # resolved at install time, so the result does not depend on the pip the machine's Python ships.
@@ -49,6 +49,17 @@ bench-polnear: $(STAMP)
 # The tone model (src/onrecord/data/tone_model.json), from NewsMTSC train: numpy on one core, under a minute.
 train-tone: $(STAMP)
 	$(BIN)/python bench/train_tone.py ../shared/corpus/newsmtsc
+
+# The attribution tagger of issue 23 (bench/attribution_tagger.cfg): PolNeAR train parsed by the pipeline -> DocBins
+# -> `spacy train` on the CPU, seed 23 (not shipped: docs/evaluation.md has its figures). Score it with
+# `bench/polnear.py ../shared/corpus/polnear --split train --every 5 --model $(ATTRIBUTION_DIR)/model/model-best`.
+ATTRIBUTION_DIR ?= /tmp/onrecord-attribution
+train-attribution: $(STAMP)
+	$(BIN)/python bench/attribution_data.py ../shared/corpus/polnear --out $(ATTRIBUTION_DIR) \
+	  --cache $(ATTRIBUTION_DIR)/parsed_train.spacy
+	$(BIN)/python -m spacy train bench/attribution_tagger.cfg --code bench/attribution_data.py \
+	  --paths.train $(ATTRIBUTION_DIR)/train.spacy --paths.dev $(ATTRIBUTION_DIR)/tune.spacy \
+	  --output $(ATTRIBUTION_DIR)/model
 
 bench-tone: $(STAMP)
 	$(BIN)/python -c "import vaderSentiment" 2>/dev/null || $(BIN)/python -m pip install --quiet "vaderSentiment==3.3.2"

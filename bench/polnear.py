@@ -16,6 +16,12 @@ judged on articles it was neither trained nor written from: article i is in fold
 fold the learned models are retrained on the other folds (``train_attribution.train``, the shipped settings) and
 the fold's articles are analysed with them (``extract_quotes`` on the parsed text: the analysis that ingest runs,
 without the store). It prints the same figures per fold, and their mean. Parsed articles are kept in ``--cache``.
+
+``--model DIR`` scores the attribution tagger of ``make train-attribution`` (``bench/attribution_model.py``) on the
+parsed articles of the split (``--every``/``--limit`` apply; ``--cache`` keeps the parse): rules-only (the
+analysis without the store, as ``--cv`` runs it), model-only, combined (the model decides non-direct
+attributions' content and cue), combined+added (also the model's attributions the rules lack) and model cue only
+(the rules' rows with the model's cue), in one table.
 """
 from __future__ import annotations
 
@@ -149,6 +155,42 @@ def print_cv(results: list[dict[str, Any]]) -> None:
                                                  for _label, key in METRICS}}))
 
 
+def compare_model(root: str, split: str, meta: list[dict], model_dir: str, cache: str | None,
+                  merge_groups: bool = True, marginal: bool = False, log: Any = sys.stderr
+                  ) -> dict[str, dict[str, Any]]:
+    """Rules-only, model-only, combined and combined+added scores on the same parsed articles."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from attribution_data import parsed
+    from attribution_model import combine, link, load, model_rows, predict
+
+    from onrecord.analyse.attribution.quotes import extract_quotes
+    from onrecord.clean import segment
+
+    t0 = time.perf_counter()
+    docs = parsed(root, split, meta, cache)
+    print(f"{len(docs)} {split} articles parsed in {time.perf_counter() - t0:.0f}s", file=log)
+    model = load(model_dir)
+    rows: dict[str, list[dict]] = {"rules": [], "model": [], "combined": [], "combined+added": [], "model cue only": []}
+    secs = {k: 0.0 for k in rows}
+    for row, doc in zip(meta, docs):
+        name = row["filename"] + ".txt"
+        t0 = time.perf_counter()
+        rule = polnear_rows(name, extract_quotes(doc, segment(doc.text)), merge_groups=merge_groups)
+        secs["rules"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        atts = link(doc, *predict(model, doc, marginal))
+        secs["model"] += time.perf_counter() - t0
+        rows["rules"] += rule
+        rows["model"] += model_rows(name, atts)
+        rows["combined"] += combine(name, rule, atts)
+        rows["combined+added"] += combine(name, rule, atts, add=True)
+        rows["model cue only"] += combine(name, rule, atts, cue_only=True)
+    print(f"analysis s/article: rules {secs['rules'] / len(docs):.4f}, tagger+linking "
+          f"{secs['model'] / len(docs):.4f}", file=log)
+    only = {r["filename"] for r in meta}
+    return {k: score_polnear(root, split, v, only) for k, v in rows.items()}
+
+
 def _write(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(json.dumps(r) + "\n" for r in rows)
@@ -167,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-textacy", action="store_true", help="skip the baseline")
     ap.add_argument("--workers", type=int, default=None, help="onrecord's analysis processes (default: auto)")
     ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on train (retrains the learned models)")
-    ap.add_argument("--cache", help="with --cv: DocBin of the parsed train articles (made on first use)")
+    ap.add_argument("--cache", help="with --cv or --model: DocBin of the parsed articles (made on first use)")
+    ap.add_argument("--model", help="the attribution tagger (make train-attribution): rules, model and combined")
+    ap.add_argument("--marginal", action="store_true", help="with --model: decode each role by its marginal")
     a = ap.parse_args(argv)
     if a.cv:
         if a.cv < 2:
@@ -179,6 +223,15 @@ def main(argv: list[str] | None = None) -> int:
         meta = meta[:: a.every]
     if a.limit:
         meta = meta[: a.limit]
+    if a.model:
+        res = compare_model(a.root, a.split, meta, a.model, a.cache, merge_groups=not a.per_paragraph,
+                            marginal=a.marginal)
+        print(f"PolNeAR {a.split}: {len(meta)} articles (parsed once; analysis without the store)")
+        print(f"{'metric':24}" + "".join(f"{n:>16}" for n in res))
+        for label, key in METRICS:
+            print(f"{label:24}" + "".join(f"{res[n][key][2]:>16.3f}" for n in res))
+        print(json.dumps(res))
+        return 0
     items = [(r["filename"] + ".txt", polnear_text_path(a.root, a.split, r["filename"]).read_text(encoding="utf-8"))
              for r in meta]
     out = Path(a.out)
