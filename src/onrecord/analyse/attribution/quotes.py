@@ -25,7 +25,7 @@ from onrecord.analyse.attribution.marks import (
     scan_paragraph,
     starts_with_quote,
 )
-from onrecord.analyse.attribution.reported import reported_speech, said
+from onrecord.analyse.attribution.reported import calibrate, reported_speech, said
 from onrecord.analyse.attribution.speakers import (
     Decision,
     Proposal,
@@ -303,6 +303,6 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
             quotes += learned_attributions(doc, segments, quotes, by_verb, index, model)
         else:
             quotes += reported
-    quotes = [q for q in quotes if said(doc, q)]  # only what a source said or wrote is a quote (issue 23)
+    quotes = [calibrate(q) for q in quotes if said(doc, q)]  # only what a source said or wrote is a quote
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
