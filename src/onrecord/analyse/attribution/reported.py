@@ -169,10 +169,10 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
             cue_text = "according to"
             conf = 0.75
         elif at.speech_act(t):
-            found = _content(t)
-            if found is None or not at.said(t, found[0]):
+            clause = _content(t)
+            if clause is None or not at.said(t, clause[0]):
                 continue
-            spans = [found[1]]
+            spans = [clause[1]]
             speaker_tok = at.subject_of(t)
             cue_range = at.cue_span(t)
             cue_text = at.doc_text(doc)[cue_range[0]:cue_range[1]]
