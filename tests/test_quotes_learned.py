@@ -100,3 +100,16 @@ def test_models_can_be_passed_in_as_cross_validation_does(nlp):
     assert extract_quotes(doc, segment(text), model=load_model()) == shipped and shipped
     strict = dict(load_model(), threshold=1.01, rule_threshold=1.01)  # accepts nothing
     assert [q for q in extract_quotes(doc, segment(text), model=strict) if q.method == "learned"] == []
+
+
+def test_a_name_before_a_list_is_no_transcript_line(nlp):
+    # a police blotter's "Name: charges" has no finite verb: it is not something the person said
+    text = HEAD + ("Chris Matthews hosted the panel.\n\nMatthews: We will fight this in court.\n\n"
+                   "Matthews: Possession of a controlled substance, held in jail in lieu of $70,000 bond.\n")
+    assert [q.text for q in run(nlp, text) if q.cue == ":"] == ["We will fight this in court."]
+
+
+def test_a_place_before_a_colon_is_a_dateline(nlp):
+    # a page's first line read as a "Name: words" headline: the name is a place, and a place does not speak
+    text = "Washington, DC, United States: Getting to the Moon, while not easy, has been done.\n\nThe agency met.\n"
+    assert run(nlp, text) == []

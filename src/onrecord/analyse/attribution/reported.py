@@ -130,7 +130,20 @@ def speaker_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tuple
     s = k + 1
     while s < seg.end and text[s].isspace():
         s += 1
-    return head[-1], (k, k + 1), (s, seg.end)
+    return (head[-1], (k, k + 1), (s, seg.end)) if _finite(doc, s, seg.end) else None
+
+
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _finite(doc: Doc, s: int, e: int) -> bool:
+    """Whether the first sentence of text[s:e] has a finite verb: a transcript line is something said, a list
+    after a name ("Name: Possession of ..., held in lieu of bond", a police blotter's charges) is not."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    first = sent(span[0])
+    return any(t.tag_ in _FINITE for t in doc[span[0].i:min(first.end, span.end)])
 
 
 def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], index: NameIndex) -> list[Quote]:
