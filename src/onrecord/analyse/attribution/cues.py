@@ -57,7 +57,9 @@ def speech_act(v: Token) -> bool:
 
 def can_speak(s: Token | None) -> bool:
     """Whether a subject can be the source of a statement: a named person, organisation or place, a pronoun other
-    than the writer's and reader's, a role, group or institution, or what a source says in ("the report says")."""
+    than the writer's and reader's ("I think", "we recommended"), a role, group or institution, or what a source
+    says in ("the report says"); not a thing that shows ("video footage shows", "images indicate"), and not
+    missing (a passive "he was asked" reports what was put to him)."""
     if s is None:
         return False
     if s.pos_ == "PRON":
