@@ -15,8 +15,9 @@ for judging (the dump holds article text: keep it out of the repository). ``scor
 stores (or reads ``PREFIX.A.db`` / ``PREFIX.B.db``) and prints the figures of ``onrecord eval reported``, by error
 kind and by confidence band, over every judged quote and over the 40% sample alone (the figure "before" was
 judged on); with ``--floors`` it exits 1 when set B's precision is below ``FLOORS``. ``calibrate`` refits
-``data/reported_confidence.json`` from a set A store: the share of set A's judged reported quotes that are right
-in each cell (how the quote was found, whether a speaker is named), smoothed as (right + 1) / (judged + 2).
+``data/reported_confidence.json`` from a set A store: the share of set A's judged reported quotes (kind "indirect":
+partial quotes keep the speakers' calibration) that are right in each cell (how the quote was found, whether a
+speaker is named), smoothed as (right + 1) / (judged + 2).
 The page texts are read from ``--shared`` and never written into the repository.
 """
 from __future__ import annotations
@@ -141,7 +142,7 @@ def calibrate(db: str) -> dict[str, Any]:
         src = dict(api.conn.execute("SELECT id, source FROM articles").fetchall())
         for q in api.all_quotes():
             ok = judged.get(reported_key({**q.to_dict(), "source": src[q.article_id]}))
-            if q.kind == "direct" or ok is None:
+            if q.kind != "indirect" or ok is None:
                 continue
             k = cell(Quote(start=q.start, end=q.end, text=q.text, kind=q.kind, speaker=q.speaker, cue=q.cue))
             t = tally.setdefault(k, [0, 0])

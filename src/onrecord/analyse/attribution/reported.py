@@ -234,10 +234,9 @@ def _complement(cue: Token, start: int, end: int) -> Token | None:
 
 
 def route(q: Quote) -> str:
-    """How a reported quote was found, as its confidence is calibrated: a quoted fragment ("partial"), a
-    "Name: ..." line ("colon"), "according to" ("according") or a verb of saying ("verb")."""
-    return ("partial" if q.kind == "partial" else "colon" if q.cue == ":" else
-            "according" if q.cue == "according to" else "verb")
+    """How a reported quote was found, as its confidence is calibrated: a "Name: ..." line ("colon"), "according
+    to" ("according") or a verb of saying ("verb")."""
+    return "colon" if q.cue == ":" else "according" if q.cue == "according to" else "verb"
 
 
 def cell(q: Quote) -> str:
@@ -246,10 +245,10 @@ def cell(q: Quote) -> str:
 
 
 def calibrate(q: Quote) -> Quote:
-    """Give a reported quote the confidence of its cell (``data/reported_confidence.json``: the share of such
-    quotes judged right on set A of the precision gold); a direct quote keeps the speaker's confidence."""
-    if q.kind != "direct":
+    """Give a reported quote (kind "indirect") the confidence of its cell (``data/reported_confidence.json``: the
+    share of such quotes judged right on set A of the precision gold); quotations in marks, partial ones
+    included, keep the speaker's calibrated confidence (``speakers.py``)."""
+    if q.kind == "indirect":
         cells = data.reported_confidence_model()["cells"]
         q.confidence = float(cells.get(cell(q), cells["default"]))
     return q
-
