@@ -162,6 +162,10 @@ def test_from_search_to_a_person_to_an_article(browser, base_url, shots):
     assert "condemn" in groups[0].find_element(By.CSS_SELECTOR, ".counters").text
     assert "against their own words" in groups[0].text
     screenshot(browser, shots, "03b-person-claims-about-assad.png")
+    # no quote of his names Assad since only speech is a quote ("mentioning Assad" was one): back to the whole page
+    browser.back()
+    browser.back()
+    WebDriverWait(browser, 10).until(lambda d: "about=" not in d.current_url)
     browser.find_element(By.ID, "tab-said").click()
     WebDriverWait(browser, 10).until(lambda d: "tab=said" in d.current_url)
     link = browser.find_element(By.CSS_SELECTOR, "#said li.quote a[href*='#q-']")

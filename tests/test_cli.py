@@ -181,7 +181,23 @@ def test_quotes_table(db):
         "to support …")]
 
 
-def test_quotes_without_a_speaker_show_as_unattributed(db):
+# An article with 41 quotations, the last credited to nobody: the sample texts hold 68 quotations (fewer than a
+# table's 100) and, since reported quotes need a speech act and a source (issue 23), none without a speaker.
+MORE = "Opening day at the library\n\nMayor Anna Lopez spoke at the opening on Monday.\n\n" + "".join(
+    f"“Shelf number {n} holds the books we promised,” Lopez said.\n\n" for n in range(1, 41)) + (
+    "The storm passed on Monday evening.\n\n“Nobody expected the water to rise so fast.”\n")
+
+
+@pytest.fixture()
+def more(copy, tmp_path) -> str:
+    """The sample store with MORE ingested too."""
+    (tmp_path / "more.txt").write_text(MORE, encoding="utf-8")
+    assert run("ingest", str(tmp_path / "more.txt"), "--db", copy).exit_code == 0
+    return copy
+
+
+def test_quotes_without_a_speaker_show_as_unattributed(more):
+    db = more
     every = jsonl(run("quotes", "--format", "jsonl", "--db", db))
     nobody = [q for q in every if q["speaker"] is None]
     assert nobody and len(nobody) < len(every)  # the exports keep null
@@ -638,9 +654,10 @@ def test_every_list_command_takes_format_limit_and_offset(db, command):
     assert run(*command, "--format", "table", "--limit", "1", "--db", db).exit_code == 0
 
 
-def test_an_export_holds_every_record_unless_limited(db):
+def test_an_export_holds_every_record_unless_limited(more):
     """A table shows 100 rows by default; jsonl, csv and json are files a user scores or loads, so a default cut
-    would lose records with the only word of it on stderr (the sample store has more than 100 quotes)."""
+    would lose records with the only word of it on stderr (the sample store and MORE hold more than 100 quotes)."""
+    db = more
     total = len(jsonl(run("quotes", "--format", "jsonl", "--limit", "0", "--db", db)))
     assert total > 100
     for fmt, count in (("jsonl", lambda out: len(out.splitlines())), ("json", lambda out: len(json.loads(out))),

@@ -21,36 +21,38 @@ def run(nlp, text: str, learned: bool = True):
     return extract_quotes(nlp(text), segment(text), learned=learned)
 
 
-def test_stance_object_is_an_attribution(nlp):
-    text = HEAD + "Senator Maria Ortiz opposes the new pipeline through the county.\n"
-    [q] = run(nlp, text)
-    assert q.kind == "indirect" and q.cue == "opposes"
-    assert q.text.startswith("the new pipeline") and q.speaker == "Maria Ortiz"
-    assert text[q.start:q.end] == q.text
+def test_only_speech_is_a_quote(nlp):
+    # a stance, a belief, a perception, an act done to an object, a refusal to speak, a speech act that did not
+    # take place: none of them is something the senator said (issue 23)
+    for body in ["opposes the new pipeline through the county.", "ripped the new pipeline plan on Tuesday.",
+                 "worried about the cost of the pipeline.", "declined to comment on the pipeline.",
+                 "did not respond to a request for comment.", "voted it through in the council on Tuesday.",
+                 "believes the pipeline is safe.", "would say the pipeline is safe.",
+                 "issued her strongest criticism of the pipeline yet."]:
+        assert run(nlp, HEAD + "Senator Maria Ortiz " + body + "\n") == [], body
 
 
-def test_verbs_outside_the_lexicon_come_from_the_model(nlp):
-    # "ripped", "worried about", "declined to": no cue-lexicon verb, attributed content all the same
-    for body, content, cue in [("ripped the new pipeline plan on Tuesday.", "the new pipeline plan", "ripped"),
-                               ("worried about the cost of the pipeline.", "the cost of the pipeline", "worried"),
-                               ("declined to comment on the pipeline.", "to comment on the pipeline", "declined")]:
+def test_speech_acts_report_their_clause(nlp):
+    for body, content, cue in [("told reporters the pipeline was safe.", "the pipeline was safe", "told"),
+                               ("urged voters to reject the pipeline.", "to reject the pipeline", "urged")]:
         text = HEAD + "Senator Maria Ortiz " + body + "\n"
-        assert run(nlp, text, learned=False) == []
         [q] = run(nlp, text)
-        assert content in q.text and q.cue == cue and q.speaker == "Maria Ortiz"
+        assert (q.text, q.cue, q.speaker, q.kind) == (content, cue, "Maria Ortiz", "indirect")
+        assert text[q.start:q.end] == q.text
+
+
+def test_the_writer_and_things_do_not_speak(nlp):
+    for body in ["I think the pipeline is safe, and we said so last year.",
+                 "Video footage shows the pipeline leaking into the river.",
+                 "The senator is expected to announce her candidacy next week.",
+                 "That's according to a new survey from the county."]:
+        assert run(nlp, HEAD + body + "\n") == [], body
 
 
 def test_reported_clause_stops_before_the_full_stop(nlp):
     text = HEAD + "Mayor Anna Lopez said the city would hire forty new teachers next year.\n"
     [q] = run(nlp, text)
     assert q.text == "the city would hire forty new teachers next year" and q.speaker == "Anna Lopez"
-
-
-def test_sourceless_passive_keeps_its_subject_in_the_content(nlp):
-    text = HEAD + "The senator is expected to announce her candidacy next week.\n"
-    [q] = run(nlp, text)
-    assert q.text.startswith("The senator is expected to announce") and q.speaker is None
-    assert q.confidence <= 0.2
 
 
 def test_a_plain_event_is_no_attribution(nlp):
@@ -92,9 +94,22 @@ def test_model_file_holds_only_feature_weights():
 
 
 def test_models_can_be_passed_in_as_cross_validation_does(nlp):
-    text = HEAD + "Senator Maria Ortiz opposes the new pipeline through the county.\n"
+    text = HEAD + "Senator Maria Ortiz said the new pipeline would cross the county.\n"
     doc = nlp(text)
     shipped = extract_quotes(doc, segment(text))
     assert extract_quotes(doc, segment(text), model=load_model()) == shipped and shipped
     strict = dict(load_model(), threshold=1.01, rule_threshold=1.01)  # accepts nothing
     assert [q for q in extract_quotes(doc, segment(text), model=strict) if q.method == "learned"] == []
+
+
+def test_a_name_before_a_list_is_no_transcript_line(nlp):
+    # a police blotter's "Name: charges" has no finite verb: it is not something the person said
+    text = HEAD + ("Chris Matthews hosted the panel.\n\nMatthews: We will fight this in court.\n\n"
+                   "Matthews: Possession of a controlled substance, held in jail in lieu of $70,000 bond.\n")
+    assert [q.text for q in run(nlp, text) if q.cue == ":"] == ["We will fight this in court."]
+
+
+def test_a_place_before_a_colon_is_a_dateline(nlp):
+    # a page's first line read as a "Name: words" headline: the name is a place, and a place does not speak
+    text = "Washington, DC, United States: Getting to the Moon, while not easy, has been done.\n\nThe agency met.\n"
+    assert run(nlp, text) == []

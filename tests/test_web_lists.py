@@ -137,7 +137,8 @@ def test_unsure_attributions_are_left_out_or_marked_never_plain(client):
     tree, html = page(client, "/quotes?_size=500")
     shown = set(quote_ids(html))
     assert not shown & {q["id"] for q in unsure}  # the default leaves them out ...
-    assert f"{len(unsure)} unsure attributions" in html  # ... and says how many, with a link to show them
+    n = len(unsure)  # ... and says how many, with a link to show them
+    assert f"{n} unsure attribution{'' if n == 1 else 's'} (confidence under" in html
     tree, html = page(client, "/quotes?_size=500&min_confidence=0")
     low = tree.find("li", class_="low")
     assert len(low) == len(unsure)  # shown, each marked and collapsed

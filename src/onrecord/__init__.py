@@ -28,6 +28,7 @@ from onrecord.evaluate import (
     score_descriptors,
     score_entities,
     score_quotes,
+    score_reported,
     score_stances,
     score_tone,
     tone_rows,
@@ -79,6 +80,7 @@ __all__ = [
     "datasette_metadata",
     "evaluate_contradictions",
     "evaluate_descriptors",
+    "evaluate_reported",
     "evaluate_entities",
     "evaluate_quotes",
     "evaluate_stances",
@@ -298,6 +300,18 @@ def evaluate_descriptors(gold: StrPath, db: StrPath | None = None, *, subset: st
         pred = stored_descriptors(api.conn)
     arts = {g["article_id"] for g in rows}
     return score_descriptors(rows, [p for p in pred if p["article_id"] in arts], min_confidence=min_confidence)
+
+
+def evaluate_reported(gold: StrPath, db: StrPath | None = None, *, subset: str | None = None,
+                      min_confidence: float | None = None) -> dict[str, Any]:
+    """Precision of the stored reported quotes (kind not "direct") against a judged precision gold
+    (tests/fixtures/reported_precision, docs/annotation.md), by error kind and confidence band: only the gold
+    rows of set ``subset`` ("A", "B") when given, only quotes at least ``min_confidence`` sure when given."""
+    rows = [g for g in load_jsonl(gold) if subset is None or g.get("set") == subset]
+    with open(db, readonly=True) as api:
+        src = _sources(api)
+        pred = [{**q.to_dict(), "source": src.get(q.article_id)} for q in api.all_quotes()]
+    return score_reported(rows, pred, min_confidence=min_confidence)
 
 
 def evaluate_entities(gold: StrPath, db: StrPath | None = None) -> dict[str, Any]:

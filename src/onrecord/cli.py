@@ -433,6 +433,22 @@ def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: flo
     _scores(res, as_json)
 
 
+@eval_.command(name="reported")
+@GOLD
+@setting("db")
+@click.option("--set", "subset", help="Only the gold rows of this set (A: read for errors; B: numbers only).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
+              help="Only quotes at least this sure (unset: all of them).")
+@click.option("--json", "as_json", is_flag=True)
+def eval_reported(gold: str, db: str, subset: str | None, min_confidence: float | None, as_json: bool) -> None:
+    """Precision of stored reported quotes (speech act, span and speaker right) against a judged gold
+    (tests/fixtures/reported_precision), by error kind and confidence band (right/judged)."""
+    res = onrecord.evaluate_reported(gold, db, subset=subset, min_confidence=min_confidence)
+    if not as_json:
+        res["bands"] = ",".join(f"{b}:{r}/{n}" for b, (r, n) in res["bands"].items())
+    _scores(res, as_json)
+
+
 @eval_.command(name="tone")
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
               help="JSONL, one target a line: sentence, from, to, polarity (-1, 0, 1), as NewsMTSC.")

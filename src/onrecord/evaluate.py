@@ -415,6 +415,40 @@ def score_descriptors(gold: list[Row], pred: list[Row], min_confidence: float | 
     return out
 
 
+# -- reported quotes ---------------------------------------------------------------------------------------
+REPORTED_ERRORS = ("not_speech", "span", "speaker")  # the first failing test of docs/annotation.md names the error
+CONFIDENCE_BANDS = ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
+
+
+def reported_key(r: Row) -> tuple[Any, ...]:
+    """What identifies a judged reported quote: its page, content and cue offsets and the speaker credited."""
+    cue = r.get("cue_span")
+    return (_doc_of(r), r["start"], r["end"], tuple(cue) if cue else None, r.get("speaker"))
+
+
+def score_reported(gold: list[Row], pred: list[Row], min_confidence: float | None = None) -> dict[str, Any]:
+    """Precision of stored reported quotes (kind not "direct") against a judged precision gold (rows keyed as
+    ``reported_key`` with ``ok`` and, when wrong, ``error``): by error kind and by confidence band (right/judged).
+    Quotes the gold has no judgement of are counted as ``unjudged``, never guessed; ``min_confidence`` keeps
+    those at least this sure. ``pred`` rows carry ``source`` (the page's id) and the quote's fields."""
+    judged = {reported_key(g): g for g in gold}
+    docs = {_doc_of(g) for g in gold}
+    mine = [p for p in pred if p.get("kind") != "direct" and _doc_of(p) in docs
+            and (min_confidence is None or (p.get("confidence") or 0.0) >= min_confidence)]
+    hits = [(p, judged[reported_key(p)]) for p in mine if reported_key(p) in judged]
+    right = sum(1 for _, g in hits if g["ok"])
+    res: dict[str, Any] = {"precision": round(right / len(hits), 3) if hits else 0.0, "judged": len(hits),
+                           "right": right, "reported": len(mine), "unjudged": len(mine) - len(hits)}
+    for kind in REPORTED_ERRORS:
+        res["wrong_" + kind] = sum(1 for _, g in hits if not g["ok"] and g.get("error") == kind)
+    bands: dict[str, list[int]] = {}
+    for lo, hi in CONFIDENCE_BANDS:
+        inside = [g for p, g in hits if lo <= (p.get("confidence") or 0.0) < hi]
+        bands[f"{lo:.1f}-{min(hi, 1.0):.1f}"] = [sum(1 for g in inside if g["ok"]), len(inside)]
+    res["bands"] = bands
+    return res
+
+
 # ---------------------------------------------------------------- tone (NewsMTSC format)
 
 TONE_POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}

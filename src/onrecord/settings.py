@@ -64,9 +64,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", str, "onrecord.db", "ONRECORD_DB", "The SQLite store file.",
             ("ingest", "analyse", "articles", "show", "quotes", "eval quotes", "eval stances", "eval contradictions",
-             "eval descriptors", "eval entities", "demo", "entities", "entity", "descriptors", "merge", "split",
-             "stances", "timeline", "contradictions", "statements", "load", "repair", "link", "migrate", "outlets",
-             "serve", "tone", "datasette"),
+             "eval descriptors", "eval reported", "eval entities", "demo", "entities", "entity", "descriptors",
+             "merge", "split", "stances", "timeline", "contradictions", "statements", "load", "repair", "link",
+             "migrate", "outlets", "serve", "tone", "datasette"),
             metavar="FILE"),
     Setting("max_bytes", int, 50 * 1024 * 1024, "ONRECORD_MAX_BYTES",
             "Size cap per input file in bytes (50 MiB); a larger file fails with a message naming it.", ("ingest",), 1,

@@ -333,6 +333,13 @@ def speaker_confidence_model() -> dict[str, Any]:
 
 
 @cached
+def reported_confidence_model() -> dict[str, Any]:
+    """reported_confidence.json: a reported quote's confidence by how it was found and whether a speaker is named
+    (analyse.attribution.reported), fitted on set A of the reported-quote precision gold."""
+    return _json_model("reported_confidence.json", ("cells",), "bench/reported_precision.py calibrate")
+
+
+@cached
 def attribution_model() -> dict[str, Any]:
     """attribution_model.json: the learned attribution step's feature weights and thresholds."""
     return _json_model("attribution_model.json", ("weights", "span_weights", "threshold", "rule_threshold"),

@@ -10,12 +10,17 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from onrecord import data
 from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS, Proposal
 from onrecord.analyse.attribution.tree import Tree, backwards, child_right_after, children, forwards, tree
-from onrecord.analyse.entities.names import TITLES
+from onrecord.analyse.entities.names import GROUP_NOUNS, TITLES, is_role_noun
 from onrecord.analyse.textcache import doc_text
 from onrecord.data import cue_classes as cue_lexicon  # lemma -> classes (data/cues.txt)
 
+SPEECH_NOUNS = data.words("speech_nouns")  # what a source says or publishes in ("statement", "poll", "interview")
+INSTITUTION_NOUNS = data.words("institution_nouns")
+WRITER = {"i", "we", "you", "me", "us"}  # outside quote marks: the writer and the reader, never a source
+SAID_DEPS = ("ccomp", "xcomp")  # a speech verb's clause ("said (that) ..."), or its to-infinitive ("urged X to ...")
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
 
@@ -36,6 +41,44 @@ def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
     need = NEED_PARTICLE.get(lemma)
     c = child_right_after(t) if need is not None else None
     return need is None or c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == need
+
+
+def speech_act(v: Token) -> bool:
+    """Whether verb v reports an act of saying or writing that took place: a verb of the speech class, not negated
+    ("did not say", "didn't respond to a request for comment"), not under a modal ("would tell", "may announce")
+    and not the infinitive of another verb ("declined to comment", "wants to say", "is set to announce") unless
+    that verb is one of saying too ("went on to say")."""
+    if not is_cue(v):
+        return False
+    if any(c.dep_ == "neg" or c.tag_ == "MD" for c in children(v)):
+        return False
+    return v.dep_ != "xcomp" or v.head.i == v.i or is_cue(v.head)
+
+
+def can_speak(s: Token | None) -> bool:
+    """Whether a subject can be the source of a statement: a named person, organisation or place, a pronoun other
+    than the writer's and reader's ("I think", "we recommended"), a role, group or institution, or what a source
+    says in ("the report says"); not a thing that shows ("video footage shows", "images indicate"), and not
+    missing (a passive "he was asked" reports what was put to him)."""
+    if s is None:
+        return False
+    if s.pos_ == "PRON":
+        return s.lower_ not in WRITER
+    if s.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or s.pos_ == "PROPN":
+        return True
+    lemma = s.lemma_.lower()
+    return is_role_noun(s) or s.lower_ in GROUP_NOUNS or lemma in INSTITUTION_NOUNS or lemma in SPEECH_NOUNS \
+        or lemma in UTTERANCE_NOUNS
+
+
+def said(cue: Token, comp: Token) -> bool:
+    """Whether ``comp``, a complement of ``cue``, is something a source said or wrote: the clause of a speech act
+    (or its to-infinitive: "urged voters to ...") with a subject that can speak, or the clause of a statement
+    named by a noun ("his announcement that ..."). A belief, a perception, a wish or an act done to an object
+    ("voted it through", "issued his strongest criticism") is not."""
+    if cue.pos_ == "NOUN":
+        return comp.dep_ in ("acl", "ccomp") and cue.lemma_.lower() in SPEECH_NOUNS
+    return comp.dep_ in SAID_DEPS and speech_act(cue) and can_speak(subject_of(cue))
 
 
 def cue_span(t: Token) -> tuple[int, int]:

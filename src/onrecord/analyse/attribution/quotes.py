@@ -25,7 +25,7 @@ from onrecord.analyse.attribution.marks import (
     scan_paragraph,
     starts_with_quote,
 )
-from onrecord.analyse.attribution.reported import reported_speech
+from onrecord.analyse.attribution.reported import calibrate, reported_speech, said
 from onrecord.analyse.attribution.speakers import (
     Decision,
     Proposal,
@@ -250,15 +250,17 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
 
 
 def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False,
-                   model: dict | None = None) -> list[Quote]:
+                   model: dict | None = None, speech_only: bool = True) -> list[Quote]:
     """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker.
     ``learned`` (default on) adds PolNeAR-style attributions of ``learned.py`` (stances, perceptions, plans:
     "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses.
     A failure is logged and loses one quotation's attribution (or, outside them, the document's quotations),
     never the article; with ``strict`` it raises instead (tests use it, so that a bug cannot hide).
-    ``model`` replaces the shipped learned models (``learned.load_model()``): cross-validation passes each fold's."""
+    ``model`` replaces the shipped learned models (``learned.load_model()``): cross-validation passes each fold's.
+    ``speech_only`` (default on) keeps only what a source said or wrote (``reported.said``); off, the beliefs,
+    perceptions and stances PolNeAR also annotates are kept too, for measuring what the record leaves out."""
     try:
-        return _extract(doc, segments, learned=learned, strict=strict, model=model)
+        return _extract(doc, segments, learned=learned, strict=strict, model=model, speech_only=speech_only)
     except Exception:
         if strict:
             raise
@@ -267,7 +269,7 @@ def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, stri
 
 
 def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False,
-             strict: bool = False, model: dict | None = None) -> list[Quote]:
+             strict: bool = False, model: dict | None = None, speech_only: bool = True) -> list[Quote]:
     text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
@@ -303,5 +305,7 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
             quotes += learned_attributions(doc, segments, quotes, by_verb, index, model)
         else:
             quotes += reported
+    if speech_only:  # only what a source said or wrote is a quote (issue 23)
+        quotes = [calibrate(q) for q in quotes if said(doc, q)]
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Reported-quote precision on unseen pages: the seeded draw, a store built with onrecord's real pipeline, and
+the score of the stored reported quotes (every quote whose kind is not "direct") against the judged gold.
+
+    python bench/reported_precision.py select [--shared ../shared] [--out selection.json]
+    python bench/reported_precision.py build A|B STORE [--shared ../shared] [--dump OUT.jsonl]
+    python bench/reported_precision.py score [--set A|B] [--shared ../shared] [--store PREFIX] [--floors]
+    python bench/reported_precision.py calibrate STORE.A.db
+
+``select`` prints the draw of ``docs/annotation.md`` ("Reported quotes"): article_extraction pages (English, at
+least 97% ASCII, 1,500 to 12,000 characters, one per site, seed ``SEED``) that no other gold in tests/fixtures
+names, alternately into set A (read for errors, calibration is fitted on it) and set B (numbers only).
+``build`` ingests one set into STORE and, with ``--dump``, writes every stored reported quote with its paragraph
+for judging (the dump holds article text: keep it out of the repository). ``score`` builds both sets in temporary
+stores (or reads ``PREFIX.A.db`` / ``PREFIX.B.db``) and prints the figures of ``onrecord eval reported``, by error
+kind and by confidence band, over every judged quote and over the 40% sample alone (the figure "before" was
+judged on); with ``--floors`` it exits 1 when set B's precision is below ``FLOORS``. ``calibrate`` refits
+``data/reported_confidence.json`` from a set A store: the share of set A's judged reported quotes (kind "indirect":
+partial quotes keep the speakers' calibration) that are right in each cell (how the quote was found, whether a
+speaker is named), smoothed as (right + 1) / (judged + 2).
+The page texts are read from ``--shared`` and never written into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "fixtures" / "reported_precision" / "gold.jsonl"
+SEED = 20261223
+PER_SET = 32
+# set B's precision after issue 23, item 3 (docs/evaluation.md): a change may raise it, never lower it
+FLOORS = {"B": 0.333}
+AE_ID = re.compile(r"[0-9a-f]{64}")
+SAMPLE = 40  # percent of the stored reported quotes judged: those whose key hashes below it (``in_sample``)
+
+Row = dict[str, Any]
+
+
+def used_ids() -> set[str]:
+    """Every article_extraction id another gold in tests/fixtures names (speaker dev and train, stance,
+    descriptor, entity and seed golds)."""
+    out: set[str] = set()
+    for p in (ROOT / "tests" / "fixtures").rglob("*"):
+        if p.is_file() and "reported_precision" not in p.parts:
+            out.update(AE_ID.findall(p.read_text(encoding="utf-8", errors="replace")))
+    return out
+
+
+def select(shared: Path) -> dict[str, list[Row]]:
+    """The seeded draw: eligible pages shuffled, one per site, then dealt to A and B in turn."""
+    with open(shared / "corpus" / "article_extraction" / "ground-truth.json", encoding="utf-8") as f:
+        d = json.load(f)
+    used = used_ids()
+    rows = []
+    for k in sorted(d):
+        t = d[k].get("articleBody") or ""
+        if k in used or not 1500 <= len(t) <= 12000 or sum(c.isascii() for c in t) / len(t) < 0.97:
+            continue
+        rows.append((k, urlparse(d[k].get("url", "")).netloc.replace("www.", "")))
+    random.Random(SEED).shuffle(rows)
+    seen: set[str] = set()
+    out: dict[str, list[Row]] = {"A": [], "B": []}
+    for k, site in rows:
+        if site in seen:
+            continue
+        seen.add(site)
+        which = "A" if len(out["A"]) <= len(out["B"]) else "B"
+        out[which].append({"doc": k, "outlet": site})
+        if len(out["B"]) == PER_SET:
+            break
+    return out
+
+
+def in_sample(doc: str, start: int, end: int) -> bool:
+    """Whether a stored quote belongs to the judged sample: a fixed hash of its page and offsets, so that a
+    quote a later run makes is in or out of the sample whatever else changed."""
+    return int(hashlib.sha1(f"{doc}:{start}:{end}".encode()).hexdigest(), 16) % 100 < SAMPLE
+
+
+def build(shared: Path, which: str, db: str) -> None:
+    """Ingest set ``which`` into the store ``db`` with onrecord's real pipeline (the page's site as outlet)."""
+    from onrecord.pipeline import ingest_articles
+    from onrecord.store import Store
+
+    gt = json.loads((shared / "corpus" / "article_extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    items = [{"text": gt[r["doc"]]["articleBody"], "outlet": r["outlet"], "source": r["doc"]}
+             for r in select(shared)[which]]
+    with Store(db) as store:
+        ingest_articles(items, store, any_language=True, workers=1)
+
+
+def dump(shared: Path, db: str, out: str, every: bool = False) -> int:
+    """Write the stored reported quotes of ``db`` in the judged sample (``every``: all of them) with their
+    paragraph (for judging; never commit the file)."""
+    import onrecord
+
+    gt = json.loads((shared / "corpus" / "article_extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    n = 0
+    with onrecord.open(db, readonly=True) as api, open(out, "w", encoding="utf-8") as f:
+        src = dict(api.conn.execute("SELECT id, source FROM articles").fetchall())
+        for q in api.all_quotes():
+            if q.kind == "direct" or not (every or in_sample(src[q.article_id], q.start, q.end)):
+                continue
+            text = gt[src[q.article_id]]["articleBody"]
+            a, b = text.rfind("\n", 0, q.start) + 1, text.find("\n", q.end)
+            f.write(json.dumps({"doc": src[q.article_id], "start": q.start, "end": q.end, "kind": q.kind,
+                                "cue": q.cue, "cue_span": q.cue_span, "speaker": q.speaker,
+                                "confidence": q.confidence, "method": getattr(q, "method", None),
+                                "text": q.text, "para": text[max(a, q.start - 600):(b if b >= 0 else None)]})
+                    + "\n")
+            n += 1
+    return n
+
+
+def score(which: str, db: str, gold: Path = GOLD) -> dict[str, Any]:
+    """``onrecord eval reported`` on set ``which`` of the gold (run as the CLI runs, so the figures are its own)."""
+    out = subprocess.run([sys.executable, "-m", "onrecord.cli", "eval", "reported", "--gold", str(gold),
+                          "--db", db, "--set", which, "--json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def calibrate(db: str) -> dict[str, Any]:
+    """The confidence of each calibration cell, from set A's judged reported quotes in the store ``db``."""
+    import onrecord
+    from onrecord.analyse.attribution.reported import cell
+    from onrecord.evaluate import load_jsonl, reported_key
+    from onrecord.models import Quote
+
+    judged = {reported_key(g): g["ok"] for g in load_jsonl(GOLD) if g["set"] == "A"}
+    tally: dict[str, list[int]] = {}
+    with onrecord.open(db, readonly=True) as api:
+        src = dict(api.conn.execute("SELECT id, source FROM articles").fetchall())
+        for q in api.all_quotes():
+            ok = judged.get(reported_key({**q.to_dict(), "source": src[q.article_id]}))
+            if q.kind != "indirect" or ok is None:
+                continue
+            k = cell(Quote(start=q.start, end=q.end, text=q.text, kind=q.kind, speaker=q.speaker, cue=q.cue))
+            t = tally.setdefault(k, [0, 0])
+            t[0] += ok
+            t[1] += 1
+    right, n = sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())
+    cells = {k: round((r + 1) / (m + 2), 3) for k, (r, m) in sorted(tally.items())}
+    cells["default"] = round((right + 1) / (n + 2), 3)
+    return {"cells": cells, "judged": {k: f"{r}/{m}" for k, (r, m) in sorted(tally.items())},
+            "fitted_on": "set A of tests/fixtures/reported_precision (bench/reported_precision.py calibrate)"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=("select", "build", "score", "calibrate"))
+    ap.add_argument("args", nargs="*")
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--out", help="select: write the draw here")
+    ap.add_argument("--dump", help="build: write the sample's stored reported quotes with their paragraph here")
+    ap.add_argument("--all", action="store_true", help="build --dump: every stored reported quote, not the sample")
+    ap.add_argument("--set", choices=("A", "B"), action="append", help="score: one set (default: both)")
+    ap.add_argument("--store", help="score: read PREFIX.A.db / PREFIX.B.db instead of building")
+    ap.add_argument("--floors", action="store_true", help="score: exit 1 when set B is below its floor")
+    a = ap.parse_args()
+    shared = Path(a.shared)
+    if a.command == "select":
+        text = json.dumps(select(shared), indent=1)
+        if a.out:
+            Path(a.out).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return
+    if a.command == "calibrate":
+        model = calibrate(a.args[0])
+        out = ROOT / "src" / "onrecord" / "data" / "reported_confidence.json"
+        out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(model["judged"]), f"-> {out}")
+        return
+    if a.command == "build":
+        which, db = a.args
+        build(shared, which, db)
+        if a.dump:
+            print(f"{dump(shared, db, a.dump, a.all)} reported quotes written to {a.dump}")
+        return
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for which in a.set or ["A", "B"]:
+            db = f"{a.store}.{which}.db" if a.store else str(Path(tmp) / f"{which}.db")
+            if not a.store:
+                build(shared, which, db)
+            res = score(which, db)
+            sample = Path(tmp) / "sample.jsonl"
+            sample.write_text("".join(json.dumps(g) + "\n" for g in map(json.loads, GOLD.open(encoding="utf-8"))
+                                      if in_sample(g["doc"], g["start"], g["end"])), encoding="utf-8")
+            part = score(which, db, sample)
+            print(f"set {which}: " + " ".join(f"{k}={v}" for k, v in res.items() if k != "bands"))
+            print(f"set {which} by confidence (right/judged): " + " ".join(
+                f"{b}:{r}/{n}" for b, (r, n) in res["bands"].items()))
+            print(f"set {which}, 40% sample only: precision={part['precision']} judged={part['judged']}")
+            if a.floors and which in FLOORS and res["precision"] < FLOORS[which]:
+                print(f"set {which} precision {res['precision']} is below its floor {FLOORS[which]}")
+                failed = True
+    if a.floors and not failed:
+        print("floors: set B at or above " + " ".join(f"{k}={v}" for k, v in FLOORS.items()))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
