@@ -138,3 +138,37 @@ def test_pronoun_after_an_unnamed_person_is_not_the_name_before(nlp):
     text = ("Hate speech\n\nChancellor Angela Merkel warned against hate in her speech.\n\n"
             "A 29-year-old woman received probation in July.\n\n“Get out of our town!” she wrote online.\n")
     assert _speakers(nlp, text) == [(None, "unknown")]
+
+
+def test_pronoun_skips_the_nearest_person_of_the_other_gender(nlp):
+    # "he" is never the woman named last: the writer would have written "she"
+    text = ("Bullying\n\nGeorge Alvarez, the candidate, spoke on Tuesday.\n\n"
+            "Asked about it, he said the anchor Nancy Whitfield had been unfair.\n\n"
+            "“People get over it,” he said.\n")
+    assert _speakers(nlp, text)[-1] == ("George Alvarez", "person")
+
+
+def test_it_and_the_group_are_the_organisation_named_before(nlp):
+    text = ("Foundation replies\n\nThe Harbour Light Foundation did not comment on the sale on Friday.\n\n"
+            "“We are focused on our mission,” the group said.\n\n"
+            "“The foundation has nothing to add,” it added.\n")
+    assert _speakers(nlp, text) == [("Harbour Light Foundation", "organisation")] * 2
+
+
+def test_the_statement_speaks_for_whoever_issued_it(nlp):
+    text = ("Crash\n\nTwo soldiers died in a crash, the Northern Command said in a statement on Friday.\n\n"
+            "“The cause of the crash is under investigation,” the statement said.\n")
+    assert _speakers(nlp, text)[-1][0] == "Northern Command"
+
+
+def test_two_named_authors_speak_together(nlp):
+    text = ("Campaign\n\nThe magazine described a tired campaign.\n\n"
+            "“The candidate feels no respect,” Edward Dovell and Gabriel Marsh wrote.\n")
+    assert _speakers(nlp, text) == [("Edward Dovell and Gabriel Marsh", "group")]
+
+
+def test_a_headline_run_of_capitals_is_no_full_name(nlp):
+    # title case runs words into the name ("Holt May be Backing"): the body's "Donald Holt" is the full name
+    text = ("Donor Ames and Holt May be Backing the Plan.\n\nDonor Sheldon Ames met Donald Holt this week.\n\n"
+            "“He is a friend,” Holt said.\n")
+    assert _speakers(nlp, text) == [("Donald Holt", "person")]
