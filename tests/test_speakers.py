@@ -172,3 +172,10 @@ def test_a_headline_run_of_capitals_is_no_full_name(nlp):
     text = ("Donor Ames and Holt May be Backing the Plan.\n\nDonor Sheldon Ames met Donald Holt this week.\n\n"
             "“He is a friend,” Holt said.\n")
     assert _speakers(nlp, text) == [("Donald Holt", "person")]
+
+
+def test_pronoun_passes_over_a_sentence_naming_someone_only_as_object(nlp):
+    # a subject pronoun refers back to a subject: the man the board thanked is not who speaks next
+    text = ("Plan\n\nGeorge Alvarez spoke to the council on Monday.\n\nThe board thanked Tom Reed for the plan.\n\n"
+            "“We are ready to start,” he said.\n")
+    assert _speakers(nlp, text) == [("George Alvarez", "person")]

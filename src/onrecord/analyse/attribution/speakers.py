@@ -420,6 +420,12 @@ def agreeing_antecedent(t: Token, index: NameIndex) -> str | None:
     if not before:
         return None
     same = [m for m in before if m.sent_start == before[-1].sent_start]
+    if not any(m.subject for m in same):  # the nearest sentence names someone only as an object: its subject before
+        starts = sorted({m.sent_start for m in before})
+        if len(starts) > 1:
+            prev = [m for m in before if m.sent_start == starts[-2] and m.subject]
+            if prev and _sentences_back(t, 2) <= starts[-2]:
+                return ([m for m in prev if m.main] or prev)[0].name
     return ([m for m in same if m.main] or [m for m in same if m.subject] or same)[0].name
 
 
