@@ -158,9 +158,22 @@ def _within(t: Token | None, span: tuple[int, int] | None) -> bool:
 
 
 def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
-    """The decision for a single proposal: its mention resolved (or the speaker it inherits), its confidence."""
+    """The decision for a single proposal: its mention resolved (or the speaker it inherits), its confidence.
+    The person a paragraph is about (``about``) speaks the bare quote paragraph after it only when that paragraph
+    reports them speaking ("Mr Johnson joined in lamenting the vote. [¶] "Ever since..."); otherwise the text does
+    not say who speaks, and nobody is named."""
+    if p.how == "about" and p.mention is not None and not _reports_speech(p.mention):
+        return Decision(None, p.how, 0.0, p)
     sp = resolve(p.mention, index) if p.mention is not None else p.inherited
     return Decision(sp, p.how, confidence(p.how, p.score, sp, marked), p)
+
+
+def _reports_speech(subj: Token) -> bool:
+    """Whether the sentence of ``subj`` holds a verb of saying or of a verbal act ("criticised", "accused":
+    data/cues.txt classes speech and frame)."""
+    s, e = tree(subj.doc).sent_bounds(subj.i)
+    return any(x.pos_ == "VERB" and {"speech", "frame"} & set(data.cue_classes().get(x.lemma_.lower(), ()))
+               for x in subj.doc[s:e])
 
 
 def mention_span(t: Token) -> tuple[int, int]:
@@ -252,8 +265,7 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     span = mention_span(t)
     mention = _text(_core(t))
     # each kind of mention in order of precedence; the first that applies decides
-    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_body,
-                 _as_role_holder):
+    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_role_holder):
         found = kind(t, index, mention, span)
         if found is not None:
             return _in_full(t, found)
@@ -367,17 +379,14 @@ def _as_spokesperson(t: Token, index: NameIndex, mention: str, span: tuple[int, 
 
 
 def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
-    """A personal pronoun: the person before it whose gender agrees; "it": the body before it; a plural one:
-    an open letter's signatories or the group before it."""
+    """A personal pronoun: the person before it whose gender agrees; a plural one: an open letter's signatories
+    or the group before it."""
     low = t.lower_
     if low in PRONOUNS_PERSON:
         if _unnamed_since(t, index):  # "A 29-year-old woman was fined after she wrote": not the name before
             return Speaker(None, "unknown", None, mention, span, 0.2)
         name = agreeing_antecedent(t, index)
         return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
-    if low == "it":
-        org = _body_before(t, index)
-        return Speaker(org, "organisation", None, mention, span, 0.6) if org else None
     if low in PRONOUNS_PLURAL or low == "we":
         if index.letter_group and _near_letter(t, index):
             return Speaker(index.letter_group, "group", None, mention, span, 0.6)
@@ -438,18 +447,6 @@ def _sentences_back(t: Token, n: int) -> int:
         n -= any(not x.is_space for x in t.doc[s:e])
         first = s
     return first
-
-
-def _body_before(t: Token, index: NameIndex) -> str | None:
-    """The organisation "it" (or "the group", "the company") stands for: the last one named in the three
-    sentences before, a subject first; None when none was."""
-    first = _sentences_back(t, 3)
-    orgs = [m for m in index.mentions if first <= m.i < t.i and m.type == "group" and t.doc[m.i].ent_type_ == "ORG"
-            and t.doc[m.i].i not in index.skip_tokens]
-    if not orgs:
-        return None
-    same = [m for m in orgs if m.sent_start == orgs[-1].sent_start]
-    return _org(t.doc[([m for m in same if m.subject] or same)[0].i])
 
 
 PEOPLE_NOUNS = {"man", "woman", "boy", "girl", "person", "resident", "user", "citizen", "voter", "witness",
@@ -519,19 +516,6 @@ def _as_organisation(t: Token, index: NameIndex, mention: str, span: tuple[int, 
         return None
     typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
     return Speaker(org, typ, None, mention, span, 0.8)
-
-
-BODY_NOUNS = {"agency", "association", "campaign", "charity", "commission", "committee", "company", "corporation",
-              "council", "department", "firm", "foundation", "group", "institute", "ministry", "network",
-              "newspaper", "office", "organisation", "organization", "paper", "union"}
-
-
-def _as_body(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
-    """A definite body noun ("the group said", "the company added"): the organisation named just before it."""
-    if t.tag_ != "NN" or t.lemma_.lower() not in BODY_NOUNS or not any(c.lower_ == "the" for c in t.lefts):
-        return None
-    org = _body_before(t, index)
-    return Speaker(org, "organisation", None, mention, span, 0.6) if org else None
 
 
 def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
