@@ -25,6 +25,7 @@ from onrecord.analyse.attribution.tree import children, forwards, same_sent, sub
 from onrecord.analyse.entities.names import (
     CAPITAL_ROLES,
     GROUP_NOUNS,
+    HEADLINE_WORDS,
     PERSON_ROLES,
     PRONOUNS_PERSON,
     PRONOUNS_PLURAL,
@@ -32,6 +33,7 @@ from onrecord.analyse.entities.names import (
     TITLES,
     NameIndex,
     antecedent,
+    clean_person_name,
     is_role_noun,
     resolve_name_text,
     resolve_person_by_role,
@@ -344,11 +346,29 @@ def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, 
     if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part):
         ent = entity_at(t, ("PERSON",))
         name = resolve_name_text(index, ent.text if ent is not None else mention)
+        if ent is not None and name == clean_person_name(ent) and _on_first_line(t):
+            name = _headline_name(t.doc, name)
         others = _conjoined_people(t, index)
         if name and others:  # "Edward Dovere and Gabriel Debenedetti wrote": the two speak together
             return Speaker(" and ".join([name, *others]), "group", None, mention, span, 0.8)
         return Speaker(name, "person", None, mention, span, 1.0 if name and " " in name else 0.7)
     return None
+
+
+def _on_first_line(t: Token) -> bool:
+    """Whether t is in the article's first line and that line is short enough to be a headline."""
+    first = doc_text(t.doc).split("\n", 1)[0]
+    return t.idx < len(first) and len(first.split()) <= HEADLINE_WORDS
+
+
+def _headline_name(doc: Doc, name: str) -> str | None:
+    """A name the recogniser found in the headline that the article does not index: title case runs words into
+    it ("Trump Says He Never Mocked"), so it stands for the full name the body writes for one of its words
+    ("Donald Trump"), or for nobody when the body writes none."""
+    if name in doc_text(doc).split("\n", 1)[-1]:
+        return name
+    found = [f for w in name.split() if w[:1].isupper() and (f := full_form(doc, w)) is not None]
+    return found[0] if found else None
 
 
 def _conjoined_people(t: Token, index: NameIndex) -> list[str]:

@@ -159,7 +159,7 @@ def build_name_index(
             body = [full for full in index.full.values() if full.split()[-1] in name.split()]
             if len(set(body)) == 1:  # the one body name whose surname the headline's run holds
                 index.full[name.lower()] = body[0]
-                continue
+            continue  # a run the body never writes is no full name ("Trump Says He Never Mocked")
         if len(name.split()) >= 2 and name.lower() not in index.full:
             index.full[name.lower()] = name
             parts = name.split()
