@@ -138,3 +138,51 @@ def test_pronoun_after_an_unnamed_person_is_not_the_name_before(nlp):
     text = ("Hate speech\n\nChancellor Angela Merkel warned against hate in her speech.\n\n"
             "A 29-year-old woman received probation in July.\n\n“Get out of our town!” she wrote online.\n")
     assert _speakers(nlp, text) == [(None, "unknown")]
+
+
+def test_pronoun_skips_the_nearest_person_of_the_other_gender(nlp):
+    # "he" is never the woman named last: the writer would have written "she"
+    text = ("Bullying\n\nGeorge Alvarez spoke to the students on Tuesday.\n\n"
+            "Nancy Whitfield, the anchor, asked him about bullying.\n\n"
+            "“People get over it,” he said.\n")
+    assert _speakers(nlp, text)[-1] == ("George Alvarez", "person")
+
+
+def test_the_statement_speaks_for_whoever_issued_it(nlp):
+    text = ("Crash\n\nTwo soldiers died in a crash, the Northern Command said in a statement on Friday.\n\n"
+            "“The cause of the crash is under investigation,” the statement said.\n")
+    assert _speakers(nlp, text)[-1][0] == "Northern Command"
+
+
+def test_two_named_authors_speak_together(nlp):
+    text = ("Campaign\n\nThe magazine described a tired campaign.\n\n"
+            "“The candidate feels no respect,” Edward Dovell and Gabriel Marsh wrote.\n")
+    assert _speakers(nlp, text) == [("Edward Dovell and Gabriel Marsh", "group")]
+
+
+def test_a_headline_run_of_capitals_is_no_full_name(nlp):
+    # title case runs words into the name ("Trump May be Aligning"): the body's "Donald Trump" is the full name
+    text = ("Donor Adler and Trump May be Aligning on Trade.\n\nThe donor Sam Adler met Donald Trump this week.\n\n"
+            "“He is a friend,” Trump said.\n")
+    assert _speakers(nlp, text) == [("Donald Trump", "person")]
+
+
+def test_pronoun_passes_over_a_sentence_naming_someone_only_as_object(nlp):
+    # a subject pronoun refers back to a subject: the man the board thanked is not who speaks next
+    text = ("Plan\n\nGeorge Alvarez spoke to the council on Monday.\n\nThe board thanked Tom Reed for the plan.\n\n"
+            "“We are ready to start,” he said.\n")
+    assert _speakers(nlp, text) == [("George Alvarez", "person")]
+
+
+def test_a_bare_quote_after_a_paragraph_that_reports_no_speech_names_nobody(nlp):
+    # the person a paragraph is about speaks the bare quote after it only if the paragraph reports them speaking
+    text = ("Storm\n\nGeorge Alvarez drove to the coast on Monday with his family.\n\n"
+            "\"The water came up to the windows in minutes.\"\n")
+    assert _speakers(nlp, text) == [(None, "unknown")]
+
+
+def test_a_headline_run_the_body_never_writes_is_no_speaker_name(nlp):
+    # title case runs the verb into the name ("Trump Says He Never"); the body's full name is the speaker's
+    text = ("Trump Says He Never Mocked Reporter\n\nDonald Trump said on Thursday that he \"never mocked\" the "
+            "reporter.\n\n\"I don't know what he looks like,\" Trump said.\n")
+    assert {q.speaker for q in extract_quotes(nlp(text), segment(text), strict=True)} == {"Donald Trump"}

@@ -25,6 +25,7 @@ from onrecord.analyse.attribution.tree import children, forwards, same_sent, sub
 from onrecord.analyse.entities.names import (
     CAPITAL_ROLES,
     GROUP_NOUNS,
+    HEADLINE_WORDS,
     PERSON_ROLES,
     PRONOUNS_PERSON,
     PRONOUNS_PLURAL,
@@ -32,6 +33,7 @@ from onrecord.analyse.entities.names import (
     TITLES,
     NameIndex,
     antecedent,
+    clean_person_name,
     is_role_noun,
     resolve_name_text,
     resolve_person_by_role,
@@ -158,9 +160,22 @@ def _within(t: Token | None, span: tuple[int, int] | None) -> bool:
 
 
 def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
-    """The decision for a single proposal: its mention resolved (or the speaker it inherits), its confidence."""
+    """The decision for a single proposal: its mention resolved (or the speaker it inherits), its confidence.
+    The person a paragraph is about (``about``) speaks the bare quote paragraph after it only when that paragraph
+    reports them speaking ("Mr Johnson joined in lamenting the vote. [¶] "Ever since..."); otherwise the text does
+    not say who speaks, and nobody is named."""
+    if p.how == "about" and p.mention is not None and not _reports_speech(p.mention):
+        return Decision(None, p.how, 0.0, p)
     sp = resolve(p.mention, index) if p.mention is not None else p.inherited
     return Decision(sp, p.how, confidence(p.how, p.score, sp, marked), p)
+
+
+def _reports_speech(subj: Token) -> bool:
+    """Whether the sentence of ``subj`` holds a verb of saying or of a verbal act ("criticised", "accused":
+    data/cues.txt classes speech and frame)."""
+    s, e = tree(subj.doc).sent_bounds(subj.i)
+    return any(x.pos_ == "VERB" and {"speech", "frame"} & set(data.cue_classes().get(x.lemma_.lower(), ()))
+               for x in subj.doc[s:e])
 
 
 def mention_span(t: Token) -> tuple[int, int]:
@@ -208,7 +223,7 @@ def _org(t: Token) -> str | None:
         found = metonyms().get(_metonym_key(_text(_core(t))))
     if found is not None:
         return found
-    if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+    if ent is not None and t.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
         words = text.split()
         if words and words[0].lower() == "the":
             words = words[1:]
@@ -260,7 +275,8 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
 
 
 NOT_GIVEN_NAMES = STOP_WORDS | TITLES | PERSON_ROLES | CAPITAL_ROLES
-_POSSESSOR = re.compile(r"^.+?['’]s\s+(?=[A-Z])")  # "Colorado's Kendal Unruh", "the Washington Post's Ishaan Tharoor"
+# "Colorado's Kendal Unruh", "the Washington Post's Ishaan Tharoor", "Cleveland's daily Plain Dealer"
+_POSSESSOR = re.compile(r"^.+?['’]s\s+(?:[a-z][\w-]*\s+)*(?=[A-Z])")
 
 
 def _in_full(t: Token, sp: Speaker) -> Speaker:
@@ -272,7 +288,10 @@ def _in_full(t: Token, sp: Speaker) -> Speaker:
     if not name or sp.type == "spokesperson":
         return sp
     rest = _POSSESSOR.sub("", name)
-    if rest != name and len(rest.split()) >= 2 and all(w[:1].isupper() for w in rest.split()):
+    named = rest != name and all(w[:1].isupper() for w in rest.split())
+    if named and sp.type == "organisation" and len(rest.split()) > 2:  # "Sanders's hometown Burlington Free Press"
+        return Speaker(rest, "organisation", sp.on_behalf_of, sp.mention, sp.span, sp.confidence)
+    if named and len(rest.split()) >= 2:
         return Speaker(rest, "person", sp.on_behalf_of, sp.mention, sp.span, max(sp.confidence, 0.9))
     if " " in name or name.lower() != t.lower_ or not _proper(t) or t.ent_type_ in ("GPE", "NORP", "LOC", "FAC"):
         return sp
@@ -309,7 +328,7 @@ def _full_form(doc: Doc, surname: str) -> str | None:
             span = doc.char_span(at, pos, alignment_mode="expand")
             ent = entity_at(span[0]) if span is not None and len(span) else None
             # a place or body before the name ("Ukraine Kurt Volker"), not a name the recogniser mislabelled whole
-            foreign = ent is not None and ent.label_ in ("GPE", "NORP", "ORG", "LOC", "FAC", "DATE") and \
+            foreign = ent is not None and ent[0].ent_type_ in ("GPE", "NORP", "ORG", "LOC", "FAC", "DATE") and \
                 ent.end_char < end
             if w.lower().strip(".") in NOT_GIVEN_NAMES or foreign:
                 words = []  # a word that is no given name: only the names after it count
@@ -327,8 +346,43 @@ def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, 
     if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part):
         ent = entity_at(t, ("PERSON",))
         name = resolve_name_text(index, ent.text if ent is not None else mention)
+        if ent is not None and name == clean_person_name(ent) and _on_first_line(t):
+            name = _headline_name(t.doc, name)
+        others = _conjoined_people(t, index)
+        if name and others:  # "Edward Dovere and Gabriel Debenedetti wrote": the two speak together
+            return Speaker(" and ".join([name, *others]), "group", None, mention, span, 0.8)
         return Speaker(name, "person", None, mention, span, 1.0 if name and " " in name else 0.7)
     return None
+
+
+def _on_first_line(t: Token) -> bool:
+    """Whether t is in the article's first line and that line is short enough to be a headline."""
+    first = doc_text(t.doc).split("\n", 1)[0]
+    return t.idx < len(first) and len(first.split()) <= HEADLINE_WORDS
+
+
+def _headline_name(doc: Doc, name: str) -> str | None:
+    """A name the recogniser found in the headline that the article does not index: title case runs words into
+    it ("Trump Says He Never Mocked"), so it stands for the full name the body writes for one of its words
+    ("Donald Trump"), or for nobody when the body writes none."""
+    if name in doc_text(doc).split("\n", 1)[-1]:
+        return name
+    found = [f for w in name.split() if w[:1].isupper() and (f := full_form(doc, w)) is not None]
+    return found[0] if found else None
+
+
+def _conjoined_people(t: Token, index: NameIndex) -> list[str]:
+    """The other people coordinated with a named subject ("X and Y said"), each resolved; [] when none."""
+    if t.dep_ not in ("nsubj", "nsubjpass"):
+        return []
+    out = []
+    for c in children(t):
+        if c.dep_ == "conj" and c.ent_type_ == "PERSON":
+            ent = entity_at(c, ("PERSON",))
+            name = resolve_name_text(index, ent.text if ent is not None else c.text)
+            if name:
+                out.append(name)
+    return out
 
 
 def _as_spokesperson(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
@@ -345,13 +399,13 @@ def _as_spokesperson(t: Token, index: NameIndex, mention: str, span: tuple[int, 
 
 
 def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
-    """A personal pronoun: the person before it; a plural one: an open letter's signatories or the group
-    before it."""
+    """A personal pronoun: the person before it whose gender agrees; a plural one: an open letter's signatories
+    or the group before it."""
     low = t.lower_
     if low in PRONOUNS_PERSON:
         if _unnamed_since(t, index):  # "A 29-year-old woman was fined after she wrote": not the name before
             return Speaker(None, "unknown", None, mention, span, 0.2)
-        name = antecedent(index, t.i, "person")
+        name = agreeing_antecedent(t, index)
         return Speaker(name, "person" if name else "unknown", None, mention, span, 0.75 if name else 0.2)
     if low in PRONOUNS_PLURAL or low == "we":
         if index.letter_group and _near_letter(t, index):
@@ -361,6 +415,58 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
             return Speaker(_group_name(t.doc[prev[-1].i], index), "group", None, mention, span, 0.5)
         return Speaker(None, "unknown", None, mention, span, 0.2)
     return None
+
+
+GIVEN_FEMALE = data.words("given_names_female")
+GIVEN_MALE = data.words("given_names_male")
+FEMININE = {"she", "her", "hers", "herself"}
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\b\.?\s+([A-Z][\w'’-]+)")
+
+
+def gender(doc: Doc, name: str) -> str | None:
+    """"f" or "m" for a person's name: by the given name (data/words.toml lists), else by the honorific the
+    article writes before the surname ("Mr Smith", "Ms Jones"); None when neither says."""
+    words = name.split()
+    first = words[0].lower().strip(".")
+    if first in GIVEN_FEMALE:
+        return "f"
+    if first in GIVEN_MALE:
+        return "m"
+    forms: dict[str, str] = doc.user_data.get("onrecord.honorifics") or {}
+    if "onrecord.honorifics" not in doc.user_data:
+        for m in _HONORIFIC.finditer(doc_text(doc)):
+            forms.setdefault(m.group(2), "m" if m.group(1) == "Mr" else "f")
+        doc.user_data["onrecord.honorifics"] = forms
+    return forms.get(words[-1])
+
+
+def agreeing_antecedent(t: Token, index: NameIndex) -> str | None:
+    """The person a he/she pronoun refers back to: as ``antecedent`` (the nearest sentence naming a person, its
+    main subject first), among the people whose gender does not contradict the pronoun's. A writer uses "she"
+    only for a woman: the nearest man is not her antecedent, however close."""
+    want = "f" if t.lower_ in FEMININE else "m"
+    before = [m for m in index.mentions if m.i < t.i and m.type == "person" and gender(t.doc, m.name) in (None, want)]
+    if not before:
+        return None
+    same = [m for m in before if m.sent_start == before[-1].sent_start]
+    if not any(m.subject for m in same):  # the nearest sentence names someone only as an object: its subject before
+        starts = sorted({m.sent_start for m in before})
+        if len(starts) > 1:
+            prev = [m for m in before if m.sent_start == starts[-2] and m.subject]
+            if prev and _sentences_back(t, 2) <= starts[-2]:
+                return ([m for m in prev if m.main] or prev)[0].name
+    return ([m for m in same if m.main] or [m for m in same if m.subject] or same)[0].name
+
+
+def _sentences_back(t: Token, n: int) -> int:
+    """The first token of the n-th sentence before t's (blank lines between paragraphs are no sentence)."""
+    tr = tree(t.doc)
+    first = tr.sent_bounds(t.i)[0]
+    while n > 0 and first > 0:
+        s, e = tr.sent_bounds(first - 1)
+        n -= any(not x.is_space for x in t.doc[s:e])
+        first = s
+    return first
 
 
 PEOPLE_NOUNS = {"man", "woman", "boy", "girl", "person", "resident", "user", "citizen", "voter", "witness",
@@ -395,7 +501,32 @@ def _as_utterance(t: Token, index: NameIndex, mention: str, span: tuple[int, int
     for c in children(t):  # "his letter", "Trump's tweet"
         if c.dep_ == "poss":
             return resolve(c, index)
+    if any(c.lower_ in ("the", "this", "that") for c in t.lefts):  # "the statement said": the one named before
+        for prev in reversed(t.doc[:t.i]):
+            if prev.lemma_.lower() == lemma and prev.i not in index.skip_tokens:
+                author = _author(prev)
+                if author is not None and author.i != t.i:
+                    found = resolve(author, index)
+                    return Speaker(found.name, found.type, found.on_behalf_of, mention, span,
+                                   min(found.confidence, 0.8)) if found.name else None
+                break
     return Speaker(None, "unknown", None, mention, span, 0.2)
+
+
+def _author(u: Token) -> Token | None:
+    """Who made an utterance the text names: "X's statement", "a statement from X", "X said in a statement",
+    "X issued a statement"."""
+    for c in children(u):
+        if c.dep_ == "poss":
+            return c
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by"):
+            return next((p for p in children(c) if p.dep_ == "pobj"), None)
+    head = u.head
+    if u.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("in", "via", "through"):
+        head = head.head
+    elif u.dep_ != "dobj":
+        return None
+    return next((c for c in children(head) if c.dep_ in ("nsubj", "nsubjpass")), None) if head.pos_ == "VERB" else None
 
 
 def _as_organisation(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
@@ -424,7 +555,13 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
 
 
 def _as_common_noun(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker:
-    """Any other mention: a group (plural or group noun), a named body the recogniser missed, or unknown."""
+    """Any other mention: a surname the article writes in full, a group (plural or group noun), a named body
+    the recogniser missed, or unknown."""
+    alone = not any(c.dep_ in ("compound", "amod", "nmod", "poss", "det") for c in t.lefts)
+    if alone and t.text[:1].isupper() and t.is_alpha and t.lower_ not in NOT_GIVEN_NAMES:
+        full = full_form(t.doc, t.text)  # "Waters tweeted" after "David Waters": the tagger took a plural
+        if full is not None:
+            return Speaker(full, "person", None, mention, span, 0.9)
     if t.tag_ in ("NNS", "NNPS") or t.lower_ in GROUP_NOUNS:
         if index.letter_group and _near_letter(t, index):
             return Speaker(index.letter_group, "group", None, mention, span, 0.6)

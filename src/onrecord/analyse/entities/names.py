@@ -16,6 +16,7 @@ from onrecord import data
 from onrecord.analyse.textcache import doc_text, entity_at
 
 TITLES = data.words("titles")  # the word lists are data/words.toml
+HEADLINE_WORDS = 16  # a first line this short is a headline; a longer one is a lead paragraph (text without one)
 TITLE_BONUS = 5  # the person a headline names is the one "the party leader" most likely refers back to
 HONORIFICS = data.words("honorifics")
 PERSON_ROLES = data.words("person_roles")  # one person by role ("the Labour leader", "the MP")
@@ -147,8 +148,18 @@ def build_name_index(
         if span is not None:
             index.skip_tokens.update(range(span.start, span.end))
     persons = [e for e in doc.ents if e.label_ == "PERSON"]
-    for ent in persons:  # full names first, so surnames map to the first full form written
+    text = doc_text(doc)
+    short = title is not None and len(text[title[0]:title[1]].split()) <= HEADLINE_WORDS
+    in_title = [short and title is not None and title[0] <= e.start_char < title[1] for e in persons]
+    # full names first, so surnames map to the first full form written; the body's before a headline's, whose
+    # capitalised words the recogniser runs into names ("Trump May be Aligning", "Will Sanders")
+    for ent, headline in sorted(zip(persons, in_title), key=lambda et: et[1]):
         name = clean_person_name(ent)
+        if headline and name.lower() not in index.full and name not in text[title[1]:]:  # type: ignore[index]
+            body = [full for full in index.full.values() if full.split()[-1] in name.split()]
+            if len(set(body)) == 1:  # the one body name whose surname the headline's run holds
+                index.full[name.lower()] = body[0]
+            continue  # a run the body never writes is no full name ("Trump Says He Never Mocked")
         if len(name.split()) >= 2 and name.lower() not in index.full:
             index.full[name.lower()] = name
             parts = name.split()
