@@ -122,7 +122,7 @@ def test_migrate_names_the_outlets_of_a_store_made_before_outlets_were_named(sto
     with closing(sqlite3.connect(db)) as conn, conn:  # as a store of schema 17 left them: the name as given
         conn.execute("UPDATE articles SET outlet = outlet_raw")
         conn.execute("UPDATE articles SET outlet = NULL WHERE outlet = ''")
-        for index in ("articles_outlet_raw", "statements_facets", "statement_reports_article"):  # schema 20's
+        for index in ("articles_outlet_raw", "statements_facets", "statement_reports_article"):  # schema 18's
             conn.execute(f"DROP INDEX {index}")
         conn.execute("ALTER TABLE articles DROP COLUMN outlet_raw")
         conn.execute("PRAGMA user_version = 17")

@@ -165,7 +165,7 @@ def migrate(path: StrPath | None = None) -> tuple[int, int]:
                 if conn.execute("SELECT 1 FROM link_state WHERE name = 'claim_groups'").fetchone():
                     build_claim_groups(conn)  # schema 8 keeps the contradictions list's claim groups
             if store.conn.execute("SELECT 1 FROM articles WHERE outlet_raw IS NULL LIMIT 1").fetchone():
-                pipeline.name_outlets(store)  # schema 20 names outlets by the outlets table, keeping the raw name
+                pipeline.name_outlets(store)  # schema 18 names outlets by the outlets table, keeping the raw name
     return before, SCHEMA_VERSION
 
 

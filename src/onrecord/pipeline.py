@@ -351,7 +351,7 @@ def finish_run(store: Store, run_id: int, files_seen: int, stopped: str | None) 
 def name_outlets(store: Store, outlets: str | None = None, *, relink: bool = True) -> dict[tuple[str, str], int]:
     """Name every stored article's outlet by the outlets table (``outlets``: a file; default the ``outlets``
     setting, else the shipped table), from the outlet it came with (``outlet_raw``; an article stored before
-    schema 20 keeps its outlet as that), as ingest does. The outlet's own sentences (stances reported by it) follow;
+    schema 18 keeps its outlet as that), as ingest does. The outlet's own sentences (stances reported by it) follow;
     when anything changed, the link stage's per-outlet counts are rebuilt (``relink``: now, else at the next link).
     Returns (old name, new name) -> articles renamed."""
     names = outlet_table.load(outlets)

@@ -615,7 +615,7 @@ CREATE INDEX stances_target_node ON stances(target_node);
 CREATE INDEX stances_behalf_node ON stances(behalf_node);
 INSERT OR IGNORE INTO link_state(name, value) SELECT 'full', 'schema 17' WHERE EXISTS (SELECT 1 FROM articles);
 """),
-    (20, "articles: the outlet as the input gave it (outlet_raw), the outlet itself named by the outlets table "
+    (18, "articles: the outlet as the input gave it (outlet_raw), the outlet itself named by the outlets table "
          "(`onrecord migrate` names a store's outlets, `onrecord outlets` again after editing the table); the "
          "statements' facets counted from covering indexes", """
 ALTER TABLE articles ADD COLUMN outlet_raw TEXT;
