@@ -29,7 +29,7 @@ def test_b_cubed_and_main_people_by_hand():
 
 ARTICLE = ("Marla Quinby wins the vote\n\nMarla Quinby won the county vote on Tuesday. Quinby said the result showed "
            "that voters wanted change. One Quinby campaign source said the rally had been cancelled because of "
-           "the storm. Quinby's inner circle believes the campaign is safe, according to two aides.\n")
+           "the storm. Quinby's aides told reporters that the campaign was safe.\n")
 
 
 @pytest.fixture(scope="module")
@@ -59,4 +59,4 @@ def test_a_group_a_person_s_name_describes_is_not_that_person(store):
         rows = dict(c.execute("SELECT speaker_mention, speaker_entity_id FROM quotes"))
     assert rows["Quinby"] == "person:marla-quinby"  # "Quinby said": the speaker by the full name
     assert rows["One Quinby campaign source"] is None
-    assert rows["Quinby's inner circle"] is None
+    assert not (rows["Quinby's aides"] or "").startswith("person:")  # a group, never Marla Quinby

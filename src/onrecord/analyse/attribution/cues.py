@@ -13,12 +13,14 @@ from spacy.tokens import Doc, Token
 from onrecord import data
 from onrecord.analyse.attribution.speakers import UTTERANCE_NOUNS, Proposal
 from onrecord.analyse.attribution.tree import Tree, backwards, child_right_after, children, forwards, tree
-from onrecord.analyse.entities.names import GROUP_NOUNS, TITLES, is_role_noun
+from onrecord.analyse.entities.names import GROUP_NOUNS, PERSON_ROLES, TITLES, is_role_noun
 from onrecord.analyse.textcache import doc_text
 from onrecord.data import cue_classes as cue_lexicon  # lemma -> classes (data/cues.txt)
 
 SPEECH_NOUNS = data.words("speech_nouns")  # what a source says or publishes in ("statement", "poll", "interview")
 INSTITUTION_NOUNS = data.words("institution_nouns")
+# Nouns for people who can be a source, as lemmas: "a source" and "the lawyers" as much as "sources" and "the lawyer"
+PEOPLE_NOUNS = set(data.words("speaking_nouns")) | set(PERSON_ROLES) | {g.removesuffix("s") for g in GROUP_NOUNS}
 WRITER = {"i", "we", "you", "me", "us"}  # outside quote marks: the writer and the reader, never a source
 SAID_DEPS = ("ccomp", "xcomp")  # a speech verb's clause ("said (that) ..."), or its to-infinitive ("urged X to ...")
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
@@ -67,8 +69,8 @@ def can_speak(s: Token | None) -> bool:
     if s.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or s.pos_ == "PROPN":
         return True
     lemma = s.lemma_.lower()
-    return is_role_noun(s) or s.lower_ in GROUP_NOUNS or lemma in INSTITUTION_NOUNS or lemma in SPEECH_NOUNS \
-        or lemma in UTTERANCE_NOUNS
+    return is_role_noun(s) or s.lower_ in GROUP_NOUNS or lemma in PEOPLE_NOUNS or lemma in INSTITUTION_NOUNS \
+        or lemma in SPEECH_NOUNS or lemma in UTTERANCE_NOUNS
 
 
 def said(cue: Token, comp: Token) -> bool:
