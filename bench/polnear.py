@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -211,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on train (retrains the learned models)")
     ap.add_argument("--cache", help="with --cv or --model: DocBin of the parsed articles (made on first use)")
     ap.add_argument("--model", help="the attribution tagger (make train-attribution): rules, model and combined")
+    ap.add_argument("--every-attribution", action="store_true",
+                    help="store what articles attribute without anyone saying it too, as PolNeAR annotates "
+                         "(ONRECORD_SPEECH_ONLY=0; the record's default keeps only what was said or written)")
     ap.add_argument("--marginal", action="store_true", help="with --model: decode each role by its marginal")
     a = ap.parse_args(argv)
     if a.cv:
@@ -232,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:24}" + "".join(f"{res[n][key][2]:>16.3f}" for n in res))
         print(json.dumps(res))
         return 0
+    if a.every_attribution:  # before any analysis worker starts: they read the setting from the environment
+        os.environ["ONRECORD_SPEECH_ONLY"] = "0"
     items = [(r["filename"] + ".txt", polnear_text_path(a.root, a.split, r["filename"]).read_text(encoding="utf-8"))
              for r in meta]
     out = Path(a.out)

@@ -113,3 +113,16 @@ def test_a_place_before_a_colon_is_a_dateline(nlp):
     # a page's first line read as a "Name: words" headline: the name is a place, and a place does not speak
     text = "Washington, DC, United States: Getting to the Moon, while not easy, has been done.\n\nThe agency met.\n"
     assert run(nlp, text) == []
+
+
+def test_the_speech_only_setting_stores_what_an_article_attributes_without_anyone_saying_it(nlp, monkeypatch):
+    # What PolNeAR annotates as an attribution ("voters worried that ...") is no quote by default; with
+    # ONRECORD_SPEECH_ONLY=0 the analysis that ingest runs keeps it, as the benchmark's --every-attribution does.
+    from onrecord.analyse import analyse_text
+
+    text = HEAD + "Many voters worried that prices would rise again. The minister said the plan was working.\n"
+    said = [q.text for q in analyse_text(nlp, text, segment(text)).quotes]
+    monkeypatch.setenv("ONRECORD_SPEECH_ONLY", "0")
+    every = [q.text for q in analyse_text(nlp, text, segment(text)).quotes]
+    assert said == ["the plan was working"]
+    assert sorted(every) == ["that prices would rise again", "the plan was working"]

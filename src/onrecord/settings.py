@@ -102,6 +102,11 @@ SETTINGS: tuple[Setting, ...] = (
             "own words saying the opposite (days; two years: a stated position stands until its holder changes it, "
             "and a later change is a change of position, never a contradiction). A claim about a record ('has a "
             "history of') reaches back without limit.", (), 1, metavar="DAYS"),
+    Setting("speech_only", bool, True, "ONRECORD_SPEECH_ONLY",
+            "A reported quote (no quote marks) is stored only when its source said or wrote it (a speech or writing "
+            "act: says, told, wrote, according to). Off (0), what an article attributes without anyone saying it is "
+            "stored too (beliefs, perceptions, positions: \"X believes\", \"voters worried\"), as PolNeAR annotates "
+            "attributions (`docs/evaluation.md`). Applies to the next ingest or `onrecord analyse`.", ()),
     Setting("contradiction_min_confidence", float, 0.4, "ONRECORD_CONTRADICTION_MIN_CONFIDENCE",
             "A claim and its holder's own words are paired as a contradiction only when the pair is at least this "
             "sure (the product of the two stances' confidences, times the rule's factor): a less sure pair is never "

@@ -16,6 +16,7 @@ import numpy
 from spacy.attrs import DEP, HEAD
 from spacy.tokens import Doc
 
+from onrecord import settings
 from onrecord.analyse.attribution.marks import scan_paragraph
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.analyse.entities.mentions import extract_entities, merge_windows
@@ -97,9 +98,10 @@ def analyse_docs(docs: Iterable[Any], segments: list[Segment], offsets: list[int
     stances: list[Any] = []
     entity_parts: list[Any] = []
     group_base = 0
+    speech_only = settings.value("speech_only")
     for doc, off in zip(docs, offsets):
         local = local_segments(segments, off, off + len(doc.text))
-        found = extract_quotes(doc, local, strict=strict)  # raises only when strict
+        found = extract_quotes(doc, local, strict=strict, speech_only=speech_only)  # raises only when strict
         try:
             entity_parts.append((extract_entities(doc, local), off))
         except Exception:  # a bug in one step must not lose the article or the other steps' results
