@@ -10,6 +10,15 @@ with psutil (largest single process, and the tree's total, which counts pages sh
 process, so it is an upper bound). onrecord is timed whole (interpreter start, model load, ingest, analysis,
 store) on all N texts; the baselines are timed from after the model load on the first --baseline-n texts,
 which favours them. The target of issue 7: onrecord >= 4x the articles/s of plain spaCy sm, peak under 1.5 GB.
+
+    python bench/throughput.py CORPUS_DIR --against OLD=/path/venv-old/bin/python [--against LABEL=PYTHON:SRC]
+                               [--draw 300] [--rounds 2] [--jobs 2]
+
+compares code versions instead (issue 27, item 8): a fixed seeded draw of --draw PolNeAR train texts, and
+`onrecord ingest --jobs J` of this checkout and of each --against version run alternately, --rounds times, each
+into a fresh store; every run's wall seconds and CPU seconds of all its processes (the ingest and its workers,
+from the kernel's accounting of reaped children) are printed, then each version's median and its ratio to this
+one. PYTHON runs the other version (its own environment); SRC, when given, is put first on its PYTHONPATH.
 """
 from __future__ import annotations
 
@@ -19,7 +28,9 @@ import os
 import platform
 import random
 import re
+import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +38,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import psutil
+try:
+    import psutil
+except ImportError:  # only the RSS sampling needs it; the --against comparison runs without it
+    psutil = None
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 7
@@ -124,14 +138,23 @@ def collect(corpus: Path, n: int) -> list[str]:
     return texts
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process this one has reaped, and of theirs."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def measure(cmd: list[str], env: dict[str, str], workdir: Path) -> tuple[str, float, float, float]:
     """Run cmd, sampling RSS of its process tree; return stdout, wall seconds, peak process MB, peak tree MB."""
     with open(workdir / "stdout", "w+", encoding="utf-8") as out, \
             open(workdir / "stderr", "w+", encoding="utf-8") as err:
         t0 = time.perf_counter()
-        proc = psutil.Popen(cmd, stdout=out, stderr=err, env=env, cwd=workdir)
+        if psutil is None:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=workdir)
+        else:
+            proc = psutil.Popen(cmd, stdout=out, stderr=err, env=env, cwd=workdir)
         peak_proc = peak_tree = 0
-        while proc.poll() is None:
+        while psutil is not None and proc.poll() is None:
             try:
                 tree = [proc] + proc.children(recursive=True)
             except psutil.NoSuchProcess:
@@ -199,6 +222,92 @@ def report(results: list[Result], base: Result) -> None:
           f"({tree:.0f} MB)")
 
 
+@dataclass
+class Version:
+    """A code version to time: the interpreter that runs it and the environment it runs in."""
+
+    label: str
+    python: str
+    env: dict[str, str]
+
+
+def version(spec: str) -> Version:
+    """LABEL=PYTHON or LABEL=PYTHON:SRC (SRC first on PYTHONPATH, the rest of it dropped)."""
+    label, sep, rest = spec.partition("=")
+    if not sep or not label or not rest:
+        sys.exit(f"--against wants LABEL=PYTHON[:SRC], got {spec!r}")
+    python, _, src = rest.partition(":")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if src:
+        env["PYTHONPATH"] = src
+    return Version(label, python, env)
+
+
+def draw(corpus: Path, n: int) -> list[str]:
+    """A fixed seeded draw of n PolNeAR train texts (the same n give the same texts on every run)."""
+    paths = sorted((corpus / "polnear" / "train" / "text").glob("*.txt"))
+    if len(paths) < n:
+        sys.exit(f"{len(paths)} texts under {corpus}/polnear/train/text, fewer than --draw {n}")
+    return [p.read_text(encoding="utf-8") for p in random.Random(SEED).sample(paths, n)]
+
+
+def ingest_run(v: Version, src: Path, jobs: int, db: Path, workdir: Path) -> dict[str, float]:
+    """One `onrecord ingest` of src into a fresh store db by version v: wall and CPU seconds, what it stored."""
+    cmd = [v.python, "-m", "onrecord.cli", "ingest", str(src), "--db", str(db), "--quiet", "--any-language",
+           "--jobs", str(jobs)]
+    cpu0 = children_cpu()
+    _, wall, proc_mb, tree_mb = measure(cmd, v.env, workdir)
+    cpu = children_cpu() - cpu0
+    with sqlite3.connect(db) as c:
+        stored = c.execute("SELECT count(*) FROM articles").fetchone()[0]
+        quotes = c.execute("SELECT count(*) FROM quotes").fetchone()[0]
+    return {"wall_s": wall, "cpu_s": cpu, "articles": stored, "quotes": quotes, "peak_tree_mb": tree_mb}
+
+
+def compare(a: argparse.Namespace) -> None:
+    """Time this checkout and each --against version alternately on the same texts; print runs and ratios."""
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):  # the runs start in a temporary folder: a relative PYTHONPATH would miss
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env["PYTHONPATH"].split(os.pathsep))
+    this = Version("this", sys.executable, env)
+    versions = [this] + [version(s) for s in a.against]
+    texts = draw(a.corpus, a.draw)
+    print(f"{len(texts)} PolNeAR train texts (seed {SEED}), {sum(len(t.split()) for t in texts)} words; "
+          f"--jobs {a.jobs}, {a.rounds} rounds alternating {', '.join(v.label for v in versions)}; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (other work skews wall times)")
+    runs: dict[str, list[dict[str, float]]] = {v.label: [] for v in versions}
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as name:
+        tmp = Path(name)
+        src = tmp / "articles.jsonl"
+        src.write_text("".join(json.dumps({"id": f"bench-{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
+                       encoding="utf-8")
+        for r in range(a.rounds):
+            order = versions if r % 2 == 0 else versions[::-1]  # who goes first alternates too
+            for v in order:
+                db = tmp / f"{v.label}-{r}.db"
+                m = ingest_run(v, src, a.jobs, db, tmp)
+                db.unlink()
+                runs[v.label].append(m)
+                print(f"round {r + 1} {v.label:<12} wall {m['wall_s']:6.1f} s  CPU {m['cpu_s']:6.1f} s  "
+                      f"{m['articles'] / m['wall_s']:5.2f} articles/s  stored {m['articles']:.0f} articles, "
+                      f"{m['quotes']:.0f} quotes  peak tree {m['peak_tree_mb'] or float('nan'):.0f} MB  "
+                      f"(load {os.getloadavg()[0]:.2f})", flush=True)
+    base = runs["this"]
+    bw, bc = statistics.median(m["wall_s"] for m in base), statistics.median(m["cpu_s"] for m in base)
+    print(f"{'version':<12} {'median wall s':>13} {'median CPU s':>12} {'articles/s':>10} {'CPU vs this':>11} "
+          f"{'articles/s vs this':>18}")
+    for v in versions:
+        w = statistics.median(m["wall_s"] for m in runs[v.label])
+        c = statistics.median(m["cpu_s"] for m in runs[v.label])
+        print(f"{v.label:<12} {w:>13.1f} {c:>12.1f} {len(texts) / w:>10.2f} {c / bc:>10.3f}x {bw / w:>17.3f}x")
+    if a.json:
+        a.json.write_text(json.dumps({"draw": a.draw, "seed": SEED, "jobs": a.jobs, "rounds": a.rounds,
+                                      "versions": {v.label: {"python": v.python,
+                                                             "pythonpath": v.env.get("PYTHONPATH", "")}
+                                                   for v in versions},
+                                      "runs": runs, "cpus": os.cpu_count()}, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("corpus", type=Path, help="folder holding polnear/{train,dev}/text/")
@@ -207,7 +316,16 @@ def main() -> None:
     ap.add_argument("--baseline-n", type=int, default=400, help="articles for each baseline (default 400)")
     ap.add_argument("--json", type=Path, help="also write every number to this JSON file")
     ap.add_argument("--selective", action="store_true", help="also time `onrecord ingest --selective`")
+    ap.add_argument("--against", action="append", default=[], metavar="LABEL=PYTHON[:SRC]",
+                    help="compare this checkout's ingest with another code version's (repeatable); see above")
+    ap.add_argument("--draw", type=int, default=300, help="PolNeAR train texts for --against (default 300)")
+    ap.add_argument("--rounds", type=int, default=2, help="alternations for --against (default 2)")
     a = ap.parse_args()
+    if a.against:
+        compare(a)
+        return
+    if psutil is None:
+        sys.exit("the RSS sampling needs psutil: pip install 'psutil>=5.9' (the bench extra)")
     texts = collect(a.corpus, a.n)
     words = [len(t.split()) for t in texts]
     bn = min(a.baseline_n, len(texts))

@@ -51,6 +51,14 @@ class Tree:
         self.heads, self.kids, self.lo, self.hi, self.proj = heads, kids, lo, hi, proj
         self.memo: dict[Any, Any] = {}
         self._sents: tuple[list[int], list[int]] | None = None
+        self._tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """``list(doc)``, made once: every walk of the Doc and every ``doc[i]`` makes new Token objects."""
+        if self._tokens is None:
+            self._tokens = list(self.doc)
+        return self._tokens
 
     def sent_bounds(self, i: int) -> tuple[int, int]:
         """Token range [start, end) of the sentence holding token i, as ``Token.sent`` finds it."""
@@ -78,7 +86,7 @@ class Tree:
         key = ("positions", name)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = [t.i for t in self.doc if pred(t)]
+            found = self.memo[key] = [t.i for t in self.tokens if pred(t)]
         return found
 
     def prefix_counts(self, name: str, pred: Callable[[Token], bool]) -> list[int]:
@@ -87,7 +95,7 @@ class Tree:
         found = self.memo.get(key)
         if found is None:
             found = [0]
-            for t in self.doc:
+            for t in self.tokens:
                 found.append(found[-1] + bool(pred(t)))
             self.memo[key] = found
         return found
@@ -112,7 +120,8 @@ def children(t: Token) -> list[Token]:
     key = ("children", t.i)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = [doc[k] for k in tree(doc).kids[t.i]]
+        toks = tree(doc).tokens
+        found = memo[key] = [toks[k] for k in tree(doc).kids[t.i]]
     return found
 
 
@@ -162,18 +171,20 @@ def same_sent(a: Token, b: Token) -> bool:
 def forwards(t: Token, name: str, pred: Callable[[Token], bool], lo: int, hi: int) -> Iterator[Token]:
     """The tokens with index in [lo, hi) where ``pred`` holds, in order, found lazily (``name`` keys its
     table)."""
-    pos = tree(t.doc).positions(name, pred)
+    tr = tree(t.doc)
+    pos, toks = tr.positions(name, pred), tr.tokens
     k = bisect.bisect_left(pos, lo)
     while k < len(pos) and pos[k] < hi:
-        yield t.doc[pos[k]]
+        yield toks[pos[k]]
         k += 1
 
 
 def backwards(t: Token, name: str, pred: Callable[[Token], bool], lo: int, hi: int) -> Iterator[Token]:
     """The tokens with index in [lo, hi) where ``pred`` holds, nearest to ``hi`` first, found lazily
     (``name`` keys its table)."""
-    pos = tree(t.doc).positions(name, pred)
+    tr = tree(t.doc)
+    pos, toks = tr.positions(name, pred), tr.tokens
     k = bisect.bisect_left(pos, hi) - 1
     while k >= 0 and pos[k] >= lo:
-        yield t.doc[pos[k]]
+        yield toks[pos[k]]
         k -= 1

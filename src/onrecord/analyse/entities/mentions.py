@@ -199,12 +199,20 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     return [e for e in cut if e is not None]
 
 
-def _acts_as_person(doc: Doc, word: str) -> bool:
-    """Whether a word the article writes alone acts as a person somewhere: the subject of a verb of saying
-    ("Trump told Newsmax") or of a clause that goes on with his/her ("when Trump launched his campaign")."""
+def _subjects(doc: Doc) -> dict[str, list[Token]]:
+    """The article's subjects (nsubj, nsubjpass) by their text, in order: one walk of the Doc."""
+    out: dict[str, list[Token]] = {}
     for t in doc:
-        if t.text != word or t.dep_ not in ("nsubj", "nsubjpass"):
-            continue
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            out.setdefault(t.text, []).append(t)
+    return out
+
+
+def _acts_as_person(subjects: dict[str, list[Token]], word: str) -> bool:
+    """Whether a word the article writes alone acts as a person somewhere: the subject of a verb of saying
+    ("Trump told Newsmax") or of a clause that goes on with his/her ("when Trump launched his campaign");
+    ``subjects``: the article's ``_subjects``."""
+    for t in subjects.get(word, ()):
         if t.head.lemma_.lower() in data.cue_classes():
             return True
         if any(x.lower_ in ("his", "her", "himself", "herself") and x.i > t.i for x in t.head.subtree):
@@ -229,6 +237,7 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] |
         c = b.get(full_name, "person", e.start_char)
         c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "name"))
         out[e.root.i] = c
+    subjects: dict[str, list[Token]] | None = None  # made when first needed
     singles: dict[str, list[tuple[Span, str]]] = {}
     for e, n in names:
         if n and len(n.split()) == 1:
@@ -236,7 +245,9 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] |
     for low, group in singles.items():
         for e, n in group:
             target = _full_for(low, e.start_char, full)
-            acts = target is None and (_acts_as_person(doc, e.text) or _kb_surname(low))
+            if target is None and subjects is None:
+                subjects = _subjects(doc)
+            acts = target is None and (_acts_as_person(subjects or {}, e.text) or _kb_surname(low))
             if name_key(n) in metonyms or (e.text in org_texts and target is None and not acts):
                 continue  # "Labour", "Twitter" tagged PERSON by mistake (a surname tagged NORP elsewhere is not)
             title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from onrecord import data
+from onrecord.analyse.attribution.tree import tree
 from onrecord.analyse.textcache import doc_text, entity_at
 
 TITLES = data.words("titles")  # the word lists are data/words.toml
@@ -109,7 +110,7 @@ def _capitalised_run(doc: Doc, i: int) -> str | None:
 
 def _find_letter_group(doc: Doc) -> str | None:
     """The organisation that published/wrote/organised an open letter the article reports on, if any."""
-    for t in doc:
+    for t in tree(doc).tokens:
         if t.lemma_.lower() != "letter":
             continue
         cands: list[Token] = []
@@ -212,7 +213,8 @@ def _person_mention_name(t: Token, index: NameIndex) -> str | None:
 
 def _collect_mentions(doc: Doc, index: NameIndex) -> None:
     """Walk the article in order, resolving each person/group mention with the mentions before it."""
-    for t in doc:
+    tr = tree(doc)  # the Doc's tokens made once, and sentence starts without scanning the sentence
+    for t in tr.tokens:
         if t.i in index.skip_tokens or t.dep_ in ("compound", "flat") and t.head.ent_type_ == t.ent_type_ != "":
             continue
         subj = t.dep_ in ("nsubj", "nsubjpass")
@@ -221,7 +223,7 @@ def _collect_mentions(doc: Doc, index: NameIndex) -> None:
         if name is not None:
             if t.ent_iob_ == "I" and t.head.i != t.i and t.head.ent_type_ == "PERSON":
                 continue
-            index.mentions.append(Mention(t.i, name, "person", subj, t.sent.start, main))
+            index.mentions.append(Mention(t.i, name, "person", subj, tr.sent_bounds(t.i)[0], main))
             index.salience[name] = index.salience.get(name, 0) + 1
             continue
         low = t.lower_
@@ -231,9 +233,9 @@ def _collect_mentions(doc: Doc, index: NameIndex) -> None:
             r = resolve_person_by_role(t, index, salient=True) if low not in PRONOUNS_PERSON else None
             r = r or antecedent(index, t.i, "person")
             if r is not None:
-                index.mentions.append(Mention(t.i, r, "person", subj, t.sent.start, main))
+                index.mentions.append(Mention(t.i, r, "person", subj, tr.sent_bounds(t.i)[0], main))
         elif t.ent_type_ in ("ORG", "GPE", "NORP") and t.ent_iob_ == "B" or t.lower_ in GROUP_NOUNS:
-            index.mentions.append(Mention(t.i, t.text, "group", subj, t.sent.start))
+            index.mentions.append(Mention(t.i, t.text, "group", subj, tr.sent_bounds(t.i)[0]))
 
 
 def is_role_noun(t: Token) -> bool:

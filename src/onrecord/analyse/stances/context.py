@@ -54,6 +54,7 @@ class StanceContext:
         self.body = sorted(self.body)
         self._starts = [s for s, _ in self.body]
         self._titled: dict[str, set[str]] | None = None
+        self._word_pos: dict[str, set[str]] | None = None
 
     def titled(self) -> dict[str, set[str]]:
         """Surname (lower case) -> the pronouns the article's courtesy titles give it: "Mrs. Clinton" -> {"she"},
@@ -69,6 +70,14 @@ class StanceContext:
                     end = last.i if last is not None else min(len(self.doc), t.i + 4)
                     self._titled.setdefault(self.doc[end - 1].lower_, set()).add(pron)
         return self._titled
+
+    def word_pos(self) -> dict[str, set[str]]:
+        """Each word as written -> every part of speech the parse gives it in the article; read once per article."""
+        if self._word_pos is None:
+            self._word_pos = {}
+            for t in self.doc:
+                self._word_pos.setdefault(t.text, set()).add(t.pos_)
+        return self._word_pos
 
     def _body_at(self, char: int) -> tuple[int, int] | None:
         k = bisect.bisect_right(self._starts, char) - 1

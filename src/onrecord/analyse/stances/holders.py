@@ -377,10 +377,7 @@ def headline_fragment(ctx: StanceContext, name: str, first: bool = False) -> boo
     words = [w for w in name.split()[0 if first else 1:] if w[:1].isupper() and w.lower() not in NAME_PARTICLES]
     if not words:
         return False
-    tags: dict[str, set[str]] = {}
-    for t in ctx.doc:
-        if t.text in words:
-            tags.setdefault(t.text, set()).add(t.pos_)
+    tags = ctx.word_pos()
     return any(tags.get(w) and not tags[w] & {"PROPN", "NOUN", "ADJ", "NUM"} and tags[w] & FUNCTION_POS
                for w in words)
 

@@ -25,12 +25,9 @@ def _weights() -> tuple[dict[str, Sequence[float]], int]:
 def probabilities(names: Iterable[str]) -> list[float]:
     """The softmax probabilities of (negative, neutral, positive) for feature names (each counts once)."""
     weights, k = _weights()
-    z = [0.0] * k
-    for name in set(names):
-        w = weights.get(name)
-        if w is not None:
-            for i in range(k):
-                z[i] += w[i]
+    rows = [w for w in map(weights.get, set(names)) if w is not None]
+    # summed exactly (fsum), so the result does not depend on the order of the set: the same in every process
+    z = [math.fsum(column) for column in zip(*rows)] if rows else [0.0] * k
     top = max(z)
     e = [math.exp(v - top) for v in z]
     total = sum(e)
