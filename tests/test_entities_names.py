@@ -95,3 +95,11 @@ def test_the_headline_line_is_title_case_even_when_its_words_run_into_a_name(nlp
     people = _people_with(nlp, text, [("Delgado Calls", "PERSON"), ("Obama", "PERSON")])
     assert not any("Calls" in n for n in people), people
     assert people["Maria Delgado"].count("Delgado") == 2  # the headline's mention, cut to the name, and the body's
+
+
+def test_a_place_or_body_named_after_a_person_is_not_that_person_but_mentions_them(nlp):
+    text = ("David Axelrod, a longtime ally, served with him in the Obama White House. The gala was held at the "
+            "Quinby Foundation. Barack Obama did not attend, and Axelrod said nothing.\n")
+    people = _people_with(nlp, text, [("Obama White House", "PERSON"), ("Quinby Foundation", "PERSON")])
+    assert "Obama White House" not in people and "Quinby Foundation" not in people, people
+    assert "David Axelrod" in people and "Obama" in people["Barack Obama"]  # the phrase mentions him

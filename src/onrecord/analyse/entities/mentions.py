@@ -147,7 +147,8 @@ def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
     ("Certainly Donald Trump" beside "Donald Trump"); the first word stays when the article also writes the whole
     name mid-sentence (``mid``: "Will Smith"). In a title-case line (``title``) only the stop word goes: there the
     tagger reads names as verbs ("Trump Stands Tall"), and ``_headline_name`` cuts the name. None when nothing is
-    left."""
+    left. A place or body named after someone ("the Obama White House", words.toml ``named_after_heads``) is cut to
+    the person's name, whom it mentions."""
     start, end = e.start, e.end
     for t in e[1:]:
         if t.text in _NAME_BREAKS or t.i < e.end - 1 and (t.tag_ == "POS" or t.lower_ in ("'s", "’s")):
@@ -158,11 +159,17 @@ def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
             first.is_stop or end - start > 2 and start not in title and (
                 first.pos_ != "PROPN" or e.doc[start + 1:end].text in mid)):
         start += 1
+    words = [t.lower_ for t in e.doc[start:end]]
+    for size in (2, 1):  # a place or body named after someone mentions them, but is not them: "the Obama White House"
+        if end - start > size and " ".join(words[-size:]) in NAMED_AFTER:
+            end -= size
+            break
     if end <= start:
         return None
     return e if (start, end) == (e.start, e.end) else Span(e.doc, start, end, label=e.label_)
 
 
+NAMED_AFTER = data.words("named_after_heads")
 _NAME_BREAKS = {":", ";", "|", "(", ")", "[", "]", "“", "”", "\"", "—", "–"}  # never inside a person's name
 
 
