@@ -139,6 +139,10 @@ def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
     return out
 
 
+NAMED_AFTER = data.words("named_after_heads")
+_NAME_BREAKS = {":", ";", "|", "(", ")", "[", "]", "“", "”", "\"", "—", "–"}  # never inside a person's name
+
+
 def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
     """A PERSON entity without what news capitalisation or punctuation adds to it: the words from a possessive or
     a colon on ("Mitt Romney's Medicare", "Jo Bloggs: Saying" -> the name), and a sentence's first word that is
@@ -167,10 +171,6 @@ def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
     if end <= start:
         return None
     return e if (start, end) == (e.start, e.end) else Span(e.doc, start, end, label=e.label_)
-
-
-NAMED_AFTER = data.words("named_after_heads")
-_NAME_BREAKS = {":", ";", "|", "(", ")", "[", "]", "“", "”", "\"", "—", "–"}  # never inside a person's name
 
 
 def _opens_sentence(t: Token) -> bool:
