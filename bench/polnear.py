@@ -119,14 +119,15 @@ def cross_validate(root: str, k: int, cache: str | None, merge_groups: bool = Tr
     """K-fold cross-validation on PolNeAR train: per fold, the scores of ``score_polnear`` on the fold's articles
     with the learned models retrained on the other folds."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from train_attribution import _docs, article_examples, concat, train
+    from attribution_data import parsed
+    from train_attribution import article_examples, concat, train
 
     from onrecord.analyse.attribution.quotes import extract_quotes
     from onrecord.clean import segment
 
     meta = polnear_articles(root, "train")
     t0 = time.perf_counter()
-    docs = _docs(root, meta, cache)
+    docs = parsed(root, "train", meta, cache)
     print(f"{len(docs)} train articles parsed in {time.perf_counter() - t0:.0f}s", file=log)
     per_article = [article_examples(root, row, doc) for row, doc in zip(meta, docs)]
     out = []

@@ -31,26 +31,10 @@ from onrecord.analyse.attribution.learned import (
 )
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
-from onrecord.evaluate import parse_ann, polnear_articles, polnear_text_path, trim
-from onrecord.nlp import load_nlp
+from onrecord.evaluate import parse_ann, polnear_articles, trim
 
-
-def _docs(root: str, meta: list[dict], cache: str | None) -> list:
-    """Parsed train articles, in metadata order (read from / written to a DocBin cache when given)."""
-    from spacy.tokens import DocBin
-
-    nlp = load_nlp()
-    if cache and Path(cache).exists():
-        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if len(docs) == len(meta):
-            return docs
-    docs = [nlp(polnear_text_path(root, "train", r["filename"]).read_text(encoding="utf-8")) for r in meta]
-    if cache:
-        db = DocBin()
-        for d in docs:
-            db.add(d)
-        db.to_disk(cache)
-    return docs
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/: the parse cache of the tagger's conversion
+from attribution_data import parsed
 
 
 def _gold(root: str, row: dict, text: str) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
@@ -196,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     meta = polnear_articles(a.root, "train")
     t0 = time.perf_counter()
-    docs = _docs(a.root, meta, a.cache)
+    docs = parsed(a.root, "train", meta, a.cache)
     keep = [i for i in range(len(meta)) if not a.holdout_every or i % a.holdout_every]
     ex = examples(a.root, [meta[i] for i in keep], [docs[i] for i in keep])
     model = train(ex, a.min_count, a.l2, a.steps, a.threshold, a.rule_threshold)

@@ -8,8 +8,16 @@ from onrecord.analyse.entities.mentions import extract_entities
 from onrecord.clean import segment
 
 
-def _people(nlp, text: str) -> dict[str, list[str]]:
-    found = extract_entities(nlp(text), segment(text, None))
+def _people(nlp, text: str, wrong: tuple[tuple[str, str], ...] = ()) -> dict[str, list[str]]:
+    """The article's people and their mentions; the recogniser's span over each (text, label) of ``wrong`` is
+    replaced by that span: the recogniser makes these errors in real articles, but not reliably on a short invented
+    one."""
+    doc = nlp(text)
+    if wrong:
+        spans = [doc.char_span(text.index(phrase), text.index(phrase) + len(phrase), label=label)
+                 for phrase, label in wrong]
+        doc.ents = spacy.util.filter_spans(spans + list(doc.ents))
+    found = extract_entities(doc, segment(text, None))
     return {e.name: [m.text for m in e.mentions if m.kind != "pronoun"] for e in found.entities if e.type == "person"}
 
 
@@ -57,19 +65,6 @@ def test_a_stop_word_starting_a_sentence_is_not_a_given_name_unless_written_mid_
 
 
 
-def _people_with(nlp, text: str, wrong: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """``_people`` with the recogniser's span over each (text, label) of ``wrong`` replaced by that span: the
-    recogniser makes these errors in real articles, but not reliably on a short invented one."""
-    doc = nlp(text)
-    spans = []
-    for phrase, label in wrong:
-        start = text.index(phrase)
-        spans.append(doc.char_span(start, start + len(phrase), label=label))
-    doc.ents = spacy.util.filter_spans(spans + [e for e in doc.ents])
-    found = extract_entities(doc, segment(text, None))
-    return {e.name: [m.text for m in e.mentions if m.kind != "pronoun"] for e in found.entities if e.type == "person"}
-
-
 def test_a_word_that_only_opens_the_sentence_is_not_part_of_the_name(nlp):
     # A sentence's first word is capitalised whatever it is: an adverb or a gerund before a full name the article
     # writes elsewhere is not a given name, and the person stays one cluster under their name.
@@ -77,14 +72,14 @@ def test_a_word_that_only_opens_the_sentence_is_not_part_of_the_name(nlp):
             "offer was too low.\n\n"
             "“Certainly Maria Delgado has gone further than we expected,” said a board member.\n\n"
             "I agree. Entrusting Maria Delgado with the talks was a risk, another member said. Delgado disagreed.\n")
-    people = _people_with(nlp, text, [("Certainly Maria Delgado", "PERSON"), ("Entrusting Maria Delgado", "PERSON")])
+    people = _people(nlp, text, (("Certainly Maria Delgado", "PERSON"), ("Entrusting Maria Delgado", "PERSON")))
     assert set(people) == {"Maria Delgado"}, people
     assert people["Maria Delgado"].count("Maria Delgado") == 4
 
 
 def test_a_colon_ends_a_name(nlp):
     text = "Tom Archer spoke to the board on Monday.\n\nTom Archer: Saying no to the offer was right.\n"
-    people = _people_with(nlp, text, [("Tom Archer: Saying", "PERSON")])
+    people = _people(nlp, text, (("Tom Archer: Saying", "PERSON"),))
     assert set(people) == {"Tom Archer"}, people
 
 
@@ -92,7 +87,7 @@ def test_the_headline_line_is_title_case_even_when_its_words_run_into_a_name(nlp
     text = ("Delgado Calls On Obama To Resign\n\n"
             "Maria Delgado, the union's general secretary, said on Monday that the minister had failed. Delgado "
             "repeated the call on Tuesday.\n")
-    people = _people_with(nlp, text, [("Delgado Calls", "PERSON"), ("Obama", "PERSON")])
+    people = _people(nlp, text, (("Delgado Calls", "PERSON"), ("Obama", "PERSON")))
     assert not any("Calls" in n for n in people), people
     assert people["Maria Delgado"].count("Delgado") == 2  # the headline's mention, cut to the name, and the body's
 
@@ -100,6 +95,6 @@ def test_the_headline_line_is_title_case_even_when_its_words_run_into_a_name(nlp
 def test_a_place_or_body_named_after_a_person_is_not_that_person_but_mentions_them(nlp):
     text = ("David Axelrod, a longtime ally, served with him in the Obama White House. The gala was held at the "
             "Quinby Foundation. Barack Obama did not attend, and Axelrod said nothing.\n")
-    people = _people_with(nlp, text, [("Obama White House", "PERSON"), ("Quinby Foundation", "PERSON")])
+    people = _people(nlp, text, (("Obama White House", "PERSON"), ("Quinby Foundation", "PERSON")))
     assert "Obama White House" not in people and "Quinby Foundation" not in people, people
     assert "David Axelrod" in people and "Obama" in people["Barack Obama"]  # the phrase mentions him

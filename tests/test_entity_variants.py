@@ -80,18 +80,28 @@ def _links(path: str) -> list[tuple]:
             sorted(c.execute("SELECT entity_id, alias, why FROM entity_aliases"), key=str)
 
 
-def test_linking_one_article_at_a_time_equals_a_full_relink(tmp_path):
+def _linked_both_ways(tmp_path, articles: list[tuple[str, list[tuple[str, int]]]],
+                      organisations: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Two stores of the same articles (their clusters typed organisation in ``organisations``): one linked an
+    article at a time, one linked once after all of them."""
     one, full = str(tmp_path / "one.db"), str(tmp_path / "full.db")
-    with Store(one) as store:
-        for aid, clusters in ARTICLES:
-            with store.transaction():
-                _article(store, aid, clusters)
-            link(store, [aid])
-    with Store(full) as store:
-        with store.transaction():
-            for aid, clusters in ARTICLES:
-                _article(store, aid, clusters)
-        link(store)
+    for path, step in ((one, True), (full, False)):
+        with Store(path) as store:
+            for aid, clusters in articles:
+                with store.transaction():
+                    _article(store, aid, clusters)
+                    if aid in organisations:
+                        store.conn.execute("UPDATE article_entities SET type = 'organisation' WHERE article_id = ?",
+                                           (aid,))
+                if step:
+                    link(store, [aid])
+            if not step:
+                link(store)
+    return one, full
+
+
+def test_linking_one_article_at_a_time_equals_a_full_relink(tmp_path):
+    one, full = _linked_both_ways(tmp_path, ARTICLES)
     assert _links(one) == _links(full)
     by = {(a, n): (e, name) for a, n, e, name in _links(full)[:9]}
     assert by[("a2", 0)][1] == "Barack Obama" and by[("a1", 0)][1] == "Michelle Obama"
@@ -162,18 +172,6 @@ def test_a_person_the_recogniser_once_read_as_an_organisation_is_one_person():
 
 def test_a_person_read_once_as_an_organisation_links_incrementally_as_in_a_full_relink(tmp_path):
     arts = [("o1", [("Jo Bloggs", 2)]), ("p1", [("Jo Bloggs", 1)]), ("p2", [("Jo Bloggs", 2)])]
-    one, full = str(tmp_path / "one.db"), str(tmp_path / "full.db")
-    for path, step in ((one, True), (full, False)):
-        with Store(path) as store:
-            for aid, clusters in arts:
-                with store.transaction():
-                    _article(store, aid, clusters)
-                    if aid.startswith("o"):
-                        store.conn.execute("UPDATE article_entities SET type = 'organisation' WHERE article_id = ?",
-                                           (aid,))
-                if step:
-                    link(store, [aid])
-            if not step:
-                link(store)
+    one, full = _linked_both_ways(tmp_path, arts, organisations=("o1",))
     assert _links(one) == _links(full)
     assert {e for _, _, e, _ in _links(full)[:3]} == {"person:jo-bloggs"}

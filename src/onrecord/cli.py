@@ -366,6 +366,13 @@ def eval_() -> None:
 
 
 GOLD = click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False))
+GOLD_SET = click.option("--set", "subset", help="Only the gold rows of this set (A: read for errors; B: numbers only).")
+
+
+def _at_least(things: str) -> Callable[[F], F]:
+    """The eval commands' ``--min-confidence``, saying what it keeps."""
+    return click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
+                        help=f"Only {things} at least this sure (unset: all of them).")
 
 
 def _scores(res: dict[str, Any], as_json: bool) -> None:
@@ -422,9 +429,8 @@ def eval_contradictions(gold: str, db: str, show: bool, as_json: bool) -> None:
 @eval_.command(name="descriptors")
 @GOLD
 @setting("db")
-@click.option("--set", "subset", help="Only the gold rows of this set (A: read for errors; B: numbers only).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
-              help="Only descriptions at least this sure (unset: all of them).")
+@GOLD_SET
+@_at_least("descriptions")
 @click.option("--json", "as_json", is_flag=True)
 def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: float | None, as_json: bool) -> None:
     """Descriptor precision against a judged gold (tests/fixtures/descriptor_precision), by error kind; the
@@ -436,9 +442,8 @@ def eval_descriptors(gold: str, db: str, subset: str | None, min_confidence: flo
 @eval_.command(name="reported")
 @GOLD
 @setting("db")
-@click.option("--set", "subset", help="Only the gold rows of this set (A: read for errors; B: numbers only).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="X",
-              help="Only quotes at least this sure (unset: all of them).")
+@GOLD_SET
+@_at_least("quotes")
 @click.option("--json", "as_json", is_flag=True)
 def eval_reported(gold: str, db: str, subset: str | None, min_confidence: float | None, as_json: bool) -> None:
     """Precision of stored reported quotes (speech act, span and speaker right) against a judged gold

@@ -330,7 +330,7 @@ def _lone_surnames(g: _Groups, nodes: list[Node], persons: list[Node], kb: KB,
     weight: Counter[Node] = Counter()
     for n in persons:
         surnames[person_words(n[1])[-1]].add(g.find(n))
-        weight[g.find(n)] += sum(surfaces.get(n, Counter()).values())
+        weight[g.find(n)] += _weight(n, surfaces)
     kb_surnames: dict[str, set[str]] = defaultdict(set)
     for r in kb.rows:
         kb_surnames[name_key(r.holder).split()[-1]].add(name_key(r.holder))
