@@ -93,8 +93,8 @@ def test_the_headline_line_is_title_case_even_when_its_words_run_into_a_name(nlp
 
 
 def test_a_place_or_body_named_after_a_person_is_not_that_person_but_mentions_them(nlp):
-    text = ("David Axelrod, a longtime ally, served with him in the Obama White House. The gala was held at the "
-            "Quinby Foundation. Barack Obama did not attend, and Axelrod said nothing.\n")
+    text = ("Ruth Caldwell worked as a speechwriter in the Obama White House for six years. The gala was held at "
+            "the Quinby Foundation. Barack Obama did not attend, and Caldwell said nothing.\n")
     people = _people(nlp, text, (("Obama White House", "PERSON"), ("Quinby Foundation", "PERSON")))
     assert "Obama White House" not in people and "Quinby Foundation" not in people, people
-    assert "David Axelrod" in people and "Obama" in people["Barack Obama"]  # the phrase mentions him
+    assert "Ruth Caldwell" in people and "Obama" in people["Barack Obama"]  # the phrase mentions him
