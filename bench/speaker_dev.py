@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from onrecord.models import undetermined
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "speaker_dev" / "gold.jsonl"
 TRAIN_GOLD = ROOT / "tests" / "fixtures" / "speaker_train" / "gold.jsonl"
@@ -268,7 +270,7 @@ def wrong_kind(g: Row, p: Row, text: str) -> str:
     the scorer's name rule still counts wrong), (b) spokesperson or on_behalf_of, (c) a group speaks, (d) pronoun
     or continuation (the quote's paragraph holds neither the gold name nor its surname), (e) other."""
     if g["speaker_type"] == "unknown":
-        return "a" if (p.get("speaker") or "").strip() else "a0"
+        return "a0" if undetermined(p) else "a"
     if g["speaker_type"] == "spokesperson" or g.get("on_behalf_of"):
         return "b"
     if g["speaker_type"] == "group":
@@ -301,15 +303,21 @@ def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, 
     res = score_quotes(gold, pred, texts=texts)
     kinds: Counter[str] = Counter()
     calib: dict[str, list[int]] = {f"{lo:.1f}-{hi:.1f}": [0, 0] for lo, hi in BINS}
+    named = named_wrong = 0  # matched quotes credited to someone, and of them to the wrong one (a false record)
     for d, g, p in matched(gold, pred):
         ok = speaker_ok(g, p)
         if not ok:
             kinds[wrong_kind(g, p, texts[d])] += 1
+        if not undetermined(p):
+            named += 1
+            named_wrong += not ok
         c = float(p.get("confidence", 0.5))
         lo, hi = next(b for b in BINS if c < b[1] or b[1] == 1.0)
         calib[f"{lo:.1f}-{hi:.1f}"][0] += 1
         calib[f"{lo:.1f}-{hi:.1f}"][1] += ok
     res["wrong_by_kind"] = {k: kinds[k] for k in WRONG_KINDS}
+    res["named"] = named
+    res["named_wrong"] = named_wrong
     res["calibration"] = {k: {"n": n, "right": r, "share": round(r / n, 3) if n else None}
                           for k, (n, r) in calib.items()}
     return res
@@ -364,6 +372,8 @@ def run_score(args: argparse.Namespace) -> int:
     print("\nwrong speakers by kind:")
     for k, label in WRONG_KINDS.items():
         print(f"  ({k}) {label:62} {res['wrong_by_kind'][k]}")
+    print(f"\nmatched quotes credited to someone: {res['named']}, to the wrong one: {res['named_wrong']} "
+          f"(the rest say unknown)")
     print("\ncalibration (matched non-optional quotes by confidence):")
     print(f"  {'confidence':10} {'quotes':>6} {'right speaker':>14}")
     for b, c in res["calibration"].items():
@@ -422,7 +432,7 @@ def points(gold: list[Row], pred: list[Row], seen: dict[tuple[int, int, str], tu
     out = []
     for _d, g, p in matched(gold, pred):
         key = (p["start"], p["end"], p["text"])
-        if not (p.get("speaker") or "").strip() or key not in seen:
+        if undetermined(p) or key not in seen:
             continue
         how, conf = seen[key]
         out.append((how, conf, speaker_ok(g, p)))

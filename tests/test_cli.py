@@ -199,10 +199,16 @@ def more(copy, tmp_path) -> str:
 def test_quotes_without_a_speaker_show_as_unattributed(more):
     db = more
     every = jsonl(run("quotes", "--format", "jsonl", "--db", db))
-    nobody = [q for q in every if q["speaker"] is None]
-    assert nobody and len(nobody) < len(every)  # the exports keep null
+    nobody = [q for q in every if q["speaker_type"] == "unknown"]
+    assert nobody and len(nobody) < len(every)
+    assert all(q["speaker"] == "unknown" and q["speaker_id"] is None for q in nobody)  # the exports say so
+    assert all(q["speaker"] for q in every)  # no record leaves its speaker empty
+    rows = list(csv.DictReader(io.StringIO(run("quotes", "--format", "csv", "--limit", "0", "--db", db).stdout)))
+    assert sum(r["speaker"] == "unknown" for r in rows) == len(nobody)
     table = run("quotes", "--limit", "0", "--db", db).stdout.splitlines()[2:]
     assert sum("(unattributed)" in line for line in table) == len(nobody)
+    with onrecord.open(db, readonly=True) as api:  # never an entity called "unknown"
+        assert not any(e.name.lower() == "unknown" for e in api.entities(limit=1000))
 
 
 def test_quotes_jsonl_offsets_point_into_the_original_text(db):

@@ -24,7 +24,7 @@ import onrecord
 import onrecord.spark
 from onrecord import formats, settings
 from onrecord.errors import MissingExtra, NotFound, OnrecordError, Terminated
-from onrecord.models import TONE_LABELS, Event, Record
+from onrecord.models import TONE_LABELS, Event, Record, undetermined
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMAT = click.Choice(list(formats.FORMATS))
@@ -317,8 +317,8 @@ def quotes(db: str, by: str | None, about: str | None, article: str | None, outl
                             since=since, until=until, q=q, kind=kind, min_confidence=min_confidence,
                             sort="date" if oldest_first else "-date")
     records = dicts(rows)
-    if fmt == "table":  # a quote the text credits to nobody says so; the exports keep null
-        records = [{**r, "speaker": r["speaker"] or "(unattributed)"} for r in records]
+    if fmt == "table":  # a quote the text credits to nobody says so; the exports write "unknown"
+        records = [{**r, "speaker": "(unattributed)"} if undetermined(r) else r for r in records]
     emit(records, total, offset, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 28}, "quotes",
          "oldest first" if oldest_first else "newest first")
 
@@ -495,7 +495,7 @@ def demo(db: str) -> None:
                 if qr.kind == "indirect":
                     continue
                 words = " ".join(qr.text.split()[:9])
-                who = qr.speaker or "(unknown)"
+                who = qr.speaker or "(unattributed)"
                 if qr.speaker_type == "spokesperson" and qr.on_behalf_of:
                     who = f"{qr.speaker_mention or 'spokesperson'} (for {qr.on_behalf_of})"
                 click.echo(f"    {who[:40]:40} {(qr.cue or ':')[:10]:10} \u201c{words}\u2026\u201d")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onrecord.models import Quote
+from onrecord.models import Quote, undetermined
 from onrecord.store import Store
 
 Row = dict[str, Any]
@@ -421,9 +421,10 @@ CONFIDENCE_BANDS = ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
 
 
 def reported_key(r: Row) -> tuple[Any, ...]:
-    """What identifies a judged reported quote: its page, content and cue offsets and the speaker credited."""
+    """What identifies a judged reported quote: its page, content and cue offsets and the speaker credited (None
+    for nobody, whether the row writes null or "unknown")."""
     cue = r.get("cue_span")
-    return (_doc_of(r), r["start"], r["end"], tuple(cue) if cue else None, r.get("speaker"))
+    return (_doc_of(r), r["start"], r["end"], tuple(cue) if cue else None, None if undetermined(r) else r["speaker"])
 
 
 def score_reported(gold: list[Row], pred: list[Row], min_confidence: float | None = None) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from onrecord.models.entities import (
 )
 from onrecord.models.ingest import KEEP_EVENTS, Event, IngestReport, Overrides
 from onrecord.models.quotes import (
+    UNKNOWN_SPEAKER,
     Quote,
     QuoteKind,
     QuoteRecord,
@@ -39,6 +40,8 @@ from onrecord.models.quotes import (
     SearchHit,
     SpeakerType,
     StatementRecord,
+    undetermined,
+    written_speaker,
 )
 from onrecord.models.stances import (
     OUTLET,
@@ -62,5 +65,5 @@ __all__ = [
     "RoleMention", "SearchHit", "Segment", "SegmentKind", "SpeakerType", "Stance", "StanceRecord", "StatementRecord",
     "PositionChangeRecord", "TimelineEntry",
     "TONE_LABELS", "Tone", "ToneEvidence", "ToneGroup", "ToneLabel", "ToneMention", "ToneRecord",
-    "UNKNOWN_OUTLET", "EntityRow", "Facet", "FacetValue",
+    "UNKNOWN_OUTLET", "UNKNOWN_SPEAKER", "undetermined", "written_speaker", "EntityRow", "Facet", "FacetValue",
 ]

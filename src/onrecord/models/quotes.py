@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from onrecord.models.base import Record
 
@@ -10,6 +10,19 @@ QuoteKind = Literal["direct", "partial", "indirect", "mixed"]
 
 
 SpeakerType = Literal["person", "organisation", "group", "spokesperson", "unknown"]
+UNKNOWN_SPEAKER = "unknown"  # what a written record says for a speaker the text does not determine
+
+
+def written_speaker(speaker: str | None, speaker_type: str) -> str | None:
+    """The speaker a record writes out: ``unknown`` when the analysis (``speakers.speaker_fields``) found the text
+    does not say who spoke. In memory and in the store that speaker stays None / NULL with type "unknown", so no
+    count, link, stance or speaker list can take it for a name."""
+    return UNKNOWN_SPEAKER if speaker is None and speaker_type == "unknown" else speaker
+
+
+def undetermined(row: dict[str, Any]) -> bool:
+    """Whether a written quote row (an export, an API result, a prediction) credits nobody."""
+    return row.get("speaker") in (None, UNKNOWN_SPEAKER)
 
 
 @dataclass
@@ -21,7 +34,7 @@ class Quote(Record):
     text: str
     kind: QuoteKind
     spans: list[tuple[int, int]] = field(default_factory=list)  # when discontinuous
-    speaker: str | None = None  # resolved full name, or None
+    speaker: str | None = None  # resolved full name, or None (written out as "unknown": ``written_speaker``)
     speaker_type: SpeakerType = "unknown"
     on_behalf_of: str | None = None
     speaker_mention: str | None = None  # the mention as written
@@ -39,6 +52,11 @@ class Quote(Record):
     # How the attribution was found: "rules" (quote marks, cues, parse patterns) or "learned" (the
     # attribution classifier of analyse/learned.py, for stances, perceptions and plans the rules miss).
     method: str = "rules"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["speaker"] = written_speaker(self.speaker, self.speaker_type)
+        return d
 
 
 @dataclass
@@ -71,6 +89,11 @@ class QuoteRecord(Record):
     method: str
     url: str | None = None  # the article's source URL, to go back to the source
     title: str | None = None  # the article's title
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["speaker"] = written_speaker(self.speaker, self.speaker_type)
+        return d
 
 
 @dataclass

@@ -31,6 +31,7 @@ from onrecord.models import (
     QuoteRecord,
     StanceRecord,
     StatementRecord,
+    written_speaker,
 )
 from onrecord.web import params as P
 from onrecord.web.markup import similarity, speaker_label
@@ -263,7 +264,8 @@ EXPORTS = {**LISTS, "statements": lambda api, params: statements(api, params, re
 # -- export: the rows of a listing as CSV and JSON ---------------------------------------------------------------
 def _quote_row(q: QuoteRecord) -> dict[str, Any]:
     credited_id = q.on_behalf_of_id if q.speaker_type == "spokesperson" and q.on_behalf_of else q.speaker_id
-    return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": speaker_label(q), "speaker_id": credited_id,
+    who = written_speaker(q.speaker, q.speaker_type) if q.speaker is None else speaker_label(q)  # nobody: "unknown"
+    return {"id": q.id, "date": q.date, "outlet": q.outlet, "speaker": who, "speaker_id": credited_id,
             "kind": q.kind, "cue": q.cue, "text": q.text, "confidence": q.confidence, "method": q.method,
             "article_id": q.article_id, "start": q.start, "end": q.end, "title": q.title, "url": q.url,
             "permalink": permalink("quote", q.id)}

@@ -96,7 +96,9 @@ class Decision:
 
 def speaker_fields(sp: Speaker | None, confidence: float, speaker_span: tuple[int, int] | None = None
                    ) -> dict[str, Any]:
-    """The speaker fields of a ``Quote`` for a decided speaker (a speaker without a name is "unknown")."""
+    """The speaker fields of a ``Quote`` for a decided speaker. The one place that decides a speaker is unknown:
+    no name means speaker_type "unknown" (no name in memory or the store; every record written out says
+    speaker "unknown", ``models.quotes.written_speaker``)."""
     return {"speaker": sp.name if sp else None,
             "speaker_type": sp.type if sp and sp.name else "unknown",
             "on_behalf_of": sp.on_behalf_of if sp else None,
