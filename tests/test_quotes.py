@@ -102,6 +102,45 @@ def test_scare_quote_and_title_are_not_quotations(nlp):
     assert [q for q in run(nlp, text) if q.kind != "indirect"] == []
 
 
+def marked(nlp, text: str) -> list[str]:
+    return [q.text for q in run(nlp, text) if q.kind != "indirect"]
+
+
+def test_a_programme_title_after_a_possessive_is_no_quotation(nlp):
+    # invented: a speaker's words and the programme she said them on, both in marks
+    text = (HEAD + "“The budget is fair,” Anna Lopez told WKRP’s “Morning Desk” on Monday.\n\n"
+            "Tom Reed, host of KQRS’s “City Hour,” disagreed with her.\n")
+    assert marked(nlp, text) == ["The budget is fair,"]
+
+
+def test_words_after_a_word_of_naming_are_a_name(nlp):
+    text = (HEAD + "Tom Reed backed the plan, which critics have dubbed “the paper bridge.”\n\n"
+            "A local group called “Friends of the Quay” opposed it.\n\n"
+            "The town is known as “the harbour of the north” in tourist guides.\n")
+    assert marked(nlp, text) == []
+
+
+def test_marks_before_the_noun_they_name_are_a_name(nlp):
+    text = (HEAD + "Anna Lopez said the “Keep It Local” campaign had drawn few shoppers.\n\n"
+            "Tom Reed told reporters the “Shop on the Quay” ad campaign would end in May.\n")
+    assert marked(nlp, text) == []  # not "Anna Lopez said 'Keep It Local'"
+
+
+def test_a_word_or_two_credited_to_nobody_is_a_scare_quote(nlp):
+    # a word in marks that no speaker is given for, beside a word a named speaker is quoted using
+    text = (HEAD + "Shoppers are often told to “relax” when prices rise.\n\n"
+            "Anna Lopez called the new tax “unfair” on Monday.\n")
+    assert marked(nlp, text) == ["unfair"]
+
+
+def test_partial_quotes_of_a_named_speaker_survive_the_naming_rules(nlp):
+    text = (HEAD + "Anna Lopez called the plan “a paper bridge to nowhere” and said the council’s "
+            "“Keep It Local” push was “doing real good.”\n")
+    assert marked(nlp, text) == ["a paper bridge to nowhere", "doing real good."]
+    text = HEAD + "Tom Reed repeated charges that Anna Lopez, for one, called “a costly mistake.”\n"
+    assert marked(nlp, text) == ["a costly mistake."]  # "called" with a subject of its own: her words
+
+
 def test_nested_quote_stays_inside_outer(nlp):
     text = HEAD + "Mr Olsen said: “People keep telling me ‘no more cuts’, and I agree with them.”\n"
     quotes = [q for q in run(nlp, text) if q.kind != "indirect"]

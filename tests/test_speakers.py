@@ -186,3 +186,14 @@ def test_a_headline_run_the_body_never_writes_is_no_speaker_name(nlp):
     text = ("Trump Says He Never Mocked Reporter\n\nDonald Trump said on Thursday that he \"never mocked\" the "
             "reporter.\n\n\"I don't know what he looks like,\" Trump said.\n")
     assert {q.speaker for q in extract_quotes(nlp(text), segment(text), strict=True)} == {"Donald Trump"}
+
+
+def test_the_noun_after_an_unnamed_a_noun_is_that_unnamed_person(nlp):
+    # invented: a named chancellor, then an unnamed woman introduced with "a" and quoted as "the woman"
+    text = ("Court fines poster\n\nChancellor Anna Weber spoke about online abuse on Monday.\n\n"
+            "A local woman was fined for a post about refugees. “I regret what I wrote,” the woman told reporters.\n")
+    [q] = [q for q in extract_quotes(nlp(text), segment(text)) if q.kind == "direct"]
+    assert (q.speaker, q.speaker_type) == (None, "unknown")  # not the chancellor
+    named = text.replace("A local woman was", "A local woman, Mia Lund, was")
+    [q] = [q for q in extract_quotes(nlp(named), segment(named)) if q.kind == "direct"]
+    assert q.speaker != "Anna Weber"

@@ -9,11 +9,13 @@ attribution only (``strict=True`` raises instead), and every span it returns lie
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from onrecord import data
 from onrecord.analyse.attribution import cues as at
 from onrecord.analyse.attribution.learned import (
     learned_attributions,
@@ -42,6 +44,11 @@ log = logging.getLogger(__name__)
 # How often the person the paragraph before is about speaks a bare quote paragraph that follows: in 34 of 91 such
 # quotations of PolNeAR train the gold source names that person. A guess: below the web pages' 0.4 cut.
 ABOUT = 0.37
+NAMING_WORDS = data.words("naming_words")  # the word lists are data/words.toml
+WORK_NOUNS = data.words("work_nouns")
+SMALL_WORDS = frozenset("a an and at by for from in of on or the to with".split())  # lower case inside a title
+SCARE_WORDS = 2  # a fragment this short that the text credits to nobody is a scare quote or a word mentioned
+NAME_WORDS = 8  # the longest quotation read as a name, a title or a slogan
 
 
 @dataclass
@@ -232,6 +239,74 @@ def _accuser(cands: list[_Cand], index: NameIndex) -> None:
                 break
 
 
+def _names_something(doc: Doc, c: _Cand) -> bool:
+    """Whether the quote marks hold a name, a title or a term rather than anyone's words: news puts marks around
+    those too. They follow a word of naming ("so-called", "dubbed", "known as", "a group called", "the word"),
+    or come right before a noun they name an instance of (the "..." campaign, show, book), or are a title-case
+    run after a possessive (NBC's "Today", his "Art of the Deal"), or are a word or two the text credits to
+    nobody (scare quotes: a writer who quotes someone's word says whose it is)."""
+    text = at.doc_text(doc)
+    m = c.mark
+    words = text[m.start:m.end].split()
+    if c.kind == "partial" and len(words) <= SCARE_WORDS and (c.speaker is None or not c.speaker.name):
+        return True
+    if len(words) > NAME_WORDS:
+        return False
+    before = _word_before(doc, m.open_at, c.para_start)
+    if before is not None and before.lower_ in ("the", "a", "an"):
+        before = _word_before(doc, before.idx, c.para_start)
+    if before is not None and _naming(before):
+        return True
+    if m.close_at is not None and _before_work_noun(doc, text, m.close_at + 1, c.para_end):
+        return True
+    possessive = before is not None and (before.tag_ == "POS" or before.lower_ in ("'s", "’s"))
+    return possessive and _title_case(words)
+
+
+def _word_before(doc: Doc, at_char: int, lo: int) -> Token | None:
+    """The last token that ends at or before ``at_char`` (and after ``lo``), spaces and quote marks skipped."""
+    span = doc.char_span(lo, at_char, alignment_mode="contract") if at_char > lo else None
+    toks = [t for t in span if not t.is_space and not t.is_quote] if span is not None else []
+    return toks[-1] if toks else None
+
+
+def _naming(t: Token) -> bool:
+    """A word of naming before quote marks: a listed one ("dubbed", "so-called", "the word"), "known as", or
+    "called"/"named" as a participle ("a group called", "was named"), not a speaker's verb ("he called it")."""
+    low = t.lower_
+    if low in NAMING_WORDS or (low == "called" and t.i > 0 and t.doc[t.i - 1].lower_ in ("so", "so-")):
+        return True
+    if low == "as" and t.i > 0 and t.doc[t.i - 1].lower_ == "known":
+        return True
+    if low in ("called", "named"):  # with a subject of its own it is someone's verb ("that Limbaugh called")
+        deps = {x.dep_ for x in t.children}
+        return "auxpass" in deps or (t.dep_ in ("acl", "amod") and not deps & {"nsubj", "nsubjpass"})
+    return False
+
+
+def _before_work_noun(doc: Doc, text: str, after: int, para_end: int) -> bool:
+    """Whether a noun of ``WORK_NOUNS`` follows the closing mark directly (one modifying noun may come between:
+    the "..." ad campaign), in the same sentence."""
+    rest = text[after:min(para_end, after + 40)]
+    found = re.match(r"[ \u00a0]+([a-z][\w-]*)(?:[ \u00a0]+([a-z][\w-]*))?", rest)
+    if found is None:
+        return False
+    first, second = found.group(1), found.group(2)
+    tok = doc.char_span(after + found.start(1), after + found.end(1), alignment_mode="expand")
+    if tok is None or tok[0].pos_ not in ("NOUN", "PROPN"):
+        return False
+    if tok[0].lemma_.lower() in WORK_NOUNS or first in WORK_NOUNS:
+        return True
+    return second is not None and second in WORK_NOUNS
+
+
+def _title_case(words: list[str]) -> bool:
+    """Every word capitalised but the small ones inside (a title: "Good Morning America", "The Art of the Deal")."""
+    letters = [w.strip("“”‘’\"'.,:;!?()") for w in words]
+    letters = [w for w in letters if any(ch.isalpha() for ch in w)]
+    return bool(letters) and all(w[0].isupper() or (k > 0 and w.lower() in SMALL_WORDS) for k, w in enumerate(letters))
+
+
 def _to_quote(doc: Doc, c: _Cand) -> Quote:
     m, cue = c.mark, c.cue
     return Quote(
@@ -294,7 +369,7 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
     _link(doc, cands, segments, index)
     _accuser(cands, index)
     # A fragment in quote marks that nobody is credited with is a scare quote, a title or a name.
-    keep = [c for c in cands if c.kind == "direct" or c.cue is not None]
+    keep = [c for c in cands if (c.kind == "direct" or c.cue is not None) and not _names_something(doc, c)]
     quotes = [_to_quote(doc, c) for c in keep]
     if indirect:
         reported = reported_speech(doc, segments, quotes, index)

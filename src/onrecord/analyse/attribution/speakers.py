@@ -544,9 +544,12 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
     """A role noun ("the minister"): the person the article names in that role, else the role as written."""
     if not is_role_noun(t):
         return None
-    name = resolve_person_by_role(t, index, salient=any(c.lower_ in ("the", "this", "that") for c in t.lefts))
+    definite = any(c.lower_ in ("the", "this", "that") for c in t.lefts)
+    if definite and _named_by_role(t, index) is None and _introduced_unnamed(t, index):
+        return Speaker(None, "unknown", None, mention, span, 0.2)  # "a 26-year-old man [...] the man wrote"
+    name = resolve_person_by_role(t, index, salient=definite)
     conf = 0.8
-    if name is None and any(c.lower_ in ("the", "this", "that") for c in t.lefts):
+    if name is None and definite:
         name, conf = antecedent(index, t.i, "person"), 0.55
     if name:
         return Speaker(name, "person", None, mention, span, conf)
@@ -554,6 +557,28 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
     if bare and any(c.lower_ in INDEFINITE for c in t.lefts):  # "an officer said": the text does not say who
         return Speaker(None, "unknown", None, mention, span, 0.2)  # ("a Labour MP" keeps its description)
     return Speaker(_strip_det(mention), "person", None, mention, span, 0.4)
+
+
+def _named_by_role(t: Token, index: NameIndex) -> str | None:
+    """The person the article names in the role noun ``t`` ("the judge" after "Judge Ann Cole"), if any."""
+    return resolve_person_by_role(t, index, salient=False)
+
+
+def _introduced_unnamed(t: Token, index: NameIndex) -> bool:
+    """Whether the article introduced an unnamed person with the noun of definite ``t`` before it ("a 26-year-old
+    man [...] the man had posted"): news introduces someone it will not name with an indefinite noun and refers
+    back to them with the same noun after "the"; a name given beside the noun ("a man, John Doe,") names them."""
+    if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.children):  # "the man, John Doe, said"
+        return False
+    lemma = t.lemma_.lower()
+    for x in t.doc[:t.i]:
+        if x.lemma_.lower() != lemma or x.pos_ != "NOUN" or x.i in index.skip_tokens \
+                or not any(c.lower_ in ("a", "an") for c in x.lefts):
+            continue
+        named = [c for c in x.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        if not named and not (x.dep_ == "appos" and x.head.ent_type_ == "PERSON"):
+            return True
+    return False
 
 
 def _as_common_noun(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker:
