@@ -141,6 +141,12 @@ def test_partial_quotes_of_a_named_speaker_survive_the_naming_rules(nlp):
     assert marked(nlp, text) == ["a costly mistake."]  # "called" with a subject of its own: her words
 
 
+def test_a_short_sentence_quoted_whole_after_the_cue_sentence_is_direct(nlp):
+    text = HEAD + "“Do you think I will change my mind?” Anna Lopez asked reporters on Monday. “I will not.”\n"
+    q = by_text(run(nlp, text), "I will not.")
+    assert (q.kind, q.speaker) == ("direct", "Anna Lopez")
+
+
 def test_nested_quote_stays_inside_outer(nlp):
     text = HEAD + "Mr Olsen said: “People keep telling me ‘no more cuts’, and I agree with them.”\n"
     quotes = [q for q in run(nlp, text) if q.kind != "indirect"]

@@ -73,6 +73,9 @@ class _Cand:
         self.speaker, self.how, self.confidence = d.speaker, d.how, d.confidence
 
 
+_SENTENCE_BREAK = re.compile(r"[.?!] +[A-Z]")  # a sentence ends and another begins inside the quote marks
+
+
 def _kind(text: str, m: MarkSpan, para_start: int) -> str:
     """'direct' for a quoted sentence or paragraph, 'partial' for a fragment inside the writer's sentence."""
     content = text[m.start:min(m.end, m.start + 2000)].strip()
@@ -89,6 +92,9 @@ def _kind(text: str, m: MarkSpan, para_start: int) -> str:
     if upper and before.endswith(",") and words >= 3:
         return "direct"
     ends = text[m.start:m.end].rstrip("”’\"' ")[-1:] in (".", "?", "!", ",")
+    if upper and before[-1:] in (".", "?", "!") and (text[m.start:m.end].rstrip("”’\"' ")[-1:] in (".", "?", "!")
+                                                      or _SENTENCE_BREAK.search(content) is not None):
+        return "direct"  # a sentence quoted whole after the writer's sentence ("..." he asked. "I'm not changing.")
     if upper and ends and words >= 4 and (m.close_at is None
                                           or text[m.close_at + 1: m.close_at + 3].strip(" ") in ("", ",")
                                           or text[m.close_at - 1] in ",.?!"):
