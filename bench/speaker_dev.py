@@ -302,7 +302,7 @@ def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, 
 
     res = score_quotes(gold, pred, texts=texts)
     kinds: Counter[str] = Counter()
-    calib: dict[str, list[int]] = {f"{lo:.1f}-{hi:.1f}": [0, 0] for lo, hi in BINS}
+    calib: dict[str, list[float]] = {f"{lo:.1f}-{hi:.1f}": [0, 0, 0.0] for lo, hi in BINS}  # n, right, sum conf
     named = named_wrong = 0  # matched quotes credited to someone, and of them to the wrong one (a false record)
     for d, g, p in matched(gold, pred):
         ok = speaker_ok(g, p)
@@ -315,11 +315,16 @@ def score(gold: list[Row], pred: list[Row], texts: dict[str, str]) -> dict[str, 
         lo, hi = next(b for b in BINS if c < b[1] or b[1] == 1.0)
         calib[f"{lo:.1f}-{hi:.1f}"][0] += 1
         calib[f"{lo:.1f}-{hi:.1f}"][1] += ok
+        calib[f"{lo:.1f}-{hi:.1f}"][2] += c
     res["wrong_by_kind"] = {k: kinds[k] for k in WRONG_KINDS}
     res["named"] = named
     res["named_wrong"] = named_wrong
-    res["calibration"] = {k: {"n": n, "right": r, "share": round(r / n, 3) if n else None}
-                          for k, (n, r) in calib.items()}
+    res["calibration"] = {k: {"n": int(n), "right": int(r), "share": round(r / n, 3) if n else None,
+                              "mean_confidence": round(sc / n, 3) if n else None}
+                          for k, (n, r, sc) in calib.items()}
+    total = sum(n for n, _r, _sc in calib.values())
+    # expected calibration error: the bins' gaps between mean confidence and share right, weighted by size
+    res["ece"] = round(sum(abs(sc - r) for n, r, sc in calib.values() if n) / total, 3) if total else None
     return res
 
 
@@ -375,10 +380,12 @@ def run_score(args: argparse.Namespace) -> int:
     print(f"\nmatched quotes credited to someone: {res['named']}, to the wrong one: {res['named_wrong']} "
           f"(the rest say unknown)")
     print("\ncalibration (matched non-optional quotes by confidence):")
-    print(f"  {'confidence':10} {'quotes':>6} {'right speaker':>14}")
+    print(f"  {'confidence':10} {'quotes':>6} {'right speaker':>14} {'mean confidence':>16}")
     for b, c in res["calibration"].items():
         share = "-" if c["share"] is None else f"{c['share']:.3f}"
-        print(f"  {b:10} {c['n']:6} {share:>14}")
+        mean = "-" if c["mean_confidence"] is None else f"{c['mean_confidence']:.3f}"
+        print(f"  {b:10} {c['n']:6} {share:>14} {mean:>16}")
+    print(f"  expected calibration error {res['ece']}")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     if args.floors and Path(args.gold).resolve() != GOLD:

@@ -1,6 +1,8 @@
 """The in-article name index and speaker resolution: names, roles, pronouns, groups, organisations."""
 from __future__ import annotations
 
+import pytest
+
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.analyse.attribution.speakers import resolve
 from onrecord.analyse.entities.names import (
@@ -197,3 +199,12 @@ def test_the_noun_after_an_unnamed_a_noun_is_that_unnamed_person(nlp):
     named = text.replace("A local woman was", "A local woman, Mia Lund, was")
     [q] = [q for q in extract_quotes(nlp(named), segment(named)) if q.kind == "direct"]
     assert q.speaker != "Anna Weber"
+
+
+@pytest.mark.parametrize("title", ["Wikileaks editor-in-chief Mia Lund", "Medialeaks editor-in-chief Jonas Berg"])
+def test_the_person_a_title_phrase_ends_with_speaks(nlp, title):
+    # invented names: the parser makes the body or the office the subject; the person named last speaks
+    text = ("Leak case\n\nThere was no comment from the court but the site welcomed the ruling.\n\n"
+            f"{title} said: \"Let us now look at the threat we have been warning about.\"\n")
+    [q] = [q for q in extract_quotes(nlp(text), segment(text)) if q.kind == "direct"]
+    assert (q.speaker, q.speaker_type) == (title.split(" editor-in-chief ")[1], "person")

@@ -215,6 +215,21 @@ def _text(toks: list[Token]) -> str:
     return text.split("\n")[-1].strip()
 
 
+def _person_in_title(t: Token) -> Token:
+    """The person a subject's title phrase ends with ("Wikileaks editor-in-chief Kristinn Hrafnsson said"), when
+    the parse made the body or the office the subject: the words before the name are the person's affiliation,
+    and the person speaks. Only across the title's own words (nouns, names, hyphens, "of"/"in"), never a comma."""
+    verb = t.head
+    if t.dep_ != "nsubj" or t.ent_type_ == "PERSON" or verb.i <= t.i + 1:
+        return t
+    last = t.doc[verb.i - 1]  # the word right before the verb: the end of the subject as written
+    between = t.doc[t.i + 1:verb.i]
+    title_words = all(x.pos_ in ("NOUN", "PROPN", "ADJ") or x.lower_ in ("-", "of", "in", "'s", "’s") for x in between)
+    if last.ent_type_ == "PERSON" and title_words:
+        return last
+    return t
+
+
 def _org(t: Token) -> str | None:
     """An organisation/country name for t (party names expanded, metonyms to the country); a metonym the
     entity recogniser missed ("Downing Street said") is looked up by the words of its noun phrase."""
@@ -266,6 +281,7 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     """Resolve the speaker mention headed by token ``t`` (the cue's subject or agent)."""
     if t.lower_ in RELATIVE and t.head.dep_ == "relcl":
         t = t.head.head  # "Mr Trump, who told ..." -> Mr Trump
+    t = _person_in_title(t)
     span = mention_span(t)
     mention = _text(_core(t))
     # each kind of mention in order of precedence; the first that applies decides
