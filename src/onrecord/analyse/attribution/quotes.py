@@ -270,7 +270,9 @@ def _names_something(doc: Doc, c: _Cand) -> bool:
 
 
 def _word_before(doc: Doc, at_char: int, lo: int) -> Token | None:
-    """The last token that ends at or before ``at_char`` (and after ``lo``), spaces and quote marks skipped."""
+    """The last token that ends at or before ``at_char`` (and after ``lo``), spaces and quote marks skipped;
+    only the 80 characters before are looked at, so a paragraph of many quotations costs no more per quotation."""
+    lo = max(lo, at_char - 80)
     span = doc.char_span(lo, at_char, alignment_mode="contract") if at_char > lo else None
     toks = [t for t in span if not t.is_space and not t.is_quote] if span is not None else []
     return toks[-1] if toks else None
