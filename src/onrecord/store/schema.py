@@ -623,6 +623,10 @@ CREATE INDEX articles_outlet_raw ON articles(outlet_raw COLLATE NOCASE);
 CREATE INDEX statements_facets ON statements(articles, reports, first_date, speaker_entity_id, speaker);
 CREATE INDEX statement_reports_article ON statement_reports(statement_id, article_id);
 """),
+    (19, "stances: the structural kind each stance's confidence is measured on (NULL for stances analysed before: "
+         "onrecord analyse --all gives them one)", """
+ALTER TABLE stances ADD COLUMN features TEXT;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
