@@ -351,7 +351,7 @@ def entity(request: Request) -> Response:
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
                   scope=scope, scoped=any(scope.values()), exports=exports, cap=api.count_cap,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
-                  hidden=hidden, topics=views.topics(api, ent.id),
+                  stance_cut=slow, hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
                   similarity=similarity, tone_api="/api/tone?" + urlencode(
                       [("name", ent.id), ("kind", "portrayal"), ("by", "outlet,month"),

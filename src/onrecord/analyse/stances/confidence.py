@@ -5,15 +5,14 @@ finder made it (cue verb, nominal cue, frame, quoted content), the label's class
 name written at the holder's place, a pronoun, a role noun resolved to a name, a name from outside the sentence)
 and its type, what the target is (an entity, a group, a thing, none) and how the parse attaches it to the cue,
 whose voice carries it (the holder's quote, narration, the outlet's characterisation, the holder's spokesperson,
-another speaker), its marks
-(negated, a record, a future), whether it stands in the lead and whether its sentence is long. The confidence is
-the precision of stances of that kind on the judged sets A, C and D of the stance precision gold
-(docs/annotation.md), read from a table (``data/stance_confidence.json``, written by ``bench/stance_precision.py
-calibrate``) level by level, each finer level's rate shrunk toward the coarser one's where it has few judged
-stances: "0.9" means right about 9 times in 10. Stances under the stances' cut (``stance_cut``) are stored but
-shown only on request, and no contradiction rests on them. A contradiction is right only when both its stances
-are: its confidence is the product of theirs, times how much the rule that paired them leaves open
-(``pair_confidence``).
+another speaker), its marks (negated, a record, a future), whether it stands in the lead and whether its sentence
+is long. The confidence is the precision of stances of that kind on the judged stances of the precision gold (sets
+A, C and D and the sample; docs/annotation.md), read from a table (``data/stance_confidence.json``, written by
+``bench/stance_precision.py calibrate``) level by level, each finer level's rate shrunk toward the coarser one's
+where it has few judged stances: "0.9" means right about 9 times in 10. Stances under the stances' cut
+(``stance_cut``) are stored but shown only on request, and no contradiction rests on them. A contradiction is right
+only when both its stances are: its confidence is the product of theirs, times how much the rule that paired them
+leaves open (``pair_confidence``).
 """
 from __future__ import annotations
 
@@ -28,8 +27,6 @@ from onrecord.models import Stance
 
 MODEL_PATH = Path(data.__file__).parent / "stance_confidence.json"
 RULE_FACTOR = {"present": 1.0, "record": 0.9}  # a record claim spans years: its counter may be outside it
-
-
 PRONOUNS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them", "we", "our", "i", "my"})
 
 
