@@ -338,9 +338,9 @@ def per_kind(pairs: list[tuple[Any, Row]]) -> list[tuple[str, str, int, int]]:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
-    """Precision per structural feature value on sets A, C and D and the sample, and the cut chosen on two of A, C
-    and D (with the sample) scored on the third, all three ways."""
-    from onrecord.analyse.stances.confidence import stance_cut
+    """Precision per structural feature value and per kind on sets A, C and D and the sample, and the table fitted
+    on two of A, C and D (with the sample) scored at the cut on the third, all three ways."""
+    from onrecord.analyse.stances.confidence import calibrated, stance_cut
 
     judged = judged_sets(args)
     sample = sample_judged(Path(args.store_sample) if args.store_sample else None)
@@ -354,7 +354,6 @@ def run_kinds(args: argparse.Namespace) -> int:
         print(f"{f:16} {v:16} " + "  ".join(cols) + f"   {r}/{n} ({r / n:.2f})")
     print("\nkinds (finest level), judged on A, C, D and the sample:")
     tab = fit_table(pairs)
-    from onrecord.analyse.stances.confidence import calibrated
     finest = "+".join(LEVELS[-1])
     for key, (n, r) in sorted(tab["kinds"][finest].items(), key=lambda kv: -kv[1][0]):
         feats = dict(zip(LEVELS[-1], key.split("|"), strict=True))
@@ -367,7 +366,8 @@ def run_kinds(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Fit the calibration table on the judgements of sets A, C and D (never B) and write it to the package data."""
+    """Fit the calibration table on the judgements of sets A, C and D and the sample (never B) and write it to the
+    package data."""
     from onrecord.analyse.stances.confidence import MODEL_PATH
 
     judged = judged_sets(args)

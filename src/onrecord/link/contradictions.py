@@ -257,8 +257,8 @@ def position_changes(stances: list[StanceRef], label_polarity: dict[str, float],
     """Each own-words stance followed (at a later date) by the holder's own words on the same resolved target going
     the other way, paired with the first such later stance; both sides' attributions at least ``min_confidence``
     sure and both stances scored at least ``min_stance_confidence`` (the stances' cut when not given; an unscored
-    stance never counts), joined
-    only through the resolved holder entity, about someone or something other than the holder."""
+    stance never counts), joined only through the resolved holder entity, about someone or something other than the
+    holder."""
     links = expand_keys(stances) if links is None else links
     floor = stance_cut() if min_stance_confidence is None else min_stance_confidence
     out: list[PositionChange] = []
