@@ -198,16 +198,11 @@ def calibration(db: Path, gold: Path) -> list[tuple[str, int, int]]:
 
 
 def at_cut(db: Path, gold: Path) -> dict[str, Any]:
-    """Precision of the judged stances at or above the stances' cut (those the pages show by default)."""
+    """``onrecord eval stances --min-confidence`` at the stances' cut: the stances the pages show by default."""
+    import onrecord
     from onrecord.analyse.stances.confidence import stance_cut
-    from onrecord.evaluate import load_jsonl
 
-    cut = stance_cut()
-    pairs = judged_stances(load_jsonl(gold), db)
-    kept = [g for s, g in pairs if s.confidence is None or s.confidence >= cut]
-    right = sum(1 for g in kept if g["ok"])
-    return {"cut": cut, "precision": round(right / len(kept), 3) if kept else 0.0, "judged": len(kept),
-            "right": right, "of_judged": len(pairs)}
+    return {"cut": stance_cut(), **onrecord.evaluate_stances(gold, db, min_confidence=stance_cut())}
 
 
 def store_counts(db: Path) -> dict[str, int]:

@@ -75,3 +75,25 @@ def test_a_stored_stance_keeps_its_kind(tmp_path) -> None:
         [s] = api.all_stances()
     assert s.features is not None and s.features["voice"] == "narration"
     assert s.confidence == round(calibrated(data.stance_confidence_model(), s.features), 3)
+
+
+def test_eval_stances_at_a_confidence_scores_only_the_stances_that_sure(tmp_path) -> None:
+    import json
+
+    import onrecord
+
+    db = tmp_path / "e.db"
+    onrecord.ingest_articles([{"text": "Senator Jane Miller condemned Governor Tom Reed on Friday. "
+                                       "She praised Mayor Ann Cole for the new park.\n",
+                               "outlet": "Daily Test", "date": "2020-01-03", "source": "e.txt"}], db)
+    with onrecord.open(db, readonly=True) as api:
+        found = api.all_stances()
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"doc": "e.txt", "cue_span": s.cue_span, "holder": s.holder, "label": s.label,
+                                        "negated": s.negated, "target": s.target, "ok": True}) + "\n"
+                            for s in found), encoding="utf-8")
+    scores = sorted(s.confidence for s in found)
+    assert len(scores) == 2 and scores[0] < scores[1]  # a named holder in narration, then a pronoun
+    assert onrecord.evaluate_stances(gold, db)["judged"] == 2
+    assert onrecord.evaluate_stances(gold, db, min_confidence=scores[1])["judged"] == 1
+    assert onrecord.evaluate_stances(gold, db, min_confidence=1.0)["judged"] == 0
