@@ -18,7 +18,7 @@ X = "person:jane-miller"
 
 def ref(i: int, label: str, date: str, *, by: str | None = None, quote: int | None = 0, negated: bool = False,
         target: str = "person:tom-reed", keys: list[str] | None = None, holder: str = X, aspect: str | None = None,
-        confidence: float | None = 0.9, name: str = "Jane Miller", sure: float | None = 0.8) -> StanceRef:
+        confidence: float | None = 0.9, name: str = "Jane Miller", sure: float | None = 0.9) -> StanceRef:
     """A stance of Jane Miller (own words by default: a quote credited to her) toward Tom Reed."""
     pol = POL[label] * (-0.25 if negated else 1.0)
     return StanceRef(i, name, "entity:" + holder if holder else "person:miller", "Tom Reed",
@@ -67,7 +67,7 @@ def test_a_change_of_position_needs_one_resolved_holder_sure_sides_and_a_later_d
     assert position_changes([feb, ref(2, "support", "2016-02-01")], POL) == []  # the same day: no change
     assert position_changes([feb, ref(2, "criticise", "2016-07-01")], POL) == []  # the same way: no change
     assert position_changes([feb, ref(2, "support", "2016-07-01", by="Daily Test", quote=None)], POL) == []
-    assert position_changes([feb, ref(2, "support", "2016-07-01", sure=0.6)], POL) == []  # a less sure stance
+    assert position_changes([feb, ref(2, "support", "2016-07-01", sure=0.8)], POL) == []  # under the stances' cut
     assert position_changes([feb, ref(2, "support", "2016-07-01", sure=None)], POL) == []  # never scored
     # "warned" by herself: a stance about its own holder is no position on anyone
     assert position_changes([ref(1, "criticise", "2016-02-01", target="person:jane-miller"),
@@ -88,6 +88,16 @@ def test_sides_join_only_through_resolved_entities() -> None:
     assert pairs([ref(4, "support", "2020-06-01", by="Daily Test", quote=None, target="", keys=["gov:syria"]),
                   ref(5, "condemn", "2020-05-01", target="", keys=["gov:syria"])]) == [(4, 5)]
     assert pairs([claim, ref(2, "condemn", "2020-05-01", confidence=0.2)]) == []  # an unsure attribution
+
+
+def test_a_contradiction_rests_only_on_stances_at_or_above_the_stances_cut() -> None:
+    claim = ref(1, "support", "2020-06-01", by="Daily Test", quote=None)
+    assert pairs([claim, ref(2, "condemn", "2020-01-10")]) == [(1, 2)]
+    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=0.8)]) == []  # own words of a kind right 8 in 10
+    assert pairs([ref(1, "support", "2020-06-01", by="Daily Test", quote=None, sure=0.8),
+                  ref(2, "condemn", "2020-01-10")]) == []  # the claim under the cut
+    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=0.8)], cut=0.8) == [(1, 2)]
+    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=None)]) == [(1, 2)]  # analysed before scoring
 
 
 def test_the_outlets_narration_is_a_claim_never_own_words() -> None:

@@ -32,7 +32,9 @@ def test_every_file_parses():
     assert data.nicknames()["bill"] == data.nicknames()["william"] == "william"
     assert {"titles", "person_roles", "group_nouns", "positive", "negative"} <= set(data.word_lists())
     assert all(w == w.lower() and w.strip() == w and w for ws in data.word_lists().values() for w in ws)
-    assert set(data.stance_confidence_model()["weights"]) >= {"bias", "holder_written", "source_content"}
+    table = data.stance_confidence_model()
+    assert table["levels"][0] == ["holder"] and table["global"][0] >= table["global"][1] > 0
+    assert all(n >= right >= 0 for kinds in table["kinds"].values() for n, right in kinds.values())
     model = data.attribution_model()
     assert model["weights"] and model["span_weights"] and 0 < model["threshold"] < 1
     assert load_kb().phrases["pm"] == "Prime Minister"

@@ -210,6 +210,7 @@ def test_stances_and_contradictions_under_the_cut_are_hidden_with_a_count(tmp_pa
         pairs = c.get("/api/contradictions?limit=500").json()["items"]
     cut = sorted(p["confidence"] for p in pairs)[len(pairs) // 2]
     monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", str(cut))
+    monkeypatch.setenv("ONRECORD_STANCE_MIN_CONFIDENCE", str(cut))  # the stance lists take the higher of the two
     with ws.TestClient(create_app(store)) as c:
         body = c.get("/stances.json").json()
         assert body["total"] + body["hidden_low_confidence"] == every and body["hidden_low_confidence"] > 0

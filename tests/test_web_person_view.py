@@ -11,7 +11,7 @@ import web_support as ws
 
 import onrecord
 from onrecord.web.app import create_app
-from onrecord.web.params import default_min_confidence
+from onrecord.web.params import stance_min_confidence
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,7 @@ def test_the_stances_tab_and_chart_hide_less_sure_stances_as_the_stances_list_do
         scored = sorted(s.confidence for s in api.all_stances() if s.confidence is not None)
     cut = float(f"{scored[len(scored) // 2]:.4f}")
     monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", str(cut))
+    monkeypatch.setenv("ONRECORD_STANCE_MIN_CONFIDENCE", str(cut))  # the stance lists take the higher of the two
     with ws.TestClient(create_app(str(store))) as client:
         _check_the_cut(client)
         _check_the_cut_toward(client, store, cut)
@@ -153,7 +154,7 @@ def _check_the_cut(client) -> None:
         overview = client.get(f"/entities/{path}").text
         marks = _stance_marks(overview)
         dated = [s for s in every["items"] if s["date"]]
-        sure = [s for s in dated if s["confidence"] is None or s["confidence"] >= default_min_confidence()]
+        sure = [s for s in dated if s["confidence"] is None or s["confidence"] >= stance_min_confidence()]
         assert marks == len(sure), row["id"]
         chart_note = re.search(r'id="chart-hidden">([\d,]+) less sure', overview)
         assert (int(chart_note[1]) if chart_note else 0) == len(dated) - len(sure), row["id"]

@@ -344,13 +344,16 @@ def _sources(api: Onrecord) -> dict[str, str]:
     return {aid: src for aid, src in api.conn.execute("SELECT id, source FROM articles")}
 
 
-def evaluate_stances(gold: StrPath, db: StrPath | None = None, *, details: bool = False) -> dict[str, Any]:
+def evaluate_stances(gold: StrPath, db: StrPath | None = None, *, details: bool = False,
+                     min_confidence: float | None = None) -> dict[str, Any]:
     """Precision (by error kind) of the stored stances against a judged precision gold
-    (tests/fixtures/stance_precision/, docs/annotation.md); with ``details``, the wrong and unjudged ones."""
+    (tests/fixtures/stance_precision/, docs/annotation.md), only those at least ``min_confidence`` sure when given
+    (an unscored stance counts); with ``details``, the wrong and unjudged ones."""
     rows = load_jsonl(gold)
     with open(db, readonly=True) as api:
         src = _sources(api)
-        pred = [{**s.to_dict(), "source": src.get(s.article_id)} for s in api.all_stances()]
+        pred = [{**s.to_dict(), "source": src.get(s.article_id)} for s in api.all_stances()
+                if min_confidence is None or s.confidence is None or s.confidence >= min_confidence]
     return score_stances(rows, pred, details=details)
 
 

@@ -401,11 +401,12 @@ def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
 @GOLD
 @setting("db")
 @click.option("--show", is_flag=True, help="List the wrong stances and those the gold has no judgement of.")
+@_at_least("stances")
 @click.option("--json", "as_json", is_flag=True)
-def eval_stances(gold: str, db: str, show: bool, as_json: bool) -> None:
+def eval_stances(gold: str, db: str, show: bool, min_confidence: float | None, as_json: bool) -> None:
     """Stance precision (holder, target, label and polarity all right) by error kind against a judged gold
-    (docs/annotation.md, "Stances and contradictions")."""
-    res = onrecord.evaluate_stances(gold, db, details=show)
+    (docs/annotation.md, "Stances and contradictions"); ``--min-confidence 0.85``: the stances the pages show."""
+    res = onrecord.evaluate_stances(gold, db, details=show, min_confidence=min_confidence)
     for doc, holder, label, target, kind in res.pop("wrong", []):
         click.echo(f"wrong ({kind}): {doc}: {holder} {label} {target}")
     for doc, holder, label, target in res.pop("unjudged", []):

@@ -317,10 +317,11 @@ def _json_model(name: str, keys: tuple[str, ...], rebuild: str) -> dict[str, Any
 
 @cached
 def stance_confidence_model() -> dict[str, Any]:
-    """stance_confidence.json: the stance confidence model's feature weights (analyse.stances.confidence)."""
-    model = _json_model("stance_confidence.json", ("weights",), "bench/stance_precision.py calibrate")
-    if not isinstance(model["weights"], dict):
-        raise DataFileError("stance_confidence.json", 0, "'weights' is not a table of feature weights: rebuild it "
+    """stance_confidence.json: judged and right stances per structural kind (analyse.stances.confidence)."""
+    model = _json_model("stance_confidence.json", ("global", "prior", "levels", "kinds"),
+                        "bench/stance_precision.py calibrate")
+    if not isinstance(model["kinds"], dict):
+        raise DataFileError("stance_confidence.json", 0, "'kinds' is not a table of kinds: rebuild it "
                                                          "with bench/stance_precision.py calibrate")
     return model
 

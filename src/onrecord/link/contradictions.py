@@ -10,7 +10,9 @@ word, never X's own. A reporter named as X ("Bernie Sanders" reporting on "Sande
 Joins. Both sides must have the same resolved holder entity (never a bare surname key such as ``person:cruz``)
 and meet on a resolved target key: an entity (``entity:<id>``) or a state (``gov:<country>``); a resolved person
 widens to the governments the store links them to (``expand_keys``). Both sides are at least ``MIN_CONFIDENCE``
-sure (a quoted side: its attribution's confidence; narration is the outlet's own text).
+sure (a quoted side: its attribution's confidence; narration is the outlet's own text), and both stances are at
+or above the stances' cut (``stance_min_confidence``: of a kind right at least that often; a stance analysed before
+stances were scored passes).
 
 Time. A claim about the present ("backs", "refused to blame") meets own words from at most ``window_days``
 before its date (the ``contradiction_window_days`` setting), never words said after it; a claim about a record
@@ -31,10 +33,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from onrecord import settings
-from onrecord.analyse.stances.confidence import pair_confidence
+from onrecord.analyse.stances.confidence import pair_confidence, stance_cut
 
 MIN_CONFIDENCE = 0.5  # a quoted side's attribution must be at least this sure (the quotes' "likely" band)
-CHANGE_MIN_STANCE = 0.7  # a change of position rests on two stances each at least this sure (docs/stances.md)
 RESOLVED = ("entity:", "gov:")  # target keys that name one thing: a linked entity, a state
 
 
@@ -162,8 +163,10 @@ def period(value: str | None) -> tuple[date, date] | None:
     return d, d
 
 
-def _confident(s: StanceRef, floor: float) -> bool:
-    return s.quote_n is None or s.confidence is None or s.confidence >= floor
+def _confident(s: StanceRef, floor: float, cut: float) -> bool:
+    """A side sure enough: its quote's attribution at least ``floor``, the stance itself at least ``cut``."""
+    attributed = s.quote_n is None or s.confidence is None or s.confidence >= floor
+    return attributed and (s.stance_confidence is None or s.stance_confidence >= cut)
 
 
 def _in_time(c: tuple[date, date], o: tuple[date, date], record: bool, window: int) -> bool:
@@ -181,16 +184,18 @@ def _entry(s: StanceRef, d: int) -> dict[str, Any]:
 
 def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, float],
                         links: dict[str, set[str]] | None = None, window_days: int | None = None,
-                        min_confidence: float = MIN_CONFIDENCE, pair_floor: float | None = None
-                        ) -> list[Contradiction]:
+                        min_confidence: float = MIN_CONFIDENCE, pair_floor: float | None = None,
+                        cut: float | None = None) -> list[Contradiction]:
     """Every (claim, own words) pair about the same resolved holder and resolved target, with opposite
     directions, where the own words speak to the claim's time and were not taken back before it. ``links``:
     resolved person -> government keys (``expand_keys`` of these stances when not given: the link stage passes
     the links of the whole store); ``window_days``: the setting ``contradiction_window_days`` when not given;
-    ``pair_floor``: the least pair confidence made (the setting ``contradiction_min_confidence`` when not given)."""
+    ``pair_floor``: the least pair confidence made (the setting ``contradiction_min_confidence`` when not given);
+    ``cut``: the least stance confidence of either side (the stances' cut when not given)."""
     links = expand_keys(stances) if links is None else links
     window = settings.value("contradiction_window_days", window_days)
     floor = settings.value("contradiction_min_confidence", pair_floor)
+    cut = stance_cut() if cut is None else cut
     by_holder: dict[str, list[StanceRef]] = {}
     for s in stances:
         if s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id:
@@ -198,9 +203,9 @@ def find_contradictions(stances: list[StanceRef], label_polarity: dict[str, floa
     out: list[Contradiction] = []
     for group in by_holder.values():
         own = [(o, resolved_keys(o, links), direction(o.polarity, o.negated, label_polarity.get(o.label)),
-                period(o.date)) for o in group if own_side(o) and _confident(o, min_confidence)]
+                period(o.date)) for o in group if own_side(o) and _confident(o, min_confidence, cut)]
         for c in group:
-            if not claim_side(c) or not _confident(c, min_confidence):
+            if not claim_side(c) or not _confident(c, min_confidence, cut):
                 continue
             dc, kc, pc = direction(c.polarity, c.negated, label_polarity.get(c.label)), resolved_keys(c, links), \
                 period(c.date)
@@ -248,17 +253,19 @@ class PositionChange:
 
 def position_changes(stances: list[StanceRef], label_polarity: dict[str, float],
                      links: dict[str, set[str]] | None = None, min_confidence: float = MIN_CONFIDENCE,
-                     min_stance_confidence: float = CHANGE_MIN_STANCE) -> list[PositionChange]:
+                     min_stance_confidence: float | None = None) -> list[PositionChange]:
     """Each own-words stance followed (at a later date) by the holder's own words on the same resolved target going
     the other way, paired with the first such later stance; both sides' attributions at least ``min_confidence``
-    sure and both stances scored at least ``min_stance_confidence`` (an unscored stance never counts), joined
-    only through the resolved holder entity, about someone or something other than the holder."""
+    sure and both stances scored at least ``min_stance_confidence`` (the stances' cut when not given; an unscored
+    stance never counts), joined only through the resolved holder entity, about someone or something other than the
+    holder."""
     links = expand_keys(stances) if links is None else links
+    floor = stance_cut() if min_stance_confidence is None else min_stance_confidence
     out: list[PositionChange] = []
     own = [(s, resolved_keys(s, links) - {s.holder_key}, direction(s.polarity, s.negated,
                                                                     label_polarity.get(s.label)), period(s.date))
            for s in stances if own_side(s) and s.holder_entity_id and s.holder_key == "entity:" + s.holder_entity_id
-           and _confident(s, min_confidence) and (s.stance_confidence or 0.0) >= min_stance_confidence
+           and _confident(s, min_confidence, floor) and (s.stance_confidence or 0.0) >= floor
            and s.target_entity_id != s.holder_entity_id]  # about themselves ("His wife had warned him"): no position
     own.sort(key=lambda x: (x[3] or (date.max, date.max), x[0].id))
     for i, (a, ka, da, pa) in enumerate(own):

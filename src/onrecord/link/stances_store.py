@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onrecord.analyse.stances import labels
+from onrecord.analyse.stances.confidence import stance_cut
 from onrecord.link.contradictions import (
-    CHANGE_MIN_STANCE,
     Contradiction,
     StanceRef,
     find_contradictions,
@@ -138,7 +138,7 @@ def redo_changes(conn: sqlite3.Connection, group: str, pol: dict[str, float]) ->
     ways): they depend on every linked stance of the group, so the group is redone whole, whatever the batch order;
     only its quoted stances sure enough to be a side are read."""
     rows = conn.execute(f"SELECT s.*, {CONFIDENCE} FROM stances s WHERE s.holder_key = ? AND s.quote_n IS NOT NULL "
-                        f"AND s.confidence >= ? AND {LINKED} ORDER BY s.id", (group, CHANGE_MIN_STANCE)).fetchall()
+                        f"AND s.confidence >= ? AND {LINKED} ORDER BY s.id", (group, stance_cut())).fetchall()
     refs = [_ref(r) for r in rows]
     found = position_changes(refs, pol, _Links(conn).of({k for s in refs for k in base_keys(s.target_keys)}))
     conn.execute("DELETE FROM position_changes WHERE group_key = ?", (group,))

@@ -43,6 +43,7 @@ class Stance(Record):
     cameo: str = ""
     plover: str = ""
     confidence: float = 0.5  # analyse.stances.confidence: how likely holder, target, label and polarity are right
+    features: dict[str, str] = field(default_factory=dict)  # its structural kind (analyse.stances.confidence)
 
 
 UNKNOWN_OUTLET = "the article"  # reported_by for a writer's claim in an article with no outlet
@@ -85,6 +86,7 @@ class StanceRecord(Record):
     cue_span: list[int] | None
     aspect: str | None = None  # "record": a claim about a history or habit; None: about its date
     confidence: float | None = None  # None: analysed before stances were scored (``onrecord analyse --all``)
+    features: dict[str, str] | None = None  # its structural kind; None: analysed before schema 19
 
 
 @dataclass

@@ -42,7 +42,8 @@ COLUMNS: dict[str, dict[str, str]] = {
                 "holder_end": _I, "on_behalf_of": _S, "target": _S, "target_type": _S, "target_start": _I,
                 "target_end": _I, "target_keys": _S, "about": _S, "cue": _S, "cue_start": _I, "cue_end": _I,
                 "reported_by": _S, "reporter_type": _S, "reporter_for": _S, "source": _S, "quote_n": _I,
-                "date": _S, "date_text": _S, "date_start": _I, "date_end": _I, "aspect": _S, "confidence": _F},
+                "date": _S, "date_text": _S, "date_start": _I, "date_end": _I, "aspect": _S, "confidence": _F,
+                "features": _S},
     "tones": {"article_id": _S, "n": _I, "entity_n": _I, "target": _S, "target_type": _S, "mention": _S,
               "mention_start": _I, "mention_end": _I, "start": _I, "end": _I, "label": _S, "score": _F,
               "holder": _S, "holder_type": _S, "quote_n": _I},
@@ -133,7 +134,8 @@ def stance_rows(article_id: str, stances: Iterable[Any], outlet: str | None, dat
                     "reporter_type": s.reporter_type, "reporter_for": s.reporter_for, "source": s.source,
                     "quote_n": s.quote_index, "date": s.date if s.date is not None else date, "date_text": s.date_text,
                     "date_start": date_start, "date_end": date_end, "aspect": getattr(s, "aspect", None),
-                    "confidence": getattr(s, "confidence", None)})
+                    "confidence": getattr(s, "confidence", None),
+                    "features": json.dumps(s.features, sort_keys=True) if getattr(s, "features", None) else None})
     return out
 
 

@@ -623,6 +623,11 @@ CREATE INDEX articles_outlet_raw ON articles(outlet_raw COLLATE NOCASE);
 CREATE INDEX statements_facets ON statements(articles, reports, first_date, speaker_entity_id, speaker);
 CREATE INDEX statement_reports_article ON statement_reports(statement_id, article_id);
 """),
+    (19, "stances: the structural kind each stance's confidence is measured on; a confidence is now its kind's "
+         "measured precision, so the old scores are cleared (NULL, unscored, until onrecord analyse --all)", """
+ALTER TABLE stances ADD COLUMN features TEXT;
+UPDATE stances SET confidence = NULL;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

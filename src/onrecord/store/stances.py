@@ -55,7 +55,8 @@ def to_stance(r: sqlite3.Row) -> StanceRecord:
         reported_by=r["reported_by"], reporter_type=r["reporter_type"], reporter_for=r["reporter_for"],
         source=r["source"], start=r["start"], end=r["end"], text=r["text"], date_text=r["date_text"],
         holder_span=_span(r["holder_start"], r["holder_end"]), target_span=_span(r["target_start"], r["target_end"]),
-        cue_span=_span(r["cue_start"], r["cue_end"]), aspect=r["aspect"], confidence=r["confidence"])
+        cue_span=_span(r["cue_start"], r["cue_end"]), aspect=r["aspect"], confidence=r["confidence"],
+        features=json.loads(r["features"]) if r["features"] else None)
 
 
 def name_condition(column: str, name: str, ids: list[str], id_column: str) -> tuple[str, list[Any]]:

@@ -153,7 +153,7 @@ def stances(api: Onrecord, params: Mapping[str, str]) -> Listing:
     filters: dict[str, Any] = {"holder": P.text(params, "holder"), "target": P.text(params, "target"),
                                "label": P.text(params, "label", max_len=40), "outlet": P.texts(params, "outlet"),
                                "since": P.date(params, "since"), "until": P.date(params, "until"),
-                               "min_confidence": P.confidence(params, P.default_min_confidence())}
+                               "min_confidence": P.confidence(params, P.stance_min_confidence())}
     sort = P.sort(params)
     res = api.stances(**filters, sort=sort, limit=limit, offset=offset, count_cap=api.count_cap)
     hidden = 0

@@ -258,6 +258,8 @@ def entity(request: Request) -> Response:
     low = P.default_min_confidence()
     everything = P.confidence(params, low) == 0
     mc = None if everything else low
+    slow = P.stance_min_confidence()  # stances: the stances' cut
+    smc = None if everything else slow
     ent = api.entity(request.path_params["id"], min_confidence=mc)  # descriptions below the cut left out, counted
     offsets = {k: _offset(params, k) for k in ENTITY_PAGERS}
 
@@ -281,11 +283,11 @@ def entity(request: Request) -> Response:
         latest_date = api.latest_article_date()
         by_outlet = {v.value: v.count for v in api.quote_facets(by=ent.id, fields=("outlet",), **scope)[0].values}
         now, described = views.roles_now(ent, latest_date)
-        chart = api.latest_stances(ent.id, about=about, min_confidence=mc, limit=CHART_STANCES, **scope)
+        chart = api.latest_stances(ent.id, about=about, min_confidence=smc, limit=CHART_STANCES, **scope)
         context.update(chart=views.stance_chart(chart[::-1], ent.name, about), labels=sorted({s.label for s in chart}),
                        chart_drawn=len(chart), chart_total=chart.total,
                        chart_hidden=0 if everything else api.count_stances(
-                           holder=ent.id, target=about, below_confidence=low, dated=True, **scope),
+                           holder=ent.id, target=about, below_confidence=slow, dated=True, **scope),
                        changes=api.position_changes(ent.id, about=about, limit=CHANGES_SHOWN),
                        outlets=views.outlet_table(ent, by_outlet), roles_now=now, roles_described=described,
                        latest_date=latest_date,
@@ -299,9 +301,9 @@ def entity(request: Request) -> Response:
                           count_cap=api.count_cap, sort=sort, **scope)
         context.update(said=said, said_pager=paged("said", said))
     elif tab == "others":
-        toward = api.stances_toward(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["toward"],
+        toward = api.stances_toward(ent.id, about=about, min_confidence=smc, limit=ENTITY_PAGERS["toward"],
                                     offset=offsets["toward"], **scope)
-        hidden_toward = 0 if everything else api.stances_toward(ent.id, about=about, below_confidence=low, limit=1,
+        hidden_toward = 0 if everything else api.stances_toward(ent.id, about=about, below_confidence=slow, limit=1,
                                                                 **scope).total
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
                                    offset=offsets["others"], **scope)
@@ -314,9 +316,9 @@ def entity(request: Request) -> Response:
         known.update(toward=min(api.count_cap, toward.total + hidden_toward),
                      **({"naming": others.total} if everything else {}))
     elif tab == "stances":
-        stances = api.stances(holder=ent.id, target=about, min_confidence=mc, limit=ENTITY_PAGERS["stances"],
+        stances = api.stances(holder=ent.id, target=about, min_confidence=smc, limit=ENTITY_PAGERS["stances"],
                               offset=offsets["stances"], count_cap=api.count_cap, sort=sort, **scope)
-        hidden_stances = 0 if everything else api.count_stances(holder=ent.id, target=about, below_confidence=low,
+        hidden_stances = 0 if everything else api.count_stances(holder=ent.id, target=about, below_confidence=slow,
                                                                 **scope)
         context.update(stances=stances, stances_pager=paged("stances", stances), hidden_stances=hidden_stances)
         known["stances"] = min(api.count_cap, stances.total + hidden_stances)  # the tab counts every confidence
@@ -349,7 +351,7 @@ def entity(request: Request) -> Response:
     return render(request, "entity.html", ent=ent, about=about or "", tab=tab, tabs=TABS, counts=counts,
                   scope=scope, scoped=any(scope.values()), exports=exports, cap=api.count_cap,
                   counted=functools.partial(views.count_text, cap=api.count_cap), everything=everything,
-                  hidden=hidden, topics=views.topics(api, ent.id),
+                  stance_cut=slow, hidden=hidden, topics=views.topics(api, ent.id),
                   descriptors=views.descriptors_by_outlet(ent.descriptors), span_link=views.span_link,
                   similarity=similarity, tone_api="/api/tone?" + urlencode(
                       [("name", ent.id), ("kind", "portrayal"), ("by", "outlet,month"),

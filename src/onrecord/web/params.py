@@ -143,6 +143,12 @@ def default_min_confidence() -> float:
     return float(settings.value("web_min_confidence"))
 
 
+def stance_min_confidence() -> float:
+    """The stance lists' default ``min_confidence``: the web's cut, or the stances' cut (``stance_min_confidence``,
+    0.85: a stance's confidence is its kind's measured precision) when higher."""
+    return max(default_min_confidence(), float(settings.value("stance_min_confidence")))
+
+
 METHODS = ("rules", "learned")
 
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from onrecord.analyse.dates import anchor_mention
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.analyse.stances.clauses import title_case
-from onrecord.analyse.stances.confidence import stance_confidence
+from onrecord.analyse.stances.confidence import lead_end, stance_confidence, stance_features
 from onrecord.analyse.stances.content import act_stances, content_stances, modal_urges
 from onrecord.analyse.stances.context import StanceContext, shift_stance
 from onrecord.analyse.stances.cues import cue_stances, frame_stances, nominal_stances
@@ -52,13 +52,15 @@ def extract_stances(doc: Doc, segments: list[Segment], quotes: list[Quote],
     seen: set[tuple[object, ...]] = set()
     out = []
     text = doc_text(doc)
+    lead = lead_end(doc, body[0][0])
     for s in sorted(found, key=lambda s: (s.start, s.cue_span or (0, 0))):
         key = (s.holder, s.label, s.target, s.cue_span, s.reported_by)
         if namesake_guess(s, index, text):
             continue
         if key not in seen:
             seen.add(key)
-            s.confidence = stance_confidence(s)
+            s.features = stance_features(s, doc, lead)
+            s.confidence = stance_confidence(s.features)
             out.append(s)
     return out
 

@@ -1,76 +1,38 @@
-"""How sure a stance is: a logistic model over what the parse says about it, fitted on judged stances.
+"""How sure a stance is: the measured precision of its structural kind on judged stances.
 
-The features are what the extraction knows when it makes the record: how the holder was found (its name written
-at the holder's place, a pronoun, a role noun resolved to a name, a name from outside the sentence, a common
-noun such as "people"), where it stands (after the cue: a passive or an inverted "said X"), what the target is (a
-person, organisation or country; a group; a thing; none), which finder made it (cue verb, nominal, frame, quoted
-content), the cue's class (a speech act reported, or a position the writer describes: support, oppose, defend;
-appeals, refusals, friendly labels), negation, whose voice carries it and how long the sentence is (the parse
-errs more in long ones). The weights (``data/stance_confidence.json``) are fitted by ``bench/stance_precision.py
-calibrate`` on the judged sets A, C and D of the stance precision gold (docs/annotation.md); set B measures them. A
-contradiction is right only when both its stances are: its confidence is the product of theirs, times how much
-the rule that paired them leaves open (``pair_confidence``).
+Every stance gets a few structural features decided from the parse and the record (``stance_features``): which
+finder made it (cue verb, nominal cue, frame, quoted content), the label's class, how the holder was found (its
+name written at the holder's place, a pronoun, a role noun resolved to a name, a name from outside the sentence)
+and its type, what the target is (an entity, a group, a thing, none) and how the parse attaches it to the cue,
+whose voice carries it (the holder's quote, narration, the outlet's characterisation, the holder's spokesperson,
+another speaker), its marks (negated, a record, a future), whether it stands in the lead and whether its sentence
+is long. The confidence is the precision of stances of that kind on the judged stances of the precision gold (sets
+A, C and D and the sample; docs/annotation.md), read from a table (``data/stance_confidence.json``, written by
+``bench/stance_precision.py calibrate``) level by level, each finer level's rate shrunk toward the coarser one's
+where it has few judged stances: "0.9" means right about 9 times in 10. Stances under the stances' cut
+(``stance_cut``) are stored but shown only on request, and no contradiction rests on them. A contradiction is right
+only when both its stances are: its confidence is the product of theirs, times how much the rule that paired them
+leaves open (``pair_confidence``).
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from onrecord import data
-from onrecord.analyse.stances.lexicon import POSITIONAL
+from spacy.tokens import Doc
+
+from onrecord import data, settings
+from onrecord.models import Stance
 
 MODEL_PATH = Path(data.__file__).parent / "stance_confidence.json"
-APPEALS = {"urge", "demand"}
-FRIENDLY = {"support", "praise", "defend"}
 RULE_FACTOR = {"present": 1.0, "record": 0.9}  # a record claim spans years: its counter may be outside it
-
-
-class StanceLike(Protocol):
-    """The fields of a ``Stance`` (analysis) or ``StanceRecord`` (store) the features read."""
-
-    @property
-    def holder(self) -> str | None: ...
-    @property
-    def holder_type(self) -> str | None: ...
-    @property
-    def target(self) -> str | None: ...
-    @property
-    def target_type(self) -> str | None: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def negated(self) -> bool: ...
-    @property
-    def reported_by(self) -> str | None: ...
-    @property
-    def reporter_type(self) -> str | None: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def holder_span(self) -> Sequence[int] | None: ...
-    @property
-    def cue_span(self) -> Sequence[int] | None: ...
-
-
-def _written(s: StanceLike) -> bool:
-    """The holder's name (its last word) is written in the stance's own sentence, not resolved from elsewhere."""
-    if not s.holder:
-        return False
-    return s.holder.split()[-1].lower() in s.text.lower()
-
-
 PRONOUNS = frozenset({"he", "she", "his", "her", "him", "they", "their", "them", "we", "our", "i", "my"})
 
 
-def holder_written_as(s: StanceLike) -> str:
-    """How the holder was found: "name" (its name written at the holder's place), "pronoun", "role" (a noun
-    phrase resolved to a name), "elsewhere" (outside the stance's sentence) or "none"."""
+def holder_written_as(s: Stance) -> str:
+    """How the holder was found: "name" (a word of its name written at the holder's place: "Corbyn", "Jeremy"),
+    "pronoun", "role" (a noun phrase resolved to a name), "elsewhere" (outside the stance's sentence) or "none"."""
     if not s.holder or not s.holder_span:
         return "none"
     a, b = s.holder_span[0] - s.start, s.holder_span[1] - s.start
@@ -79,50 +41,90 @@ def holder_written_as(s: StanceLike) -> str:
     written = s.text[a:b].lower()
     if written in PRONOUNS:
         return "pronoun"
-    return "name" if s.holder.split()[-1].lower() in written else "role"
+    return "name" if _named(s.holder, written) else "role"
 
 
-def stance_features(s: StanceLike) -> dict[str, float]:
-    """The model's inputs for one stance (1.0 when a property holds)."""
-    h = s.holder or ""
+def _named(holder: str, written: str) -> bool:
+    """Whether ``written`` (lower case) names the holder: its last word, or another word of its name ("Jeremy")."""
+    return holder.split()[-1].lower() in written or any(w.lower() in written.split() for w in holder.split()
+                                                        if len(w) > 2)
+
+
+LABEL_CLASS = {"urge": "appeal", "demand": "appeal", "condemn": "attack", "criticise": "attack", "accuse": "attack",
+               "warn": "threat", "threaten": "threat", "support": "position", "oppose": "position",
+               "defend": "position", "refuse": "reject", "deny": "reject", "question": "reject", "praise": "praise"}
+ENTITY_TYPES = ("person", "organisation", "country")
+TARGET_DEPS = {"dobj": "object", "dative": "object", "pobj": "preposition", "nsubj": "subject",
+               "nsubjpass": "subject", "poss": "possessor"}
+LEAD_SENTENCES = 3  # the first sentences of the body: the story's lead, written with most care
+FEATURES = ("finder", "label", "holder", "holder_type", "target", "voice", "target_dep", "marks", "place", "length")
+
+
+def stance_features(s: Stance, doc: Doc | None = None, lead_end: int = 0) -> dict[str, str]:
+    """The stance's structural kind, one value per feature (``FEATURES``): which finder made it, the label's class,
+    how the holder was found and its type, what the target is and how the parse attaches it to the cue, whose voice
+    carries it (the holder's quote, the narration, the outlet's characterisation, another speaker), its marks
+    (negated, a record, a future) and where it stands (the lead, before ``lead_end``, or the body; a long sentence).
+    ``doc``: the parse (without it the target's relation is unknown)."""
     how = holder_written_as(s)
-    f = {
-        "holder_common_noun": float(h[:1].islower()),
-        "holder_one_word": float(len(h.split()) == 1),
-        "holder_person": float(s.holder_type == "person"),
-        "holder_group": float(s.holder_type in ("group", "unknown")),
-        "holder_written": float(_written(s)),
-        "target_entity": float(s.target_type in ("person", "organisation", "country")),
-        "target_thing": float(s.target is not None and s.target_type not in ("person", "organisation", "country")),
-        "source_nominal": float(s.source == "nominal"),
-        "source_frame": float(s.source == "frame"),
-        "source_content": float(s.source == "content"),
-        "label_appeal": float(s.label in APPEALS),
-        "label_refuse": float(s.label == "refuse"),
-        "label_friendly": float(s.label in FRIENDLY),
-        "negated": float(bool(s.negated)),
-        "voice_outlet": float(s.reporter_type == "outlet"),
-        "voice_speaker": float(s.reported_by is not None and s.reporter_type not in (None, "outlet")),
-        "label_positional": float(s.label in POSITIONAL),
-        "holder_pronoun": float(how == "pronoun"),
-        "holder_role": float(how == "role"),
-        "holder_elsewhere": float(how == "elsewhere"),
-        "holder_after_cue": float(bool(s.holder_span and s.cue_span and s.holder_span[0] > s.cue_span[0])),
-        "target_group": float(s.target_type == "group"),
-        "long_sentence": float(len(s.text.split()) > 40),
-    }
-    return f
+    if s.target is None:
+        target = "none"
+    else:
+        target = "entity" if s.target_type in ENTITY_TYPES else "group" if s.target_type == "group" else "thing"
+    if s.reported_by is None:
+        voice = "quote" if s.quote_index is not None else "narration"
+    else:
+        voice = "outlet" if s.reporter_type == "outlet" else "spokesperson" if s.reporter_for else "speaker"
+    marks = "negated" if s.negated else "record" if s.aspect == "record" else \
+        "future" if s.future else "plain"
+    dep = "unknown" if doc is None else _target_dep(s, doc)
+    holder_type = s.holder_type if s.holder_type in (*ENTITY_TYPES, "group") else "other"
+    return {"finder": s.source, "label": LABEL_CLASS.get(s.label, "other"), "holder": how,
+            "holder_type": holder_type if s.holder else "none", "target": target, "voice": voice,
+            "target_dep": dep if s.target else "none", "marks": marks,
+            "place": "lead" if s.start < lead_end else "body",
+            "length": "long" if len(s.text.split()) > 40 else "short"}
 
 
-def score(weights: dict[str, float], feats: dict[str, float]) -> float:
-    """The logistic model's probability for one feature vector."""
-    z = weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in feats.items())
-    return 1.0 / (1.0 + math.exp(-z))
+def _target_dep(s: Stance, doc: Doc) -> str:
+    """How the target's head attaches in the parse: object, preposition, subject, possessor or other."""
+    span = doc.char_span(*s.target_span, alignment_mode="expand") if s.target_span else None
+    return TARGET_DEPS.get(span.root.dep_, "other") if span is not None else "other"
 
 
-def stance_confidence(s: StanceLike) -> float:
-    """The probability, under the fitted model, that holder, target, label and polarity are all right."""
-    return round(score(data.stance_confidence_model()["weights"], stance_features(s)), 3)
+def lead_end(doc: Doc, body_start: int) -> int:
+    """Where the lead ends: the end of the body's ``LEAD_SENTENCES``-th sentence."""
+    ends = [sent.end_char for sent in doc.sents if sent.end_char > body_start]
+    return ends[min(LEAD_SENTENCES, len(ends)) - 1] if ends else 0
+
+
+def kind_key(features: dict[str, str], level: Sequence[str]) -> str:
+    """The kind a stance falls in at one level of the calibration table: its values of that level's features."""
+    return "|".join(features.get(f, "unknown") for f in level)
+
+
+def calibrated(table: dict[str, Any], features: dict[str, str]) -> float:
+    """The measured precision of the stance's kind: the global rate, then each level's rate for its kind shrunk
+    toward the level above by ``prior`` judged stances (a kind seen a few times stays near its parent's rate)."""
+    n, right = table["global"]
+    p = right / n if n else 0.5
+    m = float(table["prior"])
+    for level in table["levels"]:
+        kn, kr = table["kinds"].get("+".join(level), {}).get(kind_key(features, level), (0, 0))
+        p = (kr + m * p) / (kn + m)
+    return p
+
+
+def stance_confidence(features: dict[str, str]) -> float:
+    """The measured precision of a stance's kind (``data/stance_confidence.json``): 0.9 means stances of its
+    kind were right about 9 times in 10 on the judged sets."""
+    return round(calibrated(data.stance_confidence_model(), features), 3)
+
+
+def stance_cut() -> float:
+    """The stances' cut: a stance at least this sure is of a kind right at least this often on the judged sets;
+    pages hide the rest by default and contradictions and changes of position rest only on stances above it."""
+    return float(settings.value("stance_min_confidence"))
 
 
 def pair_confidence(claim: float | None, counter: float | None, aspect: str | None = None) -> float:
@@ -131,22 +133,15 @@ def pair_confidence(claim: float | None, counter: float | None, aspect: str | No
                  RULE_FACTOR.get(aspect or "present", 1.0), 3)
 
 
-def fit(rows: list[dict[str, float]], ok: list[bool], l2: float = 1.0, steps: int = 4000,
-        rate: float = 0.5) -> dict[str, Any]:
-    """Logistic regression with an L2 penalty (not on the bias) by gradient descent: the weights of
-    ``data/stance_confidence.json``, with the in-sample log loss."""
-    names = sorted({k for r in rows for k in r})
-    w = {k: 0.0 for k in ["bias", *names]}
-    n = len(rows)
-    for _ in range(steps):
-        grad = {k: 0.0 for k in w}
-        for r, y in zip(rows, ok, strict=True):
-            err = score(w, r) - float(y)
-            grad["bias"] += err
-            for k, v in r.items():
-                grad[k] += err * v
-        for k in w:
-            w[k] -= rate * (grad[k] / n + (l2 * w[k] / n if k != "bias" else 0.0))
-    loss = -sum(math.log(max(1e-9, score(w, r) if y else 1 - score(w, r))) for r, y in zip(rows, ok, strict=True)) / n
-    return {"weights": {k: round(v, 4) for k, v in w.items()}, "l2": l2, "log_loss": round(loss, 4), "n": n,
-            "right": sum(ok)}
+def table(rows: list[dict[str, str]], ok: list[bool], levels: Sequence[Sequence[str]], prior: float
+          ) -> dict[str, Any]:
+    """The calibration table of ``data/stance_confidence.json``: judged and right stances overall and per kind at each
+    level (a level is a tuple of features, each finer than the one before)."""
+    kinds: dict[str, dict[str, list[int]]] = {}
+    for f, y in zip(rows, ok, strict=True):
+        for level in levels:
+            cell = kinds.setdefault("+".join(level), {}).setdefault(kind_key(f, level), [0, 0])
+            cell[0] += 1
+            cell[1] += int(y)
+    return {"global": [len(ok), sum(ok)], "prior": prior, "levels": [list(x) for x in levels],
+            "kinds": {k: dict(sorted(v.items())) for k, v in kinds.items()}}
