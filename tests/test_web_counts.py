@@ -115,3 +115,30 @@ def test_every_quote_facet_counts_exactly_the_quotes_the_list_holds(store, filte
             for f in api.quote_facets(**filters, **extra, fields=tuple(expected), size=500):
                 assert {v.value: v.count for v in f.values} == {
                     k: n for k, n in expected[f.name].items()}, (f.name, filters, extra)
+
+
+@pytest.mark.parametrize("filters", [{}, {"min_confidence": "median"}, {"since": "2016", "min_confidence": "median"},
+                                     {"until": "2016-06", "min_confidence": 0}, {"label": "criticise"}])
+def test_every_stance_facet_counts_exactly_the_stances_the_list_holds(store, filters):
+    """The stance facets count from their covering indexes (migration 20) what the list itself selects: each value's
+    count is the number of listed stances with that value, whatever the confidence cut (at the sample's median
+    stance confidence, so that it leaves stances out), dates or outlets."""
+    from collections import Counter
+    from statistics import median
+
+    with onrecord.open(store, readonly=True) as api:
+        if filters.get("min_confidence") == "median":
+            cut = median(s.confidence for s in api.all_stances() if s.confidence is not None)
+            filters = {**filters, "min_confidence": cut}
+            assert 0 < api.count_stances(min_confidence=cut) < api.count_stances()
+        outlets = sorted({a.outlet for a in api.articles(limit=100) if a.outlet})
+        for extra in ({}, {"outlet": outlets[0].upper()}, {"outlet": outlets[:2]}):
+            listed = api.all_stances(**filters, **extra)
+            expected = {"label": Counter(s.label for s in listed), "outlet": Counter(s.outlet for s in listed),
+                        "holder": Counter(s.holder_id or s.holder for s in listed),
+                        "target": Counter(s.target_id or s.target for s in listed),
+                        "year": Counter(s.date[:4] if s.date else None for s in listed)}
+            assert sum(expected["label"].values()) == api.count_stances(**filters, **extra)
+            for f in api.stance_facets(**filters, **extra, fields=tuple(expected), size=500):
+                assert f.counted and {v.value: v.count for v in f.values} == dict(expected[f.name]), (
+                    f.name, filters, extra)

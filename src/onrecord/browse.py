@@ -93,9 +93,9 @@ def order_by(kind: str, sort: str | None, default: str) -> str:
 
 
 # lists whose rows belong to an article -> the rows' article column: a facet on the article's own fields (outlet,
-# year) counts the selected rows per article first, then sums the counts by the articles' values
-# (the quotes walk their article-ordered covering index; the stances group the rows their date index gives)
-ROWS_OF_ARTICLE = {"quotes": ("q.article_id", "q.article_id"), "stances": ("s.article_id", "+s.article_id")}
+# year) counts the selected rows per article first, then sums the counts by the articles' values (each list walks
+# its article-ordered covering index: quotes_article_facets, stances_article_facet)
+ROWS_OF_ARTICLE = {"quotes": "q.article_id", "stances": "s.article_id"}
 TimeLimit = float | Mapping[str, float] | None  # seconds for each facet; a mapping: per facet name, "" for the rest
 
 
@@ -133,7 +133,7 @@ def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: st
     rows_of, table = ROWS_OF_ARTICLE.get(kind), tables.split(" JOIN ")[0]
     if "a." not in cond and rows_of:
         if value.startswith(("a.", "substr(a.")):
-            source = (f"(SELECT {rows_of[0]} AS aid, count(*) AS n FROM {table} WHERE {cond} GROUP BY {rows_of[1]}) c "
+            source = (f"(SELECT {rows_of} AS aid, count(*) AS n FROM {table} WHERE {cond} GROUP BY {rows_of}) c "
                       "JOIN articles a ON a.id = c.aid")
             count = "sum(c.n)"
         elif "a." not in value:

@@ -674,6 +674,10 @@ class Onrecord:
         """How many of the stances ``stances(**filters)`` selects have each label, holder, target, outlet, year
         (or month); holders and targets by entity id when linked; ``time_limit`` as for ``quote_facets``."""
         cond, args = self._stance_where(**filters)
+        # a unary + keeps SQLite from reading the confidence off its own index (a row lookup per stance): each
+        # facet's covering index (migration 20) holds it, so the facet is one scan of that index
+        cond = cond.replace("(s.confidence IS NULL OR s.confidence >= ?)",
+                            "(+s.confidence IS NULL OR +s.confidence >= ?)")
         return browse.facets(self.conn, "stances", "stances s JOIN articles a ON a.id = s.article_id", cond, args,
                              fields, size, time_limit)
 
