@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -142,3 +143,39 @@ def test_every_stance_facet_counts_exactly_the_stances_the_list_holds(store, fil
             for f in api.stance_facets(**filters, **extra, fields=tuple(expected), size=500):
                 assert f.counted and {v.value: v.count for v in f.values} == dict(expected[f.name]), (
                     f.name, filters, extra)
+
+
+def _statement_outlets(path) -> set[tuple[int, str]]:
+    """(statement, outlet) as the triggers of migration 20 keep them, and as the reports' articles give them."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+        kept = set(c.execute("SELECT statement_id, outlet FROM statement_outlets"))
+        derived = set(c.execute("SELECT DISTINCT r.statement_id, coalesce(a.outlet, '') FROM statement_reports r "
+                                "LEFT JOIN articles a ON a.id = r.article_id"))
+    assert kept == derived
+    return kept
+
+
+def test_the_statements_outlet_facet_counts_what_the_outlet_filter_lists(store, tmp_path):
+    """Each statement's outlets are kept beside its reports (statement_outlets) as the link stage writes them, again
+    after a full relink and after the outlets are renamed; the outlet facet counts, per outlet, the statements the
+    list holds with outlet= set to it."""
+    db = ws.copy_store(Path(store), tmp_path)
+    assert len(_statement_outlets(db)) > 1
+    for min_articles in (1, 2):
+        with onrecord.open(db, readonly=True) as api:
+            (facet,) = api.statement_facets(min_articles=min_articles, fields=("outlet",), size=100)
+            assert facet.counted and facet.values
+            for v in facet.values:
+                assert v.count == api.statements(outlet=v.value, min_articles=min_articles).total, v
+    onrecord.link(db)  # a full relink deletes every report and writes them again
+    _statement_outlets(db)
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("outlet\tvariants\tdomains\nEveryone\tPoliticsHome\tpoliticshome.com\n", encoding="utf-8")
+    onrecord.name_outlets(db, outlets=mine)
+    assert any(o == "Everyone" for _, o in _statement_outlets(db))
+    with onrecord.open(db, readonly=True) as api:
+        (facet,) = api.statement_facets(min_articles=1, fields=("outlet",), size=100)
+        assert {v.value: v.count for v in facet.values}["Everyone"] == api.statements(outlet="Everyone").total > 0

@@ -141,8 +141,8 @@ def test_datasette_shows_the_tables_with_their_titles_descriptions_and_hidden_ta
 
 
 def test_datasette_labels_sorts_and_facets_count_what_the_query_api_counts(store, meta) -> None:
-    got = _datasette(store, meta, ["/demo/quotes.json?_labels=on&_size=max&_shape=objects", "/demo/articles.json?_size=max",
-                                   "/demo/stances.json?_size=max"])
+    got = _datasette(store, meta, ["/demo/quotes.json?_labels=on&_size=max&_shape=objects",
+                                   "/demo/articles.json?_size=max", "/demo/stances.json?_size=max"])
     quotes = got["/demo/quotes.json?_labels=on&_size=max&_shape=objects"]
     articles = got["/demo/articles.json?_size=max"]
     with onrecord.open(store, readonly=True) as api:

@@ -59,9 +59,9 @@ FACETS: dict[str, dict[str, tuple[str, str, str]]] = {
                 "outlet": ("a.outlet", "a.outlet", "count(*)"),
                 "year": ("substr(s.date, 1, 4)", "substr(s.date, 1, 4)", "count(*)"),
                 "month": ("substr(s.date, 1, 7)", "substr(s.date, 1, 7)", "count(*)")},
-    "statements": {"by": ("coalesce(st.speaker_entity_id, st.speaker)", "st.speaker", "count(DISTINCT st.id)"),
-                   "outlet": ("a.outlet", "a.outlet", "count(DISTINCT st.id)"),
-                   "year": ("substr(st.first_date, 1, 4)", "substr(st.first_date, 1, 4)", "count(DISTINCT st.id)")},
+    "statements": {"by": ("coalesce(st.speaker_entity_id, st.speaker)", "st.speaker", "count(*)"),
+                   "outlet": ("nullif(so.outlet, '')", "nullif(so.outlet, '')", "count(*)"),
+                   "year": ("substr(st.first_date, 1, 4)", "substr(st.first_date, 1, 4)", "count(*)")},
     "contradictions": {"name": ("coalesce(c.subject_entity_id, c.subject)", "c.subject", "count(*)"),
                        "kind": ("c.kind", "c.kind", "count(*)")},
 }
@@ -128,7 +128,7 @@ def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: st
            size: int) -> Facet:
     """One facet's top ``size`` values and how many more there are, in one pass over the selection."""
     value, label, count = FACETS[kind][name]
-    order = "v DESC" if name in ("year", "month") else "n DESC, l"
+    order = "v DESC" if name in ("year", "month") else "n DESC, v"
     source = f"{tables} WHERE {cond}"
     rows_of, table = ROWS_OF_ARTICLE.get(kind), tables.split(" JOIN ")[0]
     if "a." not in cond and rows_of:
@@ -138,11 +138,11 @@ def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: st
             count = "sum(c.n)"
         elif "a." not in value:
             source = f"{table} WHERE {cond}"  # nothing reads the article: no join
-    if tables == "statements st":  # no join to the reports: each row is one statement
-        count = "count(*)"
     named = "coalesce((SELECT en.name FROM entities en WHERE en.id = v), l)" if (kind, name) in NAMED else "l"
+    # the label is a bare column (SQLite takes it from one row of the group, at no cost per row): the rows of a
+    # value share its label, except a linked entity's spellings, and those are labelled by the entity's name
     rows = conn.execute(f"SELECT v, {named} AS l, n, values_n FROM (SELECT v, l, n, count(*) OVER () AS values_n "
-                        f"FROM (SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {source} GROUP BY v) "
+                        f"FROM (SELECT {value} AS v, {label} AS l, {count} AS n FROM {source} GROUP BY v) "
                         f"ORDER BY {order} LIMIT ?)", [*args, size + 1]).fetchall()
     more = max(0, int(rows[0]["values_n"]) - size) if rows else 0
     return Facet(name, [FacetValue(None if r["v"] is None else str(r["v"]),
