@@ -267,6 +267,18 @@ class Onrecord:
             raise NotFound(f"no article with id {article_id!r} (see `onrecord articles`)")
         return row_to_article(row[0])
 
+    def article_refs(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
+        """The title, outlet, date and source URL of each stored article of ``ids`` (full ids), by id: what a record
+        from it is cited by in an export."""
+        out: dict[str, dict[str, str | None]] = {}
+        unique = sorted(set(ids))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i:i + 500]
+            for r in self.conn.execute("SELECT id, title, outlet, date, url FROM articles WHERE id IN "
+                                       f"({','.join('?' * len(chunk))})", chunk):
+                out[r["id"]] = {"title": r["title"], "outlet": r["outlet"], "date": r["date"], "url": r["url"]}
+        return out
+
     def segments(self, article_id: str) -> list[Segment]:
         return self.store.segments(self.article(article_id).id)
 

@@ -183,10 +183,11 @@ def list_export(kind: str, ext: str) -> Any:
                                      headers=headers)
         listing = lists.EXPORTS[kind](api, QueryParams([(k, v) for k, v in request.query_params.multi_items()
                                                         if k != "_stream"]))
+        refs = api.article_refs(lists.article_ids(kind, listing.records))
         if ext == "csv":
-            return Response(lists.csv_text(kind, listing.records, roots), media_type="text/csv; charset=utf-8",
+            return Response(lists.csv_text(kind, listing.records, roots, refs), media_type="text/csv; charset=utf-8",
                             headers=headers)
-        return Response(lists.json_body(listing, roots), media_type="application/json")
+        return Response(lists.json_body(listing, roots, refs), media_type="application/json")
 
     return handler
 
