@@ -643,7 +643,7 @@ CREATE INDEX IF NOT EXISTS stances_year_facet ON stances(substr(date, 1, 4), con
 CREATE INDEX IF NOT EXISTS contradictions_name_facet ON contradictions((coalesce(subject_entity_id, subject)),
                                                                        subject, subject_entity_id, confidence, kind);
 CREATE INDEX IF NOT EXISTS contradictions_kind_facet ON contradictions(kind, confidence);
-CREATE INDEX IF NOT EXISTS quotes_method_facet ON quotes(method, confidence);
+CREATE INDEX IF NOT EXISTS quotes_method_facet ON quotes(method, confidence, kind);
 CREATE INDEX IF NOT EXISTS quotes_article_by ON quotes(article_id, confidence, kind, method, speaker_type,
                                                        on_behalf_of, on_behalf_of_entity_id, speaker,
                                                        speaker_entity_id);
