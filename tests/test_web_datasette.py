@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from markupsafe import escape  # as Jinja escapes, which Datasette renders with
 
 import onrecord
-from onrecord.cli import main
+from onrecord.cli import DATASETTE_SETTINGS, main
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,7 @@ def meta(store) -> dict:
     result = CliRunner().invoke(main, ["datasette", "--db", store, "--metadata-only"])
     assert result.exit_code == 0, result.output
     assert "datasette serve --immutable" in result.stderr and "--metadata demo-metadata.json" in result.stderr
+    assert "--setting suggest_facets off" in result.stderr
     return json.loads(result.stdout)
 
 
@@ -112,7 +113,8 @@ def _datasette(store: str, meta: dict, paths: list[str]) -> dict[str, Any]:
     app = pytest.importorskip("datasette.app")
 
     async def fetch() -> dict[str, Any]:
-        ds = app.Datasette(immutables=[store], metadata=meta)
+        ds = app.Datasette(immutables=[store], metadata=meta,
+                           settings={k: v == "on" for k, v in DATASETTE_SETTINGS.items()})
         await ds.invoke_startup()
         out: dict[str, Any] = {}
         for path in paths:
@@ -161,6 +163,7 @@ def test_datasette_labels_sorts_and_facets_count_what_the_query_api_counts(store
         stances = got["/demo/stances.json?_size=max"]["facet_results"]["label"]["results"]
         labels = {r["value"]: r["count"] for r in stances}
         assert labels == {v.value: v.count for v in api.stance_facets(fields=("label",), size=100)[0].values}
+    assert quotes["suggested_facets"] == []  # DATASETTE_SETTINGS: no column tried on every page load
     assert articles["human_description_en"] == "sorted by date descending"  # as the shipped metadata sorts them
     dates = [r[articles["columns"].index("date")] for r in articles["rows"]]
     assert dates == sorted(dates, key=lambda d: (d is not None, d), reverse=True)
@@ -202,6 +205,7 @@ def test_the_documented_datasette_command_serves_the_store(store, meta, tmp_path
     path.write_text(json.dumps(meta), encoding="utf-8")
     # `datasette serve` as docs/web.md gives it; --get requests one path and exits instead of listening
     out = subprocess.run([sys.executable, "-m", "datasette", "serve", "--immutable", store, "--metadata", str(path),
+                          *(a for k, v in DATASETTE_SETTINGS.items() for a in ("--setting", k, v)),
                           "--get", "/demo/quotes_by.json?_shape=array&entity=person:jeremy-corbyn"],
                          capture_output=True, text=True, timeout=120, check=True)
     with onrecord.open(store, readonly=True) as api:
