@@ -172,6 +172,16 @@ def test_the_statements_outlet_facet_counts_what_the_outlet_filter_lists(store, 
                 assert v.count == api.statements(outlet=v.value, min_articles=min_articles).total, v
     onrecord.link(db)  # a full relink deletes every report and writes them again
     _statement_outlets(db)
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db)) as c, c:  # as reanalysing an article and removing one would
+        c.execute("PRAGMA foreign_keys = ON")
+        quote_ids = [r[0] for r in c.execute("SELECT quote_id FROM statement_reports ORDER BY quote_id")]
+        c.execute("DELETE FROM quotes WHERE id = ?", (quote_ids[len(quote_ids) // 2],))
+        (article,) = c.execute("SELECT article_id FROM statement_reports ORDER BY quote_id DESC LIMIT 1").fetchone()
+        c.execute("DELETE FROM articles WHERE id = ?", (article,))
+    assert len(_statement_outlets(db)) > 1
     mine = tmp_path / "mine.tsv"
     mine.write_text("outlet\tvariants\tdomains\nEveryone\tPoliticsHome\tpoliticshome.com\n", encoding="utf-8")
     onrecord.name_outlets(db, outlets=mine)

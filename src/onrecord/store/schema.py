@@ -661,9 +661,13 @@ CREATE TRIGGER IF NOT EXISTS statement_outlets_report_in AFTER INSERT ON stateme
         VALUES (NEW.statement_id, coalesce((SELECT outlet FROM articles WHERE id = NEW.article_id), ''));
 END;
 CREATE TRIGGER IF NOT EXISTS statement_outlets_report_out AFTER DELETE ON statement_reports BEGIN
-    DELETE FROM statement_outlets WHERE statement_id = OLD.statement_id;
-    INSERT OR IGNORE INTO statement_outlets(statement_id, outlet) SELECT r.statement_id, coalesce(a.outlet, '')
-        FROM statement_reports r LEFT JOIN articles a ON a.id = r.article_id WHERE r.statement_id = OLD.statement_id;
+    DELETE FROM statement_outlets WHERE statement_id = OLD.statement_id
+        AND outlet = coalesce((SELECT outlet FROM articles WHERE id = OLD.article_id), '')
+        AND NOT EXISTS (SELECT 1 FROM statement_reports r LEFT JOIN articles a ON a.id = r.article_id
+                        WHERE r.statement_id = OLD.statement_id AND coalesce(a.outlet, '') = statement_outlets.outlet);
+END;
+CREATE TRIGGER IF NOT EXISTS statement_outlets_article_out BEFORE DELETE ON articles BEGIN
+    DELETE FROM statement_reports WHERE article_id = OLD.id;
 END;
 CREATE TRIGGER IF NOT EXISTS statement_outlets_article_outlet AFTER UPDATE OF outlet ON articles BEGIN
     DELETE FROM statement_outlets WHERE statement_id IN (SELECT statement_id FROM statement_reports
