@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -115,3 +116,76 @@ def test_every_quote_facet_counts_exactly_the_quotes_the_list_holds(store, filte
             for f in api.quote_facets(**filters, **extra, fields=tuple(expected), size=500):
                 assert {v.value: v.count for v in f.values} == {
                     k: n for k, n in expected[f.name].items()}, (f.name, filters, extra)
+
+
+@pytest.mark.parametrize("filters", [{}, {"min_confidence": "median"}, {"since": "2016", "min_confidence": "median"},
+                                     {"until": "2016-06", "min_confidence": 0}, {"label": "criticise"}])
+def test_every_stance_facet_counts_exactly_the_stances_the_list_holds(store, filters):
+    """The stance facets count from their covering indexes (migration 20) what the list itself selects: each value's
+    count is the number of listed stances with that value, whatever the confidence cut (at the sample's median
+    stance confidence, so that it leaves stances out), dates or outlets."""
+    from collections import Counter
+    from statistics import median
+
+    with onrecord.open(store, readonly=True) as api:
+        if filters.get("min_confidence") == "median":
+            cut = median(s.confidence for s in api.all_stances() if s.confidence is not None)
+            filters = {**filters, "min_confidence": cut}
+            assert 0 < api.count_stances(min_confidence=cut) < api.count_stances()
+        outlets = sorted({a.outlet for a in api.articles(limit=100) if a.outlet})
+        for extra in ({}, {"outlet": outlets[0].upper()}, {"outlet": outlets[:2]}):
+            listed = api.all_stances(**filters, **extra)
+            expected = {"label": Counter(s.label for s in listed), "outlet": Counter(s.outlet for s in listed),
+                        "holder": Counter(s.holder_id or s.holder for s in listed),
+                        "target": Counter(s.target_id or s.target for s in listed),
+                        "year": Counter(s.date[:4] if s.date else None for s in listed)}
+            assert sum(expected["label"].values()) == api.count_stances(**filters, **extra)
+            for f in api.stance_facets(**filters, **extra, fields=tuple(expected), size=500):
+                assert f.counted and {v.value: v.count for v in f.values} == dict(expected[f.name]), (
+                    f.name, filters, extra)
+
+
+def _statement_outlets(path) -> set[tuple[int, str]]:
+    """(statement, outlet) as the triggers of migration 20 keep them, and as the reports' articles give them."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+        kept = set(c.execute("SELECT statement_id, outlet FROM statement_outlets"))
+        derived = set(c.execute("SELECT DISTINCT r.statement_id, coalesce(a.outlet, '') FROM statement_reports r "
+                                "LEFT JOIN articles a ON a.id = r.article_id"))
+    assert kept == derived
+    return kept
+
+
+def test_the_statements_outlet_facet_counts_what_the_outlet_filter_lists(store, tmp_path):
+    """Each statement's outlets are kept beside its reports (statement_outlets) as the link stage writes them, again
+    after a full relink and after the outlets are renamed; the outlet facet counts, per outlet, the statements the
+    list holds with outlet= set to it."""
+    db = ws.copy_store(Path(store), tmp_path)
+    assert len(_statement_outlets(db)) > 1
+    for min_articles in (1, 2):
+        with onrecord.open(db, readonly=True) as api:
+            (facet,) = api.statement_facets(min_articles=min_articles, fields=("outlet",), size=100)
+            assert facet.counted and facet.values
+            for v in facet.values:
+                assert v.count == api.statements(outlet=v.value, min_articles=min_articles).total, v
+    onrecord.link(db)  # a full relink deletes every report and writes them again
+    _statement_outlets(db)
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db)) as c, c:  # as reanalysing an article and removing one would
+        c.execute("PRAGMA foreign_keys = ON")
+        quote_ids = [r[0] for r in c.execute("SELECT quote_id FROM statement_reports ORDER BY quote_id")]
+        c.execute("DELETE FROM quotes WHERE id = ?", (quote_ids[len(quote_ids) // 2],))
+        (article,) = c.execute("SELECT article_id FROM statement_reports ORDER BY quote_id DESC LIMIT 1").fetchone()
+        c.execute("DELETE FROM articles WHERE id = ?", (article,))
+    assert len(_statement_outlets(db)) > 1
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("outlet\tvariants\tdomains\nEveryone\tPoliticsHome\tpoliticshome.com\n", encoding="utf-8")
+    onrecord.name_outlets(db, outlets=mine)
+    assert any(o == "Everyone" for _, o in _statement_outlets(db))
+    with onrecord.open(db, readonly=True) as api:
+        (facet,) = api.statement_facets(min_articles=1, fields=("outlet",), size=100)
+        assert {v.value: v.count for v in facet.values}["Everyone"] == api.statements(outlet="Everyone").total > 0

@@ -76,6 +76,48 @@ def test_quote_exports_and_the_articles_api_carry_the_source_url_title_and_perma
     assert stance_rows and all(r["permalink"] == f"/stances/{r['id']}" for r in stance_rows)
 
 
+def test_every_export_cites_its_articles_url_title_outlet_and_date_with_the_permalink(client, store):
+    """Stances, statements (by their first report; in the JSON every report), contradictions (each side) and
+    articles: the CSV and JSON exports name the article's title, outlet, date and http(s) URL, and the permalink."""
+    with onrecord.open(store, readonly=True) as api:
+        arts = {a.id: api.article(a.id) for a in api.articles(limit=100)}
+
+    def ref(aid: str, csv_row: bool) -> dict:
+        a = arts[aid]
+        url = safe_url(a.url) or ("" if csv_row else None)
+        return {"title": a.title, "outlet": a.outlet or ("" if csv_row else None), "url": url}
+
+    def rows(url: str) -> list[dict]:
+        out = list(csv.DictReader(io.StringIO(client.get(url).text)))
+        assert out, url
+        return out
+
+    for r in rows("/stances.csv?min_confidence=0&limit=500"):
+        assert {k: r[k] for k in ("title", "outlet", "url")} == ref(r["article_id"], True)
+        assert r["permalink"] == f"/stances/{r['id']}"
+    for r in rows("/statements.csv?min_articles=1&limit=500"):
+        assert {k: r[k] for k in ("title", "url")} == {k: ref(r["article_id"], True)[k] for k in ("title", "url")}
+        assert r["permalink"] == f"/statements/{r['id']}" and r["first_date"]
+    for r in rows("/contradictions.csv?min_confidence=0&_stream=1"):
+        for side in ("claim", "counter"):
+            assert {k: r[f"{side}_{k}"] for k in ("title", "outlet", "url")} == ref(r[f"{side}_article"], True)
+        assert r["permalink"] == f"/contradictions/{r['id']}"
+    for r in rows("/articles.csv"):
+        assert r["permalink"] == f"/articles/{r['id']}" and r["url"] == (safe_url(arts[r["id"]].url) or "")
+    assert any(r["url"] == "" and arts[r["id"]].url for r in rows("/articles.csv"))  # the javascript: one
+    stances = client.get("/stances.json?min_confidence=0&limit=500").json()["items"]
+    assert stances and all({k: s[k] for k in ("title", "outlet", "url")} == ref(s["article_id"], False)
+                           and s["permalink"] == f"/stances/{s['id']}" for s in stances)
+    statements = client.get("/statements.json?min_articles=1&limit=500").json()["items"]
+    reports = [r for s in statements for r in s["reports"]]
+    assert reports and all({k: r[k] for k in ("title", "url")} == {k: ref(r["article_id"], False)[k]
+                                                                    for k in ("title", "url")} for r in reports)
+    pairs = client.get("/contradictions.json?min_confidence=0").json()["items"]
+    assert pairs and all({k: p[side][k] for k in ("title", "outlet", "url")} == ref(p[side]["article_id"], False)
+                         for p in pairs for side in ("claim", "counter"))
+    assert all(a["permalink"] == f"/articles/{a['id']}" for a in client.get("/articles.json").json()["items"])
+
+
 def test_search_leaves_unsure_quotes_out_and_says_how_many(client, store):
     floor = default_min_confidence()
     with onrecord.open(store, readonly=True) as api:

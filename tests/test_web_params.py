@@ -92,3 +92,23 @@ def test_and_n_more_in_a_facet_links_to_every_value(client):
                                              ).json()["facets"]}
     assert full[name]["more"] == 0 and len(full[name]["values"]) == len(facets[name]["values"]) + more
     assert full[name]["values"][:len(facets[name]["values"])] == facets[name]["values"]
+
+
+def test_docs_web_lists_every_parameter_once():
+    """Issue 26: docs/web.md's parameter table names every query parameter a page, an export or the API takes,
+    each in one row."""
+    import collections
+    from pathlib import Path
+
+    from onrecord.web import api, lists, pages
+    from onrecord.web import params as P
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "web.md").read_text(encoding="utf-8")
+    start = doc.index("| parameter |")
+    table = doc[start:doc.index("\n\n", start)].splitlines()[2:]
+    named = [n for row in table for n in re.findall(r"`([^`]+)`", row.split("|")[1])]
+    assert [n for n, k in collections.Counter(named).items() if k > 1] == []
+    taken = ({p.name for ep in api.ENDPOINTS for p in ep.params if p.where == "query"}
+             | {n for f in lists.FILTERS.values() for n in f} | set(P.LIST_PARAMS)
+             | {"_count", "_stream", "_facet_size", "tab", "span", *pages.SCOPE, *pages.ENTITY_PAGERS})
+    assert taken - set(named) == set()

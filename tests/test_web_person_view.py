@@ -52,6 +52,26 @@ def test_the_outlet_and_dates_narrow_the_tabs_as_they_narrow_the_lists(client):
     assert client.get(f"/entities/{path}?outlet=x&speaker=y").status_code == 400
 
 
+def _chart_dates(html: str) -> list[str]:
+    """The date of each mark of the page's stance chart (its title starts with it)."""
+    svg = html[html.index('<svg class="timeline"'):]
+    svg = svg[:svg.index("</svg>")]
+    return re.findall(r"<path[^>]*>\s*<title>(\d{4}(?:-\d\d){0,2}) ", svg)
+
+
+def test_the_date_filter_zooms_the_stance_chart(client):
+    """Issue 26 item 4: since= and until= narrow the stance chart to their dates, so its axis spans them."""
+    facets = client.get("/stances.json").json()["facets"]
+    holder = next(f["values"][0]["value"] for f in facets if f["name"] == "holder")  # who holds the most stances
+    path = quote(holder, safe="")
+    every = _chart_dates(client.get(f"/entities/{path}").text)
+    months = sorted({d[:7] for d in every if len(d) >= 7})
+    assert len(months) >= 2, "the stances of whoever holds the most fall in two months"
+    zoomed = _chart_dates(client.get(f"/entities/{path}?since={months[-1]}&until={months[-1]}").text)
+    assert zoomed and all(d.startswith(months[-1]) for d in zoomed)
+    assert len(zoomed) == sum(d.startswith(months[-1]) for d in every) < len(every)
+
+
 def test_a_tab_sorts_and_exports_its_view(client):
     path = quote(_most_quoted(client)["id"], safe="")
     page = client.get(f"/entities/{path}?tab=said&_sort_desc=confidence&min_confidence=0").text

@@ -59,9 +59,9 @@ FACETS: dict[str, dict[str, tuple[str, str, str]]] = {
                 "outlet": ("a.outlet", "a.outlet", "count(*)"),
                 "year": ("substr(s.date, 1, 4)", "substr(s.date, 1, 4)", "count(*)"),
                 "month": ("substr(s.date, 1, 7)", "substr(s.date, 1, 7)", "count(*)")},
-    "statements": {"by": ("coalesce(st.speaker_entity_id, st.speaker)", "st.speaker", "count(DISTINCT st.id)"),
-                   "outlet": ("a.outlet", "a.outlet", "count(DISTINCT st.id)"),
-                   "year": ("substr(st.first_date, 1, 4)", "substr(st.first_date, 1, 4)", "count(DISTINCT st.id)")},
+    "statements": {"by": ("coalesce(st.speaker_entity_id, st.speaker)", "st.speaker", "count(*)"),
+                   "outlet": ("nullif(so.outlet, '')", "nullif(so.outlet, '')", "count(*)"),
+                   "year": ("substr(st.first_date, 1, 4)", "substr(st.first_date, 1, 4)", "count(*)")},
     "contradictions": {"name": ("coalesce(c.subject_entity_id, c.subject)", "c.subject", "count(*)"),
                        "kind": ("c.kind", "c.kind", "count(*)")},
 }
@@ -93,9 +93,9 @@ def order_by(kind: str, sort: str | None, default: str) -> str:
 
 
 # lists whose rows belong to an article -> the rows' article column: a facet on the article's own fields (outlet,
-# year) counts the selected rows per article first, then sums the counts by the articles' values
-# (the quotes walk their article-ordered covering index; the stances group the rows their date index gives)
-ROWS_OF_ARTICLE = {"quotes": ("q.article_id", "q.article_id"), "stances": ("s.article_id", "+s.article_id")}
+# year) counts the selected rows per article first, then sums the counts by the articles' values (each list walks
+# its article-ordered covering index: quotes_article_facets, stances_article_facet)
+ROWS_OF_ARTICLE = {"quotes": "q.article_id", "stances": "s.article_id"}
 TimeLimit = float | Mapping[str, float] | None  # seconds for each facet; a mapping: per facet name, "" for the rest
 
 
@@ -111,16 +111,57 @@ def facets(conn: sqlite3.Connection, kind: str, tables: str, cond: str, args: Se
     """For each facet name, the values of the current selection with their counts, most frequent first (dates
     in date order); rows without a value are counted under a None value. With ``time_limit`` (seconds for each
     facet, see ``time_for``), a facet whose counting runs out of its time comes back with ``counted=False`` and no
-    values."""
-    out = []
+    values. The facets on an article's own fields (outlet, year, month) share one count of the rows per article,
+    in the sum of their times."""
     for name in names:
         if name not in FACETS[kind]:
             raise BadParameter(f"facet must be one of {', '.join(FACETS[kind])}, got {name!r}")
+    out: dict[str, Facet] = {}
+    shared = [n for n in names if _per_article(kind, n, cond)]
+    if len(shared) > 1:
+        limits = [time_for(time_limit, n) for n in shared]
+        try:
+            with db.time_limit(conn, None if None in limits else sum(x or 0.0 for x in limits)):
+                out.update(_article_facets(conn, kind, shared, tables, cond, args, size))
+        except db.TimeUp:
+            out.update({n: Facet(n, [], 0, counted=False) for n in shared})
+    for name in names:
+        if name in out:
+            continue
         try:
             with db.time_limit(conn, time_for(time_limit, name)):
-                out.append(_facet(conn, kind, name, tables, cond, args, size))
+                out[name] = _facet(conn, kind, name, tables, cond, args, size)
         except db.TimeUp:
-            out.append(Facet(name, [], 0, counted=False))
+            out[name] = Facet(name, [], 0, counted=False)
+    return [out[n] for n in names]
+
+
+def _per_article(kind: str, name: str, cond: str) -> bool:
+    """Whether facet ``name`` counts the selected rows per article first (a field of the article itself, under a
+    condition that reads the rows alone)."""
+    return kind in ROWS_OF_ARTICLE and "a." not in cond and FACETS[kind][name][0].startswith(("a.", "substr(a."))
+
+
+def _article_facets(conn: sqlite3.Connection, kind: str, names: Sequence[str], tables: str, cond: str,
+                    args: Sequence[Any], size: int) -> dict[str, Facet]:
+    """Facets on the articles' own fields from one count of the selected rows per article, summed by the
+    combinations of those fields (a few hundred: outlets by month), then by each field."""
+    rows_of, table = ROWS_OF_ARTICLE[kind], tables.split(" JOIN ")[0]
+    keys = ", ".join(f"{FACETS[kind][n][0]} AS k{i}" for i, n in enumerate(names))
+    rows = conn.execute(f"SELECT {keys}, sum(c.n) AS n FROM (SELECT {rows_of} AS aid, count(*) AS n FROM {table} "
+                        f"WHERE {cond} GROUP BY {rows_of}) c JOIN articles a ON a.id = c.aid "
+                        f"GROUP BY {', '.join(f'k{i}' for i in range(len(names)))}", list(args)).fetchall()
+    out = {}
+    for i, name in enumerate(names):
+        counts: dict[Any, int] = {}
+        for r in rows:
+            counts[r[i]] = counts.get(r[i], 0) + int(r["n"])
+        if name in ("year", "month"):  # newest first, no date last (as ORDER BY v DESC)
+            order = sorted((v for v in counts if v is not None), reverse=True) + ([None] if None in counts else [])
+        else:  # most first, ties by value, no value first among its ties (as ORDER BY n DESC, v)
+            order = sorted(counts, key=lambda v: (-counts[v], v is not None, v or ""))
+        out[name] = Facet(name, [FacetValue(None if v is None else str(v), "" if v is None else str(v), counts[v])
+                                 for v in order[:size]], max(0, len(order) - size))
     return out
 
 
@@ -128,21 +169,21 @@ def _facet(conn: sqlite3.Connection, kind: str, name: str, tables: str, cond: st
            size: int) -> Facet:
     """One facet's top ``size`` values and how many more there are, in one pass over the selection."""
     value, label, count = FACETS[kind][name]
-    order = "v DESC" if name in ("year", "month") else "n DESC, l"
+    order = "v DESC" if name in ("year", "month") else "n DESC, v"
     source = f"{tables} WHERE {cond}"
     rows_of, table = ROWS_OF_ARTICLE.get(kind), tables.split(" JOIN ")[0]
     if "a." not in cond and rows_of:
         if value.startswith(("a.", "substr(a.")):
-            source = (f"(SELECT {rows_of[0]} AS aid, count(*) AS n FROM {table} WHERE {cond} GROUP BY {rows_of[1]}) c "
+            source = (f"(SELECT {rows_of} AS aid, count(*) AS n FROM {table} WHERE {cond} GROUP BY {rows_of}) c "
                       "JOIN articles a ON a.id = c.aid")
             count = "sum(c.n)"
         elif "a." not in value:
             source = f"{table} WHERE {cond}"  # nothing reads the article: no join
-    if tables == "statements st":  # no join to the reports: each row is one statement
-        count = "count(*)"
     named = "coalesce((SELECT en.name FROM entities en WHERE en.id = v), l)" if (kind, name) in NAMED else "l"
+    # the label is a bare column (SQLite takes it from one row of the group, at no cost per row): the rows of a
+    # value share its label, except a linked entity's spellings, and those are labelled by the entity's name
     rows = conn.execute(f"SELECT v, {named} AS l, n, values_n FROM (SELECT v, l, n, count(*) OVER () AS values_n "
-                        f"FROM (SELECT {value} AS v, max({label}) AS l, {count} AS n FROM {source} GROUP BY v) "
+                        f"FROM (SELECT {value} AS v, {label} AS l, {count} AS n FROM {source} GROUP BY v) "
                         f"ORDER BY {order} LIMIT ?)", [*args, size + 1]).fetchall()
     more = max(0, int(rows[0]["values_n"]) - size) if rows else 0
     return Facet(name, [FacetValue(None if r["v"] is None else str(r["v"]),

@@ -99,9 +99,9 @@ SETTINGS: tuple[Setting, ...] = (
             "changes of position rest only on stances at least this sure. A change applies from the next `onrecord "
             "link`.", (), 0, 1, "X"),
     Setting("facet_time_limit_ms", int, 50, "ONRECORD_FACET_TIME_LIMIT_MS",
-            "Milliseconds a web page gives each of its facet counts; a facet not counted in time says so, with a "
-            "'count it' link that gives it ten times as long, instead of holding the page up (0: facets are never "
-            "counted).", (), 0, metavar="MS"),
+            "Milliseconds of CPU time a web page gives each of its facet counts; a facet not counted in time says "
+            "so, with a 'count it' link that gives it ten times as long, instead of holding the page up (0: facets "
+            "are never counted).", (), 0, metavar="MS"),
     Setting("contradiction_window_days", int, 730, "ONRECORD_CONTRADICTION_WINDOW_DAYS",
             "How far back a claim about someone's present position ('backs', 'refused to blame') may reach for their "
             "own words saying the opposite (days; two years: a stated position stands until its holder changes it, "

@@ -628,6 +628,60 @@ CREATE INDEX statement_reports_article ON statement_reports(statement_id, articl
 ALTER TABLE stances ADD COLUMN features TEXT;
 UPDATE stances SET confidence = NULL;
 """),
+    (20, "web: the stances' and contradictions' facets counted from covering indexes that hold the confidence (the "
+         "pages' default cut read a row per record), each facet's index in its own order, so it groups without "
+         "sorting; the quotes' method facet in its order, their speaker facet under a date filter from the articles' "
+         "quotes; the outlets each statement is reported in (statement_outlets), kept by triggers on its reports "
+         "and on the articles' outlets, for the statements' outlet facet", """
+DROP INDEX IF EXISTS stances_facets;
+DROP INDEX IF EXISTS stances_holder_facet;
+DROP INDEX IF EXISTS stances_target_facet;
+CREATE INDEX IF NOT EXISTS stances_facets ON stances(date, confidence, label, article_id, holder_entity_id, holder,
+                                                     target_entity_id, target);
+CREATE INDEX IF NOT EXISTS stances_holder_facet ON stances((coalesce(holder_entity_id, holder)), holder,
+                                                           holder_entity_id, date, label, confidence);
+CREATE INDEX IF NOT EXISTS stances_target_facet ON stances((coalesce(target_entity_id, target)), target,
+                                                           target_entity_id, date, label, confidence);
+CREATE INDEX IF NOT EXISTS stances_label_facet ON stances(label, confidence, date);
+CREATE INDEX IF NOT EXISTS stances_article_facet ON stances(article_id, confidence, date);
+CREATE INDEX IF NOT EXISTS stances_year_facet ON stances(substr(date, 1, 4), confidence, date);
+CREATE INDEX IF NOT EXISTS contradictions_name_facet ON contradictions((coalesce(subject_entity_id, subject)),
+                                                                       subject, subject_entity_id, confidence, kind);
+CREATE INDEX IF NOT EXISTS contradictions_kind_facet ON contradictions(kind, confidence);
+CREATE INDEX IF NOT EXISTS quotes_method_facet ON quotes(method, confidence, kind);
+CREATE INDEX IF NOT EXISTS quotes_article_by ON quotes(article_id, confidence, kind, method, speaker_type,
+                                                       on_behalf_of, on_behalf_of_entity_id, speaker,
+                                                       speaker_entity_id);
+CREATE INDEX IF NOT EXISTS statement_reports_by_article ON statement_reports(article_id, statement_id);
+CREATE TABLE IF NOT EXISTS statement_outlets (
+    statement_id INTEGER NOT NULL,
+    outlet TEXT NOT NULL,  -- '' for an article without an outlet
+    PRIMARY KEY (statement_id, outlet)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS statement_outlets_outlet ON statement_outlets(outlet, statement_id);
+INSERT OR IGNORE INTO statement_outlets(statement_id, outlet) SELECT DISTINCT r.statement_id, coalesce(a.outlet, '')
+    FROM statement_reports r LEFT JOIN articles a ON a.id = r.article_id;
+CREATE TRIGGER IF NOT EXISTS statement_outlets_report_in AFTER INSERT ON statement_reports BEGIN
+    INSERT OR IGNORE INTO statement_outlets(statement_id, outlet)
+        VALUES (NEW.statement_id, coalesce((SELECT outlet FROM articles WHERE id = NEW.article_id), ''));
+END;
+CREATE TRIGGER IF NOT EXISTS statement_outlets_report_out AFTER DELETE ON statement_reports BEGIN
+    DELETE FROM statement_outlets WHERE statement_id = OLD.statement_id
+        AND outlet = coalesce((SELECT outlet FROM articles WHERE id = OLD.article_id), '')
+        AND NOT EXISTS (SELECT 1 FROM statement_reports r LEFT JOIN articles a ON a.id = r.article_id
+                        WHERE r.statement_id = OLD.statement_id AND coalesce(a.outlet, '') = statement_outlets.outlet);
+END;
+CREATE TRIGGER IF NOT EXISTS statement_outlets_article_out BEFORE DELETE ON articles BEGIN
+    DELETE FROM statement_reports WHERE article_id = OLD.id;
+END;
+CREATE TRIGGER IF NOT EXISTS statement_outlets_article_outlet AFTER UPDATE OF outlet ON articles BEGIN
+    DELETE FROM statement_outlets WHERE statement_id IN (SELECT statement_id FROM statement_reports
+                                                         WHERE article_id = NEW.id);
+    INSERT OR IGNORE INTO statement_outlets(statement_id, outlet) SELECT r.statement_id, coalesce(a.outlet, '')
+        FROM statement_reports r LEFT JOIN articles a ON a.id = r.article_id
+        WHERE r.statement_id IN (SELECT statement_id FROM statement_reports WHERE article_id = NEW.id);
+END;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

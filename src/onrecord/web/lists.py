@@ -34,7 +34,7 @@ from onrecord.models import (
     written_speaker,
 )
 from onrecord.web import params as P
-from onrecord.web.markup import similarity, speaker_label
+from onrecord.web.markup import safe_url, similarity, speaker_label
 from onrecord.web.views import KINDS, ClaimGroup, jsonable, permalink, present, public_source
 
 STREAM_MAX = 100_000  # rows in one streamed CSV
@@ -277,12 +277,42 @@ def _statement_row(s: StatementRecord) -> dict[str, Any]:
             "reports": len(s.reports), "articles": len({r.article_id for r in s.reports}),
             "outlets": "; ".join(sorted({r.outlet or "unknown" for r in s.reports})),
             "least_similar": min((similarity(ref, r.text) for r in s.reports), default=1.0), "text": s.text,
+            "article_id": s.reports[0].article_id if s.reports else None,  # the first report, as the page cites it
             "permalink": permalink("statement", s.id)}
+
+
+# where each export row's article is named, by prefix: its title, outlet, date and url are added from the article
+CITED = {"articles": (), "quotes": (), "entities": (), "stances": ("",), "statements": ("",),
+         "contradictions": ("claim_", "counter_")}
+
+
+def article_ids(kind: str, records: list[Any]) -> list[str]:
+    """The articles the export rows of ``records`` cite (each row's, or each side's of a contradiction)."""
+    if kind == "contradictions":
+        return [s.article_id for c in records for s in (c.claim, c.counter)]
+    if kind == "statements":
+        return [r.article_id for s in records for r in s.reports]
+    return [r.article_id for r in records] if kind == "stances" else []
+
+
+def cited(obj: Any, refs: Mapping[str, Mapping[str, Any]]) -> Any:
+    """A JSON export's records with each object naming an ``article_id`` given that article's ``title``, ``outlet``,
+    ``date`` and ``url`` (http(s) only) where it has none of its own."""
+    if isinstance(obj, list):
+        return [cited(v, refs) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out = {k: cited(v, refs) for k, v in obj.items()}
+    aid = out.get("article_id")
+    for key, value in (refs.get(aid) or {} if isinstance(aid, str) else {}).items():
+        out.setdefault(key, safe_url(value) if key == "url" else value)
+    return out
 
 
 ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "articles": lambda a: {"id": a.id, "date": a.date, "outlet": a.outlet, "title": a.title, "source": a.source,
-                           "paragraphs": a.paragraphs, "quotes": a.quotes, "url": a.url},
+                           "paragraphs": a.paragraphs, "quotes": a.quotes, "url": a.url,
+                           "permalink": f"/articles/{a.id}"},
     "quotes": _quote_row,
     "stances": lambda s: {"id": s.id, "date": s.date, "holder": s.holder, "holder_id": s.holder_id,
                           "label": s.label, "negated": s.negated, "target": s.target, "target_id": s.target_id,
@@ -297,14 +327,16 @@ ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
                            "mentions": e.mentions},
 }
 COLUMNS = {kind: tuple(cols.split()) for kind, cols in {
-    "articles": "id date outlet title source paragraphs quotes url",
+    "articles": "id date outlet title source paragraphs quotes url permalink",
     "quotes": "id date outlet speaker speaker_id kind cue text confidence method article_id start end title url "
               "permalink",
     "stances": "id date holder holder_id label negated target target_id reported_by outlet confidence text article_id "
-               "start end permalink",
-    "statements": "id speaker speaker_id first_date reports articles outlets least_similar text permalink",
+               "start end title url permalink",
+    "statements": "id speaker speaker_id first_date reports articles outlets least_similar text article_id title url "
+                  "permalink",
     "contradictions": "id subject about confidence claim_date claim_by claim counter_date counter_by counter "
-                      "claim_article counter_article kind permalink",
+                      "claim_article claim_outlet claim_title claim_url counter_article counter_outlet counter_title "
+                      "counter_url kind permalink",
     "entities": "id name type quotes_by quotes_about articles outlets mentions"}.items()}
 
 
@@ -315,14 +347,19 @@ def csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def csv_text(kind: str, records: list[Any], roots: list[str], header: bool = True) -> str:
-    """The export rows of ``records`` as CSV."""
+def csv_text(kind: str, records: list[Any], roots: list[str], refs: Mapping[str, Mapping[str, Any]],
+             header: bool = True) -> str:
+    """The export rows of ``records`` as CSV, each citing its article (``refs``: ``Onrecord.article_refs``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     if header:
         w.writerow(COLUMNS[kind])
     for r in records:
         row = ROWS[kind](present(r, roots))
+        for prefix in CITED[kind]:
+            aid = row.get(f"{prefix}article" if prefix else "article_id")
+            for key, value in (refs.get(aid) or {} if isinstance(aid, str) else {}).items():
+                row.setdefault(prefix + key, safe_url(value) if key == "url" else value)
         w.writerow([csv_cell(row.get(c)) for c in COLUMNS[kind]])
     return buf.getvalue()
 
@@ -333,8 +370,9 @@ def stream_csv(api_for: Callable[[], Onrecord], kind: str, params: Mapping[str, 
     query = [(k, v) for k, v in P.items(params) if k not in ("offset", "_size", "limit")]
     sent = 0
     while sent < STREAM_MAX:
-        page = EXPORTS[kind](api_for(), QueryParams([*query, ("limit", str(P.MAX_LIMIT)), ("offset", str(sent))]))
-        yield csv_text(kind, page.records, roots, header=sent == 0)
+        api = api_for()
+        page = EXPORTS[kind](api, QueryParams([*query, ("limit", str(P.MAX_LIMIT)), ("offset", str(sent))]))
+        yield csv_text(kind, page.records, roots, api.article_refs(article_ids(kind, page.records)), header=sent == 0)
         sent += len(page.items)
         if not page.items or sent >= page.total:
             return
@@ -356,10 +394,15 @@ def _pairs_json(pairs: list[ContradictionRecord]) -> list[dict[str, Any]]:
     return out
 
 
-def json_body(listing: Listing, roots: list[str]) -> str:
-    """The page as JSON: the records shown (full, as the API gives them), total, paging, sort, filters, facets."""
-    items = (_pairs_json(listing.pairs) if listing.kind == "contradictions" else
-             jsonable([present(r, roots) for r in listing.records]))
+def json_body(listing: Listing, roots: list[str], refs: Mapping[str, Mapping[str, Any]]) -> str:
+    """The page as JSON: the records shown (full, as the API gives them, each piece of evidence with its article's
+    title, outlet, date and url from ``refs``), total, paging, sort, filters, facets."""
+    items = cited(_pairs_json(listing.pairs) if listing.kind == "contradictions" else
+                  jsonable([present(r, roots) for r in listing.records]), refs)
+    if listing.kind in ("articles", "quotes", "stances", "statements"):
+        for item in items:
+            item["permalink"] = (f"/articles/{item['id']}" if listing.kind == "articles"
+                                 else permalink(listing.kind[:-1], item["id"]))
     body = {"items": items, "total": listing.total,
             "limit": listing.limit, "offset": listing.offset, "sort": listing.sort,
             "filters": {k: v for k, v in listing.filters.items() if v is not None},
@@ -375,4 +418,4 @@ def json_body(listing: Listing, roots: list[str]) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
-__all__ = ["EXPORTS", "LISTS", "Listing", "csv_text", "json_body", "public_source", "stream_csv"]
+__all__ = ["EXPORTS", "LISTS", "Listing", "article_ids", "csv_text", "json_body", "public_source", "stream_csv"]

@@ -183,10 +183,11 @@ def list_export(kind: str, ext: str) -> Any:
                                      headers=headers)
         listing = lists.EXPORTS[kind](api, QueryParams([(k, v) for k, v in request.query_params.multi_items()
                                                         if k != "_stream"]))
+        refs = api.article_refs(lists.article_ids(kind, listing.records))
         if ext == "csv":
-            return Response(lists.csv_text(kind, listing.records, roots), media_type="text/csv; charset=utf-8",
+            return Response(lists.csv_text(kind, listing.records, roots, refs), media_type="text/csv; charset=utf-8",
                             headers=headers)
-        return Response(lists.json_body(listing, roots), media_type="application/json")
+        return Response(lists.json_body(listing, roots, refs), media_type="application/json")
 
     return handler
 
@@ -307,14 +308,12 @@ def entity(request: Request) -> Response:
                                                                 **scope).total
         others = api.quotes_naming(ent.id, about=about, min_confidence=mc, limit=ENTITY_PAGERS["others"],
                                    offset=offsets["others"], **scope)
+        hidden_naming = 0 if everything else api.count_quotes(about=ent.id, q=about, below_confidence=low, **scope)
         context.update(toward=toward, toward_pager=paged("toward", toward), others_page=others,
-                       hidden_toward=hidden_toward,
-                       others_pager=paged("others", others),
-                       hidden_naming=0 if everything else api.count_quotes(about=ent.id, q=about,
-                                                                           below_confidence=low, **scope))
+                       hidden_toward=hidden_toward, others_pager=paged("others", others), hidden_naming=hidden_naming)
         # the tab counts every confidence, as the lists' totals with their hidden ones
         known.update(toward=min(api.count_cap, toward.total + hidden_toward),
-                     **({"naming": others.total} if everything else {}))
+                     naming=min(api.count_cap, others.total + hidden_naming))
     elif tab == "stances":
         stances = api.stances(holder=ent.id, target=about, min_confidence=smc, limit=ENTITY_PAGERS["stances"],
                               offset=offsets["stances"], count_cap=api.count_cap, sort=sort, **scope)
