@@ -98,3 +98,44 @@ def test_a_place_or_body_named_after_a_person_is_not_that_person_but_mentions_th
     people = _people(nlp, text, (("Obama White House", "PERSON"), ("Quinby Foundation", "PERSON")))
     assert "Obama White House" not in people and "Quinby Foundation" not in people, people
     assert "Ruth Caldwell" in people and "Obama" in people["Barack Obama"]  # the phrase mentions him
+
+
+def test_words_after_a_name_the_article_writes_are_not_part_of_it(nlp):
+    text = ("Donald Trump spoke in Ohio on Monday. A travel site called Move Here If Donald Trump Wins drew "
+            "visitors, and Trump later held a rally near Trump Tower in Manhattan, where the tower was lit.\n")
+    people = _people(nlp, text, (("Donald Trump Wins", "PERSON"), ("Trump Tower", "PERSON")))
+    assert set(people) == {"Donald Trump"}, people
+    assert "Trump" in people["Donald Trump"]
+
+
+def test_a_surname_of_the_knowledge_file_ends_a_name_when_no_full_name_is_written(nlp):
+    text = ("Aides met at Trump Tower on Friday, and the tower was busy. Trump said he would travel to Iowa next "
+            "week.\n")
+    people = _people(nlp, text, (("Trump Tower", "PERSON"),))
+    assert "Trump Tower" not in people, people
+    assert "Trump" in people.get("Trump", []), people
+
+
+def test_a_name_is_not_cut_after_a_given_name_or_before_a_suffix_or_a_proper_noun(nlp):
+    text = ("Rick Scott and Scott Walker met Fred Trump Sr. on Monday. Scott Walker said the talks went well, "
+            "and Rick Scott agreed. Gwenda Blair, a biographer, and the banker Blair Effron were there too.\n")
+    people = _people(nlp, text, (("Fred Trump Sr.", "PERSON"), ("Blair Effron", "PERSON")))
+    assert {"Scott Walker", "Rick Scott", "Blair Effron", "Gwenda Blair"} <= set(people), people
+    assert "Fred Trump Sr" in people or "Fred Trump Sr." in people, people
+
+
+def test_a_plural_title_or_a_clause_is_not_part_of_a_name(nlp):
+    text = ("The policies of Presidents Obama and Bush failed, she said. People suggest that I'm different, "
+            "I'm Muslim, I'm disloyal, Barack Obama said later.\n")
+    people = _people(nlp, text, (("Presidents Obama", "PERSON"), ("I'm Muslim", "PERSON")))
+    assert not any("Presidents" in n or "Muslim" in n for n in people), people
+    assert len(people.get("Barack Obama", [])) == 2, people  # "Presidents Obama" is Barack Obama's mention
+
+
+def test_a_lone_word_written_as_no_name_is_no_person(nlp):
+    text = ("Cheers erupted when he walked on stage. \"We have no freedom anymore. #Cologne,\" a user wrote. "
+            "Politico reported that the Oscar-winning actress Susan Sarandon would not endorse anyone. Sarandon "
+            "said she was unsure.\n")
+    people = _people(nlp, text, (("Cheers", "PERSON"), ("Cologne", "PERSON"), ("Politico", "PERSON"),
+                                 ("Oscar", "PERSON")))
+    assert set(people) == {"Susan Sarandon"}, people
