@@ -167,20 +167,23 @@ _NAME_BREAKS = {":", ";", "|", "(", ")", "[", "]", "“", "”", "\"", "—", "�
 
 
 def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
-    """A PERSON entity without what news capitalisation or punctuation adds to it: the words from a possessive or
-    a colon on ("Mitt Romney's Medicare", "Jo Bloggs: Saying" -> the name), and a sentence's first word that is
-    capitalised only because it opens the sentence: a stop word ("Will Cruz" -> "Cruz"), a word the tagger does not
-    read as a proper noun ("Entrusting Donald Trump") or one before a full name the article writes mid-sentence
-    ("Certainly Donald Trump" beside "Donald Trump"); the first word stays when the article also writes the whole
-    name mid-sentence (``mid``: "Will Smith"). In a title-case line (``title``) only the stop word goes: there the
-    tagger reads names as verbs ("Trump Stands Tall"), and ``_headline_name`` cuts the name. None when nothing is
-    left. A place or body named after someone ("the Obama White House", words.toml ``named_after_heads``) is cut to
-    the person's name, whom it mentions."""
+    """A PERSON entity without what news capitalisation or punctuation adds to it: the words from a possessive, a
+    pronoun, a spaced dash or a colon on ("Mitt Romney's Medicare", "Jo Bloggs: Saying", "Jo Bloggs - who" -> the
+    name), and a sentence's first word that is capitalised only because it opens the sentence: a stop word ("Will
+    Cruz" -> "Cruz"), a word the tagger does not read as a proper noun ("Entrusting Donald Trump") or one before a
+    full name the article writes mid-sentence ("Certainly Donald Trump" beside "Donald Trump"); the first word stays
+    when the article also writes the whole name mid-sentence (``mid``: "Will Smith"). In a title-case line
+    (``title``) only the stop word goes: there the tagger reads names as verbs ("Trump Stands Tall"), and
+    ``_headline_name`` cuts the name. None when nothing is left, or when the entity opens with a pronoun ("I'm
+    Muslim": a clause). A place or body named after someone ("the Obama White House", words.toml
+    ``named_after_heads``) is cut to the person's name, whom it mentions."""
     start, end = e.start, e.end
-    if any(t.pos_ == "PRON" or t.lower_.replace("’", "'") in CONTRACTIONS for t in e):
+    if e[0].pos_ == "PRON":
         return None  # a clause the recogniser read as a name ("I’m Muslim")
     for t in e[1:]:
-        if t.text in _NAME_BREAKS or t.i < e.end - 1 and (t.tag_ == "POS" or t.lower_ in ("'s", "’s")):
+        if t.text in _NAME_BREAKS or t.pos_ == "PRON" or t.lower_.replace("’", "'") in CONTRACTIONS or \
+                t.text == "-" and e.doc[t.i - 1].whitespace_ or \
+                t.i < e.end - 1 and (t.tag_ == "POS" or t.lower_ in ("'s", "’s")):
             end = t.i
             break
     first = e.doc[start]
