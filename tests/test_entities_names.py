@@ -139,3 +139,18 @@ def test_a_lone_word_written_as_no_name_is_no_person(nlp):
     people = _people(nlp, text, (("Cheers", "PERSON"), ("Cologne", "PERSON"), ("Politico", "PERSON"),
                                  ("Oscar", "PERSON")))
     assert set(people) == {"Susan Sarandon"}, people
+
+
+def test_a_title_or_firm_name_read_as_a_person_is_none_but_a_common_surname_stays(nlp):
+    text = ("The book, Inside Story of a Campaign, came out on Monday, and the story sold well. Paul Singer, a donor, "
+            "backed it; Singer said the singer at the launch was his niece. The ad was made by Harmon Brothers, "
+            "whose brothers run the firm.\n")
+    people = _people(nlp, text, (("Inside Story", "PERSON"), ("Harmon Brothers", "PERSON"), ("Paul Singer", "PERSON")))
+    assert "Paul Singer" in people and "Inside Story" not in people and "Harmon Brothers" not in people, people
+
+
+def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_a_person_when_it_speaks(nlp):
+    text = ("\"The system is rigged,\" Sanders said in an interview on Monday.\n\n"
+            "Sanders was in Rome for a conference. \"We need change,\" Sanders said.\n")
+    people = _people(nlp, text, (("Sanders", "PERSON"),))
+    assert people.get("Sanders", []).count("Sanders") >= 2, people

@@ -226,7 +226,7 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
     mid = {e.text for e in ents if not _opens_sentence(e.doc[e.start])}
     spans = [t for e in ents if (t := _name_tokens(e, mid, title)) is not None]
-    spans = _cut_past_names(spans, title)
+    spans = _no_common_names(_cut_past_names(spans, title), title)
     body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
     body = {name_key(n) for n in body_names}
     parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
@@ -270,6 +270,25 @@ def _cut_past_names(spans: list[Span], title: set[int]) -> list[Span]:
     return out
 
 
+def _no_common_names(spans: list[Span], title: set[int]) -> list[Span]:
+    """Without the PERSON entities that are a title or a firm's name: two words, the first no given name, the second
+    a word the article writes in lower case ("the story") and never capitalised outside such a name ("Inside Story",
+    "Off Message", "Harmon Brothers"). News names a person in full once and by surname after, so a person's
+    surname is written alone; a given name keeps the name ("Paul Singer" beside "a singer")."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    names = [(e, (person_name(e) or "").split()) for e in spans]
+    two = [(e, w) for e, w in names if len(w) == 2 and e.start not in title and w[0].lower() not in GIVEN]
+    if not two:
+        return spans
+    lower = {t.text for t in doc if t.is_alpha and t.is_lower}
+    last = Counter(w[-1] for _, w in names if len(w) >= 2)
+    caps = Counter(t.text for t in doc if t.text[:1].isupper())
+    drop = {e.start for e, w in two if w[1].lower() in lower and caps[w[1]] <= last[w[1]]}
+    return [e for e in spans if e.start not in drop]
+
+
 def _subjects(doc: Doc) -> dict[str, list[Token]]:
     """The article's subjects (nsubj, nsubjpass) by their text, in order: one walk of the Doc."""
     out: dict[str, list[Token]] = {}
@@ -277,6 +296,11 @@ def _subjects(doc: Doc) -> dict[str, list[Token]]:
         if t.dep_ in ("nsubj", "nsubjpass"):
             out.setdefault(t.text, []).append(t)
     return out
+
+
+def _speaks(subjects: dict[str, list[Token]], word: str) -> bool:
+    """Whether a word is somewhere the subject of a verb of saying ("Sanders said"); ``subjects``: ``_subjects``."""
+    return any(t.head.lemma_.lower() in data.cue_classes() for t in subjects.get(word, ()))
 
 
 def _acts_as_person(subjects: dict[str, list[Token]], word: str) -> bool:
@@ -321,7 +345,7 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] |
             acts = target is None and (_acts_as_person(subjects or {}, e.text) or _kb_surname(low))
             if name_key(n) in metonyms or (e.text in org_texts and target is None and not acts):
                 continue  # "Labour", "Twitter" tagged PERSON by mistake (a surname tagged NORP elsewhere is not)
-            if target is None and _no_lone_name(e, n):
+            if target is None and _no_lone_name(e, n, _speaks(subjects or {}, e.text) or _kb_surname(low)):
                 continue
             title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")
             title = e[0].lower_.strip(".") if title not in TITLES else title
@@ -338,12 +362,13 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] |
     return out
 
 
-def _no_lone_name(e: Span, name: str) -> bool:
-    """Whether a one-word PERSON entity is no name by how it is written: a common noun to the tagger ("Cheers
-    erupted", "Remarks that"), a hashtag ("#Cologne"), the first part of a hyphenated word ("Oscar-winning",
-    "Mar-a-Lago") or a news outlet's name ("Politico reported": outlets.tsv)."""
+def _no_lone_name(e: Span, name: str, speaks: bool) -> bool:
+    """Whether a one-word PERSON entity is no name by how it is written: a common noun to the tagger that never
+    says anything (``speaks``: "Cheers erupted", "Remarks that"; the tagger reads "Sanders said" as a plural noun
+    too), a hashtag ("#Cologne"), the first part of a hyphenated word ("Oscar-winning", "Mar-a-Lago") or a news
+    outlet's name ("Politico reported": outlets.tsv)."""
     doc = e.doc
-    if e.root.pos_ == "NOUN" or e.start > 0 and doc[e.start - 1].text == "#" and not doc[e.start - 1].whitespace_:
+    if e.root.pos_ == "NOUN" and not speaks or e.start > 0 and doc[e.start - 1].text == "#" and not doc[e.start - 1].whitespace_:
         return True
     if e.end < len(doc) and doc[e.end].text == "-" and not e[-1].whitespace_:
         return True
