@@ -154,3 +154,10 @@ def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_a_person_when_it_s
             "Sanders was in Rome for a conference. \"We need change,\" Sanders said.\n")
     people = _people(nlp, text, (("Sanders", "PERSON"),))
     assert people.get("Sanders", []).count("Sanders") >= 2, people
+
+
+def test_a_word_capitalised_only_because_it_opens_the_sentence_is_not_part_of_a_name(nlp):
+    text = ("Roger Stone spoke on Monday and said he had stated his case. Stated Stone: the stakes are high. "
+            "The vote was close.\n")
+    people = _people(nlp, text, (("Stated Stone", "PERSON"),))
+    assert "Stated Stone" not in people and "Stone" in people.get("Roger Stone", []), people

@@ -226,7 +226,7 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
     mid = {e.text for e in ents if not _opens_sentence(e.doc[e.start])}
     spans = [t for e in ents if (t := _name_tokens(e, mid, title)) is not None]
-    spans = _no_common_names(_cut_past_names(spans, title), title)
+    spans = _no_common_names(_no_opening_words(_cut_past_names(spans, title), title), title)
     body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
     body = {name_key(n) for n in body_names}
     parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
@@ -266,6 +266,31 @@ def _cut_past_names(spans: list[Span], title: set[int]) -> list[Span]:
             if cut:
                 e = Span(e.doc, e.start, e.start + k, label=e.label_)
                 break
+        out.append(e)
+    return out
+
+
+def _no_opening_words(spans: list[Span], title: set[int]) -> list[Span]:
+    """Two-word PERSON entities that open a sentence cut to their second word when the first is no given name but a
+    word the article writes in lower case and the second is a word of a full name the article writes for someone
+    ("Stated Stone:" beside "stated" and "Roger Stone", "Advantage Donald" beside "Donald Trump"): the first word is
+    capitalised only because it opens the sentence."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    keys = [name_key(person_name(e) or "") for e in spans]
+    parts = {w for k in keys if len(k.split()) >= 2 for w in k.split()[::len(k.split()) - 1]}
+    lower: set[str] | None = None
+    out = []
+    for e, key in zip(spans, keys):
+        words = key.split()
+        if len(e) == 2 and len(words) == 2 and e.start not in title and _opens_sentence(e[0]) and \
+                words[0] not in GIVEN and words[1] in parts - set(words[:1]) and keys.count(key) == 1 and \
+                any(words[1] in k.split() for k in keys if k != key):
+            if lower is None:
+                lower = {t.text for t in doc if t.is_alpha and t.is_lower}
+            if e[0].lower_ in lower:
+                e = Span(doc, e.start + 1, e.end, label=e.label_)
         out.append(e)
     return out
 
@@ -368,7 +393,9 @@ def _no_lone_name(e: Span, name: str, speaks: bool) -> bool:
     too), a hashtag ("#Cologne"), the first part of a hyphenated word ("Oscar-winning", "Mar-a-Lago") or a news
     outlet's name ("Politico reported": outlets.tsv)."""
     doc = e.doc
-    if e.root.pos_ == "NOUN" and not speaks or e.start > 0 and doc[e.start - 1].text == "#" and not doc[e.start - 1].whitespace_:
+    if e.root.pos_ == "NOUN" and not speaks:
+        return True
+    if e.start > 0 and doc[e.start - 1].text == "#" and not doc[e.start - 1].whitespace_:
         return True
     if e.end < len(doc) and doc[e.end].text == "-" and not e[-1].whitespace_:
         return True
