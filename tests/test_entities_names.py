@@ -125,8 +125,8 @@ def test_a_name_is_not_cut_after_a_given_name_or_before_a_suffix_or_a_proper_nou
 
 
 def test_a_plural_title_or_a_clause_is_not_part_of_a_name(nlp):
-    text = ("The policies of Presidents Obama and Bush failed, she said. People suggest that I'm different, "
-            "I'm Muslim, I'm disloyal, Barack Obama said later.\n")
+    text = ("The policies of Presidents Obama and Bush failed, she said. Some will claim I'm Muslim, or worse, "
+            "Barack Obama said later.\n")
     people = _people(nlp, text, (("Presidents Obama", "PERSON"), ("I'm Muslim", "PERSON")))
     assert not any("Presidents" in n or "Muslim" in n for n in people), people
     assert len(people.get("Barack Obama", [])) == 2, people  # "Presidents Obama" is Barack Obama's mention
