@@ -226,7 +226,8 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
     mid = {e.text for e in ents if not _opens_sentence(e.doc[e.start])}
     spans = [t for e in ents if (t := _name_tokens(e, mid, title)) is not None]
-    spans = _no_common_names(_no_opening_words(_cut_past_names(spans, title), title), title)
+    lower = {t.text for t in doc if t.is_alpha and t.is_lower}  # words the article writes in lower case
+    spans = _no_common_names(_no_opening_words(_cut_past_names(spans, title, lower), title, lower), title, lower)
     body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
     body = {name_key(n) for n in body_names}
     parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
@@ -235,7 +236,7 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     return [e for e in cut if e is not None]
 
 
-def _cut_past_names(spans: list[Span], title: set[int]) -> list[Span]:
+def _cut_past_names(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
     """PERSON entities cut after the name they start with when more words follow it: a full name the article
     writes for someone else ("Donald Trump Wins", "Mitt Romney Medicare") or, when the first word is a surname
     (of a full name the article writes, or of the knowledge file) and no given name, after that surname when the
@@ -248,7 +249,6 @@ def _cut_past_names(spans: list[Span], title: set[int]) -> list[Span]:
     for key in full:
         surnames.setdefault(key.split()[-1], set()).add(key)
     kb = _kb_surnames()
-    lower: set[str] | None = None  # the article's lower-case words, made when first needed
     out = []
     for e in spans:
         own = name_key(person_name(e) or "")
@@ -258,8 +258,6 @@ def _cut_past_names(spans: list[Span], title: set[int]) -> list[Span]:
                 continue
             head = name_key(clean_person_name(e[:k].text))
             if k == 1 and head not in GIVEN and (surnames.get(head, set()) - {own} or head in kb):
-                if lower is None:
-                    lower = {t.text for t in e.doc if t.is_alpha and t.is_lower}
                 cut = rest.lower_ in lower or rest.lower_ in SURNAME_PLACES
             else:
                 cut = k >= 2 and head in full - {own}
@@ -270,7 +268,7 @@ def _cut_past_names(spans: list[Span], title: set[int]) -> list[Span]:
     return out
 
 
-def _no_opening_words(spans: list[Span], title: set[int]) -> list[Span]:
+def _no_opening_words(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
     """Two-word PERSON entities that open a sentence cut to their second word when the first is no given name but a
     word the article writes in lower case and the second is a word of a full name the article writes for someone
     ("Stated Stone:" beside "stated" and "Roger Stone", "Advantage Donald" beside "Donald Trump"): the first word is
@@ -280,22 +278,18 @@ def _no_opening_words(spans: list[Span], title: set[int]) -> list[Span]:
     doc = spans[0].doc
     keys = [name_key(person_name(e) or "") for e in spans]
     parts = {w for k in keys if len(k.split()) >= 2 for w in k.split()[::len(k.split()) - 1]}
-    lower: set[str] | None = None
     out = []
     for e, key in zip(spans, keys):
         words = key.split()
         if len(e) == 2 and len(words) == 2 and e.start not in title and _opens_sentence(e[0]) and \
                 words[0] not in GIVEN and words[1] in parts - set(words[:1]) and keys.count(key) == 1 and \
-                any(words[1] in k.split() for k in keys if k != key):
-            if lower is None:
-                lower = {t.text for t in doc if t.is_alpha and t.is_lower}
-            if e[0].lower_ in lower:
-                e = Span(doc, e.start + 1, e.end, label=e.label_)
+                any(words[1] in k.split() for k in keys if k != key) and e[0].lower_ in lower:
+            e = Span(doc, e.start + 1, e.end, label=e.label_)
         out.append(e)
     return out
 
 
-def _no_common_names(spans: list[Span], title: set[int]) -> list[Span]:
+def _no_common_names(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
     """Without the PERSON entities that are a title or a firm's name: two words, the first no given name, the second
     a word the article writes in lower case ("the story") and never capitalised outside such a name ("Inside Story",
     "Off Message", "Harmon Brothers"). News names a person in full once and by surname after, so a person's
@@ -307,7 +301,6 @@ def _no_common_names(spans: list[Span], title: set[int]) -> list[Span]:
     two = [(e, w) for e, w in names if len(w) == 2 and e.start not in title and w[0].lower() not in GIVEN]
     if not two:
         return spans
-    lower = {t.text for t in doc if t.is_alpha and t.is_lower}
     last = Counter(w[-1] for _, w in names if len(w) >= 2)
     caps = Counter(t.text for t in doc if t.text[:1].isupper())
     drop = {e.start for e, w in two if w[1].lower() in lower and caps[w[1]] <= last[w[1]]}
