@@ -271,8 +271,8 @@ def _cut_past_names(spans: list[Span], title: set[int], lower: set[str]) -> list
 def _no_opening_words(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
     """Two-word PERSON entities that open a sentence cut to their second word when the first is no given name but a
     word the article writes in lower case and the second is a word of a full name the article writes for someone
-    ("Stated Stone:" beside "stated" and "Roger Stone", "Advantage Donald" beside "Donald Trump"): the first word is
-    capitalised only because it opens the sentence."""
+    ("Stated Stone:" beside "stated" and "Roger Stone"): the first word is capitalised only because it opens the
+    sentence."""
     if not spans:
         return spans
     doc = spans[0].doc
