@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -65,7 +66,13 @@ def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
 def person_name(ent: Span) -> str | None:
     """A PERSON entity's name, cleaned (titles, possessive, line breaks, trailing clauses), or None if it does
     not look like a name."""
-    text = ent.text.split("\n")[0]
+    return _person_name(ent.text)
+
+
+@lru_cache(maxsize=8192)
+def _person_name(text: str) -> str | None:
+    """``person_name`` of an entity's text (the name rules ask it of each entity several times)."""
+    text = text.split("\n")[0]
     text = re.split(r"\s[-–—]\s|\s(?:who|which|and)\s", text)[0]
     text = text.split("/")[0]  # a photo credit: "Ahmed Helal/LinkedIn"
     name = clean_person_name(text)
