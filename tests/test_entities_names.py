@@ -98,3 +98,66 @@ def test_a_place_or_body_named_after_a_person_is_not_that_person_but_mentions_th
     people = _people(nlp, text, (("Obama White House", "PERSON"), ("Quinby Foundation", "PERSON")))
     assert "Obama White House" not in people and "Quinby Foundation" not in people, people
     assert "Ruth Caldwell" in people and "Obama" in people["Barack Obama"]  # the phrase mentions him
+
+
+def test_words_after_a_name_the_article_writes_are_not_part_of_it(nlp):
+    text = ("Donald Trump spoke in Ohio on Monday. A travel site called Move Here If Donald Trump Wins drew "
+            "visitors, and Trump later held a rally near Trump Tower in Manhattan, where the tower was lit.\n")
+    people = _people(nlp, text, (("Donald Trump Wins", "PERSON"), ("Trump Tower", "PERSON")))
+    assert set(people) == {"Donald Trump"}, people
+    assert "Trump" in people["Donald Trump"]
+
+
+def test_a_surname_of_the_knowledge_file_ends_a_name_when_no_full_name_is_written(nlp):
+    text = ("Aides met at Trump Tower on Friday, and the tower was busy. Trump said he would travel to Iowa next "
+            "week.\n")
+    people = _people(nlp, text, (("Trump Tower", "PERSON"),))
+    assert "Trump Tower" not in people, people
+    assert "Trump" in people.get("Trump", []), people
+
+
+def test_a_name_is_not_cut_after_a_given_name_or_before_a_suffix_or_a_proper_noun(nlp):
+    text = ("Rick Scott and Scott Walker met Fred Trump Sr. on Monday. Scott Walker said the talks went well, "
+            "and Rick Scott agreed. Gwenda Blair, a biographer, and the banker Blair Effron were there too.\n")
+    people = _people(nlp, text, (("Fred Trump Sr.", "PERSON"), ("Blair Effron", "PERSON")))
+    assert {"Scott Walker", "Rick Scott", "Blair Effron", "Gwenda Blair"} <= set(people), people
+    assert "Fred Trump Sr" in people or "Fred Trump Sr." in people, people
+
+
+def test_a_plural_title_or_a_clause_is_not_part_of_a_name(nlp):
+    text = ("The policies of Presidents Obama and Bush failed, she said. Some will claim I'm Muslim, or worse, "
+            "Barack Obama said later.\n")
+    people = _people(nlp, text, (("Presidents Obama", "PERSON"), ("I'm Muslim", "PERSON")))
+    assert not any("Presidents" in n or "Muslim" in n for n in people), people
+    assert len(people.get("Barack Obama", [])) == 2, people  # "Presidents Obama" is Barack Obama's mention
+
+
+def test_a_lone_word_written_as_no_name_is_no_person(nlp):
+    text = ("Cheers erupted when he walked on stage. \"We have no freedom anymore. #Cologne,\" a user wrote. "
+            "Politico reported that the Oscar-winning actress Susan Sarandon would not endorse anyone. Sarandon "
+            "said she was unsure.\n")
+    people = _people(nlp, text, (("Cheers", "PERSON"), ("Cologne", "PERSON"), ("Politico", "PERSON"),
+                                 ("Oscar", "PERSON")))
+    assert set(people) == {"Susan Sarandon"}, people
+
+
+def test_a_title_or_firm_name_read_as_a_person_is_none_but_a_common_surname_stays(nlp):
+    text = ("The book, Inside Story of a Campaign, came out on Monday, and the story sold well. Paul Singer, a donor, "
+            "backed it; Singer said the singer at the launch was his niece. The ad was made by Harmon Brothers, "
+            "whose brothers run the firm.\n")
+    people = _people(nlp, text, (("Inside Story", "PERSON"), ("Harmon Brothers", "PERSON"), ("Paul Singer", "PERSON")))
+    assert "Paul Singer" in people and "Inside Story" not in people and "Harmon Brothers" not in people, people
+
+
+def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_a_person_when_it_speaks(nlp):
+    text = ("\"The system is rigged,\" Sanders said in an interview on Monday.\n\n"
+            "Sanders was in Rome for a conference. \"We need change,\" Sanders said.\n")
+    people = _people(nlp, text, (("Sanders", "PERSON"),))
+    assert people.get("Sanders", []).count("Sanders") >= 2, people
+
+
+def test_a_word_capitalised_only_because_it_opens_the_sentence_is_not_part_of_a_name(nlp):
+    text = ("Roger Stone spoke on Monday and said he had stated his case. Stated Stone: the stakes are high. "
+            "The vote was close.\n")
+    people = _people(nlp, text, (("Stated Stone", "PERSON"),))
+    assert "Stated Stone" not in people and "Stone" in people.get("Roger Stone", []), people

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -47,6 +48,9 @@ GENERIC_ORGS = data.words("generic_orgs")  # the word lists are data/words.toml
 NOT_YET = data.words("future_qualifiers")
 GENERIC_NOUNS = data.words("generic_person_nouns")
 EPITHETS = data.words("name_epithets")
+GIVEN = data.words("given_names_male") | data.words("given_names_female")
+SURNAME_PLACES = data.words("named_after_surname_heads")
+SUFFIX_WORDS = frozenset({"jr", "sr", "ii", "iii", "iv"})  # generational suffixes: part of a name
 
 
 def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
@@ -62,13 +66,20 @@ def _skip_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
 def person_name(ent: Span) -> str | None:
     """A PERSON entity's name, cleaned (titles, possessive, line breaks, trailing clauses), or None if it does
     not look like a name."""
-    text = ent.text.split("\n")[0]
+    return _person_name(ent.text)
+
+
+@lru_cache(maxsize=8192)
+def _person_name(text: str) -> str | None:
+    """``person_name`` of an entity's text (the name rules ask it of each entity several times)."""
+    text = text.split("\n")[0]
     text = re.split(r"\s[-–—]\s|\s(?:who|which|and)\s", text)[0]
     text = text.split("/")[0]  # a photo credit: "Ahmed Helal/LinkedIn"
     name = clean_person_name(text)
     words = name.split()
-    while len(words) > 1 and words[0].lower() in EPITHETS:
-        words = words[1:]
+    while len(words) > 1 and (words[0].lower() in EPITHETS or
+                              words[0].endswith("s") and words[0].lower()[:-1] in TITLES):
+        words = words[1:]  # "Crooked Hillary", "Presidents Obama and Bush"
     name = " ".join(words)
     if not words or any(not (w[:1].isupper() or w.lower().split("-")[0] in PARTICLES) for w in words):
         return None
@@ -110,6 +121,7 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     skip = _skip_tokens(doc, segments)
     b = _Builder()
     persons = _person_clusters(doc, skip, b, _title_tokens(doc, segments))
+    _caption_mentions(doc, segments, b)
     _org_clusters(doc, skip, b)
     _pronouns(doc, skip, b)
     _roles_and_descriptors(doc, skip, b, persons)
@@ -118,6 +130,23 @@ def extract_entities(doc: Doc, segments: list[Segment]) -> ArticleEntities:
     found = ArticleEntities([e for _, e in ents if e.mentions], b.role_mentions)
     desc.assess(doc, segments, found)  # which descriptors describe, and how sure (descriptors.py)
     return found
+
+
+def _caption_mentions(doc: Doc, segments: list[Segment], b: _Builder) -> None:
+    """Names in picture captions (furniture, otherwise left out) that the article names elsewhere: mentions of those
+    people, by full name or by a surname only one of them has; a caption alone makes no one a person of the article
+    (its credit and title-case words are no evidence of a name)."""
+    full = {name_key(c.name): c for c in b.persons() if " " in c.name}
+    for seg in segments:
+        span = doc.char_span(seg.start, seg.end, alignment_mode="expand") if seg.furniture == "caption" else None
+        for e in span.ents if span is not None else ():
+            t = _name_tokens(e, set(), set()) if e.label_ == "PERSON" else None
+            name = person_name(t) if t is not None else None
+            if t is None or not name:
+                continue
+            c = full.get(name_key(name)) or (_by_surname(name, b) if " " not in name else None)
+            if c is not None:
+                c.mentions.append(EntityMention(t.start_char, t.end_char, t.text, "name" if " " in name else "short"))
 
 
 def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
@@ -140,22 +169,28 @@ def _title_tokens(doc: Doc, segments: list[Segment]) -> set[int]:
 
 
 NAMED_AFTER = data.words("named_after_heads")
+CONTRACTIONS = {"'m", "'re", "'ve", "'ll", "'d", "n't"}
 _NAME_BREAKS = {":", ";", "|", "(", ")", "[", "]", "“", "”", "\"", "—", "–"}  # never inside a person's name
 
 
 def _name_tokens(e: Span, mid: set[str], title: set[int]) -> Span | None:
-    """A PERSON entity without what news capitalisation or punctuation adds to it: the words from a possessive or
-    a colon on ("Mitt Romney's Medicare", "Jo Bloggs: Saying" -> the name), and a sentence's first word that is
-    capitalised only because it opens the sentence: a stop word ("Will Cruz" -> "Cruz"), a word the tagger does not
-    read as a proper noun ("Entrusting Donald Trump") or one before a full name the article writes mid-sentence
-    ("Certainly Donald Trump" beside "Donald Trump"); the first word stays when the article also writes the whole
-    name mid-sentence (``mid``: "Will Smith"). In a title-case line (``title``) only the stop word goes: there the
-    tagger reads names as verbs ("Trump Stands Tall"), and ``_headline_name`` cuts the name. None when nothing is
-    left. A place or body named after someone ("the Obama White House", words.toml ``named_after_heads``) is cut to
-    the person's name, whom it mentions."""
+    """A PERSON entity without what news capitalisation or punctuation adds to it: the words from a possessive, a
+    pronoun, a spaced dash or a colon on ("Mitt Romney's Medicare", "Jo Bloggs: Saying", "Jo Bloggs - who" -> the
+    name), and a sentence's first word that is capitalised only because it opens the sentence: a stop word ("Will
+    Cruz" -> "Cruz"), a word the tagger does not read as a proper noun ("Entrusting Donald Trump") or one before a
+    full name the article writes mid-sentence ("Certainly Donald Trump" beside "Donald Trump"); the first word stays
+    when the article also writes the whole name mid-sentence (``mid``: "Will Smith"). In a title-case line
+    (``title``) only the stop word goes: there the tagger reads names as verbs ("Trump Stands Tall"), and
+    ``_headline_name`` cuts the name. None when nothing is left, or when the entity opens with a pronoun ("I'm
+    Muslim": a clause). A place or body named after someone ("the Obama White House", words.toml
+    ``named_after_heads``) is cut to the person's name, whom it mentions."""
     start, end = e.start, e.end
+    if e[0].pos_ == "PRON":
+        return None  # a clause the recogniser read as a name ("I’m Muslim")
     for t in e[1:]:
-        if t.text in _NAME_BREAKS or t.i < e.end - 1 and (t.tag_ == "POS" or t.lower_ in ("'s", "’s")):
+        if t.text in _NAME_BREAKS or t.pos_ == "PRON" or t.lower_.replace("’", "'") in CONTRACTIONS or \
+                t.text == "-" and e.doc[t.i - 1].whitespace_ or \
+                t.i < e.end - 1 and (t.tag_ == "POS" or t.lower_ in ("'s", "’s")):
             end = t.i
             break
     first = e.doc[start]
@@ -198,12 +233,85 @@ def _person_spans(doc: Doc, skip: set[int], title: set[int], ents: list[Span]) -
     ents = [e for e in ents if e.label_ == "PERSON" and e.start not in skip]
     mid = {e.text for e in ents if not _opens_sentence(e.doc[e.start])}
     spans = [t for e in ents if (t := _name_tokens(e, mid, title)) is not None]
+    lower = {t.text for t in doc if t.is_alpha and t.is_lower}  # words the article writes in lower case
+    spans = _no_common_names(_no_opening_words(_cut_past_names(spans, title, lower), title, lower), title, lower)
     body_names = [n for e in spans if e.start not in title and (n := person_name(e))]
     body = {name_key(n) for n in body_names}
     parts = {w for n in body_names if len(n.split()) >= 2 for w in name_key(n).split()[::len(n.split()) - 1]}
     parts |= {k for k in body if " " not in k}
     cut = [e if e.start not in title else _headline_name(e, body, parts) for e in spans]
     return [e for e in cut if e is not None]
+
+
+def _cut_past_names(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
+    """PERSON entities cut after the name they start with when more words follow it: a full name the article
+    writes for someone else ("Donald Trump Wins", "Mitt Romney Medicare") or, when the first word is a surname
+    (of a full name the article writes, or of the knowledge file) and no given name, after that surname when the
+    next word is one the article also writes in lower case or a place word that is a surname too (words.toml
+    ``named_after_surname_heads``): "Trump Tower", "Trump Revealed" beside "revealed": a name ends with its surname,
+    so a common word after it names a building, book or firm ("Blair Effron" beside "Gwenda Blair" stays whole). A
+    generational suffix is part of the name ("Fred Sr.")."""
+    full = {key for e in spans if e.start not in title and " " in (key := name_key(person_name(e) or ""))}
+    surnames: dict[str, set[str]] = {}
+    for key in full:
+        surnames.setdefault(key.split()[-1], set()).add(key)
+    kb = _kb_surnames()
+    out = []
+    for e in spans:
+        own = name_key(person_name(e) or "")
+        for k in range(len(e) - 1, 0, -1):
+            rest = e[k]
+            if rest.lower_.strip(".") in SUFFIX_WORDS or not rest.is_alpha:
+                continue
+            head = name_key(clean_person_name(e[:k].text))
+            if k == 1 and head not in GIVEN and (surnames.get(head, set()) - {own} or head in kb):
+                cut = rest.lower_ in lower or rest.lower_ in SURNAME_PLACES
+            else:
+                cut = k >= 2 and head in full - {own}
+            if cut:
+                e = Span(e.doc, e.start, e.start + k, label=e.label_)
+                break
+        out.append(e)
+    return out
+
+
+def _no_opening_words(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
+    """Two-word PERSON entities that open a sentence cut to their second word when the first is no given name but a
+    word the article writes in lower case and the second is a word of a full name the article writes for someone
+    ("Stated Stone:" beside "stated" and "Roger Stone"): the first word is capitalised only because it opens the
+    sentence."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    keys = [name_key(person_name(e) or "") for e in spans]
+    parts = {w for k in keys if len(k.split()) >= 2 for w in k.split()[::len(k.split()) - 1]}
+    out = []
+    for e, key in zip(spans, keys):
+        words = key.split()
+        if len(e) == 2 and len(words) == 2 and e.start not in title and _opens_sentence(e[0]) and \
+                words[0] not in GIVEN and words[1] in parts - set(words[:1]) and keys.count(key) == 1 and \
+                any(words[1] in k.split() for k in keys if k != key) and e[0].lower_ in lower:
+            e = Span(doc, e.start + 1, e.end, label=e.label_)
+        out.append(e)
+    return out
+
+
+def _no_common_names(spans: list[Span], title: set[int], lower: set[str]) -> list[Span]:
+    """Without the PERSON entities that are a title or a firm's name: two words, the first no given name, the second
+    a word the article writes in lower case ("the story") and never capitalised outside such a name ("Inside Story",
+    "Off Message", "Harmon Brothers"). News names a person in full once and by surname after, so a person's
+    surname is written alone; a given name keeps the name ("Paul Singer" beside "a singer")."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    names = [(e, (person_name(e) or "").split()) for e in spans]
+    two = [(e, w) for e, w in names if len(w) == 2 and e.start not in title and w[0].lower() not in GIVEN]
+    if not two:
+        return spans
+    last = Counter(w[-1] for _, w in names if len(w) >= 2)
+    caps = Counter(t.text for t in doc if t.text[:1].isupper())
+    drop = {e.start for e, w in two if w[1].lower() in lower and caps[w[1]] <= last[w[1]]}
+    return [e for e in spans if e.start not in drop]
 
 
 def _subjects(doc: Doc) -> dict[str, list[Token]]:
@@ -213,6 +321,11 @@ def _subjects(doc: Doc) -> dict[str, list[Token]]:
         if t.dep_ in ("nsubj", "nsubjpass"):
             out.setdefault(t.text, []).append(t)
     return out
+
+
+def _speaks(subjects: dict[str, list[Token]], word: str) -> bool:
+    """Whether a word is somewhere the subject of a verb of saying ("Sanders said"); ``subjects``: ``_subjects``."""
+    return any(t.head.lemma_.lower() in data.cue_classes() for t in subjects.get(word, ()))
 
 
 def _acts_as_person(subjects: dict[str, list[Token]], word: str) -> bool:
@@ -257,6 +370,8 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] |
             acts = target is None and (_acts_as_person(subjects or {}, e.text) or _kb_surname(low))
             if name_key(n) in metonyms or (e.text in org_texts and target is None and not acts):
                 continue  # "Labour", "Twitter" tagged PERSON by mistake (a surname tagged NORP elsewhere is not)
+            if target is None and _no_lone_name(e, n, _speaks(subjects or {}, e.text) or _kb_surname(low)):
+                continue
             title = (doc[e.start - 1] if e.start > 0 else e[0]).lower_.strip(".")
             title = e[0].lower_.strip(".") if title not in TITLES else title
             titled = title in TITLES
@@ -268,18 +383,35 @@ def _person_clusters(doc: Doc, skip: set[int], b: _Builder, headline: set[int] |
             c = b.get(target or n, "person", e.start_char)
             c.mentions.append(EntityMention(e.start_char, e.end_char, e.text, "short"))
             out[e.root.i] = c
-    _bare_surnames(doc, skip, b, full, out)
+    _bare_surnames(doc, skip, b, full, out, headline or set())
     return out
 
 
+def _no_lone_name(e: Span, name: str, speaks: bool) -> bool:
+    """Whether a one-word PERSON entity is no name by how it is written: a common noun to the tagger that never
+    says anything (``speaks``: "Cheers erupted", "Remarks that"; the tagger reads "Sanders said" as a plural noun
+    too), a hashtag ("#Cologne"), the first part of a hyphenated word ("Oscar-winning", "Mar-a-Lago") or a news
+    outlet's name ("Politico reported": outlets.tsv)."""
+    doc = e.doc
+    if e.root.pos_ == "NOUN" and not speaks:
+        return True
+    if e.start > 0 and doc[e.start - 1].text == "#" and not doc[e.start - 1].whitespace_:
+        return True
+    if e.end < len(doc) and doc[e.end].text == "-" and not e[-1].whitespace_:
+        return True
+    return data.outlet_key(name) in data.outlets().names
+
+
 def _bare_surnames(doc: Doc, skip: set[int], b: _Builder, full: list[tuple[Span, str]],
-                   out: dict[int, ArticleEntity]) -> None:
-    """The surname of a person the article names in full, standing alone as a proper noun the entity recogniser
-    left untagged ("Assad's forces", "if he believes Assad is responsible"): news refers to a person by surname
-    once named, so it is a short mention of them (as ``_org_clusters`` takes the surname tagged ORG or GPE), unless
+                   out: dict[int, ArticleEntity], title: set[int]) -> None:
+    """The surname of a person the article names in full, standing alone as a proper noun (any word in a title-case
+    line, whose words the tagger misreads) the entity recogniser left untagged ("Assad's forces", "if he believes
+    Assad is responsible"): news refers to a person by surname once named, so it is a short mention of them (as
+    ``_org_clusters`` takes the surname tagged ORG or GPE), unless
     two people of the article share that surname, the word is a metonym, or it is part of another proper name
     ("Glass-Steagall", "Prison Break", "Trump Tower": a capitalised neighbour that is neither a title nor a word
-    of the person's name)."""
+    of the person's name, outside a title-case line such as the headline, ``title``, where every word is
+    capitalised: "Sanders Wins Backing")."""
     by_surname: dict[str, set[str]] = {}
     for _, name in full:
         last = name.split()[-1]
@@ -293,20 +425,20 @@ def _bare_surnames(doc: Doc, skip: set[int], b: _Builder, full: list[tuple[Span,
     named = {name_key(n): n for _, n in full}
     for t in doc:
         keys = by_surname.get(t.text)
-        if (keys is None or len(keys) != 1 or t.pos_ != "PROPN" or t.i in skip or t.i in tagged
+        if (keys is None or len(keys) != 1 or t.pos_ != "PROPN" and t.i not in title or t.i in skip or t.i in tagged
                 or name_key(t.text) in metonyms):
             continue
         name = named[next(iter(keys))]
-        if _in_other_name(t, name):
+        if _in_other_name(t, name, t.i in title):
             continue
         c = b.get(name, "person", t.idx)
         c.mentions.append(EntityMention(t.idx, t.idx + len(t.text), t.text, "short"))
         out[t.i] = c
 
 
-def _in_other_name(t: Token, name: str) -> bool:
-    """Whether the token is joined to a neighbour into another proper name: a hyphen, or a capitalised proper
-    noun next to it that is neither a title nor a word of ``name``."""
+def _in_other_name(t: Token, name: str, title_case: bool = False) -> bool:
+    """Whether the token is joined to a neighbour into another proper name: a hyphen, or (but in a title-case
+    line) a capitalised proper noun next to it that is neither a title nor a word of ``name``."""
     own = {w.lower() for w in re.split(r"[\s-]+", name)}
     for i in (t.i - 1, t.i + 1):
         if not 0 <= i < len(t.doc):
@@ -314,7 +446,8 @@ def _in_other_name(t: Token, name: str) -> bool:
         n = t.doc[i]
         if n.text == "-" and not (n.whitespace_ if i < t.i else t.whitespace_):  # attached: "Glass-Steagall"
             return True
-        if n.pos_ == "PROPN" and n.text[:1].isupper() and n.lower_ not in own and n.lower_.strip(".") not in TITLES:
+        if not title_case and n.pos_ == "PROPN" and n.text[:1].isupper() and n.lower_ not in own and \
+                n.lower_.strip(".") not in TITLES:
             return True
     return False
 
@@ -329,6 +462,12 @@ def _kb_surname(word: str) -> bool:
 def _kb_surnames() -> dict[str, int]:
     """Surname -> how many people of the knowledge file have it."""
     return dict(Counter(k.split()[-1] for k in {name_key(r.holder) for r in load_kb().rows} if k))
+
+
+@data.cached
+def _kb_names() -> frozenset[str]:
+    """The name keys of the knowledge file's people."""
+    return frozenset(name_key(r.holder) for r in load_kb().rows)
 
 
 def _office_holder(surname: str, title: str) -> str | None:
@@ -349,8 +488,8 @@ def _known_suffix(name: str | None, known: dict[str, str]) -> str | None:
     words = name.split()
     for k in range(1, len(words) - 1):
         tail = " ".join(words[k:])
-        if tail.lower() in known:
-            return tail
+        if tail.lower() in known or words[0].lower() not in GIVEN and name_key(tail) in _kb_names():
+            return tail  # "fellow Kentuckian Rand Paul": the knowledge file's person
     if len(words) < 2:
         return name
     longer = {n for low, n in known.items() if low.endswith(" " + name.lower()) and len(low.split()) == len(words) + 1}
