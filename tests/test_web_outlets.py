@@ -125,6 +125,7 @@ def test_migrate_names_the_outlets_of_a_store_made_before_outlets_were_named(sto
         for index in ("articles_outlet_raw", "statements_facets", "statement_reports_article"):  # schema 18's
             conn.execute(f"DROP INDEX {index}")
         conn.execute("ALTER TABLE articles DROP COLUMN outlet_raw")
+        conn.execute("ALTER TABLE stances DROP COLUMN features")  # schema 19's
         conn.execute("PRAGMA user_version = 17")
     assert onrecord.migrate(db)[0] == 17
     assert _outlets(db) == [("The New York Times", "NYTimes"), ("CNN", ""), ("The New York Times", "nytimes.com"),
