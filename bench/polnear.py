@@ -20,8 +20,9 @@ without the store). It prints the same figures per fold, and their mean. Parsed 
 ``--model DIR`` scores the attribution tagger of ``make train-attribution`` (``bench/attribution_model.py``) on the
 parsed articles of the split (``--every``/``--limit`` apply; ``--cache`` keeps the parse): rules-only (the
 analysis without the store, as ``--cv`` runs it), model-only, combined (the model decides non-direct
-attributions' content and cue), combined+added (also the model's attributions the rules lack) and model cue only
-(the rules' rows with the model's cue), in one table.
+attributions' content and cue), combined+added (also the model's attributions the rules lack), model cue only
+(the rules' rows with the model's cue) and shipped (the record's own analysis with the tagger's spans on the doc,
+as ``load_nlp``'s ``onrecord_attribution_v1`` puts them), in one table; ``--every-attribution`` applies.
 """
 from __future__ import annotations
 
@@ -158,35 +159,46 @@ def print_cv(results: list[dict[str, Any]]) -> None:
 
 
 def compare_model(root: str, split: str, meta: list[dict], model_dir: str, cache: str | None,
-                  merge_groups: bool = True, marginal: bool = False, log: Any = sys.stderr
-                  ) -> dict[str, dict[str, Any]]:
-    """Rules-only, model-only, combined and combined+added scores on the same parsed articles."""
+                  merge_groups: bool = True, marginal: bool = False, speech_only: bool = True,
+                  log: Any = sys.stderr) -> dict[str, dict[str, Any]]:
+    """Rules-only, model-only, combined, combined+added, model cue only and shipped (the record's analysis with
+    the tagger's spans on the doc) scores on the same parsed articles."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from attribution_data import parsed
     from attribution_model import combine, link, load, model_rows, predict
 
     from onrecord.analyse.attribution.quotes import extract_quotes
+    from onrecord.analyse.attribution.tagged import ROLES, SPAN_GROUPS
     from onrecord.clean import segment
 
     t0 = time.perf_counter()
     docs = parsed(root, split, meta, cache)
     print(f"{len(docs)} {split} articles parsed in {time.perf_counter() - t0:.0f}s", file=log)
     model = load(model_dir)
-    rows: dict[str, list[dict]] = {"rules": [], "model": [], "combined": [], "combined+added": [], "model cue only": []}
+    rows: dict[str, list[dict]] = {"rules": [], "model": [], "combined": [], "combined+added": [], "model cue only": [],
+                                   "shipped": []}
     secs = {k: 0.0 for k in rows}
     for row, doc in zip(meta, docs):
         name = row["filename"] + ".txt"
+        for group in SPAN_GROUPS.values():
+            doc.spans.pop(group, None)  # the rules alone
         t0 = time.perf_counter()
-        rule = polnear_rows(name, extract_quotes(doc, segment(doc.text)), merge_groups=merge_groups)
+        rule = polnear_rows(name, extract_quotes(doc, segment(doc.text), speech_only=speech_only),
+                            merge_groups=merge_groups)
         secs["rules"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        atts = link(doc, *predict(model, doc, marginal))
+        spans, _conf = predict(model, doc, marginal)
+        atts = link(doc, spans)
         secs["model"] += time.perf_counter() - t0
         rows["rules"] += rule
         rows["model"] += model_rows(name, atts)
         rows["combined"] += combine(name, rule, atts)
         rows["combined+added"] += combine(name, rule, atts, add=True)
         rows["model cue only"] += combine(name, rule, atts, cue_only=True)
+        for role in ROLES:  # as the onrecord_attribution_v1 component puts them
+            doc.spans[SPAN_GROUPS[role]] = [doc[a:b] for a, b in spans[role]]
+        rows["shipped"] += polnear_rows(name, extract_quotes(doc, segment(doc.text), speech_only=speech_only),
+                                        merge_groups=merge_groups)
     print(f"analysis s/article: rules {secs['rules'] / len(docs):.4f}, tagger+linking "
           f"{secs['model'] / len(docs):.4f}", file=log)
     only = {r["filename"] for r in meta}
@@ -230,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         meta = meta[: a.limit]
     if a.model:
         res = compare_model(a.root, a.split, meta, a.model, a.cache, merge_groups=not a.per_paragraph,
-                            marginal=a.marginal)
+                            marginal=a.marginal, speech_only=not a.every_attribution)
         print(f"PolNeAR {a.split}: {len(meta)} articles (parsed once; analysis without the store)")
         print(f"{'metric':24}" + "".join(f"{n:>16}" for n in res))
         for label, key in METRICS:
