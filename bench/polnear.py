@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PolNeAR attribution benchmark: onrecord's quotations vs the textacy baseline, side by side.
 
-    python bench/polnear.py ../shared/corpus/polnear --split dev [--limit N] [--out DIR]
+    python bench/polnear.py ../shared/corpus/polnear --split dev [--limit N] [--out DIR] [--every-attribution]
+    python bench/polnear.py ../shared/corpus/polnear --split dev --no-textacy --floors [--every-attribution]
     python bench/polnear.py ../shared/corpus/polnear --cv 5 [--cache /tmp/polnear_train.spacy]
 
 onrecord ingests the texts through its real pipeline (read, clean, parse, analyse, link, store into a temporary
@@ -10,6 +11,9 @@ spaCy model (``onrecord.nlp.load_nlp``): it is the code of ``shared/tools/baseli
 (``direct_quotations``). Both prediction files are written to --out and scored with
 ``onrecord.evaluate.score_polnear``, which gives the numbers of ``shared/tools/score_polnear.py``. Needs
 ``pip install textacy`` (the "bench" extra).
+
+``--floors`` (the whole dev split) exits 1 when a figure of onrecord is below its floor in ``FLOORS``, one set for
+the record and one for ``--every-attribution``.
 
 ``--cv K`` is k-fold cross-validation on PolNeAR train, so that a change to the rules or the learned models is
 judged on articles it was neither trained nor written from: article i is in fold i % K (metadata order); for each
@@ -47,6 +51,12 @@ from onrecord.pipeline import ingest
 from onrecord.query import MAX_LIMIT, Onrecord
 from onrecord.store import Store
 
+# PolNeAR dev F1 floors of the record (only what was said or written) and of --every-attribution, with the attribution
+# tagger's cue (issue 23, measured 2026-12-07); --floors exits 1 below them (the whole dev split only).
+FLOORS = {"record": {"content_exact": 0.460, "content_overlap": 0.579, "source_exact": 0.595, "cue_exact": 0.539,
+                     "attribution": 0.521},
+          "every": {"content_exact": 0.519, "content_overlap": 0.696, "source_exact": 0.708, "cue_exact": 0.595,
+                    "attribution": 0.620}}
 METRICS = [("content exact F1", "content_exact"), ("content overlap F1", "content_overlap"),
            ("source exact F1", "source_exact"), ("cue exact F1", "cue_exact"),
            ("linked attribution F1", "attribution")]
@@ -229,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="store what articles attribute without anyone saying it too, as PolNeAR annotates "
                          "(ONRECORD_SPEECH_ONLY=0; the record's default keeps only what was said or written)")
     ap.add_argument("--marginal", action="store_true", help="with --model: decode each role by its marginal")
+    ap.add_argument("--floors", action="store_true",
+                    help="exit 1 when a figure of onrecord on the whole dev split is below its floor (FLOORS)")
     a = ap.parse_args(argv)
+    if a.floors and (a.split != "dev" or a.limit or a.every or a.model or a.cv or a.per_paragraph):
+        ap.error("--floors scores the whole dev split, merged groups, with the shipped analysis only")
     if a.cv:
         if a.cv < 2:
             ap.error("--cv needs at least 2 folds")
@@ -278,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(onrecord with {other_name}: attribution F1 {alt['attribution'][2]:.3f}, "
           f"content overlap F1 {alt['content_overlap'][2]:.3f})")
     print(json.dumps({n: results[n][0] for n in names}))
+    if a.floors:
+        floors = FLOORS["every" if a.every_attribution else "record"]
+        low = {k: results["onrecord"][0][k][2] for k, v in floors.items() if results["onrecord"][0][k][2] < v}
+        if low:
+            print(f"below the floors {floors}: {low}", file=sys.stderr)
+            return 1
+        print("floors: every figure at or above " + " ".join(f"{k}={v}" for k, v in floors.items()))
     return 0
 
 
