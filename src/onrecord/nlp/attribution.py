@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy
+import spacy
 from spacy.attrs import ENT_KB_ID, NORM
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,7 +37,7 @@ def parse_features(doc: Doc) -> Doc:
     heads = [t.head.i for t in doc]
     deps = [t.dep_ for t in doc]
     lemmas = [t.lemma_.lower() for t in doc]
-    feats = numpy.zeros((len(doc), 2), dtype="uint64")
+    feats = out.to_array([NORM, ENT_KB_ID])
     for i in range(len(doc)):
         a = i
         while heads[a] != a and heads[heads[a]] != heads[a]:
@@ -50,7 +51,7 @@ def parse_features(doc: Doc) -> Doc:
         feats[i, 0] = strings.add(f"{branch}:{lemmas[root]}")
         feats[i, 1] = strings.add(clause)
     if len(doc):
-        out.from_array([NORM, ENT_KB_ID], feats)
+        out.from_array([NORM, ENT_KB_ID], feats)  # type: ignore[arg-type]  # an Ints2d
     return out
 
 
@@ -77,8 +78,6 @@ def spans_of(tags: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
 @lru_cache(maxsize=1)
 def load_tagger() -> Any:
     """The shipped tagger's pipeline (one ``tagger``), loaded once per process."""
-    import spacy
-
     return spacy.load(data.attribution_tagger_path())
 
 
