@@ -11,7 +11,7 @@ tagger's forward pass, so the pipeline's own tags are untouched, and puts the de
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -37,21 +37,34 @@ def parse_features(doc: Doc) -> Doc:
     heads = [t.head.i for t in doc]
     deps = [t.dep_ for t in doc]
     lemmas = [t.lemma_.lower() for t in doc]
+    # the root's child each token hangs from (the root for itself), and the nearest clause head above it
+    branch = _first_up(heads, lambda j: heads[j] == j or heads[heads[j]] == heads[j])
+    clause = _first_up(heads, lambda j: heads[j] == j or deps[j] in _CLAUSES)
     feats = out.to_array([NORM, ENT_KB_ID])
     for i in range(len(doc)):
-        a = i
-        while heads[a] != a and heads[heads[a]] != heads[a]:
-            a = heads[a]
+        a, c = branch[i], clause[i]
         root = heads[a]
-        branch = "ROOT" if a == root else deps[a]
-        c = i
-        while heads[c] != c and deps[c] not in _CLAUSES:
-            c = heads[c]
-        clause = f"{deps[c]}:{lemmas[heads[c]]}" if deps[c] in _CLAUSES else "-"
-        feats[i, 0] = strings.add(f"{branch}:{lemmas[root]}")
-        feats[i, 1] = strings.add(clause)
+        feats[i, 0] = strings.add(f"{'ROOT' if a == root else deps[a]}:{lemmas[root]}")
+        feats[i, 1] = strings.add(f"{deps[c]}:{lemmas[heads[c]]}" if deps[c] in _CLAUSES else "-")
     if len(doc):
         out.from_array([NORM, ENT_KB_ID], feats)  # type: ignore[arg-type]  # an Ints2d
+    return out
+
+
+def _first_up(heads: list[int], stop: Callable[[int], bool]) -> list[int]:
+    """For each token, the first token where ``stop`` holds on its way up the tree (itself included), each token
+    walked once: a chain of nested clauses thousands deep costs linear work, not quadratic."""
+    out = [-1] * len(heads)
+    for i in range(len(heads)):
+        path = []
+        j = i
+        while out[j] < 0 and not stop(j):
+            path.append(j)
+            j = heads[j]
+        if out[j] < 0:
+            out[j] = j
+        for k in path:
+            out[k] = out[j]
     return out
 
 

@@ -12,6 +12,7 @@ and the speaker (``speakers.py`` decides it).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -66,16 +67,23 @@ def link(doc: Doc, spans: dict[str, list[tuple[int, int]]] | None = None) -> lis
     for k, s in enumerate(doc.sents):
         for i in range(s.start, s.end):
             sent_of[i] = k
-    cues, sources = spans["cue"], spans["source"]
+    cues, sources = spans["cue"], sorted(spans["source"])
+    cues_in: dict[int, list[tuple[int, int]]] = {}
+    sources_in: dict[int, list[tuple[int, int]]] = {}
+    for c in cues:
+        cues_in.setdefault(sent_of[c[0]], []).append(c)
+    for x in sources:
+        sources_in.setdefault(sent_of[x[0]], []).append(x)
+    source_starts = [x[0] for x in sources]
     by_cue: dict[tuple[int, int], Attribution] = {}
     out: list[Attribution] = []
     for a, b in spans["content"]:
         if all(doc[i].is_space or doc[i].is_punct for i in range(a, b)):
             continue
         first, last = sent_of[a], sent_of[b - 1]
-        near = [c for c in cues if first <= sent_of[c[0]] <= last]
+        near = [c for k in range(first, last + 1) for c in cues_in.get(k, [])]
         if not near:
-            near = [c for c in cues if sent_of[c[0]] == first - 1]
+            near = cues_in.get(first - 1, [])
         cue = min(near, key=lambda c: min(abs(c[0] - a), abs(c[0] - b))) if near else None
         if cue is not None and cue in by_cue:
             att = by_cue[cue]
@@ -84,10 +92,11 @@ def link(doc: Doc, spans: dict[str, list[tuple[int, int]]] | None = None) -> lis
             if cue is not None:
                 src = None
                 subj = _subject(doc, cue)
-                if subj is not None:
-                    src = next((s for s in sources if s[0] <= subj < s[1]), None)
+                same = sources_in.get(sent_of[cue[0]], [])
+                if subj is not None:  # one BIO layer: sources are sorted and never overlap
+                    k = bisect_right(source_starts, subj) - 1
+                    src = sources[k] if k >= 0 and subj < sources[k][1] else None
                 if src is None:
-                    same = [s for s in sources if sent_of[s[0]] == sent_of[cue[0]]]
                     src = min(same, key=lambda s: abs(s[0] - cue[0])) if same else None
                 att.cue = _chars(doc, *cue)
                 att.source = _chars(doc, *src) if src is not None else None
@@ -128,12 +137,26 @@ def content_of(q: Quote) -> list[tuple[int, int]]:
     return list(q.spans) if q.spans else [(q.start, q.end)]
 
 
-def best_match(q: Quote, atts: list[Attribution]) -> Attribution | None:
+class _Index:
+    """The tagged attributions by where their content starts, to find those a quote overlaps without a scan."""
+
+    def __init__(self, atts: list[Attribution]) -> None:
+        self.atts = sorted((a for a in atts if a.content), key=lambda a: a.content[0][0])
+        self.starts = [a.content[0][0] for a in self.atts]  # pieces are sorted: the first starts the extent
+        self.longest = max((a.content[-1][1] - a.content[0][0] for a in self.atts), default=0)
+
+    def near(self, start: int, end: int) -> list[Attribution]:
+        """The attributions whose content's extent overlaps text[start:end]."""
+        lo, hi = bisect_left(self.starts, start - self.longest), bisect_left(self.starts, end)
+        return [a for a in self.atts[lo:hi] if a.content[-1][1] > start]
+
+
+def best_match(q: Quote, index: _Index) -> Attribution | None:
     """The tagged attribution whose content overlaps the quote's most (intersection over union at least
     ``MIN_IOU``), or None."""
     mine = content_of(q)
     best, best_iou = None, 0.0
-    for att in atts:
+    for att in index.near(min(a for a, _ in mine), max(b for _, b in mine)):
         inter = _overlap(mine, att.content)
         if inter:
             iou = inter / (_size(mine) + _size(att.content) - inter)
@@ -149,12 +172,12 @@ def tagged_cues(doc: Doc, quotes: list[Quote]) -> list[Quote]:
     keep the rules' cue."""
     if not tagged(doc) or all(q.kind == "direct" for q in quotes):
         return quotes
-    atts = link(doc)
+    index = _Index(link(doc))
     text = doc.text
     for q in quotes:
         if q.kind == "direct" or q.cue_span is None:
             continue
-        att = best_match(q, atts)
+        att = best_match(q, index)
         if att is None or att.cue is None:
             continue
         s, e = att.cue
