@@ -63,6 +63,7 @@ train-attribution: $(STAMP)
 	  --output $(ATTRIBUTION_DIR)/model
 	rm -rf src/onrecord/data/attribution_tagger
 	cp -r $(ATTRIBUTION_DIR)/model/model-best src/onrecord/data/attribution_tagger
+	echo '[]' > src/onrecord/data/attribution_tagger/vocab/strings.json  # PolNeAR's word types: unused (hashed features)
 
 bench-tone: $(STAMP)
 	$(BIN)/python -c "import vaderSentiment" 2>/dev/null || $(BIN)/python -m pip install --quiet "vaderSentiment==3.3.2"
