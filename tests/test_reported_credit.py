@@ -3,7 +3,9 @@ outside quote marks are a source's only through the attribution (issue 23, repor
 from __future__ import annotations
 
 from onrecord.analyse.attribution.quotes import extract_quotes
+from onrecord.analyse.attribution.reported import said
 from onrecord.clean import segment
+from onrecord.models import Quote
 
 HEAD = "Harbour works\n\n"
 
@@ -20,11 +22,23 @@ def test_a_pronoun_left_unresolved_is_no_source(nlp):
     assert q.text == "the repairs will take a month" and q.speaker is None
 
 
-def test_a_fragment_in_quote_marks_credited_to_nobody_is_no_quote(nlp):
-    text = HEAD + "Open the gate by saying “open sesame” twice.\n"
-    assert run(nlp, text) == []
-    [q] = run(nlp, text, speech_only=False)
-    assert (q.kind, q.text, q.speaker) == ("partial", "open sesame", None)
+def test_a_fragment_in_quote_marks_needs_a_source_too(nlp):
+    text = HEAD + "The harbour board met. He called the plan “a fair deal” and the company called it “a start”.\n"
+    doc = nlp(text)
+
+    def fragment(words: str, mention: str | None, speaker: str | None = None) -> Quote:
+        s = text.index(words)
+        m = (text.index(mention), text.index(mention) + len(mention)) if mention else None
+        return Quote(start=s, end=s + len(words), text=words, kind="partial", spans=[(s, s + len(words))],
+                     speaker=speaker, speaker_span=m, cue="called", cue_span=(0, 0))
+
+    assert not said(doc, fragment("a fair deal", None))  # credited to no one
+    assert not said(doc, fragment("a fair deal", "He"))  # a pronoun left unresolved
+    assert not said(doc, fragment("a start", "the company"))  # "the ...": the article names it elsewhere
+    assert said(doc, fragment("a fair deal", "He", speaker="Anna Lopez"))  # resolved: on record
+    direct = fragment("a fair deal", None)
+    direct.kind = "direct"
+    assert said(doc, direct)  # a quotation in marks is someone's words whoever said them
 
 
 def test_a_named_speaker_and_an_unnamed_source_keep_the_reported_quote(nlp):
