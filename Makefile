@@ -51,8 +51,9 @@ train-tone: $(STAMP)
 	$(BIN)/python bench/train_tone.py ../shared/corpus/newsmtsc
 
 # The attribution tagger of issue 23 (bench/attribution_tagger.cfg): PolNeAR train parsed by the pipeline -> DocBins
-# -> `spacy train` on the CPU, seed 23 (not shipped: docs/evaluation.md has its figures). Score it with
-# `bench/polnear.py ../shared/corpus/polnear --split train --every 5 --model $(ATTRIBUTION_DIR)/model/model-best`.
+# -> `spacy train` on the CPU, seed 23, then model-best is copied over the shipped weights
+# (src/onrecord/data/attribution_tagger: `git diff` shows whether they changed; docs/evaluation.md has the figures).
+# Score it with `bench/polnear.py ../shared/corpus/polnear --split train --every 5 --model $(ATTRIBUTION_DIR)/model/model-best`.
 ATTRIBUTION_DIR ?= /tmp/onrecord-attribution
 train-attribution: $(STAMP)
 	$(BIN)/python bench/attribution_data.py ../shared/corpus/polnear --out $(ATTRIBUTION_DIR) \
@@ -60,6 +61,9 @@ train-attribution: $(STAMP)
 	$(BIN)/python -m spacy train bench/attribution_tagger.cfg --code bench/attribution_data.py \
 	  --paths.train $(ATTRIBUTION_DIR)/train.spacy --paths.dev $(ATTRIBUTION_DIR)/tune.spacy \
 	  --output $(ATTRIBUTION_DIR)/model
+	rm -rf src/onrecord/data/attribution_tagger
+	cp -r $(ATTRIBUTION_DIR)/model/model-best src/onrecord/data/attribution_tagger
+	echo '[]' > src/onrecord/data/attribution_tagger/vocab/strings.json  # PolNeAR's word types: unused (hashed features)
 
 bench-tone: $(STAMP)
 	$(BIN)/python -c "import vaderSentiment" 2>/dev/null || $(BIN)/python -m pip install --quiet "vaderSentiment==3.3.2"

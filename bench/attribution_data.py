@@ -10,15 +10,18 @@ Train articles go to ``train.spacy``, except every ``--every``-th (default 5, th
 ``bench/train_attribution.py``), which go to ``tune.spacy``; ``--dev`` also writes ``dev.spacy`` (read as numbers
 only). The roles overlap (a source inside another attribution's content), so each token gets one BIO label per
 role, joined into one tag of three letters (source, cue, content: "OBI" is a cue's first word inside a content):
-one ``tagger`` learns them all. ``spacy train --code bench/attribution_data.py`` registers the reader
-``onrecord.attribution_examples.v1`` that pairs the parsed doc (the input) with a reference doc holding the tags.
+one ``tagger`` learns them all, over the parse features of ``onrecord.nlp.attribution.parse_features`` (the
+shipped component computes them with the same function). ``spacy train --code bench/attribution_data.py``
+registers the reader ``onrecord.attribution_examples.v1`` that pairs the parsed doc (the input) with a reference
+doc holding the tags. The articles are parsed without the shipped tagger (``load_nlp`` adds it last): its
+predictions are neither the tagger's input nor the rules' input in ``bench/polnear.py --cv``.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
@@ -27,8 +30,10 @@ from spacy.training import Example
 from spacy.util import registry
 
 from onrecord.evaluate import parse_ann, polnear_articles, polnear_text_path, trim
+from onrecord.nlp.attribution import ROLES, parse_features
 
-ROLES = ("source", "cue", "content")
+TAGGER = "onrecord_attribution_v1"  # load_nlp's attribution tagger, left out of the parse here
+
 _ROLE_OF = {"Source": "source", "Cue": "cue", "Content": "content"}
 
 
@@ -76,26 +81,6 @@ def tags_of(doc: Doc) -> list[str]:
     return ["".join(x) for x in zip(*layers)]
 
 
-def spans_of(tags: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
-    """Token spans (start, end) of each role decoded from joined tags; an I after an O opens a span too."""
-    tags = list(tags)
-    out: dict[str, list[tuple[int, int]]] = {r: [] for r in ROLES}
-    for k, role in enumerate(ROLES):
-        start = None
-        for i, t in enumerate(tags):
-            c = t[k] if len(t) == len(ROLES) else "O"
-            if c == "B" or (c == "I" and start is None):
-                if start is not None:
-                    out[role].append((start, i))
-                start = i
-            elif c == "O" and start is not None:
-                out[role].append((start, i))
-                start = None
-        if start is not None:
-            out[role].append((start, len(tags)))
-    return out
-
-
 def convert(root: str, compartment: str, meta: list[dict[str, str]], docs: list[Doc]) -> tuple[DocBin, int, int]:
     """A DocBin of the parsed articles with their gold span groups; also the pieces kept and left out."""
     db = DocBin(store_user_data=False)
@@ -109,28 +94,6 @@ def convert(root: str, compartment: str, meta: list[dict[str, str]], docs: list[
     return db, kept, dropped
 
 
-_CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "parataxis", "csubj"}
-
-
-def with_parse_features(doc: Doc) -> Doc:
-    """A copy of ``doc`` whose tokens carry two parse features the tagger embeds, as a window of a few words
-    cannot see them: NORM is the branch of the sentence's root the token hangs from, with the root's lemma
-    ("ccomp:say": inside what the main verb says); ENT_KB_ID is the nearest clause the token is in, with the word
-    that governs it ("ccomp:tell"). Those slots are free here: the tagger reads LOWER for the word itself."""
-    doc = doc.copy()
-    for t in doc:
-        a = t
-        while a.head.i != a.i and a.head.head.i != a.head.i:
-            a = a.head
-        root = a.head if a.head.i != a.i else a
-        t.norm_ = f"{'ROOT' if a.i == root.i else a.dep_}:{root.lemma_.lower()}"
-        c = t
-        while c.head.i != c.i and c.dep_ not in _CLAUSES:
-            c = c.head
-        t.ent_kb_id_ = f"{c.dep_}:{c.head.lemma_.lower()}" if c.dep_ in _CLAUSES else "-"
-    return doc
-
-
 @registry.readers("onrecord.attribution_examples.v1")
 def attribution_examples(path: str, limit: int = 0) -> Callable[[Language], Iterator[Example]]:
     """spaCy reader: each parsed doc of the DocBin at ``path`` paired with a reference doc whose tags are the
@@ -141,12 +104,13 @@ def attribution_examples(path: str, limit: int = 0) -> Callable[[Language], Iter
                 break
             ref = Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
                       tags=tags_of(doc))
-            yield Example(with_parse_features(doc), ref)
+            yield Example(parse_features(doc), ref)
     return read
 
 
 def parsed(root: str, compartment: str, meta: list[dict[str, str]], cache: str | None) -> list[Doc]:
-    """The articles parsed by ``load_nlp`` (read from / written to the DocBin ``cache`` when given)."""
+    """The articles parsed by ``load_nlp`` without the attribution tagger (read from / written to the DocBin
+    ``cache`` when given)."""
     from onrecord.nlp import load_nlp
 
     nlp = load_nlp()
@@ -154,7 +118,8 @@ def parsed(root: str, compartment: str, meta: list[dict[str, str]], cache: str |
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
         if len(docs) == len(meta):
             return docs
-    docs = [nlp(polnear_text_path(root, compartment, r["filename"]).read_text(encoding="utf-8")) for r in meta]
+    docs = [nlp(polnear_text_path(root, compartment, r["filename"]).read_text(encoding="utf-8"), disable=[TAGGER])
+            for r in meta]
     if cache:
         db = DocBin()
         for d in docs:

@@ -39,7 +39,7 @@ GOLD = ROOT / "tests" / "fixtures" / "reported_precision" / "gold.jsonl"
 SEED = 20261223
 PER_SET = 32
 # set B's precision after issue 23, item 3 (docs/evaluation.md): a change may raise it, never lower it
-FLOORS = {"B": 0.333}
+FLOORS = {"B": 0.452}
 AE_ID = re.compile(r"[0-9a-f]{64}")
 SAMPLE = 40  # percent of the stored reported quotes judged: those whose key hashes below it (``in_sample``)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sys
 
-import numpy
 from conftest import ROOT
 
 from onrecord.nlp import load_nlp
+from onrecord.nlp.attribution import spans_of
 
 sys.path.insert(0, str(ROOT / "bench"))
 from attribution_data import (
@@ -16,7 +16,6 @@ from attribution_data import (
     convert,
     gold_pieces,
     label_doc,
-    spans_of,
     tags_of,
 )
 from attribution_model import combine, link, model_rows
@@ -102,7 +101,7 @@ def test_linking_of_decoded_spans_on_an_invented_article() -> None:
              # the second quote's content is tagged in two pieces with a slip between them
              "content": [tok("We are nearly done"), tok("but the weather"), tok("has been awful"),
                          tok("the pier is safe")]}
-    atts = link(doc, spans, numpy.full(len(doc), 0.9))
+    atts = link(doc, spans)
     got = [([text[s:e] for s, e in a.content], text[slice(*a.cue)], text[slice(*a.source)]) for a in atts]
     assert got == [(["We are nearly done", "but the weather has been awful"], "said", "Ms Okafor"),
                    (["the pier is safe"], "said", "The mayor")]

@@ -347,6 +347,16 @@ def attribution_model() -> dict[str, Any]:
                        "bench/train_attribution.py")
 
 
+def attribution_tagger_path() -> str:
+    """The folder of the attribution tagger's weights (a spaCy pipeline of one ``tagger``, from
+    ``make train-attribution``), for ``onrecord.nlp.attribution`` to load."""
+    path = resources.files(__name__).joinpath("attribution_tagger")
+    if not path.joinpath("tagger", "model").is_file():
+        raise DataFileError("attribution_tagger", 0, "the tagger's weights are missing: rebuild them with "
+                                                     "`make train-attribution`")
+    return str(path)
+
+
 @cached
 def tone_model() -> dict[str, Any]:
     """tone_model.json: the tone model's labels, feature names and their weights (one list per feature)."""

