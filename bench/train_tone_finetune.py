@@ -97,13 +97,18 @@ def build_torch(w: dict[str, np.ndarray], dropout: float) -> Any:
             self.word = nn.Embedding(30522, HIDDEN)
             self.pos = nn.Embedding(512, HIDDEN)
             self.type0 = nn.Parameter(torch.zeros(HIDDEN))
+            self.type1 = nn.Parameter(torch.zeros(HIDDEN))
+            self.mark = False  # True: the target's pieces carry segment B's embedding (the target marked in the input)
             self.ln, self.drop = nn.LayerNorm(HIDDEN, eps=1e-12), nn.Dropout(dropout)
             self.layers = nn.ModuleList(Layer() for _ in range(LAYERS))
             self.head = nn.Linear(2 * HIDDEN, 3)
 
-        def bottom(self, ids: Any, mask: Any, upto: int) -> Any:
-            """The states after the first ``upto`` layers."""
-            x = self.drop(self.ln(self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.type0))
+        def bottom(self, ids: Any, mask: Any, upto: int, marks: Any = None) -> Any:
+            """The states after the first ``upto`` layers; ``marks`` (batch, pieces): 1 on the target's pieces."""
+            x = self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.type0
+            if self.mark and marks is not None:
+                x = x + marks[..., None] * (self.type1 - self.type0)
+            x = self.drop(self.ln(x))
             bias = (1.0 - mask[:, None, None, :].float()) * -10000.0
             for layer in self.layers[:upto]:
                 x = layer(x, bias)
@@ -119,7 +124,7 @@ def build_torch(w: dict[str, np.ndarray], dropout: float) -> Any:
             return self.head(self.drop(torch.cat([pooled, cls], -1)))
 
         def forward(self, ids: Any, mask: Any, targets: Any) -> Any:
-            return self.top(self.bottom(ids, mask, 0), mask, targets, 0)
+            return self.top(self.bottom(ids, mask, 0, targets.amax(1)), mask, targets, 0)
 
     m = Model()
     e = "embeddings."
@@ -128,6 +133,7 @@ def build_torch(w: dict[str, np.ndarray], dropout: float) -> Any:
         m.word.weight.copy_(t[e + "word_embeddings.weight"])
         m.pos.weight.copy_(t[e + "position_embeddings.weight"])
         m.type0.copy_(t[e + "token_type_embeddings.weight"][0])
+        m.type1.copy_(t[e + "token_type_embeddings.weight"][1])
         m.ln.weight.copy_(t[e + "LayerNorm.weight"])
         m.ln.bias.copy_(t[e + "LayerNorm.bias"])
         names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
@@ -195,7 +201,7 @@ def logits(model: Any, data: list[Any], idx: list[int], cache: list[np.ndarray] 
     import torch
     ids, mask, tgt, _ = batch_tensors([data[i] for i in idx])
     if cache is None:
-        x = model.bottom(ids, mask, 0)
+        x = model.bottom(ids, mask, 0, tgt[:, 0])
     else:
         x = torch.zeros((len(idx), ids.shape[1], HIDDEN))
         for j, i in enumerate(idx):
@@ -248,6 +254,20 @@ def export_onnx(model: Any, path: Path) -> None:
                               numpy_helper.from_array(np.array([-1], np.int64), "axis_last"),
                               numpy_helper.from_array(np.array(0, np.int64), "index0")])
     graph.input.append(helper.make_tensor_value_info("targets", TensorProto.FLOAT, ["batch", "targets", "seq"]))
+    if model.mark:  # the embeddings' constant segment A becomes A, or B on the pieces of the (one) target
+        graph.initializer.extend([numpy_helper.from_array(sd["type1"] - sd["type0"], "type_diff"),
+                                  numpy_helper.from_array(np.array([1], np.int64), "axis1"),
+                                  numpy_helper.from_array(np.array([-1], np.int64), "axis_m1")])
+        marks = [helper.make_node("ReduceMax", ["targets"], ["marks"], axes=[1], keepdims=0),
+                 helper.make_node("Unsqueeze", ["marks", "axis_m1"], ["marks3"]),
+                 helper.make_node("Mul", ["marks3", "type_diff"], ["type_shift"])]
+        for n in graph.node:
+            if n.output[0] == "emb_wpt":
+                n.input[0] = "emb_wp_shifted"
+        marks.append(helper.make_node("Add", ["emb_wp", "type_shift"], ["emb_wp_shifted"]))
+        i = next(k for k, n in enumerate(graph.node) if n.output[0] == "emb_wpt")
+        for j, n in enumerate(marks):
+            graph.node.insert(i + j, n)
     graph.node.extend([
         helper.make_node("MatMul", ["targets", states], ["t_sum"]),
         helper.make_node("ReduceSum", ["targets", "axis_last"], ["t_count"], keepdims=1),
@@ -324,6 +344,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seed", type=int, default=24)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--mark", action="store_true",
+                    help="mark the target in the input (segment B's embedding on its pieces; one pass a target)")
     ap.add_argument("--tune", type=int, default=LAYERS, help="fine-tune the top N layers (the rest frozen)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N targets only (a determinism check)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (a determinism check)")
@@ -345,9 +367,13 @@ def main() -> None:
     dev = {name: encode(tok, rows) for name, rows in dev_rows.items()}
     ydev = {name: np.array([y for _, _, y in d]) for name, d in dev.items()}
     model = build_torch(minilm.read_safetensors(mdir / "model.safetensors"), dropout=0.1)
+    model.mark = args.mark
     start = LAYERS - args.tune
+    if args.mark and start:
+        ap.error("--mark needs every layer tuned (--tune 6): the frozen states would not see the mark")
     for name, p in model.named_parameters():
-        p.requires_grad = name.startswith("head.") or any(name.startswith(f"layers.{i}.") for i in range(start, LAYERS))
+        tuned = any(name.startswith(f"layers.{i}.") for i in range(start, LAYERS))
+        p.requires_grad = tuned or name.startswith("head.") or (args.mark and name in ("type0", "type1"))
     t0, c0 = time.perf_counter(), time.process_time()
     cache = bottom_states(model, train, start)
     dev_cache = {name: bottom_states(model, d, start) for name, d in dev.items()}
