@@ -283,6 +283,8 @@ def export_onnx(model: Any, path: Path) -> None:
     ])
     graph.initializer.append(numpy_helper.from_array(np.array([1], np.int64), "index0_axes"))
     graph.output.append(helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "targets", 3]))
+    # how onrecord must call it: one target a row when marked, else every target of a sentence in one row
+    helper.set_model_props(g, {"onrecord_tone_marked": "1" if model.mark else "0"})
     onnx.checker.check_model(g)
     onnx.save(g, str(path))
 
