@@ -20,7 +20,7 @@ sets are read as figures only), after every epoch (each epoch's files replace th
 int8 file to ``src/onrecord/data/tone_minilm.onnx``.
 
 Needs ``torch`` (CPU build; ``pip install -e .[train-tone]``), ``onnx``, ``onnxruntime``, ``numpy``; it tokenises with
-onrecord's own WordPiece (``onrecord.analyse.tone.wordpiece``, loaded by path, so spaCy is not needed here).
+``bench/tone_wordpiece.py`` (pure Python, equal to the ``tokenizers`` library's BERT tokeniser on NewsMTSC).
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _load_by_path(name: str, path: Path) -> Any:
     return module
 
 
-wordpiece = _load_by_path("tone_wordpiece", REPO / "src" / "onrecord" / "analyse" / "tone" / "wordpiece.py")
+wordpiece = _load_by_path("tone_wordpiece", HERE / "tone_wordpiece.py")
 minilm = _load_by_path("train_tone_minilm", HERE / "train_tone_minilm.py")
 
 
