@@ -393,7 +393,7 @@ def main() -> None:
     # the marker starts as segment B, which this model barely tells from A (their embeddings differ by 0.006 a
     # dimension on average): it learns at --mark-lr-scale times the rate, or it would stay nearly invisible
     marker = [p for n, p in trained if n in ("type0", "type1")]
-    no_decay = [p for p in no_decay if not any(p is q for q in marker)]
+    decay = [p for p in decay if not any(p is q for q in marker)]
     groups = [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}]
     if marker:
         groups.append({"params": marker, "weight_decay": 0.0, "lr": args.lr * args.mark_lr_scale})
