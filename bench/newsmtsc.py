@@ -10,6 +10,11 @@ authors advise; it cannot tell targets apart: the NewsMTSC paper's lexicon basel
 ``pip install vaderSentiment``; without it its lines say so. Then onrecord's targets per second on one core,
 standalone (tokenising and features included), over every dev target repeated to at least 2 seconds.
 ``--floor-f1``: exit 1 when onrecord's F1 macro on either dev set is below it (the pinned floor).
+
+``--minilm MODEL.onnx --vocab vocab.txt`` also scores, in the same run, a fine-tuned MiniLM written by
+``bench/train_tone_finetune.py`` (not shipped: docs/tone.md) on onnxruntime with one thread, tokenised by
+``bench/tone_wordpiece.py``, one target a call, and prints its targets per second beside onrecord's (wall, and per
+CPU second: the fair figure on a shared machine). It needs ``onnxruntime``.
 """
 from __future__ import annotations
 
@@ -23,6 +28,33 @@ from typing import Any
 
 import onrecord
 from onrecord.evaluate import TONE_POLARITY, score_tone, tone_rows
+from onrecord.models import TONE_LABELS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tone_wordpiece import WordPiece, target_pieces
+
+
+class MiniLM:
+    """A fine-tuned MiniLM ONNX file (bench/train_tone_finetune.py) read as ``onrecord.tone`` would: one thread."""
+
+    def __init__(self, model: Path, vocab: Path) -> None:
+        import onnxruntime as ort
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self.tokeniser = WordPiece.from_file(vocab)
+
+    def label(self, sentence: str, start: int, end: int) -> str:
+        """The label toward ``sentence[start:end]``."""
+        import numpy as np
+        ids, spans = self.tokeniser.encode(sentence, 128)
+        targets = np.zeros((1, 1, len(ids)), np.float32)
+        targets[0, 0, target_pieces(spans, start, end)] = 1.0
+        logits = self.session.run(["logits"], {"input_ids": np.array([ids], np.int64),
+                                               "attention_mask": np.ones((1, len(ids)), np.int64),
+                                               "targets": targets})[0]
+        return TONE_LABELS[int(logits[0, 0].argmax())]
 
 
 def _vader() -> Any:
@@ -43,7 +75,12 @@ def main() -> None:
     ap.add_argument("root", help="the NewsMTSC folder (rw/dev.jsonl, mt/dev.jsonl)")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--floor-f1", type=float, default=0.0)
+    ap.add_argument("--minilm", type=Path, help="also score this MiniLM ONNX file (bench/train_tone_finetune.py)")
+    ap.add_argument("--vocab", type=Path, help="the MiniLM's vocab.txt (with --minilm)")
     args = ap.parse_args()
+    if args.minilm and not args.vocab:
+        ap.error("--minilm needs --vocab")
+    minilm = MiniLM(args.minilm, args.vocab) if args.minilm else None
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     vader = _vader()
@@ -56,6 +93,8 @@ def main() -> None:
         every += rows
         gold = [TONE_POLARITY[r["polarity"]] for r in rows]
         res = {"onrecord": score_tone(gold, [onrecord.tone(r["sentence"], r["from"], r["to"]).label for r in rows])}
+        if minilm is not None:
+            res["minilm"] = score_tone(gold, [minilm.label(r["sentence"], r["from"], r["to"]) for r in rows])
         if vader is not None:
             res["vader"] = score_tone(gold, [_vader_label(vader, r["sentence"]) for r in rows])
         for system, s in res.items():
@@ -63,14 +102,19 @@ def main() -> None:
         if vader is None:
             print(f"{name:4} vader     not installed (pip install vaderSentiment)")
         out[name] = res
-    done, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < 2.0:
-        for r in every:
-            onrecord.tone(r["sentence"], r["from"], r["to"])
-        done += len(every)
-    rate = done / (time.perf_counter() - t0)
-    out["targets_per_s"] = round(rate, 1)
-    print(f"onrecord: {rate:,.0f} targets/s on one core ({done} targets)")
+    systems: list[tuple[str, Any]] = [("onrecord", onrecord.tone)]
+    if minilm is not None:
+        systems.append(("minilm", minilm.label))
+    for system, read in systems:
+        done, t0, c0 = 0, time.perf_counter(), time.process_time()
+        while time.perf_counter() - t0 < 2.0:
+            for r in every:
+                read(r["sentence"], r["from"], r["to"])
+            done += len(every)
+        rate, cpu_rate = done / (time.perf_counter() - t0), done / (time.process_time() - c0)
+        out["targets_per_s" if system == "onrecord" else f"{system}_targets_per_s"] = round(rate, 1)
+        out["targets_per_cpu_s" if system == "onrecord" else f"{system}_targets_per_cpu_s"] = round(cpu_rate, 1)
+        print(f"{system}: {rate:,.0f} targets/s on one core, {cpu_rate:,.0f} per CPU second ({done} targets)")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     low = [n for n in ("rw", "mt") if out[n]["onrecord"]["f1_macro"] < args.floor_f1]
