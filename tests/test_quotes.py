@@ -117,7 +117,7 @@ def test_words_after_a_word_of_naming_are_a_name(nlp):
     text = (HEAD + "Tom Reed backed the plan, which critics have dubbed “the paper bridge.”\n\n"
             "A local group called “Friends of the Quay” opposed it.\n\n"
             "The town is known as “the harbour of the north” in tourist guides.\n\n"
-            "Tom Reed said that by refusing to say the words “budget cuts,” the council was hiding its plans.\n")
+            "Tom Reed argued the council, by never using the words “budget cuts,” was hiding its plans.\n")
     assert marked(nlp, text) == []
 
 
