@@ -197,3 +197,14 @@ def test_a_permalink_reads_the_same_however_many_other_records_the_store_holds(t
         grown = conn.execute("SELECT count(*) FROM contradictions").fetchone()[0]
     assert grown >= 10 * 9
     assert ws.request_steps(db, urls, every=100) == before
+
+
+def test_a_citation_of_words_nobody_is_credited_with_says_unattributed() -> None:
+    from onrecord.models import Article
+    from onrecord.web.views import Evidence
+
+    art = Article(id="a1", source="a1.txt", text="x", title="Budget row", outlet="Riverside Gazette",
+                  date="2019-03-02", url="https://example.org/budget")
+    cited = Evidence("Statement", None, art, 0, 1, "", "“The budget is fair.”", "").cite()
+    assert cited == ("Unattributed: “The budget is fair.”. “Budget row”, Riverside Gazette, 2019-03-02. "
+                     "https://example.org/budget")

@@ -257,7 +257,7 @@ class Evidence:
         art = self.article
         source = ", ".join(x for x in (f"“{art.title}”" if art.title else None, art.outlet, art.date) if x)
         words = (self.said or self.words).strip().strip('“”"')  # its own quotation marks would double ours
-        return (f"{self.who or 'Unknown speaker'}: “{words}”. {source or 'An article'}."
+        return (f"{self.who or 'Unattributed'}: “{words}”. {source or 'An article'}."
                 + (f" {self.url}" if self.url else ""))
 
     def where(self) -> str:
