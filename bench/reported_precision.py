@@ -38,9 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "reported_precision" / "gold.jsonl"
 SEED = 20261223
 PER_SET = 32
+C_SEED = 20261207
+C_TEXTS = 40  # PolNeAR train texts in set C
 # set B's precision after issue 23, item 3 (docs/evaluation.md): a change may raise it, never lower it
 FLOORS = {"B": 0.452}
 AE_ID = re.compile(r"[0-9a-f]{64}")
+POLNEAR_NAME = re.compile(r"(?:breitbart|huff-post|nyt|politico|usa-today|wash-post|west-journal)_\d{4}-\d\d-\d\d_[\w-]+")
 SAMPLE = 40  # percent of the stored reported quotes judged: those whose key hashes below it (``in_sample``)
 
 Row = dict[str, Any]
@@ -81,6 +84,34 @@ def select(shared: Path) -> dict[str, list[Row]]:
     return out
 
 
+def polnear_used() -> set[str]:
+    """Every PolNeAR article name another gold in tests/fixtures names."""
+    out: set[str] = set()
+    for p in (ROOT / "tests" / "fixtures").rglob("*"):
+        if p.is_file() and "reported_precision" not in p.parts:
+            out.update(POLNEAR_NAME.findall(p.read_text(encoding="utf-8", errors="replace")))
+    return out
+
+
+def select_c(shared: Path) -> list[Row]:
+    """Set C: a seeded draw of ``C_TEXTS`` PolNeAR train texts that no other gold in tests/fixtures names (train may
+    be read for errors; the texts stay in ../shared)."""
+    used = polnear_used()
+    names = sorted(p.stem for p in (shared / "corpus" / "polnear" / "train" / "text").glob("*.txt")
+                   if p.stem not in used)
+    random.Random(C_SEED).shuffle(names)
+    return [{"doc": n + ".txt", "outlet": n.split("_")[0]} for n in sorted(names[:C_TEXTS])]
+
+
+def page_texts(shared: Path, which: str) -> dict[str, str]:
+    """The texts of set ``which`` by page id (article_extraction bodies for A and B, PolNeAR train texts for C)."""
+    if which == "C":
+        base = shared / "corpus" / "polnear" / "train" / "text"
+        return {r["doc"]: (base / r["doc"]).read_text(encoding="utf-8") for r in select_c(shared)}
+    gt = json.loads((shared / "corpus" / "article_extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    return {r["doc"]: gt[r["doc"]]["articleBody"] for r in select(shared)[which]}
+
+
 def in_sample(doc: str, start: int, end: int) -> bool:
     """Whether a stored quote belongs to the judged sample: a fixed hash of its page and offsets, so that a
     quote a later run makes is in or out of the sample whatever else changed."""
@@ -92,29 +123,29 @@ def build(shared: Path, which: str, db: str) -> None:
     from onrecord.pipeline import ingest_articles
     from onrecord.store import Store
 
-    gt = json.loads((shared / "corpus" / "article_extraction" / "ground-truth.json").read_text(encoding="utf-8"))
-    items = [{"text": gt[r["doc"]]["articleBody"], "outlet": r["outlet"], "source": r["doc"]}
-             for r in select(shared)[which]]
+    rows = select_c(shared) if which == "C" else select(shared)[which]
+    texts = page_texts(shared, which)
+    items = [{"text": texts[r["doc"]], "outlet": r["outlet"], "source": r["doc"]} for r in rows]
     with Store(db) as store:
         ingest_articles(items, store, any_language=True, workers=1)
 
 
-def dump(shared: Path, db: str, out: str, every: bool = False) -> int:
+def dump(shared: Path, which: str, db: str, out: str, every: bool = False) -> int:
     """Write the stored reported quotes of ``db`` in the judged sample (``every``: all of them) with their
     paragraph (for judging; never commit the file)."""
     import onrecord
 
-    gt = json.loads((shared / "corpus" / "article_extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    texts = page_texts(shared, which)
     n = 0
     with onrecord.open(db, readonly=True) as api, open(out, "w", encoding="utf-8") as f:
         src = dict(api.conn.execute("SELECT id, source FROM articles").fetchall())
         for q in api.all_quotes():
             if q.kind == "direct" or not (every or in_sample(src[q.article_id], q.start, q.end)):
                 continue
-            text = gt[src[q.article_id]]["articleBody"]
+            text = texts[src[q.article_id]]
             a, b = text.rfind("\n", 0, q.start) + 1, text.find("\n", q.end)
             f.write(json.dumps({"doc": src[q.article_id], "start": q.start, "end": q.end, "kind": q.kind,
-                                "cue": q.cue, "cue_span": q.cue_span, "speaker": q.speaker,
+                                "cue": q.cue, "cue_span": q.cue_span, "speaker": q.speaker, "mention": q.speaker_mention,
                                 "confidence": q.confidence, "method": getattr(q, "method", None),
                                 "text": q.text, "para": text[max(a, q.start - 600):(b if b >= 0 else None)]})
                     + "\n")
@@ -163,7 +194,7 @@ def main() -> None:
     ap.add_argument("--out", help="select: write the draw here")
     ap.add_argument("--dump", help="build: write the sample's stored reported quotes with their paragraph here")
     ap.add_argument("--all", action="store_true", help="build --dump: every stored reported quote, not the sample")
-    ap.add_argument("--set", choices=("A", "B"), action="append", help="score: one set (default: both)")
+    ap.add_argument("--set", choices=("A", "B", "C"), action="append", help="score: one set (default: both)")
     ap.add_argument("--store", help="score: read PREFIX.A.db / PREFIX.B.db instead of building")
     ap.add_argument("--floors", action="store_true", help="score: exit 1 when set B is below its floor")
     a = ap.parse_args()
@@ -185,7 +216,7 @@ def main() -> None:
         which, db = a.args
         build(shared, which, db)
         if a.dump:
-            print(f"{dump(shared, db, a.dump, a.all)} reported quotes written to {a.dump}")
+            print(f"{dump(shared, which, db, a.dump, a.all or which == 'C')} reported quotes written to {a.dump}")
         return
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
