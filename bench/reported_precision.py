@@ -40,8 +40,11 @@ SEED = 20261223
 PER_SET = 32
 C_SEED = 20261207
 C_TEXTS = 40  # PolNeAR train texts in set C
-# set B's precision after issue 23, item 3 (docs/evaluation.md): a change may raise it, never lower it
-FLOORS = {"B": 0.452}
+# set B's precision of every stored reported quote, and of those at the reported quotes' cut (a quote list asked for
+# at a confidence shows no other), after issue 23's fourth round (docs/evaluation.md): a change may raise them, never
+# lower them
+FLOORS = {"B": 0.475}
+CUT_FLOORS = {"B": 0.545}
 AE_ID = re.compile(r"[0-9a-f]{64}")
 POLNEAR_NAME = re.compile(
     r"(?:breitbart|huff-post|nyt|politico|usa-today|wash-post|west-journal)_\d{4}-\d\d-\d\d_[\w-]+")
@@ -155,10 +158,12 @@ def dump(shared: Path, which: str, db: str, out: str, every: bool = False) -> in
     return n
 
 
-def score(which: str, db: str, gold: Path = GOLD) -> dict[str, Any]:
-    """``onrecord eval reported`` on set ``which`` of the gold (run as the CLI runs, so the figures are its own)."""
+def score(which: str, db: str, gold: Path = GOLD, cut: float | None = None) -> dict[str, Any]:
+    """``onrecord eval reported`` on set ``which`` of the gold (run as the CLI runs, so the figures are its own);
+    ``cut``: only the quotes at least that sure."""
+    more = ["--min-confidence", str(cut)] if cut is not None else []
     out = subprocess.run([sys.executable, "-m", "onrecord.cli", "eval", "reported", "--gold", str(gold),
-                          "--db", db, "--set", which, "--json"], check=True, capture_output=True, text=True)
+                          "--db", db, "--set", which, "--json", *more], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 
@@ -275,6 +280,8 @@ def main() -> None:
         if a.dump:
             print(f"{dump(shared, which, db, a.dump, a.all or which == 'C')} reported quotes written to {a.dump}")
         return
+    from onrecord.analyse.attribution.reported_confidence import reported_cut
+
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         for which in a.set or ["A", "B"]:
@@ -290,11 +297,16 @@ def main() -> None:
             print(f"set {which} by confidence (right/judged): " + " ".join(
                 f"{b}:{r}/{n}" for b, (r, n) in res["bands"].items()))
             print(f"set {which}, 40% sample only: precision={part['precision']} judged={part['judged']}")
-            if a.floors and which in FLOORS and res["precision"] < FLOORS[which]:
-                print(f"set {which} precision {res['precision']} is below its floor {FLOORS[which]}")
-                failed = True
+            at_cut = score(which, db, cut=reported_cut())
+            print(f"set {which} at the reported quotes' cut ({reported_cut()}): precision={at_cut['precision']} "
+                  f"judged={at_cut['judged']} right={at_cut['right']} shown={at_cut['reported']}")
+            for floors, got in ((FLOORS, res), (CUT_FLOORS, at_cut)):
+                if a.floors and which in floors and got["precision"] < floors[which]:
+                    print(f"set {which} precision {got['precision']} is below its floor {floors[which]}")
+                    failed = True
     if a.floors and not failed:
-        print("floors: set B at or above " + " ".join(f"{k}={v}" for k, v in FLOORS.items()))
+        print("floors: set B at or above " + " ".join(f"{k}={v}" for k, v in FLOORS.items()) + ", at the cut "
+              + " ".join(f"{k}={v}" for k, v in CUT_FLOORS.items()))
     sys.exit(1 if failed else 0)
 
 
