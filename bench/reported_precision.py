@@ -1,23 +1,25 @@
 #!/usr/bin/env python3
-"""Reported-quote precision on unseen pages: the seeded draw, a store built with onrecord's real pipeline, and
+"""Reported-quote precision on unseen pages: the seeded draws, a store built with onrecord's real pipeline, and
 the score of the stored reported quotes (every quote whose kind is not "direct") against the judged gold.
 
     python bench/reported_precision.py select [--shared ../shared] [--out selection.json]
-    python bench/reported_precision.py build A|B STORE [--shared ../shared] [--dump OUT.jsonl]
-    python bench/reported_precision.py score [--set A|B] [--shared ../shared] [--store PREFIX] [--floors]
-    python bench/reported_precision.py calibrate STORE.A.db
+    python bench/reported_precision.py build A|B|C STORE [--shared ../shared] [--dump OUT.jsonl [--all]]
+    python bench/reported_precision.py score [--set A|B|C] [--shared ../shared] [--store PREFIX] [--floors]
+    python bench/reported_precision.py calibrate STORE.A.db STORE.C.db
 
 ``select`` prints the draw of ``docs/annotation.md`` ("Reported quotes"): article_extraction pages (English, at
 least 97% ASCII, 1,500 to 12,000 characters, one per site, seed ``SEED``) that no other gold in tests/fixtures
-names, alternately into set A (read for errors, calibration is fitted on it) and set B (numbers only).
+names, alternately into set A (read for errors, calibration is fitted on it) and set B (numbers only). Set C
+(``select_c``) is ``C_TEXTS`` PolNeAR train texts no other gold names (seed ``C_SEED``; read for errors, fitted on).
 ``build`` ingests one set into STORE and, with ``--dump``, writes every stored reported quote with its paragraph
-for judging (the dump holds article text: keep it out of the repository). ``score`` builds both sets in temporary
-stores (or reads ``PREFIX.A.db`` / ``PREFIX.B.db``) and prints the figures of ``onrecord eval reported``, by error
-kind and by confidence band, over every judged quote and over the 40% sample alone (the figure "before" was
-judged on); with ``--floors`` it exits 1 when set B's precision is below ``FLOORS``. ``calibrate`` refits
-``data/reported_confidence.json`` from a set A store: the share of set A's judged reported quotes (kind "indirect":
-partial quotes keep the speakers' calibration) that are right in each cell (how the quote was found, whether a
-speaker is named), smoothed as (right + 1) / (judged + 2).
+for judging (the dump holds article text: keep it out of the repository; set C dumps every quote). ``score``
+builds the sets in temporary stores (or reads ``PREFIX.A.db`` / ``PREFIX.B.db``) and prints the figures of
+``onrecord eval reported``, by error kind and by confidence band, over every judged quote, over the 40% sample
+alone (the figure "before" was judged on) and at the reported quotes' cut (``reported_min_confidence``); with
+``--floors`` it exits 1 when set B is below ``FLOORS`` or, at the cut, ``CUT_FLOORS``. ``calibrate`` refits
+``data/reported_confidence.json`` from stores of sets A and C: judged and right quotes per structural kind
+(``analyse.attribution.reported_confidence``) at the levels ``LEVELS``, and the held-out precision at each cut
+(fit on A, score C; fit on C, score A).
 The page texts are read from ``--shared`` and never written into the repository.
 """
 from __future__ import annotations
