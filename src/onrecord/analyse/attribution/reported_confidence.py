@@ -100,7 +100,7 @@ def _name_like(name: str) -> bool:
     """Whether a speaker's name looks like the name of someone who speaks: capitalised words, no date word, no
     digit or colon, no word run into the next ("CarterFlagShareLike", from page furniture)."""
     return not any(w.lower().strip(".,") in DATE_WORDS for w in name.split()) and \
-        not re.search(r"[\d:]|[a-z]{2}[A-Z][a-z]", name)
+        not re.search(r"[\d:]|[a-z]{3}[A-Z][a-z]", name)
 
 
 def _title_like(text: str) -> bool:
