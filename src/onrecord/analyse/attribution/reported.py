@@ -108,7 +108,7 @@ def headline_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tupl
     if k < 0 or not text[k + 1: seg.end].strip():
         return None
     head = doc.char_span(seg.start, k, alignment_mode="expand")
-    if head is None or not _bare_name(head):  # "Woman Steps Forward With Bombshell Claim:" is a headline's phrase
+    if head is None or not _bare_name(head):  # "Local Man Makes A Startling Claim:" is a headline's phrase
         return None
     names = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"
              or _person_word(t)]
