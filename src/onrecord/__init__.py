@@ -50,7 +50,7 @@ from onrecord.models import (
     Tone,
 )
 from onrecord.pipeline import Repair, load_manifest
-from onrecord.query import Onrecord
+from onrecord.query import Onrecord, shown_at
 from onrecord.store import Store
 from onrecord.store.entities import stored_descriptors
 from onrecord.store.parquet import LoadReport
@@ -99,6 +99,7 @@ __all__ = [
     "repair",
     "schema_version",
     "settings",
+    "shown_at",
     "tone",
 ]
 log = logging.getLogger(__name__)

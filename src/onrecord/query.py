@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from onrecord import browse
+from onrecord.analyse.attribution.reported_confidence import reported_cut
 from onrecord.analyse.entities.names import clean_person_name
 from onrecord.analyse.entities.roles import held_roles, load_kb
 from onrecord.analyse.stances import labels
@@ -102,6 +103,22 @@ def check_paging(limit: int, offset: int) -> None:
         raise BadParameter(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
     if offset < 0:
         raise BadParameter(f"offset must be 0 or more, got {offset}")
+
+
+def _at_confidence(args: list[Any], cut: float) -> str:
+    """The condition on ``quotes q`` of a quote at least ``cut`` sure (its argument appended to ``args``): at a cut
+    above 0, a quote that is not direct must also reach the reported quotes' cut (``reported_min_confidence``, the
+    measured precision its kind must have)."""
+    if not 0.0 <= cut <= 1.0:
+        raise BadParameter(f"min_confidence must be between 0 and 1, got {cut}")
+    args += [cut, reported_cut() if cut > 0 else 0.0]
+    return "(q.confidence >= ? AND (q.kind = 'direct' OR q.confidence >= ?))"
+
+
+def shown_at(q: Any, cut: float) -> bool:
+    """Whether a quote (any record with ``kind`` and ``confidence``) is kept at confidence ``cut``: the test of
+    ``_at_confidence`` for a quote in hand (the web marks the others unsure)."""
+    return cut <= 0 or (q.confidence >= cut and (q.kind == "direct" or q.confidence >= reported_cut()))
 
 
 def check_confidence(value: float) -> float:
@@ -337,10 +354,7 @@ class Onrecord:
             where.append("q.kind = ?")
             args.append(kind)
         if min_confidence is not None:
-            if not 0.0 <= min_confidence <= 1.0:
-                raise BadParameter(f"min_confidence must be between 0 and 1, got {min_confidence}")
-            where.append("q.confidence >= ?")
-            args.append(min_confidence)
+            where.append(_at_confidence(args, min_confidence))
         if method:
             if method not in ("rules", "learned"):
                 raise BadParameter(f"method must be rules or learned, got {method!r}")
@@ -1015,9 +1029,8 @@ class Onrecord:
         """How many quotes ``quotes(**filters)`` selects (``below_confidence``: only those attributed less surely),
         counted up to ``count_cap``."""
         cond, args = self._quote_where(**filters)
-        if below_confidence is not None:
-            cond += " AND q.confidence < ?"
-            args.append(below_confidence)
+        if below_confidence is not None:  # those a cut at ``below_confidence`` leaves out
+            cond += f" AND NOT {_at_confidence(args, below_confidence)}"
         dated = any(filters.get(k) for k in ("outlet", "since", "until"))  # filters on the article row
         join = "JOIN articles a ON a.id = q.article_id " if dated else ""
         return self._count(f"SELECT q.id FROM quotes q {join}WHERE {cond}", args)

@@ -112,6 +112,12 @@ SETTINGS: tuple[Setting, ...] = (
             "act: says, told, wrote, according to). Off (0), what an article attributes without anyone saying it is "
             "stored too (beliefs, perceptions, positions: \"X believes\", \"voters worried\"), as PolNeAR annotates "
             "attributions (`docs/evaluation.md`). Applies to the next ingest or `onrecord analyse`.", ()),
+    Setting("reported_min_confidence", float, 0.85, "ONRECORD_REPORTED_MIN_CONFIDENCE",
+            "The reported quotes' cut: a quote without quote marks, or a fragment in them, has as confidence the "
+            "measured precision of its kind (how it was found, how its speaker is written, its content's shape, its "
+            "cue; `docs/evaluation.md`), and wherever quotes are asked for at a confidence above 0 (the web's pages, "
+            "`--min-confidence`) it must also be at least this sure: a false quote is worse than a missing one. "
+            "Every quote is stored and listed when no confidence is asked for.", (), 0, 1, "X"),
     Setting("contradiction_min_confidence", float, 0.4, "ONRECORD_CONTRADICTION_MIN_CONFIDENCE",
             "A claim and its holder's own words are paired as a contradiction only when the pair is at least this "
             "sure (the product of the two stances' confidences, times the rule's factor): a less sure pair is never "

@@ -23,6 +23,7 @@ from onrecord.analyse.entities.mentions import extract_entities, merge_windows
 from onrecord.analyse.plan import SENTENCE_END, plan, sentences
 from onrecord.analyse.stances import date_stances, extract_stances, shift_stance
 from onrecord.analyse.tone.record import with_tones
+from onrecord.ingest.language import other_language
 from onrecord.models import Analysis, Quote, Segment
 
 log = logging.getLogger(__name__)
@@ -137,13 +138,19 @@ def analyse_texts(nlp: Any, items: list[tuple[str, list[Segment]]], batch_size: 
     whole text, so every offset is unchanged. It parses ~70% of general news text and ~89% of PolNeAR's
     attribution-dense text, at a small cost in recall there (see docs/scaling.md), so it is opt-in.
 
+    A text in another language (``ingest.language.other_language``: one an English model cannot read, stored
+    with ``--any-language``) is only tokenised and yields no quote, stance or entity.
+
     A bug in one analysis step is logged and loses that step's results for one window, never the article;
     ``strict`` raises instead (the property tests use it, so that a crash fails them)."""
     layout: list[list[tuple[int, list[tuple[str, bool]]]]] = []  # article -> windows -> (piece, parse)
-    for text, segs in items:
+    foreign = [other_language(text) is not None for text, _ in items]
+    for (text, segs), other in zip(items, foreign):
         art = []
         for s, e in windows(text, segs):
-            if selective:
+            if other:  # an English model reads no other language: tokenised only, and nothing is analysed
+                pieces = [(text[s:e], False)]
+            elif selective:
                 pieces = [(text[s + a:s + b], flag) for a, b, flag in plan(text[s:e], local_segments(segs, s, e))]
                 pieces = pieces or [("", True)]
             else:
@@ -160,7 +167,8 @@ def analyse_texts(nlp: Any, items: list[tuple[str, list[Segment]]], batch_size: 
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False,
                                                                   exclude=["tensor"])  # type: ignore[call-arg]
 
-    for (text, segs), art in zip(items, layout):
+    for (text, segs), art, other in zip(items, layout, foreign):
+        segs = [] if other else segs
         yield with_tones(text, analyse_docs(window_docs(art), segs, [s for s, _ in art], strict=strict), segs)
 
 

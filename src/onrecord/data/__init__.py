@@ -335,9 +335,10 @@ def speaker_confidence_model() -> dict[str, Any]:
 
 @cached
 def reported_confidence_model() -> dict[str, Any]:
-    """reported_confidence.json: a reported quote's confidence by how it was found and whether a speaker is named
-    (analyse.attribution.reported), fitted on set A of the reported-quote precision gold."""
-    return _json_model("reported_confidence.json", ("cells",), "bench/reported_precision.py calibrate")
+    """reported_confidence.json: judged and right reported quotes per structural kind
+    (analyse.attribution.reported_confidence), from sets A and C of the reported-quote precision gold."""
+    return _json_model("reported_confidence.json", ("global", "prior", "levels", "kinds"),
+                       "bench/reported_precision.py calibrate")
 
 
 @cached

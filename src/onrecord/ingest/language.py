@@ -86,3 +86,11 @@ def detect_language(text: str, sample_chars: int = 20000) -> str | None:
     if score < 0.08:
         return "unknown"
     return lang
+
+
+def other_language(text: str) -> str | None:
+    """The language of ``text`` when one other than English is recognised in it (a known script or word profile),
+    else None (English, or too short or too mixed to tell): an English model's parse of it is noise, so the
+    analysis reads no quote, stance or entity in it."""
+    lang = detect_language(text)
+    return lang if lang in NAMES and lang != "en" else None

@@ -93,7 +93,9 @@ class Web:
         self.templates.filters["pathpart"] = lambda v: urllib.parse.quote(str(v), safe="")
         self.templates.globals.update(speaker_label=speaker_label, credited=credited, colour_key=colour_key,
                                       label_class=label_class, glyph=glyph,
-                                      default_confidence=default_min_confidence())
+                                      default_confidence=default_min_confidence(),
+                                      reported_cut=onrecord.settings.value("reported_min_confidence"),
+                                      is_unsure=lambda q: not onrecord.shown_at(q, default_min_confidence()))
 
     def api(self) -> Onrecord:
         """This thread's read-only connection (SQLite connections are not shared between threads)."""

@@ -18,6 +18,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+import onrecord
+
 PALETTE = 10  # colour classes c0..c9 in the stylesheet; unknown speakers get "cu"
 # embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a U+202E in a quote would show its words
 # reversed. Marks (LRM, RLM, ALM) cannot reorder a run and are left alone.
@@ -129,7 +131,7 @@ def highlight_article(text: str, segments: Sequence[Any], quotes: Sequence[Any],
     is outlined and anchored as ``s-START-END``; each of ``tones`` (``ToneRecord``) marks its mention with its
     sentence's tone toward it (a ``tm-LABEL`` class and a title)."""
     colours = speaker_colours(quotes)
-    low = {q.id for q in quotes if getattr(q, "confidence", 1.0) < min_confidence}
+    low = {q.id for q in quotes if hasattr(q, "confidence") and not onrecord.shown_at(q, min_confidence)}
     by_id = {q.id: q for q in quotes}
     tone_marks = {t.id: (TONE_MARKS.get(t.label, "tm-neutral"), escape(visible_controls(tone_title(t))),
                          t.mention_end - t.mention_start) for t in tones}

@@ -233,7 +233,8 @@ def article(request: Request) -> Response:
     tones = onrecord.portrayal.article_tones(api, art.id)
     return render(request, "article.html", art=art, url=safe_url(art.url), quotes=quotes, colours=colours,
                   legend=legend, tones=tones,
-                  sure=[q for q in quotes if q.confidence >= low], unsure=[q for q in quotes if q.confidence < low],
+                  sure=[q for q in quotes if onrecord.shown_at(q, low)],
+                  unsure=[q for q in quotes if not onrecord.shown_at(q, low)],
                   body=highlight_article(art.text, segments, quotes, focus=focus, min_confidence=low, tones=tones),
                   furniture=sum(s.kind == "furniture" for s in segments),
                   source=views.public_source(art.source, api.ingest_roots()))

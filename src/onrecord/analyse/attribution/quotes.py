@@ -27,7 +27,8 @@ from onrecord.analyse.attribution.marks import (
     scan_paragraph,
     starts_with_quote,
 )
-from onrecord.analyse.attribution.reported import calibrate, reported_speech, said
+from onrecord.analyse.attribution.reported import reported_speech, said
+from onrecord.analyse.attribution.reported_confidence import with_confidence
 from onrecord.analyse.attribution.speakers import (
     Decision,
     Proposal,
@@ -390,7 +391,8 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
         else:
             quotes += reported
     if speech_only:  # only what a source said or wrote is a quote (issue 23)
-        quotes = [calibrate(q) for q in quotes if said(doc, q)]
+        quotes = [q for q in quotes if said(doc, q)]
     quotes = tagged_cues(doc, quotes)  # the attribution tagger's cue, where it ran (nlp.load_nlp runs it)
+    quotes = with_confidence(doc, quotes)  # a reported quote's confidence: the measured precision of its kind
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes

@@ -92,6 +92,15 @@ def _place(head: Span) -> bool:
     return bool(named) and all(t.ent_type_ in ("GPE", "LOC") for t in named)
 
 
+def _bare_name(head: Span) -> bool:
+    """Whether the words before a colon are a bare name of at most four words, as a transcript or a headline
+    writes a speaker ("Matthews:", "Paul Ryan:"), and not a phrase ("Update:", "Woman Steps Forward With Bombshell
+    Claim:") that a headline's capitals make look like one."""
+    return 1 <= len(head) <= 4 and not any(t.is_lower for t in head) and all(
+        t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") or _person_word(t) or t.text in (".", "-")
+        for t in head)
+
+
 def headline_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tuple[int, int]] | None:
     """Headline style "Name: what they said" -> (source head token, colon span, content span)."""
     text = at.doc_text(doc)
@@ -99,7 +108,7 @@ def headline_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tupl
     if k < 0 or not text[k + 1: seg.end].strip():
         return None
     head = doc.char_span(seg.start, k, alignment_mode="expand")
-    if head is None or not 1 <= len(head) <= 8:
+    if head is None or not _bare_name(head):  # "Local Man Makes A Startling Claim:" is a headline's phrase
         return None
     names = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"
              or _person_word(t)]
@@ -119,13 +128,9 @@ def speaker_colon(doc: Doc, seg: Segment) -> tuple[Token, tuple[int, int], tuple
     if k < 0 or not text[k + 1: seg.end].strip() or text[k + 1: k + 2] not in (" ", "\xa0"):
         return None
     head = doc.char_span(seg.start, k, alignment_mode="expand")
-    if head is None or not 1 <= len(head) <= 4 or head.end_char != k:
+    if head is None or head.end_char != k or not _bare_name(head):
         return None
-    if not all(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") or _person_word(t) or t.text in (".", "-")
-               for t in head):
-        return None
-    if not any(t.ent_type_ in ("PERSON", "ORG") or _person_word(t) for t in head) or any(t.is_lower for t in head) \
-            or _place(head):
+    if not any(t.ent_type_ in ("PERSON", "ORG") or _person_word(t) for t in head) or _place(head):
         return None
     s = k + 1
     while s < seg.end and text[s].isspace():
@@ -251,24 +256,3 @@ def _complement(cue: Token, start: int, end: int) -> Token | None:
             if n > most:
                 best, most = t, n
     return best
-
-
-def route(q: Quote) -> str:
-    """How a reported quote was found, as its confidence is calibrated: a "Name: ..." line ("colon"), "according
-    to" ("according") or a verb of saying ("verb")."""
-    return "colon" if q.cue == ":" else "according" if q.cue == "according to" else "verb"
-
-
-def cell(q: Quote) -> str:
-    """The calibration cell of a reported quote: its route and whether a speaker is named ("verb|named")."""
-    return f"{route(q)}|{'named' if q.speaker else 'none'}"
-
-
-def calibrate(q: Quote) -> Quote:
-    """Give a reported quote (kind "indirect") the confidence of its cell (``data/reported_confidence.json``: the
-    share of such quotes judged right on set A of the precision gold); quotations in marks, partial ones
-    included, keep the speaker's calibrated confidence (``speakers.py``)."""
-    if q.kind == "indirect":
-        cells = data.reported_confidence_model()["cells"]
-        q.confidence = float(cells.get(cell(q), cells["default"]))
-    return q
