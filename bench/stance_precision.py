@@ -123,23 +123,39 @@ def select_c(shared: Path, n: int = N_C) -> list[Row]:
 
 
 N_D = 30
+DRAWS = GOLD / "draws.json"  # the file names of sets D and E as drawn: a gold added later must not change them
 PN_NAME = re.compile(r"[a-z][a-z-]*_\d{4}-\d{2}-\d{2}_[A-Za-z0-9-]+")
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def in_fixtures() -> set[str]:
+def in_fixtures(own: frozenset[Path] | set[Path] = frozenset({GOLD / "set_d.jsonl", GOLD / "set_e.jsonl", DRAWS})
+                ) -> set[str]:
     """Every PolNeAR file name any gold under ``tests/fixtures/`` names (speaker, entity, descriptor, stance),
-    set D's own judgements aside."""
+    the drawn sets' own judgements and names (``own``: sets D and E, ``DRAWS``) aside."""
     out: set[str] = set()
     for f in FIXTURES.rglob("*"):
-        if f.is_file() and f.suffix in (".json", ".jsonl", ".tsv", ".txt", ".csv") and f != GOLD / "set_d.jsonl":
+        if f.is_file() and f.suffix in (".json", ".jsonl", ".tsv", ".txt", ".csv") and f not in own:
             out |= set(PN_NAME.findall(f.read_text(encoding="utf-8", errors="replace")))
     return out
 
 
-def select_d(shared: Path, n: int = N_D) -> list[Row]:
+def drawn(shared: Path, name: str) -> list[Row] | None:
+    """Set ``name`` as it was drawn and judged (``DRAWS``), or None when it was never frozen."""
+    names = json.loads(DRAWS.read_text(encoding="utf-8")).get(name) if DRAWS.exists() else None
+    if names is None:
+        return None
+    with open(shared / "corpus" / "polnear" / "metadata.tsv", encoding="utf-8") as f:
+        meta = {r["filename"]: r for r in csv.DictReader(f, delimiter="\t")}
+    return [{"doc": f"{k}.txt", "corpus": "polnear_train", "id": k, "outlet": meta[k]["publisher"],
+             "date": meta[k]["publication_date"], "title": meta[k]["title"]} for k in names]
+
+
+def select_d(shared: Path, n: int = N_D, fresh: bool = False) -> list[Row]:
     """Set D: ``n`` further PolNeAR train texts (seeded, under 12,000 characters), disjoint from sets A, B and C
-    and from every gold in ``tests/fixtures/``; read for errors like A and C."""
+    and from every gold in ``tests/fixtures/`` when drawn; read for errors like A and C. The judged draw
+    (``DRAWS``) unless ``fresh``: a gold added since (the speaker training set) names three of its texts."""
+    if not fresh and (frozen := drawn(shared, "D")) is not None:
+        return frozen
     polnear = shared / "corpus" / "polnear"
     sets = {**select(shared), "C": select_c(shared)}
     taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
@@ -149,9 +165,28 @@ def select_d(shared: Path, n: int = N_D) -> list[Row]:
             if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
 
 
+N_E = 40
+
+
+def select_e(shared: Path, n: int = N_E, fresh: bool = False) -> list[Row]:
+    """Set E: ``n`` further PolNeAR train texts (seed + 4, under 12,000 characters), disjoint from sets A, B, C and
+    D and from every gold in ``tests/fixtures/`` when drawn; its precision at the cut was measured before anything
+    was fitted on it (a fresh held-out figure), then it is read for errors like A, C and D. The judged draw
+    (``DRAWS``) unless ``fresh``."""
+    if not fresh and (frozen := drawn(shared, "E")) is not None:
+        return frozen
+    polnear = shared / "corpus" / "polnear"
+    sets = {**select(shared), "C": select_c(shared), "D": select_d(shared)}
+    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
+    meta = [r for r in _other_train(shared, sets, SEED + 4) if r["filename"] not in taken]
+    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
+             "date": r["publication_date"], "title": r["title"]} for r in meta
+            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+
+
 def sets_of(shared: Path) -> dict[str, list[Row]]:
-    """Sets A, B, C and D by name."""
-    return {**select(shared), "C": select_c(shared), "D": select_d(shared)}
+    """Sets A, B, C, D and E by name."""
+    return {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
 
 
 def article_text(shared: Path, art: Row) -> str:
@@ -382,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("select", help="reproduce the seeded draw of sets A and B")
     b = sub.add_parser("build", help="ingest one set into a store")
-    b.add_argument("set", choices=["A", "B", "C", "D"])
+    b.add_argument("set", choices=["A", "B", "C", "D", "E"])
     b.add_argument("store")
     for name in ("score", "calibrate", "kinds"):
         c = sub.add_parser(name)
