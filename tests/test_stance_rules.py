@@ -269,3 +269,13 @@ def test_a_kind_in_the_simple_present_holds_no_position(nlp) -> None:
     assert stances(nlp, "Economists who favor carbon taxes agree that change will be slow.") == []
     assert stances(nlp, "Voters consistently reject Governor Tom Reed.") == []
     assert ("Workers", "oppose", False, "plan") in stances(nlp, "Workers objected to the plan.")
+
+
+def test_a_she_holder_resolves_like_a_speaker_by_gender(nlp) -> None:
+    # the nearest sentence names a man: "she" goes back to the woman before him, as a quote's "she said" does
+    text = ("Governor Jane Miller spoke in Dover on Friday. Senator Tom Reed introduced her. "
+            "She condemned Mayor Bob Lee for the cuts.")
+    found = stances(nlp, text)
+    assert ("Jane Miller", "condemn", False, "Bob Lee") in found
+    assert not any(h == "Tom Reed" for h, *_ in found)
+    assert ("Tom Reed", "condemn", False, "Bob Lee") in stances(nlp, text.replace("She condemned", "He condemned"))
