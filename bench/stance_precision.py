@@ -2,11 +2,11 @@
 """Stance and contradiction precision on unseen articles (issue 22 item 5): the draw, the store, the figures.
 
     python bench/stance_precision.py select [--shared ../shared]
-    python bench/stance_precision.py build A|B|C|D STORE.db [--shared ../shared]
+    python bench/stance_precision.py build A|B|C|D|E STORE.db [--shared ../shared]
     python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-c C.db]
-                                           [--store-d D.db] [--store-300 S.db]
+                                           [--store-d D.db] [--store-e E.db] [--store-300 S.db]
     python bench/stance_precision.py calibrate|kinds [--shared ../shared] [--store-a A.db] [--store-c C.db]
-                                                     [--store-d D.db] [--store-sample S.db]
+                                                     [--store-d D.db] [--store-e E.db] [--store-sample S.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
@@ -261,7 +261,7 @@ def run_score(args: argparse.Namespace) -> int:
     sets = sets_of(shared)
     res: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmpd:
-        for name in ("A", "B", "C", "D"):
+        for name in ("A", "B", "C", "D", "E"):
             db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
             if not db.exists():
                 build(shared, sets[name], db)
@@ -290,11 +290,13 @@ def run_score(args: argparse.Namespace) -> int:
     return 0
 
 
+FITTED = ("A", "C", "D", "E")  # the sets the confidence table is fitted on (with the sample); never B
 LEVELS = (("holder",), ("holder", "voice"), ("holder", "voice", "finder"))  # each finer than the one before
+CUTS = (0.75, 0.8, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9)  # the cuts ``kinds`` scores held out
 PRIOR = 8.0  # judged stances a kind needs before its own rate outweighs its parent's
 
 
-def judged_sets(args: argparse.Namespace, names: tuple[str, ...] = ("A", "C", "D")) -> dict[str, list[tuple[Any, Row]]]:
+def judged_sets(args: argparse.Namespace, names: tuple[str, ...] = FITTED) -> dict[str, list[tuple[Any, Row]]]:
     """(stored stance, judgement) of each named set's judged stances, its store built when missing."""
     from onrecord.evaluate import load_jsonl
 
@@ -368,8 +370,9 @@ def per_kind(pairs: list[tuple[Any, Row]]) -> list[tuple[str, str, int, int]]:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
-    """Precision per structural feature value and per kind on sets A, C and D and the sample, and the table fitted
-    on two of A, C and D (with the sample) scored at the cut on the third, all three ways."""
+    """Precision per structural feature value and per kind on sets A, C, D and E and the sample, and the table
+    fitted on all but one of them (with the sample) scored at the cut on the one left out, each way, and pooled at
+    each cut of ``CUTS`` (how the cut is chosen: the lowest whose pooled held-out precision is at least 0.85)."""
     from onrecord.analyse.stances.confidence import calibrated, stance_cut
 
     judged = judged_sets(args)
@@ -382,29 +385,35 @@ def run_kinds(args: argparse.Namespace) -> int:
             sub = [(s, g) for s, g in rows if (s.features or {}).get(f, "unknown") == v]
             cols.append(f"{sum(1 for _, g in sub if g['ok']):>4}/{len(sub):<4}")
         print(f"{f:16} {v:16} " + "  ".join(cols) + f"   {r}/{n} ({r / n:.2f})")
-    print("\nkinds (finest level), judged on A, C, D and the sample:")
+    print("\nkinds (finest level), judged on " + ", ".join(judged) + " and the sample:")
     tab = fit_table(pairs)
     finest = "+".join(LEVELS[-1])
     for key, (n, r) in sorted(tab["kinds"][finest].items(), key=lambda kv: -kv[1][0]):
         feats = dict(zip(LEVELS[-1], key.split("|"), strict=True))
         print(f"  {key:40} {r:>3}/{n:<3} measured {r / n:.2f}  confidence {calibrated(tab, feats):.3f}")
     cut = stance_cut()
-    print(f"\nheld out (the table fitted on the other two sets, cut {cut}):")
+    print(f"\nheld out (the table fitted on the other sets and the sample, cut {cut}):")
     for row in held_out(judged, cut, sample):
         print("  " + " ".join(f"{k}={v}" for k, v in row.items()))
+    print("\nheld out, pooled over " + ", ".join(judged) + ", by cut (kept, right, precision):")
+    for c in CUTS:
+        rows = held_out(judged, c, sample)
+        kept, right = sum(r["at_cut"] for r in rows), sum(r["right_at_cut"] for r in rows)
+        print(f"  cut {c:.2f}: {right}/{kept} {right / kept if kept else 0:.3f}  " +
+              " ".join(f"{r['set']} {r['right_at_cut']}/{r['at_cut']}" for r in rows))
     return 0
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Fit the calibration table on the judgements of sets A, C and D and the sample (never B) and write it to the
-    package data."""
+    """Fit the calibration table on the judgements of sets A, C, D and E and the sample (never B) and write it to
+    the package data."""
     from onrecord.analyse.stances.confidence import MODEL_PATH
 
     judged = judged_sets(args)
     sample = sample_judged(Path(args.store_sample) if args.store_sample else None)
     model = fit_table([p for ps in judged.values() for p in ps] + sample)
     n = sum(len(ps) for ps in judged.values())
-    model["fitted_on"] = (f"sets A, C and D ({n} judged stances) and the sample ({len(sample)}): "
+    model["fitted_on"] = (f"sets {', '.join(judged)} ({n} judged stances) and the sample ({len(sample)}): "
                           "bench/stance_precision.py calibrate")
     MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(model, indent=1))
@@ -425,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         c.add_argument("--store-b", help="read set B from this store (built there when missing)")
         c.add_argument("--store-c", help="read set C from this store (built there when missing)")
         c.add_argument("--store-d", help="read set D from this store (built there when missing)")
+        c.add_argument("--store-e", help="read set E from this store (built there when missing)")
         c.add_argument("--store-300", help="read the contradiction store from here (built there when missing)")
         c.add_argument("--store-sample", help="read the sample (examples/articles) from this store (built there "
                                               "when missing)")
