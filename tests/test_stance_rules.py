@@ -313,3 +313,11 @@ def test_a_refused_interview_a_called_race_and_a_scare_quoted_cue_state_no_posit
 def test_who_as_the_object_is_its_antecedent(nlp) -> None:
     found = stances(nlp, "Mayor Tom Reed spoke on Monday about Governor Jane Miller, who he blasted as a bully.")
     assert ("Tom Reed", "condemn", False, "Jane Miller") in found
+
+
+def test_a_double_negative_is_no_record_either_way(nlp) -> None:
+    assert stances(nlp, '"I have not heard him say one word that I do not agree with," said Tom Reed of Governor '
+                        'Jane Miller.') == []
+    assert ("Tom Reed", "support", True, "Jane Miller") in stances(nlp, "Tom Reed did not agree with Governor Jane "
+                                                                        "Miller.")
+    assert ("Tom Reed", "support", True, None) in stances(nlp, "Tom Reed named one rule that he does not support.")

@@ -14,6 +14,7 @@ from onrecord.analyse.stances.clauses import (
     agent_of,
     cue_objects,
     cue_subject,
+    double_negative,
     embedded_holder,
     is_conditional,
     is_generic,
@@ -69,7 +70,7 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if label == "refuse" and any(c.dep_ in ("xcomp", "dobj") and (speech_act(c) or _withholds(c) or _interview(c))
                                  for c in t.children):
         return []  # "declined to comment", "refused to discuss the matter": no position stated
-    if _legal_plea(t) or _retreat(t) or _called_contest(t) or scare_quoted(t):
+    if _legal_plea(t) or _retreat(t) or _called_contest(t) or scare_quoted(t) or double_negative(t):
         return []
     subj, passive = _cue_subject(ctx, t)
     if subj is not None and not passive and is_generic(antecedent(subj), t):
