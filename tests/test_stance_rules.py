@@ -282,13 +282,12 @@ def test_a_she_holder_resolves_like_a_speaker_by_gender(nlp) -> None:
 
 
 def test_a_participle_clause_takes_its_main_clauses_subject(nlp) -> None:
-    found = stances(nlp, "Senator Tom Reed spoke in Dover on Friday. On Thursday, he expanded upon his calls for "
+    found = stances(nlp, "Senator Tom Reed spoke in Dover on Friday. On Thursday, he repeated his plans for "
                          "tighter rules for banks in the United States, warning voters that the banks could fail.")
     assert ("Tom Reed", "warn", False, "voters") in found
     assert not any(h == "United States" for h, *_ in found)  # the last name before the participle is no subject
-    assert stances(nlp, "Governor Jane Miller spoke to the group. Yet she didn't limit her attacks to Israel "
-                        "policy, also calling on attendees to oppose bigotry.") == [
-        ("Jane Miller", "urge", False, "attendees")]
+    assert stances(nlp, "Governor Jane Miller spoke to the group. She kept her remarks to Iowa farm prices, also "
+                        "calling on farmers to oppose the tariff.") == [("Jane Miller", "urge", False, "farmers")]
     # without a comma the participle is a noun's own: "Tom Reed endorsing" is Reed's endorsement
     assert ("Tom Reed", "support", False, "Jane Miller") in stances(
         nlp, "All signs pointed to Tom Reed endorsing Jane Miller on Thursday.")
@@ -301,8 +300,8 @@ def test_one_asked_to_condemn_is_not_the_one_asking(nlp) -> None:
 
 def test_a_refused_interview_a_called_race_and_a_scare_quoted_cue_state_no_position(nlp) -> None:
     assert stances(nlp, "Governor Jane Miller declined an interview request from the Daily Test on Friday.") == []
-    assert stances(nlp, "Tom Reed won the primary, with Fox News and NBC News calling the race for the senator an "
-                        "hour after polls closed.") == []
+    assert stances(nlp, "Tom Reed won the Ohio vote, and two networks were calling the race for the mayor within "
+                        "the hour.") == []
     assert stances(nlp, 'I asked Tom Reed about his "endorsement" of me.') == []
     assert ("Jane Miller", "refuse", False, None) in stances(
         nlp, "Governor Jane Miller declined an invitation from Mayor Tom Reed to debate.")
@@ -316,7 +315,7 @@ def test_who_as_the_object_is_its_antecedent(nlp) -> None:
 
 
 def test_a_double_negative_is_no_record_either_way(nlp) -> None:
-    assert stances(nlp, '"I have not heard him say one word that I do not agree with," said Tom Reed of Governor '
+    assert stances(nlp, '"There is not one line in her plan that I do not support," said Tom Reed of Governor '
                         'Jane Miller.') == []
     assert ("Tom Reed", "support", True, "Jane Miller") in stances(nlp, "Tom Reed did not agree with Governor Jane "
                                                                         "Miller.")

@@ -120,8 +120,8 @@ NEGATIVE_NOUNS = frozenset({"nothing", "none", "nobody", "no one", "nowhere"})
 
 
 def double_negative(v: Token) -> bool:
-    """A negated cue in a relative clause whose noun is itself negated ("I haven't heard one word that I don't agree
-    with", "nothing I don't like about him"): two negations that cancel, which a record cannot read as either."""
+    """A negated cue in a relative clause whose noun is itself negated ("there is not one line in her plan that I do not
+    support", "nothing I don't like about him"): two negations that cancel, which a record cannot read as either."""
     if v.dep_ != "relcl" or not is_negated(v):
         return False
     h = v.head

@@ -201,7 +201,7 @@ def _threat(t: Token) -> bool:
 def _cue_subject(ctx: StanceContext, t: Token) -> tuple[Token | None, bool]:
     """The cue's subject and whether it is passive; a subjectless main verb (or its xcomp) takes the
     paragraph's subject. A subjectless participle clause takes its main clause's subject, as English grammar
-    reads it ("he expanded ..., warning followers": he warned; not the last name before it, "the United States"),
+    reads it ("he repeated his plans ..., warning voters": he warned; not the last name before it, "the United States"),
     and a past participle one is passive ("when asked to condemn": the one asked is not the one asking)."""
     subj, passive = cue_subject(ctx, t)
     if subj is None:
@@ -212,7 +212,7 @@ def _cue_subject(ctx: StanceContext, t: Token) -> tuple[Token | None, bool]:
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in top.children):
             if top.tag_ == "VBN":
                 return None, True
-            if _set_off(top):  # no comma: a noun's own participle the parse attached to the verb ("Obama endorsing")
+            if _set_off(top):  # no comma: a noun's own participle the parse attached to the verb ("Reed endorsing")
                 return cue_subject(ctx, top.head)[0], False
         if top.dep_ in ("ROOT", "advcl", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") and ctx.same_para(c, top)
                                                              for c in top.children):
