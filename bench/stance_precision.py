@@ -317,8 +317,8 @@ EXAMPLES = ROOT / "examples" / "articles"
 
 
 def sample_judged(db: Path | None = None) -> list[tuple[Any, Row]]:
-    """The sample's stances (``examples/articles``), judged by the guideline like sets A, C and D
-    (``sample.jsonl``). The sample is training data: it joins sets A, C and D in the calibration."""
+    """The sample's stances (``examples/articles``), judged by the guideline like sets A, C, D and E
+    (``sample.jsonl``). The sample is training data: it joins sets A, C, D and E in the calibration."""
     from onrecord.evaluate import load_jsonl
     from onrecord.models import Overrides
     from onrecord.pipeline import ingest, load_manifest
