@@ -161,7 +161,7 @@ def test_the_precision_golds_hold_offsets_and_judgements_only():
 
     folder = Path(__file__).parent / "fixtures" / "stance_precision"
     for name, docs, n in (("set_a.jsonl", 25, 80), ("set_b.jsonl", 25, 80), ("set_c.jsonl", 20, 70),
-                          ("set_d.jsonl", 20, 60)):
+                          ("set_d.jsonl", 20, 60), ("set_e.jsonl", 25, 75)):
         rows = load_jsonl(folder / name)
         assert len({r["doc"] for r in rows}) >= docs and len(rows) >= n
         for r in rows:
@@ -174,3 +174,9 @@ def test_the_precision_golds_hold_offsets_and_judgements_only():
     docs_c = {r["doc"] for r in load_jsonl(folder / "set_c.jsonl")}
     docs_d = {r["doc"] for r in load_jsonl(folder / "set_d.jsonl")}
     assert not docs_a & docs_b and not docs_c & (docs_a | docs_b) and not docs_d & (docs_a | docs_b | docs_c)
+    docs_e = {r["doc"] for r in load_jsonl(folder / "set_e.jsonl")}
+    assert not docs_e & (docs_a | docs_b | docs_c | docs_d)
+    draws = json.loads((folder / "draws.json").read_text(encoding="utf-8"))  # the judged draws, file names only
+    assert len(draws["D"]) == 30 and len(draws["E"]) == 40 and not set(draws["D"]) & set(draws["E"])
+    assert {d.removesuffix(".txt") for d in docs_d} <= set(draws["D"])
+    assert {d.removesuffix(".txt") for d in docs_e} <= set(draws["E"])

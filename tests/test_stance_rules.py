@@ -269,3 +269,54 @@ def test_a_kind_in_the_simple_present_holds_no_position(nlp) -> None:
     assert stances(nlp, "Economists who favor carbon taxes agree that change will be slow.") == []
     assert stances(nlp, "Voters consistently reject Governor Tom Reed.") == []
     assert ("Workers", "oppose", False, "plan") in stances(nlp, "Workers objected to the plan.")
+
+
+def test_a_she_holder_resolves_like_a_speaker_by_gender(nlp) -> None:
+    # the nearest sentence names a man: "she" goes back to the woman before him, as a quote's "she said" does
+    text = ("Governor Jane Miller spoke in Dover on Friday. Senator Tom Reed introduced her. "
+            "She condemned Mayor Bob Lee for the cuts.")
+    found = stances(nlp, text)
+    assert ("Jane Miller", "condemn", False, "Bob Lee") in found
+    assert not any(h == "Tom Reed" for h, *_ in found)
+    assert ("Tom Reed", "condemn", False, "Bob Lee") in stances(nlp, text.replace("She condemned", "He condemned"))
+
+
+def test_a_participle_clause_takes_its_main_clauses_subject(nlp) -> None:
+    found = stances(nlp, "Senator Tom Reed spoke in Dover on Friday. On Thursday, he repeated his plans for "
+                         "tighter rules for banks in the United States, warning voters that the banks could fail.")
+    assert ("Tom Reed", "warn", False, "voters") in found
+    assert not any(h == "United States" for h, *_ in found)  # the last name before the participle is no subject
+    assert stances(nlp, "Governor Jane Miller spoke to the group. She kept her remarks to Iowa farm prices, also "
+                        "calling on farmers to oppose the tariff.") == [("Jane Miller", "urge", False, "farmers")]
+    # without a comma the participle is a noun's own: "Tom Reed endorsing" is Reed's endorsement
+    assert ("Tom Reed", "support", False, "Jane Miller") in stances(
+        nlp, "All signs pointed to Tom Reed endorsing Jane Miller on Thursday.")
+
+
+def test_one_asked_to_condemn_is_not_the_one_asking(nlp) -> None:
+    assert stances(nlp, "Republicans have been in open conflict with Tom Reed over his silence when asked to "
+                        "condemn Governor Jane Miller.") == []
+
+
+def test_a_refused_interview_a_called_race_and_a_scare_quoted_cue_state_no_position(nlp) -> None:
+    assert stances(nlp, "Governor Jane Miller declined an interview request from the Daily Test on Friday.") == []
+    assert stances(nlp, "Tom Reed won the Ohio vote, and two networks were calling the race for the mayor within "
+                        "the hour.") == []
+    assert stances(nlp, 'I asked Tom Reed about his "endorsement" of me.') == []
+    assert ("Jane Miller", "refuse", False, None) in stances(
+        nlp, "Governor Jane Miller declined an invitation from Mayor Tom Reed to debate.")
+    assert ("Tom Reed", "support", False, "Jane Miller") in stances(
+        nlp, "Tom Reed announced his endorsement of Jane Miller.")
+
+
+def test_who_as_the_object_is_its_antecedent(nlp) -> None:
+    found = stances(nlp, "Mayor Tom Reed spoke on Monday about Governor Jane Miller, who he blasted as a bully.")
+    assert ("Tom Reed", "condemn", False, "Jane Miller") in found
+
+
+def test_a_double_negative_is_no_record_either_way(nlp) -> None:
+    assert stances(nlp, '"There is not one line in her plan that I do not support," said Tom Reed of Governor '
+                        'Jane Miller.') == []
+    assert ("Tom Reed", "support", True, "Jane Miller") in stances(nlp, "Tom Reed did not agree with Governor Jane "
+                                                                        "Miller.")
+    assert ("Tom Reed", "support", True, None) in stances(nlp, "Tom Reed named one rule that he does not support.")

@@ -93,7 +93,6 @@ def test_corbyn_condemns_russia_and_the_contradiction_is_found(api) -> None:
     claims = {(c.claim.outlet, c.claim.reported_by, c.claim.label, c.claim.negated) for c in found}
     assert ("The Sun", "The Sun", "accuse", True) in claims  # "refused to blame Syrian dictator Bashar al-Assad"
     counters = {(c.counter.date, c.counter.reported_by) for c in found}
-    assert ("2016-12-13", None) in counters  # his December 2016 letter
     assert ("2018-04-09", "Labour spokesperson") in counters  # "has consistently condemned the Syrian government"
     for c in found:
         assert c.claim.text and c.counter.text and "gov:syria" in c.shared_keys
@@ -110,12 +109,17 @@ def test_contradictions_rest_only_on_stances_at_or_above_the_cut(api) -> None:
     from onrecord.analyse.stances.confidence import stance_cut
 
     found = api.contradictions("Jeremy Corbyn")
-    assert len(found) >= 8  # measured 8 of the 10 pairs the rules find (docs/stances.md, "Confidence")
+    assert len(found) >= 4  # measured 4 of the 10 pairs the rules find (docs/stances.md, "Confidence")
     assert all(c.claim.confidence >= stance_cut() and c.counter.confidence >= stance_cut() for c in found)
-    # the two left out: The Sun's "where he defended the regime", a pronoun holder in the writer's words
+    # left out: The Sun's "where he defended the regime", a pronoun holder in the writer's words, and every pair
+    # against his December 2016 letter, a quote whose speaker is named outside its sentence (a kind right 9 of 11)
     defended = find(api.all_stances(holder="Jeremy Corbyn", label="defend"), reported_by="The Sun")
     assert defended and all(d["confidence"] < stance_cut() for d in defended)
     assert not {c.claim.id for c in found} & {d["id"] for d in defended}
+    letter = find(api.all_stances(holder="Jeremy Corbyn", label="condemn", since="2016-12", until="2016-12"),
+                  target="Aleppo")
+    assert letter and all(d["confidence"] < stance_cut() for d in letter)
+    assert "2016-12-13" not in {c.counter.date for c in found}
 
 
 def test_sun_claim_is_dated_and_attributed_to_the_outlet(api) -> None:

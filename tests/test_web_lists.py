@@ -211,7 +211,7 @@ def test_stances_and_contradictions_under_the_cut_are_hidden_with_a_count(tmp_pa
     with ws.TestClient(create_app(store)) as c:
         every = c.get("/stances.json?min_confidence=0").json()["total"]
         pairs = c.get("/api/contradictions?limit=500").json()["items"]
-    cut = sorted(p["confidence"] for p in pairs)[len(pairs) // 2]
+    cut = max(p["confidence"] for p in pairs)  # some pairs are less sure than the surest (several may tie)
     monkeypatch.setenv("ONRECORD_WEB_MIN_CONFIDENCE", str(cut))
     monkeypatch.setenv("ONRECORD_STANCE_MIN_CONFIDENCE", str(cut))  # the stance lists take the higher of the two
     with ws.TestClient(create_app(store)) as c:

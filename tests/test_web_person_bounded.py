@@ -136,12 +136,12 @@ def test_every_tab_shows_a_page_and_counts_stop_at_the_cap(stores, monkeypatch):
         for tab in TABS:
             assert len(client.get(PAGE + tab).text) < 400_000, tab
     # the chart draws the latest 300 dated stances and says how many there are (19 of his dated, 41 times each)
-    monkeypatch.setattr(Onrecord, "count_cap", 500)
+    monkeypatch.setattr(Onrecord, "count_cap", 400)
     with ws.TestClient(create_app(str(stores["his"]))) as client:
         overview = client.get(PAGE).text
         chart = overview.split('<figure class="chart">', 1)[1].split("<figcaption>", 1)[0]
         assert chart.count('class="dot ') == 300
-        assert "The latest 300 of 500+ dated stances" in " ".join(overview.split())
+        assert "The latest 300 of 400+ dated stances" in " ".join(overview.split())
 
 
 def test_said_about_them_is_the_linked_mentions_and_matches_the_header(stores):

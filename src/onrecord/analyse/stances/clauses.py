@@ -116,6 +116,26 @@ def is_negated(v: Token) -> bool:
     return False
 
 
+NEGATIVE_NOUNS = frozenset({"nothing", "none", "nobody", "no one", "nowhere"})
+
+
+def double_negative(v: Token) -> bool:
+    """A negated cue in a relative clause whose noun is itself negated ("there is not one line in her plan that I do not
+    support", "nothing I don't like about him"): two negations that cancel, which a record cannot read as either."""
+    if v.dep_ != "relcl" or not is_negated(v):
+        return False
+    h = v.head
+    if h.lower_ in NEGATIVE_NOUNS or any(c.dep_ == "det" and c.lower_ == "no" for c in h.children):
+        return True
+    for _ in range(4):
+        if h.head.i == h.i:
+            return False
+        h = h.head
+        if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in h.children):
+            return True
+    return False
+
+
 def is_habitual(v: Token) -> bool:
     """The cue describes a habit or history ("has consistently condemned", "a history of standing up for")."""
     toks = [v, *([v.head] if v.dep_ in ("xcomp", "pcomp", "pobj") else [])]

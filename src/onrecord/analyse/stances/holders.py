@@ -61,7 +61,7 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
     someone_new = subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in MEMBER_DETS for c in subj.children)
     if subj.lower_ in ("he", "she", "his", "her") or subj.pos_ == "NOUN" and subj.lemma_.lower() in PERSON_ROLES \
             and not someone_new:  # "a U.S. District Court judge" is someone new, no one named before
-        name = person_name(subj, ctx.index)
+        name = person_name(subj, ctx.index) if subj.lower_ in ("his", "her") else resolved_person(ctx, subj)
         if name and subj.pos_ == "PRON" and not _pronoun_fits(ctx, subj, name):
             name = None  # "He calls for ..." resolved to "Mrs. Clinton": the pronoun names someone else
         if name and subj.lower_ in ("he", "she") and pronoun_open(ctx, subj, name):
@@ -79,6 +79,15 @@ def _holder_of(ctx: StanceContext, subj: Token | None, q: Quote | None) -> Holde
     if sp.type in ("organisation", "group") and country_of(name):
         name = country_of(name) or name
     return name, sp.type, ctx.clip(sp.span), sp.on_behalf_of
+
+
+def resolved_person(ctx: StanceContext, t: Token) -> str | None:
+    """The person a subject pronoun or role noun stands for, resolved as a quote's speaker is (``speakers.resolve``:
+    gender agreement, the antecedent's sentence, "the man" after "a man", the person the article names in the
+    role): a holder and a speaker written alike resolve alike. None when it names no one (a role as written). A
+    possessive ("his support") is not a subject: it takes the nearest name before it in its sentence."""
+    sp = resolve(t, ctx.index)
+    return sp.name if sp.type == "person" and sp.name and sp.name != sp.mention and sp.confidence > 0.4 else None
 
 
 def _named_people(ctx: StanceContext, pron: Token) -> list[tuple[Token, str]]:
