@@ -23,6 +23,7 @@ from onrecord.link.entities import (
     facets,
     given_forms,
     group_nodes,
+    known_person,
     node_text,
     person_words,
     similar_names,
@@ -310,6 +311,10 @@ def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, s
                 found.update(r[0] for r in conn.execute(
                     "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND key >= ? AND key < ?",
                     (f.surname, form + " ", form + "!")))
+        known = known_person(n[1]) if n[0] == "person" and len(n[1].split()) > 1 else None
+        for core in known[1] if known else ():  # the knowledge file's other names of the person
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = 'person' AND core = ?",
+                                                     (core,)))
         if f.bare:
             found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
                                                      "('organisation', 'group')", (f.bare,)))
