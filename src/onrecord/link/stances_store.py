@@ -295,6 +295,8 @@ def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str
     written = 0
     touched: set[str] = set()
     for group, new in sorted(_fresh_by_group(fresh).items()):
+        if not group.startswith("entity:"):
+            continue  # a holder no entity resolves ("far-left aides"): neither side of a pair, nor a change
         pool = _Pool(conn, group, links)
         claims: set[int] = set()
         for s in new:
