@@ -49,8 +49,8 @@ def snapshot(path: str) -> dict[str, list]:
             "SELECT id, speaker_entity_id, on_behalf_of_entity_id FROM quotes")), key=str),
         "stances": sorted(((stance[i], h, b, t) for i, h, b, t in c.execute(
             "SELECT id, holder_entity_id, on_behalf_of_entity_id, target_entity_id FROM stances")), key=str),
-        "contradictions": sorted((stance[a], stance[b], k, s, json.loads(sk)) for a, b, k, s, sk in c.execute(
-            "SELECT claim_id, counter_id, kind, subject_entity_id, shared_keys FROM contradictions")),
+        "contradictions": sorted((stance[a], stance[b], k, s, n, json.loads(sk)) for a, b, k, s, n, sk in c.execute(
+            "SELECT claim_id, counter_id, kind, subject_entity_id, subject, shared_keys FROM contradictions")),
     }
     # the claim groups the contradictions list pages through, with their stances named by position (in the order
     # of their pairs' row ids, which differ between stores, so as sets)

@@ -43,6 +43,7 @@ class EntityChanges:
     behalf_quotes: set[int] = field(default_factory=set)  # quotes whose principal's entity changed
     refs: set[str] = field(default_factory=set)  # node and lookup references whose entity changed
     entities: int = 0  # entities relinked
+    renamed: set[str] = field(default_factory=set)  # entities whose name changed (or that are new)
 
 
 def batch_table(conn: sqlite3.Connection, article_ids: Iterable[str]) -> None:
@@ -152,7 +153,9 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
     keys |= {name_key(a) for e in linking.entities for a, _ in e.aliases}
     before_lookup = {k: lookup(conn, k) for k in keys}
     old_node_ids = {n: _entity_of(conn, n) for n in nodes}
+    old_names = dict(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({_marks(old_ids)})", sorted(old_ids)))
     _write_entities(conn, old_ids, linking, nodes)
+    changes.renamed = {e.id for e in linking.entities if old_names.get(e.id) != e.name}
     changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
                      if old_node_ids.get(n) != linking.node_ids.get(n)}
     changed_keys = {LOOKUP + k: new for k in keys if (new := lookup(conn, k)) != before_lookup[k]}

@@ -130,7 +130,7 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
     fresh = [r for r in (conn.execute(STANCE_SQL, (i,)).fetchone() for i in sorted(batch))
              if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
     added, touched = _add_pairs(conn, fresh, pol)
-    regroup_claims(conn, regroup | touched | rename_subjects(conn))
+    regroup_claims(conn, regroup | touched | rename_subjects(conn, changes.renamed))
     for g in sorted(regroup):
         redo_changes(conn, g, pol)
     return written + added
@@ -221,11 +221,15 @@ def _entity_name(conn: sqlite3.Connection, entity_id: str | None, fallback: str)
     return fallback
 
 
-def rename_subjects(conn: sqlite3.Connection) -> set[str]:
-    """Set every pair's subject to its entity's present name (a later batch may rename the entity); the holder
-    keys whose pairs changed, to regroup."""
-    stale = conn.execute("SELECT c.id, e.name, c.group_key FROM contradictions c JOIN entities e ON e.id = "
-                         "c.subject_entity_id WHERE c.subject IS NOT e.name").fetchall()
+def rename_subjects(conn: sqlite3.Connection, renamed: Iterable[str]) -> set[str]:
+    """Set the pairs' subject to its entity's present name where the batch renamed the entity (``renamed``: a
+    later batch may rename an entity, and only the entity step does); the holder keys whose pairs changed, to
+    regroup."""
+    stale = []
+    for eid in sorted(renamed):
+        stale += conn.execute("SELECT c.id, e.name, c.group_key FROM contradictions c JOIN entities e ON e.id = "
+                              "c.subject_entity_id WHERE c.subject_entity_id = ? AND c.subject IS NOT e.name",
+                              (eid,)).fetchall()
     conn.executemany("UPDATE contradictions SET subject = ? WHERE id = ?", [(n, i) for i, n, _ in stale])
     return {g for _, _, g in stale if g}
 
