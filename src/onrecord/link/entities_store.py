@@ -370,21 +370,33 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
 
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
-    """Rewrite the relinked entities and their aliases (their counts carried over under the same id until
-    ``keep_counts`` writes them)."""
+    """Rewrite the relinked entities and their aliases that changed (their counts carried over under the same id
+    until ``keep_counts`` writes them): an entity row carries fourteen indexes, and most relinked entities come
+    out as they were."""
     marks = _marks(old_ids)
-    counts = {r[0]: tuple(r[1:]) for r in conn.execute(
-        f"SELECT id, {', '.join(KEPT)} FROM entities WHERE id IN ({marks})", sorted(old_ids))}
-    conn.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks})", sorted(old_ids))
-    conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", sorted(old_ids))
+    rows = {r[0]: tuple(r[1:]) for r in conn.execute(
+        f"SELECT id, name, type, base_id, first_node, {', '.join(KEPT)} FROM entities WHERE id IN ({marks})",
+        sorted(old_ids))}
+    aliases: dict[str, set[tuple[str, str, str, str | None]]] = defaultdict(set)
+    for eid, *alias in conn.execute(f"SELECT entity_id, alias, kind, key, why FROM entity_aliases WHERE entity_id "
+                                    f"IN ({marks})", sorted(old_ids)):
+        aliases[eid].add(tuple(alias))
+    new = {e.id: e for e in linking.entities}
+    made = {e.id: {(a, k, name_key(a), e.why.get(a)) for a, k in e.aliases} for e in linking.entities}
+    changed = [e for e in linking.entities if rows.get(e.id, (None,) * 4)[:4] != (e.name, e.type, e.base, e.first)
+               or aliases.get(e.id, set()) != made[e.id]]
+    gone = sorted((old_ids - set(new)) | {e.id for e in changed if e.id in rows})
+    conn.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({_marks(gone)})", gone)
+    conn.execute(f"DELETE FROM entities WHERE id IN ({_marks(gone)})", gone)
     zero = (0,) * len(KEPT)
     conn.executemany(f"INSERT INTO entities(id, name, type, base_id, first_node, {', '.join(KEPT)}) VALUES "
                      f"(?,?,?,?,?{',?' * len(KEPT)})",
-                     [(e.id, e.name, e.type, e.base, e.first, *counts.get(e.id, zero)) for e in linking.entities])
+                     [(e.id, e.name, e.type, e.base, e.first, *rows.get(e.id, (None,) * 4 + zero)[4:])
+                      for e in changed])
     conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key, why) VALUES (?,?,?,?,?)",
-                     [(e.id, a, k, name_key(a), e.why.get(a)) for e in linking.entities for a, k in e.aliases])
-    conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ?",
-                     [(linking.node_ids.get(n), node_text(n)) for n in nodes])
+                     [(e.id, a, k, name_key(a), e.why.get(a)) for e in changed for a, k in e.aliases])
+    conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ? AND entity_id IS NOT ?",
+                     [(linking.node_ids.get(n), node_text(n), linking.node_ids.get(n)) for n in nodes])
 
 
 def lookup(conn: sqlite3.Connection, key: str) -> str | None:
