@@ -289,6 +289,13 @@ def _fresh_by_group(fresh: list[sqlite3.Row]) -> dict[str, list[StanceRef]]:
     return out
 
 
+def _reaches(own: StanceRef, claim: StanceRef) -> bool:
+    """Whether own words can counter a claim or take it back: both dated, the own words from before the claim's end
+    (``find_contradictions`` reads no own words dated after a claim)."""
+    po, pc = period(own.date), period(claim.date)
+    return po is not None and pc is not None and po[0] <= pc[1]
+
+
 def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str, float]) -> tuple[int, set[str]]:
     """Bring the pairs the new stances reach up to date, as a full relink of their groups would make them: the
     claims they reach (a new claim; the claims a new own-words stance shares a resolved key with, which it may
@@ -309,7 +316,7 @@ def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str
             if claim_side(s):
                 claims.add(s.id)
             if own_side(s):
-                claims |= {i for i in near if claim_side(pool.refs[i])}
+                claims |= {i for i in near if claim_side(pool.refs[i]) and _reaches(s, pool.refs[i])}
         for c in sorted(claims):  # every own-words stance a reached claim can meet or be taken back by
             pool.sharing(pool.wide(pool.refs[c]))
         refs = [pool.refs[i] for i in sorted(claims)] + [o for i, o in sorted(pool.refs.items()) if own_side(o)]
