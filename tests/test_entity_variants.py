@@ -175,3 +175,27 @@ def test_a_person_read_once_as_an_organisation_links_incrementally_as_in_a_full_
     one, full = _linked_both_ways(tmp_path, arts, organisations=("o1",))
     assert _links(one) == _links(full)
     assert {e for _, _, e, _ in _links(full)[:3]} == {"person:jo-bloggs"}
+
+
+KNOWN = [("k1", [("Muammar Gaddafi", 4)]), ("k2", [("Muammar Qadhafi", 2)]),
+         ("k3", [("Muammar Abu Minyar al-Qadhafi", 1), ("Ann Vantor", 1)])]
+
+
+def test_the_knowledge_files_other_names_of_a_person_join_explained_and_split_undoes_it(tmp_path):
+    """name_variants.tsv (read from PETRARCH2's actor dictionaries) gives one person's names that no spelling or
+    middle-name rule joins; linked one article at a time or all at once, they are one person, each alias says it
+    joined by the knowledge file, and ``split`` takes one back out."""
+    row = dict(onrecord.data.name_variants())["Muammar Gaddafi"]
+    assert "Muammar Qadhafi" in row and "Muammar Abu Minyar Al Qadhafi" in row
+    one, full = _linked_both_ways(tmp_path, KNOWN)
+    assert _links(one) == _links(full)
+    assert len({e for _, _, e, _ in _links(full)[:3] if e.startswith("person:muammar")}) == 1
+    res = CliRunner().invoke(main, ["entity", "Muammar Gaddafi", "--db", full, "--json"])
+    assert res.exit_code == 0, res.output
+    joins = {j["alias"]: j["why"] for j in json.loads(res.output)["joins"]}
+    assert "name_variants.tsv" in joins["Muammar Qadhafi"] and "name_variants.tsv" in joins[
+        "Muammar Abu Minyar al-Qadhafi"]
+    with onrecord.open(full) as api:
+        after = api.split("Muammar Gaddafi", "Muammar Qadhafi")
+        assert "Muammar Qadhafi" not in after.aliases
+        assert api.entity("Muammar Qadhafi").id != after.id

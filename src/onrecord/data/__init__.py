@@ -223,6 +223,21 @@ def nicknames() -> dict[str, str]:
     return {k: v for k, (v, _) in seen.items()}
 
 
+@cached
+def name_variants() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """name_variants.tsv: a person's name and the other full names written for them (the linker joins them)."""
+    name = "name_variants.tsv"
+    out = []
+    for n, line in _lines(name):
+        cols = [c.strip() for c in line.split("\t")]
+        if cols[:2] == ["name", "variants"]:
+            continue
+        if len(cols) not in (2, 3) or not cols[0] or not cols[1]:
+            raise DataFileError(name, n, "expected a name, its variants (a|b) and optionally a source, tab-separated")
+        out.append((cols[0], tuple(v.strip() for v in cols[1].split("|") if v.strip())))
+    return tuple(out)
+
+
 # -- outlets.tsv: outlet names as users think of them ----------------------------------------------------------
 class OutletTable(NamedTuple):
     """outlets.tsv, parsed: a name or variant's key (``outlet_key``) -> the outlet's name; a domain -> the name."""

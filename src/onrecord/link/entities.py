@@ -8,17 +8,21 @@ a person's name with or without middle names, initials or a Jr./III and with a n
 both give them, and never a bare "George Bush" while "George W." and "George H. W." are two people), a lone
 surname when one known person has it or one is written with it DOMINANCE times more than anyone else (else the
 knowledge file's only person of that surname), a leading nationality on an organisation ("Iranian Quds Force")
-when the bare name is known, metonyms (data/metonyms.tsv) as aliases, then the user's manual merge/split
-decisions, which are keyed by names so they survive re-analysis. Every automatic join records why
-(``CanonicalEntity.why``, shown by ``onrecord entity NAME --json`` as ``joins``); ``split`` undoes one.
+when the bare name is known, the other names the knowledge file name_variants.tsv gives a person ("Muammar
+Qadhafi" / "Muammar Gaddafi", read from PETRARCH2's actor dictionaries), metonyms (data/metonyms.tsv) as aliases,
+then the user's manual merge/split decisions, which are keyed by names so they survive re-analysis. Every
+automatic join records why (``CanonicalEntity.why``, shown by ``onrecord entity NAME --json`` as ``joins``);
+``split`` undoes one.
 
 The unit of linking is a *node*, one (type, name key) with the surface forms written for it and their weights.
 ``group_nodes`` links any set of nodes; every rule that can join two nodes needs them to share one of the keys
-``facets`` gives (the name key, the core key, the surname, the spelling bucket, the bare organisation name), so
+``facets`` gives (the name key, the core key, the surname, the spelling bucket, the bare organisation name) or
+a row of name_variants.tsv (``known_person``), so
 the link stage can relink just the nodes a batch of articles touches and what those keys reach.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -144,6 +148,26 @@ def variant_names(a: str, b: str) -> bool:
     if not ma or not mb:
         return True
     return len(ma) == len(mb) and all(x == y or (len(x) == 1 or len(y) == 1) and x[0] == y[0] for x, y in zip(ma, mb))
+
+
+@functools.lru_cache(maxsize=2)
+def _known(rows: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    row_of: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
+    for name, variants in rows:
+        keys = tuple(dict.fromkeys(k for k in (core_key(name_key(x)) for x in (name, *variants)) if k))
+        for k in keys:
+            row_of.setdefault(k, name)
+        names[name] = keys
+    return row_of, names
+
+
+def known_person(key: str) -> tuple[str, tuple[str, ...]] | None:
+    """The name_variants.tsv row a person's name key is written in (by its core key): the row's name and the core
+    keys of all its names; None when no row has it."""
+    row_of, names = _known(data.name_variants())
+    row = row_of.get(core_key(key))
+    return None if row is None else (row, names[row])
 
 
 def node_text(node: Node) -> str:
@@ -285,6 +309,15 @@ def _auto_merge(g: _Groups, kb: KB, surfaces: dict[Node, Counter[str]]) -> None:
             for b in bucket[i + 1:]:
                 if similar_names(core_key(a[1]), core_key(b[1])):
                     g.union(a, b, "another spelling of")
+    by_row: dict[str, Node] = {}
+    for n in persons:  # the knowledge file's other names of one person ("Muammar Qadhafi" / "Muammar Gaddafi")
+        known = known_person(n[1])
+        if known is not None:
+            if known[0] in by_row:
+                g.union(by_row[known[0]], n, f"the same person, by the knowledge file (name_variants.tsv, "
+                                             f"{known[0]}), as")
+            else:
+                by_row[known[0]] = n
     _name_variants(g, persons)
     _lone_surnames(g, nodes, persons, kb, surfaces)
     orgs = {n[1]: n for n in nodes if n[0] in ("organisation", "group")}

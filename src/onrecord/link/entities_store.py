@@ -23,6 +23,7 @@ from onrecord.link.entities import (
     facets,
     given_forms,
     group_nodes,
+    known_person,
     node_text,
     person_words,
     similar_names,
@@ -42,6 +43,7 @@ class EntityChanges:
     behalf_quotes: set[int] = field(default_factory=set)  # quotes whose principal's entity changed
     refs: set[str] = field(default_factory=set)  # node and lookup references whose entity changed
     entities: int = 0  # entities relinked
+    renamed: set[str] = field(default_factory=set)  # entities whose name changed (or that are new)
 
 
 def batch_table(conn: sqlite3.Connection, article_ids: Iterable[str]) -> None:
@@ -151,7 +153,9 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
     keys |= {name_key(a) for e in linking.entities for a, _ in e.aliases}
     before_lookup = {k: lookup(conn, k) for k in keys}
     old_node_ids = {n: _entity_of(conn, n) for n in nodes}
+    old_names = dict(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({_marks(old_ids)})", sorted(old_ids)))
     _write_entities(conn, old_ids, linking, nodes)
+    changes.renamed = {e.id for e in linking.entities if old_names.get(e.id) != e.name}
     changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
                      if old_node_ids.get(n) != linking.node_ids.get(n)}
     changed_keys = {LOOKUP + k: new for k in keys if (new := lookup(conn, k)) != before_lookup[k]}
@@ -310,6 +314,10 @@ def _neighbours(conn: sqlite3.Connection, frontier: set[Node], corr: dict[str, s
                 found.update(r[0] for r in conn.execute(
                     "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND key >= ? AND key < ?",
                     (f.surname, form + " ", form + "!")))
+        known = known_person(n[1]) if n[0] == "person" and len(n[1].split()) > 1 else None
+        for core in known[1] if known else ():  # the knowledge file's other names of the person
+            found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE type = 'person' AND core = ?",
+                                                     (core,)))
         if f.bare:
             found.update(r[0] for r in conn.execute("SELECT node FROM link_nodes WHERE key = ? AND type IN "
                                                      "('organisation', 'group')", (f.bare,)))
@@ -362,21 +370,33 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
 
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
-    """Rewrite the relinked entities and their aliases (their counts carried over under the same id until
-    ``keep_counts`` writes them)."""
+    """Rewrite the relinked entities and their aliases that changed (their counts carried over under the same id
+    until ``keep_counts`` writes them): an entity row carries fourteen indexes, and most relinked entities come
+    out as they were."""
     marks = _marks(old_ids)
-    counts = {r[0]: tuple(r[1:]) for r in conn.execute(
-        f"SELECT id, {', '.join(KEPT)} FROM entities WHERE id IN ({marks})", sorted(old_ids))}
-    conn.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({marks})", sorted(old_ids))
-    conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", sorted(old_ids))
+    rows = {r[0]: tuple(r[1:]) for r in conn.execute(
+        f"SELECT id, name, type, base_id, first_node, {', '.join(KEPT)} FROM entities WHERE id IN ({marks})",
+        sorted(old_ids))}
+    aliases: dict[str, set[tuple[str, str, str, str | None]]] = defaultdict(set)
+    for eid, *alias in conn.execute(f"SELECT entity_id, alias, kind, key, why FROM entity_aliases WHERE entity_id "
+                                    f"IN ({marks})", sorted(old_ids)):
+        aliases[eid].add(tuple(alias))
+    new = {e.id: e for e in linking.entities}
+    made = {e.id: {(a, k, name_key(a), e.why.get(a)) for a, k in e.aliases} for e in linking.entities}
+    changed = [e for e in linking.entities if rows.get(e.id, (None,) * 4)[:4] != (e.name, e.type, e.base, e.first)
+               or aliases.get(e.id, set()) != made[e.id]]
+    gone = sorted((old_ids - set(new)) | {e.id for e in changed if e.id in rows})
+    conn.execute(f"DELETE FROM entity_aliases WHERE entity_id IN ({_marks(gone)})", gone)
+    conn.execute(f"DELETE FROM entities WHERE id IN ({_marks(gone)})", gone)
     zero = (0,) * len(KEPT)
     conn.executemany(f"INSERT INTO entities(id, name, type, base_id, first_node, {', '.join(KEPT)}) VALUES "
                      f"(?,?,?,?,?{',?' * len(KEPT)})",
-                     [(e.id, e.name, e.type, e.base, e.first, *counts.get(e.id, zero)) for e in linking.entities])
+                     [(e.id, e.name, e.type, e.base, e.first, *rows.get(e.id, (None,) * 4 + zero)[4:])
+                      for e in changed])
     conn.executemany("INSERT OR IGNORE INTO entity_aliases(entity_id, alias, kind, key, why) VALUES (?,?,?,?,?)",
-                     [(e.id, a, k, name_key(a), e.why.get(a)) for e in linking.entities for a, k in e.aliases])
-    conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ?",
-                     [(linking.node_ids.get(n), node_text(n)) for n in nodes])
+                     [(e.id, a, k, name_key(a), e.why.get(a)) for e in changed for a, k in e.aliases])
+    conn.executemany("UPDATE link_nodes SET entity_id = ? WHERE node = ? AND entity_id IS NOT ?",
+                     [(linking.node_ids.get(n), node_text(n), linking.node_ids.get(n)) for n in nodes])
 
 
 def lookup(conn: sqlite3.Connection, key: str) -> str | None:

@@ -120,11 +120,10 @@ def keep_counts(conn: sqlite3.Connection, moved: set[str], touched: set[str],
                  f"sum(o.mentions) FROM link_nodes n JOIN node_outlets o ON o.node = n.node WHERE n.{mine} "
                  "GROUP BY 1, 2 ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions")
     conn.execute(f"DELETE FROM entity_outlets WHERE {mine} AND articles = 0")
-    conn.execute(  # rows whose counts are unchanged are left alone: each count has its index to keep
-        "UPDATE entities SET quotes_by = s.quotes_by, quotes_about = s.quotes_about, articles = s.articles, "
-        "outlets = s.outlets, mentions = s.mentions FROM (SELECT c.id, coalesce(sum(x.quotes_by), 0) AS quotes_by, "
-        "coalesce(sum(x.quotes_about), 0) AS quotes_about, coalesce(sum(x.articles), 0) AS articles, "
-        "count(CASE WHEN x.outlet != '' THEN 1 END) AS outlets, coalesce(sum(x.mentions), 0) AS mentions "
-        "FROM _counted c LEFT JOIN entity_outlets x ON x.entity_id = c.id GROUP BY c.id) s WHERE entities.id = s.id "
-        "AND (entities.quotes_by, entities.quotes_about, entities.articles, entities.outlets, entities.mentions) "
-        "IS NOT (s.quotes_by, s.quotes_about, s.articles, s.outlets, s.mentions)")
+    sums = conn.execute(  # summed here, written by id below (an UPDATE ... FROM this reads every entity row)
+        "SELECT coalesce(sum(x.quotes_by), 0), coalesce(sum(x.quotes_about), 0), coalesce(sum(x.articles), 0), "
+        "count(CASE WHEN x.outlet != '' THEN 1 END), coalesce(sum(x.mentions), 0), c.id FROM _counted c LEFT JOIN "
+        "entity_outlets x ON x.entity_id = c.id GROUP BY c.id").fetchall()
+    conn.executemany(  # rows whose counts are unchanged are left alone: each count has its index to keep
+        "UPDATE entities SET quotes_by = ?1, quotes_about = ?2, articles = ?3, outlets = ?4, mentions = ?5 WHERE "
+        "id = ?6 AND (quotes_by, quotes_about, articles, outlets, mentions) IS NOT (?1, ?2, ?3, ?4, ?5)", sums)

@@ -19,16 +19,21 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from onrecord.analyse.stances import labels
 from onrecord.analyse.stances.confidence import stance_cut
 from onrecord.link.contradictions import (
     Contradiction,
+    PositionChange,
     StanceRef,
+    claim_side,
     find_contradictions,
     own_side,
+    period,
     position_changes,
+    resolved_keys,
 )
 from onrecord.link.entities_store import EntityChanges, LocalIndex, resolve
 from onrecord.link.statements_store import holder_key
@@ -125,10 +130,8 @@ def link_stances_batch(conn: sqlite3.Connection, changes: EntityChanges) -> int:
     fresh = [r for r in (conn.execute(STANCE_SQL, (i,)).fetchone() for i in sorted(batch))
              if r is not None and r["holder_key"] and r["holder_key"] not in regroup]
     added, touched = _add_pairs(conn, fresh, pol)
-    regroup_claims(conn, regroup | touched | rename_subjects(conn))
-    held = {r[0] for r in conn.execute("SELECT DISTINCT holder_key FROM stances WHERE article_id IN (SELECT id FROM "
-                                       "_link_batch) AND holder_key IS NOT NULL")}
-    for g in sorted(regroup | held):
+    regroup_claims(conn, regroup | touched | rename_subjects(conn, changes.renamed))
+    for g in sorted(regroup):
         redo_changes(conn, g, pol)
     return written + added
 
@@ -218,11 +221,15 @@ def _entity_name(conn: sqlite3.Connection, entity_id: str | None, fallback: str)
     return fallback
 
 
-def rename_subjects(conn: sqlite3.Connection) -> set[str]:
-    """Set every pair's subject to its entity's present name (a later batch may rename the entity); the holder
-    keys whose pairs changed, to regroup."""
-    stale = conn.execute("SELECT c.id, e.name, c.group_key FROM contradictions c JOIN entities e ON e.id = "
-                         "c.subject_entity_id WHERE c.subject IS NOT e.name").fetchall()
+def rename_subjects(conn: sqlite3.Connection, renamed: Iterable[str]) -> set[str]:
+    """Set the pairs' subject to its entity's present name where the batch renamed the entity (``renamed``: a
+    later batch may rename an entity, and only the entity step does); the holder keys whose pairs changed, to
+    regroup."""
+    stale = []
+    for eid in sorted(renamed):
+        stale += conn.execute("SELECT c.id, e.name, c.group_key FROM contradictions c JOIN entities e ON e.id = "
+                              "c.subject_entity_id WHERE c.subject_entity_id = ? AND c.subject IS NOT e.name",
+                              (eid,)).fetchall()
     conn.executemany("UPDATE contradictions SET subject = ? WHERE id = ?", [(n, i) for i, n, _ in stale])
     return {g for _, _, g in stale if g}
 
@@ -236,50 +243,136 @@ def _write(conn: sqlite3.Connection, group: str, found: Iterable[Contradiction])
     return len(rows)
 
 
+class _Pool:
+    """The linked stances of one holder group read so far, fetched by resolved target key through ``stance_keys``
+    (and, for a state, through the people the store links to it), each key read once."""
+
+    def __init__(self, conn: sqlite3.Connection, group: str, links: _Links) -> None:
+        self.conn, self.group, self.links = conn, group, links
+        self.refs: dict[int, StanceRef] = {}
+        self.by_key: dict[str, set[int]] = {}
+
+    def wide(self, s: StanceRef) -> set[str]:
+        """The keys ``s`` is joined by (``resolved_keys`` with the store's links)."""
+        return resolved_keys(s, self.links.of(base_keys(s.target_keys)))
+
+    def sharing(self, keys: Iterable[str]) -> set[int]:
+        """Ids of the group's stances that meet one of these resolved keys (a superset: callers test the join)."""
+        out: set[int] = set()
+        for k in sorted(keys):
+            if k not in self.by_key:
+                rows = self.conn.execute(
+                    f"SELECT s.*, {CONFIDENCE} FROM stance_keys k JOIN stances s ON s.id = k.stance_id WHERE "
+                    f"k.holder_key = ? AND k.key = ? AND {LINKED}", (self.group, k)).fetchall()
+                if k.startswith("gov:"):  # a stance about a person the store links to that government
+                    rows += self.conn.execute(
+                        f"SELECT s.*, {CONFIDENCE} FROM stance_keys k JOIN target_links t ON t.person_key = k.key "
+                        f"AND t.gov_key = ? JOIN stances s ON s.id = k.stance_id WHERE k.holder_key = ? AND "
+                        f"((k.key >= 'person:' AND k.key < 'person;') OR (k.key >= 'entity:' AND k.key < "
+                        f"'entity;')) AND {LINKED}", (k, self.group)).fetchall()
+                for r in rows:
+                    if r["id"] not in self.refs:
+                        self.refs[r["id"]] = _ref(r)
+                self.by_key[k] = {r["id"] for r in rows}
+            out |= self.by_key[k]
+        return out
+
+    def near(self, refs: Iterable[StanceRef]) -> dict[str, set[str]]:
+        """The store's person -> government links of these stances' keys."""
+        return self.links.of({k for x in refs for k in base_keys(x.target_keys)})
+
+
+def _fresh_by_group(fresh: list[sqlite3.Row]) -> dict[str, list[StanceRef]]:
+    out: dict[str, list[StanceRef]] = {}
+    for r in fresh:
+        out.setdefault(r["holder_key"], []).append(_ref(r))
+    return out
+
+
+def _reaches(own: StanceRef, claim: StanceRef) -> bool:
+    """Whether own words can counter a claim or take it back: both dated, the own words from before the claim's end
+    (``find_contradictions`` reads no own words dated after a claim)."""
+    po, pc = period(own.date), period(claim.date)
+    return po is not None and pc is not None and po[0] <= pc[1]
+
+
 def _add_pairs(conn: sqlite3.Connection, fresh: list[sqlite3.Row], pol: dict[str, float]) -> tuple[int, set[str]]:
-    """The contradictions each new stance makes with the stances of its holder group it shares a key with, and
-    the stored pairs a new own-words stance takes back (the holder said the claim's way before the claim: a change
-    of position); how many were written, and the holder keys written or deleted under."""
+    """Bring the pairs the new stances reach up to date, as a full relink of their groups would make them: the
+    claims they reach (a new claim; the claims a new own-words stance shares a resolved key with, which it may
+    counter or take back) are paired again with the own words that share their keys, read by key through the
+    index, and their stored pairs replaced by the difference. Returns the pairs written and the holder keys
+    written or deleted under."""
     links = _Links(conn)
     written = 0
     touched: set[str] = set()
-    done: set[tuple[int, int]] = set()
-    for r in fresh:
-        s = _ref(r)
-        wide = links.expanded(base_keys(s.target_keys))
-        others: dict[int, Any] = {}
-        for k in sorted(wide):  # both sides: a claim's counter-evidence, and the own words that take it back
-            for o in conn.execute(f"SELECT s.*, {CONFIDENCE} FROM stance_keys k JOIN stances s ON s.id = k.stance_id "
-                                  f"WHERE k.holder_key = ? AND k.key = ? AND {LINKED}", (s.holder_key, k)):
-                others[o["id"]] = o
-            if k.startswith("gov:"):  # a stance about a person the store links to that government
-                for o in conn.execute(
-                        f"SELECT s.*, {CONFIDENCE} FROM stance_keys k JOIN target_links t ON t.person_key = k.key AND "
-                        f"t.gov_key = ? JOIN stances s ON s.id = k.stance_id WHERE k.holder_key = ? AND "
-                        f"((k.key >= 'person:' AND k.key < 'person;') OR (k.key >= 'entity:' AND k.key < 'entity;')) "
-                        f"AND {LINKED}", (k, s.holder_key)):
-                    others[o["id"]] = o
-        refs = [s] + [_ref(o) for i, o in sorted(others.items()) if i != s.id]
-        near = links.of({k for x in refs for k in base_keys(x.target_keys)})
-        found = find_contradictions(refs, pol, near)
-        pairs = [c for c in found if s.id in (c.claim_id, c.counter_id) and (c.claim_id, c.counter_id) not in done]
-        done |= {(c.claim_id, c.counter_id) for c in pairs}
-        written += _write(conn, s.holder_key or "", pairs)
-        if pairs:
-            touched.add(s.holder_key or "")
-        if not own_side(s):
-            continue
-        ids = [x.id for x in refs]
-        keep = {(c.claim_id, c.counter_id) for c in found}
-        marks = ",".join("?" * len(ids))
-        stale = [(i, (a, b), g) for i, a, b, g in conn.execute(
-            f"SELECT id, claim_id, counter_id, group_key FROM contradictions WHERE claim_id IN ({marks}) AND "
-            f"counter_id IN ({marks})", ids + ids) if (a, b) not in keep]
-        conn.executemany("DELETE FROM contradictions WHERE id = ?", [(i,) for i, _, _ in stale])
-        written -= sum(p in done for _, p, _ in stale)
-        done -= {p for _, p, _ in stale}
-        touched.update(g or "" for _, _, g in stale)
+    for group, new in sorted(_fresh_by_group(fresh).items()):
+        if not group.startswith("entity:"):
+            continue  # a holder no entity resolves ("far-left aides"): neither side of a pair, nor a change
+        pool = _Pool(conn, group, links)
+        claims: set[int] = set()
+        for s in new:
+            near = pool.sharing(pool.wide(s))
+            pool.refs.setdefault(s.id, s)
+            if claim_side(s):
+                claims.add(s.id)
+            if own_side(s):
+                claims |= {i for i in near if claim_side(pool.refs[i]) and _reaches(s, pool.refs[i])}
+        for c in sorted(claims):  # every own-words stance a reached claim can meet or be taken back by
+            pool.sharing(pool.wide(pool.refs[c]))
+        refs = [pool.refs[i] for i in sorted(claims)] + [o for i, o in sorted(pool.refs.items()) if own_side(o)]
+        found = {(c.claim_id, c.counter_id): c for c in find_contradictions(refs, pol, pool.near(refs))
+                 if c.claim_id in claims}
+        stored: dict[tuple[int, int], int] = {}
+        ids = sorted(claims)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            stored.update({(a, b): n for n, a, b in conn.execute(
+                f"SELECT id, claim_id, counter_id FROM contradictions WHERE claim_id IN ({','.join('?' * len(part))})",
+                part)})
+        gone = [(n,) for p, n in sorted(stored.items()) if p not in found]
+        conn.executemany("DELETE FROM contradictions WHERE id = ?", gone)
+        made = [c for p, c in sorted(found.items()) if p not in stored]
+        written += _write(conn, group, made)
+        if gone or made:
+            touched.add(group)
+        _add_changes(conn, group, new, pool, pol)
     return written, touched
+
+
+def _order(s: StanceRef) -> tuple[Any, int]:
+    """Where a stance sorts among its holder's own words (``position_changes``' order)."""
+    return (period(s.date) or (date.max, date.max), s.id)
+
+
+def _add_changes(conn: sqlite3.Connection, group: str, new: list[StanceRef], pool: _Pool,
+                 pol: dict[str, float]) -> None:
+    """Bring the group's changes of position up to date for its new stances: each own-words stance's change is
+    the first later own words going the other way on a shared key, so a new stance becomes the change of an
+    earlier stance sharing a key with it when it sorts before that stance's stored one, and its own is the first
+    of the stances sharing a key with it (both read by key, never the holder's whole record)."""
+    floor = stance_cut()
+    for s in sorted(new, key=lambda x: x.id):
+        cand = [pool.refs[i] for i in sorted(pool.sharing(pool.wide(s)) | {s.id}) if own_side(pool.refs[i])]
+        links = pool.near(cand)
+        rows: list[PositionChange] = []
+        for b in sorted((b for b in cand if _order(b) > _order(s)), key=_order):
+            rows = position_changes([s, b], pol, links, min_stance_confidence=floor)
+            if rows:
+                break
+        for a in (a for a in cand if _order(a) < _order(s)):
+            pair = position_changes([a, s], pol, links, min_stance_confidence=floor)
+            if not pair:
+                continue
+            old = conn.execute("SELECT p.id, s.date, s.id FROM position_changes p JOIN stances s ON s.id = p.after_id "
+                               "WHERE p.before_id = ?", (a.id,)).fetchone()
+            if old is None or (period(old[1]) or (date.max, date.max), old[2]) > _order(s):
+                if old is not None:
+                    conn.execute("DELETE FROM position_changes WHERE id = ?", (old[0],))
+                rows += pair
+        conn.execute("DELETE FROM position_changes WHERE before_id = ?", (s.id,))
+        conn.executemany("INSERT INTO position_changes(holder, holder_entity_id, before_id, after_id, shared_keys, "
+                         "group_key) VALUES (?,?,?,?,?,?)", [(c.holder, c.holder_entity_id, c.before_id, c.after_id,
+                                                             json.dumps(c.shared_keys), group) for c in rows])
 
 
 def redo_group(conn: sqlite3.Connection, group: str, pol: dict[str, float]) -> int:
