@@ -305,6 +305,11 @@ def _in_full(t: Token, sp: Speaker) -> Speaker:
     name = sp.name
     if not name or sp.type == "spokesperson":
         return sp
+    words = name.split()
+    if sp.type == "person" and len(words) >= 2 and all(w in SURNAME_PARTICLES for w in words[:-1]):
+        full = full_form(t.doc, name)  # "de Blasio tweeted" after "Mayor Bill de Blasio"
+        return sp if full is None else Speaker(full, "person", sp.on_behalf_of, sp.mention, sp.span,
+                                               max(sp.confidence, 0.9))
     rest = _POSSESSOR.sub("", name)
     named = rest != name and all(w[:1].isupper() for w in rest.split())
     if named and sp.type == "organisation" and len(rest.split()) > 2:  # "Sanders's hometown Burlington Free Press"
@@ -320,6 +325,8 @@ def _in_full(t: Token, sp: Speaker) -> Speaker:
 
 
 _GIVEN = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# the lower-case particles of surnames ("de Blasio", "van Hollen", "bin Salman"), written after the given name
+SURNAME_PARTICLES = frozenset("al bin da de del della den der di du la le ten ter van von".split())
 
 
 def full_form(doc: Doc, surname: str) -> str | None:
@@ -552,6 +559,8 @@ def _as_organisation(t: Token, index: NameIndex, mention: str, span: tuple[int, 
     org = _org(t)
     if org is None:
         return None
+    if t.ent_type_ == "NORP" and t.tag_ == "NNP" and any(c.lower_ in INDEFINITE for c in t.lefts):
+        return Speaker(None, "unknown", None, mention, span, 0.2)  # "one Democrat familiar with it said": no one named
     typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
     return Speaker(org, typ, None, mention, span, 0.8)
 
