@@ -572,7 +572,7 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
     definite = any(c.lower_ in ("the", "this", "that") for c in t.lefts)
     if definite and _named_by_role(t, index) is None and _introduced_unnamed(t, index):
         return Speaker(None, "unknown", None, mention, span, 0.2)  # "a 26-year-old man [...] the man wrote"
-    name = resolve_person_by_role(t, index, salient=definite)
+    name = resolve_person_by_role(t, index, salient=False)
     conf = 0.8
     if name is None and definite:
         name, conf = antecedent(index, t.i, "person"), 0.55
