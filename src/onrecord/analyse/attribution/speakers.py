@@ -42,6 +42,8 @@ from onrecord.analyse.textcache import doc_text, entity_at
 
 SPOKES = data.words("spokesperson_nouns")  # the word lists are data/words.toml
 UTTERANCE_NOUNS = data.words("utterance_nouns")
+BODY_NOUNS = data.words("body_nouns")
+PERSONAL_BODIES = {"administration", "campaign", "government"}  # bodies news names after a person
 INDEFINITE = {"a", "an", "another", "one", "some"}
 
 
@@ -285,7 +287,8 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     span = mention_span(t)
     mention = _text(_core(t))
     # each kind of mention in order of precedence; the first that applies decides
-    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_role_holder):
+    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_body,
+                 _as_role_holder):
         found = kind(t, index, mention, span)
         if found is not None:
             return _in_full(t, found)
@@ -563,6 +566,25 @@ def _as_organisation(t: Token, index: NameIndex, mention: str, span: tuple[int, 
         return Speaker(None, "unknown", None, mention, span, 0.2)  # "one Democrat familiar with it said": no one named
     typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
     return Speaker(org, typ, None, mention, span, 0.8)
+
+
+def _as_body(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """A body named by its owner ("the US military", "the Clinton campaign", "his campaign"): the organisation
+    the phrase names, its possessive resolved ("his" -> "Bernie Sanders campaign"). A bare "the government" names
+    no one and is left to the other kinds."""
+    if t.lemma_.lower() not in BODY_NOUNS or t.tag_ != "NN":
+        return None
+    for c in t.lefts:
+        if c.dep_ == "poss":  # a person owns a campaign or heads a government; a country or body owns any body
+            owner = resolve(c, index)
+            if not owner.name or owner.type == "person" and t.lemma_.lower() not in PERSONAL_BODIES:
+                return None
+            return Speaker(f"{owner.name} {t.lower_}", "organisation", None, mention, span, 0.7)
+    owners = [c for c in t.lefts if c.dep_ in ("compound", "nmod", "amod") and c.pos_ in ("PROPN", "ADJ")
+              and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")]
+    if not owners:
+        return None
+    return Speaker(_strip_det(_text(_core(t))), "organisation", None, mention, span, 0.7)
 
 
 def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
