@@ -309,8 +309,8 @@ def _in_full(t: Token, sp: Speaker) -> Speaker:
     if not name or sp.type == "spokesperson":
         return sp
     words = name.split()
-    if sp.type == "person" and len(words) >= 2 and all(w in SURNAME_PARTICLES for w in words[:-1]):
-        full = full_form(t.doc, name)  # "de Blasio tweeted" after "Mayor Bill de Blasio"
+    if len(words) >= 2 and all(w in SURNAME_PARTICLES for w in words[:-1]):
+        full = full_form(t.doc, name)  # "de Blasio tweeted" after "Mayor Bill de Blasio" (often tagged a body)
         return sp if full is None else Speaker(full, "person", sp.on_behalf_of, sp.mention, sp.span,
                                                max(sp.confidence, 0.9))
     rest = _POSSESSOR.sub("", name)
