@@ -61,3 +61,10 @@ def test_a_persons_agency_is_not_named_after_the_person(nlp):
     doc = nlp("Secretary Jane Holt met the mayors.\n\nHolt's agency declined to comment.\n")
     sp = resolve(token(doc, "agency"), build_name_index(doc))
     assert sp.name != "Jane Holt agency"
+
+
+def test_who_a_verb_of_asking_addressed_is_not_the_speaker(nlp):
+    text = ("Senator Jane Holt spoke at the rally on Friday.\n\n"
+            "“Will you run again next year?” a reporter could be heard asking Holt after the rally.\n")
+    [q] = direct(nlp, text)
+    assert q.speaker != "Jane Holt"

@@ -155,12 +155,26 @@ def decide(proposals: Iterable[Proposal | None], index: NameIndex, marked: bool 
     speaker it inherits), with its confidence; None when no finder proposed anything. A mention inside the
     ``quoted`` words themselves (the quotation's character span) is never their speaker: the quote marks hold
     what was said, the attribution stands outside them."""
-    p = next((x for x in proposals if x is not None and not _within(x.mention, quoted)), None)
+    p = next((x for x in proposals if x is not None and not _within(x.mention, quoted) and not _addressed(x.mention)),
+             None)
     return decide_one(p, index, marked) if p is not None else None
 
 
 def _within(t: Token | None, span: tuple[int, int] | None) -> bool:
     return t is not None and span is not None and span[0] <= t.idx < span[1]
+
+
+ADDRESSEE_VERBS = frozenset({"ask", "tell", "urge", "warn", "assure", "remind", "inform", "advise", "question"})
+
+
+def _addressed(t: Token | None) -> bool:
+    """Whether mention ``t`` is who a verb of asking or telling addressed ("a reporter can be heard asking Trump",
+    "she told Smith"): the object of such a verb is spoken to, never the speaker. Only where the verb has a subject
+    of its own or is a participle: an inverted outro ("asked Trump.") may parse its subject as the object."""
+    if t is None or t.dep_ not in ("dobj", "dative") or t.head.lemma_.lower() not in ADDRESSEE_VERBS:
+        return False
+    verb = t.head
+    return verb.tag_ == "VBG" or any(c.dep_ in ("nsubj", "nsubjpass") for c in children(verb))
 
 
 def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
