@@ -42,7 +42,7 @@ from onrecord.analyse.textcache import doc_text, entity_at
 
 SPOKES = data.words("spokesperson_nouns")  # the word lists are data/words.toml
 UTTERANCE_NOUNS = data.words("utterance_nouns")
-BODY_NOUNS = data.words("body_nouns")
+INSTITUTIONS = data.words("institution_nouns")
 PERSONAL_BODIES = {"administration", "campaign", "government"}  # bodies news names after a person
 INDEFINITE = {"a", "an", "another", "one", "some"}
 
@@ -586,7 +586,7 @@ def _as_body(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) ->
     """A body named by its owner ("the US military", "the Clinton campaign", "his campaign"): the organisation
     the phrase names, its possessive resolved ("his" -> "Bernie Sanders campaign"). A bare "the government" names
     no one and is left to the other kinds."""
-    if t.lemma_.lower() not in BODY_NOUNS or t.tag_ != "NN":
+    if t.lemma_.lower() not in INSTITUTIONS or t.tag_ != "NN":
         return None
     for c in t.lefts:
         if c.dep_ == "poss":  # a person owns a campaign or heads a government; a country or body owns any body
