@@ -68,3 +68,14 @@ def test_who_a_verb_of_asking_addressed_is_not_the_speaker(nlp):
             "“Will you run again next year?” a journalist was heard asking Holt on the steps.\n")
     [q] = direct(nlp, text)
     assert q.speaker != "Jane Holt"
+
+
+def test_a_name_tagged_a_body_but_coordinated_with_a_person_speaks_with_them(nlp):
+    from spacy.tokens import Span
+
+    doc = nlp("“The race is over,” Karl-Heinz Brandt and Gabriel Smith wrote.\n")
+    first = doc.char_span(doc.text.index("Karl"), doc.text.index(" and"))
+    second = doc.char_span(doc.text.index("Gabriel"), doc.text.index(" wrote"))
+    doc.ents = [Span(doc, first.start, first.end, "ORG"), Span(doc, second.start, second.end, "PERSON")]
+    sp = resolve(token(doc, "Brandt"), build_name_index(doc))  # the recogniser's miss: "Karl-Heinz Brandt" as a body
+    assert (sp.name, sp.type) == ("Karl-Heinz Brandt and Gabriel Smith", "group")

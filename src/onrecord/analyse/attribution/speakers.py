@@ -384,8 +384,10 @@ def _full_form(doc: Doc, surname: str) -> str | None:
 
 
 def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
-    """A person's name (recognised, or a part of a name the article has used): the full name."""
-    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part):
+    """A person's name (recognised, or a part of a name the article has used, or a name coordinated with a person's:
+    "X and Gabriel Smith wrote" with X tagged a body): the full name."""
+    paired = t.pos_ == "PROPN" and any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in children(t))
+    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part) or paired:
         ent = entity_at(t, ("PERSON",))
         name = resolve_name_text(index, ent.text if ent is not None else mention)
         if ent is not None and name == clean_person_name(ent) and _on_first_line(t):
