@@ -43,6 +43,7 @@ TRAIN_GOLD = ROOT / "tests" / "fixtures" / "speaker_train" / "gold.jsonl"
 SEED = 20261207
 TRAIN_SEED = 20261208
 TRAIN_MORE_SEED = 20261209  # set T's second draw (docs/annotation.md, "Set T")
+TRAIN_THIRD_SEED = 20261210  # set T's third draw (issue 21, fifth round)
 N_AE = 40
 MARKS = re.compile(r"[“\"]")
 BINS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
@@ -154,10 +155,11 @@ def select_train(shared: Path, n_ae: int = 16, per_pub: int = 3) -> list[Row]:
     return out
 
 
-def select_train_more(shared: Path, per_pub: int = 3) -> list[Row]:
-    """Set T's second draw (``TRAIN_MORE_SEED``): ``per_pub`` PolNeAR train articles per publisher (8 to 30 quote
-    marks, under 8,000 characters, as the first draw), none named by any gold in tests/fixtures, set T included."""
-    rng = random.Random(TRAIN_MORE_SEED)
+def select_train_more(shared: Path, per_pub: int = 3, seed: int = TRAIN_MORE_SEED) -> list[Row]:
+    """Set T's second draw (``TRAIN_MORE_SEED``; the third with ``TRAIN_THIRD_SEED``): ``per_pub`` PolNeAR train
+    articles per publisher (8 to 30 quote marks, under 8,000 characters, as the first draw), none named by any gold
+    in tests/fixtures, set T included."""
+    rng = random.Random(seed)
     used = used_ids() | {a["id"] for a in json.loads((TRAIN_GOLD.parent / "articles.json").read_text(encoding="utf-8"))}
     polnear = shared / "corpus" / "polnear"
     with open(polnear / "metadata.tsv", encoding="utf-8") as f:
@@ -511,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("select-train", help="reproduce the seeded draw of set T, the speaker training gold")
     t.add_argument("--shared", default=str(ROOT.parent / "shared"))
     t.add_argument("--more", action="store_true", help="set T's second draw (disjoint from set T and every gold)")
+    t.add_argument("--third", action="store_true", help="set T's third draw (disjoint from set T and every gold)")
     t.add_argument("--out", help="write the selection as JSON here")
     g = sub.add_parser("agreement", help="span and speaker agreement between two annotation passes")
     g.add_argument("a")
@@ -532,8 +535,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "calibrate":
         return run_calibrate(args)
     if args.cmd in ("select", "select-train"):
-        pick = select if args.cmd == "select" else select_train_more if args.more else select_train
-        sel = pick(Path(args.shared))
+        if args.cmd == "select-train" and args.third:
+            sel = select_train_more(Path(args.shared), seed=TRAIN_THIRD_SEED)
+        else:
+            pick = select if args.cmd == "select" else select_train_more if args.more else select_train
+            sel = pick(Path(args.shared))
         for r in sel:
             print(f"{r['corpus']:18} {r['outlet']:28} {r['doc']}")
         print(f"{len(sel)} articles, {len({r['outlet'] for r in sel})} outlets")

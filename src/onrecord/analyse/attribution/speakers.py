@@ -42,6 +42,8 @@ from onrecord.analyse.textcache import doc_text, entity_at
 
 SPOKES = data.words("spokesperson_nouns")  # the word lists are data/words.toml
 UTTERANCE_NOUNS = data.words("utterance_nouns")
+INSTITUTIONS = data.words("institution_nouns")
+PERSONAL_BODIES = {"administration", "campaign", "government"}  # bodies news names after a person
 INDEFINITE = {"a", "an", "another", "one", "some"}
 
 
@@ -153,12 +155,26 @@ def decide(proposals: Iterable[Proposal | None], index: NameIndex, marked: bool 
     speaker it inherits), with its confidence; None when no finder proposed anything. A mention inside the
     ``quoted`` words themselves (the quotation's character span) is never their speaker: the quote marks hold
     what was said, the attribution stands outside them."""
-    p = next((x for x in proposals if x is not None and not _within(x.mention, quoted)), None)
+    p = next((x for x in proposals if x is not None and not _within(x.mention, quoted) and not _addressed(x.mention)),
+             None)
     return decide_one(p, index, marked) if p is not None else None
 
 
 def _within(t: Token | None, span: tuple[int, int] | None) -> bool:
     return t is not None and span is not None and span[0] <= t.idx < span[1]
+
+
+ADDRESSEE_VERBS = frozenset({"ask", "tell", "urge", "warn", "assure", "remind", "inform", "advise", "question"})
+
+
+def _addressed(t: Token | None) -> bool:
+    """Whether mention ``t`` is who a verb of asking or telling addressed ("a reporter can be heard asking Trump",
+    "she told Smith"): the object of such a verb is spoken to, never the speaker. Only where the verb has a subject
+    of its own or is a participle: an inverted outro ("asked Trump.") may parse its subject as the object."""
+    if t is None or t.dep_ not in ("dobj", "dative") or t.head.lemma_.lower() not in ADDRESSEE_VERBS:
+        return False
+    verb = t.head
+    return verb.tag_ == "VBG" or any(c.dep_ in ("nsubj", "nsubjpass") for c in children(verb))
 
 
 def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
@@ -285,7 +301,8 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     span = mention_span(t)
     mention = _text(_core(t))
     # each kind of mention in order of precedence; the first that applies decides
-    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_role_holder):
+    for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_body,
+                 _as_role_holder):
         found = kind(t, index, mention, span)
         if found is not None:
             return _in_full(t, found)
@@ -305,6 +322,11 @@ def _in_full(t: Token, sp: Speaker) -> Speaker:
     name = sp.name
     if not name or sp.type == "spokesperson":
         return sp
+    words = name.split()
+    if len(words) >= 2 and all(w in SURNAME_PARTICLES for w in words[:-1]):
+        full = full_form(t.doc, name)  # "de Blasio tweeted" after "Mayor Bill de Blasio" (often tagged a body)
+        return sp if full is None else Speaker(full, "person", sp.on_behalf_of, sp.mention, sp.span,
+                                               max(sp.confidence, 0.9))
     rest = _POSSESSOR.sub("", name)
     named = rest != name and all(w[:1].isupper() for w in rest.split())
     if named and sp.type == "organisation" and len(rest.split()) > 2:  # "Sanders's hometown Burlington Free Press"
@@ -320,6 +342,8 @@ def _in_full(t: Token, sp: Speaker) -> Speaker:
 
 
 _GIVEN = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# the lower-case particles of surnames ("de Blasio", "van Hollen", "bin Salman"), written after the given name
+SURNAME_PARTICLES = frozenset("al bin da de del della den der di du la le ten ter van von".split())
 
 
 def full_form(doc: Doc, surname: str) -> str | None:
@@ -360,8 +384,10 @@ def _full_form(doc: Doc, surname: str) -> str | None:
 
 
 def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
-    """A person's name (recognised, or a part of a name the article has used): the full name."""
-    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part):
+    """A person's name (recognised, or a part of a name the article has used, or a name coordinated with a person's:
+    "X and Gabriel Smith wrote" with X tagged a body): the full name."""
+    paired = t.pos_ == "PROPN" and any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in children(t))
+    if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part) or paired:
         ent = entity_at(t, ("PERSON",))
         name = resolve_name_text(index, ent.text if ent is not None else mention)
         if ent is not None and name == clean_person_name(ent) and _on_first_line(t):
@@ -552,8 +578,29 @@ def _as_organisation(t: Token, index: NameIndex, mention: str, span: tuple[int, 
     org = _org(t)
     if org is None:
         return None
+    if t.ent_type_ == "NORP" and t.tag_ == "NNP" and any(c.lower_ in INDEFINITE for c in t.lefts):
+        return Speaker(None, "unknown", None, mention, span, 0.2)  # "one Democrat familiar with it said": no one named
     typ = "group" if t.ent_type_ == "NORP" and t.tag_ == "NNPS" else "organisation"
     return Speaker(org, typ, None, mention, span, 0.8)
+
+
+def _as_body(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
+    """A body named by its owner ("the US military", "the Clinton campaign", "his campaign"): the organisation
+    the phrase names, its possessive resolved ("his" -> "Bernie Sanders campaign"). A bare "the government" names
+    no one and is left to the other kinds."""
+    if t.lemma_.lower() not in INSTITUTIONS or t.tag_ != "NN":
+        return None
+    for c in t.lefts:
+        if c.dep_ == "poss":  # a person owns a campaign or heads a government; a country or body owns any body
+            owner = resolve(c, index)
+            if not owner.name or owner.type == "person" and t.lemma_.lower() not in PERSONAL_BODIES:
+                return None
+            return Speaker(f"{owner.name} {t.lower_}", "organisation", None, mention, span, 0.7)
+    owners = [c for c in t.lefts if c.dep_ in ("compound", "nmod", "amod") and c.pos_ in ("PROPN", "ADJ")
+              and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")]
+    if not owners:
+        return None
+    return Speaker(_strip_det(_text(_core(t))), "organisation", None, mention, span, 0.7)
 
 
 def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, int]) -> Speaker | None:
@@ -563,7 +610,7 @@ def _as_role_holder(t: Token, index: NameIndex, mention: str, span: tuple[int, i
     definite = any(c.lower_ in ("the", "this", "that") for c in t.lefts)
     if definite and _named_by_role(t, index) is None and _introduced_unnamed(t, index):
         return Speaker(None, "unknown", None, mention, span, 0.2)  # "a 26-year-old man [...] the man wrote"
-    name = resolve_person_by_role(t, index, salient=definite)
+    name = resolve_person_by_role(t, index, salient=False)
     conf = 0.8
     if name is None and definite:
         name, conf = antecedent(index, t.i, "person"), 0.55
