@@ -25,6 +25,7 @@ WRITER = {"i", "we", "you", "me", "us"}  # outside quote marks: the writer and t
 SAID_DEPS = ("ccomp", "xcomp")  # a speech verb's clause ("said (that) ..."), or its to-infinitive ("urged X to ...")
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
+OUTRO_TOKENS = 30  # '"...," James B. Comey Jr., the director of the Federal Bureau of Investigation, said'
 
 
 Cue = Proposal  # what a cue finder proposes
@@ -257,10 +258,41 @@ def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
     while end < limit and (text[end] not in ".!?\n“\"‘" or _abbreviation(text, end)) and end - close_at < 160:
         end += 1
     toks = _span_tokens(doc, close_at + 1, end)
-    for t in toks[:12]:  # "the presumptive Republican nominee, Donald Trump, tweeted": an apposition may come first
+    for k, t in enumerate(toks[:OUTRO_TOKENS]):  # "the presumptive Republican nominee, Donald Trump, tweeted"
         if is_cue(t):
-            return _cue(t, subject_of(t) or _adjacent_name(t), "outro", 0.9)
+            named = _named_before(toks, t)
+            if k >= 12 and named is None:  # past a short apposition only when the words read "NAME, ..., said"
+                return None
+            subj = subject_of(t)
+            if subj is None or not close_at < subj.idx < t.idx:  # not between the mark and the verb
+                subj = named or subj
+            return _cue(t, subj or _adjacent_name(t), "outro", 0.9)
     return None
+
+
+def _named_before(toks: list[Token], v: Token) -> Token | None:
+    """The speaker an outro writes between the closing mark and its verb, read from the words' order rather than
+    the parse (which may hang the name on the quoted clause): '"...," Gene Sperling, a top adviser, said'. The
+    words before the first comma are a noun phrase with no verb (a name, "the 43-year-old"); what follows
+    between commas is its apposition. None when the words are anything else ("and the crowd cheered as X said")."""
+    words = [x for x in toks if x.i < v.i and not x.is_space]
+    while words and (words[0].is_punct or words[0].is_quote):
+        words.pop(0)
+    head = []
+    for x in words:
+        if x.text in (",", "(", "--", "—", "–"):
+            break
+        head.append(x)
+    if not head or len(head) > 8 or head[0].pos_ not in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM"):
+        return None
+    if len(head) < len(words) and words[-1].text != ",":  # an apposition must close with its comma
+        return None
+    if any(x.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "CCONJ") or x.is_quote for x in head):
+        return None
+    last = head[-1]
+    if last.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ", "NUM") or last.lower_ in WRITER:
+        return None
+    return last
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
