@@ -39,11 +39,26 @@ def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
     if t.i >= 2 and t.doc[t.i - 2].lower_ == "so" and t.doc[t.i - 1].text == "-":
         return False  # "so-called": the writer's distance, not someone's words
     cls = cue_lexicon().get(lemma)
+    if lemma in particle_verbs():  # "fired back", "lashed out": with its particle, a verb that alone is none
+        c = _particle(t)
+        cls = (cue_lexicon().get(f"{lemma}_{c.lower_}") if c is not None else None) or cls
     if not cls or not cls.intersection(classes):
         return False
     need = NEED_PARTICLE.get(lemma)
     c = child_right_after(t) if need is not None else None
     return need is None or c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == need
+
+
+@data.cached
+def particle_verbs() -> frozenset[str]:
+    """The verbs that are cues only with a particle: data/cues.txt writes them "fire_back", "lash_out"."""
+    return frozenset(k.split("_")[0] for k in cue_lexicon() if "_" in k)
+
+
+def _particle(t: Token) -> Token | None:
+    """The particle right after verb t ("fired back", "weighed in"), when the parse makes it t's child."""
+    c = child_right_after(t)
+    return c if c is not None and c.dep_ in ("prt", "prep", "advmod") else None
 
 
 def speech_act(v: Token) -> bool:
@@ -87,8 +102,9 @@ def said(cue: Token, comp: Token) -> bool:
 def cue_span(t: Token) -> tuple[int, int]:
     """The cue verb, with an adjacent particle ("goes on", "pointed out")."""
     s, e = t.idx, t.idx + len(t)
-    c = child_right_after(t)  # the only child that can be the particle
-    if c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == NEED_PARTICLE.get(t.lemma_.lower()):
+    c = _particle(t)  # the only child that can be the particle
+    lemma = t.lemma_.lower()
+    if c is not None and (c.lower_ == NEED_PARTICLE.get(lemma) or lemma in particle_verbs()):
         e = c.idx + len(c)
     return s, e
 
@@ -243,7 +259,7 @@ def _governor_speaker(v: Token, depth: int) -> Token | None:
 def _cue(v: Token, mention: Token | None, how: str, score: float) -> Cue:
     """A cue verb's proposal: the verb (with its particle), the speaker mention, how it was found."""
     s, e = cue_span(v)
-    return Cue(how, score, mention, s, e, v.text, v)
+    return Cue(how, score, mention, s, e, doc_text(v.doc)[s:e], v)
 
 
 def _span_tokens(doc: Doc, start: int, end: int) -> list[Token]:
@@ -259,7 +275,7 @@ def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
         end += 1
     toks = _span_tokens(doc, close_at + 1, end)
     for k, t in enumerate(toks[:OUTRO_TOKENS]):  # "the presumptive Republican nominee, Donald Trump, tweeted"
-        if is_cue(t):
+        if is_cue(t) and not _subordinate(toks[:k]):
             named = _named_before(toks, t)
             if k >= 12 and named is None:  # past a short apposition only when the words read "NAME, ..., said"
                 return None
@@ -268,6 +284,17 @@ def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
                 subj = named or subj
             return _cue(t, subj or _adjacent_name(t), "outro", 0.9)
     return None
+
+
+def _subordinate(before: list[Token]) -> bool:
+    """Whether the words since the last comma or dash open a clause of their own, so that the verb after them is
+    not the quotation's cue: "Trump, who was asked about it, said", "- at which point the crowd chanted"."""
+    for x in reversed(before):
+        if x.text in (",", "-", "--", "—", "–", "(", ")"):
+            return False
+        if x.tag_ in ("WDT", "WP", "WRB") or x.pos_ == "SCONJ":
+            return True
+    return False
 
 
 def _named_before(toks: list[Token], v: Token) -> Token | None:
