@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from onrecord.evaluate import parse_ann, polnear_articles  # noqa: E402
+from onrecord.evaluate import parse_ann, polnear_articles
 
 MARKS = "“”\"‘’'"
 
@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         changed = [k for k in new if k in old and new[k]["speaker_span"] != old[k]["speaker_span"]]
         print(f"paired in both: {sum(k in old for k in new)}, only before: {sum(k not in new for k in old)}, "
               f"only after: {sum(k not in old for k in new)}")
-        print(f"speaker mention changed: {len(changed)}; right among them before {sum(old[k]['right'] for k in changed)}"
-              f" -> after {sum(new[k]['right'] for k in changed)}")
+        before, after = sum(old[k]["right"] for k in changed), sum(new[k]["right"] for k in changed)
+        print(f"speaker mention changed: {len(changed)}; right among them before {before} -> after {after}")
         for k in changed[:a.show]:
             show(new[k], texts, old[k])
     else:
