@@ -10,6 +10,8 @@ quotation found in quote marks is paired with the first annotator's attribution 
 and has a Source; it counts as right when its speaker mention overlaps that Source span. ``--out`` writes one row
 per paired quotation (offsets, the cue, right or not: no article text); ``--against`` compares with an earlier
 run's rows and prints how many quotations changed speaker mention and how many of those are right before → after.
+The PolNeAR train articles of the speaker dev gold (``tests/fixtures/speaker_dev/articles.json``) are left out: dev
+is read as numbers only.
 ``--show N`` prints N changed (or, without ``--against``, wrong) rows with their sentence, for reading.
 """
 from __future__ import annotations
@@ -25,6 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from onrecord.evaluate import parse_ann, polnear_articles
 
 MARKS = "“”\"‘’'"
+DEV_ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "speaker_dev" / "articles.json"
+
+
+def dev_gold_ids() -> set[str]:
+    """The article ids of the speaker dev gold (never read here)."""
+    with open(DEV_ARTICLES, encoding="utf-8") as f:
+        return {a["id"].removesuffix(".txt") for a in json.load(f)}
 
 
 def gold_sources(root: str, row: dict[str, str]) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
@@ -59,8 +68,9 @@ def rows_for(root: str, every: int, cache: str | None) -> tuple[list[dict[str, A
     docs = parsed(root, "train", meta, cache)
     rows: list[dict[str, Any]] = []
     texts: dict[str, str] = {}
+    dev = dev_gold_ids()
     for i, (row, doc) in enumerate(zip(meta, docs)):
-        if i % every:
+        if i % every or row["filename"] in dev:
             continue
         text = doc.text
         texts[row["filename"]] = text
