@@ -53,3 +53,11 @@ def test_a_verb_of_saying_from_polnear_s_cues_credits_a_partial_quote(nlp):
     _, quotes = run(nlp, "Councillor Tom Reyes opined that the plan was “a fantasy built on hope.”")
     q = quote(quotes, "a fantasy built on hope")
     assert q.kind == "partial" and q.speaker == "Tom Reyes" and q.cue == "opined"
+
+
+def test_a_second_verb_of_saying_joined_to_the_reported_clause_is_the_reporter_s(nlp):
+    # the parser joins "predicted" to "was" (the clause she reported), whose subject, a meeting, cannot speak
+    _, quotes = run(nlp, "She told the local radio station on Monday the meeting was calm, and predicted residents "
+                         "\"will be feeling a little angry.\"")
+    q = quote(quotes, "a little angry")
+    assert q.kind == "partial" and q.speaker == "Anna Lopez" and q.cue == "predicted"

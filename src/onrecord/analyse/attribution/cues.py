@@ -252,7 +252,14 @@ def _governor_speaker(v: Token, depth: int) -> Token | None:
     if v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "ccomp", "relcl", "prep") and v.head.i != v.i:
         if v.dep_ == "relcl":
             return v.head
-        return subject_of(v.head, depth + 1)
+        found = subject_of(v.head, depth + 1)
+        outer = v.head.head
+        if v.dep_ == "conj" and v.head.dep_ == "ccomp" and outer.i != v.head.i and is_cue(v) and is_cue(outer) \
+                and not can_speak(found):
+            # "She told X the meeting was calm, and predicted ...", the second verb of saying parsed as joined to
+            # the reported clause, whose subject cannot speak: it is the reporting verb's speaker's
+            return subject_of(outer) or found
+        return found
     return None
 
 
