@@ -61,3 +61,9 @@ def test_a_second_verb_of_saying_joined_to_the_reported_clause_is_the_reporter_s
                          "\"will be feeling a little angry.\"")
     q = quote(quotes, "a little angry")
     assert q.kind == "partial" and q.speaker == "Anna Lopez" and q.cue == "predicted"
+
+
+def test_after_an_inverted_cue_a_possessive_name_is_not_the_speaker(nlp):
+    _, quotes = run(nlp, "Newspapers took sides. \"Voters should stay at home,\" opined Leeds's Evening Courier.")
+    q = quote(quotes, "stay at home")
+    assert q.speaker != "Leeds" and "Courier" in (q.speaker_mention or "")

@@ -343,10 +343,11 @@ def _abbreviation(text: str, i: int) -> bool:
 
 
 def _adjacent_name(t: Token) -> Token | None:
-    """Inverted cue with a parse that missed the subject: 'said Mr Johnson' -> the proper noun after."""
+    """Inverted cue with a parse that missed the subject: 'said Mr Johnson' -> the proper noun after (the noun a
+    possessive name belongs to: 'opined Cleveland's Plain Dealer' -> the Plain Dealer)."""
     for x in t.doc[t.i + 1: t.i + 5]:
         if x.pos_ in ("PROPN", "PRON") or x.ent_type_ == "PERSON":
-            while x.head.i != x.i and x.dep_ in ("compound", "flat") and x.head.i < t.i + 6:
+            while x.head.i != x.i and x.dep_ in ("compound", "flat", "poss") and x.head.i < t.i + 6:
                 x = x.head
             return x
     return None
