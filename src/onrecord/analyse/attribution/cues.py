@@ -25,7 +25,7 @@ WRITER = {"i", "we", "you", "me", "us"}  # outside quote marks: the writer and t
 SAID_DEPS = ("ccomp", "xcomp")  # a speech verb's clause ("said (that) ..."), or its to-infinitive ("urged X to ...")
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
-OUTRO_TOKENS = 30  # '"...," James B. Comey Jr., the director of the Federal Bureau of Investigation, said'
+OUTRO_TOKENS = 30  # '"...," Dr. Jo A. Bloggs Jr., the head of the county's parks and recreation department, said'
 
 
 Cue = Proposal  # what a cue finder proposes
