@@ -25,6 +25,7 @@ WRITER = {"i", "we", "you", "me", "us"}  # outside quote marks: the writer and t
 SAID_DEPS = ("ccomp", "xcomp")  # a speech verb's clause ("said (that) ..."), or its to-infinitive ("urged X to ...")
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
+OUTRO_TOKENS = 30  # '"...," Dr. Jo A. Bloggs Jr., the head of the county's parks and recreation department, said'
 
 
 Cue = Proposal  # what a cue finder proposes
@@ -38,11 +39,26 @@ def is_cue(t: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
     if t.i >= 2 and t.doc[t.i - 2].lower_ == "so" and t.doc[t.i - 1].text == "-":
         return False  # "so-called": the writer's distance, not someone's words
     cls = cue_lexicon().get(lemma)
+    if lemma in particle_verbs():  # "fired back", "lashed out": with its particle, a verb that alone is none
+        c = _particle(t)
+        cls = (cue_lexicon().get(f"{lemma}_{c.lower_}") if c is not None else None) or cls
     if not cls or not cls.intersection(classes):
         return False
     need = NEED_PARTICLE.get(lemma)
     c = child_right_after(t) if need is not None else None
     return need is None or c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == need
+
+
+@data.cached
+def particle_verbs() -> frozenset[str]:
+    """The verbs that are cues only with a particle: data/cues.txt writes them "fire_back", "lash_out"."""
+    return frozenset(k.split("_")[0] for k in cue_lexicon() if "_" in k)
+
+
+def _particle(t: Token) -> Token | None:
+    """The particle right after verb t ("fired back", "weighed in"), when the parse makes it t's child."""
+    c = child_right_after(t)
+    return c if c is not None and c.dep_ in ("prt", "prep", "advmod") else None
 
 
 def speech_act(v: Token) -> bool:
@@ -86,8 +102,9 @@ def said(cue: Token, comp: Token) -> bool:
 def cue_span(t: Token) -> tuple[int, int]:
     """The cue verb, with an adjacent particle ("goes on", "pointed out")."""
     s, e = t.idx, t.idx + len(t)
-    c = child_right_after(t)  # the only child that can be the particle
-    if c is not None and c.dep_ in ("prt", "prep", "advmod") and c.lower_ == NEED_PARTICLE.get(t.lemma_.lower()):
+    c = _particle(t)  # the only child that can be the particle
+    lemma = t.lemma_.lower()
+    if c is not None and (c.lower_ == NEED_PARTICLE.get(lemma) or lemma in particle_verbs()):
         e = c.idx + len(c)
     return s, e
 
@@ -235,14 +252,21 @@ def _governor_speaker(v: Token, depth: int) -> Token | None:
     if v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "ccomp", "relcl", "prep") and v.head.i != v.i:
         if v.dep_ == "relcl":
             return v.head
-        return subject_of(v.head, depth + 1)
+        found = subject_of(v.head, depth + 1)
+        outer = v.head.head
+        if v.dep_ == "conj" and v.head.dep_ == "ccomp" and outer.i != v.head.i and is_cue(v) and is_cue(outer) \
+                and not can_speak(found):
+            # "She told X the meeting was calm, and predicted ...", the second verb of saying parsed as joined to
+            # the reported clause, whose subject cannot speak: it is the reporting verb's speaker's
+            return subject_of(outer) or found
+        return found
     return None
 
 
 def _cue(v: Token, mention: Token | None, how: str, score: float) -> Cue:
     """A cue verb's proposal: the verb (with its particle), the speaker mention, how it was found."""
     s, e = cue_span(v)
-    return Cue(how, score, mention, s, e, v.text, v)
+    return Cue(how, score, mention, s, e, doc_text(v.doc)[s:e], v)
 
 
 def _span_tokens(doc: Doc, start: int, end: int) -> list[Token]:
@@ -257,10 +281,52 @@ def outro_cue(doc: Doc, close_at: int, limit: int) -> Cue | None:
     while end < limit and (text[end] not in ".!?\n“\"‘" or _abbreviation(text, end)) and end - close_at < 160:
         end += 1
     toks = _span_tokens(doc, close_at + 1, end)
-    for t in toks[:12]:  # "the presumptive Republican nominee, Donald Trump, tweeted": an apposition may come first
-        if is_cue(t):
-            return _cue(t, subject_of(t) or _adjacent_name(t), "outro", 0.9)
+    for k, t in enumerate(toks[:OUTRO_TOKENS]):  # "the presumptive Republican nominee, Donald Trump, tweeted"
+        if is_cue(t) and not _subordinate(toks[:k]):
+            named = _named_before(toks, t)
+            if k >= 12 and named is None:  # past a short apposition only when the words read "NAME, ..., said"
+                return None
+            subj = subject_of(t)
+            if subj is None or not close_at < subj.idx < t.idx:  # not between the mark and the verb
+                subj = named or subj
+            return _cue(t, subj or _adjacent_name(t), "outro", 0.9)
     return None
+
+
+def _subordinate(before: list[Token]) -> bool:
+    """Whether the words since the last comma or dash open a clause of their own, so that the verb after them is
+    not the quotation's cue: "Trump, who was asked about it, said", "- at which point the crowd chanted"."""
+    for x in reversed(before):
+        if x.text in (",", "-", "--", "—", "–", "(", ")"):
+            return False
+        if x.tag_ in ("WDT", "WP", "WRB") or x.pos_ == "SCONJ":
+            return True
+    return False
+
+
+def _named_before(toks: list[Token], v: Token) -> Token | None:
+    """The speaker an outro writes between the closing mark and its verb, read from the words' order rather than
+    the parse (which may hang the name on the quoted clause): '"...," Gene Sperling, a top adviser, said'. The
+    words before the first comma are a noun phrase with no verb (a name, "the 43-year-old"); what follows
+    between commas is its apposition. None when the words are anything else ("and the crowd cheered as X said")."""
+    words = [x for x in toks if x.i < v.i and not x.is_space]
+    while words and (words[0].is_punct or words[0].is_quote):
+        words.pop(0)
+    head = []
+    for x in words:
+        if x.text in (",", "(", "--", "—", "–"):
+            break
+        head.append(x)
+    if not head or len(head) > 8 or head[0].pos_ not in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM"):
+        return None
+    if len(head) < len(words) and words[-1].text != ",":  # an apposition must close with its comma
+        return None
+    if any(x.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "CCONJ") or x.is_quote for x in head):
+        return None
+    last = head[-1]
+    if last.pos_ not in ("PROPN", "NOUN", "PRON", "ADJ", "NUM") or last.lower_ in WRITER:
+        return None
+    return last
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
@@ -277,10 +343,11 @@ def _abbreviation(text: str, i: int) -> bool:
 
 
 def _adjacent_name(t: Token) -> Token | None:
-    """Inverted cue with a parse that missed the subject: 'said Mr Johnson' -> the proper noun after."""
+    """Inverted cue with a parse that missed the subject: 'said Mr Johnson' -> the proper noun after (the noun a
+    possessive name belongs to: 'opined Cleveland's Plain Dealer' -> the Plain Dealer)."""
     for x in t.doc[t.i + 1: t.i + 5]:
         if x.pos_ in ("PROPN", "PRON") or x.ent_type_ == "PERSON":
-            while x.head.i != x.i and x.dep_ in ("compound", "flat") and x.head.i < t.i + 6:
+            while x.head.i != x.i and x.dep_ in ("compound", "flat", "poss") and x.head.i < t.i + 6:
                 x = x.head
             return x
     return None

@@ -56,6 +56,8 @@ def _role(text: str, i: int, start: int, end: int, open_kinds: list[str]) -> str
     prev = text[i - 1] if i > start else None
     nxt = text[i + 1] if i + 1 < end else None
     kind = "d" if _is_double(ch) else "s"
+    if ch == "“" and "d" in open_kinds and prev is not None and _closes(prev, nxt) and prev not in ALL_MARKS:
+        return "close"  # a left mark typed for a right one, at a closing position: “abhorrent“ in a tweet
     if ch in DOUBLE_OPEN or ch in SINGLE_OPEN:
         return "open"
     if ch in DOUBLE_CLOSE:
