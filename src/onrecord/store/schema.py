@@ -682,6 +682,11 @@ CREATE TRIGGER IF NOT EXISTS statement_outlets_article_outlet AFTER UPDATE OF ou
         WHERE r.statement_id IN (SELECT statement_id FROM statement_reports WHERE article_id = NEW.id);
 END;
 """),
+    (21, "link: the people of a surname looked up by their given name through one index (surname, type, key), "
+         "not by reading every person of the surname", """
+DROP INDEX IF EXISTS link_nodes_surname;
+CREATE INDEX link_nodes_surname ON link_nodes(surname, type, key);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
