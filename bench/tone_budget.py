@@ -10,6 +10,11 @@ how many body sentences with at least one mention (the tone step's passes of the
 an article has. The budget: the pipeline must keep 85% of its articles/s without the tone step, so the step may
 spend (1 / 0.85 - 1) of the CPU per article without it; divided by the sentences with mentions, the milliseconds
 a sentence may cost.
+
+``--minilm MODEL.onnx [--minilm ...] --vocab vocab.txt``: the same run also ingests the texts with the tone step
+reading through each fine-tuned MiniLM (``bench/newsmtsc.py``'s reader: one pass a sentence for all its mentions,
+onnxruntime, one thread; needs ``onnxruntime``) instead of the shipped model, so a candidate is measured in the
+pipeline's terms before it is wired in.
 """
 from __future__ import annotations
 
@@ -21,11 +26,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import onrecord.analyse as analyse
-from onrecord.models import Analysis, Segment
+import onrecord.analyse.tone.record as record
+from onrecord.models import Analysis, Segment, Tone
 from onrecord.pipeline import ingest_articles
 from onrecord.store.db import Store
 
@@ -39,7 +46,17 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--minilm", type=Path, action="append", default=[],
+                    help="a MiniLM ONNX file (bench/train_tone_finetune.py) to read tone with (repeatable)")
+    ap.add_argument("--vocab", type=Path, help="the MiniLM's vocab.txt (with --minilm)")
     args = ap.parse_args()
+    readers: dict[str, Callable[[str, Sequence[tuple[int, int]]], list[Tone]]] = {"shipped": record.tones}
+    if args.minilm:
+        if not args.vocab:
+            ap.error("--minilm needs --vocab")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from newsmtsc import MiniLM
+        readers.update((str(m), MiniLM(m, args.vocab).tones) for m in args.minilm)
     files = sorted((Path(args.corpus) / "polnear" / "train" / "text").glob("*.txt"))
     draw = random.Random(SEED).sample(files, min(args.n, len(files)))
     records = [{"id": f.stem, "text": f.read_text(encoding="utf-8")} for f in draw]
@@ -70,31 +87,42 @@ def main() -> None:
         return cpu
 
     run(off)  # warm-up: the models load
-    cpu: dict[str, list[float]] = {"on": [], "off": []}
-    tone_cpu = []
+    for read in readers.values():  # and each tone model's
+        read("Warm up.", [(0, 4)])
+    cpu: dict[str, list[float]] = {"off": [], **{k: [] for k in readers}}
+    tone_cpu: dict[str, list[float]] = {k: [] for k in readers}
     for _ in range(args.rounds):
         cpu["off"].append(run(off))
-        counts.update(tone_cpu=0.0, sentences=0, mentions=0)
-        cpu["on"].append(run(timed))
-        tone_cpu.append(counts["tone_cpu"])
+        for name, read in readers.items():
+            record.tones = read
+            counts.update(tone_cpu=0.0, sentences=0, mentions=0)
+            cpu[name].append(run(timed))
+            tone_cpu[name].append(counts["tone_cpu"])
+    record.tones = readers["shipped"]
     n = len(records)
     per = {k: statistics.median(v) / n for k, v in cpu.items()}
     sentences, mentions = counts["sentences"] / n, counts["mentions"] / n
     budget_article = per["off"] * (1 / KEEP - 1)
-    out = {"n": n, "rounds": args.rounds, "load": os.getloadavg()[0], "cpu_s": cpu,
-           "cpu_ms_per_article": {k: round(1000 * v, 1) for k, v in per.items()},
-           "tone_step_ms_per_article": round(1000 * statistics.median(tone_cpu) / n, 2),
-           "sentences_with_mentions_per_article": round(sentences, 2), "mentions_per_article": round(mentions, 2),
-           "ratio_on_off": round(per["off"] / per["on"], 3),
-           "budget_ms_per_article": round(1000 * budget_article, 1),
-           "budget_ms_per_sentence": round(1000 * budget_article / sentences, 2) if sentences else None}
-    out["tone_step_ms_per_sentence"] = round(out["tone_step_ms_per_article"] / sentences, 3) if sentences else None
+    out: dict[str, Any] = {
+        "n": n, "rounds": args.rounds, "load": os.getloadavg()[0], "cpu_s": cpu,
+        "cpu_ms_per_article_tone_off": round(1000 * per["off"], 1),
+        "sentences_with_mentions_per_article": round(sentences, 2), "mentions_per_article": round(mentions, 2),
+        "budget_ms_per_article": round(1000 * budget_article, 1),
+        "budget_ms_per_sentence": round(1000 * budget_article / sentences, 3) if sentences else None, "models": {}}
+    for name in readers:
+        step = 1000 * statistics.median(tone_cpu[name]) / n
+        out["models"][name] = {"cpu_ms_per_article": round(1000 * per[name], 1),
+                               "tone_step_ms_per_article": round(step, 2),
+                               "tone_step_ms_per_sentence": round(step / sentences, 3) if sentences else None,
+                               "ratio_to_tone_off": round(per["off"] / per[name], 3)}
     for k, v in out.items():
-        if k != "cpu_s":
+        if k == "models":
+            for name, m in v.items():
+                print(f"{name}: {m}")
+        elif k != "cpu_s":
             print(f"{k}: {v}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    sys.exit(0)
 
 
 if __name__ == "__main__":
