@@ -358,6 +358,12 @@ def main() -> None:
     ap.add_argument("--tune", type=int, default=0, help="fine-tune the top N layers (the rest frozen; 0: all)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N targets only (a determinism check)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (a determinism check)")
+    ap.add_argument("--teacher", type=Path,
+                    help="distil: a fine-tuned model's weights (this script's tone_minilm.pt) whose logits on "
+                         "train the model also learns from")
+    ap.add_argument("--teacher-layers", type=int, default=6, help="the teacher's encoder layers")
+    ap.add_argument("--distill", type=float, default=0.5, help="the teacher's share of the loss (with --teacher)")
+    ap.add_argument("--temperature", type=float, default=2.0, help="the softmax temperature of distillation")
     ap.add_argument("--install", action="store_true", help="copy the int8 model to src/onrecord/data/")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
@@ -377,7 +383,22 @@ def main() -> None:
     train = encode(tok, train_rows[:args.limit] if args.limit else train_rows)
     dev = {name: encode(tok, rows) for name, rows in dev_rows.items()}
     ydev = {name: np.array([y for _, _, y in d]) for name, d in dev.items()}
-    model = build_torch(minilm.read_safetensors(mdir / "model.safetensors"), dropout=0.1)
+    weights = minilm.read_safetensors(mdir / "model.safetensors")
+    teacher_logits = None
+    if args.teacher:  # its logits on every train target, computed once (dropout off): soft labels to learn from
+        LAYERS = args.teacher_layers
+        teacher = build_torch(weights, dropout=0.0)
+        teacher.load_state_dict(torch.load(args.teacher, map_location="cpu"))
+        teacher.eval()
+        order = list(range(len(train)))
+        with torch.no_grad():
+            teacher_logits = torch.cat([logits(teacher, train, order[k:k + 64], None, 0)
+                                        for k in range(0, len(order), 64)])
+        f1, acc = f1_macro(np.array([y for _, _, y in train]), teacher_logits.argmax(-1).numpy())
+        print(f"teacher on train: F1 macro {f1:.4f}, accuracy {acc:.4f}", flush=True)
+        LAYERS = args.layers
+        del teacher
+    model = build_torch(weights, dropout=0.1)
     model.mark = args.mark
     start = LAYERS - args.tune
     if args.mark and start:
@@ -406,7 +427,8 @@ def main() -> None:
     opt = torch.optim.AdamW(groups, lr=args.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
-    figures: dict[str, Any] = {"args": {k: v for k, v in vars(args).items() if k not in ("root", "model_dir")},
+    figures: dict[str, Any] = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                                        if k not in ("root", "model_dir")},
                                "load_start": os.getloadavg()[0], "epochs": [], "frozen_states_s": cache_s}
     t0, c0 = time.perf_counter(), time.process_time()
     step = 0
@@ -416,7 +438,13 @@ def main() -> None:
         running = 0.0
         for b in batches(train, args.batch, rng):
             y = torch.tensor([train[i][2] for i in b])
-            loss = loss_fn(logits(model, train, b, cache, start), y)
+            pred = logits(model, train, b, cache, start)
+            loss = loss_fn(pred, y)
+            if teacher_logits is not None:
+                t = args.temperature
+                soft = torch.nn.functional.kl_div(torch.log_softmax(pred / t, -1),
+                                                  torch.softmax(teacher_logits[b] / t, -1), reduction="batchmean")
+                loss = (1 - args.distill) * loss + args.distill * t * t * soft
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
