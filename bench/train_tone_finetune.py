@@ -18,7 +18,8 @@ plus the target pooling and the head: inputs ``input_ids``, ``attention_mask`` (
 (batch, targets, pieces: 1 on each target's pieces), output ``logits`` (batch, targets, 3)), checked against torch,
 quantised to int8 with ``onnxruntime.quantization.quantize_dynamic`` (per channel) and scored on dev rw and mt (the dev
 sets are read as figures only), after every epoch (each epoch's files replace the last's). ``--install`` copies the
-int8 file to ``src/onrecord/data/tone_minilm.onnx``.
+int8 file to ``src/onrecord/data/tone_minilm.onnx``. ``--teacher PT`` distils: the loss adds, with weight
+``--distill``, the KL divergence from a fine-tuned model's softened predictions (``--temperature``) on train.
 
 Needs ``torch`` (CPU build; ``pip install -e .[train-tone]``), ``onnx``, ``onnxruntime``, ``numpy``; it tokenises with
 ``bench/tone_wordpiece.py`` (pure Python, equal to the ``tokenizers`` library's BERT tokeniser on NewsMTSC).
