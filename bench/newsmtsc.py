@@ -23,12 +23,13 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import onrecord
 from onrecord.evaluate import TONE_POLARITY, score_tone, tone_rows
-from onrecord.models import TONE_LABELS
+from onrecord.models import TONE_LABELS, Tone
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tone_wordpiece import WordPiece, target_pieces
@@ -47,14 +48,22 @@ class MiniLM:
 
     def label(self, sentence: str, start: int, end: int) -> str:
         """The label toward ``sentence[start:end]``."""
+        return self.tones(sentence, [(start, end)])[0].label
+
+    def tones(self, sentence: str, mentions: Sequence[tuple[int, int]]) -> list[Tone]:
+        """The tone toward each mention ``sentence[start:end]``, all in one pass (as the tone step would call it)."""
         import numpy as np
         ids, spans = self.tokeniser.encode(sentence, 128)
-        targets = np.zeros((1, 1, len(ids)), np.float32)
-        targets[0, 0, target_pieces(spans, start, end)] = 1.0
+        targets = np.zeros((1, len(mentions), len(ids)), np.float32)
+        for k, (start, end) in enumerate(mentions):
+            targets[0, k, target_pieces(spans, start, end)] = 1.0
         logits = self.session.run(["logits"], {"input_ids": np.array([ids], np.int64),
                                                "attention_mask": np.ones((1, len(ids)), np.int64),
-                                               "targets": targets})[0]
-        return TONE_LABELS[int(logits[0, 0].argmax())]
+                                               "targets": targets})[0][0]
+        e = np.exp(logits - logits.max(-1, keepdims=True))
+        p = (e / e.sum(-1, keepdims=True)).tolist()
+        return [Tone(s, t, TONE_LABELS[int(np.argmax(q))], round(q[2] - q[0], 4), round(q[0], 4), round(q[1], 4),
+                     round(q[2], 4)) for (s, t), q in zip(mentions, p)]
 
 
 def _vader() -> Any:

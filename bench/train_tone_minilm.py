@@ -58,7 +58,8 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
 
 
 def build_onnx(w: dict[str, np.ndarray], path: Path) -> None:
-    """Write BERT (6 layers, 384 wide, 12 heads) as an ONNX graph: input_ids, attention_mask -> hidden states."""
+    """Write BERT (384 wide, 12 heads; its first ``max(LAYERS)`` layers) as an ONNX graph: input_ids, attention_mask ->
+    the hidden states after the layers in ``LAYERS``."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -99,7 +100,7 @@ def build_onnx(w: dict[str, np.ndarray], path: Path) -> None:
     merge = const("merge_shape", np.array([0, 0, HIDDEN], dtype=np.int64))
     scale = const("scale", np.array(1.0 / np.sqrt(HIDDEN // HEADS), np.float32))
     outputs = []
-    for i in range(1, 7):
+    for i in range(1, max(LAYERS) + 1):  # the layers above the last one kept are left out
         p = f"encoder.layer.{i - 1}."
         heads = {}
         for k in ("query", "key", "value"):

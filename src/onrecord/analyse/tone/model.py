@@ -42,3 +42,9 @@ def tone(sentence: str, start: int, end: int) -> Tone:
     best = max(range(len(p)), key=p.__getitem__)
     return Tone(start, end, TONE_LABELS[best], round(p[2] - p[0], 4), round(p[0], 4), round(p[1], 4),
                 round(p[2], 4))
+
+
+def tones(sentence: str, mentions: Sequence[tuple[int, int]]) -> list[Tone]:
+    """The tone of ``sentence`` toward each mention ``sentence[start:end]``: the tone step's call, one a sentence, so
+    that a model that reads a whole sentence in one pass (the MiniLM of docs/tone.md) can serve all its mentions."""
+    return [tone(sentence, start, end) for start, end in mentions]

@@ -12,8 +12,8 @@ import bisect
 from collections.abc import Iterable
 
 from onrecord.analyse.plan import sentences
-from onrecord.analyse.tone.model import tone
-from onrecord.models import Analysis, Quote, Segment, ToneMention
+from onrecord.analyse.tone.model import tones
+from onrecord.models import Analysis, Quote, Segment, Tone, ToneMention
 
 TONE_TYPES = ("person", "organisation", "country")
 _MAX_SENTENCE = 1000  # characters; a longer "sentence" is a list or a table, not prose the model knows
@@ -59,7 +59,7 @@ def tone_mentions(text: str, analysis: Analysis, segments: Iterable[Segment] = (
     quoted = _QuoteSpans(analysis.quotes)
 
     seen: set[tuple[int, int, int | None]] = set()
-    out: list[ToneMention] = []
+    todo: list[tuple[int, int, int, int, str, int, int | None]] = []
     mentions = sorted((m.start, m.end, m.text, n) for n, e in enumerate(analysis.entities.entities)
                       if e.type in TONE_TYPES for m in e.mentions)
     for m_start, m_end, m_text, n in mentions:
@@ -78,7 +78,17 @@ def tone_mentions(text: str, analysis: Analysis, segments: Iterable[Segment] = (
         if key in seen:
             continue
         seen.add(key)
-        t = tone(text[s_start:s_end], m_start - s_start, m_end - s_start)
+        todo.append((s_start, s_end, m_start, m_end, m_text, n, k))
+    by_sentence: dict[int, list[int]] = {}
+    for j, item in enumerate(todo):
+        by_sentence.setdefault(item[0], []).append(j)
+    read: dict[int, Tone] = {}
+    for s_start, js in by_sentence.items():  # one pass of the model reads every mention of a sentence
+        s_end = todo[js[0]][1]
+        read.update(zip(js, tones(text[s_start:s_end], [(todo[j][2] - s_start, todo[j][3] - s_start) for j in js])))
+    out: list[ToneMention] = []
+    for j, (s_start, s_end, m_start, m_end, m_text, n, k) in enumerate(todo):
+        entity, q, t = analysis.entities.entities[n], analysis.quotes[k] if k is not None else None, read[j]
         out.append(ToneMention(entity=n, target=entity.name, target_type=entity.type, mention=m_text,
                                mention_start=m_start, mention_end=m_end, start=s_start, end=s_end, label=t.label,
                                score=t.score, holder=q.speaker if q else None,
