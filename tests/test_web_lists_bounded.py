@@ -237,11 +237,27 @@ def grow_contradictions(path, times: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def grown(store, tmp_path_factory):
-    """The demo store with 25 and with 250 copies of its contradictions about subjects of their own."""
+def paired(store, tmp_path_factory):
+    """The demo store relinked with the stances' cut at 0.7, so that its contradictions hold pairs of both kinds and
+    groups of several claims and counters (at the shipped cut the sample keeps fewer): these tests are about how
+    the pages group and page pairs, not about which pairs the sample makes."""
+    path = ws.copy_store(Path(store), tmp_path_factory.mktemp("paired"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ONRECORD_STANCE_MIN_CONFIDENCE", "0.7")
+        with Store(path) as s:
+            link(s)
+    with sqlite3.connect(path) as conn:
+        kinds = {k for (k,) in conn.execute("SELECT DISTINCT kind FROM contradictions")}
+    assert {"claim-vs-own", "claim-vs-spokesperson"} <= kinds, kinds
+    return path
+
+
+@pytest.fixture(scope="module")
+def grown(paired, tmp_path_factory):
+    """The paired store with 25 and with 250 copies of its contradictions about subjects of their own."""
     out = {}
     for times in (25, 250):
-        path = ws.copy_store(Path(store), tmp_path_factory.mktemp(f"grown{times}"))
+        path = ws.copy_store(Path(paired), tmp_path_factory.mktemp(f"grown{times}"))
         grow_contradictions(path, times)
         out[times] = path
     return out
@@ -283,7 +299,8 @@ def test_the_kept_claim_groups_page_exactly_as_the_sql_grouping(grown, tmp_path,
         assert _groups(b.contradiction_groups(kind=kind, limit=1000)) == _groups(every)
 
 
-def test_a_claim_group_shows_its_first_claims_and_counters_and_how_many_more(client, store, monkeypatch):
+def test_a_claim_group_shows_its_first_claims_and_counters_and_how_many_more(paired, monkeypatch):
+    store = paired
     with onrecord.open(store, readonly=True) as api:  # the first group with several claims and counters
         at = next(i for i, g in enumerate(api.contradiction_groups(limit=100).groups)
                   if g.claims_total > 1 and g.counters_total > 1)
@@ -296,18 +313,19 @@ def test_a_claim_group_shows_its_first_claims_and_counters_and_how_many_more(cli
         g.claims[:1], g.counters[:1], g.claims_total, g.counters_total)
     assert [(p.claim.id, p.counter.id) for p in cut] == [(g.claims[0], g.counters[0])]  # only the pairs shown
     monkeypatch.setattr(lists, "GROUP_SHOWN", 1)
-    body = client.get(f"/contradictions.json?offset={at}&_size=1").json()
-    assert [(x["claims"], x["counters"], x["more_claims"], x["more_counters"]) for x in body["groups"]] == [
-        (g.claims[:1], g.counters[:1], g.claims_total - 1, g.counters_total - 1)]
-    assert len(body["items"]) == 1 and body["total"] == full.total
-    html = client.get(f"/contradictions?offset={at}&_size=1").text
-    more = g.claims_total - 1
-    assert f"and {more} more claim{'s' if more > 1 else ''}" in html and "more piece" in html
-    assert html.count('class="claim"') == 1 and html.count('class="counter"') == 1
-    assert f"{g.claims_total} claims about" in html
-    streamed = client.get("/contradictions.csv?_stream=1").text  # the streamed CSV keeps every pair
-    with onrecord.open(store, readonly=True) as api:
-        assert len(streamed.strip().splitlines()) == 1 + len(api.contradictions())
+    with ws.TestClient(create_app(str(store))) as client:
+        body = client.get(f"/contradictions.json?offset={at}&_size=1").json()
+        assert [(x["claims"], x["counters"], x["more_claims"], x["more_counters"]) for x in body["groups"]] == [
+            (g.claims[:1], g.counters[:1], g.claims_total - 1, g.counters_total - 1)]
+        assert len(body["items"]) == 1 and body["total"] == full.total
+        html = client.get(f"/contradictions?offset={at}&_size=1").text
+        more = g.claims_total - 1
+        assert f"and {more} more claim{'s' if more > 1 else ''}" in html and "more piece" in html
+        assert html.count('class="claim"') == 1 and html.count('class="counter"') == 1
+        assert f"{g.claims_total} claims about" in html
+        streamed = client.get("/contradictions.csv?_stream=1").text  # the streamed CSV keeps every pair
+        with onrecord.open(store, readonly=True) as api:
+            assert len(streamed.strip().splitlines()) == 1 + len(api.contradictions())
 
 
 def test_the_contradictions_list_reads_the_same_whatever_other_subjects_add(grown, monkeypatch):
