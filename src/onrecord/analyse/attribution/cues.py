@@ -406,13 +406,13 @@ def _colon_speaker(colon: Token, before: list[Token]) -> Token | None:
 
 
 def _lead_verb(colon: Token, before: list[Token]) -> Token | None:
-    """The finite verb, other than "be", heading the words before a colon: the topmost one met climbing from the
-    last of them."""
+    """The finite verb heading the words before a colon, the topmost one met climbing from the last of them; not
+    "be" or "have" ("X has proof:", "Here is X:"), which introduce what X holds or is, not what X says."""
     if not before:
         return None
     lo, x, top = before[0].i, before[-1], None
     while True:
-        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() != "be" and (x.tag_ in ("VBD", "VBZ", "VBP") or (
+        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() not in ("be", "have") and (x.tag_ in ("VBD", "VBZ", "VBP") or (
                 x.tag_ == "VBN" and any(c.dep_ == "aux" for c in children(x)))):  # "has since apologized"
             top = x
         if x.head.i == x.i or not lo <= x.head.i < colon.i:
