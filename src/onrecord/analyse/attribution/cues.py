@@ -412,8 +412,9 @@ def _lead_verb(colon: Token, before: list[Token]) -> Token | None:
         return None
     lo, x, top = before[0].i, before[-1], None
     while True:
-        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() not in ("be", "have") and (x.tag_ in ("VBD", "VBZ", "VBP") or (
-                x.tag_ == "VBN" and any(c.dep_ == "aux" for c in children(x)))):  # "has since apologized"
+        finite = x.tag_ in ("VBD", "VBZ", "VBP") or (  # or perfect: "has since apologized"
+            x.tag_ == "VBN" and any(c.dep_ == "aux" for c in children(x)))
+        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() not in ("be", "have") and finite:
             top = x
         if x.head.i == x.i or not lo <= x.head.i < colon.i:
             return top
