@@ -25,6 +25,7 @@ WRITER = {"i", "we", "you", "me", "us"}  # outside quote marks: the writer and t
 SAID_DEPS = ("ccomp", "xcomp")  # a speech verb's clause ("said (that) ..."), or its to-infinitive ("urged X to ...")
 NEED_PARTICLE = {"go": "on", "point": "out"}  # "the letter goes on:", "pointed out that"
 SENT_END = {".", "!", "?"}
+DASHES = {"-", "--", "–", "—"}
 OUTRO_TOKENS = 30  # '"...," Dr. Jo A. Bloggs Jr., the head of the county's parks and recreation department, said'
 
 
@@ -231,7 +232,7 @@ def _own_subject(v: Token) -> tuple[Token | None, bool]:
         if c.dep_ in ("nsubj", "csubj"):
             if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
                 return v.head, passive
-            return c, passive
+            return _past_dateline(c, v), passive
         if c.dep_ == "nsubjpass":
             passive = True
         if c.dep_ == "agent":
@@ -239,6 +240,21 @@ def _own_subject(v: Token) -> tuple[Token | None, bool]:
                 if p.dep_ == "pobj":
                     return p, passive
     return None, passive
+
+
+def _past_dateline(c: Token, v: Token) -> Token:
+    """A dateline opening a story ("LISBON (Reuters) - Jo Bloggs said") is no speaker: when the parse makes the
+    place verb v's subject, the speaker is the subject or noun after the dateline's dash."""
+    if c.left_edge.idx and doc_text(c.doc)[c.left_edge.idx - 1] != "\n" or not (
+            c.ent_type_ in ("GPE", "LOC") or c.text.isupper()):
+        return c
+    dash = next((x for x in c.doc[c.i + 1: v.i] if x.text in DASHES and x.whitespace_ and x.doc[x.i - 1].whitespace_
+                 and (x.head.i == c.i or x.i == c.right_edge.i + 1)), None)
+    if dash is None:
+        return c
+    after = [x for x in children(v) if x.dep_ == "nsubj" and x.i > dash.i] + [
+        x for x in children(c) if x.i > dash.i and x.dep_ in ("appos", "conj", "npadvmod")]
+    return after[0] if after else c
 
 
 def _governor_speaker(v: Token, depth: int) -> Token | None:
@@ -369,11 +385,50 @@ def intro_cue(doc: Doc, start: int, open_at: int) -> Cue | None:
     colon = [t for t in toks if t.text == ":"]
     if colon and doc_text(doc)[colon[-1].idx + 1: open_at].strip() == "":
         head_np = [t for t in toks if t.i < colon[-1].i]
-        names = [t for t in head_np if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
-        if names and len(head_np) <= 14:
-            sp = names[-1]
+        sp = _colon_speaker(colon[-1], head_np)
+        if sp is not None:
             return Cue("colon", 0.7, sp, colon[-1].idx, colon[-1].idx + 1, ":")
     return None
+
+
+def _colon_speaker(colon: Token, before: list[Token]) -> Token | None:
+    """Who a colon introduces: the subject of the clause the colon ends ("X listed his favourite show:", "He set out
+    his terms:"), else a name of a short lead that no preposition governs ("X on Y:", "Here's X in 1992:")."""
+    v = _lead_verb(colon, before)
+    sp = subject_of(v) if v is not None else None
+    if can_speak(sp) and sp is not None and sp.tag_ not in ("WDT", "WP") and not _in_pp(sp, v):  # not "what happened"
+        return sp
+    names = [t for t in before if t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+    if not names or len(before) > 14:
+        return None
+    free = [t for t in names if not _in_pp(t, None)]
+    return (free or names)[-1]
+
+
+def _lead_verb(colon: Token, before: list[Token]) -> Token | None:
+    """The finite verb heading the words before a colon, the topmost one met climbing from the last of them; not
+    "be" or "have" ("X has proof:", "Here is X:"), which introduce what X holds or is, not what X says."""
+    if not before:
+        return None
+    lo, x, top = before[0].i, before[-1], None
+    while True:
+        finite = x.tag_ in ("VBD", "VBZ", "VBP") or (  # or perfect: "has since apologized"
+            x.tag_ == "VBN" and any(c.dep_ == "aux" for c in children(x)))
+        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() not in ("be", "have") and finite:
+            top = x
+        if x.head.i == x.i or not lo <= x.head.i < colon.i:
+            return top
+        x = x.head
+
+
+def _in_pp(t: Token, stop: Token | None) -> bool:
+    """Whether a preposition governs t (below ``stop``, or anywhere in its sentence when None)."""
+    x = t
+    while x.head.i != x.i and x.i != (stop.i if stop is not None else -1):
+        if x.dep_ == "pobj" or x.head.pos_ == "ADP":
+            return True
+        x = x.head
+    return False
 
 
 def according_cue(t: Token) -> Cue | None:
