@@ -506,7 +506,8 @@ def demo(db: str) -> None:
             n = f"{e.articles} article" + ("s" if e.articles != 1 else "")
             click.echo(f"    {e.name[:40]:40} {e.type:12} {e.quotes:3} quotes, in {n:11} [{e.id}]")
         found = api.contradictions()
-        click.echo(f"\nContradictions: {len(found)} claims about someone's stance set against their own words")
+        click.echo(f"\nContradictions: {len(found)} claims about someone's stance set against their own words "
+                   "(or their spokesperson's)")
         for c in list(found)[:3]:
             claimant = c.claim.reported_by or c.claim.holder
             click.echo(f"    {c.claim.date} {claimant}: {' '.join(c.claim.text.split()[:12])}…")
