@@ -129,7 +129,8 @@ PN_NAME = re.compile(r"[a-z][a-z-]*_\d{4}-\d{2}-\d{2}_[A-Za-z0-9-]+")
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def in_fixtures(own: frozenset[Path] | set[Path] = frozenset({GOLD / "set_d.jsonl", GOLD / "set_e.jsonl", DRAWS})
+def in_fixtures(own: frozenset[Path] | set[Path] = frozenset({GOLD / "set_d.jsonl", GOLD / "set_e.jsonl",
+                                                               GOLD / "set_f.jsonl", DRAWS})
                 ) -> set[str]:
     """Every PolNeAR file name any gold under ``tests/fixtures/`` names (speaker, entity, descriptor, stance),
     the drawn sets' own judgements and names (``own``: sets D and E, ``DRAWS``) aside."""
@@ -185,9 +186,28 @@ def select_e(shared: Path, n: int = N_E, fresh: bool = False) -> list[Row]:
             if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
 
 
+N_F = 40
+
+
+def select_f(shared: Path, n: int = N_F, fresh: bool = False) -> list[Row]:
+    """Set F: ``n`` further PolNeAR train texts (seed + 5, under 12,000 characters), disjoint from sets A to E and
+    from every gold in ``tests/fixtures/`` when drawn; scored before anything was fitted on it, then read for errors
+    like A, C, D and E. The judged draw (``DRAWS``) unless ``fresh``."""
+    if not fresh and (frozen := drawn(shared, "F")) is not None:
+        return frozen
+    polnear = shared / "corpus" / "polnear"
+    sets = {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
+    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
+    meta = [r for r in _other_train(shared, sets, SEED + 5) if r["filename"] not in taken]
+    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
+             "date": r["publication_date"], "title": r["title"]} for r in meta
+            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+
+
 def sets_of(shared: Path) -> dict[str, list[Row]]:
-    """Sets A, B, C, D and E by name."""
-    return {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
+    """Sets A to F by name."""
+    return {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared),
+            "F": select_f(shared)}
 
 
 def article_text(shared: Path, art: Row) -> str:
@@ -262,7 +282,7 @@ def run_score(args: argparse.Namespace) -> int:
     sets = sets_of(shared)
     res: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmpd:
-        for name in ("A", "B", "C", "D", "E"):
+        for name in ("A", "B", "C", "D", "E", "F"):
             db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
             if not db.exists():
                 build(shared, sets[name], db)
@@ -291,7 +311,7 @@ def run_score(args: argparse.Namespace) -> int:
     return 0
 
 
-FITTED = ("A", "C", "D", "E")  # the sets the confidence table is fitted on (with the sample); never B
+FITTED = ("A", "C", "D", "E", "F")  # the sets the confidence table is fitted on (with the sample); never B
 LEVELS = (("holder",), ("holder", "voice"), ("holder", "voice", "finder"))  # each finer than the one before
 CUTS = (0.75, 0.8, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9)  # the cuts ``kinds`` scores held out
 PRIOR = 8.0  # judged stances a kind needs before its own rate outweighs its parent's
@@ -427,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("select", help="reproduce the seeded draw of sets A and B")
     b = sub.add_parser("build", help="ingest one set into a store")
-    b.add_argument("set", choices=["A", "B", "C", "D", "E"])
+    b.add_argument("set", choices=["A", "B", "C", "D", "E", "F"])
     b.add_argument("store")
     for name in ("score", "calibrate", "kinds"):
         c = sub.add_parser(name)
@@ -436,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         c.add_argument("--store-c", help="read set C from this store (built there when missing)")
         c.add_argument("--store-d", help="read set D from this store (built there when missing)")
         c.add_argument("--store-e", help="read set E from this store (built there when missing)")
+        c.add_argument("--store-f", help="read set F from this store (built there when missing)")
         c.add_argument("--store-300", help="read the contradiction store from here (built there when missing)")
         c.add_argument("--store-sample", help="read the sample (examples/articles) from this store (built there "
                                               "when missing)")
