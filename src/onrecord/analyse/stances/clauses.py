@@ -14,7 +14,6 @@ from spacy.tokens import Span, Token
 from onrecord.analyse.stances.context import StanceContext
 from onrecord.analyse.stances.lexicon import HABITUAL, HEARSAY_VERBS, HEDGES, MODALS, NEGATORS, match_cue
 
-
 MANNER_PREPS = frozenset({"by", "after", "before", "while", "without", "since", "upon"})
 
 
