@@ -2,27 +2,29 @@
 """Stance and contradiction precision on unseen articles (issue 22 item 5): the draw, the store, the figures.
 
     python bench/stance_precision.py select [--shared ../shared]
-    python bench/stance_precision.py build A|B|C|D|E STORE.db [--shared ../shared]
+    python bench/stance_precision.py build A|B|C|D|E|F STORE.db [--shared ../shared]
     python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-c C.db]
-                                           [--store-d D.db] [--store-e E.db] [--store-300 S.db]
+                                           [--store-d D.db] [--store-e E.db] [--store-f F.db] [--store-300 S.db]
     python bench/stance_precision.py calibrate|kinds [--shared ../shared] [--store-a A.db] [--store-c C.db]
-                                                     [--store-d D.db] [--store-e E.db] [--store-sample S.db]
+                                                     [--store-d D.db] [--store-e E.db] [--store-f F.db]
+                                                     [--store-sample S.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
 speaker dev gold) and ``N_PN`` PolNeAR train texts (under 12,000 characters, not in the speaker dev gold).
 ``build`` ingests one set with onrecord's real pipeline (PolNeAR's publisher and date, the page's site) into a
-store. ``score`` builds the four sets' stores (or reads the given ones) and prints ``onrecord eval stances``
+store. ``score`` builds the six sets' stores (or reads the given ones) and prints ``onrecord eval stances``
 against the gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then
 ``onrecord eval contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts,
 ``select_store``; about five minutes to build) with its counts; it exits 1 when set B's stance precision falls below
 ``FLOOR_B``, or that of its stances at or above the stances' cut below ``FLOOR_B_CUT``.
 ``calibrate`` writes the stance confidence table (``data/stance_confidence.json``: judged and right stances per
 structural kind) from the judgements of sets A, C (``select_c``: 30 more PolNeAR train texts, read for errors like
-A), D (``select_d``: 30 more, disjoint from every gold in ``tests/fixtures/``), E (``select_e``: 40 more, likewise;
-sets D and E are read from ``draws.json`` as judged) and the sample (``examples/articles``, ``sample.jsonl``), never
-B. ``kinds`` prints precision per feature value and per kind, and the held-out check: each of A, C, D and E scored
-by the table fitted on the others (and the sample), and pooled at each of ``CUTS``.
+A), D (``select_d``: 30 more, disjoint from every gold in ``tests/fixtures/``), E (``select_e``: 40 more, likewise),
+F (``select_f``: 40 more, likewise; sets D, E and F are read from ``draws.json`` as judged) and the sample
+(``examples/articles``, ``sample.jsonl``), never B. ``kinds`` prints precision per feature value and per kind,
+and the held-out check: each of A, C, D, E and F scored by the table fitted on the others (and the sample), and
+pooled at each of ``CUTS``.
 Article texts are read from ``--shared`` and never written into the repository.
 """
 from __future__ import annotations
@@ -337,8 +339,8 @@ EXAMPLES = ROOT / "examples" / "articles"
 
 
 def sample_judged(db: Path | None = None) -> list[tuple[Any, Row]]:
-    """The sample's stances (``examples/articles``), judged by the guideline like sets A, C, D and E
-    (``sample.jsonl``). The sample is training data: it joins sets A, C, D and E in the calibration."""
+    """The sample's stances (``examples/articles``), judged by the guideline like sets A, C, D, E and F
+    (``sample.jsonl``). The sample is training data: it joins sets A, C, D, E and F in the calibration."""
     from onrecord.evaluate import load_jsonl
     from onrecord.models import Overrides
     from onrecord.pipeline import ingest, load_manifest
@@ -391,7 +393,7 @@ def per_kind(pairs: list[tuple[Any, Row]]) -> list[tuple[str, str, int, int]]:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
-    """Precision per structural feature value and per kind on sets A, C, D and E and the sample, and the table
+    """Precision per structural feature value and per kind on sets A, C, D, E and F and the sample, and the table
     fitted on all but one of them (with the sample) scored at the cut on the one left out, each way, and pooled at
     each cut of ``CUTS`` (how the cut is chosen: the lowest whose pooled held-out precision is at least 0.85)."""
     from onrecord.analyse.stances.confidence import calibrated, stance_cut
@@ -426,7 +428,7 @@ def run_kinds(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Fit the calibration table on the judgements of sets A, C, D and E and the sample (never B) and write it to
+    """Fit the calibration table on the judgements of sets A, C, D, E and F and the sample (never B) and write it to
     the package data."""
     from onrecord.analyse.stances.confidence import MODEL_PATH
 
