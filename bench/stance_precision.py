@@ -2,27 +2,29 @@
 """Stance and contradiction precision on unseen articles (issue 22 item 5): the draw, the store, the figures.
 
     python bench/stance_precision.py select [--shared ../shared]
-    python bench/stance_precision.py build A|B|C|D|E STORE.db [--shared ../shared]
+    python bench/stance_precision.py build A|B|C|D|E|F STORE.db [--shared ../shared]
     python bench/stance_precision.py score [--shared ../shared] [--store-a A.db] [--store-b B.db] [--store-c C.db]
-                                           [--store-d D.db] [--store-e E.db] [--store-300 S.db]
+                                           [--store-d D.db] [--store-e E.db] [--store-f F.db] [--store-300 S.db]
     python bench/stance_precision.py calibrate|kinds [--shared ../shared] [--store-a A.db] [--store-c C.db]
-                                                     [--store-d D.db] [--store-e E.db] [--store-sample S.db]
+                                                     [--store-d D.db] [--store-e E.db] [--store-f F.db]
+                                                     [--store-sample S.db]
 
 ``select`` reproduces the seeded draw of ``docs/annotation.md`` ("Stances and contradictions"): two disjoint sets,
 A and B, each of ``N_AE`` article_extraction gold bodies (one per site, at least six quotation marks, not in the
 speaker dev gold) and ``N_PN`` PolNeAR train texts (under 12,000 characters, not in the speaker dev gold).
 ``build`` ingests one set with onrecord's real pipeline (PolNeAR's publisher and date, the page's site) into a
-store. ``score`` builds the four sets' stores (or reads the given ones) and prints ``onrecord eval stances``
+store. ``score`` builds the six sets' stores (or reads the given ones) and prints ``onrecord eval stances``
 against the gold files in ``tests/fixtures/stance_precision/`` with a calibration table by confidence, then
 ``onrecord eval contradictions`` on the 300-article store (sets A and B and more PolNeAR train texts,
 ``select_store``; about five minutes to build) with its counts; it exits 1 when set B's stance precision falls below
 ``FLOOR_B``, or that of its stances at or above the stances' cut below ``FLOOR_B_CUT``.
 ``calibrate`` writes the stance confidence table (``data/stance_confidence.json``: judged and right stances per
 structural kind) from the judgements of sets A, C (``select_c``: 30 more PolNeAR train texts, read for errors like
-A), D (``select_d``: 30 more, disjoint from every gold in ``tests/fixtures/``), E (``select_e``: 40 more, likewise;
-sets D and E are read from ``draws.json`` as judged) and the sample (``examples/articles``, ``sample.jsonl``), never
-B. ``kinds`` prints precision per feature value and per kind, and the held-out check: each of A, C, D and E scored
-by the table fitted on the others (and the sample), and pooled at each of ``CUTS``.
+A), D (``select_d``: 30 more, disjoint from every gold in ``tests/fixtures/``), E (``select_e``: 40 more, likewise),
+F (``select_f``: 40 more, likewise; sets D, E and F are read from ``draws.json`` as judged) and the sample
+(``examples/articles``, ``sample.jsonl``), never B. ``kinds`` prints precision per feature value and per kind,
+and the held-out check: each of A, C, D, E and F scored by the table fitted on the others (and the sample), and
+pooled at each of ``CUTS``.
 Article texts are read from ``--shared`` and never written into the repository.
 """
 from __future__ import annotations
@@ -129,7 +131,8 @@ PN_NAME = re.compile(r"[a-z][a-z-]*_\d{4}-\d{2}-\d{2}_[A-Za-z0-9-]+")
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def in_fixtures(own: frozenset[Path] | set[Path] = frozenset({GOLD / "set_d.jsonl", GOLD / "set_e.jsonl", DRAWS})
+def in_fixtures(own: frozenset[Path] | set[Path] = frozenset({GOLD / "set_d.jsonl", GOLD / "set_e.jsonl",
+                                                               GOLD / "set_f.jsonl", DRAWS})
                 ) -> set[str]:
     """Every PolNeAR file name any gold under ``tests/fixtures/`` names (speaker, entity, descriptor, stance),
     the drawn sets' own judgements and names (``own``: sets D and E, ``DRAWS``) aside."""
@@ -185,9 +188,28 @@ def select_e(shared: Path, n: int = N_E, fresh: bool = False) -> list[Row]:
             if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
 
 
+N_F = 40
+
+
+def select_f(shared: Path, n: int = N_F, fresh: bool = False) -> list[Row]:
+    """Set F: ``n`` further PolNeAR train texts (seed + 5, under 12,000 characters), disjoint from sets A to E and
+    from every gold in ``tests/fixtures/`` when drawn; scored before anything was fitted on it, then read for errors
+    like A, C, D and E. The judged draw (``DRAWS``) unless ``fresh``."""
+    if not fresh and (frozen := drawn(shared, "F")) is not None:
+        return frozen
+    polnear = shared / "corpus" / "polnear"
+    sets = {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
+    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
+    meta = [r for r in _other_train(shared, sets, SEED + 5) if r["filename"] not in taken]
+    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
+             "date": r["publication_date"], "title": r["title"]} for r in meta
+            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+
+
 def sets_of(shared: Path) -> dict[str, list[Row]]:
-    """Sets A, B, C, D and E by name."""
-    return {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
+    """Sets A to F by name."""
+    return {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared),
+            "F": select_f(shared)}
 
 
 def article_text(shared: Path, art: Row) -> str:
@@ -262,7 +284,7 @@ def run_score(args: argparse.Namespace) -> int:
     sets = sets_of(shared)
     res: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmpd:
-        for name in ("A", "B", "C", "D", "E"):
+        for name in ("A", "B", "C", "D", "E", "F"):
             db = Path(getattr(args, f"store_{name.lower()}") or Path(tmpd) / f"{name}.db")
             if not db.exists():
                 build(shared, sets[name], db)
@@ -291,7 +313,7 @@ def run_score(args: argparse.Namespace) -> int:
     return 0
 
 
-FITTED = ("A", "C", "D", "E")  # the sets the confidence table is fitted on (with the sample); never B
+FITTED = ("A", "C", "D", "E", "F")  # the sets the confidence table is fitted on (with the sample); never B
 LEVELS = (("holder",), ("holder", "voice"), ("holder", "voice", "finder"))  # each finer than the one before
 CUTS = (0.75, 0.8, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9)  # the cuts ``kinds`` scores held out
 PRIOR = 8.0  # judged stances a kind needs before its own rate outweighs its parent's
@@ -317,8 +339,8 @@ EXAMPLES = ROOT / "examples" / "articles"
 
 
 def sample_judged(db: Path | None = None) -> list[tuple[Any, Row]]:
-    """The sample's stances (``examples/articles``), judged by the guideline like sets A, C, D and E
-    (``sample.jsonl``). The sample is training data: it joins sets A, C, D and E in the calibration."""
+    """The sample's stances (``examples/articles``), judged by the guideline like sets A, C, D, E and F
+    (``sample.jsonl``). The sample is training data: it joins sets A, C, D, E and F in the calibration."""
     from onrecord.evaluate import load_jsonl
     from onrecord.models import Overrides
     from onrecord.pipeline import ingest, load_manifest
@@ -371,7 +393,7 @@ def per_kind(pairs: list[tuple[Any, Row]]) -> list[tuple[str, str, int, int]]:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
-    """Precision per structural feature value and per kind on sets A, C, D and E and the sample, and the table
+    """Precision per structural feature value and per kind on sets A, C, D, E and F and the sample, and the table
     fitted on all but one of them (with the sample) scored at the cut on the one left out, each way, and pooled at
     each cut of ``CUTS`` (how the cut is chosen: the lowest whose pooled held-out precision is at least 0.85)."""
     from onrecord.analyse.stances.confidence import calibrated, stance_cut
@@ -406,7 +428,7 @@ def run_kinds(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Fit the calibration table on the judgements of sets A, C, D and E and the sample (never B) and write it to
+    """Fit the calibration table on the judgements of sets A, C, D, E and F and the sample (never B) and write it to
     the package data."""
     from onrecord.analyse.stances.confidence import MODEL_PATH
 
@@ -427,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("select", help="reproduce the seeded draw of sets A and B")
     b = sub.add_parser("build", help="ingest one set into a store")
-    b.add_argument("set", choices=["A", "B", "C", "D", "E"])
+    b.add_argument("set", choices=["A", "B", "C", "D", "E", "F"])
     b.add_argument("store")
     for name in ("score", "calibrate", "kinds"):
         c = sub.add_parser(name)
@@ -436,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         c.add_argument("--store-c", help="read set C from this store (built there when missing)")
         c.add_argument("--store-d", help="read set D from this store (built there when missing)")
         c.add_argument("--store-e", help="read set E from this store (built there when missing)")
+        c.add_argument("--store-f", help="read set F from this store (built there when missing)")
         c.add_argument("--store-300", help="read the contradiction store from here (built there when missing)")
         c.add_argument("--store-sample", help="read the sample (examples/articles) from this store (built there "
                                               "when missing)")

@@ -320,3 +320,17 @@ def test_a_double_negative_is_no_record_either_way(nlp) -> None:
     assert ("Tom Reed", "support", True, "Jane Miller") in stances(nlp, "Tom Reed did not agree with Governor Jane "
                                                                         "Miller.")
     assert ("Tom Reed", "support", True, None) in stances(nlp, "Tom Reed named one rule that he does not support.")
+
+
+def test_a_verb_joined_to_a_by_clause_takes_the_main_verbs_subject_never_an_object(nlp) -> None:
+    found = stances(nlp, "Mayor Tom Smith replied to the letter by calling Governor Anne Jones \"lazy\" and accusing "
+                         "her of hiding the city budget.")
+    assert ("Tom Smith", "accuse", False, "Anne Jones") in found
+    assert not any(h == "Anne Jones" for h, *_ in found)  # the one called "lazy" is not the one accusing
+    found = stances(nlp, "Radio host Carl Walker opened by thanking Senator Luis Lopez for the invitation and pressing "
+                         "him to drop the tax plan.")
+    assert ("Carl Walker", "urge", False, "Luis Lopez") in found
+    assert not any(h == "Luis Lopez" for h, *_ in found)  # an object is never the subject of the next verb
+    # control: the same sentence with its own subject keeps it
+    assert ("Anne Jones", "accuse", False, "Tom Smith") in stances(
+        nlp, "Governor Anne Jones replied to the letter and accused Mayor Tom Smith of hiding the city budget.")

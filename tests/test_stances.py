@@ -112,7 +112,7 @@ def test_contradictions_rest_only_on_stances_at_or_above_the_cut(api) -> None:
     assert len(found) >= 4  # measured 4 of the 10 pairs the rules find (docs/stances.md, "Confidence")
     assert all(c.claim.confidence >= stance_cut() and c.counter.confidence >= stance_cut() for c in found)
     # left out: The Sun's "where he defended the regime", a pronoun holder in the writer's words, and every pair
-    # against his December 2016 letter, a quote whose speaker is named outside its sentence (a kind right 9 of 11)
+    # against his December 2016 letter, a quote whose speaker is named outside its sentence (a kind right 10 of 12)
     defended = find(api.all_stances(holder="Jeremy Corbyn", label="defend"), reported_by="The Sun")
     assert defended and all(d["confidence"] < stance_cut() for d in defended)
     assert not {c.claim.id for c in found} & {d["id"] for d in defended}

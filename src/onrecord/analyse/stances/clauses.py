@@ -14,6 +14,8 @@ from spacy.tokens import Span, Token
 from onrecord.analyse.stances.context import StanceContext
 from onrecord.analyse.stances.lexicon import HABITUAL, HEARSAY_VERBS, HEDGES, MODALS, NEGATORS, match_cue
 
+MANNER_PREPS = frozenset({"by", "after", "before", "while", "without", "since", "upon"})
+
 
 def cue_subject(ctx: StanceContext, v: Token) -> tuple[Token | None, bool]:
     """The subject of a verb (following xcomp/conj/advcl-less control up the tree) and whether it is passive."""
@@ -28,6 +30,9 @@ def cue_subject(ctx: StanceContext, v: Token) -> tuple[Token | None, bool]:
                 return c, True
         if cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i:
             cur = cur.head
+            continue
+        if cur.dep_ == "pcomp" and cur.head.lower_ in MANNER_PREPS and cur.head.head.pos_ in ("VERB", "AUX"):
+            cur = cur.head.head  # "X began by crediting Y and urging him": X urges, as the verb's subject does
             continue
         if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "VERB"):
             return None, False  # "accused of siding with": the subject is the accusation's object
@@ -48,9 +53,23 @@ def para_subject(ctx: StanceContext, v: Token) -> Token | None:
     in its own paragraph and clause, e.g. "JEREMY CORBYN today refused ..."."""
     cands = [t for t in v.doc[v.sent.start:v.i] if ctx.same_para(t, v) and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
                                                                      or t.lower_ in ("he", "she", "they"))]
-    if not cands or any(t.pos_ in ("VERB", "AUX") for t in v.doc[cands[-1].i:v.i]):
+    if not cands or any(t.pos_ in ("VERB", "AUX") for t in v.doc[cands[-1].i:v.i]) or _an_object(cands[-1], v):
         return None
     return cands[-1]
+
+
+OBJECT_DEPS = frozenset({"dobj", "dative", "pobj", "oprd", "attr"})
+
+
+def _an_object(t: Token, v: Token) -> bool:
+    """The name is the object of a verb or preposition ("began by crediting Lopez ... and urging him": Lopez is
+    credited, not the one who urges), so it is not the subject of a later verb ``v``; unless ``v`` follows the name
+    at once, its own participle ("pointed to Reed endorsing Miller")."""
+    if v.i == t.i + 1:
+        return False
+    while t.dep_ in ("compound", "flat") and t.head.i != t.i:
+        t = t.head
+    return t.dep_ in OBJECT_DEPS
 
 
 def cue_objects(v: Token, parts: tuple[str, ...]) -> list[Token]:

@@ -7,7 +7,7 @@ and its type, what the target is (an entity, a group, a thing, none) and how the
 whose voice carries it (the holder's quote, narration, the outlet's characterisation, the holder's spokesperson,
 another speaker), its marks (negated, a record, a future), whether it stands in the lead and whether its sentence
 is long. The confidence is the precision of stances of that kind on the judged stances of the precision gold (sets
-A, C, D and E and the sample; docs/annotation.md), read from a table (``data/stance_confidence.json``, written by
+A, C, D, E and F and the sample; docs/annotation.md), read from a table (``data/stance_confidence.json``, written by
 ``bench/stance_precision.py calibrate``) level by level, each finer level's rate shrunk toward the coarser one's
 where it has few judged stances: "0.9" means right about 9 times in 10. Stances under the stances' cut
 (``stance_cut``) are stored but shown only on request, and no contradiction rests on them. A contradiction is right
