@@ -58,6 +58,7 @@ def snapshot(path: str) -> dict[str, list]:
                                   sorted(stance[i] for i in json.loads(counters)), pairs)
                                  for kind, subject, key, entity, claims, counters, pairs in c.execute(
         "SELECT kind, subject, subject_key, subject_entity_id, claims, counters, pairs FROM claim_groups"))
+    out["surname_weights"] = sorted(c.execute("SELECT entity_id, surname, weight FROM link_surname_weights"))
     out["contradiction_totals"] = sorted(c.execute("SELECT * FROM contradiction_totals").fetchall())
     out["position_changes"] = sorted((stance[a], stance[b], e, json.loads(k)) for a, b, e, k in c.execute(
         "SELECT before_id, after_id, holder_entity_id, shared_keys FROM position_changes"))
@@ -200,12 +201,34 @@ def test_articles_linked_one_at_a_time_out_of_date_order_equal_a_full_relink(tmp
             report = link(store, [aid])
             assert not report.full and report.articles == 1
     one_by_one = snapshot(str(path))
+    assert _lone_surname_tops(str(path)) == _lone_surname_tops(str(path), from_scratch=True)
     with Store(path) as store:
         assert link(store).full
     full = snapshot(str(path))
+    assert any(_lone_surname_tops(str(path)).values())  # the samples' lone surnames ("Corbyn") meet their people
     assert full["position_changes"] and full["contradictions"] and len(full["statements"]) > 5
     for part in full:
         assert one_by_one[part] == full[part], part
+
+
+def _lone_surname_tops(path: str, from_scratch: bool = False) -> dict[str, list[str]]:
+    """Each lone surname's people by weight of full names, as the link stage reads them (the kept
+    ``link_surname_weights``) or summed from scratch over every person of the surname."""
+    c = sqlite3.connect(path)
+    out = {}
+    for (surname,) in c.execute("SELECT key FROM link_nodes WHERE type = 'person' AND instr(key, ' ') = 0"):
+        if from_scratch:
+            rows = c.execute(
+                "SELECT n.entity_id FROM link_nodes n JOIN link_surfaces s ON s.node = n.node WHERE n.entity_id IN "
+                "(SELECT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND key != ? AND entity_id "
+                "IS NOT NULL) AND n.type = 'person' AND instr(n.key, ' ') > 0 GROUP BY n.entity_id ORDER BY "
+                "sum(s.weight) DESC, n.entity_id", (surname, surname))
+        else:
+            rows = c.execute("SELECT entity_id FROM link_surname_weights WHERE surname = ? ORDER BY weight DESC, "
+                             "entity_id", (surname,))
+        out[surname] = [r[0] for r in rows]
+    c.close()
+    return out
 
 
 # -- statements blocked by content ----------------------------------------------------------------------------
