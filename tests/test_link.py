@@ -212,11 +212,12 @@ def test_articles_linked_one_at_a_time_out_of_date_order_equal_a_full_relink(tmp
 
 
 def _lone_surname_tops(path: str, from_scratch: bool = False) -> dict[str, list[str]]:
-    """Each lone surname's people by weight of full names, as the link stage reads them (the kept
-    ``link_surname_weights``) or summed from scratch over every person of the surname."""
+    """Each surname's people by weight of full names (what a lone surname weighs), as the link stage reads them
+    (the kept ``link_surname_weights``) or summed from scratch over every person of the surname."""
     c = sqlite3.connect(path)
     out = {}
-    for (surname,) in c.execute("SELECT key FROM link_nodes WHERE type = 'person' AND instr(key, ' ') = 0"):
+    for (surname,) in c.execute("SELECT DISTINCT surname FROM link_nodes WHERE type = 'person' AND surname IS NOT "
+                                "NULL").fetchall():
         if from_scratch:
             rows = c.execute(
                 "SELECT n.entity_id FROM link_nodes n JOIN link_surfaces s ON s.node = n.node WHERE n.entity_id IN "
