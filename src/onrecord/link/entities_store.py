@@ -155,7 +155,8 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
     old_node_ids = {n: _entity_of(conn, n) for n in nodes}
     old_names = dict(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({_marks(old_ids)})", sorted(old_ids)))
     _write_entities(conn, old_ids, linking, nodes)
-    keep_surname_weights(conn, old_ids | {e.id for e in linking.entities})
+    keep_surname_weights(conn, {e for n in nodes if old_node_ids.get(n) != linking.node_ids.get(n)  # nodes moved
+                                for e in (old_node_ids.get(n), linking.node_ids.get(n)) if e})
     changes.renamed = {e.id for e in linking.entities if old_names.get(e.id) != e.name}
     changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
                      if old_node_ids.get(n) != linking.node_ids.get(n)}
