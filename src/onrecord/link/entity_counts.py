@@ -115,10 +115,18 @@ def keep_counts(conn: sqlite3.Connection, moved: set[str], touched: set[str],
     conn.executemany("INSERT OR IGNORE INTO _counted(id) VALUES (?)",
                      [(e,) for e in sorted(touched | moved | {e for e, _ in adds}) if e])
     mine = "entity_id IN (SELECT id FROM _counted)"
-    conn.execute(f"UPDATE entity_outlets SET mentions = 0 WHERE {mine}")
-    conn.execute("INSERT INTO entity_outlets(entity_id, outlet, mentions) SELECT n.entity_id, o.outlet, "
-                 f"sum(o.mentions) FROM link_nodes n JOIN node_outlets o ON o.node = n.node WHERE n.{mine} "
-                 "GROUP BY 1, 2 ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions")
+    # mentions summed first, then written only where they differ: zeroing every counted row and writing it back
+    # moved each row's entry in the mentions index twice, a page apiece once the index outgrows the batch
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _mentions(entity_id TEXT, outlet TEXT, mentions INTEGER, "
+                 "PRIMARY KEY (entity_id, outlet))")
+    conn.execute("DELETE FROM _mentions")
+    conn.execute("INSERT INTO _mentions(entity_id, outlet, mentions) SELECT n.entity_id, o.outlet, sum(o.mentions) "
+                 f"FROM link_nodes n JOIN node_outlets o ON o.node = n.node WHERE n.{mine} GROUP BY 1, 2")
+    conn.execute(f"UPDATE entity_outlets SET mentions = 0 WHERE {mine} AND mentions != 0 AND NOT EXISTS (SELECT 1 "
+                 "FROM _mentions m WHERE m.entity_id = entity_outlets.entity_id AND m.outlet = entity_outlets.outlet)")
+    conn.execute("INSERT INTO entity_outlets(entity_id, outlet, mentions) SELECT entity_id, outlet, mentions FROM "
+                 "_mentions WHERE true ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions "
+                 "WHERE mentions != excluded.mentions")
     conn.execute(f"DELETE FROM entity_outlets WHERE {mine} AND articles = 0")
     sums = conn.execute(  # summed here, written by id below (an UPDATE ... FROM this reads every entity row)
         "SELECT coalesce(sum(x.quotes_by), 0), coalesce(sum(x.quotes_about), 0), coalesce(sum(x.articles), 0), "
