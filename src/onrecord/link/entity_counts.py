@@ -106,10 +106,10 @@ def keep_counts(conn: sqlite3.Connection, moved: set[str], touched: set[str],
     for eid in sorted(moved):
         conn.execute("DELETE FROM entity_outlets WHERE entity_id = ?", (eid,))
         adds.update(from_scratch(conn, eid))
-    conn.executemany("INSERT INTO entity_outlets(entity_id, outlet, quotes_by, quotes_about, articles) VALUES "
-                     "(?,?,?,?,?) ON CONFLICT(entity_id, outlet) DO UPDATE SET quotes_by = quotes_by + "
-                     "excluded.quotes_by, quotes_about = quotes_about + excluded.quotes_about, articles = articles + "
-                     "excluded.articles", [(e, o, *(c[k] for k in COLUMNS)) for (e, o), c in sorted(adds.items())])
+    conn.executemany("INSERT OR IGNORE INTO entity_outlets(entity_id, outlet) VALUES (?, ?)", sorted(adds))
+    for k in COLUMNS:  # a column at a time, only where it grows: each count has its own index to keep
+        conn.executemany(f"UPDATE entity_outlets SET {k} = {k} + ? WHERE entity_id = ? AND outlet = ?",
+                         [(c[k], e, o) for (e, o), c in sorted(adds.items()) if c[k]])
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _counted(id TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM _counted")
     conn.executemany("INSERT OR IGNORE INTO _counted(id) VALUES (?)",
