@@ -63,10 +63,11 @@ def snapshot(path: str) -> dict[str, list]:
     out["position_changes"] = sorted((stance[a], stance[b], e, json.loads(k)) for a, b, e, k in c.execute(
         "SELECT before_id, after_id, holder_entity_id, shared_keys FROM position_changes"))
     groups = []
-    for sid, sp, text, first in c.execute("SELECT id, speaker_entity_id, text, first_date FROM statements"):
+    for sid, sp, text, first, articles, main in c.execute(
+            "SELECT id, speaker_entity_id, text, first_date, articles, main_quote_id FROM statements").fetchall():
         reports = sorted((quote[q], sim) for q, sim in c.execute(
             "SELECT quote_id, similarity FROM statement_reports WHERE statement_id = ?", (sid,)))
-        groups.append((sp, text, first, reports))
+        groups.append((sp, text, first, reports, articles, quote.get(main)))
     out["statements"] = sorted(groups, key=str)
     c.close()
     return out
@@ -421,7 +422,7 @@ def test_statements_linked_batch_by_batch_match_grouping_everything_at_once(tmp_
     expected = sorted(sorted((where[q], sim) for q, _, sim in g.reports) for g in group_statements(refs))
     assert any(len(g) > 2 for g in expected) and any(len(g) == 1 for g in expected)
     def same_words(path: Path) -> list:  # equal variants tie on length: the earlier quote id speaks, ids differ here
-        return sorted((sp, normalise(text), first, reports) for sp, text, first, reports in
+        return sorted((sp, normalise(text), first, reports, articles) for sp, text, first, reports, articles, _ in
                       snapshot(str(path))["statements"])
 
     assert same_words(whole) == same_words(batched)
