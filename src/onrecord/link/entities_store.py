@@ -283,7 +283,7 @@ def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]
 # each entity's weight of full names, under each surname its people carry (bar a lone one); CROSS JOIN keeps
 # SQLite reading the entities' own nodes, not every person by type
 SURNAME_WEIGHTS = (
-    "INSERT INTO link_surname_weights(entity_id, surname, weight) SELECT DISTINCT w.entity_id, k.surname, w.weight "
+    "INSERT INTO _weights(entity_id, surname, weight) SELECT DISTINCT w.entity_id, k.surname, w.weight "
     "FROM (SELECT n.entity_id, sum(s.weight) AS weight FROM link_nodes n JOIN link_surfaces s ON s.node = n.node "
     "WHERE n.entity_id IN (SELECT id FROM _weighed) AND n.type = 'person' AND instr(n.key, ' ') > 0 "
     "GROUP BY n.entity_id) w CROSS JOIN link_nodes k ON k.entity_id = w.entity_id WHERE k.type = 'person' AND "
@@ -298,8 +298,17 @@ def keep_surname_weights(conn: sqlite3.Connection, entity_ids: set[str]) -> None
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _weighed(id TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM _weighed")
     conn.executemany("INSERT OR IGNORE INTO _weighed(id) VALUES (?)", [(e,) for e in sorted(entity_ids)])
-    conn.execute("DELETE FROM link_surname_weights WHERE entity_id IN (SELECT id FROM _weighed)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _weights(entity_id TEXT, surname TEXT, weight INTEGER, "
+                 "PRIMARY KEY (entity_id, surname))")
+    conn.execute("DELETE FROM _weights")
     conn.execute(SURNAME_WEIGHTS)
+    # written only where they differ: a row rewritten moves its entry in the (surname, weight) index
+    conn.execute("DELETE FROM link_surname_weights WHERE entity_id IN (SELECT id FROM _weighed) AND NOT EXISTS "
+                 "(SELECT 1 FROM _weights w WHERE w.entity_id = link_surname_weights.entity_id AND w.surname = "
+                 "link_surname_weights.surname)")
+    conn.execute("INSERT INTO link_surname_weights(entity_id, surname, weight) SELECT entity_id, surname, weight FROM "
+                 "_weights WHERE true ON CONFLICT(entity_id, surname) DO UPDATE SET weight = excluded.weight WHERE "
+                 "weight != excluded.weight")
 
 
 SURNAME_TOP = 3  # the people a lone surname is weighed among: the dominant one and its runners-up
