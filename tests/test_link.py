@@ -25,6 +25,7 @@ from onrecord.link.statements import (
 from onrecord.models import Correction, IngestReport, Overrides
 from onrecord.pipeline import ingest, load_manifest, repair
 from onrecord.store import Store
+from onrecord.store.schema import MIGRATIONS
 
 MANIFEST = Overrides(manifest=load_manifest(str(EXAMPLES / "manifest.jsonl")))
 SAMPLES = sorted(str(p) for p in EXAMPLES.glob("*.txt"))
@@ -428,3 +429,21 @@ def test_statements_linked_batch_by_batch_match_grouping_everything_at_once(tmp_
     assert same_words(whole) == same_words(batched)
     got = sorted(sorted(((a, n), sim) for (a, n), sim in s[3]) for s in snapshot(str(whole))["statements"])
     assert got == [[((a, n), sim) for (a, n), sim in g] for g in expected]
+
+
+def test_the_migration_fills_the_surname_weights_an_existing_store_lacks(tmp_path, nlp):
+    """A store linked before the kept surname totals gets them from ``onrecord migrate``, equal to the sums they
+    replace (no relink needed)."""
+    path = tmp_path / "old.db"
+    _ingest(path, SAMPLES)
+    kept = _lone_surname_tops(str(path))
+    c = sqlite3.connect(path)
+    c.execute("DROP TABLE link_surname_weights")
+    c.execute("DROP INDEX link_nodes_unlinked")
+    number = next(n for n, _, sql in MIGRATIONS if "CREATE TABLE IF NOT EXISTS link_surname_weights" in sql)
+    c.execute(f"PRAGMA user_version = {number - 1}")
+    c.commit()
+    c.close()
+    assert onrecord.migrate(str(path)) == (number - 1, MIGRATIONS[-1][0])
+    assert _lone_surname_tops(str(path)) == _lone_surname_tops(str(path), from_scratch=True) == kept
+    assert any(kept.values())
