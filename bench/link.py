@@ -3,6 +3,7 @@
 through the statement grouping and through a real ingest, and the reads behind the entity page on the large store.
 
     python bench/link.py STORE_SIZE [--small 1000] [--new 10] [--corpus DIR] [--templates 40] [--json OUT]
+    python bench/link.py --sizes 1000,4000,12000 [--trials 3] [--keep DIR]   (CPU per new article by store size)
 
 The stores are synthesised, so no corpus is needed: the five sample articles (or, with --corpus, up to --templates
 .txt files under DIR, e.g. ../shared/corpus/polnear) are ingested once for real, then their analysed rows (clusters,
@@ -46,6 +47,8 @@ import json, resource, sys, time
 from onrecord.store import Store
 from onrecord.link import link
 store = Store(sys.argv[1])
+if sys.argv[2:] == ["nockpt"]:  # no WAL checkpoint during the link, to show its share
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t0, c0 = time.perf_counter(), time.process_time()
 report = link(store, [])
@@ -190,8 +193,9 @@ def add_new(path: str, n_old: int, count: int, tpl: Template, rng: random.Random
                 insert(conn, table, rows)
 
 
-def link_new(path: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", LINK_ONLY, path], capture_output=True, text=True, check=True,
+def link_new(path: str, checkpoint: bool = True) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-c", LINK_ONLY, path, *([] if checkpoint else ["nockpt"])],
+                         capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -278,9 +282,41 @@ def page_reads(path: str) -> dict[str, Any]:
     return out
 
 
+def scaling(workdir: str, sizes: list[int], trials: int, count: int, tpl: Template) -> dict[str, Any]:
+    """CPU ms per new article at each store size, the median of ``trials`` (each links ``count`` new articles,
+    drawn with its own seed, into a fresh copy of the store built once), with and without the WAL checkpoint
+    a batch may trigger. A store already in ``workdir`` (``--keep``) is reused."""
+    import shutil
+
+    out: dict[str, Any] = {}
+    for n in sizes:
+        base = os.path.join(workdir, f"scale{n}.db")
+        if not os.path.exists(base):
+            build(base, n, tpl)
+        runs: dict[str, list[float]] = {"cpu_ms": [], "cpu_ms_no_checkpoint": []}
+        for trial in range(trials):
+            for key, checkpoint in (("cpu_ms", True), ("cpu_ms_no_checkpoint", False)):
+                path = os.path.join(workdir, f"scale{n}.trial.db")
+                for p in (path, path + "-wal", path + "-shm"):
+                    if os.path.exists(p):
+                        os.remove(p)
+                shutil.copy(base, path)
+                add_new(path, n, count, tpl, random.Random(SEED + trial))
+                new = link_new(path, checkpoint)
+                runs[key].append(1000 * new["cpu_seconds"] / max(1, new["articles"]))
+        out[str(n)] = {k: sorted(v)[len(v) // 2] for k, v in runs.items()} | {"runs": runs}
+        print(f"{n:,} articles: CPU per new article {out[str(n)]['cpu_ms']:.1f} ms, without the WAL checkpoint "
+              f"{out[str(n)]['cpu_ms_no_checkpoint']:.1f} ms (medians of {trials}: "
+              f"{', '.join(f'{x:.1f}' for x in runs['cpu_ms'])} / "
+              f"{', '.join(f'{x:.1f}' for x in runs['cpu_ms_no_checkpoint'])})", flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("size", type=int, help="articles in the large store")
+    ap.add_argument("size", type=int, nargs="?", help="articles in the large store")
+    ap.add_argument("--sizes", help="instead: comma-separated store sizes, CPU per new article at each (medians)")
+    ap.add_argument("--trials", type=int, default=3, help="with --sizes: trials per size")
     ap.add_argument("--small", type=int, default=1000, help="articles in the small store")
     ap.add_argument("--new", type=int, default=10, help="new articles linked into each store")
     ap.add_argument("--corpus", help="a folder of .txt articles to use as templates instead of the five samples")
@@ -295,6 +331,13 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.2f}; stores in {workdir}", flush=True)
     tpl = make_template(args.corpus, args.templates, workdir)
     print(f"templates: {len(tpl.articles)} articles, {len(tpl.words)} name words varied", flush=True)
+    if args.sizes:
+        scaled = scaling(workdir, [int(x) for x in args.sizes.split(",")], args.trials, args.new, tpl)
+        if args.json:
+            Path(args.json).write_text(json.dumps(scaled, indent=2), encoding="utf-8")
+        return
+    if args.size is None:
+        ap.error("give STORE_SIZE or --sizes")
     results: dict[str, Any] = {"size": args.size, "small": args.small, "new": args.new}
     rng = random.Random(SEED)
     for label, n in (("small", args.small), ("large", args.size)):

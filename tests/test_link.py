@@ -25,6 +25,7 @@ from onrecord.link.statements import (
 from onrecord.models import Correction, IngestReport, Overrides
 from onrecord.pipeline import ingest, load_manifest, repair
 from onrecord.store import Store
+from onrecord.store.schema import MIGRATIONS
 
 MANIFEST = Overrides(manifest=load_manifest(str(EXAMPLES / "manifest.jsonl")))
 SAMPLES = sorted(str(p) for p in EXAMPLES.glob("*.txt"))
@@ -58,14 +59,16 @@ def snapshot(path: str) -> dict[str, list]:
                                   sorted(stance[i] for i in json.loads(counters)), pairs)
                                  for kind, subject, key, entity, claims, counters, pairs in c.execute(
         "SELECT kind, subject, subject_key, subject_entity_id, claims, counters, pairs FROM claim_groups"))
+    out["surname_weights"] = sorted(c.execute("SELECT entity_id, surname, weight FROM link_surname_weights"))
     out["contradiction_totals"] = sorted(c.execute("SELECT * FROM contradiction_totals").fetchall())
     out["position_changes"] = sorted((stance[a], stance[b], e, json.loads(k)) for a, b, e, k in c.execute(
         "SELECT before_id, after_id, holder_entity_id, shared_keys FROM position_changes"))
     groups = []
-    for sid, sp, text, first in c.execute("SELECT id, speaker_entity_id, text, first_date FROM statements"):
+    for sid, sp, text, first, articles, main in c.execute(
+            "SELECT id, speaker_entity_id, text, first_date, articles, main_quote_id FROM statements").fetchall():
         reports = sorted((quote[q], sim) for q, sim in c.execute(
             "SELECT quote_id, similarity FROM statement_reports WHERE statement_id = ?", (sid,)))
-        groups.append((sp, text, first, reports))
+        groups.append((sp, text, first, reports, articles, quote.get(main)))
     out["statements"] = sorted(groups, key=str)
     c.close()
     return out
@@ -200,12 +203,35 @@ def test_articles_linked_one_at_a_time_out_of_date_order_equal_a_full_relink(tmp
             report = link(store, [aid])
             assert not report.full and report.articles == 1
     one_by_one = snapshot(str(path))
+    assert _lone_surname_tops(str(path)) == _lone_surname_tops(str(path), from_scratch=True)
     with Store(path) as store:
         assert link(store).full
     full = snapshot(str(path))
+    assert any(_lone_surname_tops(str(path)).values())  # the samples' lone surnames ("Corbyn") meet their people
     assert full["position_changes"] and full["contradictions"] and len(full["statements"]) > 5
     for part in full:
         assert one_by_one[part] == full[part], part
+
+
+def _lone_surname_tops(path: str, from_scratch: bool = False) -> dict[str, list[str]]:
+    """Each surname's people by weight of full names (what a lone surname weighs), as the link stage reads them
+    (the kept ``link_surname_weights``) or summed from scratch over every person of the surname."""
+    c = sqlite3.connect(path)
+    out = {}
+    for (surname,) in c.execute("SELECT DISTINCT surname FROM link_nodes WHERE type = 'person' AND surname IS NOT "
+                                "NULL").fetchall():
+        if from_scratch:
+            rows = c.execute(
+                "SELECT n.entity_id FROM link_nodes n JOIN link_surfaces s ON s.node = n.node WHERE n.entity_id IN "
+                "(SELECT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND key != ? AND entity_id "
+                "IS NOT NULL) AND n.type = 'person' AND instr(n.key, ' ') > 0 GROUP BY n.entity_id ORDER BY "
+                "sum(s.weight) DESC, n.entity_id", (surname, surname))
+        else:
+            rows = c.execute("SELECT entity_id FROM link_surname_weights WHERE surname = ? ORDER BY weight DESC, "
+                             "entity_id", (surname,))
+        out[surname] = [r[0] for r in rows]
+    c.close()
+    return out
 
 
 # -- statements blocked by content ----------------------------------------------------------------------------
@@ -397,9 +423,27 @@ def test_statements_linked_batch_by_batch_match_grouping_everything_at_once(tmp_
     expected = sorted(sorted((where[q], sim) for q, _, sim in g.reports) for g in group_statements(refs))
     assert any(len(g) > 2 for g in expected) and any(len(g) == 1 for g in expected)
     def same_words(path: Path) -> list:  # equal variants tie on length: the earlier quote id speaks, ids differ here
-        return sorted((sp, normalise(text), first, reports) for sp, text, first, reports in
+        return sorted((sp, normalise(text), first, reports, articles) for sp, text, first, reports, articles, _ in
                       snapshot(str(path))["statements"])
 
     assert same_words(whole) == same_words(batched)
     got = sorted(sorted(((a, n), sim) for (a, n), sim in s[3]) for s in snapshot(str(whole))["statements"])
     assert got == [[((a, n), sim) for (a, n), sim in g] for g in expected]
+
+
+def test_the_migration_fills_the_surname_weights_an_existing_store_lacks(tmp_path, nlp):
+    """A store linked before the kept surname totals gets them from ``onrecord migrate``, equal to the sums they
+    replace (no relink needed)."""
+    path = tmp_path / "old.db"
+    _ingest(path, SAMPLES)
+    kept = _lone_surname_tops(str(path))
+    c = sqlite3.connect(path)
+    c.execute("DROP TABLE link_surname_weights")
+    c.execute("DROP INDEX link_nodes_unlinked")
+    number = next(n for n, _, sql in MIGRATIONS if "CREATE TABLE IF NOT EXISTS link_surname_weights" in sql)
+    c.execute(f"PRAGMA user_version = {number - 1}")
+    c.commit()
+    c.close()
+    assert onrecord.migrate(str(path)) == (number - 1, MIGRATIONS[-1][0])
+    assert _lone_surname_tops(str(path)) == _lone_surname_tops(str(path), from_scratch=True) == kept
+    assert any(kept.values())

@@ -155,6 +155,8 @@ def link_entities_batch(conn: sqlite3.Connection, kb: KB, corrections: list[Corr
     old_node_ids = {n: _entity_of(conn, n) for n in nodes}
     old_names = dict(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({_marks(old_ids)})", sorted(old_ids)))
     _write_entities(conn, old_ids, linking, nodes)
+    keep_surname_weights(conn, {e for n in nodes if old_node_ids.get(n) != linking.node_ids.get(n)  # nodes moved
+                                for e in (old_node_ids.get(n), linking.node_ids.get(n)) if e})
     changes.renamed = {e.id for e in linking.entities if old_names.get(e.id) != e.name}
     changed_nodes = {node_text(n): linking.node_ids.get(n) for n in nodes
                      if old_node_ids.get(n) != linking.node_ids.get(n)}
@@ -206,6 +208,7 @@ def _contribute(conn: sqlite3.Connection, local: LocalIndex, holders: dict[tuple
     conn.executemany("INSERT OR IGNORE INTO link_surfaces(node, kind, surface, weight) VALUES (?, 's', ?, 1)",
                      [(node_text(n), s) for n, s in speakers])
     touched = {n for n, _ in clusters} | {n for n, _ in roles} | {n for n, _ in speakers}
+    keep_surname_weights(conn, {e for n in touched if n[0] == "person" and " " in n[1] and (e := _entity_of(conn, n))})
     for n in sorted(touched):
         if conn.execute("INSERT OR IGNORE INTO link_nodes(node, type, key, core, surname, bucket, bare) "
                         "VALUES (?,?,?,?,?,?,?)", (node_text(n), n[0], n[1], *_facet_row(n))).rowcount:
@@ -277,21 +280,50 @@ def closure(conn: sqlite3.Connection, seeds: set[Node], corr: dict[str, set[str]
     return seen
 
 
+# each entity's weight of full names, under each surname its people carry (bar a lone one); CROSS JOIN keeps
+# SQLite reading the entities' own nodes, not every person by type
+SURNAME_WEIGHTS = (
+    "INSERT INTO _weights(entity_id, surname, weight) SELECT DISTINCT w.entity_id, k.surname, w.weight "
+    "FROM (SELECT n.entity_id, sum(s.weight) AS weight FROM link_nodes n JOIN link_surfaces s ON s.node = n.node "
+    "WHERE n.entity_id IN (SELECT id FROM _weighed) AND n.type = 'person' AND instr(n.key, ' ') > 0 "
+    "GROUP BY n.entity_id) w CROSS JOIN link_nodes k ON k.entity_id = w.entity_id WHERE k.type = 'person' AND "
+    "k.surname IS NOT NULL AND k.key != k.surname")
+
+
+def keep_surname_weights(conn: sqlite3.Connection, entity_ids: set[str]) -> None:
+    """Count again the full-name weight of these entities (those whose nodes or surfaces changed) in
+    ``link_surname_weights``, which ranks the people a lone surname may join; each costs its own nodes' rows."""
+    if not entity_ids:
+        return
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _weighed(id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM _weighed")
+    conn.executemany("INSERT OR IGNORE INTO _weighed(id) VALUES (?)", [(e,) for e in sorted(entity_ids)])
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _weights(entity_id TEXT, surname TEXT, weight INTEGER, "
+                 "PRIMARY KEY (entity_id, surname))")
+    conn.execute("DELETE FROM _weights")
+    conn.execute(SURNAME_WEIGHTS)
+    # written only where they differ: a row rewritten moves its entry in the (surname, weight) index
+    conn.execute("DELETE FROM link_surname_weights WHERE entity_id IN (SELECT id FROM _weighed) AND NOT EXISTS "
+                 "(SELECT 1 FROM _weights w WHERE w.entity_id = link_surname_weights.entity_id AND w.surname = "
+                 "link_surname_weights.surname)")
+    conn.execute("INSERT INTO link_surname_weights(entity_id, surname, weight) SELECT entity_id, surname, weight FROM "
+                 "_weights WHERE true ON CONFLICT(entity_id, surname) DO UPDATE SET weight = excluded.weight WHERE "
+                 "weight != excluded.weight")
+
+
 SURNAME_TOP = 3  # the people a lone surname is weighed among: the dominant one and its runners-up
 
 
 def _most_written(conn: sqlite3.Connection, surname: str) -> set[Node]:
     """The nodes (with that surname) of the SURNAME_TOP entities of people written most with this surname, by the
     weight of their full names: the lone surname joins the first when it outweighs the second DOMINANCE times, so
-    only these can decide (the weights are summed in SQL over the people of the surname, not relinked)."""
-    top = [r[0] for r in conn.execute(
-        "SELECT n.entity_id FROM link_nodes n JOIN link_surfaces s ON s.node = n.node WHERE n.entity_id IN "
-        "(SELECT entity_id FROM link_nodes WHERE surname = ? AND type = 'person' AND key != ? AND entity_id IS NOT "
-        "NULL) AND n.type = 'person' AND instr(n.key, ' ') > 0 GROUP BY n.entity_id ORDER BY sum(s.weight) DESC, "
-        "n.entity_id LIMIT ?", (surname, surname, SURNAME_TOP))]
-    out = {text_node(r[0]) for r in conn.execute(
-        f"SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND entity_id IN ({_marks(top)})",
-        (surname, *top))} if top else set()
+    only these can decide (the weights are read from ``link_surname_weights``, the first rows of one index range,
+    however many people share the surname)."""
+    top = [r[0] for r in conn.execute("SELECT entity_id FROM link_surname_weights WHERE surname = ? ORDER BY "
+                                      "weight DESC, entity_id LIMIT ?", (surname, SURNAME_TOP))]
+    out = {text_node(r[0]) for r in conn.execute(  # by entity (+ keeps SQLite off other indexes)
+        f"SELECT node FROM link_nodes WHERE entity_id IN ({_marks(top)}) AND +surname = ? AND +type = 'person'",
+        (*top, surname))} if top else set()
     out |= {text_node(r[0]) for r in conn.execute(  # this batch's new people of the surname, not yet linked
         "SELECT node FROM link_nodes WHERE surname = ? AND type = 'person' AND entity_id IS NULL", (surname,))}
     return out

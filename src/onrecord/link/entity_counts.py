@@ -106,19 +106,27 @@ def keep_counts(conn: sqlite3.Connection, moved: set[str], touched: set[str],
     for eid in sorted(moved):
         conn.execute("DELETE FROM entity_outlets WHERE entity_id = ?", (eid,))
         adds.update(from_scratch(conn, eid))
-    conn.executemany("INSERT INTO entity_outlets(entity_id, outlet, quotes_by, quotes_about, articles) VALUES "
-                     "(?,?,?,?,?) ON CONFLICT(entity_id, outlet) DO UPDATE SET quotes_by = quotes_by + "
-                     "excluded.quotes_by, quotes_about = quotes_about + excluded.quotes_about, articles = articles + "
-                     "excluded.articles", [(e, o, *(c[k] for k in COLUMNS)) for (e, o), c in sorted(adds.items())])
+    conn.executemany("INSERT OR IGNORE INTO entity_outlets(entity_id, outlet) VALUES (?, ?)", sorted(adds))
+    for k in COLUMNS:  # a column at a time, only where it grows: each count has its own index to keep
+        conn.executemany(f"UPDATE entity_outlets SET {k} = {k} + ? WHERE entity_id = ? AND outlet = ?",
+                         [(c[k], e, o) for (e, o), c in sorted(adds.items()) if c[k]])
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _counted(id TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM _counted")
     conn.executemany("INSERT OR IGNORE INTO _counted(id) VALUES (?)",
                      [(e,) for e in sorted(touched | moved | {e for e, _ in adds}) if e])
     mine = "entity_id IN (SELECT id FROM _counted)"
-    conn.execute(f"UPDATE entity_outlets SET mentions = 0 WHERE {mine}")
-    conn.execute("INSERT INTO entity_outlets(entity_id, outlet, mentions) SELECT n.entity_id, o.outlet, "
-                 f"sum(o.mentions) FROM link_nodes n JOIN node_outlets o ON o.node = n.node WHERE n.{mine} "
-                 "GROUP BY 1, 2 ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions")
+    # mentions summed first, then written only where they differ: zeroing every counted row and writing it back
+    # moved each row's entry in the mentions index twice, a page apiece once the index outgrows the batch
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _mentions(entity_id TEXT, outlet TEXT, mentions INTEGER, "
+                 "PRIMARY KEY (entity_id, outlet))")
+    conn.execute("DELETE FROM _mentions")
+    conn.execute("INSERT INTO _mentions(entity_id, outlet, mentions) SELECT n.entity_id, o.outlet, sum(o.mentions) "
+                 f"FROM link_nodes n JOIN node_outlets o ON o.node = n.node WHERE n.{mine} GROUP BY 1, 2")
+    conn.execute(f"UPDATE entity_outlets SET mentions = 0 WHERE {mine} AND mentions != 0 AND NOT EXISTS (SELECT 1 "
+                 "FROM _mentions m WHERE m.entity_id = entity_outlets.entity_id AND m.outlet = entity_outlets.outlet)")
+    conn.execute("INSERT INTO entity_outlets(entity_id, outlet, mentions) SELECT entity_id, outlet, mentions FROM "
+                 "_mentions WHERE true ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions "
+                 "WHERE mentions != excluded.mentions")
     conn.execute(f"DELETE FROM entity_outlets WHERE {mine} AND articles = 0")
     sums = conn.execute(  # summed here, written by id below (an UPDATE ... FROM this reads every entity row)
         "SELECT coalesce(sum(x.quotes_by), 0), coalesce(sum(x.quotes_about), 0), coalesce(sum(x.articles), 0), "

@@ -254,7 +254,8 @@ def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge
             _insert(conn, make_statement([new[i] for i in ids], best))
             continue
         sid = next(iter(joins[root]))
-        row = conn.execute("SELECT reports, first_date, main_quote_id FROM statements WHERE id = ?", (sid,)).fetchone()
+        row = conn.execute("SELECT reports, first_date, main_quote_id, speaker, speaker_entity_id, text, articles "
+                           "FROM statements WHERE id = ?", (sid,)).fetchone()
         mine = set(ids)
         for k in {k for e in edges if mine & {e.a, e.b} for k in (e.a, e.b) if k not in new}:
             conn.execute("UPDATE statement_reports SET similarity = CASE WHEN ? = 1 THEN ? ELSE max(similarity, ?) "
@@ -264,9 +265,12 @@ def _extend(conn: sqlite3.Connection, new: dict[int, QuoteRef], edges: list[Edge
         conn.executemany("INSERT INTO statement_reports(statement_id, quote_id, article_id, similarity) "
                          "VALUES (?,?,?,?)", [(sid, q, a, sim) for q, a, sim in st.reports if q in mine])
         dates = [d for d in (row[1], st.first_date) if d]
-        conn.execute("UPDATE statements SET speaker = ?, speaker_entity_id = ?, text = ?, first_date = ?, "
-                     "reports = reports + ?, main_quote_id = ?, articles = (SELECT count(DISTINCT r.article_id) "
-                     "FROM statement_reports r WHERE r.statement_id = statements.id) WHERE id = ?",
-                     (st.speaker, st.speaker_entity_id, st.text, min(dates) if dates else None, len(ids), st.main,
-                      sid))
+        now = {"speaker": st.speaker, "speaker_entity_id": st.speaker_entity_id, "text": st.text,
+               "first_date": min(dates) if dates else None, "main_quote_id": st.main,
+               "articles": conn.execute("SELECT count(DISTINCT article_id) FROM statement_reports WHERE "
+                                        "statement_id = ?", (sid,)).fetchone()[0]}
+        was = dict(zip(("first_date", "main_quote_id", "speaker", "speaker_entity_id", "text", "articles"), row[1:]))
+        changed = {k: v for k, v in now.items() if v != was[k]}  # only these: a column set moves its index entries
+        conn.execute(f"UPDATE statements SET {''.join(f'{k} = :{k}, ' for k in changed)}reports = reports + :n "
+                     "WHERE id = :id", {**changed, "n": len(ids), "id": sid})
     return {i for root in hard for i in members[root]}

@@ -25,6 +25,7 @@ BATCH = 32  # articles linked per transaction: each holds the write lock for wel
 
 RESET = (
     "DELETE FROM link_nodes", "DELETE FROM link_surfaces", "DELETE FROM link_variants", "DELETE FROM entity_aliases",
+    "DELETE FROM link_surname_weights",
     "DELETE FROM entities",
     "DELETE FROM statement_words", "DELETE FROM statement_register", "DELETE FROM statement_texts",
     "DELETE FROM statement_edges", "DELETE FROM statement_reports", "DELETE FROM statements",

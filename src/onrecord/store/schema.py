@@ -687,6 +687,24 @@ END;
 DROP INDEX IF EXISTS link_nodes_surname;
 CREATE INDEX link_nodes_surname ON link_nodes(surname, type, key);
 """),
+    (24, "link: each person entity's weight of full names kept per surname (link_surname_weights), so a lone "
+         "surname's dominant person is read from an index, not summed over every person of the surname; the batch's "
+         "new, not yet linked people of a surname found through a partial index", """
+CREATE TABLE IF NOT EXISTS link_surname_weights (
+    entity_id TEXT NOT NULL,
+    surname TEXT NOT NULL,
+    weight INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, surname)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_surname_weights_top ON link_surname_weights(surname, weight DESC, entity_id);
+CREATE INDEX IF NOT EXISTS link_nodes_unlinked ON link_nodes(surname, type) WHERE entity_id IS NULL;
+INSERT OR IGNORE INTO link_surname_weights(entity_id, surname, weight)
+    SELECT DISTINCT w.entity_id, k.surname, w.weight FROM (
+        SELECT n.entity_id, sum(s.weight) AS weight FROM link_nodes n JOIN link_surfaces s ON s.node = n.node
+        WHERE n.entity_id IS NOT NULL AND n.type = 'person' AND instr(n.key, ' ') > 0 GROUP BY n.entity_id) w
+    JOIN link_nodes k ON k.entity_id = w.entity_id
+    WHERE k.type = 'person' AND k.surname IS NOT NULL AND k.key != k.surname;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
