@@ -687,7 +687,7 @@ END;
 DROP INDEX IF EXISTS link_nodes_surname;
 CREATE INDEX link_nodes_surname ON link_nodes(surname, type, key);
 """),
-    (24, "link: each person entity's weight of full names kept per surname (link_surname_weights), so a lone "
+    (22, "link: each person entity's weight of full names kept per surname (link_surname_weights), so a lone "
          "surname's dominant person is read from an index, not summed over every person of the surname; the batch's "
          "new, not yet linked people of a surname found through a partial index", """
 CREATE TABLE IF NOT EXISTS link_surname_weights (
