@@ -13,10 +13,9 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord import data
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution.reported_confidence import title_like
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.attribution.tree import children, sent, subtree_max
-from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
+from onrecord.analyse.entities.names import NameIndex
 from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
 
@@ -216,53 +215,18 @@ def said(doc: Doc, q: Quote) -> bool:
     only when ``cues.said`` holds for it; an "in a poll" phrase only when it names a statement or publication. Words
     outside quote marks, or a fragment in them, are a source's only through the attribution: one credited to no
     name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
-    if q.kind != "direct" and not q.speaker and (_points_back(doc, q.speaker_span) or _no_one(doc, q.speaker_span)):
+    if q.kind != "direct" and not q.speaker and _points_back(doc, q.speaker_span):
         return False
-    if q.kind == "partial" and (title_like(q.text) or q.cue_span is not None and _believed(doc, q.cue_span)):
-        return False  # a title-case run in marks names a work, a show or a slogan ("Twin Peaks"): not words said
     if q.kind != "indirect" or q.cue in ("according to", ":") or q.cue_span is None:
         return True
     toks = doc.char_span(*q.cue_span, alignment_mode="expand")
     if toks is None:
         return False
     cue = toks[0]
-    if _put_to(cue):
-        return False
     if cue.lower_ == "in" and cue.dep_ == "prep":
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
     return comp is not None and at.said(cue, comp)
-
-
-def _no_one(doc: Doc, mention: tuple[int, int] | None) -> bool:
-    """Whether a source left without a speaker is a document or a figure, not a person or a body ("according to a
-    new poll", "public filings", "an analysis", "a campaign TV ad"): such words are the writer's report of a finding,
-    and a record of who said what has no one to credit them to. An unnamed person or group ("one witness",
-    "officials") is the source itself."""
-    span = doc.char_span(*mention, alignment_mode="expand") if mention else None
-    if span is None or not len(span):
-        return False
-    head = span.root
-    return not (head.pos_ in ("PROPN", "PRON") or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-                or is_role_noun(head) or head.lower_ in GROUP_NOUNS or head.lemma_.lower() in at.PEOPLE_NOUNS
-                or head.lemma_.lower() in at.INSTITUTION_NOUNS)
-
-
-def _believed(doc: Doc, cue_span: tuple[int, int]) -> bool:
-    """Whether a fragment's cue is a verb of thinking or finding only ("thought the '...'", "found 'evidence'",
-    "fears '...'"): the marks quote someone's words, but the sentence says its subject believes or perceives
-    them, not that it said them."""
-    toks = doc.char_span(*cue_span, alignment_mode="expand")
-    verbs = [t for t in toks or [] if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
-    return bool(verbs) and at.is_cue(verbs[-1], ("belief",)) and not at.is_cue(verbs[-1], ("speech", "frame"))
-
-
-def _put_to(cue: Token) -> bool:
-    """A past participle of saying with no subject or auxiliary of its own ("Asked whether ..., she said", "When
-    told of the ruling, he ..."): the question or news was put to the main clause's subject, not said by it."""
-    participle = cue.tag_ == "VBN" or (cue.tag_ == "VBD" and cue.dep_ in ("advcl", "acl"))  # "Asked" is tagged both
-    return participle and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "aux", "auxpass") for c in children(cue))
 
 
 _DEFINITE = {"the", "this", "that", "these", "those"}
