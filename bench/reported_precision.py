@@ -38,6 +38,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "reported_precision" / "gold.jsonl"
+DRAWS = GOLD.parent / "draws.json"  # set C's file names as drawn at 3b9b852 (seed C_SEED)
 SEED = 20261223
 PER_SET = 32
 C_SEED = 20261207
@@ -100,8 +101,12 @@ def polnear_used() -> set[str]:
 
 
 def select_c(shared: Path) -> list[Row]:
-    """Set C: a seeded draw of ``C_TEXTS`` PolNeAR train texts that no other gold in tests/fixtures names (train may
-    be read for errors; the texts stay in ../shared)."""
+    """Set C as drawn (``DRAWS``: a gold added later names other texts and would change a fresh draw), else a seeded
+    draw of ``C_TEXTS`` PolNeAR train texts that no other gold in tests/fixtures names (train may be read for errors;
+    the texts stay in ../shared)."""
+    if DRAWS.exists():
+        return [{"doc": n, "outlet": n.split("_")[0]}
+                for n in json.loads(DRAWS.read_text(encoding="utf-8"))["C"]]
     used = polnear_used()
     names = sorted(p.stem for p in (shared / "corpus" / "polnear" / "train" / "text").glob("*.txt")
                    if p.stem not in used)
