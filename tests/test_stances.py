@@ -109,17 +109,14 @@ def test_contradictions_rest_only_on_stances_at_or_above_the_cut(api) -> None:
     from onrecord.analyse.stances.confidence import stance_cut
 
     found = api.contradictions("Jeremy Corbyn")
-    assert len(found) >= 4  # measured 4 of the 10 pairs the rules find (docs/stances.md, "Confidence")
+    assert len(found) == 10  # measured at the cut 0.75: all 10 pairs the rules find (docs/stances.md, "Confidence")
     assert all(c.claim.confidence >= stance_cut() and c.counter.confidence >= stance_cut() for c in found)
-    # left out: The Sun's "where he defended the regime", a pronoun holder in the writer's words, and every pair
-    # against his December 2016 letter, a quote whose speaker is named outside its sentence (a kind right 10 of 12)
-    defended = find(api.all_stances(holder="Jeremy Corbyn", label="defend"), reported_by="The Sun")
-    assert defended and all(d["confidence"] < stance_cut() for d in defended)
-    assert not {c.claim.id for c in found} & {d["id"] for d in defended}
+    # the pairs against his December 2016 letter (a quote whose speaker is named outside its sentence, a kind right
+    # 10 of 12 times) rest on stances at or above the cut 0.75, so they are made
     letter = find(api.all_stances(holder="Jeremy Corbyn", label="condemn", since="2016-12", until="2016-12"),
                   target="Aleppo")
-    assert letter and all(d["confidence"] < stance_cut() for d in letter)
-    assert "2016-12-13" not in {c.counter.date for c in found}
+    assert letter and all(d["confidence"] >= stance_cut() for d in letter)
+    assert "2016-12-13" in {c.counter.date for c in found}
 
 
 def test_sun_claim_is_dated_and_attributed_to_the_outlet(api) -> None:

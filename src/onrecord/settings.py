@@ -93,7 +93,7 @@ SETTINGS: tuple[Setting, ...] = (
             "The web pages show attributions, stances and contradictions at least this sure unless asked for all "
             "(each says how many it leaves out, with a link to them); the API and the CLI show every record unless "
             "asked.", (), 0, 1, "X"),
-    Setting("stance_min_confidence", float, 0.85, "ONRECORD_STANCE_MIN_CONFIDENCE",
+    Setting("stance_min_confidence", float, 0.75, "ONRECORD_STANCE_MIN_CONFIDENCE",
             "The stances' cut: a stance's confidence is the measured precision of its kind, and the web pages show "
             "stances at least this sure unless asked for all (saying how many they leave out); contradictions and "
             "changes of position rest only on stances at least this sure. A change applies from the next `onrecord "
