@@ -67,7 +67,7 @@ def test_a_change_of_position_needs_one_resolved_holder_sure_sides_and_a_later_d
     assert position_changes([feb, ref(2, "support", "2016-02-01")], POL) == []  # the same day: no change
     assert position_changes([feb, ref(2, "criticise", "2016-07-01")], POL) == []  # the same way: no change
     assert position_changes([feb, ref(2, "support", "2016-07-01", by="Daily Test", quote=None)], POL) == []
-    assert position_changes([feb, ref(2, "support", "2016-07-01", sure=0.8)], POL) == []  # under the stances' cut
+    assert position_changes([feb, ref(2, "support", "2016-07-01", sure=0.7)], POL) == []  # under the stances' cut
     assert position_changes([feb, ref(2, "support", "2016-07-01", sure=None)], POL) == []  # never scored
     # "warned" by herself: a stance about its own holder is no position on anyone
     assert position_changes([ref(1, "criticise", "2016-02-01", target="person:jane-miller"),
@@ -93,10 +93,10 @@ def test_sides_join_only_through_resolved_entities() -> None:
 def test_a_contradiction_rests_only_on_stances_at_or_above_the_stances_cut() -> None:
     claim = ref(1, "support", "2020-06-01", by="Daily Test", quote=None)
     assert pairs([claim, ref(2, "condemn", "2020-01-10")]) == [(1, 2)]
-    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=0.8)]) == []  # own words of a kind right 8 in 10
-    assert pairs([ref(1, "support", "2020-06-01", by="Daily Test", quote=None, sure=0.8),
+    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=0.7)]) == []  # own words of a kind right 7 in 10
+    assert pairs([ref(1, "support", "2020-06-01", by="Daily Test", quote=None, sure=0.7),
                   ref(2, "condemn", "2020-01-10")]) == []  # the claim under the cut
-    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=0.8)], cut=0.8) == [(1, 2)]
+    assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=0.7)], cut=0.7) == [(1, 2)]
     assert pairs([claim, ref(2, "condemn", "2020-01-10", sure=None)]) == [(1, 2)]  # analysed before scoring
 
 
