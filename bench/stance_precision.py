@@ -157,19 +157,24 @@ def drawn(shared: Path, name: str) -> list[Row] | None:
              "date": meta[k]["publication_date"], "title": meta[k]["title"]} for k in names]
 
 
+def _further(shared: Path, name: str, sets: dict[str, list[Row]], seed: int, n: int, fresh: bool) -> list[Row]:
+    """Set ``name``: the judged draw (``DRAWS``) unless ``fresh``; else ``n`` PolNeAR train texts under 12,000
+    characters drawn with ``seed``, disjoint from ``sets`` and from every gold in ``tests/fixtures/``."""
+    if not fresh and (frozen := drawn(shared, name)) is not None:
+        return frozen
+    polnear = shared / "corpus" / "polnear"
+    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
+    meta = [r for r in _other_train(shared, sets, seed) if r["filename"] not in taken]
+    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
+             "date": r["publication_date"], "title": r["title"]} for r in meta
+            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+
+
 def select_d(shared: Path, n: int = N_D, fresh: bool = False) -> list[Row]:
     """Set D: ``n`` further PolNeAR train texts (seeded, under 12,000 characters), disjoint from sets A, B and C
     and from every gold in ``tests/fixtures/`` when drawn; read for errors like A and C. The judged draw
     (``DRAWS``) unless ``fresh``: a gold added since (the speaker training set) names three of its texts."""
-    if not fresh and (frozen := drawn(shared, "D")) is not None:
-        return frozen
-    polnear = shared / "corpus" / "polnear"
-    sets = {**select(shared), "C": select_c(shared)}
-    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
-    meta = [r for r in _other_train(shared, sets, SEED + 3) if r["filename"] not in taken]
-    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
-             "date": r["publication_date"], "title": r["title"]} for r in meta
-            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+    return _further(shared, "D", {**select(shared), "C": select_c(shared)}, SEED + 3, n, fresh)
 
 
 N_E = 40
@@ -180,15 +185,7 @@ def select_e(shared: Path, n: int = N_E, fresh: bool = False) -> list[Row]:
     D and from every gold in ``tests/fixtures/`` when drawn; its precision at the cut was measured before anything
     was fitted on it (a fresh held-out figure), then it is read for errors like A, C and D. The judged draw
     (``DRAWS``) unless ``fresh``."""
-    if not fresh and (frozen := drawn(shared, "E")) is not None:
-        return frozen
-    polnear = shared / "corpus" / "polnear"
-    sets = {**select(shared), "C": select_c(shared), "D": select_d(shared)}
-    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
-    meta = [r for r in _other_train(shared, sets, SEED + 4) if r["filename"] not in taken]
-    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
-             "date": r["publication_date"], "title": r["title"]} for r in meta
-            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+    return _further(shared, "E", {**select(shared), "C": select_c(shared), "D": select_d(shared)}, SEED + 4, n, fresh)
 
 
 N_F = 40
@@ -198,15 +195,8 @@ def select_f(shared: Path, n: int = N_F, fresh: bool = False) -> list[Row]:
     """Set F: ``n`` further PolNeAR train texts (seed + 5, under 12,000 characters), disjoint from sets A to E and
     from every gold in ``tests/fixtures/`` when drawn; scored before anything was fitted on it, then read for errors
     like A, C, D and E. The judged draw (``DRAWS``) unless ``fresh``."""
-    if not fresh and (frozen := drawn(shared, "F")) is not None:
-        return frozen
-    polnear = shared / "corpus" / "polnear"
-    sets = {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
-    taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
-    meta = [r for r in _other_train(shared, sets, SEED + 5) if r["filename"] not in taken]
-    return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
-             "date": r["publication_date"], "title": r["title"]} for r in meta
-            if len((polnear / "train" / "text" / f"{r['filename']}.txt").read_text(encoding="utf-8")) < 12000][:n]
+    prior = {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
+    return _further(shared, "F", prior, SEED + 5, n, fresh)
 
 
 def sets_of(shared: Path) -> dict[str, list[Row]]:

@@ -1,21 +1,7 @@
 """Who a colon introduces, and a dateline that the parse makes a subject (real model, invented text)."""
 from __future__ import annotations
 
-from onrecord.analyse.attribution.quotes import extract_quotes
-from onrecord.clean import segment
-
-HEAD = "Council approves new budget\n\nMayor Anna Lopez met the unions on Monday.\n\n"
-
-
-def run(nlp, body: str):
-    text = HEAD + body + "\n"
-    return text, extract_quotes(nlp(text), segment(text))
-
-
-def quote(quotes, fragment: str):
-    found = [q for q in quotes if fragment in q.text]
-    assert found, f"no quotation containing {fragment!r} in {[q.text for q in quotes]}"
-    return found[0]
+from quote_support import quote, run
 
 
 def test_the_subject_of_the_clause_a_colon_ends_speaks_not_the_last_name(nlp):

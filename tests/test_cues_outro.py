@@ -1,22 +1,9 @@
 """Finding the cue and its speaker after a quotation's closing mark, and cue verbs with particles (real model)."""
 from __future__ import annotations
 
+from quote_support import quote, run
+
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution.quotes import extract_quotes
-from onrecord.clean import segment
-
-HEAD = "Council approves new budget\n\nMayor Anna Lopez met the unions on Monday.\n\n"
-
-
-def run(nlp, body: str):
-    text = HEAD + body + "\n"
-    return text, extract_quotes(nlp(text), segment(text))
-
-
-def quote(quotes, fragment: str):
-    found = [q for q in quotes if fragment in q.text]
-    assert found, f"no quotation containing {fragment!r} in {[q.text for q in quotes]}"
-    return found[0]
 
 
 def test_the_name_between_the_closing_mark_and_a_late_verb_speaks(nlp):
