@@ -36,6 +36,7 @@ import random
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -157,12 +158,15 @@ def drawn(shared: Path, name: str) -> list[Row] | None:
              "date": meta[k]["publication_date"], "title": meta[k]["title"]} for k in names]
 
 
-def _further(shared: Path, name: str, sets: dict[str, list[Row]], seed: int, n: int, fresh: bool) -> list[Row]:
+def _further(shared: Path, name: str, earlier: Callable[[], dict[str, list[Row]]], seed: int, n: int,
+             fresh: bool) -> list[Row]:
     """Set ``name``: the judged draw (``DRAWS``) unless ``fresh``; else ``n`` PolNeAR train texts under 12,000
-    characters drawn with ``seed``, disjoint from ``sets`` and from every gold in ``tests/fixtures/``."""
+    characters drawn with ``seed``, disjoint from the ``earlier()`` sets (drawn only then) and from every gold in
+    ``tests/fixtures/``."""
     if not fresh and (frozen := drawn(shared, name)) is not None:
         return frozen
     polnear = shared / "corpus" / "polnear"
+    sets = earlier()
     taken = in_fixtures() | {a["id"] for s in sets.values() for a in s}
     meta = [r for r in _other_train(shared, sets, seed) if r["filename"] not in taken]
     return [{"doc": f"{r['filename']}.txt", "corpus": "polnear_train", "id": r["filename"], "outlet": r["publisher"],
@@ -174,7 +178,7 @@ def select_d(shared: Path, n: int = N_D, fresh: bool = False) -> list[Row]:
     """Set D: ``n`` further PolNeAR train texts (seeded, under 12,000 characters), disjoint from sets A, B and C
     and from every gold in ``tests/fixtures/`` when drawn; read for errors like A and C. The judged draw
     (``DRAWS``) unless ``fresh``: a gold added since (the speaker training set) names three of its texts."""
-    return _further(shared, "D", {**select(shared), "C": select_c(shared)}, SEED + 3, n, fresh)
+    return _further(shared, "D", lambda: {**select(shared), "C": select_c(shared)}, SEED + 3, n, fresh)
 
 
 N_E = 40
@@ -185,7 +189,8 @@ def select_e(shared: Path, n: int = N_E, fresh: bool = False) -> list[Row]:
     D and from every gold in ``tests/fixtures/`` when drawn; its precision at the cut was measured before anything
     was fitted on it (a fresh held-out figure), then it is read for errors like A, C and D. The judged draw
     (``DRAWS``) unless ``fresh``."""
-    return _further(shared, "E", {**select(shared), "C": select_c(shared), "D": select_d(shared)}, SEED + 4, n, fresh)
+    return _further(shared, "E", lambda: {**select(shared), "C": select_c(shared), "D": select_d(shared)}, SEED + 4,
+                    n, fresh)
 
 
 N_F = 40
@@ -195,8 +200,8 @@ def select_f(shared: Path, n: int = N_F, fresh: bool = False) -> list[Row]:
     """Set F: ``n`` further PolNeAR train texts (seed + 5, under 12,000 characters), disjoint from sets A to E and
     from every gold in ``tests/fixtures/`` when drawn; scored before anything was fitted on it, then read for errors
     like A, C, D and E. The judged draw (``DRAWS``) unless ``fresh``."""
-    prior = {**select(shared), "C": select_c(shared), "D": select_d(shared), "E": select_e(shared)}
-    return _further(shared, "F", prior, SEED + 5, n, fresh)
+    return _further(shared, "F", lambda: {**select(shared), "C": select_c(shared), "D": select_d(shared),
+                                          "E": select_e(shared)}, SEED + 5, n, fresh)
 
 
 def sets_of(shared: Path) -> dict[str, list[Row]]:
