@@ -358,9 +358,9 @@ def reported_confidence_model() -> dict[str, Any]:
 
 @cached
 def speaker_ranker_model() -> dict[str, Any]:
-    """speaker_ranker.json: the speaker ranker's feature weights and threshold (analyse.attribution.ranker),
-    trained on PolNeAR train."""
-    return _json_model("speaker_ranker.json", ("weights", "threshold"), "bench/train_speaker_ranker.py")
+    """speaker_ranker.json: the speaker ranker's feature weights and threshold per route, and the routes it decides
+    (analyse.attribution.ranker), trained on PolNeAR train."""
+    return _json_model("speaker_ranker.json", ("by_route", "routes"), "bench/train_speaker_ranker.py")
 
 
 @cached

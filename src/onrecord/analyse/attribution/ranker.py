@@ -6,9 +6,9 @@ organisation mentions of the name index, the personal pronouns and speech-verb s
 quotations' speakers, in the quote's paragraph (after the quote too: an outro whose verb is no cue) and the three
 body paragraphs before it. Each candidate gets features of how news carries a speaker (paragraphs and sentences
 back, grammatical role, mention type, whether it spoke and spoke last, a verb of saying, the quote-mark structure,
-a new person introduced between) and a logistic score (``data/speaker_ranker.json``: feature names and weights,
-trained by ``bench/train_speaker_ranker.py`` on PolNeAR train). ``speakers.decide_ranked`` resolves the candidates
-and decides; this module only proposes and scores.
+a new person introduced between) and a logistic score (``data/speaker_ranker.json``: feature names and weights
+per route, trained by ``bench/train_speaker_ranker.py`` on PolNeAR train). ``speakers.decide_ranked`` resolves
+the candidates and decides; this module only proposes and scores.
 """
 from __future__ import annotations
 
@@ -76,15 +76,24 @@ class Ranker:
 
     model: dict[str, Any] | None
     log: list[dict[str, Any]] | None = None
-    threshold: float | None = None  # overrides the model's: below it the best candidate is no speaker
+    threshold: float | None = None  # overrides the model's: below it the ranker does not decide
+
+
+def route_model(ranker: Ranker, route: str) -> dict[str, Any] | None:
+    """The weights and threshold the ranker decides ``route`` with; None where the rules decide it."""
+    model = ranker.model
+    if model is None or route not in model.get("routes", ()):
+        return None
+    found: dict[str, Any] | None = model["by_route"].get(route)
+    return found
 
 
 def threshold(ranker: Ranker, route: str) -> float:
     """The score the best candidate of a quotation seen by ``route`` must reach to be named its speaker."""
     if ranker.threshold is not None:
         return ranker.threshold
-    model = ranker.model or {}
-    return float(model.get("thresholds", {}).get(route, model.get("threshold", 1.0)))
+    found = route_model(ranker, route)
+    return float(found["threshold"]) if found is not None else 1.0
 
 
 def load_model() -> dict[str, Any]:
@@ -269,7 +278,7 @@ def _type(t: Token, index: NameIndex) -> str:
 
 
 def score(cands: list[Candidate], model: dict[str, Any]) -> None:
-    """Each candidate's logistic score under ``model`` (feature name -> weight)."""
+    """Each candidate's logistic score under ``model`` (one route's: its "weights", feature name -> weight)."""
     w = model["weights"]
     for c in cands:
         z = sum(w.get(k, 0.0) * v for k, v in c.features.items())

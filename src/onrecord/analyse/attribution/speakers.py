@@ -193,11 +193,11 @@ def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
 def decide_ranked(doc: Doc, index: NameIndex, segments: list[Segment], ctx: rk.Context, quoted: list[tuple[int, int]],
                   ranker: rk.Ranker, route: str, rule: Decision | None) -> Decision | None:
     """The speaker of a quotation whose own sentence names nobody (``route`` says which continuation rule saw
-    it; ``rule`` is that rule's decision). Where the ranker's model covers the route, its best candidate speaks,
-    resolved as any mention is, with the calibrated confidence of method "ranked"; below the model's threshold
-    nobody is named (the text does not settle who speaks). Elsewhere the rule's decision stands."""
-    model = ranker.model
-    if ranker.log is None and (model is None or route not in model.get("routes", ())):
+    it; ``rule`` is that rule's decision). Where the ranker's model covers the route, the rule named someone and
+    the ranker's best candidate scores at least the route's threshold, that candidate speaks, resolved as any
+    mention is, with the calibrated confidence of method "ranked"; elsewhere the rule's decision stands."""
+    model = rk.route_model(ranker, route)
+    if ranker.log is None and (model is None or rule is None or rule.speaker is None):
         return rule
     cands = rk.candidates(doc, index, segments, ctx, quoted)
     speakers = {}
@@ -210,12 +210,12 @@ def decide_ranked(doc: Doc, index: NameIndex, segments: list[Segment], ctx: rk.C
         ranker.log.append({"start": ctx.start, "end": ctx.end, "route": route,
                            "rule": _logged(rule),
                            "cands": [{"span": list(c.span), "name": c.name, "features": c.features} for c in cands]})
-    if model is None or route not in model.get("routes", ()):
-        return rule
+    if model is None or rule is None or rule.speaker is None:
+        return rule  # where no rule names anyone the text does not say who speaks: the ranker invents no one
     rk.score(cands, model)
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < rk.threshold(ranker, route) or best.name is None:
-        return Decision(None, "ranked", 0.0, Proposal("ranked", best.score if best else 0.0))
+        return rule
     p = Proposal("ranked", round(best.score, 3), mention=best.token)
     sp = speakers[best.token.i]
     return Decision(sp, "ranked", confidence("ranked", p.score, sp, marked=True), p)
