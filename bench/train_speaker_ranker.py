@@ -3,6 +3,7 @@
 
     python bench/train_speaker_ranker.py ../shared/corpus/polnear [--cache PARSED.spacy] [--contexts CTX.jsonl]
                                          [--cv 5] [--out src/onrecord/data/speaker_ranker.json]
+    python bench/train_speaker_ranker.py ../shared/corpus/polnear --cache PARSED.spacy --throughput 50
 
 Every PolNeAR **train** article but those of the speaker dev gold and of set T (``tests/fixtures/speaker_dev`` and
 ``speaker_train``: dev is read as numbers only, set T is kept as a check the ranker was not trained on) is
@@ -223,6 +224,33 @@ def _row(route: str, fold: str, o: dict[str, int]) -> None:
           f"{o['rank_right']:>10}/{o['rank_wrong']:<8} {o['rule_right'] / n:>9.3f} {o['rank_right'] / n:>10.3f}")
 
 
+def throughput(root: str, cache: str | None, n: int) -> None:
+    """CPU seconds per article of the quotation analysis (``extract_quotes`` on parsed text, as ingest runs it) on
+    the first ``n`` training articles, with the rules alone and with the shipped ranker."""
+    from attribution_data import parsed
+
+    from onrecord.analyse.attribution.quotes import extract_quotes
+    from onrecord.analyse.attribution.ranker import Ranker, shipped
+    from onrecord.clean import segment
+
+    meta = polnear_articles(root, "train")
+    left_out = dev_gold_ids() | set_t_ids()
+    docs = [d for r, d in zip(meta, parsed(root, "train", meta, cache)) if r["filename"] not in left_out][:n]
+    segs = [segment(d.text) for d in docs]
+    for d, s in zip(docs, segs):  # a first pass warms every cache the analysis builds once
+        extract_quotes(d, s)
+    runs: dict[str, list[float]] = {"rules alone": [], "with the ranker": []}
+    for _ in range(3):  # interleaved, the fastest of three kept: the machine is shared
+        for name, make in (("rules alone", lambda: Ranker(None)), ("with the ranker", shipped)):
+            t0 = time.process_time()
+            for d, s in zip(docs, segs):
+                extract_quotes(d, s, ranker=make())
+            runs[name].append(time.process_time() - t0)
+    for name, times in runs.items():
+        print(f"{name:16} {min(times) / len(docs) * 1000:.1f} ms CPU per article ({len(docs)} articles, "
+              f"fastest of {len(times)})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root", help="the PolNeAR folder (metadata.tsv, train/)")
@@ -232,7 +260,12 @@ def main(argv: list[str] | None = None) -> int:
                                                       "then are all five)")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--out", default=str(OUT), help="where to write the model ('-': nowhere)")
+    ap.add_argument("--throughput", type=int, default=0, metavar="N",
+                    help="only time the analysis of N articles with and without the ranker")
     a = ap.parse_args(argv)
+    if a.throughput:
+        throughput(a.root, a.cache, a.throughput)
+        return 0
     t0 = time.process_time()
     if a.contexts and Path(a.contexts).exists():
         with open(a.contexts, encoding="utf-8") as f:
