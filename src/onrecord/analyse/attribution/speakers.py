@@ -216,8 +216,10 @@ def decide_ranked(doc: Doc, index: NameIndex, segments: list[Segment], ctx: rk.C
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < rk.threshold(ranker, route) or best.name is None:
         return rule
-    p = Proposal("ranked", round(best.score, 3), mention=best.token)
     sp = speakers[best.token.i]
+    if sp.name == rule.speaker.name:
+        return rule  # the same person: the rule's mention and confidence stand (the ranker decides who, not where)
+    p = Proposal("ranked", round(best.score, 3), mention=best.token)
     return Decision(sp, "ranked", confidence("ranked", p.score, sp, marked=True), p)
 
 
