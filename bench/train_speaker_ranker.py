@@ -153,7 +153,8 @@ def choose(ctx: dict[str, Any], model: dict[str, Any]) -> tuple[float, dict[str,
 
 
 def best_threshold(ctxs: list[dict[str, Any]], model: dict[str, Any]) -> float:
-    """The score below which naming nobody does best (right - 2 x wrong) on ``ctxs``."""
+    """The score from which naming the ranker's pick does better than naming nobody (right - 2 x wrong) on
+    ``ctxs``."""
     scored = sorted((choose(x, model) for x in ctxs), key=lambda sb: -sb[0])
     gain, best, at = 0.0, 0.0, 1.0
     for s, c in scored:
@@ -198,7 +199,7 @@ def cross_validate(ctxs: list[dict[str, Any]], k: int, l2: float) -> list[dict[s
 
 
 def print_cv(folds: list[dict[str, dict[str, int]]]) -> list[str]:
-    """The per-fold table (accuracy = right / quotations) and the routes where the ranker beat the rules."""
+    """The per-fold table (accuracy = right / quotations) and the routes the ranker is to decide."""
     print(f"{'route':10} {'fold':>4} {'n':>5} {'rules right/wrong':>18} {'ranker right/wrong':>19} "
           f"{'rules acc':>9} {'ranker acc':>10}")
     keep = []

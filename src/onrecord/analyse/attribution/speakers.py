@@ -4,7 +4,8 @@ The finders only propose: the quote-mark step and the cue finders (``cues.py``),
 (``reported.py``), the learned step (``learned.py``) and the continuation rules of ``quotes.py`` each hand
 ``decide`` a ``Proposal`` (the speaker mention's head token or a speaker decided before, how it was found,
 the finder's evidence score). ``decide`` takes the most reliable proposal, resolves its mention and sets the
-confidence with ``confidence``, the one formula.
+confidence with ``confidence``, the one formula. A quotation whose own sentence names nobody goes through
+``decide_ranked``: the learned ranker of ``ranker.py`` may name another person than the continuation rule.
 
 Resolving a mention (``resolve``): people go through the in-article name index (``names.py``); spokespeople
 get ``on_behalf_of`` their principal; countries and capitals used as metonyms become the country; parties get
