@@ -399,6 +399,27 @@ def run_score(args: argparse.Namespace) -> int:
     return 0 if same and not below else 1
 
 
+def compare(gold: list[Row], before: list[Row], after: list[Row]) -> dict[str, int]:
+    """Counts only (never which quotation: the dev gold is read as numbers): matched non-optional gold quotations
+    whose speaker went right -> wrong and wrong -> right between two predictions, and those matched in one only."""
+    from onrecord.evaluate import speaker_ok
+
+    old = {(g["doc"], g["start"], g["end"]): speaker_ok(g, p) for _d, g, p in matched(gold, before)}
+    new = {(g["doc"], g["start"], g["end"]): speaker_ok(g, p) for _d, g, p in matched(gold, after)}
+    both = old.keys() & new.keys()
+    return {"matched_both": len(both), "right_to_wrong": sum(old[k] and not new[k] for k in both),
+            "wrong_to_right": sum(new[k] and not old[k] for k in both),
+            "only_before": len(old.keys() - new.keys()), "only_after": len(new.keys() - old.keys())}
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from onrecord.evaluate import load_jsonl
+
+    print(json.dumps(compare(load_jsonl(args.gold), store_predictions(Path(args.before)),
+                             store_predictions(Path(args.after)))))
+    return 0
+
+
 # ------------------------------------------------------------------------------------------- calibrate
 
 CALIBRATION = ROOT / "src" / "onrecord" / "data" / "speaker_confidence.json"
@@ -528,12 +549,18 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--store", help="with '-': ingest into this store (kept) instead of a temporary one")
     c.add_argument("--json", help="write the full result here")
     c.add_argument("--floors", action="store_true", help="exit 1 when a figure falls below its pinned floor")
+    m = sub.add_parser("compare", help="count the quotes whose speaker moved between two stores (counts only)")
+    m.add_argument("before")
+    m.add_argument("after")
+    m.add_argument("--gold", default=str(GOLD))
     k = sub.add_parser("calibrate", help="fit the speaker confidence per decision method on set T")
     k.add_argument("--shared", default=str(ROOT.parent / "shared"))
     k.add_argument("--out", default=str(CALIBRATION), help="where to write the calibration")
     args = ap.parse_args(argv)
     if args.cmd == "calibrate":
         return run_calibrate(args)
+    if args.cmd == "compare":
+        return run_compare(args)
     if args.cmd in ("select", "select-train"):
         if args.cmd == "select-train" and args.third:
             sel = select_train_more(Path(args.shared), seed=TRAIN_THIRD_SEED)

@@ -357,6 +357,13 @@ def reported_confidence_model() -> dict[str, Any]:
 
 
 @cached
+def speaker_ranker_model() -> dict[str, Any]:
+    """speaker_ranker.json: the speaker ranker's feature weights and threshold per route, and the routes it decides
+    (analyse.attribution.ranker), trained on PolNeAR train."""
+    return _json_model("speaker_ranker.json", ("by_route", "routes"), "bench/train_speaker_ranker.py")
+
+
+@cached
 def attribution_model() -> dict[str, Any]:
     """attribution_model.json: the learned attribution step's feature weights and thresholds."""
     return _json_model("attribution_model.json", ("weights", "span_weights", "threshold", "rule_threshold"),

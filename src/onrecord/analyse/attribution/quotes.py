@@ -27,6 +27,7 @@ from onrecord.analyse.attribution.marks import (
     scan_paragraph,
     starts_with_quote,
 )
+from onrecord.analyse.attribution.ranker import Context, Ranker, Spoken, shipped
 from onrecord.analyse.attribution.reported import reported_speech, said
 from onrecord.analyse.attribution.reported_confidence import with_confidence
 from onrecord.analyse.attribution.speakers import (
@@ -35,6 +36,7 @@ from onrecord.analyse.attribution.speakers import (
     Speaker,
     decide,
     decide_one,
+    decide_ranked,
     speaker_fields,
 )
 from onrecord.analyse.attribution.tagged import tagged_cues
@@ -183,10 +185,13 @@ def _about_subject(doc: Doc, seg: Segment, index: NameIndex) -> Decision | None:
     return d if ok else None
 
 
-def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameIndex) -> None:
+def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameIndex, ranker: Ranker) -> None:
     """Continuations: paragraphs that reopen a quote left open, bare quote paragraphs after a quote
-    (same speaker, same group), and bare quote paragraphs after a paragraph about someone."""
+    (same speaker, same group), and bare quote paragraphs after a paragraph about someone; where the speaker
+    ranker covers the case (``speakers.decide_ranked``), it decides instead of the rule."""
     text = at.doc_text(doc)
+    spoken: list[Spoken] = []
+    quoted = [(o.mark.start, o.mark.end) for o in cands]
     group = 0
     last: _Cand | None = None  # the last attributed quotation of the body
     prev_cand: _Cand | None = None
@@ -204,23 +209,38 @@ def _link(doc: Doc, cands: list[_Cand], segments: list[Segment], index: NameInde
             c.kind, c.cue, c.group, c.clause = prev.kind, prev.cue, prev.group, None
             c.take(_inherit(prev, prev.confidence, index))
         elif c.cue is None and seg.kind == "body" and c.kind == "direct":
-            src = None
+            src, rule, route = None, None, "bare" if at_start else "inside"
             if prev_in_seg and prev_in_seg[-1].speaker is not None:
-                src, conf = prev_in_seg[-1], 0.8
+                src, conf, route = prev_in_seg[-1], 0.8, "same_para"
             elif at_start and pb is not None and last is not None and last.seg == pb and last.speaker is not None:
-                src, conf = last, 0.75 if last.mark.close_at is None else 0.6
+                src, conf, route = last, 0.75 if last.mark.close_at is None else 0.6, "prev_para"
             if src is not None:
-                c.cue, c.group = src.cue, src.group
-                c.take(_inherit(src, min(src.confidence, conf), index))
+                rule = _inherit(src, min(src.confidence, conf), index)
             elif at_start and pb is not None and starts_with_quote(text, c.para_start, c.para_end):
-                about = _about_subject(doc, segments[pb], index)
-                if about is not None:
-                    c.take(about)
+                rule, route = _about_subject(doc, segments[pb], index), "about"
+            ctx = Context(c.seg, c.mark.start, c.mark.end, at_start, spoken)
+            d = decide_ranked(doc, index, segments, ctx, quoted, ranker, route, rule)
+            if d is not None and d is rule and src is not None:
+                c.cue, c.group = src.cue, src.group
+            elif d is not None and d.speaker is not None and last is not None and last.speaker is not None \
+                    and d.speaker.name == last.speaker.name:
+                c.cue, c.group = last.cue, last.group  # the last speaker goes on: one statement
+            if d is not None:
+                c.take(d)
         if c.speaker is not None and c.group is None:
             group += 1
             c.group = group
         if seg.kind == "body" and c.speaker is not None:
             last = c
+            if c.speaker.name:
+                spoken.append(Spoken(c.mark.start, c.seg, c.speaker.name, _head(doc, c.speaker.span),
+                                     c.mark.close_at is None))
+
+
+def _head(doc: Doc, span: tuple[int, int]) -> int | None:
+    """The head token of the mention at character ``span``."""
+    found = doc.char_span(span[0], span[1], alignment_mode="expand") if span[1] > span[0] else None
+    return found.root.i if found is not None and len(found) else None
 
 
 def _inherit(src: _Cand, score: float, index: NameIndex) -> Decision:
@@ -335,7 +355,7 @@ def _to_quote(doc: Doc, c: _Cand) -> Quote:
 
 
 def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, strict: bool = False,
-                   model: dict | None = None, speech_only: bool = True) -> list[Quote]:
+                   model: dict | None = None, speech_only: bool = True, ranker: Ranker | None = None) -> list[Quote]:
     """Quotations in ``doc`` (direct, partial, indirect) with cue and resolved speaker.
     ``learned`` (default on) adds PolNeAR-style attributions of ``learned.py`` (stances, perceptions, plans:
     "X opposes Y", "X declined to comment") and lets its span model re-pick partial quotes' clauses.
@@ -343,9 +363,12 @@ def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, stri
     never the article; with ``strict`` it raises instead (tests use it, so that a bug cannot hide).
     ``model`` replaces the shipped learned models (``learned.load_model()``): cross-validation passes each fold's.
     ``speech_only`` (default on) keeps only what a source said or wrote (``reported.said``); off, the beliefs,
-    perceptions and stances PolNeAR also annotates are kept too, for measuring what the record leaves out."""
+    perceptions and stances PolNeAR also annotates are kept too, for measuring what the record leaves out.
+    ``ranker`` replaces the shipped speaker ranker (``ranker.shipped()``): cross-validation passes each fold's, and
+    ``Ranker(None)`` leaves the continuation rules deciding."""
     try:
-        return _extract(doc, segments, learned=learned, strict=strict, model=model, speech_only=speech_only)
+        return _extract(doc, segments, learned=learned, strict=strict, model=model, speech_only=speech_only,
+                        ranker=ranker)
     except Exception:
         if strict:
             raise
@@ -354,7 +377,8 @@ def extract_quotes(doc: Doc, segments: list[Segment], learned: bool = True, stri
 
 
 def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: bool = False,
-             strict: bool = False, model: dict | None = None, speech_only: bool = True) -> list[Quote]:
+             strict: bool = False, model: dict | None = None, speech_only: bool = True,
+             ranker: Ranker | None = None) -> list[Quote]:
     text = at.doc_text(doc)
     segments = [s for s in segments if 0 <= s.start < s.end <= len(text)]
     cands = _candidates(text, segments)
@@ -376,7 +400,7 @@ def _extract(doc: Doc, segments: list[Segment], indirect: bool = True, learned: 
                 raise
             log.exception("attribution failed for a quotation at %d", c.mark.start)
         prev_close[c.seg] = (c.mark.close_at + 1) if c.mark.close_at is not None else c.mark.end
-    _link(doc, cands, segments, index)
+    _link(doc, cands, segments, index, ranker if ranker is not None else shipped())
     _accuser(cands, index)
     # A fragment in quote marks that nobody is credited with is a scare quote, a title or a name.
     keep = [c for c in cands if (c.kind == "direct" or c.cue is not None) and not _names_something(doc, c)]

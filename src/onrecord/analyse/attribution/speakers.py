@@ -4,7 +4,8 @@ The finders only propose: the quote-mark step and the cue finders (``cues.py``),
 (``reported.py``), the learned step (``learned.py``) and the continuation rules of ``quotes.py`` each hand
 ``decide`` a ``Proposal`` (the speaker mention's head token or a speaker decided before, how it was found,
 the finder's evidence score). ``decide`` takes the most reliable proposal, resolves its mention and sets the
-confidence with ``confidence``, the one formula.
+confidence with ``confidence``, the one formula. A quotation whose own sentence names nobody goes through
+``decide_ranked``: the learned ranker of ``ranker.py`` may name another person than the continuation rule.
 
 Resolving a mention (``resolve``): people go through the in-article name index (``names.py``); spokespeople
 get ``on_behalf_of`` their principal; countries and capitals used as metonyms become the country; parties get
@@ -21,6 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from onrecord import data
+from onrecord.analyse.attribution import ranker as rk
 from onrecord.analyse.attribution.tree import children, forwards, same_sent, subtree_ends, tree
 from onrecord.analyse.entities.names import (
     CAPITAL_ROLES,
@@ -39,6 +41,7 @@ from onrecord.analyse.entities.names import (
     resolve_person_by_role,
 )
 from onrecord.analyse.textcache import doc_text, entity_at
+from onrecord.models import Segment
 
 SPOKES = data.words("spokesperson_nouns")  # the word lists are data/words.toml
 UTTERANCE_NOUNS = data.words("utterance_nouns")
@@ -186,6 +189,46 @@ def decide_one(p: Proposal, index: NameIndex, marked: bool = False) -> Decision:
         return Decision(None, p.how, 0.0, p)
     sp = resolve(p.mention, index) if p.mention is not None else p.inherited
     return Decision(sp, p.how, confidence(p.how, p.score, sp, marked), p)
+
+
+def decide_ranked(doc: Doc, index: NameIndex, segments: list[Segment], ctx: rk.Context, quoted: list[tuple[int, int]],
+                  ranker: rk.Ranker, route: str, rule: Decision | None) -> Decision | None:
+    """The speaker of a quotation whose own sentence names nobody (``route`` says which continuation rule saw
+    it; ``rule`` is that rule's decision). Where the ranker's model covers the route, the rule named someone and
+    the ranker's best candidate scores at least the route's threshold, that candidate speaks, resolved as any
+    mention is, with the calibrated confidence of method "ranked"; elsewhere the rule's decision stands."""
+    model = rk.route_model(ranker, route)
+    if ranker.log is None and (model is None or rule is None or rule.speaker is None):
+        return rule
+    cands = rk.candidates(doc, index, segments, ctx, quoted)
+    speakers = {}
+    for c in cands:
+        sp = resolve(c.token, index)
+        speakers[c.token.i] = sp
+        c.name, c.span = (sp.name if sp.type != "unknown" else None), sp.span
+    rk.featurise(doc, index, segments, ctx, cands, route, rule.speaker.name if rule and rule.speaker else None)
+    if ranker.log is not None:
+        ranker.log.append({"start": ctx.start, "end": ctx.end, "route": route,
+                           "rule": _logged(rule),
+                           "cands": [{"span": list(c.span), "name": c.name, "features": c.features} for c in cands]})
+    if model is None or rule is None or rule.speaker is None:
+        return rule  # where no rule names anyone the text does not say who speaks: the ranker invents no one
+    rk.score(cands, model)
+    best = max(cands, key=lambda c: c.score, default=None)
+    if best is None or best.score < rk.threshold(ranker, route) or best.name is None:
+        return rule
+    sp = speakers[best.token.i]
+    if sp.name == rule.speaker.name:
+        return rule  # the same person: the rule's mention and confidence stand (the ranker decides who, not where)
+    p = Proposal("ranked", round(best.score, 3), mention=best.token)
+    return Decision(sp, "ranked", confidence("ranked", p.score, sp, marked=True), p)
+
+
+def _logged(d: Decision | None) -> dict[str, Any] | None:
+    """A decision as the ranker's log keeps it (its speaker's name and span, how)."""
+    if d is None or d.speaker is None:
+        return None
+    return {"name": d.speaker.name, "span": list(d.speaker.span), "how": d.how}
 
 
 def _reports_speech(subj: Token) -> bool:
