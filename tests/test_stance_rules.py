@@ -334,3 +334,29 @@ def test_a_verb_joined_to_a_by_clause_takes_the_main_verbs_subject_never_an_obje
     # control: the same sentence with its own subject keeps it
     assert ("Anne Jones", "accuse", False, "Tom Smith") in stances(
         nlp, "Governor Anne Jones replied to the letter and accused Mayor Tom Smith of hiding the city budget.")
+
+
+def test_challenging_an_office_holder_is_a_run_for_office_not_a_question(nlp) -> None:
+    assert stances(nlp, "State Senator Ann Cole is challenging Governor Tom Reed for the party nomination.") == []
+    assert stances(nlp, "Jane Miller is a lawyer from Dover. She is challenging incumbent Rep. Tom Reed in the "
+                        "August primary.") == []
+    # control: a challenge that names what it challenges them on, or what they are challenged to do, stays
+    assert ("Ann Cole", "question", False, "Tom Reed") in stances(
+        nlp, "Senator Ann Cole challenged Governor Tom Reed over his budget cuts.")
+    assert ("Ann Cole", "question", False, "Tom Reed") in stances(
+        nlp, "Senator Ann Cole challenged Governor Tom Reed to a debate.")
+
+
+def test_an_agentless_passive_with_a_pronoun_restates_only_an_accusation_of_that_person(nlp) -> None:
+    from onrecord.analyse.attribution.quotes import extract_quotes
+
+    def found(text: str) -> list[tuple[str | None, str, str | None]]:
+        doc, segs = nlp(text), segment(text, None)
+        return [(s.holder, s.label, s.target) for s in extract_stances(doc, segs, extract_quotes(doc, segs))]
+
+    accusation = 'Senate Democrats accused Governor Tom Reed of "lying to voters" when he spoke in Dover.\n\n'
+    other = found(accusation + "Mayor Bob Lee spoke on Tuesday. He has been accused of lying as well.")
+    assert not any(t == "Bob Lee" for _, _, t in other)  # nobody in the article accuses the mayor
+    # control: the pronoun stands for the one the accusation names
+    again = found(accusation + "On Tuesday he was accused of lying again.")
+    assert [t for _, label, t in again if label == "accuse"] == ["Tom Reed", "Tom Reed"]

@@ -35,6 +35,7 @@ from onrecord.analyse.stances.holders import (
     antecedent,
     holder_of,
     make_stances,
+    resolved_person,
     voice_of,
 )
 from onrecord.analyse.stances.lexicon import (
@@ -70,7 +71,8 @@ def cue_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     if label == "refuse" and any(c.dep_ in ("xcomp", "dobj") and (speech_act(c) or _withholds(c) or _interview(c))
                                  for c in t.children):
         return []  # "declined to comment", "refused to discuss the matter": no position stated
-    if _legal_plea(t) or _retreat(t) or _called_contest(t) or scare_quoted(t) or double_negative(t):
+    if _legal_plea(t) or _retreat(t) or _called_contest(t) or _electoral_challenge(t) or scare_quoted(t) \
+            or double_negative(t):
         return []
     subj, passive = _cue_subject(ctx, t)
     if subj is not None and not passive and is_generic(antecedent(subj), t):
@@ -135,6 +137,22 @@ def _called_contest(t: Token) -> bool:
     """News "calls" a race for the one who won it ("networks calling the race for the senator"): a projection,
     no appeal."""
     return t.lemma_.lower() == "call" and any(c.dep_ == "dobj" and c.lemma_.lower() in CONTESTS for c in t.children)
+
+
+MATTER_PREPS = frozenset({"over", "on", "about", "to"})  # "challenged him over his comments", "... to a debate"
+
+
+def _electoral_challenge(t: Token) -> bool:
+    """"Challenge" with a person as its object and no matter it challenges them on ("is challenging Rep. Jane
+    Miller in the primary", "challenging Reed for the Senate seat"): news writes a run against an office holder
+    so; questioning someone names what is questioned ("challenged him over", "challenged her claim", "challenged
+    him to debate")."""
+    if t.lemma_.lower() != "challenge" or t.pos_ != "VERB":
+        return False
+    if any(c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ in MATTER_PREPS) for c in t.children):
+        return False
+    return any(c.dep_ == "dobj" and (c.ent_type_ == "PERSON" or any(
+        m.ent_type_ == "PERSON" for m in c.subtree)) and c.pos_ == "PROPN" for c in t.children)
 
 
 def scare_quoted(t: Token) -> bool:
@@ -286,6 +304,9 @@ def _same_cue(ctx: StanceContext, v: Token) -> int | None:
     the article with the same verb: the index of that quote, whose speaker is the holder."""
     subj, _ = cue_subject(ctx, v)
     names = {subj.lower_} if subj is not None else set()
+    if subj is not None and subj.pos_ == "PRON":  # "He was accused": the person the pronoun stands for
+        person = resolved_person(ctx, subj)
+        names = {person.split()[-1].lower()} if person else set()
     for k, q in enumerate(ctx.quotes):
         if not (q.speaker and q.cue and q.cue_span):
             continue
