@@ -360,3 +360,15 @@ def test_an_agentless_passive_with_a_pronoun_restates_only_an_accusation_of_that
     # control: the pronoun stands for the one the accusation names
     again = found(accusation + "On Tuesday he was accused of lying again.")
     assert [t for _, label, t in again if label == "accuse"] == ["Tom Reed", "Tom Reed"]
+
+
+def test_a_possessive_after_a_light_verb_is_its_subjects_own(nlp) -> None:
+    assert stances(nlp, "Mayor Bob Lee held a dinner in Dover. Virtually all the guests expressed their support for "
+                        "Governor Tom Reed.") == []  # the guests', not the mayor's or the town's
+    assert stances(nlp, "Senator Ann Cole and Senator Jane Miller spoke in Dover. Both made their support for Israel "
+                        "the centre of their remarks.") == []  # two people: no one holder
+    # control: a pronoun subject resolves as before, and a named subject holds it
+    assert ("Ann Cole", "support", False, "Tom Reed") in stances(
+        nlp, "Senator Ann Cole spoke in Dover. She voiced her support for Governor Tom Reed.")
+    assert ("unions", "support", False, "Tom Reed") in stances(nlp, "The unions voiced their support for Governor "
+                                                                    "Tom Reed.")

@@ -104,6 +104,7 @@ INFO_VERBS = frozenset({"provide", "give", "release", "reveal", "disclose", "sha
 INFO_NOUNS = frozenset({"detail", "details", "specifics", "documentation", "information", "comment", "comments",
                         "name", "names", "identity", "figure", "figures", "explanation", "price", "amount", "cost",
                         "number", "numbers", "sum", "total", "estimate"})
+SEVERAL = frozenset({"both", "all", "each", "many", "most", "some"})  # a subject standing for several people
 PERSON_OBJECTS = frozenset({"him", "her", "them", "us"})
 PRESS_ASKS = frozenset({"interview", "comment"})  # "declined an interview request", "declined requests for comment"
 CONTESTS = frozenset({"race", "election", "contest", "primary", "caucus", "state"})  # what a network "calls"
@@ -372,6 +373,9 @@ def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
         if t.dep_ == "dobj" and gov.lemma_.lower() not in LIGHT_VERBS:
             return []
         owner, _ = cue_subject(ctx, gov)
+    if poss is not None and poss.pos_ == "PRON" and t.dep_ == "dobj" and t.head.lemma_.lower() in LIGHT_VERBS:
+        owner, _ = cue_subject(ctx, t.head)  # "the attendees expressed their support": the subject's own
+        poss = None if owner is not None and (owner.pos_ != "PRON" or owner.lower_ in SEVERAL) else poss
     who = poss or owner
     if who is None:
         return []
