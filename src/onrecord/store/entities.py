@@ -138,10 +138,10 @@ def entity_types(conn: sqlite3.Connection) -> list[str]:
 def across_types(conn: sqlite3.Connection, columns: str, select: str, args: list[Any], order: str, outer: str,
                  limit: int, offset: int) -> tuple[str, list[Any]]:
     """(SQL, arguments) of one page (``limit`` rows from ``offset``, its ``columns``) of ``select`` (a query over
-    ``entities e`` ending in its WHERE condition) in a count's ``order`` over every type: each type's first rows come
-    off its (type, count) index and are merged by ``outer``, the same order in the selected columns' names. The
-    counts change with every linked batch, so they are indexed per type only (migration 23): one index entry moves
-    per changed count, not two."""
+    ``entities e`` ending in its WHERE condition, which ``AND`` extends: no bare ``OR``) in a count's ``order`` over
+    every type: each type's first rows come off its (type, count) index and are merged by ``outer``, the same order
+    in the selected columns' names. The counts change with every linked batch, so they are indexed per type only
+    (migration 23): one index entry moves per changed count, not two."""
     types = entity_types(conn)
     if not types:
         return f"SELECT {columns} FROM ({select} AND 0)", list(args)
