@@ -3,7 +3,8 @@
 through the statement grouping and through a real ingest, and the reads behind the entity page on the large store.
 
     python bench/link.py STORE_SIZE [--small 1000] [--new 10] [--corpus DIR] [--templates 40] [--json OUT]
-    python bench/link.py --sizes 1000,4000,12000 [--trials 3] [--keep DIR]   (CPU per new article by store size)
+    python bench/link.py --sizes 1000,4000,12000 [--trials 3] [--keep DIR]   (CPU per new article and pages
+                                                                               written, by store size)
 
 The stores are synthesised, so no corpus is needed: the five sample articles (or, with --corpus, up to --templates
 .txt files under DIR, e.g. ../shared/corpus/polnear) are ingested once for real, then their analysed rows (clusters,
@@ -43,20 +44,33 @@ SKIP = {"id", "speaker_entity_id", "on_behalf_of_entity_id", "holder_entity_id",
         "node", "speaker_node", "behalf_node", "holder_key"}
 
 LINK_ONLY = r"""
-import json, resource, sys, time
+import collections, json, os, resource, struct, sys, time
 from onrecord.store import Store
 from onrecord.link import link
 store = Store(sys.argv[1])
-if sys.argv[2:] == ["nockpt"]:  # no WAL checkpoint during the link, to show its share
+wal = sys.argv[1] + "-wal"
+nockpt = sys.argv[2:] == ["nockpt"]
+if nockpt:  # no WAL checkpoint during the link, to show its share (and count the pages it writes)
     store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t0, c0 = time.perf_counter(), time.process_time()
 report = link(store, [])
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+pages = {}
+if nockpt:  # the distinct pages in the WAL (every page the link wrote), by the table whose b-tree holds them
+    data = open(wal, "rb").read()
+    size = struct.unpack(">I", data[8:12])[0]
+    written = {struct.unpack(">I", data[o:o + 4])[0] for o in range(32, len(data) - size - 23, size + 24)}
+    owner = {p: n for n, p in store.conn.execute("SELECT name, pageno FROM dbstat")}
+    table = dict(store.conn.execute("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')"))
+    pages = dict(collections.Counter(table.get(owner.get(p, ""), "other") for p in written).most_common())
 print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "articles": report.articles, "batches": report.batches,
                   "full": report.full,
                   "max_lock_s": max(report.seconds, default=0.0), "rss_before_mb": before,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "pages": sum(pages.values()), "pages_by_table": pages}), flush=True)
+os._exit(0)  # before the connection closes (which checkpoints)
 """
 
 
@@ -285,7 +299,8 @@ def page_reads(path: str) -> dict[str, Any]:
 def scaling(workdir: str, sizes: list[int], trials: int, count: int, tpl: Template) -> dict[str, Any]:
     """CPU ms per new article at each store size, the median of ``trials`` (each links ``count`` new articles,
     drawn with its own seed, into a fresh copy of the store built once), with and without the WAL checkpoint
-    a batch may trigger. A store already in ``workdir`` (``--keep``) is reused."""
+    a batch may trigger, and the pages the link writes (the WAL's distinct pages when nothing is checkpointed), by
+    table. A store already in ``workdir`` (``--keep``) is reused (and migrated when it is older)."""
     import shutil
 
     out: dict[str, Any] = {}
@@ -293,7 +308,8 @@ def scaling(workdir: str, sizes: list[int], trials: int, count: int, tpl: Templa
         base = os.path.join(workdir, f"scale{n}.db")
         if not os.path.exists(base):
             build(base, n, tpl)
-        runs: dict[str, list[float]] = {"cpu_ms": [], "cpu_ms_no_checkpoint": []}
+        runs: dict[str, list[float]] = {"cpu_ms": [], "cpu_ms_no_checkpoint": [], "pages": []}
+        tables: dict[str, list[int]] = {}
         for trial in range(trials):
             for key, checkpoint in (("cpu_ms", True), ("cpu_ms_no_checkpoint", False)):
                 path = os.path.join(workdir, f"scale{n}.trial.db")
@@ -304,11 +320,18 @@ def scaling(workdir: str, sizes: list[int], trials: int, count: int, tpl: Templa
                 add_new(path, n, count, tpl, random.Random(SEED + trial))
                 new = link_new(path, checkpoint)
                 runs[key].append(1000 * new["cpu_seconds"] / max(1, new["articles"]))
-        out[str(n)] = {k: sorted(v)[len(v) // 2] for k, v in runs.items()} | {"runs": runs}
+                if not checkpoint:  # the pages the link wrote, from the WAL it left
+                    runs["pages"].append(new["pages"])
+                    for table, pages in new["pages_by_table"].items():
+                        tables.setdefault(table, []).append(pages)
+        out[str(n)] = {k: sorted(v)[len(v) // 2] for k, v in runs.items()} | {"runs": runs} | {
+            "pages_by_table": {t: sorted(v)[len(v) // 2] for t, v in tables.items()}}
+        top = sorted(out[str(n)]["pages_by_table"].items(), key=lambda kv: -kv[1])[:4]
         print(f"{n:,} articles: CPU per new article {out[str(n)]['cpu_ms']:.1f} ms, without the WAL checkpoint "
               f"{out[str(n)]['cpu_ms_no_checkpoint']:.1f} ms (medians of {trials}: "
               f"{', '.join(f'{x:.1f}' for x in runs['cpu_ms'])} / "
-              f"{', '.join(f'{x:.1f}' for x in runs['cpu_ms_no_checkpoint'])})", flush=True)
+              f"{', '.join(f'{x:.1f}' for x in runs['cpu_ms_no_checkpoint'])}); pages written by the link "
+              f"{out[str(n)]['pages']:,} ({', '.join(f'{t} {p:,}' for t, p in top)})", flush=True)
     return out
 
 

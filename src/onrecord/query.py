@@ -44,6 +44,7 @@ from onrecord.store import stances as st
 from onrecord.store.db import now, row_to_article
 from onrecord.store.entities import (
     COUNT_CAP,
+    across_types,
     add_correction,
     descriptor_rows,
     entity_facts,
@@ -600,10 +601,12 @@ class Onrecord:
         """The entity names and aliases most like ``name`` (for "did you mean"), among the 20,000 most mentioned
         entities."""
         try:
+            top, args = across_types(self.conn, "id, name", "SELECT e.id, e.name, e.mentions, e.rowid AS r FROM "
+                                     "entities e WHERE 1=1", [], "e.mentions DESC, e.name, e.rowid",
+                                     "mentions DESC, name, r", 20000, 0)
             names = [r[0] for r in self.conn.execute(
-                "SELECT name FROM (SELECT id, name FROM entities ORDER BY mentions DESC LIMIT 20000) e UNION "
-                "SELECT alias FROM entity_aliases WHERE entity_id IN "
-                "(SELECT id FROM entities ORDER BY mentions DESC LIMIT 20000)")]
+                f"WITH top AS MATERIALIZED ({top}) SELECT name FROM top UNION SELECT alias FROM entity_aliases WHERE "
+                "entity_id IN (SELECT id FROM top)", args)]
         except sqlite3.OperationalError:
             return []
         lower: dict[str, str] = {}

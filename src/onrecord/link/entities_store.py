@@ -403,7 +403,7 @@ def _relink(conn: sqlite3.Connection, touched: set[Node], corr: dict[str, set[st
 
 def _write_entities(conn: sqlite3.Connection, old_ids: set[str], linking: Linking, nodes: set[Node]) -> None:
     """Rewrite the relinked entities and their aliases that changed (their counts carried over under the same id
-    until ``keep_counts`` writes them): an entity row carries fourteen indexes, and most relinked entities come
+    until ``keep_counts`` writes them): an entity row carries nine indexes, and most relinked entities come
     out as they were."""
     marks = _marks(old_ids)
     rows = {r[0]: tuple(r[1:]) for r in conn.execute(

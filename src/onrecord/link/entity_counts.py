@@ -128,10 +128,13 @@ def keep_counts(conn: sqlite3.Connection, moved: set[str], touched: set[str],
                  "_mentions WHERE true ON CONFLICT(entity_id, outlet) DO UPDATE SET mentions = excluded.mentions "
                  "WHERE mentions != excluded.mentions")
     conn.execute(f"DELETE FROM entity_outlets WHERE {mine} AND articles = 0")
-    sums = conn.execute(  # summed here, written by id below (an UPDATE ... FROM this reads every entity row)
-        "SELECT coalesce(sum(x.quotes_by), 0), coalesce(sum(x.quotes_about), 0), coalesce(sum(x.articles), 0), "
-        "count(CASE WHEN x.outlet != '' THEN 1 END), coalesce(sum(x.mentions), 0), c.id FROM _counted c LEFT JOIN "
-        "entity_outlets x ON x.entity_id = c.id GROUP BY c.id").fetchall()
-    conn.executemany(  # rows whose counts are unchanged are left alone: each count has its index to keep
-        "UPDATE entities SET quotes_by = ?1, quotes_about = ?2, articles = ?3, outlets = ?4, mentions = ?5 WHERE "
-        "id = ?6 AND (quotes_by, quotes_about, articles, outlets, mentions) IS NOT (?1, ?2, ?3, ?4, ?5)", sums)
+    rows = conn.execute(  # summed here, written by id below (an UPDATE ... FROM this reads every entity row)
+        "SELECT c.id, coalesce(sum(x.quotes_by), 0), coalesce(sum(x.quotes_about), 0), coalesce(sum(x.articles), 0), "
+        "count(CASE WHEN x.outlet != '' THEN 1 END), coalesce(sum(x.mentions), 0), e.quotes_by, e.quotes_about, "
+        "e.articles, e.outlets, e.mentions FROM _counted c JOIN entities e ON e.id = c.id LEFT JOIN entity_outlets x "
+        "ON x.entity_id = c.id GROUP BY c.id").fetchall()
+    width = len(KEPT)
+    for i, k in enumerate(KEPT):  # a column at a time, only where it changed: SQLite moves an index entry for
+        # every column an UPDATE sets, to the same value or not, and each count has its sort index to keep
+        conn.executemany(f"UPDATE entities SET {k} = ? WHERE id = ?",
+                         [(r[1 + i], r[0]) for r in rows if r[1 + i] != r[1 + width + i]])

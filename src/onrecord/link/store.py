@@ -22,6 +22,11 @@ from onrecord.store import Store
 from onrecord.store.entities import corrections
 
 BATCH = 32  # articles linked per transaction: each holds the write lock for well under a second
+# SQLite's page cache while linking (KiB; the default is 2,000). A batch reads and writes a few thousand pages, spread
+# wider the larger the store: in the default cache its changed pages spill to the WAL before the commit and are read
+# back, and the pages it reads again are read twice (bench/link.py stores, 12,000 articles: 16,219 page reads and
+# 15,105 writes per batch of 10 in the default cache, 9,141 and 12,089 in this one)
+CACHE_KIB = 65_536
 
 RESET = (
     "DELETE FROM link_nodes", "DELETE FROM link_surfaces", "DELETE FROM link_variants", "DELETE FROM entity_aliases",
@@ -60,6 +65,16 @@ def link(store: Store, article_ids: Iterable[str] | None = None, *, batch: int =
     and every other article left pending, incrementally. None: relink the whole store from scratch. A full
     relink also happens when an already linked article was analysed again since. ``on_progress("linking",
     done, total)`` after each batch."""
+    previous = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        return _link(store, article_ids, batch, on_batch, on_progress)
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {previous}")
+
+
+def _link(store: Store, article_ids: Iterable[str] | None, batch: int, on_batch: Callable[[int], None] | None,
+          on_progress: Callable[[str, int, int], None] | None) -> LinkReport:
     report = LinkReport()
     total = 0
     with store.transaction() as conn:

@@ -114,9 +114,37 @@ def descriptor_rows(conn: sqlite3.Connection, eid: str, min_confidence: float | 
 
 def entity_list(conn: sqlite3.Connection, type: str | None, limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:
     """Entities with their article, mention and quote counts, most mentioned first: the counts the link stage
-    keeps per entity (``link/entity_counts.py``), read in the order of an index."""
-    where, args = ("WHERE e.type = ?", [type]) if type else ("", [])
+    keeps per entity (``link/entity_counts.py``), read in the order of an index (each type's, merged)."""
+    where, args = ("WHERE e.type = ?", [type]) if type else ("WHERE 1=1", [])
     total = conn.execute(f"SELECT count(*) FROM entities e {where}", args).fetchone()[0]
-    rows = conn.execute(f"SELECT e.id, e.name, e.type, e.articles, e.mentions, e.quotes_by AS quotes FROM entities e "
-                        f"{where} ORDER BY e.mentions DESC, e.name LIMIT ? OFFSET ?", [*args, limit, offset])
+    select = f"SELECT e.id, e.name, e.type, e.articles, e.mentions, e.quotes_by AS quotes{{}} FROM entities e {where}"
+    if type:
+        rows = conn.execute(f"{select.format('')} ORDER BY e.mentions DESC, e.name LIMIT ? OFFSET ?",
+                            [*args, limit, offset])
+    else:  # ties in the order of the index the page was read from before migration 23 (mentions, name, rowid)
+        rows = conn.execute(*across_types(conn, "id, name, type, articles, mentions, quotes",
+                                          select.format(", e.rowid AS r"), args, "e.mentions DESC, e.name, e.rowid",
+                                          "mentions DESC, name, r", limit, offset))
     return total, rows.fetchall()
+
+
+def entity_types(conn: sqlite3.Connection) -> list[str]:
+    """The types the store's entities have, read off the (type, name, id) index a type at a time."""
+    return [r[0] for r in conn.execute(
+        "WITH RECURSIVE t(v) AS (SELECT min(type) FROM entities UNION ALL SELECT (SELECT min(type) FROM entities WHERE "
+        "type > t.v) FROM t WHERE t.v IS NOT NULL) SELECT v FROM t WHERE v IS NOT NULL")]
+
+
+def across_types(conn: sqlite3.Connection, columns: str, select: str, args: list[Any], order: str, outer: str,
+                 limit: int, offset: int) -> tuple[str, list[Any]]:
+    """(SQL, arguments) of one page (``limit`` rows from ``offset``, its ``columns``) of ``select`` (a query over
+    ``entities e`` ending in its WHERE condition, which ``AND`` extends: no bare ``OR``) in a count's ``order`` over
+    every type: each type's first rows come off its (type, count) index and are merged by ``outer``, the same order
+    in the selected columns' names. The counts change with every linked batch, so they are indexed per type only
+    (migration 23): one index entry moves per changed count, not two."""
+    types = entity_types(conn)
+    if not types:
+        return f"SELECT {columns} FROM ({select} AND 0)", list(args)
+    arm = f"SELECT * FROM ({select} AND e.type = ? ORDER BY {order} LIMIT ?)"
+    return (f"SELECT {columns} FROM ({' UNION ALL '.join([arm] * len(types))}) ORDER BY {outer} LIMIT ? OFFSET ?",
+            [x for t in types for x in (*args, t, offset + limit)] + [limit, offset])

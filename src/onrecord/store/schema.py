@@ -705,6 +705,18 @@ INSERT OR IGNORE INTO link_surname_weights(entity_id, surname, weight)
     JOIN link_nodes k ON k.entity_id = w.entity_id
     WHERE k.type = 'person' AND k.surname IS NOT NULL AND k.key != k.surname;
 """),
+    (23, "link: fewer index entries to move per linked batch; the entity counts sorted per type only (a page over "
+         "every type merges each type's first rows), and the entity-id indexes that another index starts with "
+         "dropped", """
+DROP INDEX IF EXISTS entities_quotes_by;
+DROP INDEX IF EXISTS entities_quotes_about;
+DROP INDEX IF EXISTS entities_articles;
+DROP INDEX IF EXISTS entities_outlets;
+DROP INDEX IF EXISTS entities_mentions;
+DROP INDEX IF EXISTS article_entities_entity;
+DROP INDEX IF EXISTS role_mentions_entity;
+DROP INDEX IF EXISTS stances_holder_entity;
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
