@@ -48,3 +48,27 @@ def test_a_named_speaker_and_an_unnamed_source_keep_the_reported_quote(nlp):
     text = HEAD + "The bridge closed on Tuesday.\n\nOne harbour source said the repairs would take a month.\n"
     [q] = run(nlp, text)
     assert q.text == "the repairs would take a month" and q.speaker_mention == "One harbour source"
+
+
+def test_a_question_put_to_the_speaker_is_not_their_words(nlp):
+    # a past participle of saying with no subject of its own: the question was put to the main clause's subject
+    text = HEAD + "The bridge closed on Tuesday.\n\nAsked whether the toll would rise, Mayor Anna Lopez said the " \
+        "board would decide in May.\n"
+    quotes = run(nlp, text)
+    assert [q.text for q in quotes] == ["the board would decide in May"]
+    assert quotes[0].speaker == "Anna Lopez"
+    text = HEAD + "The bridge closed on Tuesday.\n\nWhen asked whether the toll would rise, Mayor Anna Lopez " \
+        "smiled.\n"
+    assert run(nlp, text) == []
+
+
+def test_a_fragment_a_source_believes_or_finds_is_not_said(nlp):
+    # verbs of thinking or finding only: the marks quote words, the sentence does not say the subject said them
+    for verb in ("thought", "believes", "found"):
+        text = HEAD + f"The harbour board met on Monday.\n\nMayor Anna Lopez {verb} the plan “a reckless gamble” " \
+            "for the town.\n"
+        assert [q.text for q in run(nlp, text) if q.kind == "partial"] == [], verb
+    text = HEAD + "The harbour board met on Monday.\n\nMayor Anna Lopez called the plan “a reckless gamble” " \
+        "for the town.\n"
+    [q] = [q for q in run(nlp, text) if q.kind == "partial"]
+    assert (q.text, q.speaker) == ("a reckless gamble", "Anna Lopez")

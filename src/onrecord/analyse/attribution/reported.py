@@ -217,16 +217,37 @@ def said(doc: Doc, q: Quote) -> bool:
     name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
     if q.kind != "direct" and not q.speaker and _points_back(doc, q.speaker_span):
         return False
+    if q.kind == "partial" and q.cue_span is not None and _believed(doc, q.cue_span):
+        return False
     if q.kind != "indirect" or q.cue in ("according to", ":") or q.cue_span is None:
         return True
     toks = doc.char_span(*q.cue_span, alignment_mode="expand")
     if toks is None:
         return False
     cue = toks[0]
+    if _put_to(cue):
+        return False
     if cue.lower_ == "in" and cue.dep_ == "prep":
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
     return comp is not None and at.said(cue, comp)
+
+
+def _believed(doc: Doc, cue_span: tuple[int, int]) -> bool:
+    """Whether a fragment's cue is a verb of thinking or finding only ("thought the '...'", "found 'evidence'",
+    "fears '...'"): the marks quote someone's words, but the sentence says its subject believes or perceives
+    them, not that it said them."""
+    toks = doc.char_span(*cue_span, alignment_mode="expand")
+    verbs = [t for t in toks or [] if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
+    return bool(verbs) and at.is_cue(verbs[-1], ("belief",)) and not at.is_cue(verbs[-1], ("speech", "frame"))
+
+
+def _put_to(cue: Token) -> bool:
+    """A past participle of saying with no subject or auxiliary of its own ("Asked whether ..., she said", "When
+    told of the ruling, he ..."): the question or news was put to the main clause's subject, not said by it."""
+    participle = cue.tag_ == "VBN" or (cue.tag_ == "VBD" and cue.dep_ in ("advcl", "acl"))  # "Asked" is tagged both
+    return participle and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "aux", "auxpass") for c in children(cue))
 
 
 _DEFINITE = {"the", "this", "that", "these", "those"}
