@@ -72,3 +72,14 @@ def test_a_fragment_a_source_believes_or_finds_is_not_said(nlp):
         "for the town.\n"
     [q] = [q for q in run(nlp, text) if q.kind == "partial"]
     assert (q.text, q.speaker) == ("a reckless gamble", "Anna Lopez")
+
+
+def test_a_finding_credited_to_a_document_and_no_one_is_not_on_record(nlp):
+    # "according to a new survey": a poll, a filing or an analysis is no one who said it, and no speaker is given
+    text = HEAD + "The bridge closed on Tuesday.\n\nMost drivers now avoid the harbour road, according to a new " \
+        "survey by the port.\n"
+    assert run(nlp, text) == []
+    text = HEAD + "The bridge closed on Tuesday.\n\nMost drivers now avoid the harbour road, according to one " \
+        "harbour official.\n"
+    [q] = run(nlp, text)
+    assert q.text.startswith("Most drivers now avoid the harbour road") and q.speaker_mention == "one harbour official"

@@ -15,7 +15,7 @@ from onrecord import data
 from onrecord.analyse.attribution import cues as at
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.attribution.tree import children, sent, subtree_max
-from onrecord.analyse.entities.names import NameIndex
+from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
 
@@ -215,7 +215,7 @@ def said(doc: Doc, q: Quote) -> bool:
     only when ``cues.said`` holds for it; an "in a poll" phrase only when it names a statement or publication. Words
     outside quote marks, or a fragment in them, are a source's only through the attribution: one credited to no
     name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
-    if q.kind != "direct" and not q.speaker and _points_back(doc, q.speaker_span):
+    if q.kind != "direct" and not q.speaker and (_points_back(doc, q.speaker_span) or _no_one(doc, q.speaker_span)):
         return False
     if q.kind == "partial" and q.cue_span is not None and _believed(doc, q.cue_span):
         return False
@@ -231,6 +231,20 @@ def said(doc: Doc, q: Quote) -> bool:
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
     return comp is not None and at.said(cue, comp)
+
+
+def _no_one(doc: Doc, mention: tuple[int, int] | None) -> bool:
+    """Whether a source left without a speaker is a document or a figure, not a person or a body ("according to a
+    new poll", "public filings", "an analysis", "a campaign TV ad"): such words are the writer's report of a finding,
+    and a record of who said what has no one to credit them to. An unnamed person or group ("one witness",
+    "officials") is the source itself."""
+    span = doc.char_span(*mention, alignment_mode="expand") if mention else None
+    if span is None or not len(span):
+        return False
+    head = span.root
+    return not (head.pos_ in ("PROPN", "PRON") or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                or is_role_noun(head) or head.lower_ in GROUP_NOUNS or head.lemma_.lower() in at.PEOPLE_NOUNS
+                or head.lemma_.lower() in at.INSTITUTION_NOUNS)
 
 
 def _believed(doc: Doc, cue_span: tuple[int, int]) -> bool:
