@@ -29,6 +29,8 @@ def test_a_named_speakers_reported_clause_is_a_kind_right_often(nlp):
 def test_a_title_in_quote_marks_is_a_kind_seldom_said(nlp):
     text = HEAD + "Network chief Paul Hanson said the channel would bring back “Harbour Nights” in the spring.\n"
     doc, quotes = run(nlp, text)
+    assert [q for q in quotes if q.kind == "partial"] == []  # a title in marks is not on record (reported.said)
+    quotes = extract_quotes(doc, segment(text), strict=True, speech_only=False)  # every attribution, PolNeAR-style
     [q] = [q for q in quotes if q.kind == "partial"]
     assert text[q.start:q.end] == "Harbour Nights"
     assert reported_features(doc, q)["shape"] == "title"
@@ -37,7 +39,7 @@ def test_a_title_in_quote_marks_is_a_kind_seldom_said(nlp):
 
 def test_a_quote_list_at_a_confidence_holds_reported_quotes_at_their_cut(tmp_path):
     text = HEAD + ("Mayor Anna Lopez said the city would hire forty new teachers next year.\n\n"
-                   "Network chief Paul Hanson said the channel would bring back “Harbour Nights” in the spring.\n")
+                   "Critics warned the channel would lose viewers in the spring.\n")
     db = tmp_path / "t.db"
     with Store(str(db)) as store:
         ingest_articles([{"text": text, "source": "p1"}], store, workers=1)

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord import data
 from onrecord.analyse.attribution import cues as at
+from onrecord.analyse.attribution.reported_confidence import title_like
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.attribution.tree import children, sent, subtree_max
 from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
@@ -217,8 +218,8 @@ def said(doc: Doc, q: Quote) -> bool:
     name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
     if q.kind != "direct" and not q.speaker and (_points_back(doc, q.speaker_span) or _no_one(doc, q.speaker_span)):
         return False
-    if q.kind == "partial" and q.cue_span is not None and _believed(doc, q.cue_span):
-        return False
+    if q.kind == "partial" and (title_like(q.text) or q.cue_span is not None and _believed(doc, q.cue_span)):
+        return False  # a title-case run in marks names a work, a show or a slogan ("Twin Peaks"): not words said
     if q.kind != "indirect" or q.cue in ("according to", ":") or q.cue_span is None:
         return True
     toks = doc.char_span(*q.cue_span, alignment_mode="expand")

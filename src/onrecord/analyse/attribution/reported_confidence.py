@@ -103,7 +103,7 @@ def _name_like(name: str) -> bool:
         not re.search(r"[\d:]|[a-z]{3}[A-Z][a-z]", name)
 
 
-def _title_like(text: str) -> bool:
+def title_like(text: str) -> bool:
     """Whether a fragment in quote marks is a name or a title ("Prison Break", "Neocons For Hillary"): at most
     ``TITLE_WORDS`` words, each capitalised but for short function words."""
     words = re.findall(r"[^\W\d_][\w’'-]*", text)
@@ -116,7 +116,7 @@ def shape(doc: Doc, q: Quote) -> str:
     "colon", "that", "to" (an infinitive), "question" (whether, what, why ...) or "clause"."""
     f = finder(q)
     if f == "partial":
-        return "title" if _title_like(doc_text(doc)[q.start:q.end]) else "fragment"
+        return "title" if title_like(doc_text(doc)[q.start:q.end]) else "fragment"
     if f == "according":
         return "according"
     if f.startswith("colon"):
