@@ -83,3 +83,16 @@ def test_a_finding_credited_to_a_document_and_no_one_is_not_on_record(nlp):
         "harbour official.\n"
     [q] = run(nlp, text)
     assert q.text.startswith("Most drivers now avoid the harbour road") and q.speaker_mention == "one harbour official"
+
+
+def test_a_cue_set_off_by_commas_inside_its_clause_reports_the_clause_on_both_sides(nlp):
+    # "It is no accident, X said, that ...": the aside's clause is the content, not the words after the aside alone
+    text = HEAD + "The bridge closed on Tuesday.\n\nIt is no accident, Mayor Anna Lopez said, that the bridge " \
+        "closed in May.\n"
+    [q] = run(nlp, text)
+    assert [text[a:b] for a, b in q.spans] == ["It is no accident", "that the bridge closed in May"]
+    assert q.speaker == "Anna Lopez" and q.cue == "said"
+    text = HEAD + "The bridge closed on Tuesday.\n\nThe toll will rise, Mayor Anna Lopez said, unless the board " \
+        "finds more money.\n"
+    [q] = run(nlp, text)
+    assert [text[a:b] for a, b in q.spans] == ["The toll will rise", "unless the board finds more money"]

@@ -13,7 +13,6 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord import data
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution.reported_confidence import title_like
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.attribution.tree import children, sent, subtree_max
 from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
@@ -40,6 +39,44 @@ def _content(v: Token) -> tuple[Token, tuple[int, int]] | None:
             if c.dep_ == "xcomp" and c.i > v.i:
                 return c, _edge_span(c)
     return None
+
+
+_ASIDE = {",", "--", "—", "–"}
+
+
+def _parenthetical(v: Token) -> list[tuple[int, int]] | None:
+    """The content around a cue set off by commas inside the clause it reports ("The toll will rise, Lopez said,
+    unless the board finds more money"; "It is no accident, she said, that ..."): the parse hangs the cue on the
+    reported clause (parataxis), so the content is that clause on both sides of the aside, not what follows it."""
+    head = v.head
+    if v.dep_ != "parataxis" or head.i >= v.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = at.subject_of(v)
+    if subj is None or subj.head.i != v.i or not at.can_speak(subj):
+        return None
+    kids = children(v)
+    if any(c.dep_ in ("dobj", "xcomp", "dative") for c in kids):
+        return None  # "..., she said nothing", "..., he told reporters": not an aside
+    first = min(subj.left_edge.i, v.i)
+    doc = v.doc
+    if first == 0 or doc[first - 1].text not in _ASIDE:
+        return None
+    last = v.i  # the cue and what it alone governs right after it ("said on Tuesday") up to the closing comma
+    while last + 1 < len(doc) and doc[last + 1].text not in _ASIDE and doc[last + 1].head.i == v.i and \
+            doc[last + 1].dep_ in ("advmod", "npadvmod", "prep", "pobj", "prt") and not doc[last + 1].is_sent_end:
+        last = subtree_max(doc[last + 1])
+    end = max(subtree_max(head), subtree_max(v))
+    text = at.doc_text(doc)
+    spans = [(doc[head.left_edge.i].idx, doc[first - 1].idx)]
+    if last + 1 < len(doc) and doc[last + 1].text in _ASIDE and last + 2 <= end:
+        spans.append((doc[last + 2].idx, doc[end].idx + len(doc[end])))
+    out = []
+    for a, b in spans:
+        while b > a and text[b - 1] in " ,.;:—–-\n":
+            b -= 1
+        if _WORDY.search(text, a, b):
+            out.append((a, b))
+    return out or None
 
 
 def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
@@ -188,10 +225,14 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
             cue_text = "according to"
             conf = 0.75
         elif at.speech_act(t):
-            clause = _content(t)
-            if clause is None or not at.said(t, clause[0]):
+            around = _parenthetical(t)
+            clause = _content(t) if around is None else None
+            if around is not None:
+                spans = around
+            elif clause is None or not at.said(t, clause[0]):
                 continue
-            spans = [clause[1]]
+            else:
+                spans = [clause[1]]
             speaker_tok = at.subject_of(t)
             cue_range = at.cue_span(t)
             cue_text = at.doc_text(doc)[cue_range[0]:cue_range[1]]
@@ -215,11 +256,13 @@ def said(doc: Doc, q: Quote) -> bool:
     (issue 23): quotations in marks, "according to" and "Name: ..." lines do; a verb's or a noun's complement
     only when ``cues.said`` holds for it; an "in a poll" phrase only when it names a statement or publication. Words
     outside quote marks, or a fragment in them, are a source's only through the attribution: one credited to no
-    name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
+    name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record, nor one
+    credited to a document alone ("according to a new poll"); a fragment whose cue is a verb of thinking or finding
+    only is believed, not said; a question put to the speaker ("Asked whether ...") is the asker's."""
     if q.kind != "direct" and not q.speaker and (_points_back(doc, q.speaker_span) or _no_one(doc, q.speaker_span)):
         return False
-    if q.kind == "partial" and (title_like(q.text) or q.cue_span is not None and _believed(doc, q.cue_span)):
-        return False  # a title-case run in marks names a work, a show or a slogan ("Twin Peaks"): not words said
+    if q.kind == "partial" and q.cue_span is not None and _believed(doc, q.cue_span):
+        return False
     if q.kind != "indirect" or q.cue in ("according to", ":") or q.cue_span is None:
         return True
     toks = doc.char_span(*q.cue_span, alignment_mode="expand")
@@ -228,6 +271,8 @@ def said(doc: Doc, q: Quote) -> bool:
     cue = toks[0]
     if _put_to(cue):
         return False
+    if cue.dep_ == "parataxis" and _parenthetical(cue) is not None:
+        return True  # "..., X said, ...": the act and its source are tested there
     if cue.lower_ == "in" and cue.dep_ == "prep":
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
