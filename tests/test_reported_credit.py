@@ -96,3 +96,13 @@ def test_a_cue_set_off_by_commas_inside_its_clause_reports_the_clause_on_both_si
         "finds more money.\n"
     [q] = run(nlp, text)
     assert [text[a:b] for a, b in q.spans] == ["The toll will rise", "unless the board finds more money"]
+
+
+def test_going_on_doing_is_not_saying(nlp):
+    # "continue" is a verb of saying in the lexicon ("she continued: ..."), but with a to-infinitive it is aspect
+    text = HEAD + "The bridge closed on Tuesday.\n\nMayor Anna Lopez continues to be the most popular figure in " \
+        "the town.\n"
+    assert run(nlp, text) == []
+    text = HEAD + "The bridge closed on Tuesday.\n\nMayor Anna Lopez continued to insist that the toll would rise.\n"
+    [q] = run(nlp, text)
+    assert (q.text, q.speaker) == ("that the toll would rise", "Anna Lopez")

@@ -276,6 +276,8 @@ def said(doc: Doc, q: Quote) -> bool:
     if cue.lower_ == "in" and cue.dep_ == "prep":
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
+    if comp is not None and comp.dep_ == "xcomp" and cue.lemma_.lower() in _ASPECT:
+        return False  # "continues to be the favourite": a verb of saying by lexicon, here one of going on doing
     return comp is not None and at.said(cue, comp)
 
 
@@ -311,6 +313,7 @@ def _put_to(cue: Token) -> bool:
 
 
 _DEFINITE = {"the", "this", "that", "these", "those"}
+_ASPECT = {"continue", "begin", "start", "keep", "resume"}  # with a to-infinitive or -ing: going on doing, not saying
 
 
 def _points_back(doc: Doc, mention: tuple[int, int] | None) -> bool:
