@@ -4,13 +4,14 @@
     python bench/speech_only_loss.py ../shared/corpus/polnear --split train [--every N] [--cache FILE]
 
 Issue 23 keeps only what a source said or wrote; PolNeAR also annotates beliefs, perceptions, polls and documents as
-attributions. Four rules of ``reported.said`` remove non-speech: a question put to the speaker ("Asked whether ...",
+attributions. Four rules remove non-speech: in ``reported.said``, a question put to the speaker ("Asked whether ...",
 ``_put_to``), a fragment in marks whose cue is a verb of thinking or finding only (``_believed``), a finding credited
-to a document and no speaker (``_no_one``), a title-case run in marks (``title_like``). The articles are parsed once
-(``load_nlp``, the tagger included, as ingest parses) and analysed (``extract_quotes``, as ingest analyses) with every
-rule, with none, and with each one left out; a gold attribution (first annotator, as ``score_polnear``) matched by
-content overlap (IoU >= 0.5, greedy) without the rules and not with them is a loss, counted by the rule whose removal
-brings it back and by its cue's class in ``data/cues.txt`` (speech, belief, frame, stance; "according to"; other).
+to a document and no speaker (``_no_one``); in ``quotes.py``, a title-case run in marks (``title_like``). The articles
+are parsed once (``load_nlp``, the tagger included, as ingest parses) and analysed (``extract_quotes``, as ingest
+analyses) with every rule, with none, and with each one left out; a gold attribution (first annotator, as
+``score_polnear``) matched by content overlap (IoU >= 0.5, greedy) without the rules and not with them is a loss,
+counted by the rule whose removal brings it back and by its cue's class in ``data/cues.txt`` (speech, belief, frame,
+stance; "according to"; other).
 Only counts are printed (dev may be run for numbers only: no sentence is printed).
 """
 from __future__ import annotations
@@ -29,28 +30,29 @@ from spacy.tokens import Doc, DocBin
 
 from onrecord.analyse import make_doc
 from onrecord.analyse.attribution import cues as at
-from onrecord.analyse.attribution import reported
+from onrecord.analyse.attribution import quotes, reported
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
 from onrecord.evaluate import _chars, parse_ann, polnear_articles, polnear_rows, polnear_text_path, trim
 from onrecord.nlp import load_nlp
 
-RULES = {"question": "_put_to", "belief": "_believed", "document": "_no_one", "title": "title_like"}
+RULES = {"question": (reported, "_put_to"), "belief": (reported, "_believed"), "document": (reported, "_no_one"),
+         "title": (quotes, "title_like")}
 CLASSES = ("speech", "belief", "frame", "stance")
 
 
 @contextmanager
-def without(names: list[str]) -> Iterator[None]:
-    """The rules named (attributes of ``reported``) switched off for the block."""
-    saved = {n: getattr(reported, n) for n in names}
+def without(rules: list[tuple[Any, str]]) -> Iterator[None]:
+    """The rules named (module, attribute) switched off for the block."""
+    saved = [(m, n, getattr(m, n)) for m, n in rules]
     off: Callable[..., bool] = lambda *_a, **_k: False  # noqa: E731
     try:
-        for n in names:
-            setattr(reported, n, off)
+        for m, n in rules:
+            setattr(m, n, off)
         yield
     finally:
-        for n, f in saved.items():
-            setattr(reported, n, f)
+        for m, n, f in saved:
+            setattr(m, n, f)
 
 
 def gold_of(root: str, split: str, row: dict[str, str], text: str) -> list[dict[str, Any]]:

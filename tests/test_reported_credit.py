@@ -106,3 +106,19 @@ def test_going_on_doing_is_not_saying(nlp):
     text = HEAD + "The bridge closed on Tuesday.\n\nMayor Anna Lopez continued to insist that the toll would rise.\n"
     [q] = run(nlp, text)
     assert (q.text, q.speaker) == ("that the toll would rise", "Anna Lopez")
+
+
+def test_a_belief_a_source_tells_is_said(nlp):
+    # the fragment's own verb is one of thinking, but the thought is the clause of a speech act: the teller said it
+    text = HEAD + "The harbour board met on Monday.\n\nMayor Anna Lopez said she thought the plan “a reckless " \
+        "gamble” for the town.\n"
+    [q] = [q for q in run(nlp, text) if q.kind == "partial"]
+    assert (q.text, q.speaker) == ("a reckless gamble", "Anna Lopez")
+
+
+def test_capitals_tell_no_title_in_a_sentence_written_in_capitals(nlp):
+    # a title-case sentence (a headline set as a paragraph) capitalises the words it quotes as well
+    text = HEAD + "The harbour board met on Monday.\n\nMayor Anna Lopez Told A Reporter Not To “Worry” About The " \
+        "Toll.\n"
+    [q] = [q for q in run(nlp, text) if q.kind == "partial"]
+    assert (q.text, q.speaker) == ("Worry", "Anna Lopez")

@@ -258,7 +258,7 @@ def _names_something(doc: Doc, c: _Cand) -> bool:
     words = text[m.start:m.end].split()
     if c.kind == "partial" and len(words) <= SCARE_WORDS and (c.speaker is None or not c.speaker.name):
         return True
-    if c.kind == "partial" and title_like(text[m.start:m.end]):
+    if c.kind == "partial" and title_like(text[m.start:m.end], text[max(c.para_start, m.open_at - 80):m.open_at]):
         return True  # a title-case run ("Twin Peaks"): its sentence's own clause may still be reported speech
     if len(words) > NAME_WORDS:
         return False

@@ -298,10 +298,17 @@ def _no_one(doc: Doc, mention: tuple[int, int] | None) -> bool:
 def _believed(doc: Doc, cue_span: tuple[int, int]) -> bool:
     """Whether a fragment's cue is a verb of thinking or finding only ("thought the '...'", "found 'evidence'",
     "fears '...'"): the marks quote someone's words, but the sentence says its subject believes or perceives
-    them, not that it said them."""
+    them, not that it said them, unless the belief is itself what a source said ("said he thought ...")."""
     toks = doc.char_span(*cue_span, alignment_mode="expand")
     verbs = [t for t in toks or [] if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
-    return bool(verbs) and at.is_cue(verbs[-1], ("belief",)) and not at.is_cue(verbs[-1], ("speech", "frame"))
+    if not verbs or not at.is_cue(verbs[-1], ("belief",)) or at.is_cue(verbs[-1], ("speech", "frame")):
+        return False
+    v = verbs[-1]  # "X said he wants 'a total shutdown'": a belief told is said, by the teller
+    while v.dep_ in ("ccomp", "xcomp", "conj") and v.head.i != v.i:
+        v = v.head
+        if at.speech_act(v) and at.can_speak(at.subject_of(v)):
+            return False
+    return True
 
 
 def _put_to(cue: Token) -> bool:
