@@ -96,6 +96,10 @@ def test_a_cue_set_off_by_commas_inside_its_clause_reports_the_clause_on_both_si
         "finds more money.\n"
     [q] = run(nlp, text)
     assert [text[a:b] for a, b in q.spans] == ["The toll will rise", "unless the board finds more money"]
+    text = HEAD + "The bridge closed on Tuesday.\n\nShe had struggled her whole life, Mayor Anna Lopez explained, " \
+        "recalling the time she visited the harbour.\n"
+    [q] = run(nlp, text)  # the speaker's own act after the aside is not what she said
+    assert [text[a:b] for a, b in q.spans] == ["She had struggled her whole life"]
 
 
 def test_going_on_doing_is_not_saying(nlp):

@@ -66,6 +66,9 @@ def _parenthetical(v: Token) -> list[tuple[int, int]] | None:
             doc[last + 1].dep_ in ("advmod", "npadvmod", "prep", "pobj", "prt") and not doc[last + 1].is_sent_end:
         last = subtree_max(doc[last + 1])
     end = max(subtree_max(head), subtree_max(v))
+    own = [c for c in children(v) if c.i > last + 1 and c.dep_ not in ("ccomp", "punct")]
+    if own:  # ", Cruz explained, recalling the time ...": the speaker's own act after the aside is no content
+        end = min(end, own[0].left_edge.i - 1)
     text = at.doc_text(doc)
     spans = [(doc[head.left_edge.i].idx, doc[first - 1].idx)]
     if last + 1 < len(doc) and doc[last + 1].text in _ASIDE and last + 2 <= end:
