@@ -126,11 +126,3 @@ def test_capitals_tell_no_title_in_a_sentence_written_in_capitals(nlp):
         "Toll.\n"
     [q] = [q for q in run(nlp, text) if q.kind == "partial"]
     assert (q.text, q.speaker) == ("Worry", "Anna Lopez")
-
-
-def test_a_one_word_reply_after_its_cue_is_said(nlp):
-    # a capitalised word in marks after "said," is a reply, not a title
-    text = HEAD + "The harbour board met on Monday.\n\nAsked whether the toll would rise, Mayor Anna Lopez said, " \
-        "“Probably.”\n"
-    [q] = [q for q in run(nlp, text) if q.kind != "indirect"]
-    assert (q.text, q.speaker) == ("Probably.", "Anna Lopez")

@@ -108,10 +108,8 @@ def title_like(text: str, before: str | None = None) -> bool:
     ``TITLE_WORDS`` words, each capitalised but for short function words (12 of 13 such fragments on sets A and C
     were no one's words; ``quotes.py`` keeps none as a quote). ``before``, the writer's words before the marks:
     capitals tell a title only where the sentence is in lower case (not in a title-case headline, "X Says Crash
-    Was An 'Act Of Terror'", nor at a sentence's start, '"No," she replied', nor after the comma or colon that opens
-    a reply, 'she said, "Probably."')."""
-    if before is not None and (before.rstrip().endswith((",", ":")) or not re.search(
-            r"\b[a-z]{3,}", re.split(r"[.!?:]\s", before)[-1])):
+    Was An 'Act Of Terror'", nor at a sentence's start, '"No," she replied')."""
+    if before is not None and not re.search(r"\b[a-z]{3,}", re.split(r"[.!?:]\s", before)[-1]):
         return False
     words = re.findall(r"[^\W\d_][\w’'-]*", text)
     return 0 < len(words) <= TITLE_WORDS and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words) \
