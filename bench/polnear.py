@@ -53,9 +53,12 @@ from onrecord.store import Store
 
 # PolNeAR dev F1 floors of the record (only what was said or written) and of --every-attribution, with the attribution
 # tagger's cue and without reported quotes whose source is missing or points back unresolved (issue 23, measured
-# 2026-12-07); --floors exits 1 below them (the whole dev split only).
-FLOORS = {"record": {"content_exact": 0.450, "content_overlap": 0.562, "source_exact": 0.582, "cue_exact": 0.526,
-                     "attribution": 0.509},
+# 2026-12-07); --floors exits 1 below them (the whole dev split only). The record's content overlap, source and linked
+# floors were lowered on 2026-12-08 (issue 23, sixth round) to what the record scores once it leaves out what PolNeAR
+# annotates but no one said: a finding credited to a document, a question put to the speaker, a belief-only fragment,
+# a title in quote marks (bench/speech_only_loss.py: 1.2% of PolNeAR train's gold and 1.3% of dev's, by those kinds).
+FLOORS = {"record": {"content_exact": 0.450, "content_overlap": 0.554, "source_exact": 0.581, "cue_exact": 0.526,
+                     "attribution": 0.508},
           "every": {"content_exact": 0.519, "content_overlap": 0.696, "source_exact": 0.708, "cue_exact": 0.595,
                     "attribution": 0.620}}
 METRICS = [("content exact F1", "content_exact"), ("content overlap F1", "content_overlap"),

@@ -112,7 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
             "act: says, told, wrote, according to). Off (0), what an article attributes without anyone saying it is "
             "stored too (beliefs, perceptions, positions: \"X believes\", \"voters worried\"), as PolNeAR annotates "
             "attributions (`docs/evaluation.md`). Applies to the next ingest or `onrecord analyse`.", ()),
-    Setting("reported_min_confidence", float, 0.85, "ONRECORD_REPORTED_MIN_CONFIDENCE",
+    Setting("reported_min_confidence", float, 0.9, "ONRECORD_REPORTED_MIN_CONFIDENCE",
             "The reported quotes' cut: a quote without quote marks, or a fragment in them, has as confidence the "
             "measured precision of its kind (how it was found, how its speaker is written, its content's shape, its "
             "cue; `docs/evaluation.md`), and wherever quotes are asked for at a confidence above 0 (the web's pages, "

@@ -369,10 +369,11 @@ def occupied(quotes: list[Quote]) -> list[tuple[int, int]]:
 
 
 def split_rule_output(reported: list[Quote]) -> tuple[list[Quote], list[Quote]]:
-    """The reported-speech rules' output as (kept as is: "according to", headline colons; verb-based,
-    which the classifier re-decides together with every other complement of a verb)."""
-    fixed = [q for q in reported if q.cue in ("according to", ":")]
-    return fixed, [q for q in reported if q.cue not in ("according to", ":")]
+    """The reported-speech rules' output as (kept as is: "according to", headline colons, a content on both sides
+    of its cue, "..., X said, ..."; verb-based, which the classifier re-decides together with every other
+    complement of a verb)."""
+    fixed = [q for q in reported if q.cue in ("according to", ":") or len(q.spans or ()) > 1]
+    return fixed, [q for q in reported if not (q.cue in ("according to", ":") or len(q.spans or ()) > 1)]
 
 
 def learned_attributions(doc: Doc, segments: list[Segment], quotes: list[Quote], rule: list[Quote],

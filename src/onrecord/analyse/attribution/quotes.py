@@ -29,7 +29,7 @@ from onrecord.analyse.attribution.marks import (
 )
 from onrecord.analyse.attribution.ranker import Context, Ranker, Spoken, shipped
 from onrecord.analyse.attribution.reported import reported_speech, said
-from onrecord.analyse.attribution.reported_confidence import with_confidence
+from onrecord.analyse.attribution.reported_confidence import title_like, with_confidence
 from onrecord.analyse.attribution.speakers import (
     Decision,
     Proposal,
@@ -278,6 +278,8 @@ def _names_something(doc: Doc, c: _Cand) -> bool:
     words = text[m.start:m.end].split()
     if c.kind == "partial" and len(words) <= SCARE_WORDS and (c.speaker is None or not c.speaker.name):
         return True
+    if c.kind == "partial" and title_like(text[m.start:m.end], text[max(c.para_start, m.open_at - 80):m.open_at]):
+        return True  # a title-case run ("Twin Peaks"): its sentence's own clause may still be reported speech
     if len(words) > NAME_WORDS:
         return False
     before = _word_before(doc, m.open_at, c.para_start)

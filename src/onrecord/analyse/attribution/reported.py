@@ -15,7 +15,7 @@ from onrecord import data
 from onrecord.analyse.attribution import cues as at
 from onrecord.analyse.attribution.speakers import Proposal, decide_one
 from onrecord.analyse.attribution.tree import children, sent, subtree_max
-from onrecord.analyse.entities.names import NameIndex
+from onrecord.analyse.entities.names import GROUP_NOUNS, NameIndex, is_role_noun
 from onrecord.analyse.intervals import Intervals
 from onrecord.models import Quote, Segment
 
@@ -39,6 +39,47 @@ def _content(v: Token) -> tuple[Token, tuple[int, int]] | None:
             if c.dep_ == "xcomp" and c.i > v.i:
                 return c, _edge_span(c)
     return None
+
+
+_ASIDE = {",", "--", "—", "–"}
+
+
+def _parenthetical(v: Token) -> list[tuple[int, int]] | None:
+    """The content around a cue set off by commas inside the clause it reports ("The toll will rise, Lopez said,
+    unless the board finds more money"; "It is no accident, she said, that ..."): the parse hangs the cue on the
+    reported clause (parataxis), so the content is that clause on both sides of the aside, not what follows it."""
+    head = v.head
+    if v.dep_ != "parataxis" or head.i >= v.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = at.subject_of(v)
+    if subj is None or subj.head.i != v.i or not at.can_speak(subj):
+        return None
+    kids = children(v)
+    if any(c.dep_ in ("dobj", "xcomp", "dative") for c in kids):
+        return None  # "..., she said nothing", "..., he told reporters": not an aside
+    first = min(subj.left_edge.i, v.i)
+    doc = v.doc
+    if first == 0 or doc[first - 1].text not in _ASIDE:
+        return None
+    last = v.i  # the cue and what it alone governs right after it ("said on Tuesday") up to the closing comma
+    while last + 1 < len(doc) and doc[last + 1].text not in _ASIDE and doc[last + 1].head.i == v.i and \
+            doc[last + 1].dep_ in ("advmod", "npadvmod", "prep", "pobj", "prt") and not doc[last + 1].is_sent_end:
+        last = subtree_max(doc[last + 1])
+    end = max(subtree_max(head), subtree_max(v))
+    own = [c for c in children(v) if c.i > last + 1 and c.dep_ not in ("ccomp", "punct")]
+    if own:  # ", Cruz explained, recalling the time ...": the speaker's own act after the aside is no content
+        end = min(end, own[0].left_edge.i - 1)
+    text = at.doc_text(doc)
+    spans = [(doc[head.left_edge.i].idx, doc[first - 1].idx)]
+    if last + 1 < len(doc) and doc[last + 1].text in _ASIDE and last + 2 <= end:
+        spans.append((doc[last + 2].idx, doc[end].idx + len(doc[end])))
+    out = []
+    for a, b in spans:
+        while b > a and text[b - 1] in " ,.;:—–-\n":
+            b -= 1
+        if _WORDY.search(text, a, b):
+            out.append((a, b))
+    return out or None
 
 
 def _according(t: Token) -> tuple[list[tuple[int, int]], Token | None] | None:
@@ -187,10 +228,14 @@ def reported_speech(doc: Doc, segments: list[Segment], quotes: list[Quote], inde
             cue_text = "according to"
             conf = 0.75
         elif at.speech_act(t):
-            clause = _content(t)
-            if clause is None or not at.said(t, clause[0]):
+            around = _parenthetical(t)
+            clause = _content(t) if around is None else None
+            if around is not None:
+                spans = around
+            elif clause is None or not at.said(t, clause[0]):
                 continue
-            spans = [clause[1]]
+            else:
+                spans = [clause[1]]
             speaker_tok = at.subject_of(t)
             cue_range = at.cue_span(t)
             cue_text = at.doc_text(doc)[cue_range[0]:cue_range[1]]
@@ -214,8 +259,12 @@ def said(doc: Doc, q: Quote) -> bool:
     (issue 23): quotations in marks, "according to" and "Name: ..." lines do; a verb's or a noun's complement
     only when ``cues.said`` holds for it; an "in a poll" phrase only when it names a statement or publication. Words
     outside quote marks, or a fragment in them, are a source's only through the attribution: one credited to no
-    name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record."""
-    if q.kind != "direct" and not q.speaker and _points_back(doc, q.speaker_span):
+    name and to no unnamed source of its own ("a campaign source", "officials") is no one's on record, nor one
+    credited to a document alone ("according to a new poll"); a fragment whose cue is a verb of thinking or finding
+    only is believed, not said; a question put to the speaker ("Asked whether ...") is the asker's."""
+    if q.kind != "direct" and not q.speaker and (_points_back(doc, q.speaker_span) or _no_one(doc, q.speaker_span)):
+        return False
+    if q.kind == "partial" and q.cue_span is not None and _believed(doc, q.cue_span):
         return False
     if q.kind != "indirect" or q.cue in ("according to", ":") or q.cue_span is None:
         return True
@@ -223,13 +272,58 @@ def said(doc: Doc, q: Quote) -> bool:
     if toks is None:
         return False
     cue = toks[0]
+    if _put_to(cue):
+        return False
+    if cue.dep_ == "parataxis" and _parenthetical(cue) is not None:
+        return True  # "..., X said, ...": the act and its source are tested there
     if cue.lower_ == "in" and cue.dep_ == "prep":
         return any(c.dep_ == "pobj" and c.lemma_.lower() in at.SPEECH_NOUNS for c in children(cue))
     comp = _complement(cue, q.start, q.end)
+    if comp is not None and comp.dep_ == "xcomp" and cue.lemma_.lower() in _ASPECT:
+        return False  # "continues to be the favourite": a verb of saying by lexicon, here one of going on doing
     return comp is not None and at.said(cue, comp)
 
 
+def _no_one(doc: Doc, mention: tuple[int, int] | None) -> bool:
+    """Whether a source left without a speaker is a document or a figure, not a person or a body ("according to a
+    new poll", "public filings", "an analysis", "a campaign TV ad"): such words are the writer's report of a finding,
+    and a record of who said what has no one to credit them to. An unnamed person or group ("one witness",
+    "officials") is the source itself."""
+    span = doc.char_span(*mention, alignment_mode="expand") if mention else None
+    if span is None or not len(span):
+        return False
+    head = span.root
+    return not (head.pos_ in ("PROPN", "PRON") or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                or is_role_noun(head) or head.lower_ in GROUP_NOUNS or head.lemma_.lower() in at.PEOPLE_NOUNS
+                or head.lemma_.lower() in at.INSTITUTION_NOUNS)
+
+
+def _believed(doc: Doc, cue_span: tuple[int, int]) -> bool:
+    """Whether a fragment's cue is a verb of thinking or finding only ("thought the '...'", "found 'evidence'",
+    "fears '...'"): the marks quote someone's words, but the sentence says its subject believes or perceives
+    them, not that it said them, unless the belief is itself what a source said ("said he thought ...")."""
+    toks = doc.char_span(*cue_span, alignment_mode="expand")
+    verbs = [t for t in toks or [] if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
+    if not verbs or not at.is_cue(verbs[-1], ("belief",)) or at.is_cue(verbs[-1], ("speech", "frame")):
+        return False
+    v = verbs[-1]  # "X said he wants 'a total shutdown'": a belief told is said, by the teller
+    while v.dep_ in ("ccomp", "xcomp", "conj") and v.head.i != v.i:
+        v = v.head
+        if at.speech_act(v) and at.can_speak(at.subject_of(v)):
+            return False
+    return True
+
+
+def _put_to(cue: Token) -> bool:
+    """A past participle of saying with no subject or auxiliary of its own ("Asked whether ..., she said", "When
+    told of the ruling, he ..."): the question or news was put to the main clause's subject, not said by it."""
+    participle = cue.tag_ == "VBN" or (cue.tag_ == "VBD" and cue.dep_ in ("advcl", "acl"))  # "Asked" is tagged both
+    return participle and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "aux", "auxpass") for c in children(cue))
+
+
 _DEFINITE = {"the", "this", "that", "these", "those"}
+_ASPECT = {"continue", "begin", "start", "keep", "resume"}  # with a to-infinitive or -ing: going on doing, not saying
 
 
 def _points_back(doc: Doc, mention: tuple[int, int] | None) -> bool:
