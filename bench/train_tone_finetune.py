@@ -22,9 +22,9 @@ int8 file to ``src/onrecord/data/tone_minilm.onnx``. ``--teacher PT`` distils: t
 ``--distill``, the KL divergence from a fine-tuned model's softened predictions (``--temperature``) on train.
 ``--unlabelled PATH.jsonl`` (with ``--teacher``; ``bench/tone_unlabelled.py`` writes it: in-domain sentences and
 their mentions, no labels) adds the teacher's soft labels on those targets: one pass of the teacher a sentence for
-all its targets (cached in ``--teacher-cache``), and the student learns them in batches of sentences (every target
-of a sentence in one pass, as the model runs), soft loss only, weighted ``--unlabelled-weight``, its batches
-shuffled in among the labelled ones.
+all its targets (cached in ``--teacher-cache``, with its logits on train), and the student learns them in batches
+of sentences (every target of a sentence in one pass, as the model runs), soft loss only, weighted
+``--unlabelled-weight``, its batches shuffled in among the labelled ones.
 
 Needs ``torch`` (CPU build; ``pip install -e .[train-tone]``), ``onnx``, ``onnxruntime``, ``numpy``; it tokenises with
 ``bench/tone_wordpiece.py`` (pure Python, equal to the ``tokenizers`` library's BERT tokeniser on NewsMTSC).
@@ -471,10 +471,17 @@ def teach(args: Any, weights: dict[str, np.ndarray], train: list[Any], tok: Any)
     teacher = build_torch(weights, dropout=0.0)
     teacher.load_state_dict(torch.load(args.teacher, map_location="cpu"))
     teacher.eval()
-    order = list(range(len(train)))
-    with torch.no_grad():
-        teacher_logits = torch.cat([logits(teacher, train, order[k:k + 64], None, 0)
-                                    for k in range(0, len(order), 64)])
+    train_cache = args.teacher_cache.with_suffix(".train.pt") if args.teacher_cache else None
+    if train_cache and train_cache.exists():
+        teacher_logits = torch.load(train_cache)
+        assert len(teacher_logits) == len(train), "the teacher cache is of another train set"
+    else:
+        order = list(range(len(train)))
+        with torch.no_grad():
+            teacher_logits = torch.cat([logits(teacher, train, order[k:k + 64], None, 0)
+                                        for k in range(0, len(order), 64)])
+        if train_cache:
+            torch.save(teacher_logits, train_cache)
     f1, acc = f1_macro(np.array([y for _, _, y in train]), teacher_logits.argmax(-1).numpy())
     print(f"teacher on train: F1 macro {f1:.4f}, accuracy {acc:.4f}", flush=True)
     if args.unlabelled:
@@ -515,7 +522,8 @@ def main() -> None:
                          "whose teacher soft labels the model also learns")
     ap.add_argument("--unlabelled-weight", type=float, default=1.0, help="the unlabelled batches' loss weight")
     ap.add_argument("--teacher-cache", type=Path,
-                    help="with --unlabelled: where the teacher's logits on it are kept (read when present)")
+                    help="with --teacher: where the teacher's logits on the unlabelled targets are kept, and on "
+                         "train beside it (NAME.train.pt); read when present")
     ap.add_argument("--install", action="store_true", help="copy the int8 model to src/onrecord/data/")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
