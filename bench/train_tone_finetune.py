@@ -476,10 +476,11 @@ def teach(args: Any, weights: dict[str, np.ndarray], train: list[Any], tok: Any)
         teacher_logits = torch.load(train_cache)
         assert len(teacher_logits) == len(train), "the teacher cache is of another train set"
     else:
-        order = list(range(len(train)))
+        order = sorted(range(len(train)), key=lambda i: len(train[i][0]))  # batches of like length: less padding
+        teacher_logits = torch.zeros((len(train), 3))
         with torch.no_grad():
-            teacher_logits = torch.cat([logits(teacher, train, order[k:k + 64], None, 0)
-                                        for k in range(0, len(order), 64)])
+            for k in range(0, len(order), 64):
+                teacher_logits[order[k:k + 64]] = logits(teacher, train, order[k:k + 64], None, 0)
         if train_cache:
             torch.save(teacher_logits, train_cache)
     f1, acc = f1_macro(np.array([y for _, _, y in train]), teacher_logits.argmax(-1).numpy())
