@@ -45,7 +45,7 @@ def test_every_bundled_file_is_read_by_the_loader_and_documented():
     loaded = {"cues.txt", "stance_labels.tsv", "loaded_terms.txt", "roles.tsv", "metonyms.tsv", "countries.txt",
               "demonyms.tsv", "words.toml", "attribution_model.json", "stance_confidence.json", "tone_model.json",
               "tone_lexicon.tsv", "nicknames.tsv", "name_variants.tsv", "speaker_confidence.json", "outlets.tsv",
-              "datasette.json", "reported_confidence.json"}
+              "datasette.json", "reported_confidence.json", "speaker_ranker.json"}
     bundled = {p.name for p in DATA.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "CREDITS.md"}
     assert bundled == loaded
     for name in loaded:
