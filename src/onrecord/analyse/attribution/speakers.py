@@ -36,9 +36,11 @@ from onrecord.analyse.entities.names import (
     NameIndex,
     antecedent,
     clean_person_name,
+    gender,
     is_role_noun,
     resolve_name_text,
     resolve_person_by_role,
+    written_name,
 )
 from onrecord.analyse.textcache import doc_text, entity_at
 from onrecord.models import Segment
@@ -432,7 +434,7 @@ def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, 
     paired = t.pos_ == "PROPN" and any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in children(t))
     if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part) or paired:
         ent = entity_at(t, ("PERSON",))
-        name = resolve_name_text(index, ent.text if ent is not None else mention)
+        name = resolve_name_text(index, written_name(ent) if ent is not None else mention)
         if ent is not None and name == clean_person_name(ent) and _on_first_line(t):
             name = _headline_name(t.doc, name)
         others = _conjoined_people(t, index)
@@ -466,7 +468,7 @@ def _conjoined_people(t: Token, index: NameIndex) -> list[str]:
     for c in children(t):
         if c.dep_ == "conj" and c.ent_type_ == "PERSON":
             ent = entity_at(c, ("PERSON",))
-            name = resolve_name_text(index, ent.text if ent is not None else c.text)
+            name = resolve_name_text(index, written_name(ent) if ent is not None else c.text)
             if name:
                 out.append(name)
     return out
@@ -504,27 +506,7 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
     return None
 
 
-GIVEN_FEMALE = data.words("given_names_female")
-GIVEN_MALE = data.words("given_names_male")
 FEMININE = {"she", "her", "hers", "herself"}
-_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\b\.?\s+([A-Z][\w'’-]+)")
-
-
-def gender(doc: Doc, name: str) -> str | None:
-    """"f" or "m" for a person's name: by the given name (data/words.toml lists), else by the honorific the
-    article writes before the surname ("Mr Smith", "Ms Jones"); None when neither says."""
-    words = name.split()
-    first = words[0].lower().strip(".")
-    if first in GIVEN_FEMALE:
-        return "f"
-    if first in GIVEN_MALE:
-        return "m"
-    forms: dict[str, str] = doc.user_data.get("onrecord.honorifics") or {}
-    if "onrecord.honorifics" not in doc.user_data:
-        for m in _HONORIFIC.finditer(doc_text(doc)):
-            forms.setdefault(m.group(2), "m" if m.group(1) == "Mr" else "f")
-        doc.user_data["onrecord.honorifics"] = forms
-    return forms.get(words[-1])
 
 
 def agreeing_antecedent(t: Token, index: NameIndex) -> str | None:
@@ -532,7 +514,8 @@ def agreeing_antecedent(t: Token, index: NameIndex) -> str | None:
     main subject first), among the people whose gender does not contradict the pronoun's. A writer uses "she"
     only for a woman: the nearest man is not her antecedent, however close."""
     want = "f" if t.lower_ in FEMININE else "m"
-    before = [m for m in index.mentions if m.i < t.i and m.type == "person" and gender(t.doc, m.name) in (None, want)]
+    before = [m for m in index.mentions if m.i < t.i and m.type == "person"
+              and gender(t.doc, m.name, index) in (None, want)]
     if not before:
         return None
     same = [m for m in before if m.sent_start == before[-1].sent_start]
