@@ -345,6 +345,11 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     t = _person_in_title(t)
     span = mention_span(t)
     mention = _text(_core(t))
+    named = _apposed_person(t)
+    if named is not None:  # "another customer, Priya Raman, said": the name apposed to the description speaks
+        found = resolve(named, index)
+        if found.name and found.type in ("person", "group"):  # a group: "nuclear experts X and Y" speak together
+            return Speaker(found.name, found.type, None, mention, span, found.confidence)
     # each kind of mention in order of precedence; the first that applies decides
     for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_body,
                  _as_role_holder):
@@ -352,6 +357,15 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
         if found is not None:
             return _in_full(t, found)
     return _in_full(t, _as_common_noun(t, index, mention, span))
+
+
+def _apposed_person(t: Token) -> Token | None:
+    """The person's name apposed to a describing common noun ("his oldest friend, Tomas Weller,", "a neighbour,
+    Ruth Abara,"): news introduces a speaker by what they are, then names them between commas. Not a spokesperson
+    noun, who speaks for a principal."""
+    if t.pos_ != "NOUN" or t.ent_type_ == "PERSON" or t.lemma_.lower() in SPOKES or t.lower_ in SPOKES:
+        return None
+    return next((c for c in children(t) if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
 
 
 NOT_GIVEN_NAMES = STOP_WORDS | TITLES | PERSON_ROLES | CAPITAL_ROLES
@@ -462,7 +476,7 @@ def _headline_name(doc: Doc, name: str) -> str | None:
 
 def _conjoined_people(t: Token, index: NameIndex) -> list[str]:
     """The other people coordinated with a named subject ("X and Y said"), each resolved; [] when none."""
-    if t.dep_ not in ("nsubj", "nsubjpass"):
+    if t.dep_ not in ("nsubj", "nsubjpass", "appos"):
         return []
     out = []
     for c in children(t):
