@@ -347,9 +347,9 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     mention = _text(_core(t))
     named = _apposed_person(t)
     if named is not None:  # "another customer, Priya Raman, said": the name apposed to the description speaks
-        found = resolve(named, index)
-        if found.name and found.type in ("person", "group"):  # a group: "nuclear experts X and Y" speak together
-            return Speaker(found.name, found.type, None, mention, span, found.confidence)
+        who = resolve(named, index)
+        if who.name and who.type in ("person", "group"):  # a group: "nuclear experts X and Y" speak together
+            return Speaker(who.name, who.type, None, mention, span, who.confidence)
     # each kind of mention in order of precedence; the first that applies decides
     for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_body,
                  _as_role_holder):
