@@ -238,7 +238,7 @@ def _sexes(doc: Doc, index: NameIndex, persons: list[Span], person_of: dict[str,
     """Full name -> "m" / "f" where the article says it: a given name in the lists; else an honorific written with
     the full name ("Mrs. Hillary Clinton") or with a surname only one person bears ("Mr Lowell"); else, for a
     person who shares a surname, the pronouns of the sentences that name that person alone and nobody else
-    ("Ghazala Khan said her son ..."), when they all agree. Evidence for one of a person's full names holds for all
+    ("Ann Cole said her son ..."), when they all agree. Evidence for one of a person's full names holds for all
     of them; a person with evidence both ways at one level gets that level's none."""
     levels: list[dict[str, set[str]]] = [{}, {}, {}]
 
