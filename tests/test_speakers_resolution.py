@@ -79,3 +79,25 @@ def test_a_name_tagged_a_body_but_coordinated_with_a_person_speaks_with_them(nlp
     doc.ents = [Span(doc, first.start, first.end, "ORG"), Span(doc, second.start, second.end, "PERSON")]
     sp = resolve(token(doc, "Brandt"), build_name_index(doc))  # the recogniser's miss: "Karl-Heinz Brandt" as a body
     assert (sp.name, sp.type) == ("Karl-Heinz Brandt and Gabriel Smith", "group")
+
+
+def test_a_description_with_an_apposed_name_is_that_person(nlp):
+    # issue 21, eighth round: news introduces a speaker by what they are, then names them between commas
+    text = ("Bakery opens in town\n\nThe bakery opened on Monday after two years of work.\n\n"
+            "“It was a long wait,” his oldest friend, Tomas Weller, said.\n")
+    [q] = direct(nlp, text)
+    assert (q.speaker, q.speaker_type, q.speaker_mention) == ("Tomas Weller", "person", "his oldest friend")
+
+
+def test_an_indefinite_description_with_an_apposed_name_is_that_person(nlp):
+    text = ("Bakery opens in town\n\nThe bakery opened on Monday after two years of work.\n\n"
+            "“It was a long wait,” a neighbour, Ruth Abara, told reporters.\n")
+    [q] = direct(nlp, text)
+    assert q.speaker == "Ruth Abara"
+
+
+def test_a_spokesman_with_an_apposed_name_still_speaks_for_a_principal(nlp):
+    text = ("Mayor Ann Cole closed the bridge on Monday.\n\n"
+            "“The bridge is unsafe,” a spokesman, Dan Hale, said.\n")
+    [q] = direct(nlp, text)
+    assert q.speaker_type == "spokesperson" and q.on_behalf_of == "Ann Cole"

@@ -36,9 +36,11 @@ from onrecord.analyse.entities.names import (
     NameIndex,
     antecedent,
     clean_person_name,
+    gender,
     is_role_noun,
     resolve_name_text,
     resolve_person_by_role,
+    written_name,
 )
 from onrecord.analyse.textcache import doc_text, entity_at
 from onrecord.models import Segment
@@ -343,6 +345,11 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
     t = _person_in_title(t)
     span = mention_span(t)
     mention = _text(_core(t))
+    named = _apposed_person(t)
+    if named is not None:  # "another customer, Priya Raman, said": the name apposed to the description speaks
+        who = resolve(named, index)
+        if who.name and who.type in ("person", "group"):  # a group: "nuclear experts X and Y" speak together
+            return Speaker(who.name, who.type, None, mention, span, who.confidence)
     # each kind of mention in order of precedence; the first that applies decides
     for kind in (_as_named_person, _as_spokesperson, _as_pronoun, _as_utterance, _as_organisation, _as_body,
                  _as_role_holder):
@@ -350,6 +357,15 @@ def resolve(t: Token, index: NameIndex) -> Speaker:
         if found is not None:
             return _in_full(t, found)
     return _in_full(t, _as_common_noun(t, index, mention, span))
+
+
+def _apposed_person(t: Token) -> Token | None:
+    """The person's name apposed to a describing common noun ("his oldest friend, Tomas Weller,", "a neighbour,
+    Ruth Abara,"): news introduces a speaker by what they are, then names them between commas. Not a spokesperson
+    noun, who speaks for a principal."""
+    if t.pos_ != "NOUN" or t.ent_type_ == "PERSON" or t.lemma_.lower() in SPOKES or t.lower_ in SPOKES:
+        return None
+    return next((c for c in children(t) if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
 
 
 NOT_GIVEN_NAMES = STOP_WORDS | TITLES | PERSON_ROLES | CAPITAL_ROLES
@@ -432,7 +448,7 @@ def _as_named_person(t: Token, index: NameIndex, mention: str, span: tuple[int, 
     paired = t.pos_ == "PROPN" and any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in children(t))
     if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.lower_ in index.by_part) or paired:
         ent = entity_at(t, ("PERSON",))
-        name = resolve_name_text(index, ent.text if ent is not None else mention)
+        name = resolve_name_text(index, written_name(ent) if ent is not None else mention)
         if ent is not None and name == clean_person_name(ent) and _on_first_line(t):
             name = _headline_name(t.doc, name)
         others = _conjoined_people(t, index)
@@ -460,13 +476,13 @@ def _headline_name(doc: Doc, name: str) -> str | None:
 
 def _conjoined_people(t: Token, index: NameIndex) -> list[str]:
     """The other people coordinated with a named subject ("X and Y said"), each resolved; [] when none."""
-    if t.dep_ not in ("nsubj", "nsubjpass"):
+    if t.dep_ not in ("nsubj", "nsubjpass", "appos"):
         return []
     out = []
     for c in children(t):
         if c.dep_ == "conj" and c.ent_type_ == "PERSON":
             ent = entity_at(c, ("PERSON",))
-            name = resolve_name_text(index, ent.text if ent is not None else c.text)
+            name = resolve_name_text(index, written_name(ent) if ent is not None else c.text)
             if name:
                 out.append(name)
     return out
@@ -504,27 +520,7 @@ def _as_pronoun(t: Token, index: NameIndex, mention: str, span: tuple[int, int])
     return None
 
 
-GIVEN_FEMALE = data.words("given_names_female")
-GIVEN_MALE = data.words("given_names_male")
 FEMININE = {"she", "her", "hers", "herself"}
-_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\b\.?\s+([A-Z][\w'’-]+)")
-
-
-def gender(doc: Doc, name: str) -> str | None:
-    """"f" or "m" for a person's name: by the given name (data/words.toml lists), else by the honorific the
-    article writes before the surname ("Mr Smith", "Ms Jones"); None when neither says."""
-    words = name.split()
-    first = words[0].lower().strip(".")
-    if first in GIVEN_FEMALE:
-        return "f"
-    if first in GIVEN_MALE:
-        return "m"
-    forms: dict[str, str] = doc.user_data.get("onrecord.honorifics") or {}
-    if "onrecord.honorifics" not in doc.user_data:
-        for m in _HONORIFIC.finditer(doc_text(doc)):
-            forms.setdefault(m.group(2), "m" if m.group(1) == "Mr" else "f")
-        doc.user_data["onrecord.honorifics"] = forms
-    return forms.get(words[-1])
 
 
 def agreeing_antecedent(t: Token, index: NameIndex) -> str | None:
@@ -532,7 +528,8 @@ def agreeing_antecedent(t: Token, index: NameIndex) -> str | None:
     main subject first), among the people whose gender does not contradict the pronoun's. A writer uses "she"
     only for a woman: the nearest man is not her antecedent, however close."""
     want = "f" if t.lower_ in FEMININE else "m"
-    before = [m for m in index.mentions if m.i < t.i and m.type == "person" and gender(t.doc, m.name) in (None, want)]
+    before = [m for m in index.mentions if m.i < t.i and m.type == "person"
+              and gender(t.doc, m.name, index) in (None, want)]
     if not before:
         return None
     same = [m for m in before if m.sent_start == before[-1].sent_start]

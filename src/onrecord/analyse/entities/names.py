@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from spacy.tokens import Doc, Span, Token
 
@@ -23,6 +24,11 @@ HONORIFICS = data.words("honorifics")
 PERSON_ROLES = data.words("person_roles")  # one person by role ("the Labour leader", "the MP")
 CAPITAL_ROLES = data.words("capital_roles")
 GROUP_NOUNS = data.words("group_nouns")
+GIVEN_FEMALE = data.words("given_names_female")
+GIVEN_MALE = data.words("given_names_male")
+# an honorific that says the gender, then the capitalised words it stands before ("Mrs. Hillary Clinton", "Mr Lowell")
+_SEXED = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\b\.?\s+((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+)")
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 PRONOUNS_PLURAL = {"they", "them", "their", "theirs", "themselves"}
 RELATIVE = {"who", "which", "that", "whom", "whose"}
@@ -51,6 +57,8 @@ class NameIndex:
     salience: dict[str, int] = field(default_factory=dict)  # full name -> mentions in the article
     letter_group: str | None = None  # "<org> letter signatories" when the article reports an open letter
     skip_tokens: set[int] = field(default_factory=set)  # tokens in furniture (not antecedents)
+    namesakes: dict[str, list[str]] = field(default_factory=dict)  # lowercased surname -> its full names (2 or more)
+    sexes: dict[str, str] = field(default_factory=dict)  # full name -> "m" / "f" where the article says
 
 
 def _tidy(text: str) -> str:
@@ -166,8 +174,9 @@ def build_name_index(
             parts = name.split()
             index.by_part.setdefault(parts[-1].lower(), name)
             index.by_part.setdefault(parts[0].lower(), name)
+    _index_namesakes(doc, index, [e for e, headline in zip(persons, in_title) if not headline])
     for ent in persons:
-        found = resolve_name_text(index, ent.text)
+        found = resolve_name_text(index, written_name(ent))
         if found is None:
             continue
         roles = _role_tokens(ent.root)
@@ -181,7 +190,7 @@ def build_name_index(
             _add_role(index, [t.text for t in h.lefts if t.dep_ in ("compound", "amod")] + [h.text], found)
     index.letter_group = _find_letter_group(doc)
     for ent in persons:
-        seen = resolve_name_text(index, ent.text)
+        seen = resolve_name_text(index, written_name(ent))
         if seen and ent.start not in index.skip_tokens:
             bonus = TITLE_BONUS if title is not None and title[0] <= ent.start_char < title[1] else 0
             index.salience[seen] = index.salience.get(seen, 0) + 1 + bonus
@@ -189,8 +198,121 @@ def build_name_index(
     return index
 
 
+def _index_namesakes(doc: Doc, index: NameIndex, persons: list[Span]) -> None:
+    """The surnames the article writes for two or more people (full names of one person: "Hillary Rodham Clinton"
+    and "Hillary Clinton", "Bill" and "William", "L. Meyer" and "Laurence Meyer", name_variants.tsv rows, count
+    once), and the gender of each full name where the article says it (``_sexes``)."""
+    by_surname: dict[str, list[list[str]]] = {}
+    for name in dict.fromkeys(index.full.values()):
+        if not name[:1].isupper():  # "a Donald Trump": a phrase the recogniser ran into a name, no second person
+            continue
+        people = by_surname.setdefault(name.split()[-1].lower(), [])
+        same = next((p for p in people if any(_same_person(name, n) for n in p)), None)
+        if same is None:
+            people.append([name])
+        else:
+            same.append(name)
+    index.namesakes = {k: [n for p in v for n in p] for k, v in by_surname.items() if len(v) >= 2}
+    index.sexes = _sexes(doc, index, persons, {n: p for v in by_surname.values() for p in v for n in p})
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Whether two full names of one surname name one person: the same given name (a nickname for it, or its
+    initial), or one row of name_variants.tsv."""
+    x, y = (_given(n) for n in (a, b))
+    nick = data.nicknames()
+    if nick.get(x, x) == nick.get(y, y) or (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
+        return True
+    if x[0] == y[0] and SequenceMatcher(None, x, y).ratio() >= 0.9:  # a misspelling ("Hilary", "Hillary")
+        return True
+    return any({a, b} <= {row, *variants} for row, variants in data.name_variants())
+
+
+def _given(name: str) -> str:
+    """A full name's given name, lower-cased; initials ("L.H. Meyer") as their first letter."""
+    first = name.split()[0].lower()
+    return first[0] if re.fullmatch(r"(?:[a-z]\.)+", first) else first.strip(".")
+
+
+def _sexes(doc: Doc, index: NameIndex, persons: list[Span], person_of: dict[str, list[str]]) -> dict[str, str]:
+    """Full name -> "m" / "f" where the article says it: a given name in the lists; else an honorific written with
+    the full name ("Mrs. Hillary Clinton") or with a surname only one person bears ("Mr Lowell"); else, for a
+    person who shares a surname, the pronouns of the sentences that name that person alone and nobody else
+    ("Ann Cole said her son ..."), when they all agree. Evidence for one of a person's full names holds for all
+    of them; a person with evidence both ways at one level gets that level's none."""
+    levels: list[dict[str, set[str]]] = [{}, {}, {}]
+
+    def vote(level: int, name: str, sex: str) -> None:
+        for n in person_of.get(name, [name]):
+            levels[level].setdefault(n, set()).add(sex)
+
+    for name in index.full.values():
+        first = name.split()[0].lower().strip(".")
+        if first in GIVEN_FEMALE or first in GIVEN_MALE:
+            vote(0, name, "f" if first in GIVEN_FEMALE else "m")
+    for m in _HONORIFIC.finditer(doc_text(doc)):
+        words = m.group(2).removesuffix("'s").removesuffix("’s").split()
+        full = next((index.full[k] for n in range(len(words), 1, -1)  # "Mrs. Hillary Clinton Tuesday"
+                     if (k := " ".join(words[:n]).lower()) in index.full), None)
+        if full is None and words[0].lower() not in index.namesakes:
+            full = index.by_part.get(words[0].lower())
+        if full is not None:
+            vote(1, full, _SEXED[m.group(1).lower()])
+    shared = {n for names in index.namesakes.values() for n in names}
+    tr = tree(doc)
+    by_sent: dict[int, list[Span]] = {}
+    for ent in persons:
+        by_sent.setdefault(tr.sent_bounds(ent.start)[0], []).append(ent)
+    for start, ents in by_sent.items():
+        named = {index.full.get(clean_person_name(e).lower()) for e in ents}
+        if len(named) != 1 or not named <= shared:  # a surname alone, or two people: the pronouns could be anyone's
+            continue
+        s, e = tr.sent_bounds(start)
+        said = {"f" if t.lower_ in ("she", "her", "hers", "herself") else "m" for t in doc[s:e]
+                if t.lower_ in PRONOUNS_PERSON}
+        if len(said) == 1:
+            vote(2, named.pop(), said.pop())  # type: ignore[arg-type]
+    out: dict[str, str] = {}
+    for level in levels:
+        for n, v in level.items():
+            if n not in out and len(v) == 1:
+                out[n] = next(iter(v))
+    return out
+
+
+def gender(doc: Doc, name: str, index: NameIndex | None = None) -> str | None:
+    """"f" or "m" for a person's name: by the given name (data/words.toml lists), else by the honorific the
+    article writes with the full name, or with the surname where no namesake shares it ("Mr Smith", "Ms Jones");
+    None when neither says. Without ``index``, a surname's honorific counts for the full name."""
+    if index is not None and name in index.full.values():
+        return index.sexes.get(name)
+    words = name.split()
+    first = words[0].lower().strip(".")
+    if first in GIVEN_FEMALE:
+        return "f"
+    if first in GIVEN_MALE:
+        return "m"
+    forms: dict[str, str] = doc.user_data.get("onrecord.honorifics") or {}
+    if "onrecord.honorifics" not in doc.user_data:
+        for m in _HONORIFIC.finditer(doc_text(doc)):
+            forms.setdefault(m.group(2).split()[-1], _SEXED[m.group(1).lower()])
+        doc.user_data["onrecord.honorifics"] = forms
+    return forms.get(words[-1])
+
+
+def written_name(ent: Span) -> str:
+    """A PERSON entity's text with the honorific written right before it ("Mrs." of "Mrs. Clinton" when the
+    recogniser left it out): the honorific is what tells namesakes apart."""
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_.strip(".") in _SEXED and \
+            ent.text.split()[0].lower().strip(".") not in _SEXED:
+        return f"{ent.doc[ent.start - 1].text} {ent.text}"
+    return ent.text
+
+
 def resolve_name_text(index: NameIndex, text: str) -> str | None:
-    """A written person name ("Mr Corbyn", "JEREMY CORBYN", "Corbyn's") -> the article's full name."""
+    """A written person name ("Mr Corbyn", "JEREMY CORBYN", "Corbyn's") -> the article's full name. A surname
+    two or more full names share, after an honorific ("Mrs. Clinton"), is the one namesake whose gender agrees,
+    and nobody (None) when the article does not tell them apart: a guess is no record."""
     name = clean_person_name(text)
     if not name:
         return None
@@ -199,15 +321,46 @@ def resolve_name_text(index: NameIndex, text: str) -> str | None:
         return index.full[low]
     if len(name.split()) >= 2:
         return name
+    sex = _SEXED.get(text.split()[0].lower().strip("."), None) if len(text.split()) >= 2 else None
+    if sex is not None and low in index.namesakes:
+        return _namesake(index, low, sex)
     return index.by_part.get(low, name if name[:1].isupper() else None)
+
+
+def _namesake(index: NameIndex, surname: str, sex: str) -> str | None:
+    """The one person of a shared surname an honorific names: the one the article says is of its gender, else the
+    one whose gender the article does not contradict; None when the text leaves two people (a guess is no record:
+    "Mr. Bush" beside Jeb Bush and George W. Bush). Full names of one person count once (``_same_person``)."""
+    names = index.namesakes[surname]
+    said = [n for n in names if index.sexes.get(n) == sex]
+    agree = said or [n for n in names if n not in index.sexes]
+    people: list[list[str]] = []
+    for n in agree:
+        same = next((p for p in people if _same_person(p[0], n)), None)
+        if same is None:
+            people.append([n])
+        else:
+            same.append(n)
+    if len(people) != 1:
+        return None
+    first = index.by_part.get(surname)
+    return first if first in people[0] else people[0][0]
+
+
+def _honorific_before(t: Token) -> str | None:
+    """The honorific written right before token ``t`` ("Mrs." of "Mrs. Clinton"), if any."""
+    if t.i > 0 and t.doc[t.i - 1].lower_.strip(".") in _SEXED:
+        return t.doc[t.i - 1].text
+    return None
 
 
 def _person_mention_name(t: Token, index: NameIndex) -> str | None:
     if t.ent_type_ == "PERSON":
         ent = entity_at(t)
-        return resolve_name_text(index, ent.text if ent is not None else t.text)
+        return resolve_name_text(index, written_name(ent) if ent is not None else t.text)
     if t.pos_ == "PROPN" and t.lower_ in index.by_part:
-        return index.by_part[t.lower_]
+        hon = _honorific_before(t)
+        return resolve_name_text(index, f"{hon} {t.text}") if hon else index.by_part[t.lower_]
     return None
 
 
