@@ -54,3 +54,13 @@ def test_at_the_time_in_a_dependent_clause_takes_its_governors_time(nlp) -> None
 def test_a_time_never_crosses_a_sentence(nlp) -> None:
     found = dated(nlp, "In 2012 Senator Tom Reed spoke at a rally in Dover. There he condemned Mayor Bob Lee.")
     assert found[("Tom Reed", "condemn", "Bob Lee")] == "2020-06-15"
+
+
+def test_a_time_that_bounds_a_span_is_not_the_events_time(nlp) -> None:
+    # "since May ... has criticized": a claim about now; "before the vote in May": not May itself
+    assert dated(nlp, "Since May, Senator Jane Miller has criticized Governor Tom Reed.")[
+        ("Jane Miller", "criticise", "Tom Reed")] == "2020-06-15"
+    assert dated(nlp, "Before the vote in May, Senator Jane Miller criticized Governor Tom Reed.")[
+        ("Jane Miller", "criticise", "Tom Reed")] == "2020-06-15"
+    assert dated(nlp, "In May Senator Jane Miller criticized Governor Tom Reed.")[
+        ("Jane Miller", "criticise", "Tom Reed")] == "2020-05"

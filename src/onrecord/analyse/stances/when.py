@@ -19,6 +19,7 @@ from onrecord.analyse.stances.context import StanceContext
 DateFound = tuple[str | None, tuple[int, int] | None]
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 PARTICIPLES = ("VBG", "VBN")
+BOUNDS = frozenset({"since", "until", "till", "before"})  # a time that bounds a span is not the event's time
 CLAUSE_LINKS = ("advcl", "relcl", "conj", "ccomp", "xcomp")
 
 
@@ -44,7 +45,8 @@ def cue_date(ctx: StanceContext, v: Token, sent: Span) -> tuple[str | None, tupl
 
 
 def _dates_by_verb(ctx: StanceContext, v: Token, sent: Span) -> dict[Token, DateFound]:
-    """Each verb of the sentence (within the cue's paragraph) -> the first time expression that modifies it."""
+    """Each verb of the sentence (within the cue's paragraph) -> the first time expression that modifies it; not
+    one that bounds a span ("since May, he has criticised": a claim about now, not about May)."""
     seg = ctx.seg(v.idx)
     out: dict[Token, DateFound] = {}
     for d in find_dates(sent.text):
@@ -55,9 +57,12 @@ def _dates_by_verb(ctx: StanceContext, v: Token, sent: Span) -> dict[Token, Date
         if span is None:
             continue
         t = span.root
+        bounds = {x.lower_ for x in span} & BOUNDS
         while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
             t = t.head
-        out.setdefault(t, (d.text, (s, s + len(d.text))))
+            bounds |= {t.lower_} & BOUNDS
+        if not bounds:
+            out.setdefault(t, (d.text, (s, s + len(d.text))))
     return out
 
 
