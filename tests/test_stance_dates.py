@@ -64,3 +64,8 @@ def test_a_time_that_bounds_a_span_is_not_the_events_time(nlp) -> None:
         ("Jane Miller", "criticise", "Tom Reed")] == "2020-06-15"
     assert dated(nlp, "In May Senator Jane Miller criticized Governor Tom Reed.")[
         ("Jane Miller", "criticise", "Tom Reed")] == "2020-05"
+
+
+def test_a_past_participle_is_a_background_not_the_event(nlp) -> None:
+    assert dated(nlp, "Elected in 2010, Senator Jane Miller has criticized Governor Tom Reed.")[
+        ("Jane Miller", "criticise", "Tom Reed")] == "2020-06-15"

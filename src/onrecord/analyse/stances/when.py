@@ -18,7 +18,7 @@ from onrecord.analyse.stances.context import StanceContext
 
 DateFound = tuple[str | None, tuple[int, int] | None]
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
-PARTICIPLES = ("VBG", "VBN")
+PARTICIPLES = ("VBG",)  # "speaking in 2014": one event; "elected in 2010" is a background, not the act
 BOUNDS = frozenset({"since", "until", "till", "before"})  # a time that bounds a span is not the event's time
 CLAUSE_LINKS = ("advcl", "relcl", "conj", "ccomp", "xcomp")
 
