@@ -372,3 +372,20 @@ def test_a_possessive_after_a_light_verb_is_its_subjects_own(nlp) -> None:
         nlp, "Senator Ann Cole spoke in Dover. She voiced her support for Governor Tom Reed.")
     assert ("unions", "support", False, "Tom Reed") in stances(nlp, "The unions voiced their support for Governor "
                                                                     "Tom Reed.")
+
+
+def test_a_passive_complement_makes_its_subject_the_one_acted_on(nlp) -> None:
+    # "deserves to be supported": Reed is supported, by no one the sentence names; not Reed's support
+    assert stances(nlp, "Governor Tom Reed deserves to be supported.") == []
+    assert ("Bob Lee", "criticise", False, "Jane Miller") in stances(
+        nlp, "Senator Jane Miller expects to be criticised by Mayor Bob Lee.")
+    assert ("Jane Miller", "support", False, "Tom Reed") in stances(
+        nlp, "Senator Jane Miller wants to support Governor Tom Reed.")
+
+
+def test_criticism_the_subject_responds_to_is_someone_elses(nlp) -> None:
+    assert stances(nlp, "Senator Jane Miller responded to criticism of Governor Tom Reed.") == []
+    assert stances(nlp, "Senator Jane Miller has picked up on the criticism of Governor Tom Reed.") == []
+    # a stance noun the subject acts in is the subject's own
+    assert ("Jane Miller", "support", False, "Tom Reed") in stances(
+        nlp, "Senator Jane Miller wrote in support of Governor Tom Reed.")

@@ -6,13 +6,14 @@ such as "X posed a threat") and returns one ``Stance`` per holder and target, la
 ``data/stance_labels.tsv`` (CAMEO and PLOVER codes). A stance in the writer's own voice that characterises
 rather than reports a speech act ("refused to blame", "has a long history of standing up for") is a claim by
 the outlet (``reported_by = OUTLET``); a stance inside someone's quote about a third party is that speaker's
-claim. Dates are the expressions that modify the cue, anchored later on the article's date (analyse.dates).
+claim. Dates are the time the claim speaks about: the expression that modifies the cue, else the one of the clause
+that tells the same event (``when``), anchored later on the article's date (analyse.dates).
 
 The work is split by responsibility: ``lexicon`` (label inventory, cue words, evaluative words), ``context``
 (the per-article context every finder is passed: doc, name index, quotes, paragraphs), ``clauses`` (a cue's
-participants, negation and modality), ``holders`` (holder, voice, date, record assembly), ``cues`` (cue verbs,
-frames, nominal cues), ``content`` (quoted content) and ``targets`` (targets and their keys). This module
-assembles them.
+participants, negation and modality), ``holders`` (holder, voice, record assembly), ``when`` (the time a cue
+speaks about), ``cues`` (cue verbs, frames, nominal cues), ``content`` (quoted content) and ``targets`` (targets
+and their keys). This module assembles them.
 """
 from __future__ import annotations
 
@@ -78,8 +79,8 @@ def namesake_guess(s: Stance, index: NameIndex, text: str) -> bool:
 
 
 def stance_date(s: Stance, article_date: str | None) -> str | None:
-    """The stance's date: the time expression that modifies its cue, anchored on the article date, else the
-    article date."""
+    """The stance's date: the time expression its cue speaks about (``when.cue_date``), anchored on the article
+    date, else the article date."""
     if s.date_text and article_date:
         return anchor_mention(s.date_text, article_date, future=s.future) or article_date
     return article_date

@@ -18,14 +18,16 @@ MANNER_PREPS = frozenset({"by", "after", "before", "while", "without", "since", 
 
 
 def cue_subject(ctx: StanceContext, v: Token) -> tuple[Token | None, bool]:
-    """The subject of a verb (following xcomp/conj/advcl-less control up the tree) and whether it is passive."""
+    """The subject of a verb (following xcomp/conj/advcl-less control up the tree) and whether it is passive. A
+    passive complement ("deserves to be supported", "expects to be criticised") makes the controlling subject the
+    one acted on, not the actor."""
     cur: Token | None = v
     for _ in range(4):
         if cur is None or not ctx.same_para(cur, v):
             break
         for c in cur.children:
             if c.dep_ in ("nsubj", "csubj") and ctx.same_para(c, v):
-                return c, False
+                return c, cur is not v and _passive_complement(v, cur)
             if c.dep_ == "nsubjpass" and ctx.same_para(c, v):
                 return c, True
         if cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i:
@@ -38,6 +40,16 @@ def cue_subject(ctx: StanceContext, v: Token) -> tuple[Token | None, bool]:
             return None, False  # "accused of siding with": the subject is the accusation's object
         break
     return None, False
+
+
+def _passive_complement(v: Token, top: Token) -> bool:
+    """``v`` is a passive open complement on the way up to ``top`` ("deserves to be supported")."""
+    t = v
+    while t is not top and t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
+        if t.dep_ == "xcomp" and any(c.dep_ == "auxpass" for c in t.children):
+            return True
+        t = t.head
+    return False
 
 
 def agent_of(v: Token) -> Token | None:

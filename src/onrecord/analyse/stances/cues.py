@@ -355,6 +355,9 @@ def frame_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     return make_stances(ctx, t, label, holder, targets_of(obj, ctx.index, ctx.lead), "frame", False, voice, k, about)
 
 
+OWN_PREPS = frozenset({"in"})  # "wrote in support of X": the stance is the subject's manner of acting
+
+
 def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
     """"his criticism of Russia's actions", "written in support of Assad's regime"."""
     _, _, nouns = cues()
@@ -372,6 +375,8 @@ def nominal_stances(ctx: StanceContext, t: Token) -> list[Stance]:
         gov = t.head if t.dep_ == "dobj" else t.head.head
         if t.dep_ == "dobj" and gov.lemma_.lower() not in LIGHT_VERBS:
             return []
+        if t.dep_ == "pobj" and t.head.lower_ not in OWN_PREPS:
+            return []  # "responded to criticism of", "picked up on the criticism of": someone else's
         owner, _ = cue_subject(ctx, gov)
     if poss is not None and poss.pos_ == "PRON" and t.dep_ == "dobj" and t.head.lemma_.lower() in LIGHT_VERBS:
         owner, _ = cue_subject(ctx, t.head)  # "the attendees expressed their support": the subject's own

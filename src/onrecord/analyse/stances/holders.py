@@ -7,10 +7,9 @@ their spokesperson), or the outlet when the writer characterises a position (doc
 """
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from onrecord.analyse.attribution.speakers import resolve
-from onrecord.analyse.dates import find_dates
 from onrecord.analyse.entities.names import GROUP_NOUNS, PERSON_ROLES
 from onrecord.analyse.entities.roles import PARTICLES as NAME_PARTICLES
 from onrecord.analyse.stances.clauses import is_habitual
@@ -22,6 +21,7 @@ from onrecord.analyse.stances.targets import (
     person_name,
     surname_key,
 )
+from onrecord.analyse.stances.when import cue_date
 from onrecord.analyse.textcache import doc_text
 from onrecord.data import words
 from onrecord.models import OUTLET, Quote, Stance
@@ -273,27 +273,6 @@ def voice_of(ctx: StanceContext, v: Token, holder: Holder, label: str, negated: 
     if kc is None and (negated or is_habitual(v) or label in POSITIONAL):
         return (OUTLET, "outlet"), None
     return (None, None), kc
-
-
-def cue_date(ctx: StanceContext, v: Token, sent: Span) -> tuple[str | None, tuple[int, int] | None, bool]:
-    """The time expression that modifies the cue verb (not one inside a nested clause), and future tense."""
-    future = any(c.lower_ in ("will", "'ll", "shall") or c.tag_ == "MD" and c.lower_ == "would"
-                 for c in v.children if c.dep_ == "aux")
-    seg = ctx.seg(v.idx)
-    for d in find_dates(sent.text):
-        s = sent.start_char + d.start
-        if not seg[0] <= s < seg[1]:
-            continue
-        span = ctx.doc.char_span(s, s + len(d.text), alignment_mode="expand")
-        if span is None:
-            continue
-        t = span.root
-        while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
-            t = t.head
-        verbs = {v, *[x for x in v.children if x.dep_ in ("xcomp",)]}
-        if t in verbs or (v.dep_ == "xcomp" and t == v.head):
-            return d.text, (s, s + len(d.text)), future
-    return None, None, future
 
 
 def make_stances(ctx: StanceContext, v: Token, label: str, holder: Holder, tgs: list[Target], source: str,
