@@ -405,7 +405,8 @@ def eval_quotes(gold: str, db: str, show: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def eval_stances(gold: str, db: str, show: bool, min_confidence: float | None, as_json: bool) -> None:
     """Stance precision (holder, target, label and polarity all right) by error kind against a judged gold
-    (docs/annotation.md, "Stances and contradictions"); ``--min-confidence 0.85``: the stances the pages show."""
+    (docs/annotation.md, "Stances and contradictions"); ``--min-confidence`` at the stances' cut
+    (``stance_min_confidence``, 0.75): the stances the pages show."""
     res = onrecord.evaluate_stances(gold, db, details=show, min_confidence=min_confidence)
     for doc, holder, label, target, kind in res.pop("wrong", []):
         click.echo(f"wrong ({kind}): {doc}: {holder} {label} {target}")
