@@ -33,7 +33,7 @@ from onrecord.analyse.attribution import cues as at
 from onrecord.analyse.attribution import quotes, reported
 from onrecord.analyse.attribution.quotes import extract_quotes
 from onrecord.clean import segment
-from onrecord.evaluate import _chars, parse_ann, polnear_articles, polnear_rows, polnear_text_path, trim
+from onrecord.evaluate import _chars, overlap_pairs, parse_ann, polnear_articles, polnear_rows, polnear_text_path, trim
 from onrecord.nlp import load_nlp
 
 RULES = {"question": (reported, "_put_to"), "belief": (reported, "_believed"), "document": (reported, "_no_one"),
@@ -68,20 +68,7 @@ def gold_of(root: str, split: str, row: dict[str, str], text: str) -> list[dict[
 def matched(text: str, gold: list[dict[str, Any]], rows: list[dict[str, Any]]) -> set[int]:
     """Indices of the gold attributions a prediction matches by content overlap, as ``score_polnear`` pairs them."""
     mine = [_chars(trim(text, [tuple(s) for s in (r.get("spans") or [[r["start"], r["end"]]])])) for r in rows]
-    pairs = []
-    for i, g in enumerate(gold):
-        gc = _chars(g["content"])
-        for j, pc in enumerate(mine):
-            inter = len(gc & pc)
-            if inter and inter / len(gc | pc) >= 0.5:
-                pairs.append((inter / len(gc | pc), i, j))
-    ug: set[int] = set()
-    up: set[int] = set()
-    for _, i, j in sorted(pairs, reverse=True):
-        if i not in ug and j not in up:
-            ug.add(i)
-            up.add(j)
-    return ug
+    return {i for i, _ in overlap_pairs([_chars(g["content"]) for g in gold], mine)}
 
 
 def cue_class(doc: Doc, cue: tuple[tuple[int, int], ...]) -> str:

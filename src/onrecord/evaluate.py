@@ -260,21 +260,7 @@ def score_polnear(
             cnt[kind + "_tp"] += len(gset & pset)
             cnt[kind + "_np"] += len(pset)
             cnt[kind + "_ng"] += len(gset)
-        pairs = []
-        for i, g in enumerate(gold):
-            gc = _chars(g["content"])
-            for j, p in enumerate(mine):
-                pc = _chars(p["content"])
-                inter = len(gc & pc)
-                if inter and inter / len(gc | pc) >= 0.5:
-                    pairs.append((inter / len(gc | pc), i, j))
-        ug: set[int] = set()
-        up: set[int] = set()
-        for _, i, j in sorted(pairs, reverse=True):
-            if i in ug or j in up:
-                continue
-            ug.add(i)
-            up.add(j)
+        for i, j in overlap_pairs([_chars(g["content"]) for g in gold], [_chars(p["content"]) for p in mine]):
             cnt["overlap_tp"] += 1
             gs, ps = _chars(gold[i]["source"]), _chars(mine[j]["source"])
             if (not gs and not ps) or (gs & ps):
@@ -290,6 +276,26 @@ def score_polnear(
     res["gold"] = cnt["overlap_ng"]
     res["pred"] = cnt["overlap_np"]
     return res
+
+
+def overlap_pairs(gold: list[set[int]], pred: list[set[int]]) -> list[tuple[int, int]]:
+    """(gold index, prediction index) pairs whose character sets overlap by IoU >= 0.5, one to one, best first: how
+    ``score_polnear`` pairs attributions by content."""
+    pairs = []
+    for i, gc in enumerate(gold):
+        for j, pc in enumerate(pred):
+            inter = len(gc & pc)
+            if inter and inter / len(gc | pc) >= 0.5:
+                pairs.append((inter / len(gc | pc), i, j))
+    ug: set[int] = set()
+    up: set[int] = set()
+    out = []
+    for _, i, j in sorted(pairs, reverse=True):
+        if i not in ug and j not in up:
+            ug.add(i)
+            up.add(j)
+            out.append((i, j))
+    return out
 
 
 def polnear_rows(source: str, quotes: list[Quote], merge_groups: bool = True) -> list[Row]:
