@@ -69,3 +69,13 @@ def test_a_time_that_bounds_a_span_is_not_the_events_time(nlp) -> None:
 def test_a_past_participle_is_a_background_not_the_event(nlp) -> None:
     assert dated(nlp, "Elected in 2010, Senator Jane Miller has criticized Governor Tom Reed.")[
         ("Jane Miller", "criticise", "Tom Reed")] == "2020-06-15"
+
+
+def test_the_act_of_saying_dates_the_clause_it_reports(nlp) -> None:
+    assert dated(nlp, "In 2011 Senator Jane Miller said that she strongly opposed Governor Tom Reed.")[
+        ("Jane Miller", "oppose", "Tom Reed")] == "2011"
+    assert dated(nlp, "Senator Jane Miller told reporters on March 3, 2011 that she condemned Governor Tom Reed.")[
+        ("Jane Miller", "condemn", "Tom Reed")] == "2011-03-03"
+    # the reported clause's own time comes first
+    assert dated(nlp, "In 2011 Senator Jane Miller said that she condemned Governor Tom Reed in 2009.")[
+        ("Jane Miller", "condemn", "Tom Reed")] == "2009"

@@ -6,13 +6,15 @@ the time once for two clauses that tell one event, and the cue takes that clause
 a relative clause of place or time on a noun of the dated clause ("appeared on a channel in 2013, where he
 defended"), a verb conjoined without its own subject ("appeared in 2013 and praised"), a participle sharing
 the subject, either way ("Speaking in 2014, she praised"; "appeared in 2014, praising"), a "when" clause of the
-cue ("When the strike came in May, he condemned it"), and "at the time" on a clause that depends on a dated one.
+cue ("When the strike came in May, he condemned it"), "at the time" on a clause that depends on a dated one, and
+the act of saying that reports the cue's clause ("said in 2011 that she opposed": her words of 2011).
 Never across a sentence, and never from a clause that does not govern, or hang on, the cue's own.
 """
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from onrecord.analyse.attribution.cues import speech_act
 from onrecord.analyse.dates import find_dates
 from onrecord.analyse.stances.context import StanceContext
 
@@ -96,7 +98,7 @@ def _clause_verb(t: Token) -> Token | None:
 def _shared_event(v: Token) -> tuple[list[Token], Token | None]:
     """The clauses that tell the cue's event with it: its dependents (a subjectless participle, a "when" clause)
     and its governor where the link makes it the same event (relative clause of place or time, subjectless
-    conjunct or participle, "at the time")."""
+    conjunct or participle, "at the time", the speech act that reports it)."""
     deps = [c for c in v.children if c.dep_ == "advcl" and (
         c.tag_ in PARTICIPLES and not _has_subject(c)
         or any(a.dep_ == "advmod" and a.lower_ == "when" for a in c.children))]
@@ -109,4 +111,6 @@ def _shared_event(v: Token) -> tuple[list[Token], Token | None]:
         gov = _clause_verb(v.head)
     elif v.dep_ in CLAUSE_LINKS and _at_the_time(v):
         gov = _clause_verb(v.head)
+    elif v.dep_ == "ccomp" and speech_act(v.head):  # "said in 2011 that she opposed": when she said it
+        gov = v.head
     return deps, gov
