@@ -303,10 +303,8 @@ def gender(doc: Doc, name: str, index: NameIndex | None = None) -> str | None:
 def written_name(ent: Span) -> str:
     """A PERSON entity's text with the honorific written right before it ("Mrs." of "Mrs. Clinton" when the
     recogniser left it out): the honorific is what tells namesakes apart."""
-    if ent.start > 0 and ent.doc[ent.start - 1].lower_.strip(".") in _SEXED and \
-            ent.text.split()[0].lower().strip(".") not in _SEXED:
-        return f"{ent.doc[ent.start - 1].text} {ent.text}"
-    return ent.text
+    hon = _honorific_before(ent[0])
+    return f"{hon} {ent.text}" if hon and ent.text.split()[0].lower().strip(".") not in _SEXED else ent.text
 
 
 def resolve_name_text(index: NameIndex, text: str) -> str | None:
